@@ -1,0 +1,58 @@
+#pragma once
+/// @file custom_id.hpp
+/// The custom_id codec: compact, versioned state carried by the bot's buttons and selects.
+///
+/// Wire form (ASCII, <= 100 chars as Discord allows, REFERENCE.md §4):
+///   "ac1:s"                       the product select of /buy
+///   "ac1:b:<product_id>:<price>"  the "Buy with wallet" button; price in minor units as shown
+/// "ac1" names the codec version: a custom_id from an older or newer codec (or from another bot)
+/// is `stale_version`, never misread. Every field is parsed strictly (decimal digits only, no
+/// sign, no leading zeros, no extra fields), so a forged value is rejected with a reason; one
+/// that parses is still only a request — the services re-check the product, its price and the
+/// caller's balance in the same transaction that moves the money.
+
+#include <apexcore/core/ids.hpp>
+#include <apexcore/core/money.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace apexcore::bot {
+
+/// What a component asks the bot to do.
+enum class component_kind {
+    select_product,  ///< the /buy product select; the product comes in the select's values
+    buy_product,     ///< the "Buy with wallet" button for one product at a shown price
+};
+
+/// The decoded state of a custom_id.
+struct component_action {
+    component_kind kind = component_kind::select_product;
+    core::product_id product;        ///< buy_product only
+    std::int64_t price_minor = 0;    ///< buy_product only: the price the customer saw
+    friend bool operator==(const component_action&, const component_action&) = default;
+};
+
+/// Why a custom_id was refused.
+enum class custom_id_error {
+    empty,          ///< ""
+    too_long,       ///< more than 100 characters
+    stale_version,  ///< not from this codec version ("ac1")
+    unknown_action, ///< a kind this version does not define
+    malformed,      ///< wrong field count or a field that is not a canonical decimal
+};
+
+/// The codec version prefix.
+inline constexpr std::string_view custom_id_version = "ac1";
+
+/// Encodes an action; the result is at most 100 characters.
+[[nodiscard]] std::string encode_custom_id(const component_action& action);
+
+/// Decodes a custom_id, strictly. See the file comment for the rules.
+[[nodiscard]] core::result<component_action, custom_id_error> decode_custom_id(std::string_view text);
+
+/// A short English explanation of a custom_id_error for an ephemeral reply.
+[[nodiscard]] std::string_view describe(custom_id_error e);
+
+}  // namespace apexcore::bot

@@ -1,0 +1,114 @@
+#pragma once
+/// @file model.hpp
+/// Discord JSON <-> apexcore's neutral model. Pure functions, no I/O. Shapes follow
+/// shared/discord/REFERENCE.md (§1 gateway payloads, §3 interactions, §4 components, §5 embeds);
+/// unknown fields are ignored and missing optional fields tolerated, as Discord asks.
+
+#include <apexcore/core/ids.hpp>
+#include <apexcore/core/money.hpp>
+#include <apexcore/ports/chat.hpp>
+#include <apexcore/ports/message.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace apexcore::discord {
+
+using json = nlohmann::json;
+
+/// Gateway opcodes (REFERENCE.md §1.4).
+enum class opcode : int {
+    dispatch = 0,
+    heartbeat = 1,
+    identify = 2,
+    presence_update = 3,
+    resume = 6,
+    reconnect = 7,
+    request_guild_members = 8,
+    invalid_session = 9,
+    hello = 10,
+    heartbeat_ack = 11,
+};
+
+/// Gateway intents the reference bot uses (REFERENCE.md §1.8). Interactions need none;
+/// GUILDS (1) keeps guilds, channels and roles in view.
+inline constexpr std::uint32_t intent_guilds = 1U << 0;
+
+/// A decoded gateway frame `{"op","d","s","t"}` (REFERENCE.md §1.3).
+struct gateway_payload {
+    int op = -1;
+    json d;                        ///< data; null when absent
+    std::optional<std::int64_t> s; ///< sequence, dispatches only
+    std::string t;                 ///< event name, dispatches only
+};
+
+/// Why a piece of JSON from the network was refused. Never thrown for network input.
+struct model_error {
+    std::string what;  ///< e.g. "interaction: missing field 'token'"
+};
+
+/// Parses one gateway text frame. Errors: not JSON, not an object, missing/non-integer "op".
+[[nodiscard]] core::result<gateway_payload, model_error> parse_gateway_payload(std::string_view text);
+
+/// `{"op":1,"d":<seq or null>}` (REFERENCE.md §1.6).
+[[nodiscard]] std::string make_heartbeat(std::optional<std::int64_t> last_sequence);
+
+/// `{"op":2,"d":{"token","intents","properties":{"os","browser","device"}}}` (REFERENCE.md §1.7).
+[[nodiscard]] std::string make_identify(std::string_view token, std::uint32_t intents, std::string_view library);
+
+/// `{"op":6,"d":{"token","session_id","seq"}}` (REFERENCE.md §1.10; the field is `seq`).
+[[nodiscard]] std::string make_resume(std::string_view token, std::string_view session_id, std::int64_t seq);
+
+/// The fields of READY a bot keeps (REFERENCE.md §1.9).
+struct ready_event {
+    std::string session_id;
+    std::string resume_gateway_url;
+    core::application_id application;
+    core::user_id bot_user;
+};
+
+/// Parses the `d` of a READY dispatch. Errors name the missing field.
+[[nodiscard]] core::result<ready_event, model_error> parse_ready(const json& d);
+
+/// An INTERACTION_CREATE as the adapter needs it: the neutral interaction plus what answering
+/// it takes (token for the callback URL, application id for webhook follow-ups).
+struct interaction_envelope {
+    ports::interaction neutral;
+    int type = 0;                   ///< 1 PING, 2 command, 3 component, 4 autocomplete, 5 modal
+    std::string token;              ///< continuation token, valid 15 min (REFERENCE.md §3.5)
+    core::application_id application;
+};
+
+/// Maps an interaction object (REFERENCE.md §3.2) to the neutral model. Handles APPLICATION_COMMAND
+/// (options incl. USER values and nested sub-commands flattened) and MESSAGE_COMPONENT (custom_id,
+/// values). Errors: missing id/token/type/application_id, unsupported type, malformed snowflakes,
+/// no invoking user.
+[[nodiscard]] core::result<interaction_envelope, model_error> parse_interaction(const json& d);
+
+/// The callback body for a neutral response: type 4 CHANNEL_MESSAGE_WITH_SOURCE or 7
+/// UPDATE_MESSAGE, with `data` from `to_message_data` (REFERENCE.md §3.5).
+[[nodiscard]] json to_interaction_callback(const ports::interaction_response& response);
+
+/// Message data: content, embeds, components (action rows of buttons / string selects) and
+/// flags (64 = EPHEMERAL). `allowed_mentions` is `{"parse":[]}` so echoed text never pings.
+/// Text is truncated to Discord's limits (REFERENCE.md §4, §5) rather than rejected by Discord.
+[[nodiscard]] json to_message_data(const ports::message& message);
+
+/// A CHAT_INPUT command object for bulk overwrite (REFERENCE.md §3.6). Staff-only commands get
+/// `default_member_permissions: "0"` (hidden from non-admins by default); the bot still checks.
+[[nodiscard]] json to_command(const ports::command_spec& spec);
+
+/// Discord's JSON error body `{"code","message","errors?"}` (REFERENCE.md §2.2).
+struct api_error {
+    int code = 0;
+    std::string message;
+};
+
+/// Reads an error body; nullopt if the text is not one.
+[[nodiscard]] std::optional<api_error> parse_api_error(std::string_view body);
+
+}  // namespace apexcore::discord

@@ -1,0 +1,84 @@
+#include <apexcore/bot/custom_id.hpp>
+
+#include <apexcore/ports/message.hpp>
+
+#include <charconv>
+#include <optional>
+#include <vector>
+
+namespace apexcore::bot {
+namespace {
+
+/// Parses a canonical positive decimal int64: digits only, no leading zero (except "0" itself).
+std::optional<std::int64_t> parse_canonical(std::string_view s) {
+    if (s.empty() || s.size() > 19) return std::nullopt;
+    if (s.size() > 1 && s.front() == '0') return std::nullopt;
+    for (char c : s) {
+        if (c < '0' || c > '9') return std::nullopt;
+    }
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+std::vector<std::string_view> split(std::string_view s, char sep, std::size_t max_parts) {
+    std::vector<std::string_view> parts;
+    while (parts.size() < max_parts) {
+        const auto pos = s.find(sep);
+        parts.push_back(s.substr(0, pos));
+        if (pos == std::string_view::npos) return parts;
+        s.remove_prefix(pos + 1);
+    }
+    parts.push_back(s);  // one extra part signals "too many fields"
+    return parts;
+}
+
+}  // namespace
+
+std::string encode_custom_id(const component_action& action) {
+    std::string out(custom_id_version);
+    switch (action.kind) {
+        case component_kind::select_product: out += ":s"; break;
+        case component_kind::buy_product:
+            out += ":b:" + std::to_string(action.product.value) + ":" + std::to_string(action.price_minor);
+            break;
+    }
+    return out;
+}
+
+core::result<component_action, custom_id_error> decode_custom_id(std::string_view text) {
+    if (text.empty()) return custom_id_error::empty;
+    if (text.size() > ports::custom_id_length_max) return custom_id_error::too_long;
+    const auto parts = split(text, ':', 4);
+    if (parts.front() != custom_id_version) return custom_id_error::stale_version;
+    if (parts.size() < 2) return custom_id_error::malformed;
+    const std::string_view kind = parts[1];
+    if (kind == "s") {
+        if (parts.size() != 2) return custom_id_error::malformed;
+        return component_action{component_kind::select_product, {}, 0};
+    }
+    if (kind == "b") {
+        if (parts.size() != 4) return custom_id_error::malformed;
+        const auto product = parse_canonical(parts[2]);
+        const auto price = parse_canonical(parts[3]);
+        if (!product || *product == 0 || !price) return custom_id_error::malformed;
+        return component_action{component_kind::buy_product, core::product_id{*product}, *price};
+    }
+    return custom_id_error::unknown_action;
+}
+
+std::string_view describe(custom_id_error e) {
+    switch (e) {
+        case custom_id_error::empty:
+        case custom_id_error::malformed:
+        case custom_id_error::too_long:
+            return "This control is not valid. Please run /buy again.";
+        case custom_id_error::stale_version:
+        case custom_id_error::unknown_action:
+            return "This menu is out of date. Please run /buy again.";
+    }
+    return "This control is not valid.";
+}
+
+}  // namespace apexcore::bot

@@ -1,0 +1,103 @@
+#include "connection.hpp"
+
+namespace apexcore::sqlite::detail {
+
+void throw_sqlite_error(sqlite3* db, std::string_view what) {
+    std::string message(what);
+    message += ": ";
+    message += db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    throw ports::store_error(message);
+}
+
+statement& statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return *this;
+}
+
+statement& statement::bind(int index, std::int64_t value) {
+    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) throw_sqlite_error(db_, "bind");
+    return *this;
+}
+
+statement& statement::bind(int index, std::string_view value) {
+    if (sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT) !=
+        SQLITE_OK) {
+        throw_sqlite_error(db_, "bind");
+    }
+    return *this;
+}
+
+statement& statement::bind_null(int index) {
+    if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) throw_sqlite_error(db_, "bind");
+    return *this;
+}
+
+statement& statement::bind(int index, const std::optional<std::int64_t>& value) {
+    return value ? bind(index, *value) : bind_null(index);
+}
+
+bool statement::step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    const std::string sql = sqlite3_sql(stmt_) != nullptr ? sqlite3_sql(stmt_) : "";
+    sqlite3_reset(stmt_);
+    throw_sqlite_error(db_, "step `" + sql.substr(0, 60) + "`");
+}
+
+void statement::run() {
+    while (step()) {
+    }
+}
+
+std::string statement::text(int column) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+    if (p == nullptr) return {};
+    return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
+}
+
+connection::connection(const std::string& path, std::chrono::milliseconds busy_timeout) {
+    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+        std::string message = "cannot open database '" + path + "'";
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw ports::store_error(message);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
+    exec("PRAGMA foreign_keys = ON");
+    if (path != ":memory:") exec("PRAGMA journal_mode = WAL");
+    exec("PRAGMA synchronous = FULL");
+}
+
+connection::~connection() {
+    cache_.clear();  // finalize statements before closing
+    sqlite3_close(db_);
+}
+
+void connection::exec(std::string_view sql) {
+    char* error = nullptr;
+    const std::string text(sql);
+    if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+        std::string message = error != nullptr ? error : sqlite3_errmsg(db_);
+        sqlite3_free(error);
+        throw ports::store_error("exec `" + text.substr(0, 60) + "`: " + message);
+    }
+}
+
+statement& connection::prepare(std::string_view sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+        sqlite3_stmt* stmt = nullptr;
+        if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                               nullptr) != SQLITE_OK) {
+            throw_sqlite_error(db_, "prepare `" + std::string(sql.substr(0, 60)) + "`");
+        }
+        it = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, stmt)).first;
+    }
+    return it->second->reset();
+}
+
+}  // namespace apexcore::sqlite::detail

@@ -1,0 +1,70 @@
+#pragma once
+// Private to the sqlite adapter: a thin RAII layer over the SQLite C API (connection, cached
+// prepared statements, bound parameters). Errors become ports::store_error with SQLite's text.
+
+#include <apexcore/ports/store.hpp>
+
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace apexcore::sqlite::detail {
+
+/// A prepared statement, reset and unbound on every `reset()`.
+class statement {
+public:
+    statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+    statement(const statement&) = delete;
+    statement& operator=(const statement&) = delete;
+    ~statement() { sqlite3_finalize(stmt_); }
+
+    statement& reset();
+    statement& bind(int index, std::int64_t value);
+    statement& bind(int index, std::string_view value);
+    statement& bind_null(int index);
+    statement& bind(int index, const std::optional<std::int64_t>& value);
+    /// Steps once; true while a row is available, false when done. Throws store_error on error.
+    bool step();
+    /// Steps to completion, expecting no rows.
+    void run();
+
+    [[nodiscard]] std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+    [[nodiscard]] bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    [[nodiscard]] std::string text(int column) const;
+
+private:
+    sqlite3* db_;
+    sqlite3_stmt* stmt_;
+};
+
+/// One SQLite connection with a statement cache.
+class connection {
+public:
+    /// Opens (creating if needed) `path` with foreign keys ON, WAL journal and the busy timeout.
+    connection(const std::string& path, std::chrono::milliseconds busy_timeout);
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
+    ~connection();
+
+    /// Runs one or more statements with no parameters and no results.
+    void exec(std::string_view sql);
+    /// A cached, reset prepared statement for `sql`.
+    statement& prepare(std::string_view sql);
+    [[nodiscard]] std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+    [[nodiscard]] sqlite3* native() const { return db_; }
+
+private:
+    sqlite3* db_ = nullptr;
+    std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;
+};
+
+/// Throws store_error("<what>: <sqlite message>") for a failed SQLite call.
+[[noreturn]] void throw_sqlite_error(sqlite3* db, std::string_view what);
+
+}  // namespace apexcore::sqlite::detail
