@@ -1,1 +1,133 @@
-int main_placeholder_unused();
+#include "config.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace apexbot {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+json read_json(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw config_error(path + ": cannot open the file");
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+        return json::parse(text.str());
+    } catch (const json::parse_error& e) {
+        throw config_error(path + ": not valid JSON: " + e.what());
+    }
+}
+
+[[noreturn]] void bad(const std::string& path, const std::string& key, const std::string& expected) {
+    throw config_error(path + ": key '" + key + "': " + expected);
+}
+
+std::string string_key(const json& obj, const std::string& path, const std::string& key, bool required,
+                       const std::string& prefix = "") {
+    const auto it = obj.find(key);
+    if (it == obj.end() || it->is_null()) {
+        if (required) bad(path, prefix + key, "is required");
+        return {};
+    }
+    if (!it->is_string()) bad(path, prefix + key, "expected a string");
+    return it->get<std::string>();
+}
+
+template <class Tag>
+apexcore::core::snowflake<Tag> snowflake_key(const json& obj, const std::string& path, const std::string& key) {
+    const std::string text = string_key(obj, path, key, true);
+    const auto id = apexcore::core::snowflake<Tag>::parse(text);
+    if (!id || id->empty()) bad(path, key, "expected a Discord id as a string of digits, e.g. \"123456789012345678\"");
+    return *id;
+}
+
+std::string resolve(const std::string& config_path, const std::string& value) {
+    if (value.empty() || value == ":memory:") return value;
+    const fs::path p(value);
+    if (p.is_absolute()) return value;
+    return (fs::path(config_path).parent_path() / p).lexically_normal().string();
+}
+
+}  // namespace
+
+std::vector<apexcore::core::product> load_products(const std::string& path, const apexcore::core::currency& currency) {
+    const json doc = read_json(path);
+    if (!doc.is_array()) throw config_error(path + ": expected a JSON array of products");
+    std::vector<apexcore::core::product> out;
+    for (std::size_t i = 0; i < doc.size(); ++i) {
+        const json& item = doc[i];
+        const std::string where = "[" + std::to_string(i) + "].";
+        if (!item.is_object()) throw config_error(path + ": [" + std::to_string(i) + "]: expected an object");
+        apexcore::core::product p;
+        p.main_category = string_key(item, path, "main_category", true, where);
+        p.sub_category = string_key(item, path, "sub_category", true, where);
+        p.service_name = string_key(item, path, "service_name", true, where);
+        p.variant_name = string_key(item, path, "variant_name", true, where);
+        const std::string price = string_key(item, path, "price", true, where);
+        const auto parsed = apexcore::core::parse_money(price, currency);
+        if (!parsed) bad(path, where + "price", std::string(apexcore::core::describe(parsed.error())));
+        p.price = *parsed;
+        if (item.contains("active")) {
+            if (!item["active"].is_boolean()) bad(path, where + "active", "expected true or false");
+            p.active = item["active"].get<bool>();
+        }
+        if (auto error = apexcore::core::validate(p)) {
+            switch (*error) {
+                case apexcore::core::product_error::empty_name: bad(path, where + "name", "names must not be empty");
+                case apexcore::core::product_error::name_too_long:
+                    bad(path, where + "name", "names are limited to 48 bytes, categories to 64");
+                case apexcore::core::product_error::negative_price: bad(path, where + "price", "must not be negative");
+            }
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+config load_config(const std::string& path) {
+    const json doc = read_json(path);
+    if (!doc.is_object()) throw config_error(path + ": expected a JSON object at the top level");
+    static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
+                                                "discord", "$comment"};
+    for (const auto& [key, _] : doc.items()) {
+        if (std::find(known.begin(), known.end(), key) == known.end()) {
+            bad(path, key, "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord)");
+        }
+    }
+    if (doc.contains("token")) bad(path, "token", "the bot token is read from DISCORD_TOKEN, never from the file");
+    config c;
+    c.path = path;
+    c.guild = snowflake_key<apexcore::core::guild_tag>(doc, path, "guild_id");
+    c.staff_role = snowflake_key<apexcore::core::role_tag>(doc, path, "staff_role_id");
+    if (const std::string code = string_key(doc, path, "currency", false); !code.empty()) {
+        const auto currency = apexcore::core::find_currency(code);
+        if (!currency) bad(path, "currency", "unknown ISO 4217 code '" + code + "' (known: USD, EUR, GBP, JPY, CAD, AUD)");
+        c.currency = *currency;
+    }
+    if (const std::string db = string_key(doc, path, "database", false); !db.empty()) c.database = db;
+    c.database = resolve(path, c.database);
+    c.products_file = resolve(path, string_key(doc, path, "products_file", false));
+    if (const auto d = doc.find("discord"); d != doc.end()) {
+        if (!d->is_object()) bad(path, "discord", "expected an object");
+        if (d->contains("token")) bad(path, "discord.token", "the bot token is read from DISCORD_TOKEN, never from the file");
+        if (auto base = string_key(*d, path, "api_base", false, "discord."); !base.empty()) c.api_base = base;
+        if (!c.api_base.starts_with("https://")) bad(path, "discord.api_base", "expected an https:// URL");
+        c.ca_file = resolve(path, string_key(*d, path, "ca_file", false, "discord."));
+        if (const auto intents = d->find("intents"); intents != d->end()) {
+            if (!intents->is_number_unsigned() || intents->get<std::uint64_t>() >= (1ULL << 26)) {
+                bad(path, "discord.intents", "expected a non-negative integer bitfield (REFERENCE §1.8)");
+            }
+            c.intents = intents->get<std::uint32_t>();
+        }
+    }
+    if (!c.products_file.empty()) c.seed_products = load_products(c.products_file, c.currency);
+    return c;
+}
+
+}  // namespace apexbot

@@ -1,1 +1,155 @@
-int main(){}
+// apexbot: the reference shop bot. Reads a JSON config (docs/configuration.md), the token from
+// DISCORD_TOKEN, opens the SQLite store and runs the shop bot on Discord's Gateway and REST API
+// (or on apexcore-sandbox, when the config points there).
+#include "config.hpp"
+
+#include <apexcore/bot/shop_bot.hpp>
+#include <apexcore/discord/discord_runtime.hpp>
+#include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/wallet_service.hpp>
+#include <apexcore/sqlite/sqlite_store.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+
+namespace po = boost::program_options;
+
+namespace {
+
+void log_line(std::string_view line) {
+    const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::clog << stamp << " apexbot: " << line << std::endl;
+}
+
+void print_summary(const apexbot::config& c) {
+    std::cout << "config " << c.path << " is valid\n"
+              << "  guild_id:       " << c.guild.str() << "\n"
+              << "  staff_role_id:  " << c.staff_role.str() << "\n"
+              << "  currency:       " << c.currency.code_string() << "\n"
+              << "  database:       " << c.database << "\n"
+              << "  products_file:  " << (c.products_file.empty() ? "(none)" : c.products_file) << " ("
+              << c.seed_products.size() << " products)\n"
+              << "  discord.api_base: " << c.api_base << "\n"
+              << "  discord.ca_file:  " << (c.ca_file.empty() ? "(system trust store)" : c.ca_file) << "\n"
+              << "  discord.intents:  " << c.intents << "\n"
+              << "  DISCORD_TOKEN:  " << (std::getenv("DISCORD_TOKEN") != nullptr ? "set" : "NOT SET") << "\n";
+}
+
+/// Adds the seed products when the catalog is empty, so restarts never duplicate them.
+void seed_catalog(apexcore::services::catalog_service& catalog, const apexbot::config& c) {
+    if (c.seed_products.empty() || !catalog.list_active(1).empty()) return;
+    for (const auto& p : c.seed_products) {
+        if (!catalog.add(p)) throw std::runtime_error("cannot add product " + p.display_name());
+    }
+    log_line("seeded " + std::to_string(c.seed_products.size()) + " products from " + c.products_file);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string config_path;
+    po::options_description desc(
+        "apexbot: the apexcore reference shop bot (wallet, /buy, staff top-ups) for Discord.\n\n"
+        "Usage: DISCORD_TOKEN=<bot token> apexbot --config FILE [--check-config]\n\n"
+        "Environment:\n"
+        "  DISCORD_TOKEN   the bot token (required to run; never put it in the config file)\n\n"
+        "Options");
+    desc.add_options()
+        ("help,h", "print this help and exit")
+        ("config,c", po::value<std::string>(&config_path), "JSON config file (see docs/configuration.md)")
+        ("check-config", "validate the config file, print what it resolves to, and exit (0 = valid)")
+        ("version", "print the version and exit");
+    po::variables_map vm;
+    try {
+        po::store(po::parse_command_line(argc, argv, desc), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        std::cerr << "apexbot: " << e.what() << "\n\n" << desc << "\n";
+        return 2;
+    }
+    if (vm.count("help") != 0U) {
+        std::cout << desc << "\n";
+        return 0;
+    }
+    if (vm.count("version") != 0U) {
+        std::cout << "apexbot 0.1.0\n";
+        return 0;
+    }
+    if (config_path.empty()) {
+        std::cerr << "apexbot: --config FILE is required (start from examples/reference_bot/config.example.json)\n";
+        return 2;
+    }
+    apexbot::config cfg;
+    try {
+        cfg = apexbot::load_config(config_path);
+    } catch (const apexbot::config_error& e) {
+        std::cerr << "apexbot: config error: " << e.what() << "\n";
+        return 2;
+    }
+    if (vm.count("check-config") != 0U) {
+        print_summary(cfg);
+        return 0;
+    }
+    const char* token = std::getenv("DISCORD_TOKEN");
+    if (token == nullptr || *token == '\0') {
+        std::cerr << "apexbot: DISCORD_TOKEN is not set; export the bot token from the Discord Developer Portal\n";
+        return 2;
+    }
+
+    try {
+        apexcore::sqlite::sqlite_store store({.path = cfg.database});
+        apexcore::services::wallet_service wallet(store, cfg.currency);
+        apexcore::services::catalog_service catalog(store);
+        seed_catalog(catalog, cfg);
+        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency}, wallet, catalog, log_line);
+
+        boost::asio::io_context io(1);
+        int exit_code = 0;
+        apexcore::discord::runtime_options options;
+        options.rest.api_base = cfg.api_base;
+        options.rest.token = token;
+        options.rest.ca_file = cfg.ca_file;
+        options.gateway.token = token;
+        options.gateway.ca_file = cfg.ca_file;
+        options.gateway.intents = cfg.intents;
+        options.guild = cfg.guild;
+        options.commands = bot.commands();
+        apexcore::discord::discord_runtime runtime(
+            io, std::move(options), [&bot](const apexcore::ports::interaction& i) { return bot.handle(i); }, log_line,
+            [&](std::string_view reason) {
+                log_line(std::string("stopping: ") + std::string(reason));
+                exit_code = 1;
+                io.stop();
+            });
+
+        // Graceful shutdown: close the gateway and drain for up to 2 s, then stop.
+        boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+        boost::asio::steady_timer drain(io);
+        signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+            if (ec) return;
+            log_line("received signal " + std::to_string(signal) + ", shutting down");
+            runtime.stop();
+            drain.expires_after(std::chrono::seconds(2));
+            drain.async_wait([&](const boost::system::error_code&) { io.stop(); });
+        });
+        log_line("starting: guild " + cfg.guild.str() + ", database " + cfg.database + ", API " + cfg.api_base);
+        runtime.start();
+        io.run();
+        log_line("stopped");
+        return exit_code;
+    } catch (const std::exception& e) {
+        std::cerr << "apexbot: " << e.what() << "\n";
+        return 1;
+    }
+}

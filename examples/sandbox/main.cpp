@@ -1,1 +1,98 @@
-int main(){}
+// apexcore-sandbox: a local Discord-compatible server for tests and demos (docs/sandbox.md).
+#include "certificate.hpp"
+#include "sandbox_server.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/program_options.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+namespace po = boost::program_options;
+
+namespace {
+
+void write_file(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    apexcore::sandbox::server_options options;
+    std::string state_dir;
+    po::options_description desc(
+        "apexcore-sandbox: a local Discord-compatible server (REST API, TLS gateway, control API) on 127.0.0.1.\n"
+        "It checks requests the way Discord does and answers with Discord's error bodies.\n\n"
+        "Usage: apexcore-sandbox [options]\n\nOptions");
+    desc.add_options()
+        ("help,h", "print this help and exit")
+        ("port", po::value<std::uint16_t>(&options.port)->default_value(0),
+         "TLS port for the REST API (/api/v10) and the gateway (wss://); 0 picks a free port")
+        ("control-port", po::value<std::uint16_t>(&options.control_port)->default_value(0),
+         "plain-HTTP port for the control API (/_sandbox/...); 0 picks a free port")
+        ("token", po::value<std::string>(&options.token)->default_value("sandbox-token"),
+         "the bot token the sandbox accepts (the bot must send it as DISCORD_TOKEN)")
+        ("state-dir", po::value<std::string>(&state_dir)->default_value(".apexcore/sandbox"),
+         "directory for ca.pem (the generated certificate, to pass as the bot's CA file) and "
+         "sandbox.json (URLs, ports and ids of this run)")
+        ("heartbeat-interval-ms", po::value<int>(&options.heartbeat_interval_ms)->default_value(41250),
+         "heartbeat_interval sent in HELLO, in milliseconds");
+    po::variables_map vm;
+    try {
+        po::store(po::parse_command_line(argc, argv, desc), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        std::cerr << "apexcore-sandbox: " << e.what() << "\n\n" << desc << "\n";
+        return 2;
+    }
+    if (vm.count("help") != 0U) {
+        std::cout << desc << "\n";
+        return 0;
+    }
+    if (options.heartbeat_interval_ms < 100) {
+        std::cerr << "apexcore-sandbox: --heartbeat-interval-ms must be at least 100\n";
+        return 2;
+    }
+    try {
+        const auto identity = apexcore::sandbox::generate_self_signed();
+        boost::asio::io_context io(1);
+        apexcore::sandbox::sandbox_server server(io, options, identity);
+        server.start();
+
+        const std::filesystem::path dir(state_dir);
+        std::filesystem::create_directories(dir);
+        write_file(dir / "ca.pem", identity.certificate_pem);
+        const auto& ids = server.state().ids();
+        const nlohmann::json info{
+            {"api_base", server.api_base()},          {"gateway_url", server.gateway_url()},
+            {"control_url", server.control_url()},    {"ca_file", std::filesystem::absolute(dir / "ca.pem").string()},
+            {"token", options.token},                 {"guild_id", ids.guild_id},
+            {"staff_role_id", ids.staff_role_id},     {"staff_user_id", ids.staff_user_id},
+            {"customer_user_id", ids.customer_user_id}, {"application_id", ids.application_id},
+            {"pid", static_cast<long>(::getpid())}};
+        // Write sandbox.json atomically: readers poll for it to know the sandbox is up.
+        write_file(dir / "sandbox.json.tmp", info.dump(2) + "\n");
+        std::filesystem::rename(dir / "sandbox.json.tmp", dir / "sandbox.json");
+
+        std::cout << "apexcore-sandbox listening\n"
+                  << "  API:      " << server.api_base() << "\n"
+                  << "  gateway:  " << server.gateway_url() << "\n"
+                  << "  control:  " << server.control_url() << "\n"
+                  << "  CA file:  " << (dir / "ca.pem").string() << "\n"
+                  << "  state:    " << (dir / "sandbox.json").string() << std::endl;
+
+        boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+        signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
+        io.run();
+        std::cout << "apexcore-sandbox: stopped" << std::endl;
+    } catch (const std::exception& e) {
+        std::cerr << "apexcore-sandbox: " << e.what() << "\n";
+        return 1;
+    }
+    return 0;
+}

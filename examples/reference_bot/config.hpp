@@ -1,0 +1,42 @@
+#pragma once
+// apexbot's configuration file (docs/configuration.md). The bot token never comes from the file:
+// it is read from the DISCORD_TOKEN environment variable.
+#include <apexcore/core/catalog.hpp>
+#include <apexcore/core/ids.hpp>
+#include <apexcore/core/money.hpp>
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace apexbot {
+
+/// A config error; what() names the file, the key and what was expected.
+class config_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct config {
+    std::string path;                       ///< the file it was read from
+    apexcore::core::guild_id guild;         ///< "guild_id"
+    apexcore::core::role_id staff_role;     ///< "staff_role_id"
+    apexcore::core::currency currency = apexcore::core::usd;  ///< "currency", ISO 4217 code
+    std::string database = "apexcore.db";   ///< "database", relative to the config file
+    std::vector<apexcore::core::product> seed_products;  ///< from "products_file", optional
+    std::string products_file;              ///< resolved path, empty when not set
+    std::string api_base = "https://discord.com/api/v10";  ///< "discord.api_base"
+    std::string ca_file;                    ///< "discord.ca_file", empty = system trust store
+    std::uint32_t intents = 1;              ///< "discord.intents" (GUILDS)
+};
+
+/// Reads and validates the config file. Relative paths inside it are resolved against the
+/// file's directory. Throws config_error.
+config load_config(const std::string& path);
+
+/// Parses a products seed file: a JSON array of {"main_category","sub_category","service_name",
+/// "variant_name","price":"12.34","active"?}. Throws config_error naming the file and index.
+std::vector<apexcore::core::product> load_products(const std::string& path, const apexcore::core::currency& currency);
+
+}  // namespace apexbot

@@ -1,0 +1,41 @@
+#pragma once
+// apexcore-sandbox's network side: a Discord-compatible HTTPS API + TLS WebSocket gateway on one
+// loopback port, and a plain-HTTP control API on another (see docs/sandbox.md).
+#include "certificate.hpp"
+#include "world.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace apexcore::sandbox {
+
+struct server_options {
+    std::string host = "127.0.0.1";      ///< loopback only
+    std::uint16_t port = 0;              ///< API + gateway (TLS); 0 = any free port
+    std::uint16_t control_port = 0;      ///< control API (plain HTTP); 0 = any free port
+    std::string token = "sandbox-token"; ///< the bot token the sandbox accepts
+    int heartbeat_interval_ms = 41250;   ///< sent in HELLO
+};
+
+class sandbox_server {
+public:
+    sandbox_server(boost::asio::io_context& io, server_options options, const tls_identity& identity);
+    ~sandbox_server();
+    /// Starts accepting; returns at once.
+    void start();
+    [[nodiscard]] std::uint16_t port() const;
+    [[nodiscard]] std::uint16_t control_port() const;
+    [[nodiscard]] std::string api_base() const;
+    [[nodiscard]] std::string gateway_url() const;
+    [[nodiscard]] std::string control_url() const;
+    [[nodiscard]] const world& state() const;
+
+private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+}  // namespace apexcore::sandbox

@@ -1,0 +1,291 @@
+#include "world.hpp"
+
+#include <algorithm>
+
+namespace apexcore::sandbox {
+namespace {
+
+constexpr std::uint64_t discord_epoch_ms = 1420070400000ULL;
+
+json user_json(const std::string& id, const std::string& username, bool bot) {
+    json u{{"id", id}, {"username", username}, {"discriminator", "0"}, {"global_name", username}, {"avatar", nullptr}};
+    if (bot) u["bot"] = true;
+    return u;
+}
+
+api_failure control_error(unsigned status, const std::string& message) {
+    return {status, json{{"error", message}}};
+}
+
+}  // namespace
+
+world::world(std::string token, world_ids ids) : token_(std::move(token)), ids_(std::move(ids)) {
+    members_.push_back({ids_.staff_user_id, "shop-owner", {ids_.staff_role_id}});
+    members_.push_back({ids_.customer_user_id, "customer", {ids_.customer_role_id}});
+    members_.push_back({ids_.bot_user_id, "apexbot", {}});
+}
+
+std::string world::next_snowflake() {
+    const auto now_ms = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+    std::uint64_t id = (now_ms - discord_epoch_ms) << 22;
+    if (id <= last_snowflake_) id = last_snowflake_ + 1;
+    last_snowflake_ = id;
+    return std::to_string(id);
+}
+
+json world::ready(const std::string& session_id, const std::string& resume_url) const {
+    return json{{"v", 10},
+                {"user", user_json(ids_.bot_user_id, "apexbot", true)},
+                {"guilds", json::array({{{"id", ids_.guild_id}, {"unavailable", true}}})},
+                {"session_id", session_id},
+                {"resume_gateway_url", resume_url},
+                {"application", {{"id", ids_.application_id}, {"flags", 0}}}};
+}
+
+json world::guild_create() const {
+    json roles = json::array({
+        {{"id", ids_.guild_id}, {"name", "@everyone"}, {"color", 0}, {"hoist", false}, {"position", 0},
+         {"permissions", "2248473465835073"}, {"managed", false}, {"mentionable", false}, {"flags", 0}},
+        {{"id", ids_.staff_role_id}, {"name", "Staff"}, {"color", 15844367}, {"hoist", true}, {"position", 2},
+         {"permissions", "268435456"}, {"managed", false}, {"mentionable", false}, {"flags", 0}},
+        {{"id", ids_.customer_role_id}, {"name", "Customer"}, {"color", 3447003}, {"hoist", false}, {"position", 1},
+         {"permissions", "0"}, {"managed", false}, {"mentionable", false}, {"flags", 0}},
+    });
+    json members = json::array();
+    for (const auto& m : members_) members.push_back(member_json(m, true));
+    return json{{"id", ids_.guild_id},
+                {"name", "apexcore sandbox shop"},
+                {"icon", nullptr},
+                {"owner_id", ids_.staff_user_id},
+                {"roles", std::move(roles)},
+                {"emojis", json::array()},
+                {"features", json::array()},
+                {"preferred_locale", "en-US"},
+                {"system_channel_id", ids_.shop_channel_id},
+                {"joined_at", "2026-11-01T00:00:00.000000+00:00"},
+                {"large", false},
+                {"unavailable", false},
+                {"member_count", members_.size()},
+                {"voice_states", json::array()},
+                {"members", std::move(members)},
+                {"channels", json::array({{{"id", ids_.shop_channel_id}, {"type", 0}, {"name", "shop"}, {"position", 0},
+                                           {"permission_overwrites", json::array()}, {"nsfw", false}}})},
+                {"threads", json::array()},
+                {"presences", json::array()},
+                {"stage_instances", json::array()},
+                {"guild_scheduled_events", json::array()},
+                {"soundboard_sounds", json::array()}};
+}
+
+json world::member_json(const member& m, bool with_user) const {
+    json j{{"roles", m.role_ids}, {"nick", nullptr}, {"avatar", nullptr}, {"joined_at", "2026-11-01T00:00:00.000000+00:00"},
+           {"deaf", false}, {"mute", false}, {"flags", 0}, {"pending", false}};
+    if (with_user) j["user"] = user_json(m.user_id, m.username, m.user_id == ids_.bot_user_id);
+    return j;
+}
+
+json world::members_json() const {
+    json out = json::array();
+    for (const auto& m : members_) {
+        out.push_back({{"user_id", m.user_id}, {"username", m.username}, {"roles", m.role_ids}});
+    }
+    return out;
+}
+
+const member* world::find_member(const std::string& user_id) const {
+    const auto it = std::find_if(members_.begin(), members_.end(), [&](const member& m) { return m.user_id == user_id; });
+    return it == members_.end() ? nullptr : &*it;
+}
+
+std::variant<json, api_failure> world::overwrite_guild_commands(const std::string& app, const std::string& guild,
+                                                                const json& body) {
+    if (app != ids_.application_id) return error_body(404, 10002, "Unknown Application");
+    if (guild != ids_.guild_id) return error_body(404, 10004, "Unknown Guild");
+    if (auto failure = validate_commands(body)) return *failure;
+    json stored = json::array();
+    for (const auto& c : body) {
+        json command = c;
+        command["id"] = next_snowflake();
+        command["application_id"] = ids_.application_id;
+        command["guild_id"] = ids_.guild_id;
+        command["version"] = next_snowflake();
+        if (!command.contains("type")) command["type"] = 1;
+        stored.push_back(std::move(command));
+    }
+    commands_ = stored;
+    return stored;
+}
+
+json world::interaction_base(const member& m, int type, const std::string& id, const std::string& token) const {
+    json member = member_json(m, true);
+    member["permissions"] = m.role_ids.empty() ? "0" : "2248473465835073";
+    return json{{"id", id},
+                {"application_id", ids_.application_id},
+                {"type", type},
+                {"guild_id", ids_.guild_id},
+                {"guild", {{"id", ids_.guild_id}, {"locale", "en-US"}, {"features", json::array()}}},
+                {"channel_id", ids_.shop_channel_id},
+                {"channel", {{"id", ids_.shop_channel_id}, {"type", 0}, {"name", "shop"}, {"guild_id", ids_.guild_id}}},
+                {"member", std::move(member)},
+                {"token", token},
+                {"version", 1},
+                {"app_permissions", "2248473465835073"},
+                {"locale", "en-US"},
+                {"guild_locale", "en-US"},
+                {"entitlements", json::array()},
+                {"authorizing_integration_owners", {{"0", ids_.guild_id}}},
+                {"context", 0},
+                {"attachment_size_limit", 10485760}};
+}
+
+std::variant<json, api_failure> world::command_interaction(const json& request) {
+    if (!request.is_object()) return control_error(400, "body must be a JSON object");
+    const member* m = find_member(request.value("user_id", ""));
+    if (m == nullptr) return control_error(404, "user_id is not a member of the sandbox guild");
+    const std::string name = request.value("name", "");
+    const auto command = std::find_if(commands_.begin(), commands_.end(),
+                                      [&](const json& c) { return c.value("name", "") == name; });
+    if (command == commands_.end()) return control_error(404, "the bot has not registered a command named '" + name + "'");
+    const json given = request.value("options", json::object());
+    if (!given.is_object()) return control_error(400, "options must be an object of name -> value");
+
+    json options = json::array();
+    json resolved = json::object();
+    for (const auto& spec : command->value("options", json::array())) {  // range-for keeps the temporary alive
+        const std::string oname = spec.value("name", "");
+        const int type = spec.value("type", 3);
+        if (!given.contains(oname)) {
+            if (spec.value("required", false)) return control_error(400, "missing required option '" + oname + "'");
+            continue;
+        }
+        const json& v = given[oname];
+        json value;
+        if (type == 3) {
+            if (!v.is_string()) return control_error(400, "option '" + oname + "' must be a string");
+            value = v;
+        } else if (type == 4) {
+            if (!v.is_number_integer()) return control_error(400, "option '" + oname + "' must be an integer");
+            value = v;
+        } else if (type == 10) {
+            if (!v.is_number()) return control_error(400, "option '" + oname + "' must be a number");
+            value = v;
+        } else if (type == 6) {
+            if (!v.is_string() || find_member(v.get<std::string>()) == nullptr) {
+                return control_error(400, "option '" + oname + "' must be the user_id of a guild member");
+            }
+            const member* target = find_member(v.get<std::string>());
+            value = v;
+            resolved["users"][target->user_id] = user_json(target->user_id, target->username, false);
+            resolved["members"][target->user_id] = member_json(*target, false);
+        } else {
+            value = v;
+        }
+        options.push_back({{"name", oname}, {"type", type}, {"value", std::move(value)}});
+    }
+    const json specs = command->value("options", json::array());
+    for (const auto& [key, _] : given.items()) {
+        const auto known = std::any_of(specs.begin(), specs.end(), [&](const json& s) { return s.value("name", "") == key; });
+        if (!known) return control_error(400, "command '" + name + "' has no option '" + key + "'");
+    }
+
+    const std::string id = next_snowflake();
+    const std::string token = "aW50ZXJhY3Rpb246" + id;
+    json interaction = interaction_base(*m, 2, id, token);
+    json data{{"id", (*command)["id"]}, {"name", name}, {"type", 1}, {"guild_id", ids_.guild_id}};
+    if (!options.empty()) data["options"] = std::move(options);
+    if (!resolved.empty()) data["resolved"] = std::move(resolved);
+    interaction["data"] = std::move(data);
+    interactions_[id] = pending_interaction{id, token, 2, m->user_id, steady::now(), std::nullopt, false, json(), std::nullopt};
+    return interaction;
+}
+
+std::variant<json, api_failure> world::component_interaction(const json& request) {
+    if (!request.is_object()) return control_error(400, "body must be a JSON object");
+    const member* m = find_member(request.value("user_id", ""));
+    if (m == nullptr) return control_error(404, "user_id is not a member of the sandbox guild");
+    const std::string message_id = request.value("message_id", "");
+    const auto message = messages_.find(message_id);
+    if (message == messages_.end()) return control_error(404, "no message " + message_id + " from the bot");
+    if (message->second.value("ephemeral_user_id", "") != "" &&
+        message->second.value("ephemeral_user_id", "") != m->user_id) {
+        return control_error(403, "that ephemeral message is visible only to the user who invoked it");
+    }
+    const std::string custom_id = request.value("custom_id", "");
+    const json values = request.value("values", json::array());
+    // Find the component the way a client does: only components present on the message.
+    const json rows = message->second.value("components", json::array());
+    std::optional<json> found;
+    for (const auto& row : rows) {
+        for (const auto& c : row.value("components", json::array())) {
+            if (c.value("custom_id", "") == custom_id) found = c;
+        }
+    }
+    if (!found) return control_error(404, "message " + message_id + " has no component with that custom_id");
+    const int component_type = found->value("type", 0);
+    if (found->value("disabled", false)) return control_error(409, "that component is disabled");
+    json data{{"custom_id", custom_id}, {"component_type", component_type}};
+    if (component_type == 3) {
+        if (!values.is_array() || values.empty()) return control_error(400, "a select needs 'values'");
+        const json options = found->value("options", json::array());
+        for (const auto& v : values) {
+            const bool offered = std::any_of(options.begin(), options.end(), [&](const json& o) { return o.value("value", "") == v; });
+            if (!offered) return control_error(400, "the select does not offer that value");
+        }
+        data["values"] = values;
+    }
+    const std::string id = next_snowflake();
+    const std::string token = "aW50ZXJhY3Rpb246" + id;
+    json interaction = interaction_base(*m, 3, id, token);
+    json shown = message->second;
+    shown.erase("ephemeral_user_id");
+    interaction["message"] = shown;
+    interaction["data"] = std::move(data);
+    interactions_[id] = pending_interaction{id, token, 3, m->user_id, steady::now(), message_id, false, json(), std::nullopt};
+    return interaction;
+}
+
+std::optional<api_failure> world::interaction_callback(const std::string& id, const std::string& token,
+                                                       const json& body) {
+    auto it = interactions_.find(id);
+    if (it == interactions_.end() || it->second.token != token) return error_body(404, 10062, "Unknown interaction");
+    pending_interaction& p = it->second;
+    if (p.acknowledged) return error_body(400, 40060, "Interaction has already been acknowledged.");
+    if (steady::now() - p.created > interaction_deadline) return error_body(404, 10062, "Unknown interaction");
+    if (auto failure = validate_callback(body, p.type)) return failure;
+    p.acknowledged = true;
+    p.callback = body;
+    const int type = body.value("type", 0);
+    if (type == 4 || type == 7) {
+        const json& data = body["data"];
+        const std::string message_id = type == 7 && p.source_message_id ? *p.source_message_id : next_snowflake();
+        json message = type == 7 ? messages_[message_id] : json::object();
+        message["id"] = message_id;
+        message["channel_id"] = ids_.shop_channel_id;
+        message["author"] = user_json(ids_.bot_user_id, "apexbot", true);
+        message["content"] = data.value("content", "");
+        message["embeds"] = data.value("embeds", json::array());
+        message["components"] = data.value("components", json::array());
+        if (type == 4) {
+            const bool ephemeral = (data.value("flags", 0) & 64) != 0;
+            message["flags"] = data.value("flags", 0);
+            if (ephemeral) message["ephemeral_user_id"] = p.user_id;
+        }
+        messages_[message_id] = std::move(message);
+        p.message_id = message_id;
+    }
+    return std::nullopt;
+}
+
+const pending_interaction* world::find_interaction(const std::string& id) const {
+    const auto it = interactions_.find(id);
+    return it == interactions_.end() ? nullptr : &it->second;
+}
+
+const json* world::find_message(const std::string& id) const {
+    const auto it = messages_.find(id);
+    return it == messages_.end() ? nullptr : &it->second;
+}
+
+}  // namespace apexcore::sandbox
