@@ -93,6 +93,7 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
 config load_config(const std::string& path) {
     const json doc = read_json(path);
     if (!doc.is_object()) throw config_error(path + ": expected a JSON object at the top level");
+    if (doc.contains("token")) bad(path, "token", "the bot token is read from DISCORD_TOKEN, never from the file");
     static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
                                                 "discord", "$comment"};
     for (const auto& [key, _] : doc.items()) {
@@ -100,7 +101,6 @@ config load_config(const std::string& path) {
             bad(path, key, "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord)");
         }
     }
-    if (doc.contains("token")) bad(path, "token", "the bot token is read from DISCORD_TOKEN, never from the file");
     config c;
     c.path = path;
     c.guild = snowflake_key<apexcore::core::guild_tag>(doc, path, "guild_id");

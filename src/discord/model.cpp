@@ -160,9 +160,12 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
     const auto id = snowflake_field<core::interaction_tag>(d, "id");
     if (!id) return model_error{"interaction: missing or malformed 'id'"};
     env.neutral.id = *id;
-    const auto app = snowflake_field<core::application_tag>(d, "application_id");
-    if (!app) return model_error{"interaction: missing or malformed 'application_id'"};
-    env.application = *app;
+    // application_id is needed only for webhook follow-ups; some payloads omit it.
+    if (d.contains("application_id")) {
+        const auto app = snowflake_field<core::application_tag>(d, "application_id");
+        if (!app) return model_error{"interaction: malformed 'application_id'"};
+        env.application = *app;
+    }
     env.token = string_field(d, "token");
     if (env.token.empty()) return model_error{"interaction: missing 'token'"};
     const auto type = d.find("type");

@@ -80,13 +80,13 @@ struct interaction_envelope {
     ports::interaction neutral;
     int type = 0;                   ///< 1 PING, 2 command, 3 component, 4 autocomplete, 5 modal
     std::string token;              ///< continuation token, valid 15 min (REFERENCE.md §3.5)
-    core::application_id application;
+    core::application_id application;  ///< empty when the payload had none
 };
 
 /// Maps an interaction object (REFERENCE.md §3.2) to the neutral model. Handles APPLICATION_COMMAND
 /// (options incl. USER values and nested sub-commands flattened) and MESSAGE_COMPONENT (custom_id,
-/// values). Errors: missing id/token/type/application_id, unsupported type, malformed snowflakes,
-/// no invoking user.
+/// values). Errors: missing id/token/type, unsupported type, malformed snowflakes, no invoking user.
+/// A missing application_id is tolerated (left empty); it only matters for follow-ups.
 [[nodiscard]] core::result<interaction_envelope, model_error> parse_interaction(const json& d);
 
 /// The callback body for a neutral response: type 4 CHANNEL_MESSAGE_WITH_SOURCE or 7

@@ -1,0 +1,57 @@
+#include <apexcore/bot/custom_id.hpp>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace apexcore::bot;
+using apexcore::core::product_id;
+
+TEST(CustomIdTest, RoundTrips) {
+    const component_action select{component_kind::select_product, {}, 0};
+    const component_action buy{component_kind::buy_product, product_id{42}, 1299};
+    EXPECT_EQ(encode_custom_id(select), "ac1:s");
+    EXPECT_EQ(encode_custom_id(buy), "ac1:b:42:1299");
+    EXPECT_EQ(decode_custom_id(encode_custom_id(select)).value(), select);
+    EXPECT_EQ(decode_custom_id(encode_custom_id(buy)).value(), buy);
+}
+
+TEST(CustomIdTest, LargestValuesFitDiscordsLimit) {
+    const component_action buy{component_kind::buy_product, product_id{INT64_MAX}, INT64_MAX};
+    const std::string encoded = encode_custom_id(buy);
+    EXPECT_LE(encoded.size(), 100U);
+    EXPECT_EQ(decode_custom_id(encoded).value(), buy);
+}
+
+TEST(CustomIdTest, RejectsForgedValues) {
+    const std::pair<const char*, custom_id_error> cases[] = {
+        {"", custom_id_error::empty},
+        {"ac0:b:1:100", custom_id_error::stale_version},
+        {"ac2:s", custom_id_error::stale_version},
+        {"buy_42", custom_id_error::stale_version},
+        {"ac1:x:1", custom_id_error::unknown_action},
+        {"ac1", custom_id_error::malformed},
+        {"ac1:b:1", custom_id_error::malformed},
+        {"ac1:b:1:100:7", custom_id_error::malformed},
+        {"ac1:b:-1:100", custom_id_error::malformed},
+        {"ac1:b:1:-100", custom_id_error::malformed},
+        {"ac1:b:0:100", custom_id_error::malformed},
+        {"ac1:b:01:100", custom_id_error::malformed},
+        {"ac1:b:1:1e3", custom_id_error::malformed},
+        {"ac1:b:1: 100", custom_id_error::malformed},
+        {"ac1:b:99999999999999999999:1", custom_id_error::malformed},
+        {"ac1:s:extra", custom_id_error::malformed},
+    };
+    for (const auto& [text, expected] : cases) {
+        const auto decoded = decode_custom_id(text);
+        ASSERT_FALSE(decoded.ok()) << text;
+        EXPECT_EQ(decoded.error(), expected) << text;
+    }
+}
+
+TEST(CustomIdTest, RejectsTooLong) {
+    const std::string long_id = "ac1:b:1:" + std::string(100, '1');
+    EXPECT_EQ(decode_custom_id(long_id).error(), custom_id_error::too_long);
+}
+
+}  // namespace

@@ -1,0 +1,124 @@
+#include <apexcore/bot/shop_bot.hpp>
+
+#include <apexcore/bot/custom_id.hpp>
+#include <apexcore/sqlite/sqlite_store.hpp>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace apexcore;
+using core::money;
+
+constexpr core::role_id staff_role{77};
+constexpr core::user_id staff_user{10};
+constexpr core::user_id customer{20};
+
+class ShopBotTest : public ::testing::Test {
+protected:
+    sqlite::sqlite_store store_{{.path = ":memory:"}};
+    services::wallet_service wallet_{store_, core::usd};
+    services::catalog_service catalog_{store_};
+    std::vector<std::string> log_;
+    bot::shop_bot bot_{{core::guild_id{1}, staff_role, core::usd}, wallet_, catalog_,
+                       [this](std::string_view line) { log_.emplace_back(line); }};
+    std::uint64_t next_id_ = 1000;
+
+    ports::interaction command(core::user_id from, std::string name, std::vector<ports::command_option> options = {},
+                               std::vector<core::role_id> roles = {}) {
+        return {core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {from, "member", std::move(roles)},
+                ports::command_invocation{std::move(name), std::move(options)}};
+    }
+    ports::interaction click(core::user_id from, std::string custom_id, std::vector<std::string> values = {}) {
+        return {core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {from, "member", {}},
+                ports::component_action{std::move(custom_id), std::move(values)}};
+    }
+    core::product add(std::int64_t cents) {
+        return *catalog_.add({{}, "Games", "Keys", "Indie Bundle", "Standard", money::usd_cents(cents), true});
+    }
+};
+
+TEST_F(ShopBotTest, DeclaresItsCommands) {
+    const auto commands = bot_.commands();
+    ASSERT_EQ(commands.size(), 3U);
+    EXPECT_EQ(commands[2].name, "addbalance");
+    EXPECT_TRUE(commands[2].staff_only);
+    EXPECT_EQ(commands[2].options[0].type, ports::option_type::user);
+}
+
+TEST_F(ShopBotTest, AddBalanceRequiresTheStaffRole) {
+    const auto r = bot_.handle(command(customer, "addbalance", {{"user", customer}, {"amount", std::string("50")}}));
+    EXPECT_TRUE(r.body.ephemeral);
+    EXPECT_EQ(r.body.content, "Only staff members can do that.");
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(0));
+}
+
+TEST_F(ShopBotTest, AddBalanceByStaffCreditsTheWallet) {
+    const auto r = bot_.handle(command(staff_user, "addbalance",
+                                       {{"user", customer}, {"amount", std::string("12.50")}}, {staff_role}));
+    EXPECT_NE(r.body.content.find("$12.50"), std::string::npos) << r.body.content;
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(1250));
+}
+
+TEST_F(ShopBotTest, AddBalanceRejectsBadAmountsWithTheReason) {
+    for (const char* amount : {"-5", "0", "abc", "1.234", "99999999999999999999"}) {
+        const auto r = bot_.handle(command(staff_user, "addbalance", {{"user", customer}, {"amount", std::string(amount)}},
+                                           {staff_role}));
+        EXPECT_TRUE(r.body.ephemeral);
+        EXPECT_EQ(r.body.content.find("Added"), std::string::npos) << amount << ": " << r.body.content;
+    }
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(0));
+}
+
+TEST_F(ShopBotTest, BuyFlowFromSelectToConfirmation) {
+    const auto product = add(1200);
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(2000), ""}).ok());
+
+    const auto menu = bot_.handle(command(customer, "buy"));
+    ASSERT_EQ(menu.body.rows.size(), 1U);
+    const auto& select = std::get<ports::string_select>(menu.body.rows[0].components[0]);
+    ASSERT_EQ(select.options.size(), 1U);
+    EXPECT_EQ(select.options[0].value, std::to_string(product.id.value));
+
+    const auto card = bot_.handle(click(customer, select.custom_id, {select.options[0].value}));
+    EXPECT_EQ(card.kind, ports::response_kind::update_message);
+    const auto& button = std::get<ports::button>(card.body.rows.at(0).components.at(0));
+    EXPECT_FALSE(button.disabled);
+
+    const auto done = bot_.handle(click(customer, button.custom_id));
+    EXPECT_TRUE(done.body.ephemeral);
+    EXPECT_NE(done.body.content.find("Order **#1**"), std::string::npos) << done.body.content;
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(800));
+}
+
+TEST_F(ShopBotTest, ForgedOrStaleCustomIdsGetAClearErrorAndChargeNothing) {
+    const auto product = add(1200);
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(2000), ""}).ok());
+    const std::string forged_price = "ac1:b:" + std::to_string(product.id.value) + ":1";
+    EXPECT_EQ(bot_.handle(click(customer, forged_price)).body.content,
+              core::describe(core::rejection::price_changed));
+    EXPECT_EQ(bot_.handle(click(customer, "ac0:b:1:1200")).body.content, describe(bot::custom_id_error::stale_version));
+    EXPECT_EQ(bot_.handle(click(customer, "ac1:b:abc:1")).body.content, describe(bot::custom_id_error::malformed));
+    EXPECT_EQ(bot_.handle(click(customer, "ac1:b:999:1200")).body.content,
+              core::describe(core::rejection::unknown_product));
+    EXPECT_EQ(bot_.handle(click(customer, "ac1:s", {"999"})).body.content,
+              core::describe(core::rejection::unknown_product));
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(2000));
+}
+
+TEST_F(ShopBotTest, BuyWithoutFundsIsRefused) {
+    const auto product = add(1200);
+    const auto r = bot_.handle(click(customer, bot::encode_custom_id({bot::component_kind::buy_product, product.id, 1200})));
+    EXPECT_EQ(r.body.content, core::describe(core::rejection::insufficient_funds));
+}
+
+TEST_F(ShopBotTest, EmptyShopSaysSo) {
+    EXPECT_EQ(bot_.handle(command(customer, "buy")).body.content, "The shop has no products for sale right now.");
+}
+
+TEST_F(ShopBotTest, BalanceShowsFormattedMoney) {
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(1234), ""}).ok());
+    EXPECT_EQ(bot_.handle(command(customer, "balance")).body.content, "Your wallet balance is **$12.34**.");
+}
+
+}  // namespace

@@ -1,0 +1,202 @@
+// End to end: the real apexcore-sandbox and the real apexbot as processes on loopback. A staff
+// member runs /addbalance, a customer runs /buy -> picks a product -> clicks "Buy with wallet";
+// then the bot's database is checked: order, ledger rows, balance, reconcile().
+#include "control_client.hpp"
+#include "process.hpp"
+
+#include <apexcore/services/wallet_service.hpp>
+#include <apexcore/sqlite/sqlite_store.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+using namespace std::chrono_literals;
+using apexcore::test_support::child_process;
+using apexcore::test_support::control_client;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+class PurchaseEndToEndTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("apexcore-e2e-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+        sandbox_ = std::make_unique<child_process>(
+            APEXCORE_SANDBOX_PATH,
+            std::vector<std::string>{"--state-dir", (dir_ / "sandbox").string(), "--token", token_},
+            (dir_ / "sandbox.log").string());
+        const fs::path info_path = dir_ / "sandbox" / "sandbox.json";
+        for (int i = 0; i < 500 && !fs::exists(info_path); ++i) std::this_thread::sleep_for(20ms);
+        ASSERT_TRUE(fs::exists(info_path)) << sandbox_->output();
+        std::ifstream in(info_path);
+        info_ = json::parse(in);
+        control_ = std::make_unique<control_client>(info_["control_url"].get<std::string>());
+
+        const json config{{"guild_id", info_["guild_id"]},
+                          {"staff_role_id", info_["staff_role_id"]},
+                          {"currency", "USD"},
+                          {"database", (dir_ / "shop.db").string()},
+                          {"products_file", APEXCORE_PRODUCTS_FILE},
+                          {"discord", {{"api_base", info_["api_base"]}, {"ca_file", info_["ca_file"]}}}};
+        std::ofstream(dir_ / "config.json") << config.dump(2);
+        bot_ = std::make_unique<child_process>(APEXBOT_PATH,
+                                               std::vector<std::string>{"--config", (dir_ / "config.json").string()},
+                                               (dir_ / "bot.log").string(),
+                                               std::vector<std::string>{"DISCORD_TOKEN=" + token_});
+        // Ready when the bot is on the gateway and has registered its three commands.
+        for (int i = 0; i < 750; ++i) {
+            const auto state = control_->get("/_sandbox/state");
+            if (state.body.value("bot_connected", false) && state.body["commands"].size() == 3) return;
+            std::this_thread::sleep_for(20ms);
+        }
+        FAIL() << "bot did not connect\nbot:\n" << bot_->output() << "\nsandbox:\n" << sandbox_->output();
+    }
+
+    void TearDown() override {
+        if (bot_) bot_->stop(SIGKILL, 5s);
+        if (sandbox_) sandbox_->stop(SIGTERM, 5s);
+        if (!HasFailure()) fs::remove_all(dir_);
+        else std::cerr << "logs kept in " << dir_ << "\n";
+    }
+
+    apexcore::test_support::control_response command(const std::string& user, const std::string& name,
+                                                const json& options = json::object()) {
+        return control_->post("/_sandbox/commands", {{"user_id", user}, {"name", name}, {"options", options}});
+    }
+
+    std::string staff() const { return info_["staff_user_id"]; }
+    std::string customer() const { return info_["customer_user_id"]; }
+
+    std::string token_ = "e2e-test-token";
+    fs::path dir_;
+    json info_;
+    std::unique_ptr<child_process> sandbox_;
+    std::unique_ptr<child_process> bot_;
+    std::unique_ptr<control_client> control_;
+};
+
+TEST_F(PurchaseEndToEndTest, StaffTopUpThenWalletPurchase) {
+    // /addbalance by a non-staff member is refused and moves nothing.
+    const auto refused = command(customer(), "addbalance", {{"user", customer()}, {"amount", "25.00"}});
+    ASSERT_EQ(refused.status, 200U) << refused.body.dump();
+    EXPECT_EQ(refused.body["response"]["data"]["content"], "Only staff members can do that.");
+
+    const auto topup = command(staff(), "addbalance", {{"user", customer()}, {"amount", "25.00"}, {"reason", "e2e"}});
+    ASSERT_EQ(topup.status, 200U) << topup.body.dump();
+    EXPECT_EQ(topup.body["response"]["type"], 4);
+    EXPECT_EQ(topup.body["response"]["data"]["flags"], 64);
+    EXPECT_NE(topup.body["response"]["data"]["content"].get<std::string>().find("$25.00"), std::string::npos);
+
+    const auto menu = command(customer(), "buy");
+    ASSERT_EQ(menu.status, 200U) << menu.body.dump();
+    const json select = menu.body["response"]["data"]["components"][0]["components"][0];
+    ASSERT_EQ(select["type"], 3);
+    std::string product_value;
+    for (const auto& option : select["options"]) {
+        if (option["label"] == "Indie Bundle Key - Standard") product_value = option["value"];
+    }
+    ASSERT_FALSE(product_value.empty()) << select.dump();
+    const std::string message_id = menu.body["message_id"];
+
+    const auto card = control_->post("/_sandbox/components", {{"user_id", customer()},
+                                                              {"message_id", message_id},
+                                                              {"custom_id", select["custom_id"]},
+                                                              {"values", {product_value}}});
+    ASSERT_EQ(card.status, 200U) << card.body.dump();
+    EXPECT_EQ(card.body["response"]["type"], 7);
+    const json button = card.body["response"]["data"]["components"][0]["components"][0];
+    EXPECT_EQ(button["label"], "Buy with wallet");
+
+    const auto bought = control_->post("/_sandbox/components",
+                                       {{"user_id", customer()}, {"message_id", message_id}, {"custom_id", button["custom_id"]}});
+    ASSERT_EQ(bought.status, 200U) << bought.body.dump();
+    EXPECT_EQ(bought.body["response"]["type"], 4);
+    EXPECT_EQ(bought.body["response"]["data"]["flags"], 64);
+    EXPECT_EQ(bought.body["response"]["data"]["content"], "Thank you! Order **#1** is paid.");
+
+    const auto balance = command(customer(), "balance");
+    EXPECT_EQ(balance.body["response"]["data"]["content"], "Your wallet balance is **$13.00**.");
+
+    // Graceful shutdown on SIGTERM, then check what reached the database.
+    ASSERT_EQ(bot_->stop(SIGTERM, 10s), 0) << bot_->output();
+    apexcore::sqlite::sqlite_store store({.path = (dir_ / "shop.db").string()});
+    const apexcore::core::user_id customer_id{std::stoull(customer())};
+    const apexcore::core::user_id staff_id{std::stoull(staff())};
+    std::vector<apexcore::core::ledger_entry> ledger;
+    std::vector<apexcore::core::order> orders;
+    store.read([&](apexcore::ports::unit_of_work& uow) {
+        ledger = uow.wallet().history(customer_id, 10, std::nullopt);
+        orders = uow.orders().list_for(customer_id, 10);
+    });
+    ASSERT_EQ(orders.size(), 1U);
+    EXPECT_EQ(orders[0].id.value, 1);
+    EXPECT_EQ(orders[0].status, apexcore::core::order_status::paid);
+    EXPECT_EQ(orders[0].price_paid, apexcore::core::money::usd_cents(1200));
+    ASSERT_EQ(ledger.size(), 2U);
+    EXPECT_EQ(ledger[0].type, apexcore::core::ledger_entry_type::purchase);
+    EXPECT_EQ(ledger[0].amount, apexcore::core::money::usd_cents(-1200));
+    EXPECT_EQ(ledger[0].balance_after, apexcore::core::money::usd_cents(1300));
+    EXPECT_EQ(ledger[0].order, orders[0].id);
+    EXPECT_EQ(ledger[1].type, apexcore::core::ledger_entry_type::staff_credit);
+    EXPECT_EQ(ledger[1].amount, apexcore::core::money::usd_cents(2500));
+    EXPECT_EQ(ledger[1].staff, staff_id);
+    EXPECT_EQ(ledger[1].description, "e2e");
+    apexcore::services::wallet_service wallet(store, apexcore::core::usd);
+    EXPECT_EQ(wallet.balance(customer_id), apexcore::core::money::usd_cents(1300));
+    const auto report = store.reconcile();
+    EXPECT_TRUE(report.ok());
+    EXPECT_EQ(report.users_checked, 1U);
+}
+
+TEST_F(PurchaseEndToEndTest, ClickingAComponentThatIsNotOnTheMessageIsImpossible) {
+    const auto menu = command(customer(), "buy");
+    ASSERT_EQ(menu.status, 200U);
+    const auto forged = control_->post("/_sandbox/components", {{"user_id", customer()},
+                                                                {"message_id", menu.body["message_id"]},
+                                                                {"custom_id", "ac1:b:1:1"}});
+    EXPECT_EQ(forged.status, 404U);
+}
+
+// The CLI contracts: --help describes every flag, config errors name the file and key.
+TEST(ApexbotCliTest, HelpDescribesEveryFlag) {
+    const auto [code, out] = apexcore::test_support::run_to_completion(APEXBOT_PATH, {"--help"}, "/tmp/apexbot-help.log");
+    EXPECT_EQ(code, 0);
+    for (const char* flag : {"--config", "--check-config", "--help", "--version", "DISCORD_TOKEN"}) {
+        EXPECT_NE(out.find(flag), std::string::npos) << flag << "\n" << out;
+    }
+    const auto [scode, sout] = apexcore::test_support::run_to_completion(APEXCORE_SANDBOX_PATH, {"--help"}, "/tmp/sandbox-help.log");
+    EXPECT_EQ(scode, 0);
+    for (const char* flag : {"--port", "--control-port", "--token", "--state-dir", "--heartbeat-interval-ms", "--help"}) {
+        EXPECT_NE(sout.find(flag), std::string::npos) << flag << "\n" << sout;
+    }
+}
+
+TEST(ApexbotCliTest, ConfigErrorsNameTheFileAndKey) {
+    const fs::path path = fs::temp_directory_path() / ("apexbot-bad-config-" + std::to_string(::getpid()) + ".json");
+    std::ofstream(path) << R"({"guild_id": 123, "staff_role_id": "1"})";
+    const auto [code, out] = apexcore::test_support::run_to_completion(APEXBOT_PATH, {"--config", path.string(), "--check-config"},
+                                                                  "/tmp/apexbot-bad-config.log");
+    EXPECT_EQ(code, 2);
+    EXPECT_NE(out.find(path.string()), std::string::npos) << out;
+    EXPECT_NE(out.find("'guild_id'"), std::string::npos) << out;
+
+    std::ofstream(path, std::ios::trunc) << R"({"guild_id": "1", "staff_role_id": "2", "token": "secret"})";
+    const auto [code2, out2] = apexcore::test_support::run_to_completion(APEXBOT_PATH, {"--config", path.string(), "--check-config"},
+                                                                    "/tmp/apexbot-bad-config.log");
+    EXPECT_EQ(code2, 2);
+    EXPECT_NE(out2.find("DISCORD_TOKEN"), std::string::npos) << out2;
+
+    std::ofstream(path, std::ios::trunc) << R"({"guild_id": "1", "staff_role_id": "2"})";
+    const auto [code3, out3] = apexcore::test_support::run_to_completion(APEXBOT_PATH, {"--config", path.string(), "--check-config"},
+                                                                    "/tmp/apexbot-bad-config.log");
+    EXPECT_EQ(code3, 0) << out3;
+    fs::remove(path);
+}
+
+}  // namespace
