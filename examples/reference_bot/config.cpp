@@ -118,7 +118,16 @@ config load_config(const std::string& path) {
         if (d->contains("token")) bad(path, "discord.token", "the bot token is read from DISCORD_TOKEN, never from the file");
         if (auto base = string_key(*d, path, "api_base", false, "discord."); !base.empty()) c.api_base = base;
         if (!c.api_base.starts_with("https://")) bad(path, "discord.api_base", "expected an https:// URL");
+        c.gateway_url = string_key(*d, path, "gateway_url", false, "discord.");
+        if (!c.gateway_url.empty() && !c.gateway_url.starts_with("wss://")) {
+            bad(path, "discord.gateway_url", "expected a wss:// URL");
+        }
         c.ca_file = resolve(path, string_key(*d, path, "ca_file", false, "discord."));
+        for (const auto& [key, _] : d->items()) {
+            if (key != "api_base" && key != "gateway_url" && key != "ca_file" && key != "intents") {
+                bad(path, "discord." + key, "unknown key (known: api_base, gateway_url, ca_file, intents)");
+            }
+        }
         if (const auto intents = d->find("intents"); intents != d->end()) {
             if (!intents->is_number_unsigned() || intents->get<std::uint64_t>() >= (1ULL << 26)) {
                 bad(path, "discord.intents", "expected a non-negative integer bitfield (REFERENCE §1.8)");

@@ -27,6 +27,7 @@ struct config {
     std::vector<apexcore::core::product> seed_products;  ///< from "products_file", optional
     std::string products_file;              ///< resolved path, empty when not set
     std::string api_base = "https://discord.com/api/v10";  ///< "discord.api_base"
+    std::string gateway_url;                ///< "discord.gateway_url", empty = from GET /gateway/bot
     std::string ca_file;                    ///< "discord.ca_file", empty = system trust store
     std::uint32_t intents = 1;              ///< "discord.intents" (GUILDS)
 };

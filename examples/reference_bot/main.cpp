@@ -41,6 +41,7 @@ void print_summary(const apexbot::config& c) {
               << "  products_file:  " << (c.products_file.empty() ? "(none)" : c.products_file) << " ("
               << c.seed_products.size() << " products)\n"
               << "  discord.api_base: " << c.api_base << "\n"
+              << "  discord.gateway_url: " << (c.gateway_url.empty() ? "(from GET /gateway/bot)" : c.gateway_url) << "\n"
               << "  discord.ca_file:  " << (c.ca_file.empty() ? "(system trust store)" : c.ca_file) << "\n"
               << "  discord.intents:  " << c.intents << "\n"
               << "  DISCORD_TOKEN:  " << (std::getenv("DISCORD_TOKEN") != nullptr ? "set" : "NOT SET") << "\n";
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
         options.gateway.token = token;
         options.gateway.ca_file = cfg.ca_file;
         options.gateway.intents = cfg.intents;
+        options.gateway.gateway_url = cfg.gateway_url;
         options.guild = cfg.guild;
         options.commands = bot.commands();
         apexcore::discord::discord_runtime runtime(

@@ -113,6 +113,11 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
     }
 
     void discover() {
+        if (!options.gateway_url.empty()) {
+            gateway_url = options.gateway_url;
+            net::co_spawn(io, run(), net::detached);
+            return;
+        }
         rest.request(http_method::get, "/gateway/bot", std::nullopt,
                      [self = shared_from_this()](std::error_code ec, rest_response res) {
                          if (self->stopping) return;

@@ -29,6 +29,9 @@ struct gateway_options {
     std::uint32_t intents = intent_guilds;   ///< REFERENCE.md §1.8
     std::string ca_file;                     ///< PEM to trust instead of the system store (sandbox)
     std::string library = "apexcore";        ///< IDENTIFY properties.browser / device
+    /// A wss:// URL to use instead of the one `GET /gateway/bot` returns (e.g. a proxy); empty =
+    /// ask Discord, as REFERENCE.md §1.1 recommends.
+    std::string gateway_url;
 };
 
 /// What the session reports. All run on the io_context thread.
