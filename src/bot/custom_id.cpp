@@ -9,7 +9,7 @@
 namespace apexcore::bot {
 namespace {
 
-/// Parses a canonical positive decimal int64: digits only, no leading zero (except "0" itself).
+/// Parses a canonical non-negative decimal int64: digits only, no leading zero (except "0" itself).
 std::optional<std::int64_t> parse_canonical(std::string_view s) {
     if (s.empty() || s.size() > 19) return std::nullopt;
     if (s.size() > 1 && s.front() == '0') return std::nullopt;
@@ -36,7 +36,7 @@ std::vector<std::string_view> split(std::string_view s, char sep, std::size_t ma
 
 }  // namespace
 
-std::string encode_custom_id(const component_action& action) {
+std::string encode_custom_id(const custom_id_action& action) {
     std::string out(custom_id_version);
     switch (action.kind) {
         case component_kind::select_product: out += ":s"; break;
@@ -47,7 +47,7 @@ std::string encode_custom_id(const component_action& action) {
     return out;
 }
 
-core::result<component_action, custom_id_error> decode_custom_id(std::string_view text) {
+core::result<custom_id_action, custom_id_error> decode_custom_id(std::string_view text) {
     if (text.empty()) return custom_id_error::empty;
     if (text.size() > ports::custom_id_length_max) return custom_id_error::too_long;
     const auto parts = split(text, ':', 4);
@@ -56,14 +56,14 @@ core::result<component_action, custom_id_error> decode_custom_id(std::string_vie
     const std::string_view kind = parts[1];
     if (kind == "s") {
         if (parts.size() != 2) return custom_id_error::malformed;
-        return component_action{component_kind::select_product, {}, 0};
+        return custom_id_action{component_kind::select_product, {}, 0};
     }
     if (kind == "b") {
         if (parts.size() != 4) return custom_id_error::malformed;
-        const auto product = parse_canonical(parts[2]);
+        const auto product = core::product_id::parse(parts[2]);
         const auto price = parse_canonical(parts[3]);
-        if (!product || *product == 0 || !price) return custom_id_error::malformed;
-        return component_action{component_kind::buy_product, core::product_id{*product}, *price};
+        if (!product || !price) return custom_id_error::malformed;
+        return custom_id_action{component_kind::buy_product, *product, *price};
     }
     return custom_id_error::unknown_action;
 }

@@ -106,11 +106,9 @@ ports::interaction_response shop_bot::open_shop() {
 
 ports::interaction_response shop_bot::show_product(const ports::interaction& i, const ports::component_action& a) {
     if (a.values.size() != 1) return ephemeral_reply("Pick exactly one product.");
-    const auto id = core::snowflake<core::product_tag>::parse(a.values.front());
-    if (!id || id->value == 0 || id->value > static_cast<std::uint64_t>(INT64_MAX)) {
-        return ephemeral_reply("That product does not exist.");
-    }
-    const auto product = catalog_.find(core::product_id{static_cast<std::int64_t>(id->value)});
+    const auto id = core::product_id::parse(a.values.front());
+    if (!id) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+    const auto product = catalog_.find(*id);
     if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
     if (!product->active) return ephemeral_reply(std::string(core::describe(core::rejection::product_inactive)));
 

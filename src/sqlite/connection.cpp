@@ -6,6 +6,7 @@ void throw_sqlite_error(sqlite3* db, std::string_view what) {
     std::string message(what);
     message += ": ";
     message += db != nullptr ? sqlite3_errmsg(db) : "out of memory";
+    if (db != nullptr) message += " (SQLite code " + std::to_string(sqlite3_extended_errcode(db)) + ")";
     throw ports::store_error(message);
 }
 
@@ -82,9 +83,14 @@ void connection::exec(std::string_view sql) {
     const std::string text(sql);
     if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
         std::string message = error != nullptr ? error : sqlite3_errmsg(db_);
+        message += " (SQLite code " + std::to_string(sqlite3_extended_errcode(db_)) + ")";
         sqlite3_free(error);
         throw ports::store_error("exec `" + text.substr(0, 60) + "`: " + message);
     }
+}
+
+void connection::reset_statements() {
+    for (auto& [sql, stmt] : cache_) stmt->reset();
 }
 
 statement& connection::prepare(std::string_view sql) {

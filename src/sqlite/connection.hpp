@@ -56,6 +56,10 @@ public:
     void exec(std::string_view sql);
     /// A cached, reset prepared statement for `sql`.
     statement& prepare(std::string_view sql);
+    /// Resets every cached statement. A statement left mid-result keeps its read snapshot open
+    /// past COMMIT, and the next BEGIN IMMEDIATE on this connection would then fail at once with
+    /// SQLITE_BUSY_SNAPSHOT instead of waiting; so this runs at the end of every unit of work.
+    void reset_statements();
     [[nodiscard]] std::int64_t last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
     [[nodiscard]] sqlite3* native() const { return db_; }
 

@@ -280,7 +280,9 @@ struct sqlite_store::impl {
         bool commit = false;
         try {
             commit = body(*c);
+            c->reset_statements();
         } catch (...) {
+            c->reset_statements();
             try {
                 c->exec("ROLLBACK");
             } catch (...) {

@@ -8,8 +8,8 @@ using namespace apexcore::bot;
 using apexcore::core::product_id;
 
 TEST(CustomIdTest, RoundTrips) {
-    const component_action select{component_kind::select_product, {}, 0};
-    const component_action buy{component_kind::buy_product, product_id{42}, 1299};
+    const custom_id_action select{component_kind::select_product, {}, 0};
+    const custom_id_action buy{component_kind::buy_product, product_id{42}, 1299};
     EXPECT_EQ(encode_custom_id(select), "ac1:s");
     EXPECT_EQ(encode_custom_id(buy), "ac1:b:42:1299");
     EXPECT_EQ(decode_custom_id(encode_custom_id(select)).value(), select);
@@ -17,7 +17,7 @@ TEST(CustomIdTest, RoundTrips) {
 }
 
 TEST(CustomIdTest, LargestValuesFitDiscordsLimit) {
-    const component_action buy{component_kind::buy_product, product_id{INT64_MAX}, INT64_MAX};
+    const custom_id_action buy{component_kind::buy_product, product_id{INT64_MAX}, INT64_MAX};
     const std::string encoded = encode_custom_id(buy);
     EXPECT_LE(encoded.size(), 100U);
     EXPECT_EQ(decode_custom_id(encoded).value(), buy);

@@ -25,4 +25,13 @@ TEST(SnowflakeTest, DecodesTheTimestamp) {
     EXPECT_EQ(user_id::parse("175928847299117063")->unix_ms(), 1462015105796ULL);
 }
 
+TEST(RowIdTest, ParsesCanonicalPositiveDecimals) {
+    using apexcore::core::product_id;
+    EXPECT_EQ(product_id::parse("42")->value, 42);
+    EXPECT_EQ(product_id::parse("9223372036854775807")->value, INT64_MAX);
+    for (const char* bad : {"", "0", "042", "-1", "9223372036854775808", "4 2", "x"}) {
+        EXPECT_FALSE(product_id::parse(bad).has_value()) << bad;
+    }
+}
+
 }  // namespace

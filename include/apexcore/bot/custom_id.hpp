@@ -27,11 +27,11 @@ enum class component_kind {
 };
 
 /// The decoded state of a custom_id.
-struct component_action {
+struct custom_id_action {
     component_kind kind = component_kind::select_product;
     core::product_id product;        ///< buy_product only
     std::int64_t price_minor = 0;    ///< buy_product only: the price the customer saw
-    friend bool operator==(const component_action&, const component_action&) = default;
+    friend bool operator==(const custom_id_action&, const custom_id_action&) = default;
 };
 
 /// Why a custom_id was refused.
@@ -47,10 +47,10 @@ enum class custom_id_error {
 inline constexpr std::string_view custom_id_version = "ac1";
 
 /// Encodes an action; the result is at most 100 characters.
-[[nodiscard]] std::string encode_custom_id(const component_action& action);
+[[nodiscard]] std::string encode_custom_id(const custom_id_action& action);
 
 /// Decodes a custom_id, strictly. See the file comment for the rules.
-[[nodiscard]] core::result<component_action, custom_id_error> decode_custom_id(std::string_view text);
+[[nodiscard]] core::result<custom_id_action, custom_id_error> decode_custom_id(std::string_view text);
 
 /// A short English explanation of a custom_id_error for an ephemeral reply.
 [[nodiscard]] std::string_view describe(custom_id_error e);

@@ -60,6 +60,15 @@ template <class Tag>
 struct row_id {
     std::int64_t value = 0;
     [[nodiscard]] bool empty() const { return value <= 0; }
+    /// Parses a canonical positive decimal ("42"); nullopt for 0, signs, leading zeros, non-digits
+    /// or values above INT64_MAX.
+    [[nodiscard]] static std::optional<row_id> parse(std::string_view text) {
+        if (text.empty() || text.size() > 19 || text.front() == '0') return std::nullopt;
+        std::int64_t v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc{} || end != text.data() + text.size() || v <= 0) return std::nullopt;
+        return row_id{v};
+    }
     friend auto operator<=>(const row_id&, const row_id&) = default;
 };
 
