@@ -5,6 +5,11 @@ function(apexcore_enable_warnings target)
       -Wno-sign-conversion)
     if(APEXCORE_WERROR)
       target_compile_options(${target} PRIVATE -Werror)
+      if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+        # GCC 12 reports false positives for std::variant / std::optional members at -O2
+        # (GCC bugs 105562, 107138); keep the warning visible but not fatal.
+        target_compile_options(${target} PRIVATE -Wno-error=maybe-uninitialized)
+      endif()
     endif()
   endif()
 endfunction()

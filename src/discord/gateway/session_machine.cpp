@@ -46,7 +46,7 @@ void session_machine::start(std::string gateway_url, time_point now) {
     if (phase_ != phase::idle) return;
     gateway_url_ = std::move(gateway_url);
     phase_ = phase::connecting;
-    actions_.push_back(connect_action{with_query(gateway_url_), false});
+    emit<connect_action>(with_query(gateway_url_), false);
 }
 
 void session_machine::on_open(time_point now) {
@@ -138,18 +138,19 @@ void session_machine::on_dispatch(gateway_payload p) {
         failures_ = 0;
         log("gateway: RESUMED");
     }
-    actions_.push_back(dispatch_action{std::move(p.t), std::move(p.d), p.s.value_or(0)});
+    emit<dispatch_action>(std::move(p.t), std::move(p.d), p.s.value_or(0));
 }
 
 void session_machine::begin_close(std::uint16_t code, std::string why, bool resume_after, milliseconds delay) {
     if (close_requested_) return;
     assert(code != 1000 || !resume_after);  // 1000 ends the session (§1.10)
+    (void)resume_after;                     // documents intent; what happens next is in session_
     close_requested_ = true;
     phase_ = phase::closing;
     reconnect_delay_ = delay;
     next_heartbeat_.reset();
     log("gateway: closing with " + std::to_string(code) + ": " + why);
-    actions_.push_back(close_action{code, std::move(why)});
+    emit<close_action>(code, std::move(why));
 }
 
 void session_machine::on_closed(std::optional<std::uint16_t> code, time_point now) {
@@ -169,7 +170,7 @@ void session_machine::on_closed(std::optional<std::uint16_t> code, time_point no
     }
     if (code && is_fatal(*code)) {
         phase_ = phase::stopped;
-        actions_.push_back(fatal_action{*code, "gateway closed with " + std::to_string(*code) + ": " + describe_close(*code)});
+        emit<fatal_action>(*code, "gateway closed with " + std::to_string(*code) + ": " + describe_close(*code));
         return;
     }
     if (code && (*code == 4007 || *code == 4009)) session_ = session_info{};
@@ -200,7 +201,7 @@ void session_machine::on_timer(time_point now) {
         const bool resume = session_.resumable();
         const std::string& url = resume && !session_.resume_url.empty() ? session_.resume_url : gateway_url_;
         phase_ = phase::connecting;
-        actions_.push_back(connect_action{with_query(url), resume});
+        emit<connect_action>(with_query(url), resume);
         return;
     }
     if (next_heartbeat_ && now >= *next_heartbeat_) heartbeat(now);
@@ -253,7 +254,7 @@ bool session_machine::write_now(std::string frame, time_point now, bool is_heart
         return true;  // dropped, not retried
     }
     sent_.push_back(now);
-    actions_.push_back(send_action{std::move(frame)});
+    emit<send_action>(std::move(frame));
     return true;
 }
 

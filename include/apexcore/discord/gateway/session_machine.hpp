@@ -150,7 +150,12 @@ private:
     void flush(time_point now);
     bool write_now(std::string frame, time_point now, bool heartbeat);
     milliseconds next_backoff();
-    void log(std::string line) { actions_.push_back(log_action{std::move(line)}); }
+    /// Appends an action, constructed in place (no temporary variant to move).
+    template <class T, class... Args>
+    void emit(Args&&... args) {
+        actions_.emplace_back(std::in_place_type<T>, T{std::forward<Args>(args)...});
+    }
+    void log(std::string line) { emit<log_action>(std::move(line)); }
 
     machine_options options_;
     std::mt19937_64 rng_;
