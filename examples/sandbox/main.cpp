@@ -25,6 +25,7 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
 int main(int argc, char** argv) {
     apexcore::sandbox::server_options options;
     std::string state_dir;
+    int route_window_ms = 1000;
     po::options_description desc(
         "apexcore-sandbox: a local Discord-compatible server (REST API, TLS gateway, control API) on 127.0.0.1.\n"
         "It checks requests the way Discord does and answers with Discord's error bodies.\n\n"
@@ -41,7 +42,15 @@ int main(int argc, char** argv) {
          "directory for ca.pem (the generated certificate, to pass as the bot's CA file) and "
          "sandbox.json (URLs, ports and ids of this run)")
         ("heartbeat-interval-ms", po::value<int>(&options.heartbeat_interval_ms)->default_value(41250),
-         "heartbeat_interval sent in HELLO, in milliseconds");
+         "heartbeat_interval sent in HELLO, in milliseconds")
+        ("channels", po::value<int>(&options.text_channels)->default_value(25),
+         "text channels in the guild (#shop, #channel-1, ...), 1..500")
+        ("route-limit", po::value<int>(&options.route_limit)->default_value(5),
+         "requests allowed per rate-limit bucket (route + channel/guild/webhook) per window")
+        ("route-window-ms", po::value<int>(&route_window_ms)->default_value(1000),
+         "length of a bucket's window, in milliseconds")
+        ("global-per-second", po::value<int>(&options.global_per_second)->default_value(50),
+         "global request limit per second (interaction routes are exempt, as on Discord)");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -58,6 +67,13 @@ int main(int argc, char** argv) {
         std::cerr << "apexcore-sandbox: --heartbeat-interval-ms must be at least 100\n";
         return 2;
     }
+    if (options.text_channels < 1 || options.text_channels > 500 || options.route_limit < 1 || route_window_ms < 1 ||
+        options.global_per_second < 1) {
+        std::cerr << "apexcore-sandbox: --channels must be 1..500; --route-limit, --route-window-ms and "
+                     "--global-per-second must be positive\n";
+        return 2;
+    }
+    options.route_window = std::chrono::milliseconds(route_window_ms);
     try {
         const auto identity = apexcore::sandbox::generate_self_signed();
         boost::asio::io_context io(1);

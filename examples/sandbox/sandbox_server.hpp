@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +19,10 @@ struct server_options {
     std::uint16_t control_port = 0;      ///< control API (plain HTTP); 0 = any free port
     std::string token = "sandbox-token"; ///< the bot token the sandbox accepts
     int heartbeat_interval_ms = 41250;   ///< sent in HELLO
+    int text_channels = 25;              ///< text channels in the guild (#shop, #channel-1, ...)
+    int route_limit = 5;                 ///< requests per rate-limit bucket window
+    std::chrono::milliseconds route_window{1000};  ///< bucket window
+    int global_per_second = 50;          ///< Discord's global limit
 };
 
 class sandbox_server {

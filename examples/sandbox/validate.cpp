@@ -221,6 +221,14 @@ std::optional<api_failure> validate_callback(const json& body, int interaction_t
     return std::nullopt;
 }
 
+std::optional<api_failure> validate_message(const json& body) {
+    form_errors e;
+    if (!body.is_object()) return error_body(400, 50109, "The request body contains invalid JSON.");
+    check_message_data(e, body, {}, true);
+    if (!e.empty()) return e.failure();
+    return std::nullopt;
+}
+
 std::optional<api_failure> validate_commands(const json& body) {
     form_errors e;
     if (!body.is_array()) return error_body(400, 50035, "Invalid Form Body: expected an array of commands");

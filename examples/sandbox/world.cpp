@@ -19,7 +19,10 @@ api_failure control_error(unsigned status, const std::string& message) {
 
 }  // namespace
 
-world::world(std::string token, world_ids ids) : token_(std::move(token)), ids_(std::move(ids)) {
+world::world(std::string token, world_ids ids, int text_channels) : token_(std::move(token)), ids_(std::move(ids)) {
+    channel_ids_.push_back(ids_.shop_channel_id);
+    const std::uint64_t base = std::stoull(ids_.shop_channel_id);
+    for (int i = 1; i < text_channels; ++i) channel_ids_.push_back(std::to_string(base + static_cast<std::uint64_t>(i)));
     members_.push_back({ids_.staff_user_id, "shop-owner", {ids_.staff_role_id}});
     members_.push_back({ids_.customer_user_id, "customer", {ids_.customer_role_id}});
     members_.push_back({ids_.bot_user_id, "apexbot", {}});
@@ -70,13 +73,21 @@ json world::guild_create() const {
                 {"member_count", members_.size()},
                 {"voice_states", json::array()},
                 {"members", std::move(members)},
-                {"channels", json::array({{{"id", ids_.shop_channel_id}, {"type", 0}, {"name", "shop"}, {"position", 0},
-                                           {"permission_overwrites", json::array()}, {"nsfw", false}}})},
+                {"channels", channels_json()},
                 {"threads", json::array()},
                 {"presences", json::array()},
                 {"stage_instances", json::array()},
                 {"guild_scheduled_events", json::array()},
                 {"soundboard_sounds", json::array()}};
+}
+
+json world::channels_json() const {
+    json out = json::array();
+    for (std::size_t i = 0; i < channel_ids_.size(); ++i) {
+        out.push_back({{"id", channel_ids_[i]}, {"type", 0}, {"name", i == 0 ? "shop" : "channel-" + std::to_string(i)},
+                       {"position", i}, {"permission_overwrites", json::array()}, {"nsfw", false}});
+    }
+    return out;
 }
 
 json world::member_json(const member& m, bool with_user) const {
@@ -197,7 +208,14 @@ std::variant<json, api_failure> world::command_interaction(const json& request) 
     if (!options.empty()) data["options"] = std::move(options);
     if (!resolved.empty()) data["resolved"] = std::move(resolved);
     interaction["data"] = std::move(data);
-    interactions_[id] = pending_interaction{id, token, 2, m->user_id, steady::now(), std::nullopt, false, json(), std::nullopt};
+    pending_interaction pending;
+    pending.id = id;
+    pending.token = token;
+    pending.type = 2;
+    pending.user_id = m->user_id;
+    pending.created = steady::now();
+    interactions_[id] = std::move(pending);
+    interaction_by_token_[token] = id;
     return interaction;
 }
 
@@ -242,7 +260,15 @@ std::variant<json, api_failure> world::component_interaction(const json& request
     shown.erase("ephemeral_user_id");
     interaction["message"] = shown;
     interaction["data"] = std::move(data);
-    interactions_[id] = pending_interaction{id, token, 3, m->user_id, steady::now(), message_id, false, json(), std::nullopt};
+    pending_interaction pending;
+    pending.id = id;
+    pending.token = token;
+    pending.type = 3;
+    pending.user_id = m->user_id;
+    pending.created = steady::now();
+    pending.source_message_id = message_id;
+    interactions_[id] = std::move(pending);
+    interaction_by_token_[token] = id;
     return interaction;
 }
 
@@ -255,8 +281,22 @@ std::optional<api_failure> world::interaction_callback(const std::string& id, co
     if (steady::now() - p.created > interaction_deadline) return error_body(404, 10062, "Unknown interaction");
     if (auto failure = validate_callback(body, p.type)) return failure;
     p.acknowledged = true;
+    p.acknowledged_at = steady::now();
     p.callback = body;
     const int type = body.value("type", 0);
+    if (type == 5 || type == 6) {
+        p.deferred = true;
+        // type 5 shows a "thinking" message that @original edits; type 6 edits the clicked message.
+        p.message_id = type == 6 && p.source_message_id ? *p.source_message_id : next_snowflake();
+        if (type == 5) {
+            const bool ephemeral = body.contains("data") && body["data"].is_object() &&
+                                   (body["data"].value("flags", 0) & 64) != 0;
+            json message{{"id", *p.message_id}, {"channel_id", ids_.shop_channel_id}, {"content", ""},
+                         {"flags", ephemeral ? 64 + 128 : 128}, {"components", json::array()}};  // 128 = LOADING
+            if (ephemeral) message["ephemeral_user_id"] = p.user_id;
+            messages_[*p.message_id] = std::move(message);
+        }
+    }
     if (type == 4 || type == 7) {
         const json& data = body["data"];
         const std::string message_id = type == 7 && p.source_message_id ? *p.source_message_id : next_snowflake();
@@ -276,6 +316,55 @@ std::optional<api_failure> world::interaction_callback(const std::string& id, co
         p.message_id = message_id;
     }
     return std::nullopt;
+}
+
+std::variant<json, api_failure> world::edit_original(const std::string& application, const std::string& token,
+                                                     const json& body) {
+    if (application != ids_.application_id) return error_body(404, 10015, "Unknown Webhook");
+    const auto by_token = interaction_by_token_.find(token);
+    if (by_token == interaction_by_token_.end()) return error_body(401, 50027, "Invalid Webhook Token");
+    pending_interaction& p = interactions_.at(by_token->second);
+    if (steady::now() - p.created > std::chrono::minutes(15)) return error_body(401, 50027, "Invalid Webhook Token");
+    if (!p.acknowledged || !p.message_id) return error_body(404, 10008, "Unknown Message");
+    if (auto failure = validate_message(body)) return *failure;
+    json& message = messages_[*p.message_id];
+    for (const char* key : {"content", "embeds", "components"}) {
+        if (body.contains(key)) message[key] = body[key];
+    }
+    if (message.contains("flags") && message["flags"].is_number_integer()) {
+        message["flags"] = message["flags"].get<int>() & ~128;  // no longer loading
+    }
+    p.original = message;
+    json shown = message;
+    shown.erase("ephemeral_user_id");
+    return shown;
+}
+
+std::variant<json, api_failure> world::followup(const std::string& application, const std::string& token, const json& body) {
+    if (application != ids_.application_id) return error_body(404, 10015, "Unknown Webhook");
+    const auto by_token = interaction_by_token_.find(token);
+    if (by_token == interaction_by_token_.end()) return error_body(401, 50027, "Invalid Webhook Token");
+    pending_interaction& p = interactions_.at(by_token->second);
+    if (!p.acknowledged) return error_body(400, 10062, "Unknown interaction");
+    if (auto failure = validate_message(body)) return *failure;
+    ++p.followups;
+    json message{{"id", next_snowflake()}, {"channel_id", ids_.shop_channel_id}, {"content", body.value("content", "")},
+                 {"embeds", body.value("embeds", json::array())}, {"components", body.value("components", json::array())},
+                 {"flags", body.value("flags", 0)}};
+    messages_[message["id"].get<std::string>()] = message;
+    return message;
+}
+
+std::variant<json, api_failure> world::create_message(const std::string& channel, const json& body) {
+    if (std::find(channel_ids_.begin(), channel_ids_.end(), channel) == channel_ids_.end()) {
+        return error_body(404, 10003, "Unknown Channel");
+    }
+    if (auto failure = validate_message(body)) return *failure;
+    ++channel_messages_;
+    json message{{"id", next_snowflake()}, {"channel_id", channel}, {"content", body.value("content", "")},
+                 {"embeds", body.value("embeds", json::array())}, {"components", body.value("components", json::array())},
+                 {"author", user_json(ids_.bot_user_id, "apexbot", true)}, {"type", 0}, {"tts", false}};
+    return message;  // channel messages are not kept: load tests would grow the sandbox without bound
 }
 
 const pending_interaction* world::find_interaction(const std::string& id) const {

@@ -41,7 +41,11 @@ struct pending_interaction {
     steady::time_point created;
     std::optional<std::string> source_message_id;  ///< component interactions: the message clicked
     bool acknowledged = false;
+    bool deferred = false;         ///< answered with type 5/6; the result comes as an edit
+    steady::time_point acknowledged_at{};
     json callback;                 ///< the body the bot posted
+    std::optional<json> original;  ///< the latest PATCH of @original (deferred answers)
+    int followups = 0;
     std::optional<std::string> message_id;  ///< message created or updated by the callback
 };
 
@@ -59,7 +63,8 @@ struct world_ids {
 
 class world {
 public:
-    world(std::string token, world_ids ids);
+    /// `text_channels` text channels are created: #shop plus #channel-1 ... (for load tests).
+    world(std::string token, world_ids ids, int text_channels = 25);
 
     [[nodiscard]] const std::string& token() const { return token_; }
     [[nodiscard]] const world_ids& ids() const { return ids_; }
@@ -87,12 +92,25 @@ public:
     /// POST /interactions/{id}/{token}/callback. Returns nullopt on success (204).
     [[nodiscard]] std::optional<api_failure> interaction_callback(const std::string& id, const std::string& token,
                                                                   const json& body);
+    /// PATCH /webhooks/{application}/{token}/messages/@original: the edited message, or a failure.
+    [[nodiscard]] std::variant<json, api_failure> edit_original(const std::string& application, const std::string& token,
+                                                                const json& body);
+    /// POST /webhooks/{application}/{token}: a follow-up message, or a failure.
+    [[nodiscard]] std::variant<json, api_failure> followup(const std::string& application, const std::string& token,
+                                                           const json& body);
+    /// POST /channels/{channel}/messages.
+    [[nodiscard]] std::variant<json, api_failure> create_message(const std::string& channel, const json& body);
+    /// Messages created in a channel through POST /channels/{id}/messages.
+    [[nodiscard]] std::size_t channel_message_count() const { return channel_messages_; }
+    /// The ids of the guild's text channels.
+    [[nodiscard]] const std::vector<std::string>& channel_ids() const { return channel_ids_; }
     [[nodiscard]] const pending_interaction* find_interaction(const std::string& id) const;
     [[nodiscard]] const json* find_message(const std::string& id) const;
 
 private:
     [[nodiscard]] const member* find_member(const std::string& user_id) const;
     [[nodiscard]] json member_json(const member& m, bool with_user) const;
+    [[nodiscard]] json channels_json() const;
     [[nodiscard]] json interaction_base(const member& m, int type, const std::string& id, const std::string& token) const;
 
     std::string token_;
@@ -101,6 +119,9 @@ private:
     json commands_ = json::array();
     std::map<std::string, json> messages_;
     std::map<std::string, pending_interaction> interactions_;
+    std::map<std::string, std::string> interaction_by_token_;
+    std::vector<std::string> channel_ids_;
+    std::size_t channel_messages_ = 0;
     std::uint64_t last_snowflake_ = 0;
 };
 
@@ -113,6 +134,9 @@ inline constexpr std::chrono::seconds interaction_deadline{3};
 /// Checks an interaction callback body; nullopt when valid, else a 50035 Invalid Form Body with the
 /// offending paths (REFERENCE.md §2.2, §3.5, §4, §5).
 [[nodiscard]] std::optional<api_failure> validate_callback(const json& body, int interaction_type);
+
+/// Checks a message body (create message, edit original, follow-up: REFERENCE.md §6.2).
+[[nodiscard]] std::optional<api_failure> validate_message(const json& body);
 
 /// Checks a bulk-overwrite command list (REFERENCE.md §3.6).
 [[nodiscard]] std::optional<api_failure> validate_commands(const json& body);

@@ -1,0 +1,192 @@
+// apexcore-sandbox, control API (plain HTTP on loopback): act as guild members, inject faults,
+// read statistics. Documented in docs/sandbox.md.
+#include "sandbox_impl.hpp"
+
+namespace apexcore::sandbox {
+
+using namespace std::chrono_literals;
+
+net::awaitable<void> sandbox_server::impl::accept_control() {
+    for (;;) {
+        auto [ec, socket] = co_await control_acceptor.async_accept(use_tuple);
+        if (ec) co_return;
+        net::co_spawn(io, control_session(beast::tcp_stream(std::move(socket))), net::detached);
+    }
+}
+
+net::awaitable<void> sandbox_server::impl::control_session(beast::tcp_stream stream) {
+    auto self = shared_from_this();
+    beast::flat_buffer buffer;
+    for (;;) {
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(request_body_limit);
+        stream.expires_after(120s);
+        auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        (void)rn;
+        if (rec) co_return;
+        request req = parser.release();
+        response res;
+        try {
+            res = co_await handle_control(req);
+        } catch (const std::exception& e) {
+            log(std::string("control: internal error: ") + e.what());
+            res = json_response(req, 500, {{"error", std::string("sandbox internal error: ") + e.what()}});
+        }
+        auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
+        (void)wn;
+        if (wec || !res.keep_alive()) break;
+    }
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+json sandbox_server::impl::stats_json() const {
+    json routes = json::object();
+    for (const auto& [route, n] : stats.by_route) routes[route] = n;
+    return {{"rest_requests", stats.rest_requests},
+            {"rest_429", stats.rest_429},
+            {"rest_429_injected", stats.rest_429_injected},
+            {"rest_errors_injected", stats.rest_errors_injected},
+            {"channel_messages", state.channel_message_count()},
+            {"gateway_connections", stats.gateway_connections},
+            {"identifies", stats.identifies},
+            {"resumes", stats.resumes},
+            {"heartbeats", stats.heartbeats},
+            {"interactions_dispatched", stats.interactions_dispatched},
+            {"by_route", routes}};
+}
+
+response sandbox_server::impl::set_faults(const request& req, const json& body) {
+    if (!body.is_object()) return json_response(req, 400, {{"error", "body must be a JSON object"}});
+    if (body.contains("heartbeat_ack")) faults.heartbeat_ack = body["heartbeat_ack"].get<bool>();
+    if (body.contains("rest_error")) {
+        const json& e = body["rest_error"];
+        const unsigned status = e.value("status", 503U);
+        if (status < 500 || status > 599) return json_response(req, 400, {{"error", "rest_error.status must be 5xx"}});
+        faults.rest_error_status = status;
+        faults.rest_error_count = e.value("count", 1);
+    }
+    if (body.contains("rest_429")) {
+        faults.rest_429_count = body["rest_429"].value("count", 1);
+        faults.rest_429_retry_after = body["rest_429"].value("retry_after", 0.5);
+    }
+    if (body.contains("rest_delay_ms")) faults.rest_delay = std::chrono::milliseconds(body["rest_delay_ms"].get<int>());
+    if (body.contains("duplicate_interactions")) faults.duplicate_interactions = body["duplicate_interactions"].get<bool>();
+    if (body.contains("limits")) {
+        limit_config c = limits.config();
+        c.route_limit = body["limits"].value("route_limit", c.route_limit);
+        c.route_window = std::chrono::milliseconds(body["limits"].value("route_window_ms", static_cast<int>(c.route_window.count())));
+        c.global_per_second = body["limits"].value("global_per_second", c.global_per_second);
+        limits.configure(c);
+    }
+    return json_response(req, 200, {{"heartbeat_ack", faults.heartbeat_ack},
+                                     {"rest_error", {{"status", faults.rest_error_status}, {"count", faults.rest_error_count}}},
+                                     {"rest_429", {{"count", faults.rest_429_count}, {"retry_after", faults.rest_429_retry_after}}},
+                                     {"rest_delay_ms", faults.rest_delay.count()},
+                                     {"duplicate_interactions", faults.duplicate_interactions}});
+}
+
+response sandbox_server::impl::gateway_action(const request& req, const json& body) {
+    if (!active) return json_response(req, 409, {{"error", "the bot is not connected to the gateway"}});
+    const std::string action = body.is_object() ? body.value("action", "") : "";
+    if (action == "reconnect") {
+        active->send({{"op", 7}, {"d", nullptr}, {"s", nullptr}, {"t", nullptr}});
+    } else if (action == "invalid_session") {
+        const bool resumable = body.value("resumable", false);
+        if (!resumable) sessions.erase(active->session_id);
+        active->send({{"op", 9}, {"d", resumable}, {"s", nullptr}, {"t", nullptr}});
+    } else if (action == "close") {
+        const int code = body.value("code", 4000);
+        if (code < 1000 || code > 4999) return json_response(req, 400, {{"error", "code must be 1000..4999"}});
+        if (code == 4007 || code == 4009) sessions.erase(active->session_id);
+        active->close(static_cast<std::uint16_t>(code));
+    } else if (action == "drop") {
+        active->drop = true;
+        active->wake.cancel();
+    } else if (action == "heartbeat_request") {
+        active->send({{"op", 1}, {"d", nullptr}});
+    } else {
+        return json_response(req, 400, {{"error", "action must be reconnect, invalid_session, close, drop or heartbeat_request"}});
+    }
+    return json_response(req, 200, {{"session_id", active->session_id}, {"action", action}});
+}
+
+net::awaitable<response> sandbox_server::impl::handle_control(const request& req) {
+    const auto parts = split_path(req.target());
+    const bool post = req.method() == http::verb::post;
+    const bool get = req.method() == http::verb::get;
+    if (parts.size() < 2 || parts[0] != "_sandbox") co_return json_response(req, 404, {{"error", "unknown control route; see docs/sandbox.md"}});
+    const std::string& what = parts[1];
+    const json body = req.body().empty() ? json::object() : json::parse(req.body(), nullptr, false);
+    if (body.is_discarded()) co_return json_response(req, 400, {{"error", "body is not valid JSON"}});
+    if (what == "state" && get) {
+        co_return json_response(req, 200,
+                                {{"bot_connected", active != nullptr},
+                                 {"session_id", active ? active->session_id : ""},
+                                 {"guild_id", state.ids().guild_id},
+                                 {"staff_role_id", state.ids().staff_role_id},
+                                 {"staff_user_id", state.ids().staff_user_id},
+                                 {"customer_user_id", state.ids().customer_user_id},
+                                 {"channel_ids", state.channel_ids()},
+                                 {"members", state.members_json()},
+                                 {"commands", state.commands()}});
+    }
+    if (what == "stats" && get) co_return json_response(req, 200, stats_json());
+    if (what == "faults" && post) co_return set_faults(req, body);
+    if (what == "gateway" && post) co_return gateway_action(req, body);
+    if (what == "messages" && parts.size() == 3 && get) {
+        const json* m = state.find_message(parts[2]);
+        if (m == nullptr) co_return json_response(req, 404, {{"error", "no such message"}});
+        co_return json_response(req, 200, *m);
+    }
+    if ((what == "commands" || what == "components") && post) {
+        if (!active) co_return json_response(req, 409, {{"error", "the bot is not connected to the gateway"}});
+        auto built = what == "commands" ? state.command_interaction(body) : state.component_interaction(body);
+        if (auto* f = std::get_if<api_failure>(&built)) co_return failure_response(req, *f);
+        const json interaction = std::get<json>(built);
+        const std::string id = interaction["id"].get<std::string>();
+        dispatch("INTERACTION_CREATE", interaction);
+        ++stats.interactions_dispatched;
+        if (faults.duplicate_interactions) {
+            dispatch("INTERACTION_CREATE", interaction);  // Discord: events may arrive more than once
+            ++stats.interactions_dispatched;
+        }
+        co_return co_await await_callback(req, id);
+    }
+    co_return json_response(req, 404, {{"error", "unknown control route; see docs/sandbox.md"}});
+}
+
+net::awaitable<response> sandbox_server::impl::await_callback(const request& req, const std::string& id) {
+    // Waits (polling every 10 ms) for the bot's answer: the initial response within Discord's
+    // 3 s, and for a deferred answer the edit of @original within `deferred_wait`.
+    constexpr auto deferred_wait = 20s;
+    net::steady_timer timer(io);
+    const auto start = steady::now();
+    for (;;) {
+        const pending_interaction* p = state.find_interaction(id);
+        const auto now = steady::now();
+        if (p != nullptr && p->acknowledged && (!p->deferred || p->original)) {
+            json out{{"interaction_id", id}, {"response", p->callback}, {"deferred", p->deferred},
+                     {"acknowledged_after_ms", std::chrono::duration_cast<std::chrono::milliseconds>(p->acknowledged_at - p->created).count()}};
+            if (p->message_id) out["message_id"] = *p->message_id;
+            if (p->original) {
+                json original = *p->original;
+                original.erase("ephemeral_user_id");
+                out["original"] = std::move(original);
+            }
+            co_return json_response(req, 200, out);
+        }
+        if (p == nullptr || (!p->acknowledged && now - start > interaction_deadline + 500ms)) {
+            co_return json_response(req, 504, {{"error", "the bot did not answer within Discord's 3 s deadline "
+                                                         "(a Discord client would show 'This interaction failed')"},
+                                               {"interaction_id", id}});
+        }
+        if (p->deferred && now - start > deferred_wait) {
+            co_return json_response(req, 504, {{"error", "the bot deferred but did not edit its response"}, {"interaction_id", id}});
+        }
+        timer.expires_after(10ms);
+        co_await timer.async_wait(use_tuple);
+    }
+}
+
+}  // namespace apexcore::sandbox

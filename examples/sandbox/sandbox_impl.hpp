@@ -1,0 +1,139 @@
+#pragma once
+// Private to apexcore-sandbox: the server's state, shared by the Discord side
+// (sandbox_server.cpp: REST + gateway) and the control API (control_api.cpp).
+#include "rate_limits.hpp"
+#include "sandbox_server.hpp"
+#include "world.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace apexcore::sandbox {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+
+inline constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+inline constexpr std::size_t request_body_limit = 1024 * 1024;
+
+using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+using request = http::request<http::string_body>;
+using response = http::response<http::string_body>;
+
+response json_response(const request& req, unsigned status, const json& body);
+response failure_response(const request& req, const api_failure& f);
+std::vector<std::string> split_path(std::string_view target);
+
+/// One gateway connection and its single writer's queue.
+struct gateway_connection {
+    explicit gateway_connection(tls_stream stream) : ws(std::move(stream)), wake(ws.get_executor()) {}
+    websocket::stream<tls_stream> ws;
+    std::deque<std::string> outbox;
+    net::steady_timer wake;
+    bool open = true;
+    std::uint16_t close_code = 0;
+    bool drop = false;  ///< tear down TCP without a close frame
+    std::string session_id;
+
+    void send(const json& frame) {
+        outbox.push_back(frame.dump());
+        wake.cancel();
+    }
+    void close(std::uint16_t code) {
+        if (close_code == 0) close_code = code;
+        wake.cancel();
+    }
+};
+
+/// Resumable session state.
+struct session_state {
+    std::int64_t seq = 0;
+    std::deque<json> log;  ///< recent dispatches for RESUME replay
+};
+
+/// Faults injected through the control API (docs/sandbox.md).
+struct fault_state {
+    bool heartbeat_ack = true;        ///< false: heartbeats are not ACKed (zombie)
+    unsigned rest_error_status = 0;   ///< answer the next rest_error_count requests with this
+    int rest_error_count = 0;
+    int rest_429_count = 0;           ///< answer the next N requests with 429 (scope user)
+    double rest_429_retry_after = 0.5;
+    std::chrono::milliseconds rest_delay{0};  ///< delay every REST response
+    bool duplicate_interactions = false;      ///< dispatch every INTERACTION_CREATE twice
+};
+
+/// What happened, for /_sandbox/stats.
+struct counters {
+    std::uint64_t rest_requests = 0;
+    std::uint64_t rest_429 = 0;
+    std::uint64_t rest_429_injected = 0;
+    std::uint64_t rest_errors_injected = 0;
+    std::uint64_t gateway_connections = 0;
+    std::uint64_t identifies = 0;
+    std::uint64_t resumes = 0;
+    std::uint64_t heartbeats = 0;
+    std::uint64_t interactions_dispatched = 0;
+    std::map<std::string, std::uint64_t> by_route;  ///< "METHOD /path" -> count (paths with ids)
+};
+
+struct sandbox_server::impl : std::enable_shared_from_this<impl> {
+    impl(net::io_context& io_context, server_options opts, const tls_identity& identity);
+
+    net::io_context& io;
+    server_options options;
+    ssl::context tls;
+    tcp::acceptor api_acceptor;
+    tcp::acceptor control_acceptor;
+    world state;
+    rate_limits limits;
+    fault_state faults;
+    counters stats;
+    std::shared_ptr<gateway_connection> active;
+    std::map<std::string, session_state> sessions;
+    int session_counter = 0;
+
+    std::string host_port(std::uint16_t port) const { return options.host + ":" + std::to_string(port); }
+    std::string gateway_url() const { return "wss://" + host_port(api_acceptor.local_endpoint().port()); }
+    static void log(const std::string& line);
+
+    // Discord side (sandbox_server.cpp)
+    net::awaitable<void> accept_api();
+    net::awaitable<void> api_session(tcp::socket socket);
+    response handle_rest(const request& req);
+    response route_rest(const request& req, const std::vector<std::string>& route, const json& body);
+    net::awaitable<void> gateway_session(tls_stream stream, request req);
+    void on_gateway_frame(const std::shared_ptr<gateway_connection>& conn, const json& frame);
+    bool dispatch(const std::string& event, const json& d);
+    net::awaitable<void> gateway_writer(std::shared_ptr<gateway_connection> conn);
+
+    // Control API (control_api.cpp)
+    net::awaitable<void> accept_control();
+    net::awaitable<void> control_session(beast::tcp_stream stream);
+    net::awaitable<response> handle_control(const request& req);
+    net::awaitable<response> await_callback(const request& req, const std::string& id);
+    response set_faults(const request& req, const json& body);
+    response gateway_action(const request& req, const json& body);
+    json stats_json() const;
+};
+
+}  // namespace apexcore::sandbox
