@@ -124,9 +124,16 @@ config load_config(const std::string& path) {
         }
         c.ca_file = resolve(path, string_key(*d, path, "ca_file", false, "discord."));
         for (const auto& [key, _] : d->items()) {
-            if (key != "api_base" && key != "gateway_url" && key != "ca_file" && key != "intents") {
-                bad(path, "discord." + key, "unknown key (known: api_base, gateway_url, ca_file, intents)");
+            if (key != "api_base" && key != "gateway_url" && key != "ca_file" && key != "intents" && key != "defer_after_ms") {
+                bad(path, "discord." + key, "unknown key (known: api_base, gateway_url, ca_file, intents, defer_after_ms)");
             }
+        }
+        if (const auto defer = d->find("defer_after_ms"); defer != d->end()) {
+            if (!defer->is_number_integer() || defer->get<int>() < 0 || defer->get<int>() > 2500) {
+                bad(path, "discord.defer_after_ms",
+                    "expected milliseconds 0..2500 (Discord's deadline is 3000; 0 defers every interaction)");
+            }
+            c.defer_after_ms = defer->get<int>();
         }
         if (const auto intents = d->find("intents"); intents != d->end()) {
             if (!intents->is_number_unsigned() || intents->get<std::uint64_t>() >= (1ULL << 26)) {

@@ -30,6 +30,7 @@ struct config {
     std::string gateway_url;                ///< "discord.gateway_url", empty = from GET /gateway/bot
     std::string ca_file;                    ///< "discord.ca_file", empty = system trust store
     std::uint32_t intents = 1;              ///< "discord.intents" (GUILDS)
+    int defer_after_ms = 2000;              ///< "discord.defer_after_ms": auto-defer margin, 0..2500
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

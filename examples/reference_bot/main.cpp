@@ -44,6 +44,7 @@ void print_summary(const apexbot::config& c) {
               << "  discord.gateway_url: " << (c.gateway_url.empty() ? "(from GET /gateway/bot)" : c.gateway_url) << "\n"
               << "  discord.ca_file:  " << (c.ca_file.empty() ? "(system trust store)" : c.ca_file) << "\n"
               << "  discord.intents:  " << c.intents << "\n"
+              << "  discord.defer_after_ms: " << c.defer_after_ms << "\n"
               << "  DISCORD_TOKEN:  " << (std::getenv("DISCORD_TOKEN") != nullptr ? "set" : "NOT SET") << "\n";
 }
 
@@ -126,6 +127,7 @@ int main(int argc, char** argv) {
         options.gateway.intents = cfg.intents;
         options.gateway.gateway_url = cfg.gateway_url;
         options.guild = cfg.guild;
+        options.defer_after = std::chrono::milliseconds(cfg.defer_after_ms);
         options.commands = bot.commands();
         apexcore::discord::discord_runtime runtime(
             io, std::move(options), [&bot](const apexcore::ports::interaction& i) { return bot.handle(i); }, log_line,

@@ -1,8 +1,7 @@
 // End to end: the real apexcore-sandbox and the real apexbot as processes on loopback. A staff
 // member runs /addbalance, a customer runs /buy -> picks a product -> clicks "Buy with wallet";
 // then the bot's database is checked: order, ledger rows, balance, reconcile().
-#include "control_client.hpp"
-#include "process.hpp"
+#include "bot_fixture.hpp"
 
 #include <apexcore/services/wallet_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
@@ -15,71 +14,10 @@
 namespace {
 
 using namespace std::chrono_literals;
-using apexcore::test_support::child_process;
-using apexcore::test_support::control_client;
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-class PurchaseEndToEndTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        dir_ = fs::temp_directory_path() / ("apexcore-e2e-" + std::to_string(::getpid()) + "-" +
-                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-        fs::remove_all(dir_);
-        fs::create_directories(dir_);
-        sandbox_ = std::make_unique<child_process>(
-            APEXCORE_SANDBOX_PATH,
-            std::vector<std::string>{"--state-dir", (dir_ / "sandbox").string(), "--token", token_},
-            (dir_ / "sandbox.log").string());
-        const fs::path info_path = dir_ / "sandbox" / "sandbox.json";
-        for (int i = 0; i < 500 && !fs::exists(info_path); ++i) std::this_thread::sleep_for(20ms);
-        ASSERT_TRUE(fs::exists(info_path)) << sandbox_->output();
-        std::ifstream in(info_path);
-        info_ = json::parse(in);
-        control_ = std::make_unique<control_client>(info_["control_url"].get<std::string>());
-
-        const json config{{"guild_id", info_["guild_id"]},
-                          {"staff_role_id", info_["staff_role_id"]},
-                          {"currency", "USD"},
-                          {"database", (dir_ / "shop.db").string()},
-                          {"products_file", APEXCORE_PRODUCTS_FILE},
-                          {"discord", {{"api_base", info_["api_base"]}, {"ca_file", info_["ca_file"]}}}};
-        std::ofstream(dir_ / "config.json") << config.dump(2);
-        bot_ = std::make_unique<child_process>(APEXBOT_PATH,
-                                               std::vector<std::string>{"--config", (dir_ / "config.json").string()},
-                                               (dir_ / "bot.log").string(),
-                                               std::vector<std::string>{"DISCORD_TOKEN=" + token_});
-        // Ready when the bot is on the gateway and has registered its three commands.
-        for (int i = 0; i < 750; ++i) {
-            const auto state = control_->get("/_sandbox/state");
-            if (state.body.value("bot_connected", false) && state.body["commands"].size() == 3) return;
-            std::this_thread::sleep_for(20ms);
-        }
-        FAIL() << "bot did not connect\nbot:\n" << bot_->output() << "\nsandbox:\n" << sandbox_->output();
-    }
-
-    void TearDown() override {
-        if (bot_) bot_->stop(SIGKILL, 5s);
-        if (sandbox_) sandbox_->stop(SIGTERM, 5s);
-        if (!HasFailure()) fs::remove_all(dir_);
-        else std::cerr << "logs kept in " << dir_ << "\n";
-    }
-
-    apexcore::test_support::control_response command(const std::string& user, const std::string& name,
-                                                const json& options = json::object()) {
-        return control_->post("/_sandbox/commands", {{"user_id", user}, {"name", name}, {"options", options}});
-    }
-
-    std::string staff() const { return info_["staff_user_id"]; }
-    std::string customer() const { return info_["customer_user_id"]; }
-
-    std::string token_ = "e2e-test-token";
-    fs::path dir_;
-    json info_;
-    std::unique_ptr<child_process> sandbox_;
-    std::unique_ptr<child_process> bot_;
-    std::unique_ptr<control_client> control_;
-};
+class PurchaseEndToEndTest : public apexcore::test_support::BotFixture {};
 
 TEST_F(PurchaseEndToEndTest, StaffTopUpThenWalletPurchase) {
     // /addbalance by a non-staff member is refused and moves nothing.

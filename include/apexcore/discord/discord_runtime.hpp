@@ -3,8 +3,16 @@
 /// Runs a neutral interaction handler (e.g. bot::shop_bot::handle) on Discord: one gateway
 /// session plus the REST client. On the first READY it bulk-overwrites the guild's commands
 /// (`PUT /applications/{app}/guilds/{guild}/commands`); each INTERACTION_CREATE is mapped to
-/// ports::interaction, handled, and answered with
+/// ports::interaction, handled on a worker thread, and answered with
 /// `POST /interactions/{id}/{token}/callback` (REFERENCE.md §2.5, §3.5).
+///
+/// Deadline: Discord invalidates an interaction not answered within 3 s. If the handler has not
+/// returned after `defer_after`, the runtime acknowledges with a deferred response (type 5 for
+/// commands, 6 for components) and delivers the handler's answer later by editing `@original`
+/// (`PATCH /webhooks/{application}/{token}/messages/@original`, valid for 15 min).
+///
+/// Duplicates: Discord may deliver an event more than once (REFERENCE.md "Consistency"); an
+/// interaction id seen in the last `dedupe_capacity` interactions is ignored.
 
 #include <apexcore/core/ids.hpp>
 #include <apexcore/discord/gateway_client.hpp>
@@ -13,6 +21,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string_view>
@@ -30,6 +40,12 @@ struct runtime_options {
     gateway_options gateway;
     core::guild_id guild;                        ///< where commands are registered
     std::vector<ports::command_spec> commands;   ///< registered on the first READY
+    /// Defer when the handler takes longer than this (Discord's deadline is 3 s). Zero defers
+    /// every interaction before handling it.
+    std::chrono::milliseconds defer_after{2000};
+    bool defer_ephemeral = true;                 ///< deferred command answers are ephemeral
+    std::size_t handler_threads = 2;             ///< worker threads running the handler
+    std::size_t dedupe_capacity = 10000;         ///< recent interaction ids remembered
 };
 
 /// Gateway + REST + handler wiring. Use from the io_context's thread.
@@ -46,14 +62,8 @@ public:
     void stop();
 
 private:
-    void on_dispatch(std::string_view event, const json& d);
-
-    runtime_options options_;
-    interaction_handler handler_;
-    std::function<void(std::string_view)> log_;
-    std::unique_ptr<rest_client> rest_;
-    std::unique_ptr<gateway_client> gateway_;
-    bool commands_registered_ = false;
+    struct impl;
+    std::shared_ptr<impl> impl_;
 };
 
 }  // namespace apexcore::discord

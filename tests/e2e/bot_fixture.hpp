@@ -1,0 +1,117 @@
+#pragma once
+// Shared end-to-end fixture: starts the real apexcore-sandbox and the real apexbot as processes on
+// loopback, with a generated config; tears both down. Tests act through the control API.
+#include "control_client.hpp"
+#include "process.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+namespace apexcore::test_support {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+class BotFixture : public ::testing::Test {
+protected:
+    /// Extra sandbox flags and config keys for a test; call before SetUp (from the constructor).
+    std::vector<std::string> sandbox_args_;
+    json discord_config_ = json::object();
+
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() / ("apexcore-e2e-" + std::to_string(::getpid()) + "-" +
+                                            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+        std::vector<std::string> args{"--state-dir", (dir_ / "sandbox").string(), "--token", token_};
+        args.insert(args.end(), sandbox_args_.begin(), sandbox_args_.end());
+        sandbox_ = std::make_unique<child_process>(APEXCORE_SANDBOX_PATH, args, (dir_ / "sandbox.log").string());
+        const fs::path info_path = dir_ / "sandbox" / "sandbox.json";
+        for (int i = 0; i < 500 && !fs::exists(info_path); ++i) std::this_thread::sleep_for(20ms);
+        ASSERT_TRUE(fs::exists(info_path)) << sandbox_->output();
+        std::ifstream in(info_path);
+        info_ = json::parse(in);
+        control_ = std::make_unique<control_client>(info_["control_url"].get<std::string>());
+
+        json discord{{"api_base", info_["api_base"]}, {"ca_file", info_["ca_file"]}};
+        discord.update(discord_config_);
+        const json config{{"guild_id", info_["guild_id"]},
+                          {"staff_role_id", info_["staff_role_id"]},
+                          {"currency", "USD"},
+                          {"database", (dir_ / "shop.db").string()},
+                          {"products_file", APEXCORE_PRODUCTS_FILE},
+                          {"discord", discord}};
+        std::ofstream(dir_ / "config.json") << config.dump(2);
+        bot_ = std::make_unique<child_process>(APEXBOT_PATH,
+                                               std::vector<std::string>{"--config", (dir_ / "config.json").string()},
+                                               (dir_ / "bot.log").string(),
+                                               std::vector<std::string>{"DISCORD_TOKEN=" + token_});
+        ASSERT_TRUE(wait_for([&] {
+            const auto state = control_->get("/_sandbox/state");
+            return state.body.value("bot_connected", false) && state.body["commands"].size() == 3;
+        })) << "bot did not connect\nbot:\n" << bot_->output() << "\nsandbox:\n" << sandbox_->output();
+    }
+
+    void TearDown() override {
+        if (bot_) bot_->stop(SIGKILL, 5s);
+        if (sandbox_) sandbox_->stop(SIGTERM, 5s);
+        if (!HasFailure()) {
+            fs::remove_all(dir_);
+        } else {
+            std::cerr << "logs kept in " << dir_ << "\n--- bot log ---\n" << (bot_ ? bot_->output() : "") << "\n";
+        }
+    }
+
+    /// Polls `condition` every 20 ms for up to `limit`.
+    template <class Condition>
+    static bool wait_for(Condition condition, std::chrono::milliseconds limit = 15s) {
+        const auto deadline = std::chrono::steady_clock::now() + limit;
+        while (std::chrono::steady_clock::now() < deadline) {
+            if (condition()) return true;
+            std::this_thread::sleep_for(20ms);
+        }
+        return condition();
+    }
+
+    control_response command(const std::string& user, const std::string& name, const json& options = json::object()) {
+        return control_->post("/_sandbox/commands", {{"user_id", user}, {"name", name}, {"options", options}});
+    }
+    control_response click(const std::string& user, const std::string& message_id, const std::string& custom_id,
+                           const json& values = nullptr) {
+        json body{{"user_id", user}, {"message_id", message_id}, {"custom_id", custom_id}};
+        if (!values.is_null()) body["values"] = values;
+        return control_->post("/_sandbox/components", body);
+    }
+    json stats() { return control_->get("/_sandbox/stats").body; }
+    control_response faults(const json& body) { return control_->post("/_sandbox/faults", body); }
+    control_response gateway(const json& body) { return control_->post("/_sandbox/gateway", body); }
+
+    /// The reply text of a control response, deferred (edited @original) or not.
+    static std::string reply_text(const control_response& r) {
+        if (r.body.value("deferred", false)) return r.body["original"].value("content", "");
+        return r.body["response"]["data"].value("content", "");
+    }
+
+    /// /balance works and answers `expected`.
+    void expect_balance(const std::string& expected) {
+        const auto r = command(customer(), "balance");
+        ASSERT_EQ(r.status, 200U) << r.body.dump();
+        EXPECT_EQ(reply_text(r), "Your wallet balance is **" + expected + "**.");
+    }
+
+    std::string staff() const { return info_["staff_user_id"]; }
+    std::string customer() const { return info_["customer_user_id"]; }
+
+    std::string token_ = "e2e-test-token";
+    fs::path dir_;
+    json info_;
+    std::unique_ptr<child_process> sandbox_;
+    std::unique_ptr<child_process> bot_;
+    std::unique_ptr<control_client> control_;
+};
+
+}  // namespace apexcore::test_support
