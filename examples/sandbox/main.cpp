@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
             {"token", options.token},                 {"guild_id", ids.guild_id},
             {"staff_role_id", ids.staff_role_id},     {"staff_user_id", ids.staff_user_id},
             {"customer_user_id", ids.customer_user_id}, {"application_id", ids.application_id},
+            {"channel_ids", server.state().channel_ids()},
             {"pid", static_cast<long>(::getpid())}};
         // Write sandbox.json atomically: readers poll for it to know the sandbox is up.
         write_file(dir / "sandbox.json.tmp", info.dump(2) + "\n");

@@ -100,7 +100,8 @@ rate_limiter::bucket_state& rate_limiter::bucket_for(const route_key& key, time_
 }
 
 void rate_limiter::prune_global(time_point now) {
-    while (!global_sent_.empty() && global_sent_.front() + std::chrono::seconds(1) <= now) global_sent_.pop_front();
+    const auto window = std::chrono::seconds(1) + options_.global_window_margin;
+    while (!global_sent_.empty() && global_sent_.front() + window <= now) global_sent_.pop_front();
     if (global_blocked_until_ && now >= *global_blocked_until_) global_blocked_until_.reset();
 }
 
@@ -115,7 +116,7 @@ std::optional<time_point> rate_limiter::acquire(const route_key& key, time_point
         prune_global(now);
         if (global_blocked_until_) return global_blocked_until_;
         if (static_cast<int>(global_sent_.size()) >= options_.global_per_second) {
-            return global_sent_.front() + std::chrono::seconds(1);
+            return global_sent_.front() + std::chrono::seconds(1) + options_.global_window_margin;
         }
     }
     bucket_state& b = bucket_for(key, now);

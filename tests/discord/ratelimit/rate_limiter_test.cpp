@@ -111,6 +111,7 @@ TEST_F(RateLimiterTest, RoutesWithTheSameBucketHashShareItsLimit) {
 TEST_F(RateLimiterTest, GlobalLimitIsAppliedProactivelyExceptForInteractions) {
     limiter_options o;
     o.global_per_second = 50;
+    o.global_window_margin = 0ms;
     rate_limiter limiter(o);
     for (int i = 0; i < 50; ++i) {
         const auto key = classify("GET", "/channels/" + std::to_string(i + 1));
@@ -121,6 +122,16 @@ TEST_F(RateLimiterTest, GlobalLimitIsAppliedProactivelyExceptForInteractions) {
     EXPECT_EQ(*wait, now_ + 1000ms);
     EXPECT_FALSE(limiter.acquire(classify("POST", "/interactions/5/tok/callback"), now_ + 60ms).has_value());
     EXPECT_FALSE(limiter.acquire(classify("GET", "/channels/999"), now_ + 1000ms).has_value());
+}
+
+TEST_F(RateLimiterTest, GlobalWindowMarginAbsorbsNetworkJitter) {
+    limiter_options o;
+    o.global_per_second = 2;
+    o.global_window_margin = 15ms;
+    rate_limiter limiter(o);
+    ASSERT_FALSE(limiter.acquire(classify("GET", "/channels/1"), now_));
+    ASSERT_FALSE(limiter.acquire(classify("GET", "/channels/2"), now_));
+    EXPECT_EQ(*limiter.acquire(classify("GET", "/channels/3"), now_ + 10ms), now_ + 1015ms);
 }
 
 TEST_F(RateLimiterTest, BucketScoped429BlocksThatBucketAndCountsAsInvalid) {

@@ -60,6 +60,9 @@ struct response_info {
 /// Limits; defaults are Discord's.
 struct limiter_options {
     int global_per_second = 50;             ///< REFERENCE.md §2.3
+    /// Added to the global limit's 1 s window. Requests reach Discord a few ms after we send
+    /// them, with jitter; without a margin, Discord's window can see one request more than ours.
+    milliseconds global_window_margin{15};
     int invalid_limit = 10000;              ///< per invalid_window (Cloudflare ban threshold)
     milliseconds invalid_window{600000};    ///< 10 minutes
     int invalid_pause_at = 5000;            ///< stop sending at this many invalid responses

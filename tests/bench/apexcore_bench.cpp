@@ -1,0 +1,262 @@
+// apexcore-bench: workloads whose figures are reported, never asserted (docs/benchmarks.md).
+//
+//   apexcore-bench rest [--requests N] [--channels C] [--route-limit L] [--route-window-ms W]
+//                       [--global-per-second G] [--sandbox PATH]
+//     Starts apexcore-sandbox with those limits, sends N message creates spread over C channels
+//     through discord::rest_client, and reports the time taken against the theoretical minimum
+//     the limits allow, and the 429s received.
+//
+//   apexcore-bench gateway [--events N]
+//     Decodes and dispatches N INTERACTION_CREATE frames through the gateway session machine and
+//     the interaction model, as the bot does per event; reports events/s and peak RSS.
+//
+// Each prints one line of JSON.
+#include <apexcore/discord/gateway/session_machine.hpp>
+#include <apexcore/discord/model.hpp>
+#include <apexcore/discord/rest_client.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/program_options.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+using apexcore::discord::json;
+using clock_type = std::chrono::steady_clock;
+
+double peak_rss_mb() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0;
+}
+
+/// The sandbox next to this binary in the build tree, unless given.
+std::string default_sandbox_path(const char* argv0) {
+    const fs::path self = fs::canonical(fs::path("/proc/self/exe"));
+    for (const auto& candidate : {self.parent_path().parent_path() / "examples" / "apexcore-sandbox",
+                                  self.parent_path() / "apexcore-sandbox"}) {
+        if (fs::exists(candidate)) return candidate.string();
+    }
+    (void)argv0;
+    return "apexcore-sandbox";
+}
+
+int run_rest(int argc, char** argv) {
+    int requests = 2000;
+    int channels = 20;
+    int route_limit = 5;
+    int route_window_ms = 1000;
+    int global = 50;
+    std::string sandbox = default_sandbox_path(argv[0]);
+    po::options_description desc("apexcore-bench rest options");
+    desc.add_options()("help,h", "this help")("requests", po::value(&requests)->default_value(2000), "message creates to send")(
+        "channels", po::value(&channels)->default_value(20), "channels to spread them over")(
+        "route-limit", po::value(&route_limit)->default_value(5), "sandbox: requests per bucket window")(
+        "route-window-ms", po::value(&route_window_ms)->default_value(1000), "sandbox: bucket window")(
+        "global-per-second", po::value(&global)->default_value(50), "sandbox and client: global limit")(
+        "sandbox", po::value(&sandbox), "path of apexcore-sandbox");
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+    if (vm.count("help") != 0U) {
+        std::cout << desc << "\n";
+        return 0;
+    }
+    if (requests < 1 || channels < 1 || channels > 499 || route_limit < 1 || route_window_ms < 1 || global < 1) {
+        std::cerr << "apexcore-bench rest: all values must be positive, channels <= 499\n";
+        return 2;
+    }
+
+    const fs::path dir = fs::temp_directory_path() / ("apexcore-bench-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    std::vector<std::string> args{sandbox,          "--state-dir",      dir.string(),
+                                  "--channels",     std::to_string(channels + 1),
+                                  "--route-limit",  std::to_string(route_limit),
+                                  "--route-window-ms", std::to_string(route_window_ms),
+                                  "--global-per-second", std::to_string(global)};
+    std::vector<char*> argv_c;
+    for (auto& a : args) argv_c.push_back(a.data());
+    argv_c.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, (dir / "sandbox.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    pid_t pid = -1;
+    if (posix_spawn(&pid, sandbox.c_str(), &actions, nullptr, argv_c.data(), environ) != 0) {
+        std::cerr << "apexcore-bench rest: cannot start " << sandbox << " (use --sandbox PATH)\n";
+        return 1;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    const fs::path info_path = dir / "sandbox.json";
+    for (int i = 0; i < 500 && !fs::exists(info_path); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::ifstream in(info_path);
+    const json info = json::parse(in, nullptr, false);
+    if (info.is_discarded()) {
+        kill(pid, SIGKILL);
+        std::cerr << "apexcore-bench rest: the sandbox did not start\n";
+        return 1;
+    }
+    const std::vector<std::string> channel_ids = info["channel_ids"];  // [0] is #shop; use #channel-1 ...
+
+    boost::asio::io_context io(1);
+    apexcore::discord::rest_options options;
+    options.api_base = info["api_base"];
+    options.token = info["token"];
+    options.ca_file = info["ca_file"];
+    options.global_per_second = global;
+    apexcore::discord::rest_client client(io, options);
+    int done = 0;
+    int failed = 0;
+    const auto start = clock_type::now();
+    for (int i = 0; i < requests; ++i) {
+        const std::string& channel = channel_ids.at(1 + static_cast<std::size_t>(i % channels));
+        client.request(apexcore::discord::http_method::post, "/channels/" + channel + "/messages",
+                       json{{"content", "bench message " + std::to_string(i)}},
+                       [&](std::error_code ec, apexcore::discord::rest_response res) {
+                           if (ec || !res.ok()) ++failed;
+                           if (++done == requests) io.stop();
+                       });
+    }
+    io.run();
+    const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    const auto stats = client.stats();
+    kill(pid, SIGTERM);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    fs::remove_all(dir);
+
+    // Theoretical minimum: each channel's bucket admits route_limit requests per window and the
+    // global limit `global` per second, both from t = 0; the last batch starts when its window
+    // opens, so k batches take (k - 1) windows (network time not counted).
+    const int per_channel = (requests + channels - 1) / channels;
+    const double bucket_min = static_cast<double>((per_channel + route_limit - 1) / route_limit - 1) * route_window_ms / 1000.0;
+    const double global_min = static_cast<double>((requests + global - 1) / global - 1);
+    const double theoretical = std::max(bucket_min, global_min);
+    std::cout << json{{"bench", "rest"},
+                      {"requests", requests},
+                      {"channels", channels},
+                      {"route_limit", route_limit},
+                      {"route_window_ms", route_window_ms},
+                      {"global_per_second", global},
+                      {"seconds", seconds},
+                      {"theoretical_min_seconds", theoretical},
+                      {"overhead_percent", theoretical > 0 ? (seconds / theoretical - 1.0) * 100.0 : 0.0},
+                      {"responses_429", stats.responses_429},
+                      {"retries", stats.retries},
+                      {"failed", failed},
+                      {"requests_per_s", requests / seconds}}
+                     .dump()
+              << std::endl;
+    return failed == 0 ? 0 : 1;
+}
+
+int run_gateway(int argc, char** argv) {
+    int events = 100000;
+    po::options_description desc("apexcore-bench gateway options");
+    desc.add_options()("help,h", "this help")("events", po::value(&events)->default_value(100000), "frames to process");
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+    if (vm.count("help") != 0U) {
+        std::cout << desc << "\n";
+        return 0;
+    }
+    namespace gw = apexcore::discord::gateway;
+    gw::machine_options o;
+    o.token = "bench";
+    gw::session_machine machine(o, 1);
+    gw::time_point now{std::chrono::seconds(1)};
+    machine.start("wss://bench", now);
+    machine.on_open(now);
+    machine.on_text(R"({"op":10,"d":{"heartbeat_interval":41250}})", now);
+    machine.on_text(R"({"op":0,"s":1,"t":"READY","d":{"session_id":"s","resume_gateway_url":"wss://r","application":{"id":"1"}}})",
+                    now);
+    (void)machine.take_actions();
+
+    // A realistic component interaction (~1.7 KB), with a fresh id and sequence per frame.
+    json frame = json::parse(R"({"op":0,"t":"INTERACTION_CREATE","d":{"application_id":"1300000000000000001","type":3,
+      "guild_id":"1300000000000000100","channel_id":"1300000000000000300","token":"aW50ZXJhY3Rpb246MTIzNDU2Nzg5MDEyMzQ1Njc4OTA",
+      "version":1,"app_permissions":"2248473465835073","locale":"en-US","guild_locale":"en-US","entitlements":[],
+      "authorizing_integration_owners":{"0":"1300000000000000100"},"context":0,"attachment_size_limit":10485760,
+      "member":{"user":{"id":"1300000000000002000","username":"customer","global_name":"customer","avatar":null},
+        "roles":["1300000000000000201"],"nick":null,"joined_at":"2026-11-01T00:00:00.000000+00:00","deaf":false,"mute":false,
+        "flags":0,"pending":false,"permissions":"2248473465835073"},
+      "message":{"id":"1300000000000009999","channel_id":"1300000000000000300","content":"",
+        "embeds":[{"title":"Shop","description":"Pick a product to see its details.","color":5793266}],
+        "components":[{"type":1,"components":[{"type":3,"custom_id":"ac1:s","options":[
+          {"label":"Indie Bundle Key - Standard","value":"4","description":"Gaming / Keys - $12.00"},
+          {"label":"SafeVPN - 3 months","value":"5","description":"Software / Security - $9.00"}]}]}]},
+      "data":{"custom_id":"ac1:s","component_type":3,"values":["4"]}}})");
+    std::vector<std::string> frames;
+    frames.reserve(1024);
+    for (int i = 0; i < 1024; ++i) {
+        frame["d"]["id"] = std::to_string(1400000000000000000ULL + static_cast<std::uint64_t>(i));
+        frame["s"] = i + 2;
+        frames.push_back(frame.dump());
+    }
+    std::size_t dispatched = 0;
+    std::size_t bytes = 0;
+    const auto start = clock_type::now();
+    for (int i = 0; i < events; ++i) {
+        const std::string& text = frames[static_cast<std::size_t>(i) % frames.size()];
+        bytes += text.size();
+        machine.on_text(text, now);
+        for (auto& a : machine.take_actions()) {
+            if (auto* d = std::get_if<gw::dispatch_action>(&a); d != nullptr && d->event == "INTERACTION_CREATE") {
+                const auto envelope = apexcore::discord::parse_interaction(d->data);
+                if (envelope) ++dispatched;
+            }
+        }
+    }
+    const double seconds = std::chrono::duration<double>(clock_type::now() - start).count();
+    std::cout << json{{"bench", "gateway"},
+                      {"events", events},
+                      {"dispatched", dispatched},
+                      {"seconds", seconds},
+                      {"events_per_s", events / seconds},
+                      {"mb_per_s", static_cast<double>(bytes) / seconds / 1e6},
+                      {"frame_bytes", frames.front().size()},
+                      {"peak_rss_mb", peak_rss_mb()}}
+                     .dump()
+              << std::endl;
+    return dispatched == static_cast<std::size_t>(events) ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const std::string usage =
+        "usage: apexcore-bench rest [--requests N] [--channels C] [--route-limit L] [--route-window-ms W]\n"
+        "                           [--global-per-second G] [--sandbox PATH]\n"
+        "       apexcore-bench gateway [--events N]\n"
+        "Each prints one line of JSON; see docs/benchmarks.md.\n";
+    if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+        std::cout << usage;
+        return argc < 2 ? 2 : 0;
+    }
+    const std::string what = argv[1];
+    try {
+        if (what == "rest") return run_rest(argc - 1, argv + 1);
+        if (what == "gateway") return run_gateway(argc - 1, argv + 1);
+    } catch (const std::exception& e) {
+        std::cerr << "apexcore-bench: " << e.what() << "\n";
+        return 2;
+    }
+    std::cerr << "apexcore-bench: unknown workload '" << what << "'\n" << usage;
+    return 2;
+}
