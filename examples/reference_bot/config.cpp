@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -95,10 +96,10 @@ config load_config(const std::string& path) {
     if (!doc.is_object()) throw config_error(path + ": expected a JSON object at the top level");
     if (doc.contains("token")) bad(path, "token", "the bot token is read from DISCORD_TOKEN, never from the file");
     static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
-                                                "discord", "$comment"};
+                                                "discord", "mode", "http", "$comment"};
     for (const auto& [key, _] : doc.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
-            bad(path, key, "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord)");
+            bad(path, key, "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord, mode, http)");
         }
     }
     config c;
@@ -141,6 +142,40 @@ config load_config(const std::string& path) {
             }
             c.intents = intents->get<std::uint32_t>();
         }
+    }
+    if (const std::string mode = string_key(doc, path, "mode", false); !mode.empty()) {
+        if (mode != "gateway" && mode != "http" && mode != "both") bad(path, "mode", "expected \"gateway\", \"http\" or \"both\"");
+        c.mode = mode;
+    }
+    if (const auto h = doc.find("http"); h != doc.end()) {
+        if (!h->is_object()) bad(path, "http", "expected an object");
+        for (const auto& [key, _] : h->items()) {
+            if (key != "listen" && key != "path" && key != "public_key") {
+                bad(path, "http." + key, "unknown key (known: listen, path, public_key)");
+            }
+        }
+        if (const std::string listen = string_key(*h, path, "listen", false, "http."); !listen.empty()) {
+            const auto colon = listen.rfind(':');
+            unsigned port = 0;
+            const char* first = listen.data() + colon + 1;
+            const auto [end, ec] = std::from_chars(first, listen.data() + listen.size(), port);
+            if (colon == std::string::npos || colon == 0 || ec != std::errc{} || end != listen.data() + listen.size() ||
+                port > 65535) {
+                bad(path, "http.listen", "expected \"address:port\", e.g. \"127.0.0.1:8080\"");
+            }
+            c.http_address = listen.substr(0, colon);
+            c.http_port = static_cast<std::uint16_t>(port);
+        }
+        if (const std::string p = string_key(*h, path, "path", false, "http."); !p.empty()) {
+            if (p.front() != '/') bad(path, "http.path", "expected a path starting with '/'");
+            c.http_path = p;
+        }
+        c.http_public_key = string_key(*h, path, "public_key", false, "http.");
+    }
+    if (c.mode != "gateway") {
+        const bool hex = c.http_public_key.size() == 64 &&
+                         c.http_public_key.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
+        if (!hex) bad(path, "http.public_key", "HTTP mode needs the application's public key (64 hex digits)");
     }
     if (!c.products_file.empty()) c.seed_products = load_products(c.products_file, c.currency);
     return c;

@@ -31,6 +31,11 @@ struct config {
     std::string ca_file;                    ///< "discord.ca_file", empty = system trust store
     std::uint32_t intents = 1;              ///< "discord.intents" (GUILDS)
     int defer_after_ms = 2000;              ///< "discord.defer_after_ms": auto-defer margin, 0..2500
+    std::string mode = "gateway";           ///< "mode": gateway, http or both
+    std::string http_address = "127.0.0.1"; ///< "http.listen" host
+    std::uint16_t http_port = 8080;         ///< "http.listen" port (0 = any free port)
+    std::string http_path = "/interactions";  ///< "http.path"
+    std::string http_public_key;            ///< "http.public_key" (64 hex digits)
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

@@ -45,6 +45,11 @@ void print_summary(const apexbot::config& c) {
               << "  discord.ca_file:  " << (c.ca_file.empty() ? "(system trust store)" : c.ca_file) << "\n"
               << "  discord.intents:  " << c.intents << "\n"
               << "  discord.defer_after_ms: " << c.defer_after_ms << "\n"
+              << "  mode:           " << c.mode << "\n"
+              << "  http:           "
+              << (c.mode == "gateway" ? std::string("(off)")
+                                      : "http://" + c.http_address + ":" + std::to_string(c.http_port) + c.http_path)
+              << "\n"
               << "  DISCORD_TOKEN:  " << (std::getenv("DISCORD_TOKEN") != nullptr ? "set" : "NOT SET") << "\n";
 }
 
@@ -128,6 +133,15 @@ int main(int argc, char** argv) {
         options.gateway.gateway_url = cfg.gateway_url;
         options.guild = cfg.guild;
         options.defer_after = std::chrono::milliseconds(cfg.defer_after_ms);
+        options.use_gateway = cfg.mode != "http";
+        if (cfg.mode != "gateway") {
+            apexcore::discord::endpoint_options http;
+            http.address = cfg.http_address;
+            http.port = cfg.http_port;
+            http.path = cfg.http_path;
+            http.public_key_hex = cfg.http_public_key;
+            options.http = std::move(http);
+        }
         options.commands = bot.commands();
         apexcore::discord::discord_runtime runtime(
             io, std::move(options), [&bot](const apexcore::ports::interaction& i) { return bot.handle(i); }, log_line,
@@ -147,7 +161,8 @@ int main(int argc, char** argv) {
             drain.expires_after(std::chrono::seconds(2));
             drain.async_wait([&](const boost::system::error_code&) { io.stop(); });
         });
-        log_line("starting: guild " + cfg.guild.str() + ", database " + cfg.database + ", API " + cfg.api_base);
+        log_line("starting: guild " + cfg.guild.str() + ", mode " + cfg.mode + ", database " + cfg.database + ", API " +
+                 cfg.api_base);
         runtime.start();
         io.run();
         log_line("stopped");

@@ -139,11 +139,25 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
         if (m == nullptr) co_return json_response(req, 404, {{"error", "no such message"}});
         co_return json_response(req, 200, *m);
     }
+    if (what == "config" && post) {
+        if (body.contains("interactions_url")) {
+            const std::string url = body["interactions_url"].get<std::string>();
+            if (!url.empty() && !url.starts_with("http://")) {
+                co_return json_response(req, 400, {{"error", "interactions_url must be an http:// URL on loopback"}});
+            }
+            interactions_url = url;
+        }
+        co_return json_response(req, 200, {{"interactions_url", interactions_url}, {"public_key", signer.public_key_hex()}});
+    }
+    if (what == "http_probe" && post) co_return co_await http_probe(req);
     if ((what == "commands" || what == "components") && post) {
-        if (!active) co_return json_response(req, 409, {{"error", "the bot is not connected to the gateway"}});
+        if (!active && interactions_url.empty()) {
+            co_return json_response(req, 409, {{"error", "the bot is not connected to the gateway"}});
+        }
         auto built = what == "commands" ? state.command_interaction(body) : state.component_interaction(body);
         if (auto* f = std::get_if<api_failure>(&built)) co_return failure_response(req, *f);
         const json interaction = std::get<json>(built);
+        if (!interactions_url.empty()) co_return co_await deliver_over_http(req, interaction);
         const std::string id = interaction["id"].get<std::string>();
         dispatch("INTERACTION_CREATE", interaction);
         ++stats.interactions_dispatched;
@@ -154,6 +168,91 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
         co_return co_await await_callback(req, id);
     }
     co_return json_response(req, 404, {{"error", "unknown control route; see docs/sandbox.md"}});
+}
+
+net::awaitable<std::pair<unsigned, json>> sandbox_server::impl::post_signed(const std::string& body, std::string signature,
+                                                                            std::string timestamp) {
+    // interactions_url is "http://host:port/path".
+    const std::string rest = interactions_url.substr(std::string("http://").size());
+    const auto slash = rest.find('/');
+    const std::string hostport = rest.substr(0, slash);
+    const std::string path = slash == std::string::npos ? "/" : rest.substr(slash);
+    const auto colon = hostport.rfind(':');
+    const std::string host = hostport.substr(0, colon);
+    const std::string port = colon == std::string::npos ? "80" : hostport.substr(colon + 1);
+    if (timestamp.empty()) {
+        timestamp = std::to_string(
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    }
+    if (signature.empty()) signature = signer.sign_hex(timestamp + body);
+
+    beast::tcp_stream stream(io);
+    tcp::resolver resolver(io);
+    stream.expires_after(10s);
+    auto [rec, endpoints] = co_await resolver.async_resolve(host, port, use_tuple);
+    if (rec) co_return std::pair{0U, json{{"error", "cannot resolve " + host}}};
+    auto [cec, ep] = co_await stream.async_connect(endpoints, use_tuple);
+    (void)ep;
+    if (cec) co_return std::pair{0U, json{{"error", "cannot connect to " + interactions_url + ": " + cec.message()}}};
+    request post{http::verb::post, path, 11};
+    post.set(http::field::host, hostport);
+    post.set(http::field::user_agent, "Discord-Interactions/1.0 (+https://discord.com)");
+    post.set(http::field::content_type, "application/json");
+    post.set("X-Signature-Ed25519", signature);
+    post.set("X-Signature-Timestamp", timestamp);
+    post.body() = body;
+    post.prepare_payload();
+    auto [wec, wn] = co_await http::async_write(stream, post, use_tuple);
+    (void)wn;
+    if (wec) co_return std::pair{0U, json{{"error", wec.message()}}};
+    beast::flat_buffer buffer;
+    response res;
+    auto [hec, hn] = co_await http::async_read(stream, buffer, res, use_tuple);
+    (void)hn;
+    if (hec) co_return std::pair{0U, json{{"error", hec.message()}}};
+    co_return std::pair{res.result_int(), json::parse(res.body(), nullptr, false)};
+}
+
+net::awaitable<response> sandbox_server::impl::deliver_over_http(const request& req, const json& interaction) {
+    const std::string id = interaction["id"].get<std::string>();
+    const std::string token = interaction["token"].get<std::string>();
+    ++stats.interactions_dispatched;
+    auto [status, body] = co_await post_signed(interaction.dump());
+    if (status == 200) {
+        if (auto f = state.interaction_callback(id, token, body)) {
+            co_return json_response(req, 502, {{"error", "the bot's inline response was refused"}, {"discord_error", f->body}});
+        }
+    } else if (status != 202) {
+        co_return json_response(req, 502, {{"error", "the bot's endpoint answered " + std::to_string(status)}, {"body", body}});
+    }
+    co_return co_await await_callback(req, id);
+}
+
+net::awaitable<response> sandbox_server::impl::http_probe(const request& req) {
+    // What Discord checks when the URL is saved, and keeps checking later (REFERENCE.md §3.8).
+    if (interactions_url.empty()) co_return json_response(req, 409, {{"error", "set interactions_url first"}});
+    const std::string ping = json{{"id", state.next_snowflake()}, {"application_id", state.ids().application_id},
+                                  {"type", 1}, {"token", "probe"}, {"version", 1}}.dump();
+    auto [ping_status, ping_body] = co_await post_signed(ping);
+    auto [bad_status, bad_body] = co_await post_signed(ping, std::string(128, '0'));
+    const std::string old = std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count() - 3600);
+    auto [stale_status, stale_body] = co_await post_signed(ping, signer.sign_hex(old + ping), old);
+    std::string tampered = ping;
+    tampered.back() = ' ';
+    tampered += "}";
+    auto [altered_status, altered_body] = co_await post_signed(tampered, signer.sign_hex(std::to_string(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count()) + ping));
+    (void)bad_body;
+    (void)stale_body;
+    (void)altered_body;
+    const bool ok = ping_status == 200 && ping_body == json{{"type", 1}} && bad_status == 401 && stale_status == 401 &&
+                    altered_status == 401;
+    co_return json_response(req, 200, {{"ping", {{"status", ping_status}, {"body", ping_body}}},
+                                       {"bad_signature", bad_status},
+                                       {"stale_timestamp", stale_status},
+                                       {"altered_body", altered_status},
+                                       {"passed", ok}});
 }
 
 net::awaitable<response> sandbox_server::impl::await_callback(const request& req, const std::string& id) {

@@ -91,6 +91,7 @@ int main(int argc, char** argv) {
             {"staff_role_id", ids.staff_role_id},     {"staff_user_id", ids.staff_user_id},
             {"customer_user_id", ids.customer_user_id}, {"application_id", ids.application_id},
             {"channel_ids", server.state().channel_ids()},
+            {"public_key", server.public_key_hex()},
             {"pid", static_cast<long>(::getpid())}};
         // Write sandbox.json atomically: readers poll for it to know the sandbox is up.
         write_file(dir / "sandbox.json.tmp", info.dump(2) + "\n");

@@ -2,6 +2,7 @@
 // Private to apexcore-sandbox: the server's state, shared by the Discord side
 // (sandbox_server.cpp: REST + gateway) and the control API (control_api.cpp).
 #include "rate_limits.hpp"
+#include "signing.hpp"
 #include "sandbox_server.hpp"
 #include "world.hpp"
 
@@ -111,6 +112,8 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     std::shared_ptr<gateway_connection> active;
     std::map<std::string, session_state> sessions;
     int session_counter = 0;
+    ed25519_signer signer;           ///< the application key for HTTP interactions
+    std::string interactions_url;    ///< when set, interactions are POSTed here instead of the gateway
 
     std::string host_port(std::uint16_t port) const { return options.host + ":" + std::to_string(port); }
     std::string gateway_url() const { return "wss://" + host_port(api_acceptor.local_endpoint().port()); }
@@ -133,6 +136,12 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     net::awaitable<response> await_callback(const request& req, const std::string& id);
     response set_faults(const request& req, const json& body);
     response gateway_action(const request& req, const json& body);
+    /// POSTs a signed body to interactions_url; returns {status, parsed body}. `signature`
+    /// overrides the real signature and `timestamp` the current time (for probes).
+    net::awaitable<std::pair<unsigned, json>> post_signed(const std::string& body, std::string signature = "",
+                                                          std::string timestamp = "");
+    net::awaitable<response> deliver_over_http(const request& req, const json& interaction);
+    net::awaitable<response> http_probe(const request& req);
     json stats_json() const;
 };
 

@@ -199,6 +199,10 @@ response sandbox_server::impl::route_rest(const request& req, const std::vector<
     if (route.size() == 3 && route[0] == "channels" && route[2] == "messages" && method == "POST") {
         return unwrap(state.create_message(route[1], body), 200);
     }
+    if (route == std::vector<std::string>{"applications", "@me"} && method == "GET") {
+        return json_response(req, 200, {{"id", state.ids().application_id}, {"name", "apexbot"}, {"flags", 0},
+                                        {"verify_key", signer.public_key_hex()}, {"bot_public", true}});
+    }
     if (route == std::vector<std::string>{"users", "@me"} && method == "GET") {
         return json_response(req, 200, state.ready("", "")["user"]);
     }
@@ -352,5 +356,6 @@ std::string sandbox_server::api_base() const { return "https://" + impl_->host_p
 std::string sandbox_server::gateway_url() const { return impl_->gateway_url(); }
 std::string sandbox_server::control_url() const { return "http://" + impl_->host_port(control_port()); }
 const world& sandbox_server::state() const { return impl_->state; }
+std::string sandbox_server::public_key_hex() const { return impl_->signer.public_key_hex(); }
 
 }  // namespace apexcore::sandbox

@@ -37,6 +37,8 @@ public:
     [[nodiscard]] std::string gateway_url() const;
     [[nodiscard]] std::string control_url() const;
     [[nodiscard]] const world& state() const;
+    /// The application's Ed25519 public key (hex) for HTTP interactions.
+    [[nodiscard]] std::string public_key_hex() const;
 
 private:
     struct impl;

@@ -16,6 +16,8 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     struct in_flight {
         interaction_envelope envelope;
         net::steady_timer defer_timer;
+        /// Sends the initial response: the callback route (gateway mode) or the HTTP reply.
+        std::function<void(json body, std::function<void()> acknowledged)> acknowledge;
         bool deferred = false;
         bool answered = false;
         std::optional<ports::interaction_response> result;  ///< arrived before the defer completed
@@ -33,6 +35,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     net::thread_pool pool;
     std::unique_ptr<rest_client> rest;
     std::unique_ptr<gateway_client> gateway;
+    std::unique_ptr<interactions_endpoint> endpoint;
     bool commands_registered = false;
     core::application_id application;
     std::deque<core::interaction_id> recent_order;
@@ -56,22 +59,38 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         if (!parsed) return say("interaction: ignored: " + parsed.error().what);
         interaction_envelope& envelope = parsed.value();
         if (envelope.type == 1) return;  // PING exists only in HTTP mode
+        const std::string path = "/interactions/" + envelope.neutral.id.str() + "/" + envelope.token + "/callback";
+        accept(std::move(envelope), [self = shared_from_this(), path](json body, std::function<void()> acknowledged) {
+            self->rest->request(http_method::post, path, std::move(body),
+                                [self, path, acknowledged](std::error_code ec, rest_response res) {
+                                    if (ec || !res.ok()) self->say("interaction callback failed: " + describe(ec, res));
+                                    if (acknowledged) acknowledged();
+                                });
+        });
+    }
+
+    /// An interaction from the HTTP endpoint: the initial response is the HTTP reply.
+    void on_http_interaction(interaction_envelope envelope, interactions_endpoint::respond_fn respond) {
+        accept(std::move(envelope), [respond](json body, std::function<void()> acknowledged) {
+            respond(std::move(body));
+            if (acknowledged) acknowledged();
+        });
+    }
+
+    void accept(interaction_envelope envelope, std::function<void(json, std::function<void()>)> acknowledge) {
         if (!remember(envelope.neutral.id)) {
             return say("interaction " + envelope.neutral.id.str() + ": duplicate delivery ignored");
         }
         if (envelope.application.empty()) envelope.application = application;
-        handle(std::move(envelope));
+        handle(std::move(envelope), std::move(acknowledge));
     }
 
-    void on_ready(const json& d) {
-        const auto ready = parse_ready(d);
-        if (!ready) return;
-        application = ready->application;
+    void register_commands(core::application_id app) {
         if (commands_registered) return;
         commands_registered = true;
         json body = json::array();
         for (const auto& c : options.commands) body.push_back(to_command(c));
-        const std::string path = "/applications/" + ready->application.str() + "/guilds/" + options.guild.str() + "/commands";
+        const std::string path = "/applications/" + app.str() + "/guilds/" + options.guild.str() + "/commands";
         rest->request(http_method::put, path, std::move(body), [self = shared_from_this()](std::error_code ec, rest_response res) {
             if (ec || !res.ok()) {
                 self->commands_registered = false;
@@ -79,6 +98,28 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
             }
             self->say("commands: registered " + std::to_string(self->options.commands.size()) + " guild commands");
         });
+    }
+
+    /// HTTP-only mode: the application id comes from GET /applications/@me.
+    void fetch_application() {
+        rest->request(http_method::get, "/applications/@me", std::nullopt,
+                      [self = shared_from_this()](std::error_code ec, rest_response res) {
+                          const json body = ec ? json() : json::parse(res.body, nullptr, false);
+                          std::optional<core::application_id> id;
+                          if (!ec && res.ok() && body.is_object() && body.contains("id") && body["id"].is_string()) {
+                              id = core::application_id::parse(body["id"].get<std::string>());
+                          }
+                          if (!id) return self->say("GET /applications/@me failed: " + describe(ec, res));
+                          self->application = *id;
+                          self->register_commands(*id);
+                      });
+    }
+
+    void on_ready(const json& d) {
+        const auto ready = parse_ready(d);
+        if (!ready) return;
+        application = ready->application;
+        register_commands(ready->application);
     }
 
     /// True the first time an id is seen (bounded memory).
@@ -92,8 +133,9 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         return true;
     }
 
-    void handle(interaction_envelope envelope) {
-        auto job = std::make_shared<in_flight>(in_flight{std::move(envelope), net::steady_timer(io), false, false, {}, false});
+    void handle(interaction_envelope envelope, std::function<void(json, std::function<void()>)> acknowledge) {
+        auto job = std::make_shared<in_flight>(
+            in_flight{std::move(envelope), net::steady_timer(io), std::move(acknowledge), false, false, {}, false});
         if (options.defer_after.count() <= 0) {
             defer(job);
         } else {
@@ -117,18 +159,10 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         json body{{"type", component ? 6 : 5}};
         if (!component && options.defer_ephemeral) body["data"] = {{"flags", 64}};
         say("interaction " + job->envelope.neutral.id.str() + ": deferring (type " + std::to_string(component ? 6 : 5) + ")");
-        rest->request(http_method::post, callback_path(*job), std::move(body),
-                      [self = shared_from_this(), job](std::error_code ec, rest_response res) {
-                          if (ec || !res.ok()) {
-                              self->say("interaction " + job->envelope.neutral.id.str() + ": defer failed: " + describe(ec, res));
-                          }
-                          job->defer_acknowledged = true;
-                          if (job->result) self->edit_original(job, *job->result);
-                      });
-    }
-
-    static std::string callback_path(const in_flight& job) {
-        return "/interactions/" + job.envelope.neutral.id.str() + "/" + job.envelope.token + "/callback";
+        job->acknowledge(std::move(body), [self = shared_from_this(), job] {
+            job->defer_acknowledged = true;
+            if (job->result) self->edit_original(job, *job->result);
+        });
     }
 
     void complete(const std::shared_ptr<in_flight>& job, ports::interaction_response response) {
@@ -136,13 +170,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         job->defer_timer.cancel();
         if (stopped) return;
         if (!job->deferred) {
-            rest->request(http_method::post, callback_path(*job), to_interaction_callback(response),
-                          [self = shared_from_this(), job](std::error_code ec, rest_response res) {
-                              if (ec || !res.ok()) {
-                                  self->say("interaction " + job->envelope.neutral.id.str() + ": callback failed: " +
-                                            describe(ec, res));
-                              }
-                          });
+            job->acknowledge(to_interaction_callback(response), nullptr);
             return;
         }
         if (!job->defer_acknowledged) {
@@ -177,19 +205,38 @@ discord_runtime::discord_runtime(net::io_context& io, runtime_options options, i
     handlers.on_fatal = std::move(on_fatal);
     handlers.log = impl_->log;
     impl_->gateway = std::make_unique<gateway_client>(io, *impl_->rest, impl_->options.gateway, std::move(handlers));
+    if (impl_->options.http) {
+        impl_->endpoint = std::make_unique<interactions_endpoint>(
+            io, *impl_->options.http,
+            [weak = std::weak_ptr<impl>(impl_)](interaction_envelope envelope, interactions_endpoint::respond_fn respond) {
+                if (auto self = weak.lock()) self->on_http_interaction(std::move(envelope), std::move(respond));
+            },
+            impl_->log);
+    }
 }
+
+std::uint16_t discord_runtime::http_port() const { return impl_->endpoint ? impl_->endpoint->port() : 0; }
 
 discord_runtime::~discord_runtime() {
     stop();
     impl_->pool.join();
 }
 
-void discord_runtime::start() { impl_->gateway->start(); }
+void discord_runtime::start() {
+    if (impl_->endpoint) {
+        impl_->endpoint->start();
+        impl_->say("interactions endpoint listening on http://" + impl_->options.http->address + ":" +
+                   std::to_string(impl_->endpoint->port()) + impl_->options.http->path);
+    }
+    if (impl_->options.use_gateway) impl_->gateway->start();
+    else impl_->fetch_application();
+}
 
 void discord_runtime::stop() {
     if (impl_->stopped) return;
     impl_->stopped = true;
     impl_->gateway->stop();
+    if (impl_->endpoint) impl_->endpoint->stop();
     impl_->rest->stop();
 }
 

@@ -16,6 +16,7 @@
 
 #include <apexcore/core/ids.hpp>
 #include <apexcore/discord/gateway_client.hpp>
+#include <apexcore/discord/interactions_endpoint.hpp>
 #include <apexcore/discord/rest_client.hpp>
 #include <apexcore/ports/chat.hpp>
 
@@ -24,6 +25,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -46,6 +48,11 @@ struct runtime_options {
     bool defer_ephemeral = true;                 ///< deferred command answers are ephemeral
     std::size_t handler_threads = 2;             ///< worker threads running the handler
     std::size_t dedupe_capacity = 10000;         ///< recent interaction ids remembered
+    bool use_gateway = true;                     ///< receive interactions over the gateway
+    /// Also (or only, with use_gateway = false) receive interactions at an Interactions Endpoint
+    /// URL (HTTP mode, REFERENCE.md §3.8). Without the gateway, the application id for command
+    /// registration comes from GET /applications/@me.
+    std::optional<endpoint_options> http;
 };
 
 /// Gateway + REST + handler wiring. Use from the io_context's thread.
@@ -58,8 +65,10 @@ public:
 
     /// Connects; returns at once.
     void start();
-    /// Closes the gateway and drops queued REST requests.
+    /// Closes the gateway and the endpoint, and drops queued REST requests.
     void stop();
+    /// The HTTP endpoint's bound port (0 when HTTP mode is off).
+    [[nodiscard]] std::uint16_t http_port() const;
 
 private:
     struct impl;

@@ -1,0 +1,63 @@
+// End to end, HTTP interactions mode: apexcore-sandbox POSTs Ed25519-signed interactions to the real
+// apexbot's Interactions Endpoint URL, the way Discord does (REFERENCE.md §3.8).
+#include "bot_fixture.hpp"
+
+#include <regex>
+
+namespace {
+
+using apexcore::test_support::BotFixture;
+using nlohmann::json;
+
+class HttpModeTest : public BotFixture {
+protected:
+    HttpModeTest() { expect_gateway_ = false; }
+    json extra_config() override {
+        return {{"mode", "http"}, {"http", {{"listen", "127.0.0.1:0"}, {"public_key", info_["public_key"]}}}};
+    }
+
+    void SetUp() override {
+        BotFixture::SetUp();
+        if (HasFatalFailure()) return;
+        std::smatch match;
+        std::string url;
+        ASSERT_TRUE(wait_for([&] {
+            const std::string log = bot_->output();
+            static const std::regex listening("interactions endpoint listening on (http://[0-9.]+:[0-9]+/interactions)");
+            if (!std::regex_search(log, match, listening)) return false;
+            url = match[1];
+            return true;
+        })) << bot_->output();
+        ASSERT_EQ(control_->post("/_sandbox/config", {{"interactions_url", url}}).status, 200U);
+    }
+};
+
+TEST_F(HttpModeTest, EndpointPassesDiscordsProbes) {
+    const auto probe = control_->post("/_sandbox/http_probe", json::object());
+    ASSERT_EQ(probe.status, 200U) << probe.body.dump();
+    EXPECT_EQ(probe.body["ping"]["status"], 200);
+    EXPECT_EQ(probe.body["ping"]["body"], json::parse(R"({"type":1})"));
+    EXPECT_EQ(probe.body["bad_signature"], 401);
+    EXPECT_EQ(probe.body["stale_timestamp"], 401);
+    EXPECT_EQ(probe.body["altered_body"], 401);
+    EXPECT_TRUE(probe.body["passed"].get<bool>());
+}
+
+TEST_F(HttpModeTest, CommandsAreAnsweredInline) {
+    EXPECT_EQ(stats()["gateway_connections"], 0U) << "HTTP mode needs no gateway";
+    const auto topup = command(staff(), "addbalance", {{"user", customer()}, {"amount", "25.00"}});
+    ASSERT_EQ(topup.status, 200U) << topup.body.dump();
+    EXPECT_EQ(topup.body["response"]["type"], 4);
+    EXPECT_NE(reply_text(topup).find("$25.00"), std::string::npos);
+    const auto menu = command(customer(), "buy");
+    ASSERT_EQ(menu.status, 200U) << menu.body.dump();
+    const json select = menu.body["response"]["data"]["components"][0]["components"][0];
+    const auto card = click(customer(), menu.body["message_id"], select["custom_id"], json::array({"4"}));
+    ASSERT_EQ(card.status, 200U) << card.body.dump();
+    const std::string buy = card.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
+    const auto bought = click(customer(), menu.body["message_id"], buy);
+    EXPECT_EQ(reply_text(bought), "Thank you! Order **#1** is paid.");
+    expect_balance("$13.00");
+}
+
+}  // namespace
