@@ -1,7 +1,9 @@
-// The gateway driver: TLS WebSocket I/O around gateway::session_machine, which decides everything
-// (heartbeats, resume, backoff, close codes, send budget). One connection coroutine reads; one
-// writer coroutine owns all writes, closes included (Beast allows one write in flight).
+// The gateway driver: TLS WebSocket I/O around one gateway::session_machine per shard, which
+// decides everything (heartbeats, resume, backoff, close codes, send budget). Per connection, one
+// coroutine reads and one writer coroutine owns all writes, closes included (Beast allows one
+// write in flight).
 #include <apexcore/discord/gateway/session_machine.hpp>
+#include <apexcore/discord/gateway/sharding.hpp>
 #include <apexcore/discord/gateway_client.hpp>
 #include <apexcore/discord/http_url.hpp>
 #include <apexcore/discord/tls.hpp>
@@ -60,31 +62,33 @@ struct connection_state {
     }
 };
 
+/// One shard: its session machine, its connection and its timers.
+struct shard_state {
+    shard_state(net::io_context& io, int shard_id, gateway::machine_options options)
+        : id(shard_id), machine(std::move(options), std::random_device{}()), wakeup(io), identify_wait(io) {}
+    int id;
+    gateway::session_machine machine;
+    std::shared_ptr<connection_state> current;
+    net::steady_timer wakeup;
+    net::steady_timer identify_wait;
+};
+
 }  // namespace
 
 struct gateway_client::impl : std::enable_shared_from_this<impl> {
     impl(net::io_context& io_context, rest_client& rest_client, gateway_options opts, gateway_handlers h)
         : io(io_context), rest(rest_client), options(std::move(opts)), handlers(std::move(h)),
-          tls(make_client_tls_context(options.ca_file)), wakeup(io_context), discovery_retry(io_context),
-          machine(make_machine_options(options), std::random_device{}()) {}
-
-    static gateway::machine_options make_machine_options(const gateway_options& o) {
-        gateway::machine_options m;
-        m.token = o.token;
-        m.intents = o.intents;
-        m.library = o.library;
-        return m;
-    }
+          tls(make_client_tls_context(options.ca_file)), discovery_retry(io_context) {}
 
     net::io_context& io;
     rest_client& rest;
     gateway_options options;
     gateway_handlers handlers;
     ssl::context tls;
-    net::steady_timer wakeup;
     net::steady_timer discovery_retry;
-    gateway::session_machine machine;
-    std::shared_ptr<connection_state> current;
+    std::vector<std::unique_ptr<shard_state>> shards;
+    std::optional<gateway::identify_limiter> identify;
+    int shard_total = 1;
     int discovery_failures = 0;
     bool stopped = false;
 
@@ -93,12 +97,15 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
     void log(const std::string& line) const {
         if (handlers.log) handlers.log(line);
     }
+    std::string prefix(const shard_state& s) const {
+        return shard_total > 1 ? "[shard " + std::to_string(s.id) + "/" + std::to_string(shard_total) + "] " : "";
+    }
 
     void discover() {
         if (!options.gateway_url.empty()) {
-            machine.start(options.gateway_url, now());
-            pump();
-            return;
+            gateway::gateway_bot_info info;
+            info.url = options.gateway_url;
+            return begin(info);
         }
         rest.request(http_method::get, "/gateway/bot", std::nullopt,
                      [self = shared_from_this()](std::error_code ec, rest_response res) {
@@ -109,8 +116,8 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
     void on_gateway_bot(std::error_code ec, rest_response res) {
         if (stopped) return;
         if (!ec && res.status == 401) return fail("GET /gateway/bot: 401 Unauthorized: the bot token is invalid");
-        const json body = ec ? json() : json::parse(res.body, nullptr, false);
-        if (ec || !res.ok() || !body.is_object() || !body.contains("url") || !body["url"].is_string()) {
+        const auto info = ec || !res.ok() ? std::nullopt : gateway::parse_gateway_bot(res.body);
+        if (!info) {
             const std::string why = ec ? ec.message()
                                        : "HTTP " + std::to_string(res.status) + (res.error ? " " + res.error->message : "");
             const auto delay = std::min<std::chrono::milliseconds>(60s, 1s * (1 << std::min(discovery_failures++, 6)));
@@ -121,50 +128,91 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             });
             return;
         }
-        machine.start(body["url"].get<std::string>(), now());
-        pump();
+        begin(*info);
+    }
+
+    void begin(const gateway::gateway_bot_info& info) {
+        const auto planned = gateway::plan_shards(info, options.shard_count, options.shard_ids);
+        if (const auto* error = std::get_if<std::string>(&planned)) return fail("gateway: " + *error);
+        const auto& plan = std::get<gateway::shard_plan>(planned);
+        shard_total = plan.total;
+        identify.emplace(plan.max_concurrency, options.identify_window);
+        if (plan.total > 1 || !options.shard_ids.empty()) {
+            log("gateway: running " + std::to_string(plan.ids.size()) + " of " + std::to_string(plan.total) +
+                " shards (max_concurrency " + std::to_string(plan.max_concurrency) + ")");
+        }
+        for (int id : plan.ids) {
+            gateway::machine_options m;
+            m.token = options.token;
+            m.intents = options.intents;
+            m.library = options.library;
+            if (plan.total > 1) m.shard = std::pair{id, plan.total};
+            shards.push_back(std::make_unique<shard_state>(io, id, std::move(m)));
+        }
+        for (auto& s : shards) {
+            s->machine.start(info.url, now());
+            pump(*s);
+        }
     }
 
     void fail(const std::string& reason) {
         stopped = true;
         log("gateway: fatal: " + reason);
+        for (auto& s : shards) {
+            s->wakeup.cancel();
+            s->identify_wait.cancel();
+            if (s->current) s->current->close_with(1000);
+        }
         if (handlers.on_fatal) handlers.on_fatal(reason);
     }
 
-    /// Executes what the machine asked for and re-arms its timer.
-    void pump() {
-        for (auto& a : machine.take_actions()) {
-            std::visit([this](auto& act) { execute(act); }, a);
+    /// Executes what a shard's machine asked for and re-arms its timer.
+    void pump(shard_state& s) {
+        for (auto& a : s.machine.take_actions()) {
+            std::visit([this, &s](auto& act) { execute(s, act); }, a);
+            if (stopped) return;
         }
-        if (stopped) return;
-        if (const auto at = machine.next_wakeup()) {
-            wakeup.expires_at(*at);
-            wakeup.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (const auto at = s.machine.next_wakeup()) {
+            s.wakeup.expires_at(*at);
+            s.wakeup.async_wait([self = shared_from_this(), &s](boost::system::error_code ec) {
                 if (ec || self->stopped) return;
-                self->machine.on_timer(now());
-                self->pump();
+                s.machine.on_timer(now());
+                self->pump(s);
             });
         } else {
-            wakeup.cancel();
+            s.wakeup.cancel();
         }
     }
 
-    void execute(gateway::connect_action& a) {
-        net::co_spawn(io, connect_and_read(a.url, a.resume), net::detached);
+    void execute(shard_state& s, gateway::connect_action& a) {
+        if (a.resume) {
+            net::co_spawn(io, connect_and_read(s, a.url, true), net::detached);
+            return;
+        }
+        // A new session needs an IDENTIFY slot (one per 5 s per rate-limit key, §1.12).
+        const auto slot = identify->reserve(s.id, now());
+        if (slot > now()) log("gateway: " + prefix(s) + "waiting for an identify slot");
+        s.identify_wait.expires_at(slot);
+        s.identify_wait.async_wait([self = shared_from_this(), &s, url = a.url](boost::system::error_code ec) {
+            if (ec || self->stopped) return;
+            net::co_spawn(self->io, self->connect_and_read(s, url, false), net::detached);
+        });
     }
-    void execute(gateway::send_action& a) {
-        if (current) current->send(std::move(a.frame));
+    void execute(shard_state& s, gateway::send_action& a) {
+        if (s.current) s.current->send(std::move(a.frame));
     }
-    void execute(gateway::close_action& a) {
-        if (current) current->close_with(a.code);
+    void execute(shard_state& s, gateway::close_action& a) {
+        if (s.current) s.current->close_with(a.code);
     }
-    void execute(gateway::dispatch_action& a) {
+    void execute(shard_state&, gateway::dispatch_action& a) {
         if (handlers.on_dispatch) handlers.on_dispatch(a.event, a.data);
     }
-    void execute(gateway::fatal_action& a) { fail(a.reason); }
-    void execute(gateway::log_action& a) { log(a.line); }
+    void execute(shard_state& s, gateway::fatal_action& a) { fail(prefix(s) + a.reason); }
+    void execute(shard_state& s, gateway::log_action& a) {
+        log(a.line.starts_with("gateway: ") ? "gateway: " + prefix(s) + a.line.substr(9) : a.line);
+    }
 
-    net::awaitable<void> connect_and_read(std::string url_text, bool resuming) {
+    net::awaitable<void> connect_and_read(shard_state& s, std::string url_text, bool resuming) {
         auto self = shared_from_this();
         std::string error;
         const auto url = parse_endpoint_url(url_text, error);
@@ -197,17 +245,17 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             co_await ws.async_handshake(url->host + ":" + url->port, target, net::use_awaitable);
         } catch (const std::exception& e) {
             if (stopped) co_return;
-            log(std::string("gateway: cannot connect to ") + url->host + ":" + url->port + ": " + e.what());
-            machine.on_closed(std::nullopt, now());
-            pump();
+            log("gateway: " + prefix(s) + "cannot connect to " + url->host + ":" + url->port + ": " + e.what());
+            s.machine.on_closed(std::nullopt, now());
+            pump(s);
             co_return;
         }
         if (stopped) co_return;
-        log("gateway: connected to " + url->host + ":" + url->port + (resuming ? " (resuming)" : ""));
-        current = conn;
+        log("gateway: " + prefix(s) + "connected to " + url->host + ":" + url->port + (resuming ? " (resuming)" : ""));
+        s.current = conn;
         net::co_spawn(io, writer(conn), net::detached);
-        machine.on_open(now());
-        pump();
+        s.machine.on_open(now());
+        pump(s);
 
         beast::flat_buffer buffer;
         std::optional<std::uint16_t> close_code;
@@ -219,14 +267,15 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
                 if (conn->ws.reason().code != 0) close_code = static_cast<std::uint16_t>(conn->ws.reason().code);
                 break;
             }
-            machine.on_text(beast::buffers_to_string(buffer.data()), now());
-            pump();
+            s.machine.on_text(beast::buffers_to_string(buffer.data()), now());
+            pump(s);
+            if (stopped) break;
         }
         conn->shutdown();
-        if (current == conn) current.reset();
+        if (s.current == conn) s.current.reset();
         if (stopped) co_return;
-        machine.on_closed(close_code, now());
-        pump();
+        s.machine.on_closed(close_code, now());
+        pump(s);
     }
 
     net::awaitable<void> writer(std::shared_ptr<connection_state> conn) {
@@ -262,11 +311,16 @@ void gateway_client::start() { impl_->discover(); }
 
 void gateway_client::stop() {
     if (!impl_ || impl_->stopped) return;
-    impl_->machine.stop(impl::now());
-    impl_->pump();
+    for (auto& s : impl_->shards) {
+        s->machine.stop(impl::now());
+        impl_->pump(*s);
+    }
     impl_->stopped = true;
     impl_->discovery_retry.cancel();
-    impl_->wakeup.cancel();
+    for (auto& s : impl_->shards) {
+        s->wakeup.cancel();
+        s->identify_wait.cancel();
+    }
 }
 
 }  // namespace apexcore::discord

@@ -1,21 +1,21 @@
 #pragma once
 /// @file gateway_client.hpp
-/// One Discord Gateway session over a TLS WebSocket (REFERENCE.md §1):
-/// `GET /gateway/bot` -> connect `<url>/?v=10&encoding=json` -> HELLO -> heartbeats (first after
-/// interval x jitter, then every interval; op 1 from the server answered at once) -> IDENTIFY
-/// with intents -> READY -> dispatches. Heartbeat ACKs are tracked: a beat without an ACK since
-/// the previous one marks a zombie connection, which is closed with code 4000 and resumed on
-/// `resume_gateway_url` (RESUME with `seq`). op 7 reconnects and resumes; op 9 resumes (d=true)
-/// or identifies again after 1-5 s (d=false). Close codes 4004, 4010-4014 are fatal and never
-/// retried; everything else reconnects with capped, jittered backoff. All frames go through one
-/// writer queue.
+/// Discord Gateway sessions over TLS WebSockets (REFERENCE.md §1), one per shard this process
+/// runs. `GET /gateway/bot` gives the URL, the recommended shard count and the session-start
+/// budget; the client refuses to start when the budget cannot cover its shards (saying when it
+/// resets), and spaces IDENTIFYs one per 5 s per rate-limit key (`shard_id % max_concurrency`).
+/// Each shard's lifecycle — heartbeats, zombie detection, RESUME, op 7/9, close codes, backoff,
+/// send budget — is decided by gateway::session_machine (see its header); this class does the
+/// I/O: TLS, WebSocket, one writer per connection.
 
 #include <apexcore/discord/model.hpp>
 #include <apexcore/discord/rest_client.hpp>
 
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <vector>
 #include <functional>
 #include <memory>
 #include <string>
@@ -32,6 +32,12 @@ struct gateway_options {
     /// A wss:// URL to use instead of the one `GET /gateway/bot` returns (e.g. a proxy); empty =
     /// ask Discord, as REFERENCE.md §1.1 recommends.
     std::string gateway_url;
+    /// Total shard count; 0 = Discord's recommendation from GET /gateway/bot (§1.12).
+    int shard_count = 0;
+    /// Shards run by this process (for spreading shards over processes); empty = all.
+    std::vector<int> shard_ids;
+    /// Minimum spacing of IDENTIFYs sharing a rate-limit key (Discord: 5 s).
+    std::chrono::milliseconds identify_window{5000};
 };
 
 /// What the session reports. All run on the io_context thread.
