@@ -125,8 +125,26 @@ config load_config(const std::string& path) {
         }
         c.ca_file = resolve(path, string_key(*d, path, "ca_file", false, "discord."));
         for (const auto& [key, _] : d->items()) {
-            if (key != "api_base" && key != "gateway_url" && key != "ca_file" && key != "intents" && key != "defer_after_ms") {
-                bad(path, "discord." + key, "unknown key (known: api_base, gateway_url, ca_file, intents, defer_after_ms)");
+            if (key != "api_base" && key != "gateway_url" && key != "ca_file" && key != "intents" && key != "defer_after_ms" &&
+                key != "shards" && key != "shard_ids") {
+                bad(path, "discord." + key,
+                    "unknown key (known: api_base, gateway_url, ca_file, intents, defer_after_ms, shards, shard_ids)");
+            }
+        }
+        if (const auto shards = d->find("shards"); shards != d->end()) {
+            if (!shards->is_number_integer() || shards->get<int>() < 0 || shards->get<int>() > 100000) {
+                bad(path, "discord.shards", "expected the total shard count (0 = Discord's recommendation)");
+            }
+            c.shard_count = shards->get<int>();
+        }
+        if (const auto ids = d->find("shard_ids"); ids != d->end()) {
+            if (!ids->is_array()) bad(path, "discord.shard_ids", "expected an array of shard ids, e.g. [0, 1]");
+            for (const auto& id : *ids) {
+                if (!id.is_number_integer() || id.get<int>() < 0) bad(path, "discord.shard_ids", "expected non-negative integers");
+                c.shard_ids.push_back(id.get<int>());
+            }
+            if (c.shard_count == 0 && !c.shard_ids.empty()) {
+                bad(path, "discord.shard_ids", "needs discord.shards (the total) so every process agrees on it");
             }
         }
         if (const auto defer = d->find("defer_after_ms"); defer != d->end()) {

@@ -30,6 +30,8 @@ struct config {
     std::string gateway_url;                ///< "discord.gateway_url", empty = from GET /gateway/bot
     std::string ca_file;                    ///< "discord.ca_file", empty = system trust store
     std::uint32_t intents = 1;              ///< "discord.intents" (GUILDS)
+    int shard_count = 0;                    ///< "discord.shards": total shards, 0 = Discord's recommendation
+    std::vector<int> shard_ids;             ///< "discord.shard_ids": shards run here, empty = all
     int defer_after_ms = 2000;              ///< "discord.defer_after_ms": auto-defer margin, 0..2500
     std::string mode = "gateway";           ///< "mode": gateway, http or both
     std::string http_address = "127.0.0.1"; ///< "http.listen" host

@@ -131,6 +131,8 @@ int main(int argc, char** argv) {
         options.gateway.ca_file = cfg.ca_file;
         options.gateway.intents = cfg.intents;
         options.gateway.gateway_url = cfg.gateway_url;
+        options.gateway.shard_count = cfg.shard_count;
+        options.gateway.shard_ids = cfg.shard_ids;
         options.guild = cfg.guild;
         options.defer_after = std::chrono::milliseconds(cfg.defer_after_ms);
         options.use_gateway = cfg.mode != "http";

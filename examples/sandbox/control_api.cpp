@@ -87,6 +87,7 @@ response sandbox_server::impl::set_faults(const request& req, const json& body) 
 }
 
 response sandbox_server::impl::gateway_action(const request& req, const json& body) {
+    const auto active = this->active();
     if (!active) return json_response(req, 409, {{"error", "the bot is not connected to the gateway"}});
     const std::string action = body.is_object() ? body.value("action", "") : "";
     if (action == "reconnect") {
@@ -121,8 +122,10 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
     if (body.is_discarded()) co_return json_response(req, 400, {{"error", "body is not valid JSON"}});
     if (what == "state" && get) {
         co_return json_response(req, 200,
-                                {{"bot_connected", active != nullptr},
-                                 {"session_id", active ? active->session_id : ""},
+                                {{"bot_connected", active() != nullptr},
+                                 {"session_id", active() ? active()->session_id : ""},
+                                 {"shards_connected", connections.size()},
+                                 {"guild_shard", guild_shard()},
                                  {"guild_id", state.ids().guild_id},
                                  {"staff_role_id", state.ids().staff_role_id},
                                  {"staff_user_id", state.ids().staff_user_id},
@@ -151,7 +154,7 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
     }
     if (what == "http_probe" && post) co_return co_await http_probe(req);
     if ((what == "commands" || what == "components") && post) {
-        if (!active && interactions_url.empty()) {
+        if (!active() && interactions_url.empty()) {
             co_return json_response(req, 409, {{"error", "the bot is not connected to the gateway"}});
         }
         auto built = what == "commands" ? state.command_interaction(body) : state.component_interaction(body);

@@ -50,7 +50,13 @@ int main(int argc, char** argv) {
         ("route-window-ms", po::value<int>(&route_window_ms)->default_value(1000),
          "length of a bucket's window, in milliseconds")
         ("global-per-second", po::value<int>(&options.global_per_second)->default_value(50),
-         "global request limit per second (interaction routes are exempt, as on Discord)");
+         "global request limit per second (interaction routes are exempt, as on Discord)")
+        ("shards", po::value<int>(&options.shards)->default_value(1),
+         "shard count the sandbox recommends and requires in IDENTIFY (1..64)")
+        ("max-concurrency", po::value<int>(&options.max_concurrency)->default_value(1),
+         "identify concurrency: IDENTIFYs allowed per 5 s, one per shard_id % max_concurrency")
+        ("session-starts", po::value<int>(&options.session_starts)->default_value(1000),
+         "session starts remaining today, reported by GET /gateway/bot");
     po::variables_map vm;
     try {
         po::store(po::parse_command_line(argc, argv, desc), vm);
@@ -68,9 +74,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (options.text_channels < 1 || options.text_channels > 500 || options.route_limit < 1 || route_window_ms < 1 ||
-        options.global_per_second < 1) {
-        std::cerr << "apexcore-sandbox: --channels must be 1..500; --route-limit, --route-window-ms and "
-                     "--global-per-second must be positive\n";
+        options.global_per_second < 1 || options.shards < 1 || options.shards > 64 || options.max_concurrency < 1 ||
+        options.session_starts < 0) {
+        std::cerr << "apexcore-sandbox: --channels must be 1..500, --shards 1..64; --route-limit, --route-window-ms, "
+                     "--global-per-second and --max-concurrency must be positive, --session-starts >= 0\n";
         return 2;
     }
     options.route_window = std::chrono::milliseconds(route_window_ms);

@@ -55,6 +55,7 @@ struct gateway_connection {
     std::uint16_t close_code = 0;
     bool drop = false;  ///< tear down TCP without a close frame
     std::string session_id;
+    int shard_id = 0;
 
     void send(const json& frame) {
         outbox.push_back(frame.dump());
@@ -68,6 +69,7 @@ struct gateway_connection {
 
 /// Resumable session state.
 struct session_state {
+    int shard_id = 0;
     std::int64_t seq = 0;
     std::deque<json> log;  ///< recent dispatches for RESUME replay
 };
@@ -109,7 +111,8 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     rate_limits limits;
     fault_state faults;
     counters stats;
-    std::shared_ptr<gateway_connection> active;
+    std::map<int, std::shared_ptr<gateway_connection>> connections;  ///< shard id -> live connection
+    std::map<int, steady::time_point> last_identify;                ///< rate-limit key -> time
     std::map<std::string, session_state> sessions;
     int session_counter = 0;
     ed25519_signer signer;           ///< the application key for HTTP interactions
@@ -126,7 +129,13 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     response route_rest(const request& req, const std::vector<std::string>& route, const json& body);
     net::awaitable<void> gateway_session(tls_stream stream, request req);
     void on_gateway_frame(const std::shared_ptr<gateway_connection>& conn, const json& frame);
+    /// The shard that owns the sandbox guild: (guild_id >> 22) % shards.
+    int guild_shard() const;
+    /// The live connection of the guild's shard, if any.
+    std::shared_ptr<gateway_connection> active() const;
+    /// Sends a dispatch on the guild's shard / on `conn`, recording it for RESUME replay.
     bool dispatch(const std::string& event, const json& d);
+    bool dispatch_to(const std::shared_ptr<gateway_connection>& conn, const std::string& event, const json& d);
     net::awaitable<void> gateway_writer(std::shared_ptr<gateway_connection> conn);
 
     // Control API (control_api.cpp)

@@ -170,10 +170,10 @@ response sandbox_server::impl::route_rest(const request& req, const std::vector<
     if (route == std::vector<std::string>{"gateway", "bot"} && method == "GET") {
         return json_response(req, 200,
                              {{"url", gateway_url()},
-                              {"shards", 1},
+                              {"shards", options.shards},
                               {"session_start_limit",
-                               {{"total", 1000}, {"remaining", 1000 - session_counter}, {"reset_after", 86400000},
-                                {"max_concurrency", 1}}}});
+                               {{"total", 1000}, {"remaining", std::max(0, options.session_starts - session_counter)},
+                                {"reset_after", 86400000}, {"max_concurrency", options.max_concurrency}}}});
     }
     if (route.size() == 5 && route[0] == "applications" && route[2] == "guilds" && route[4] == "commands") {
         if (method == "GET") return json_response(req, 200, state.commands());
@@ -241,7 +241,9 @@ net::awaitable<void> sandbox_server::impl::gateway_session(tls_stream stream, re
     }
     conn->open = false;
     conn->wake.cancel();
-    if (active == conn) active.reset();
+    if (const auto it = connections.find(conn->shard_id); it != connections.end() && it->second == conn) {
+        connections.erase(it);
+    }
     log("gateway: connection closed");
 }
 
@@ -261,13 +263,40 @@ void sandbox_server::impl::on_gateway_frame(const std::shared_ptr<gateway_connec
             const auto intents = d["intents"].get<std::uint64_t>();
             if ((intents & undefined_bits) != 0 || intents >= (1ULL << 26)) return conn->close(4013);
             if (!d.contains("properties") || !d["properties"].is_object()) return conn->close(4001);
+            int shard = 0;
+            int total = 1;
+            if (d.contains("shard")) {
+                const json& sh = d["shard"];
+                if (!sh.is_array() || sh.size() != 2 || !sh[0].is_number_integer() || !sh[1].is_number_integer()) {
+                    return conn->close(4001);
+                }
+                shard = sh[0].get<int>();
+                total = sh[1].get<int>();
+            }
+            if (total != options.shards || shard < 0 || shard >= total) {
+                return conn->close(total < options.shards ? 4011 : 4010);  // sharding required / invalid shard
+            }
+            // max_concurrency: one IDENTIFY per 5 s per rate-limit key, else op 9 (REFERENCE.md §1.12).
+            const int key = shard % options.max_concurrency;
+            const auto now = steady::now();
+            if (const auto last = last_identify.find(key); last != last_identify.end() && now - last->second < 5s) {
+                log("gateway: IDENTIFY too soon for rate-limit key " + std::to_string(key) + ": op 9");
+                conn->send({{"op", 9}, {"d", false}, {"s", nullptr}, {"t", nullptr}});
+                return;
+            }
+            last_identify[key] = now;
             ++stats.identifies;
-            conn->session_id = "sandbox-session-" + std::to_string(++session_counter);
-            sessions[conn->session_id] = session_state{};
-            active = conn;
-            log("gateway: IDENTIFY ok, session " + conn->session_id);
-            dispatch("READY", state.ready(conn->session_id, gateway_url()));
-            dispatch("GUILD_CREATE", state.guild_create());
+            ++session_counter;
+            conn->session_id = "sandbox-session-" + std::to_string(session_counter);
+            conn->shard_id = shard;
+            sessions[conn->session_id] = session_state{shard, 0, {}};
+            connections[shard] = conn;
+            log("gateway: IDENTIFY ok, shard " + std::to_string(shard) + "/" + std::to_string(total) + ", session " +
+                conn->session_id);
+            json ready = state.ready(conn->session_id, gateway_url());
+            if (d.contains("shard")) ready["shard"] = d["shard"];
+            dispatch_to(conn, "READY", ready);
+            if (shard == guild_shard()) dispatch_to(conn, "GUILD_CREATE", state.guild_create());
             return;
         }
         case 6: {
@@ -281,11 +310,12 @@ void sandbox_server::impl::on_gateway_frame(const std::shared_ptr<gateway_connec
             if (seq > s->second.seq) return conn->close(4007);
             ++stats.resumes;
             conn->session_id = s->first;
-            active = conn;
+            conn->shard_id = s->second.shard_id;
+            connections[conn->shard_id] = conn;
             for (const auto& event : s->second.log) {
                 if (event["s"].get<std::int64_t>() > seq) conn->send(event);
             }
-            dispatch("RESUMED", json::object());
+            dispatch_to(conn, "RESUMED", json::object());
             log("gateway: RESUME ok, session " + conn->session_id + " from seq " + std::to_string(seq));
             return;
         }
@@ -297,14 +327,26 @@ void sandbox_server::impl::on_gateway_frame(const std::shared_ptr<gateway_connec
     }
 }
 
-bool sandbox_server::impl::dispatch(const std::string& event, const json& d) {
+int sandbox_server::impl::guild_shard() const {
+    return static_cast<int>((std::stoull(state.ids().guild_id) >> 22) % static_cast<std::uint64_t>(options.shards));
+}
+
+std::shared_ptr<gateway_connection> sandbox_server::impl::active() const {
+    const auto it = connections.find(guild_shard());
+    return it == connections.end() ? nullptr : it->second;
+}
+
+bool sandbox_server::impl::dispatch(const std::string& event, const json& d) { return dispatch_to(active(), event, d); }
+
+bool sandbox_server::impl::dispatch_to(const std::shared_ptr<gateway_connection>& conn, const std::string& event,
+                                       const json& d) {
     // Sessions keep their events while no connection is attached, for RESUME to replay.
-    if (!active) return false;
-    session_state& s = sessions[active->session_id];
+    if (!conn) return false;
+    session_state& s = sessions[conn->session_id];
     json frame{{"op", 0}, {"t", event}, {"s", ++s.seq}, {"d", d}};
     s.log.push_back(frame);
     if (s.log.size() > replay_log_max) s.log.pop_front();
-    if (active->open) active->send(frame);
+    if (conn->open) conn->send(frame);
     return true;
 }
 

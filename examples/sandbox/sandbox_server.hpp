@@ -23,6 +23,9 @@ struct server_options {
     int route_limit = 5;                 ///< requests per rate-limit bucket window
     std::chrono::milliseconds route_window{1000};  ///< bucket window
     int global_per_second = 50;          ///< Discord's global limit
+    int shards = 1;                      ///< recommended (and required) shard count
+    int max_concurrency = 1;             ///< identify concurrency (REFERENCE.md §1.12)
+    int session_starts = 1000;           ///< session starts left today (GET /gateway/bot)
 };
 
 class sandbox_server {

@@ -22,6 +22,7 @@ protected:
     std::vector<std::string> sandbox_args_;
     json discord_config_ = json::object();
     bool expect_gateway_ = true;  ///< false: the bot runs in HTTP mode only
+    bool wait_for_bot_ = true;    ///< false: SetUp returns once the bot process is started
 
     /// Top-level config keys to add, once the sandbox's facts (info_) are known.
     virtual json extra_config() { return json::object(); }
@@ -55,6 +56,7 @@ protected:
                                                std::vector<std::string>{"--config", (dir_ / "config.json").string()},
                                                (dir_ / "bot.log").string(),
                                                std::vector<std::string>{"DISCORD_TOKEN=" + token_});
+        if (!wait_for_bot_) return;
         ASSERT_TRUE(wait_for([&] {
             const auto state = control_->get("/_sandbox/state");
             return (state.body.value("bot_connected", false) || !expect_gateway_) && state.body["commands"].size() == 3;
