@@ -104,10 +104,12 @@ response sandbox_server::impl::gateway_action(const request& req, const json& bo
     } else if (action == "drop") {
         active->drop = true;
         active->wake.cancel();
+    } else if (action == "stall") {
+        active->stalled = true;
     } else if (action == "heartbeat_request") {
         active->send({{"op", 1}, {"d", nullptr}});
     } else {
-        return json_response(req, 400, {{"error", "action must be reconnect, invalid_session, close, drop or heartbeat_request"}});
+        return json_response(req, 400, {{"error", "action must be reconnect, invalid_session, close, drop, stall or heartbeat_request"}});
     }
     return json_response(req, 200, {{"session_id", active->session_id}, {"action", action}});
 }

@@ -54,6 +54,7 @@ struct gateway_connection {
     bool open = true;
     std::uint16_t close_code = 0;
     bool drop = false;  ///< tear down TCP without a close frame
+    bool stalled = false;  ///< send nothing and ignore everything (a hung server)
     std::string session_id;
     int shard_id = 0;
 

@@ -248,6 +248,7 @@ net::awaitable<void> sandbox_server::impl::gateway_session(tls_stream stream, re
 }
 
 void sandbox_server::impl::on_gateway_frame(const std::shared_ptr<gateway_connection>& conn, const json& frame) {
+    if (conn->stalled) return;
     const int op = frame["op"].get<int>();
     const json d = frame.value("d", json());
     switch (op) {
@@ -346,7 +347,7 @@ bool sandbox_server::impl::dispatch_to(const std::shared_ptr<gateway_connection>
     json frame{{"op", 0}, {"t", event}, {"s", ++s.seq}, {"d", d}};
     s.log.push_back(frame);
     if (s.log.size() > replay_log_max) s.log.pop_front();
-    if (conn->open) conn->send(frame);
+    if (conn->open && !conn->stalled) conn->send(frame);
     return true;
 }
 

@@ -27,6 +27,26 @@ TEST_F(ResilienceTest, ZombieConnectionIsClosedAndResumed) {
     expect_balance("$0.00");
 }
 
+TEST_F(ResilienceTest, StalledConnectionIsDetectedAndResumed) {
+    ASSERT_EQ(gateway({{"action", "stall"}}).status, 200U);
+    ASSERT_TRUE(wait_for([&] { return stat("resumes") >= 1; }, 20s)) << bot_->output();
+    EXPECT_EQ(stat("identifies"), 1U);
+    expect_balance("$0.00");
+}
+
+class HeartbeatRequestTest : public BotFixture {
+protected:
+    // An hour-long interval: regular beats (the first after interval x jitter) almost never fall
+    // into the test, so a heartbeat within 2 s is the answer to the server's request.
+    HeartbeatRequestTest() { sandbox_args_ = {"--heartbeat-interval-ms", "3600000"}; }
+};
+
+TEST_F(HeartbeatRequestTest, ServerHeartbeatRequestIsAnsweredAtOnce) {
+    const auto before = stats()["heartbeats"].get<std::uint64_t>();
+    ASSERT_EQ(gateway({{"action", "heartbeat_request"}}).status, 200U);
+    ASSERT_TRUE(wait_for([&] { return stats()["heartbeats"].get<std::uint64_t>() == before + 1; }, 2s));
+}
+
 TEST_F(ResilienceTest, ReconnectOpcodeResumes) {
     ASSERT_EQ(gateway({{"action", "reconnect"}}).status, 200U);
     ASSERT_TRUE(wait_for([&] { return stat("resumes") == 1; })) << bot_->output();
