@@ -168,8 +168,9 @@ config load_config(const std::string& path) {
     if (const auto h = doc.find("http"); h != doc.end()) {
         if (!h->is_object()) bad(path, "http", "expected an object");
         for (const auto& [key, _] : h->items()) {
-            if (key != "listen" && key != "path" && key != "public_key") {
-                bad(path, "http." + key, "unknown key (known: listen, path, public_key)");
+            if (key != "listen" && key != "path" && key != "public_key" && key != "tls_certificate" &&
+                key != "tls_private_key") {
+                bad(path, "http." + key, "unknown key (known: listen, path, public_key, tls_certificate, tls_private_key)");
             }
         }
         if (const std::string listen = string_key(*h, path, "listen", false, "http."); !listen.empty()) {
@@ -189,6 +190,12 @@ config load_config(const std::string& path) {
             c.http_path = p;
         }
         c.http_public_key = string_key(*h, path, "public_key", false, "http.");
+        c.http_tls_certificate = resolve(path, string_key(*h, path, "tls_certificate", false, "http."));
+        c.http_tls_private_key = resolve(path, string_key(*h, path, "tls_private_key", false, "http."));
+        if (c.http_tls_certificate.empty() != c.http_tls_private_key.empty()) {
+            bad(path, c.http_tls_certificate.empty() ? "http.tls_certificate" : "http.tls_private_key",
+                "HTTPS needs both http.tls_certificate and http.tls_private_key");
+        }
     }
     if (c.mode != "gateway") {
         const bool hex = c.http_public_key.size() == 64 &&

@@ -38,6 +38,8 @@ struct config {
     std::uint16_t http_port = 8080;         ///< "http.listen" port (0 = any free port)
     std::string http_path = "/interactions";  ///< "http.path"
     std::string http_public_key;            ///< "http.public_key" (64 hex digits)
+    std::string http_tls_certificate;       ///< "http.tls_certificate": PEM chain; with the key, HTTPS
+    std::string http_tls_private_key;       ///< "http.tls_private_key": PEM key
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

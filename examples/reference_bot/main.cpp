@@ -142,6 +142,8 @@ int main(int argc, char** argv) {
             http.port = cfg.http_port;
             http.path = cfg.http_path;
             http.public_key_hex = cfg.http_public_key;
+            http.tls_certificate_file = cfg.http_tls_certificate;
+            http.tls_private_key_file = cfg.http_tls_private_key;
             options.http = std::move(http);
         }
         options.commands = bot.commands();

@@ -225,7 +225,9 @@ discord_runtime::~discord_runtime() {
 void discord_runtime::start() {
     if (impl_->endpoint) {
         impl_->endpoint->start();
-        impl_->say("interactions endpoint listening on http://" + impl_->options.http->address + ":" +
+        const bool https = !impl_->options.http->tls_certificate_file.empty();
+        impl_->say(std::string("interactions endpoint listening on ") + (https ? "https://" : "http://") +
+                   impl_->options.http->address + ":" +
                    std::to_string(impl_->endpoint->port()) + impl_->options.http->path);
     }
     if (impl_->options.use_gateway) impl_->gateway->start();

@@ -1,16 +1,20 @@
-// The Interactions Endpoint URL server (REFERENCE.md §3.8): plain HTTP/1.1 on the configured
-// address, meant to sit behind a TLS-terminating reverse proxy. Signatures are checked on the raw
-// body before anything is parsed.
+// The Interactions Endpoint URL server (REFERENCE.md §3.8): HTTPS when given a certificate, else
+// plain HTTP/1.1 behind a TLS-terminating reverse proxy. Signatures are checked on the raw body
+// before anything is parsed.
 #include <apexcore/discord/interactions_endpoint.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <stdexcept>
 
 namespace apexcore::discord {
 
@@ -44,6 +48,19 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
     impl(net::io_context& io_context, endpoint_options opts, interaction_fn handler, std::function<void(std::string_view)> l)
         : io(io_context), options(std::move(opts)), verifier(options.public_key_hex), on_interaction(std::move(handler)),
           log(std::move(l)), acceptor(io_context) {
+        if (!options.tls_certificate_file.empty() || !options.tls_private_key_file.empty()) {
+            if (options.tls_certificate_file.empty() || options.tls_private_key_file.empty()) {
+                throw std::invalid_argument("HTTPS needs both a certificate file and a private key file");
+            }
+            tls.emplace(net::ssl::context::tls_server);
+            tls->set_options(net::ssl::context::default_workarounds | net::ssl::context::no_sslv2 |
+                             net::ssl::context::no_sslv3 | net::ssl::context::no_tlsv1 | net::ssl::context::no_tlsv1_1);
+            boost::system::error_code ec;
+            tls->use_certificate_chain_file(options.tls_certificate_file, ec);
+            if (ec) throw std::invalid_argument("cannot load certificate '" + options.tls_certificate_file + "': " + ec.message());
+            tls->use_private_key_file(options.tls_private_key_file, net::ssl::context::pem, ec);
+            if (ec) throw std::invalid_argument("cannot load private key '" + options.tls_private_key_file + "': " + ec.message());
+        }
         const tcp::endpoint ep(net::ip::make_address(options.address), options.port);
         acceptor.open(ep.protocol());
         acceptor.set_option(net::socket_base::reuse_address(true));
@@ -57,34 +74,55 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
     interaction_fn on_interaction;
     std::function<void(std::string_view)> log;
     tcp::acceptor acceptor;
+    std::optional<net::ssl::context> tls;
 
     net::awaitable<void> accept() {
         for (;;) {
             auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
             if (ec) co_return;
-            net::co_spawn(io, session(beast::tcp_stream(std::move(socket))), net::detached);
+            if (tls) {
+                net::co_spawn(io, session_tls(beast::ssl_stream<beast::tcp_stream>(std::move(socket), *tls)), net::detached);
+            } else {
+                net::co_spawn(io, session(beast::tcp_stream(std::move(socket))), net::detached);
+            }
         }
+    }
+
+    net::awaitable<void> session_tls(beast::ssl_stream<beast::tcp_stream> stream) {
+        auto self = shared_from_this();
+        beast::get_lowest_layer(stream).expires_after(30s);
+        auto [hec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
+        if (hec) co_return;
+        co_await serve(stream);
+        beast::get_lowest_layer(stream).expires_after(5s);
+        co_await stream.async_shutdown(use_tuple);
     }
 
     net::awaitable<void> session(beast::tcp_stream stream) {
         auto self = shared_from_this();
+        co_await serve(stream);
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    /// Request/response loop over an HTTP or HTTPS stream, with keep-alive.
+    template <class Stream>
+    net::awaitable<void> serve(Stream& stream) {
         beast::flat_buffer buffer;
         for (;;) {
             http::request_parser<http::string_body> parser;
             parser.body_limit(options.body_limit);
-            stream.expires_after(60s);
+            beast::get_lowest_layer(stream).expires_after(60s);
             auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_tuple);
             (void)rn;
-            if (rec) break;
+            if (rec) co_return;
             const auto req = parser.release();
             auto res = co_await handle(req);
-            stream.expires_after(30s);
+            beast::get_lowest_layer(stream).expires_after(30s);
             auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
             (void)wn;
-            if (wec || !res.keep_alive()) break;
+            if (wec || !res.keep_alive()) co_return;
         }
-        boost::system::error_code ignored;
-        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
 
     net::awaitable<http::response<http::string_body>> handle(const http::request<http::string_body>& req) {

@@ -56,11 +56,16 @@ private:
 
 /// Where and how the endpoint listens.
 struct endpoint_options {
-    std::string address = "127.0.0.1";  ///< listen address (put a TLS reverse proxy in front)
+    std::string address = "127.0.0.1";  ///< listen address
     std::uint16_t port = 8080;          ///< 0 picks a free port
     std::string path = "/interactions"; ///< the path Discord POSTs to
     std::string public_key_hex;         ///< the application's public key
     std::size_t body_limit = 1024 * 1024;
+    /// PEM certificate chain and private key: when both are set the endpoint speaks HTTPS itself;
+    /// otherwise plain HTTP, for a TLS-terminating reverse proxy in front (Discord requires an
+    /// https:// URL).
+    std::string tls_certificate_file;
+    std::string tls_private_key_file;
 };
 
 /// The HTTP server. `on_interaction` receives each verified, parsed interaction (never a PING)
@@ -71,8 +76,8 @@ public:
     using respond_fn = std::function<void(json response)>;
     using interaction_fn = std::function<void(interaction_envelope envelope, respond_fn respond)>;
 
-    /// Binds at once; throws std::invalid_argument for a bad key and boost::system::system_error
-    /// when the address cannot be bound.
+    /// Binds at once; throws std::invalid_argument for a bad key or unreadable TLS files, and
+    /// boost::system::system_error when the address cannot be bound.
     interactions_endpoint(boost::asio::io_context& io, endpoint_options options, interaction_fn on_interaction,
                           std::function<void(std::string_view)> log);
     ~interactions_endpoint();
