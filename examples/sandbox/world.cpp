@@ -151,6 +151,19 @@ json world::interaction_base(const member& m, int type, const std::string& id, c
                 {"attachment_size_limit", 10485760}};
 }
 
+void world::register_interaction(const std::string& id, const std::string& token, int type, const std::string& user_id,
+                                 std::optional<std::string> source_message_id) {
+    pending_interaction pending;
+    pending.id = id;
+    pending.token = token;
+    pending.type = type;
+    pending.user_id = user_id;
+    pending.created = steady::now();
+    pending.source_message_id = std::move(source_message_id);
+    interactions_[id] = std::move(pending);
+    interaction_by_token_[token] = id;
+}
+
 std::variant<json, api_failure> world::command_interaction(const json& request) {
     if (!request.is_object()) return control_error(400, "body must be a JSON object");
     const member* m = find_member(request.value("user_id", ""));
@@ -208,14 +221,7 @@ std::variant<json, api_failure> world::command_interaction(const json& request) 
     if (!options.empty()) data["options"] = std::move(options);
     if (!resolved.empty()) data["resolved"] = std::move(resolved);
     interaction["data"] = std::move(data);
-    pending_interaction pending;
-    pending.id = id;
-    pending.token = token;
-    pending.type = 2;
-    pending.user_id = m->user_id;
-    pending.created = steady::now();
-    interactions_[id] = std::move(pending);
-    interaction_by_token_[token] = id;
+    register_interaction(id, token, 2, m->user_id, std::nullopt);
     return interaction;
 }
 
@@ -260,15 +266,7 @@ std::variant<json, api_failure> world::component_interaction(const json& request
     shown.erase("ephemeral_user_id");
     interaction["message"] = shown;
     interaction["data"] = std::move(data);
-    pending_interaction pending;
-    pending.id = id;
-    pending.token = token;
-    pending.type = 3;
-    pending.user_id = m->user_id;
-    pending.created = steady::now();
-    pending.source_message_id = message_id;
-    interactions_[id] = std::move(pending);
-    interaction_by_token_[token] = id;
+    register_interaction(id, token, 3, m->user_id, message_id);
     return interaction;
 }
 

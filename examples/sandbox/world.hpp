@@ -111,6 +111,8 @@ private:
     [[nodiscard]] const member* find_member(const std::string& user_id) const;
     [[nodiscard]] json member_json(const member& m, bool with_user) const;
     [[nodiscard]] json channels_json() const;
+    void register_interaction(const std::string& id, const std::string& token, int type, const std::string& user_id,
+                              std::optional<std::string> source_message_id);
     [[nodiscard]] json interaction_base(const member& m, int type, const std::string& id, const std::string& token) const;
 
     std::string token_;

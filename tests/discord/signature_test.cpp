@@ -1,56 +1,22 @@
 #include <apexcore/discord/interactions_endpoint.hpp>
 
-#include <gtest/gtest.h>
-#include <openssl/evp.h>
+#include "../../examples/sandbox/signing.hpp"
 
-#include <cstdio>
+#include <gtest/gtest.h>
 
 namespace {
 
 using apexcore::discord::signature_result;
 using apexcore::discord::signature_verifier;
 
-/// A throw-away Ed25519 key pair, signing as Discord does (timestamp + body).
+/// A throw-away Ed25519 key pair, signing as Discord does (the sandbox's signer).
 class Signer {
 public:
-    Signer() {
-        EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
-        EVP_PKEY_keygen_init(ctx);
-        EVP_PKEY_keygen(ctx, &key_);
-        EVP_PKEY_CTX_free(ctx);
-    }
-    ~Signer() { EVP_PKEY_free(key_); }
-    Signer(const Signer&) = delete;
-    Signer& operator=(const Signer&) = delete;
-
-    std::string public_key_hex() const {
-        unsigned char raw[32];
-        std::size_t len = sizeof raw;
-        EVP_PKEY_get_raw_public_key(key_, raw, &len);
-        return hex(raw, len);
-    }
-    std::string sign(const std::string& timestamp, const std::string& body) const {
-        const std::string message = timestamp + body;
-        unsigned char sig[64];
-        std::size_t len = sizeof sig;
-        EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-        EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key_);
-        EVP_DigestSign(ctx, sig, &len, reinterpret_cast<const unsigned char*>(message.data()), message.size());
-        EVP_MD_CTX_free(ctx);
-        return hex(sig, len);
-    }
+    std::string public_key_hex() const { return key_.public_key_hex(); }
+    std::string sign(const std::string& timestamp, const std::string& body) const { return key_.sign_hex(timestamp + body); }
 
 private:
-    static std::string hex(const unsigned char* p, std::size_t n) {
-        std::string out;
-        char buf[3];
-        for (std::size_t i = 0; i < n; ++i) {
-            std::snprintf(buf, sizeof buf, "%02x", p[i]);
-            out += buf;
-        }
-        return out;
-    }
-    EVP_PKEY* key_ = nullptr;
+    apexcore::sandbox::ed25519_signer key_;
 };
 
 class SignatureTest : public ::testing::Test {
