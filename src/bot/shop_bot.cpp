@@ -130,7 +130,8 @@ ports::interaction_response shop_bot::show_product(const ports::interaction& i, 
 
 ports::interaction_response shop_bot::buy(const ports::interaction& i, core::product_id product,
                                           std::int64_t price_minor) {
-    const auto receipt = wallet_.purchase({i.from.user, product, core::money{price_minor, config_.currency}});
+    const auto receipt = wallet_.purchase(
+        {i.from.user, product, core::money{price_minor, config_.currency}, "interaction:" + i.id.str()});
     if (!receipt) return ephemeral_reply(std::string(core::describe(receipt.error())));
     ports::interaction_response r = ephemeral_reply("Thank you! Order **#" + std::to_string(receipt->order.id.value) +
                                                     "** is paid.");
@@ -159,7 +160,10 @@ ports::interaction_response shop_bot::add_balance(const ports::interaction& i, c
         reason = std::get<std::string>(*r);
     }
     const core::user_id customer = std::get<core::user_id>(*user);
-    const auto entry = wallet_.staff_credit({{i.from.user, true}, customer, *parsed, reason});
+    if (reason.size() > core::ledger_description_length_max) {
+        return ephemeral_reply(std::string(core::describe(core::rejection::description_too_long)));
+    }
+    const auto entry = wallet_.staff_credit({{i.from.user, true}, customer, *parsed, reason, "interaction:" + i.id.str()});
     if (!entry) return ephemeral_reply(std::string(core::describe(entry.error())));
     return ephemeral_reply("Added **" + core::format_money(entry->amount) + "** to " + mention(customer) +
                            "'s wallet. New balance: **" + core::format_money(entry->balance_after) + "**.");

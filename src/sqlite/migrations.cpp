@@ -67,9 +67,22 @@ CREATE TRIGGER wallet_ledger_no_delete BEFORE DELETE ON wallet_ledger
 BEGIN SELECT RAISE(ABORT, 'wallet_ledger rows are insert-only'); END;
 )sql";
 
-constexpr std::array<migration, 2> migrations{{
+// v3: idempotency keys of money movements, written in the movement's own transaction.
+constexpr std::string_view v3_sql = R"sql(
+CREATE TABLE idempotency_keys (
+  key             TEXT    PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 100),
+  operation       TEXT    NOT NULL,
+  fingerprint     TEXT    NOT NULL,
+  ledger_entry_id INTEGER REFERENCES wallet_ledger (id),
+  order_id        INTEGER REFERENCES orders (id),
+  created_at_ms   INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<migration, 3> migrations{{
     {1, "core tables: products, wallets, orders, wallet_ledger", v1_sql},
     {2, "wallet_ledger is insert-only (triggers)", v2_sql},
+    {3, "idempotency keys of money movements", v3_sql},
 }};
 
 static_assert(migrations.front().version == 1);

@@ -33,7 +33,8 @@ core::currency currency_from_db(const std::string& code) {
 class sqlite_uow final : public ports::unit_of_work,
                          ports::product_repository,
                          ports::wallet_repository,
-                         ports::order_repository {
+                         ports::order_repository,
+                         ports::idempotency_repository {
 public:
     sqlite_uow(connection& db, const ports::clock& clock, bool writable)
         : db_(db), clock_(clock), writable_(writable) {}
@@ -41,6 +42,33 @@ public:
     ports::product_repository& products() override { return *this; }
     ports::wallet_repository& wallet() override { return *this; }
     ports::order_repository& orders() override { return *this; }
+    ports::idempotency_repository& idempotency() override { return *this; }
+
+    // --- idempotency keys ----------------------------------------------------------------
+    std::optional<core::idempotency_record> find_key(const std::string& key) override {
+        auto& s = db_.prepare(
+            "SELECT operation, fingerprint, ledger_entry_id, order_id FROM idempotency_keys WHERE key = ?");
+        s.bind(1, key);
+        if (!s.step()) return std::nullopt;
+        core::idempotency_record r{key, s.text(0), s.text(1), std::nullopt, std::nullopt};
+        if (!s.is_null(2)) r.ledger_entry = s.int64(2);
+        if (!s.is_null(3)) r.order = s.int64(3);
+        return r;
+    }
+
+    void record_key(const core::idempotency_record& r) override {
+        require_writable();
+        db_.prepare(
+               "INSERT INTO idempotency_keys (key, operation, fingerprint, ledger_entry_id, order_id, created_at_ms) "
+               "VALUES (?, ?, ?, ?, ?, ?)")
+            .bind(1, r.key)
+            .bind(2, r.operation)
+            .bind(3, r.fingerprint)
+            .bind(4, r.ledger_entry)
+            .bind(5, r.order)
+            .bind(6, to_ms(clock_.now()))
+            .run();
+    }
 
     // --- products ------------------------------------------------------------------------
     std::optional<core::product> find(core::product_id id) override {
@@ -131,23 +159,17 @@ public:
             .bind(2, before ? before->value : std::numeric_limits<std::int64_t>::max())
             .bind(3, static_cast<std::int64_t>(limit));
         std::vector<core::ledger_entry> out;
-        while (s.step()) {
-            const core::currency currency = currency_from_db(s.text(1));
-            const auto type = core::parse_ledger_entry_type(s.text(2));
-            if (!type) throw ports::store_error("unknown ledger type in database: '" + s.text(2) + "'");
-            core::ledger_entry e;
-            e.id = core::ledger_entry_id{s.int64(0)};
-            e.user = user;
-            e.type = *type;
-            e.amount = core::money{s.int64(3), currency};
-            e.balance_after = core::money{s.int64(4), currency};
-            e.description = s.text(5);
-            if (!s.is_null(6)) e.order = core::order_id{s.int64(6)};
-            if (!s.is_null(7)) e.staff = core::user_id{from_db(s.int64(7))};
-            e.created_at = from_ms(s.int64(8));
-            out.push_back(std::move(e));
-        }
+        while (s.step()) out.push_back(read_entry(s, user));
         return out;
+    }
+
+    std::optional<core::ledger_entry> find_entry(core::ledger_entry_id id) override {
+        auto& s = db_.prepare(
+            "SELECT id, currency, type, amount_minor, balance_after_minor, description, order_id, staff_id, "
+            "created_at_ms, user_id FROM wallet_ledger WHERE id = ?");
+        s.bind(1, id.value);
+        if (!s.step()) return std::nullopt;
+        return read_entry(s, core::user_id{from_db(s.int64(9))});
     }
 
     // --- orders --------------------------------------------------------------------------
@@ -192,6 +214,24 @@ private:
 
     void require_writable() const {
         if (!writable_) throw ports::store_error("write attempted inside store::read");
+    }
+
+    /// Columns: id, currency, type, amount, balance_after, description, order_id, staff_id, created_at.
+    static core::ledger_entry read_entry(statement& s, core::user_id user) {
+        const core::currency currency = currency_from_db(s.text(1));
+        const auto type = core::parse_ledger_entry_type(s.text(2));
+        if (!type) throw ports::store_error("unknown ledger type in database: '" + s.text(2) + "'");
+        core::ledger_entry e;
+        e.id = core::ledger_entry_id{s.int64(0)};
+        e.user = user;
+        e.type = *type;
+        e.amount = core::money{s.int64(3), currency};
+        e.balance_after = core::money{s.int64(4), currency};
+        e.description = s.text(5);
+        if (!s.is_null(6)) e.order = core::order_id{s.int64(6)};
+        if (!s.is_null(7)) e.staff = core::user_id{from_db(s.int64(7))};
+        e.created_at = from_ms(s.int64(8));
+        return e;
     }
 
     static core::product read_product(statement& s) {

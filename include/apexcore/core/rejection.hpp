@@ -19,6 +19,8 @@ enum class rejection {
     description_too_long,  ///< free text above its limit
     balance_overflow,      ///< the credit would overflow the balance
     currency_mismatch,     ///< amount in a different currency than the shop's
+    idempotency_conflict,  ///< the idempotency key was used for a different request
+    invalid_idempotency_key,  ///< empty, longer than 100 bytes, or not printable ASCII
 };
 
 /// A short English sentence for a rejection, suitable for showing to the user.
@@ -33,6 +35,8 @@ enum class rejection {
         case rejection::description_too_long: return "The description is too long.";
         case rejection::balance_overflow: return "That would take the balance beyond the maximum.";
         case rejection::currency_mismatch: return "The amount is in a different currency than the shop's.";
+        case rejection::idempotency_conflict: return "This request was already used for something else.";
+        case rejection::invalid_idempotency_key: return "The request key is not valid.";
     }
     return "The request was refused.";
 }
@@ -49,6 +53,8 @@ enum class rejection {
         case rejection::description_too_long: return "description_too_long";
         case rejection::balance_overflow: return "balance_overflow";
         case rejection::currency_mismatch: return "currency_mismatch";
+        case rejection::idempotency_conflict: return "idempotency_conflict";
+        case rejection::invalid_idempotency_key: return "invalid_idempotency_key";
     }
     return "unknown";
 }

@@ -6,6 +6,7 @@
 /// in-memory) implements these interfaces without touching core or services.
 
 #include <apexcore/core/catalog.hpp>
+#include <apexcore/core/idempotency.hpp>
 #include <apexcore/core/ledger.hpp>
 #include <apexcore/core/order.hpp>
 
@@ -52,6 +53,20 @@ public:
     /// The user's newest `limit` rows, newest first, strictly older than `before` when given.
     virtual std::vector<core::ledger_entry> history(core::user_id user, std::size_t limit,
                                                     std::optional<core::ledger_entry_id> before) = 0;
+    /// One ledger row by id; nullopt if there is none.
+    virtual std::optional<core::ledger_entry> find_entry(core::ledger_entry_id id) = 0;
+};
+
+/// Idempotency keys of money movements (core/idempotency.hpp). Recorded in the same transaction
+/// as the movement, so a key exists exactly when its movement happened.
+class idempotency_repository {
+public:
+    virtual ~idempotency_repository() = default;
+    /// The record for `key`; nullopt when the key was never used.
+    virtual std::optional<core::idempotency_record> find_key(const std::string& key) = 0;
+    /// Records a key; throws store_error if it already exists (callers look it up first, inside
+    /// the same write transaction).
+    virtual void record_key(const core::idempotency_record& record) = 0;
 };
 
 /// Orders.
@@ -73,6 +88,7 @@ public:
     virtual product_repository& products() = 0;
     virtual wallet_repository& wallet() = 0;
     virtual order_repository& orders() = 0;
+    virtual idempotency_repository& idempotency() = 0;
 };
 
 /// The outcome of `store::reconcile`: every user whose balance disagrees with their ledger.

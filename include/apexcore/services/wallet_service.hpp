@@ -26,6 +26,9 @@ struct staff_credit_request {
     core::user_id customer;    ///< whose wallet
     core::money amount;        ///< > 0, in the shop's currency
     std::string description;   ///< <= core::ledger_description_length_max bytes
+    /// When set, repeating the request with the same key returns the first result and credits
+    /// nothing more (e.g. "interaction:<id>"); see core/idempotency.hpp.
+    std::string idempotency_key{};
 };
 
 /// A customer buys one product with their wallet balance.
@@ -35,13 +38,17 @@ struct purchase_request {
     /// The price the customer was shown. When set and different from the current price the
     /// purchase is rejected with price_changed instead of charging an unseen amount.
     std::optional<core::money> expected_price;
+    /// When set, repeating the request with the same key returns the first receipt (replayed)
+    /// and charges nothing more; see core/idempotency.hpp.
+    std::string idempotency_key{};
 };
 
 /// What a completed wallet purchase produced.
 struct purchase_receipt {
     core::order order;            ///< status paid
     core::ledger_entry debit;     ///< type purchase, amount == -order.price_paid
-    std::string product_name;     ///< product display name at the time of purchase
+    std::string product_name;     ///< product display name
+    bool replayed = false;        ///< true when this repeats an earlier request with the same key
 };
 
 /// Wallet use cases over a store, in one currency.
@@ -54,11 +61,15 @@ public:
     [[nodiscard]] core::money balance(core::user_id customer);
 
     /// Credits a wallet. Rejections: not_staff, invalid_amount (<= 0), currency_mismatch,
-    /// description_too_long, balance_overflow. Throws ports::store_error on storage failure.
+    /// description_too_long, balance_overflow, invalid_idempotency_key, idempotency_conflict (the
+    /// key was used for another request). A repeated key returns the first ledger row. Throws
+    /// ports::store_error on storage failure.
     [[nodiscard]] core::result<core::ledger_entry, core::rejection> staff_credit(const staff_credit_request& r);
 
-    /// Buys a product: order (paid) + purchase ledger row in one transaction. Rejections:
-    /// unknown_product, product_inactive, price_changed, insufficient_funds (nothing written).
+    /// Buys a product: order (paid) + purchase ledger row (+ idempotency key) in one transaction.
+    /// Rejections: unknown_product, product_inactive, price_changed, insufficient_funds,
+    /// invalid_idempotency_key, idempotency_conflict — nothing is written for any of them. A
+    /// repeated key returns the first receipt with `replayed` set.
     [[nodiscard]] core::result<purchase_receipt, core::rejection> purchase(const purchase_request& r);
 
 private:
