@@ -1,7 +1,8 @@
 #pragma once
 /// @file chat.hpp
-/// The chat port: inbound interactions (what a member did) in a platform-neutral shape, the
-/// command declarations the bot registers, and the outbound actions a chat adapter performs.
+/// The chat port: inbound interactions (what a member did) in a platform-neutral shape and the
+/// command declarations the bot registers. Answers are `interaction_response`s (message.hpp).
+/// Outbound actions beyond answering (role grants from VIP tiers, DMs) arrive with those features.
 
 #include <apexcore/core/ids.hpp>
 #include <apexcore/ports/message.hpp>
@@ -68,14 +69,6 @@ struct interaction {
     std::optional<core::channel_id> channel;
     invoker from;
     std::variant<command_invocation, component_action> action;
-};
-
-/// Outbound actions a chat adapter performs for the bot beyond answering interactions.
-class chat_actions {
-public:
-    virtual ~chat_actions() = default;
-    /// Replaces the bot's guild commands with `commands` (Discord: bulk overwrite).
-    virtual void register_commands(core::guild_id guild, const std::vector<command_spec>& commands) = 0;
 };
 
 }  // namespace apexcore::ports
