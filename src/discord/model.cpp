@@ -31,7 +31,7 @@ std::string clip(const std::string& s, std::size_t max_chars) {
 }
 
 /// Flattens options; sub-command names become the command name "parent sub".
-void collect_options(const json& options, ports::command_invocation& out, const json& resolved) {
+void collect_options(const json& options, ports::command_invocation& out) {
     if (!options.is_array()) return;
     for (const auto& o : options) {
         if (!o.is_object()) continue;
@@ -39,7 +39,7 @@ void collect_options(const json& options, ports::command_invocation& out, const 
         const int type = o.value("type", 0);
         if (type == 1 || type == 2) {  // SUB_COMMAND, SUB_COMMAND_GROUP
             out.name += " " + name;
-            collect_options(o.value("options", json::array()), out, resolved);
+            collect_options(o.value("options", json::array()), out);
             continue;
         }
         const auto value = o.find("value");
@@ -59,7 +59,6 @@ void collect_options(const json& options, ports::command_invocation& out, const 
             out.options.push_back({name, std::string(value->get<bool>() ? "true" : "false")});
         }
     }
-    (void)resolved;
 }
 
 json to_component(const ports::button& b) {
@@ -207,7 +206,7 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
         ports::command_invocation c;
         c.name = string_field(*data, "name");
         if (c.name.empty()) return model_error{"interaction: command without 'data.name'"};
-        collect_options(data->value("options", json::array()), c, data->value("resolved", json::object()));
+        collect_options(data->value("options", json::array()), c);
         env.neutral.action = std::move(c);
     } else if (env.type == 3) {  // MESSAGE_COMPONENT
         if (!has_data) return model_error{"interaction: component without 'data'"};

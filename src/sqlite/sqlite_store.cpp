@@ -72,19 +72,16 @@ public:
 
     // --- products ------------------------------------------------------------------------
     std::optional<core::product> find(core::product_id id) override {
-        auto& s = db_.prepare(
-            "SELECT id, main_category, sub_category, service_name, variant_name, price_minor, currency, "
-            "is_active FROM products WHERE id = ?");
+        auto& s = db_.prepare(std::string(product_columns) + " WHERE id = ?");
         s.bind(1, id.value);
         if (!s.step()) return std::nullopt;
         return read_product(s);
     }
 
     std::vector<core::product> list_active(std::size_t limit) override {
-        auto& s = db_.prepare(
-            "SELECT id, main_category, sub_category, service_name, variant_name, price_minor, currency, "
-            "is_active FROM products WHERE is_active = 1 "
-            "ORDER BY main_category, sub_category, service_name, variant_name, id LIMIT ?");
+        auto& s = db_.prepare(std::string(product_columns) +
+                              " WHERE is_active = 1 ORDER BY main_category, sub_category, service_name, variant_name, id "
+                              "LIMIT ?");
         s.bind(1, static_cast<std::int64_t>(limit));
         std::vector<core::product> out;
         while (s.step()) out.push_back(read_product(s));
@@ -208,6 +205,9 @@ public:
     }
 
 private:
+    static constexpr std::string_view product_columns =
+        "SELECT id, main_category, sub_category, service_name, variant_name, price_minor, currency, is_active "
+        "FROM products";
     static constexpr std::string_view order_columns =
         "SELECT id, customer_id, product_id, status, currency, list_price_minor, price_paid_minor, discount_bp, "
         "created_at_ms FROM orders";

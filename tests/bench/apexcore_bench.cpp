@@ -46,6 +46,16 @@ double peak_rss_mb() {
     return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
+/// Parses a workload's flags; true when --help was given (the help is then printed).
+bool parse_options(int argc, char** argv, const po::options_description& desc) {
+    po::variables_map vm;
+    po::store(po::parse_command_line(argc, argv, desc), vm);
+    po::notify(vm);
+    if (vm.count("help") == 0U) return false;
+    std::cout << desc << "\n";
+    return true;
+}
+
 /// The sandbox next to this binary in the build tree, unless given.
 std::string default_sandbox_path(const char* argv0) {
     const fs::path self = fs::canonical(fs::path("/proc/self/exe"));
@@ -71,13 +81,7 @@ int run_rest(int argc, char** argv) {
         "route-window-ms", po::value(&route_window_ms)->default_value(1000), "sandbox: bucket window")(
         "global-per-second", po::value(&global)->default_value(50), "sandbox and client: global limit")(
         "sandbox", po::value(&sandbox), "path of apexcore-sandbox");
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    po::notify(vm);
-    if (vm.count("help") != 0U) {
-        std::cout << desc << "\n";
-        return 0;
-    }
+    if (parse_options(argc, argv, desc)) return 0;
     if (requests < 1 || channels < 1 || channels > 499 || route_limit < 1 || route_window_ms < 1 || global < 1) {
         std::cerr << "apexcore-bench rest: all values must be positive, channels <= 499\n";
         return 2;
@@ -169,13 +173,7 @@ int run_gateway(int argc, char** argv) {
     int events = 100000;
     po::options_description desc("apexcore-bench gateway options");
     desc.add_options()("help,h", "this help")("events", po::value(&events)->default_value(100000), "frames to process");
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    po::notify(vm);
-    if (vm.count("help") != 0U) {
-        std::cout << desc << "\n";
-        return 0;
-    }
+    if (parse_options(argc, argv, desc)) return 0;
     namespace gw = apexcore::discord::gateway;
     gw::machine_options o;
     o.token = "bench";

@@ -35,6 +35,18 @@ protected:
 
     static json frame_of(const send_action& s) { return json::parse(s.frame); }
 
+    /// A fresh machine after HELLO and READY (session "x", resume URL wss://r), actions drained.
+    session_machine ready_machine() const {
+        session_machine m(options(), 3);
+        m.start("wss://g", now_);
+        m.on_open(now_);
+        m.on_text(R"({"op":10,"d":{"heartbeat_interval":45000}})", now_);
+        m.on_text(R"({"op":0,"s":1,"t":"READY","d":{"session_id":"x","resume_gateway_url":"wss://r","application":{"id":"1"}}})",
+                  now_);
+        (void)m.take_actions();
+        return m;
+    }
+
     void advance(milliseconds d) { now_ += d; }
     void tick() { machine_.on_timer(now_); }
 
@@ -244,12 +256,7 @@ TEST_F(SessionMachineTest, FatalCloseCodesStopWithoutReconnecting) {
 
 TEST_F(SessionMachineTest, SessionEndingCloseCodesIdentifyAgain) {
     for (const std::uint16_t code : std::initializer_list<std::uint16_t>{4007, 4009}) {
-        session_machine m(options(), 3);
-        m.start("wss://g", now_);
-        m.on_open(now_);
-        m.on_text(R"({"op":10,"d":{"heartbeat_interval":45000}})", now_);
-        m.on_text(R"({"op":0,"s":1,"t":"READY","d":{"session_id":"x","resume_gateway_url":"wss://r","application":{"id":"1"}}})", now_);
-        (void)m.take_actions();
+        session_machine m = ready_machine();
         m.on_closed(code, now_);
         (void)m.take_actions();
         m.on_timer(*m.next_wakeup());
@@ -262,12 +269,7 @@ TEST_F(SessionMachineTest, SessionEndingCloseCodesIdentifyAgain) {
 TEST_F(SessionMachineTest, OtherClosesAndDropsResume) {
     for (std::optional<std::uint16_t> code : {std::optional<std::uint16_t>(4000), std::optional<std::uint16_t>(4008),
                                               std::optional<std::uint16_t>(1006), std::optional<std::uint16_t>()}) {
-        session_machine m(options(), 3);
-        m.start("wss://g", now_);
-        m.on_open(now_);
-        m.on_text(R"({"op":10,"d":{"heartbeat_interval":45000}})", now_);
-        m.on_text(R"({"op":0,"s":1,"t":"READY","d":{"session_id":"x","resume_gateway_url":"wss://r","application":{"id":"1"}}})", now_);
-        (void)m.take_actions();
+        session_machine m = ready_machine();
         m.on_closed(code, now_);
         (void)m.take_actions();
         ASSERT_TRUE(m.next_wakeup().has_value());
