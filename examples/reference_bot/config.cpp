@@ -84,6 +84,12 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
                 case apexcore::core::product_error::name_too_long:
                     bad(path, where + "name", "names are limited to 48 bytes, categories to 64");
                 case apexcore::core::product_error::negative_price: bad(path, where + "price", "must not be negative");
+                case apexcore::core::product_error::text_too_long:
+                case apexcore::core::product_error::invalid_days:
+                case apexcore::core::product_error::invalid_stock:
+                case apexcore::core::product_error::invalid_tag:
+                case apexcore::core::product_error::too_many_deliverables:
+                    bad(path, where.substr(0, where.size() - 1), std::string(apexcore::core::describe(*error)));
             }
         }
         out.push_back(std::move(p));

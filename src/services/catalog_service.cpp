@@ -1,10 +1,20 @@
 #include <apexcore/services/catalog_service.hpp>
 
+#include <set>
+#include <tuple>
+
 namespace apexcore::services {
 
 std::vector<core::product> catalog_service::list_active(std::size_t limit) {
     std::vector<core::product> out;
     store_.read([&](ports::unit_of_work& uow) { out = uow.products().list_active(limit); });
+    return out;
+}
+
+std::vector<core::product> catalog_service::list_by_tag(const std::string& tag, std::size_t limit) {
+    std::vector<core::product> out;
+    if (!core::is_valid_tag(tag)) return out;
+    store_.read([&](ports::unit_of_work& uow) { out = uow.products().list_by_tag(tag, limit); });
     return out;
 }
 
@@ -21,6 +31,134 @@ core::result<core::product, core::product_error> catalog_service::add(core::prod
         return ports::tx_outcome::commit;
     });
     return p;
+}
+
+core::result<core::product, core::rejection> catalog_service::create(const actor& by, core::product p) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (core::validate(p)) return core::rejection::invalid_product;
+    if (!(p.price.currency_of() == currency_)) return core::rejection::currency_mismatch;
+    std::optional<core::rejection> rejected;
+    store_.transact([&](ports::unit_of_work& uow) {
+        if (uow.products().find_by_path(p.main_category, p.sub_category, p.service_name, p.variant_name)) {
+            rejected = core::rejection::duplicate_product;
+            return ports::tx_outcome::rollback;
+        }
+        p.id = uow.products().insert(p);
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return p;
+}
+
+core::result<core::product, core::rejection> catalog_service::update(const actor& by, const core::product& p) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (core::validate(p)) return core::rejection::invalid_product;
+    if (!(p.price.currency_of() == currency_)) return core::rejection::currency_mismatch;
+    std::optional<core::rejection> rejected;
+    std::optional<core::product> stored;
+    store_.transact([&](ports::unit_of_work& uow) {
+        const auto other = uow.products().find_by_path(p.main_category, p.sub_category, p.service_name, p.variant_name);
+        if (other && other->id != p.id) {
+            rejected = core::rejection::duplicate_product;
+            return ports::tx_outcome::rollback;
+        }
+        if (!uow.products().update(p)) {
+            rejected = core::rejection::unknown_product;
+            return ports::tx_outcome::rollback;
+        }
+        stored = uow.products().find(p.id);
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *stored;
+}
+
+core::result<core::product, core::rejection> catalog_service::set_active(const actor& by, core::product_id id, bool active) {
+    if (!by.staff) return core::rejection::not_staff;
+    std::optional<core::product> stored;
+    store_.transact([&](ports::unit_of_work& uow) {
+        stored = uow.products().find(id);
+        if (!stored) return ports::tx_outcome::rollback;
+        stored->active = active;
+        uow.products().update(*stored);
+        return ports::tx_outcome::commit;
+    });
+    if (!stored) return core::rejection::unknown_product;
+    return *stored;
+}
+
+core::result<std::vector<core::stock_event>, core::rejection> catalog_service::restock(const actor& by, core::product_id id,
+                                                                                       std::int64_t units) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (units <= 0) return core::rejection::invalid_amount;
+    std::optional<core::rejection> rejected;
+    std::vector<core::stock_event> events;
+    store_.transact([&](ports::unit_of_work& uow) {
+        const auto product = uow.products().find(id);
+        if (!product) {
+            rejected = core::rejection::unknown_product;
+            return ports::tx_outcome::rollback;
+        }
+        const auto change = uow.products().adjust_stock(id, units);
+        if (!change || change->refused) {
+            rejected = core::rejection::invalid_amount;
+            return ports::tx_outcome::rollback;
+        }
+        events = core::stock_events_for(id, change->before, change->after, product->low_stock_threshold,
+                                        product->critical_stock_threshold);
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return events;
+}
+
+core::result<std::vector<core::stock_event>, core::rejection> catalog_service::set_stock(
+    const actor& by, core::product_id id, std::optional<std::int64_t> stock) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (stock && *stock < 0) return core::rejection::invalid_amount;
+    std::optional<core::rejection> rejected;
+    std::vector<core::stock_event> events;
+    store_.transact([&](ports::unit_of_work& uow) {
+        const auto product = uow.products().find(id);
+        if (!product) {
+            rejected = core::rejection::unknown_product;
+            return ports::tx_outcome::rollback;
+        }
+        uow.products().set_stock(id, stock);
+        if (product->stock && stock) {
+            events = core::stock_events_for(id, *product->stock, *stock, product->low_stock_threshold,
+                                            product->critical_stock_threshold);
+        }
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return events;
+}
+
+core::result<catalog_import_report, core::rejection> catalog_service::import_csv(const actor& by, std::string_view csv) {
+    if (!by.staff) return core::rejection::not_staff;
+    core::catalog_csv_parse parsed = core::parse_catalog_csv(csv, currency_);
+    catalog_import_report report;
+    report.issues = std::move(parsed.issues);
+    store_.transact([&](ports::unit_of_work& uow) {
+        std::set<std::tuple<std::string, std::string, std::string, std::string>> seen;
+        for (const auto& row : parsed.rows) {
+            const auto& p = row.item;
+            if (!seen.emplace(p.main_category, p.sub_category, p.service_name, p.variant_name).second) {
+                report.issues.push_back({row.line, "variant_name", "repeats a product of an earlier line"});
+                continue;
+            }
+            if (uow.products().find_by_path(p.main_category, p.sub_category, p.service_name, p.variant_name)) {
+                report.issues.push_back({row.line, "variant_name", "a product with these names already exists"});
+                continue;
+            }
+            report.imported.emplace_back(row.line, uow.products().insert(p));
+        }
+        return ports::tx_outcome::commit;
+    });
+    std::stable_sort(report.issues.begin(), report.issues.end(),
+                     [](const core::csv_issue& a, const core::csv_issue& b) { return a.line < b.line; });
+    return report;
 }
 
 }  // namespace apexcore::services

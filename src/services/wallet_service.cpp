@@ -1,42 +1,65 @@
 #include <apexcore/services/wallet_service.hpp>
 
+#include "detail.hpp"
+
+#include <algorithm>
 #include <cassert>
 
 namespace apexcore::services {
 namespace {
 
-std::string credit_fingerprint(const staff_credit_request& r) {
-    return r.customer.str() + "|" + std::to_string(r.amount.minor_units()) + "|" + r.amount.currency_of().code_string() +
-           "|" + r.staff.user.str();
+std::string credit_fingerprint(const staff_credit_request& r, core::ledger_entry_type type) {
+    return std::string(core::to_string(type)) + "|" + r.customer.str() + "|" + std::to_string(r.amount.minor_units()) +
+           "|" + r.amount.currency_of().code_string() + "|" + r.staff.user.str();
 }
 
 std::string purchase_fingerprint(const purchase_request& r) {
+    std::string promo = r.promo_code;
+    std::transform(promo.begin(), promo.end(), promo.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     return r.customer.str() + "|" + std::to_string(r.product.value) + "|" +
-           (r.expected_price ? std::to_string(r.expected_price->minor_units()) : std::string("-"));
+           (r.expected_price ? std::to_string(r.expected_price->minor_units()) : std::string("-")) + "|" + promo;
 }
 
 }  // namespace
 
 core::money wallet_service::balance(core::user_id customer) {
-    core::money out{0, currency_};
-    store_.read([&](ports::unit_of_work& uow) { out = uow.wallet().balance(customer, currency_); });
+    core::money out{0, config_.currency};
+    store_.read([&](ports::unit_of_work& uow) { out = uow.wallet().balance(customer, config_.currency); });
+    return out;
+}
+
+std::vector<core::ledger_entry> wallet_service::history(core::user_id customer, std::size_t limit,
+                                                        std::optional<core::ledger_entry_id> before) {
+    limit = std::clamp<std::size_t>(limit, 1, 100);
+    std::vector<core::ledger_entry> out;
+    store_.read([&](ports::unit_of_work& uow) { out = uow.wallet().history(customer, limit, before); });
     return out;
 }
 
 core::result<core::ledger_entry, core::rejection> wallet_service::staff_credit(const staff_credit_request& r) {
+    return credit(r, core::ledger_entry_type::staff_credit);
+}
+
+core::result<core::ledger_entry, core::rejection> wallet_service::deposit(const staff_credit_request& r) {
+    return credit(r, core::ledger_entry_type::deposit);
+}
+
+core::result<core::ledger_entry, core::rejection> wallet_service::credit(const staff_credit_request& r,
+                                                                         core::ledger_entry_type type) {
     if (!r.staff.staff) return core::rejection::not_staff;
-    if (!(r.amount.currency_of() == currency_)) return core::rejection::currency_mismatch;
+    if (!(r.amount.currency_of() == config_.currency)) return core::rejection::currency_mismatch;
     if (r.amount.minor_units() <= 0) return core::rejection::invalid_amount;
     if (r.description.size() > core::ledger_description_length_max) return core::rejection::description_too_long;
     const bool keyed = !r.idempotency_key.empty();
     if (keyed && !core::is_valid_idempotency_key(r.idempotency_key)) return core::rejection::invalid_idempotency_key;
+    const std::string operation(core::to_string(type));
 
     std::optional<core::ledger_entry> entry;
     std::optional<core::rejection> rejected;
     store_.transact([&](ports::unit_of_work& uow) {
         if (keyed) {
             if (const auto seen = uow.idempotency().find_key(r.idempotency_key)) {
-                if (seen->operation != "staff_credit" || seen->fingerprint != credit_fingerprint(r) || !seen->ledger_entry) {
+                if (seen->operation != operation || seen->fingerprint != credit_fingerprint(r, type) || !seen->ledger_entry) {
                     rejected = core::rejection::idempotency_conflict;
                 } else {
                     entry = uow.wallet().find_entry(core::ledger_entry_id{*seen->ledger_entry});
@@ -45,21 +68,16 @@ core::result<core::ledger_entry, core::rejection> wallet_service::staff_credit(c
                 return ports::tx_outcome::rollback;  // nothing new to write
             }
         }
-        const core::money current = uow.wallet().balance(r.customer, currency_);
+        const core::money current = uow.wallet().balance(r.customer, config_.currency);
         if (!current.plus(r.amount)) {
             rejected = core::rejection::balance_overflow;
             return ports::tx_outcome::rollback;
         }
-        entry = uow.wallet().append(core::ledger_draft{
-            .user = r.customer,
-            .type = core::ledger_entry_type::staff_credit,
-            .amount = r.amount,
-            .description = r.description,
-            .order = std::nullopt,
-            .staff = r.staff.user,
-        });
+        core::ledger_draft draft{r.customer, type, r.amount, r.description, std::nullopt, r.staff.user};
+        draft.ticket = r.ticket;
+        entry = uow.wallet().append(draft);
         if (keyed) {
-            uow.idempotency().record_key({r.idempotency_key, "staff_credit", credit_fingerprint(r), entry->id.value, std::nullopt});
+            uow.idempotency().record_key({r.idempotency_key, operation, credit_fingerprint(r, type), entry->id.value, std::nullopt});
         }
         return ports::tx_outcome::commit;
     });
@@ -71,64 +89,125 @@ core::result<core::ledger_entry, core::rejection> wallet_service::staff_credit(c
 core::result<purchase_receipt, core::rejection> wallet_service::purchase(const purchase_request& r) {
     const bool keyed = !r.idempotency_key.empty();
     if (keyed && !core::is_valid_idempotency_key(r.idempotency_key)) return core::rejection::invalid_idempotency_key;
+    if (r.promo_code.size() > 32) return core::rejection::unknown_promo_code;
     std::optional<purchase_receipt> receipt;
     std::optional<core::rejection> rejected;
+    const ports::clock& clock = config_.time();
     store_.transact([&](ports::unit_of_work& uow) {
+        auto reject = [&](core::rejection why) {
+            rejected = why;
+            return ports::tx_outcome::rollback;
+        };
         if (keyed) {
             if (const auto seen = uow.idempotency().find_key(r.idempotency_key)) {
-                if (seen->operation != "purchase" || seen->fingerprint != purchase_fingerprint(r) || !seen->order ||
-                    !seen->ledger_entry) {
-                    rejected = core::rejection::idempotency_conflict;
-                    return ports::tx_outcome::rollback;
+                if (seen->operation != "purchase" || seen->fingerprint != purchase_fingerprint(r) || !seen->order) {
+                    return reject(core::rejection::idempotency_conflict);
                 }
                 const auto order = uow.orders().find(core::order_id{*seen->order});
-                const auto debit = uow.wallet().find_entry(core::ledger_entry_id{*seen->ledger_entry});
-                if (!order || !debit) throw ports::store_error("idempotency key points at a missing order or ledger row");
+                std::optional<core::ledger_entry> debit;
+                if (seen->ledger_entry) debit = uow.wallet().find_entry(core::ledger_entry_id{*seen->ledger_entry});
+                if (!order || (seen->ledger_entry && !debit)) {
+                    throw ports::store_error("idempotency key points at a missing order or ledger row");
+                }
                 const auto product = uow.products().find(order->product);
-                receipt = purchase_receipt{*order, *debit, product ? product->display_name() : std::string(), true};
+                receipt = purchase_receipt{*order, debit.value_or(core::ledger_entry{}),
+                                           product ? product->display_name() : std::string()};
+                receipt->quote = core::price_quote{order->list_price, order->discount, order->price_paid,
+                                                   core::money{0, order->price_paid.currency_of()}, order->price_paid};
+                if (!order->delivery.empty() && product && detail::delivers_key(*product)) receipt->license_key = order->delivery;
+                receipt->replayed = true;
                 return ports::tx_outcome::rollback;  // nothing new to write
             }
         }
         const auto product = uow.products().find(r.product);
-        if (!product) rejected = core::rejection::unknown_product;
-        else if (!product->active) rejected = core::rejection::product_inactive;
-        else if (!(product->price.currency_of() == currency_)) rejected = core::rejection::currency_mismatch;
-        else if (r.expected_price && !(*r.expected_price == product->price)) rejected = core::rejection::price_changed;
-        if (rejected) return ports::tx_outcome::rollback;
+        if (!product) return reject(core::rejection::unknown_product);
+        if (!product->active) return reject(core::rejection::product_inactive);
+        if (!(product->price.currency_of() == config_.currency)) return reject(core::rejection::currency_mismatch);
+        if (r.expected_price && !(*r.expected_price == product->price)) return reject(core::rejection::price_changed);
 
-        // Discounts arrive with VIP tiers and promo codes; until then the list price is paid.
-        const core::basis_points discount = 0;
-        const auto price = core::apply_discount(product->price, discount);
-        if (!price) {
-            rejected = core::rejection::invalid_amount;
-            return ports::tx_outcome::rollback;
+        // Price: the best role discount over recorded tier roles and the member's roles, then the promo code.
+        const core::customer_profile before = uow.customers().profile(r.customer);
+        std::set<core::role_id> held = before.held_roles;
+        held.insert(r.member_roles.begin(), r.member_roles.end());
+        const core::basis_points role_discount = core::best_discount(config_.tiers, held);
+        std::optional<core::promo_code> promo;
+        core::promo_usage usage{};
+        if (!r.promo_code.empty()) {
+            promo = uow.promos().find_promo(r.promo_code);
+            if (!promo) return reject(core::rejection::unknown_promo_code);
+            usage = uow.promos().usage(promo->code, r.customer);
         }
-        const core::money balance = uow.wallet().balance(r.customer, currency_);
-        if (balance.minor_units() < price->minor_units()) {
-            rejected = core::rejection::insufficient_funds;
-            return ports::tx_outcome::rollback;
+        const auto quote = core::quote_price(*product, role_discount, promo ? &*promo : nullptr, usage, clock.now());
+        if (!quote) return reject(detail::to_rejection(quote.error()));
+        const core::money price = quote->final_price;
+
+        const core::money balance = uow.wallet().balance(r.customer, config_.currency);
+        if (balance.minor_units() < price.minor_units()) return reject(core::rejection::insufficient_funds);
+
+        std::vector<core::stock_event> events;
+        if (auto change = uow.products().adjust_stock(product->id, -1)) {
+            if (change->refused) return reject(core::rejection::out_of_stock);
+            events = core::stock_events_for(product->id, change->before, change->after, product->low_stock_threshold,
+                                            product->critical_stock_threshold);
         }
-        const core::order order = uow.orders().insert(core::order_draft{
-            .customer = r.customer,
-            .product = product->id,
-            .status = core::order_status::paid,
-            .list_price = product->price,
-            .price_paid = *price,
-            .discount = discount,
-        });
-        const core::ledger_entry debit = uow.wallet().append(core::ledger_draft{
-            .user = r.customer,
-            .type = core::ledger_entry_type::purchase,
-            .amount = price->negated().value(),
-            .description = "Purchase of " + product->display_name(),
-            .order = order.id,
-            .staff = std::nullopt,
-        });
-        assert(debit.balance_after.minor_units() >= 0);
+
+        core::order_metadata metadata = r.metadata;
+        metadata.emplace("product_name", product->display_name());
+        if (const auto* tier = core::spend_tier_for(config_.tiers, before.lifetime_spend_minor)) {
+            metadata.emplace("vip_tier", tier->name);
+        }
+        if (!core::is_valid_metadata(metadata)) return reject(core::rejection::invalid_metadata);
+
+        core::order_draft draft;
+        draft.customer = r.customer;
+        draft.product = product->id;
+        draft.status = core::order_status::paid;
+        draft.list_price = product->price;
+        draft.price_paid = price;
+        draft.discount = role_discount;
+        draft.reference = detail::new_order_reference(uow, clock);
+        draft.source = core::order_source::wallet;
+        if (promo) draft.promo_code = promo->code;
+        draft.metadata = std::move(metadata);
+        core::order order = uow.orders().insert(draft);
+
+        std::optional<core::ledger_entry> debit;
+        if (price.minor_units() > 0) {
+            debit = uow.wallet().append(core::ledger_draft{r.customer, core::ledger_entry_type::purchase,
+                                                           price.negated().value(),
+                                                           "Purchase of " + product->display_name(), order.id,
+                                                           std::nullopt});
+        }
+        if (promo) uow.promos().record_redemption(promo->code, r.customer, order.id, quote->promo_discount);
+
+        std::optional<std::string> key_text;
+        std::string delivered;
+        if (detail::delivers_key(*product)) {
+            auto key = uow.license_keys().take_available(product->id, core::license_key_status::used, order.id,
+                                                         r.customer, std::nullopt);
+            if (!key) return reject(core::rejection::no_license_key_available);
+            key_text = key->key;
+            delivered = key->key;
+        } else {
+            delivered = detail::delivery_text(*product);
+        }
+        if (!delivered.empty()) {
+            detail::deliver(uow, order, *product, delivered, clock.now());
+            order = *uow.orders().find(order.id);
+        }
+
+        core::tier_changes changes = detail::settle_spend(uow, config_, r.customer, price.minor_units(), 1);
         if (keyed) {
-            uow.idempotency().record_key({r.idempotency_key, "purchase", purchase_fingerprint(r), debit.id.value, order.id.value});
+            uow.idempotency().record_key({r.idempotency_key, "purchase", purchase_fingerprint(r),
+                                          debit ? std::optional<std::int64_t>(debit->id.value) : std::nullopt,
+                                          order.id.value});
         }
-        receipt = purchase_receipt{order, debit, product->display_name(), false};
+        receipt = purchase_receipt{order, debit.value_or(core::ledger_entry{}), product->display_name()};
+        receipt->quote = *quote;
+        receipt->license_key = key_text;
+        receipt->role_changes = std::move(changes);
+        receipt->product_role = product->role_to_grant;
+        receipt->stock_events = std::move(events);
         return ports::tx_outcome::commit;
     });
     if (rejected) return *rejected;

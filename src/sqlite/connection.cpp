@@ -38,6 +38,10 @@ statement& statement::bind(int index, const std::optional<std::int64_t>& value) 
     return value ? bind(index, *value) : bind_null(index);
 }
 
+statement& statement::bind(int index, const std::optional<std::string>& value) {
+    return value ? bind(index, std::string_view(*value)) : bind_null(index);
+}
+
 bool statement::step() {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
@@ -58,7 +62,7 @@ std::string statement::text(int column) const {
     return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
-connection::connection(const std::string& path, std::chrono::milliseconds busy_timeout) {
+connection::connection(const std::string& path, std::chrono::milliseconds busy_timeout, bool synchronous_full) {
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
         std::string message = "cannot open database '" + path + "'";
@@ -70,7 +74,7 @@ connection::connection(const std::string& path, std::chrono::milliseconds busy_t
     sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
     exec("PRAGMA foreign_keys = ON");
     if (path != ":memory:") exec("PRAGMA journal_mode = WAL");
-    exec("PRAGMA synchronous = FULL");
+    exec(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
 }
 
 connection::~connection() {

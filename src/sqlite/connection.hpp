@@ -29,6 +29,9 @@ public:
     statement& bind(int index, std::string_view value);
     statement& bind_null(int index);
     statement& bind(int index, const std::optional<std::int64_t>& value);
+    statement& bind(int index, const std::optional<std::string>& value);
+    statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+    statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
     /// Steps once; true while a row is available, false when done. Throws store_error on error.
     bool step();
     /// Steps to completion, expecting no rows.
@@ -46,8 +49,9 @@ private:
 /// One SQLite connection with a statement cache.
 class connection {
 public:
-    /// Opens (creating if needed) `path` with foreign keys ON, WAL journal and the busy timeout.
-    connection(const std::string& path, std::chrono::milliseconds busy_timeout);
+    /// Opens (creating if needed) `path` with foreign keys ON, WAL journal, the busy timeout and
+    /// synchronous FULL (every commit fsynced) or NORMAL (WAL: durable at checkpoint).
+    connection(const std::string& path, std::chrono::milliseconds busy_timeout, bool synchronous_full = true);
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
     ~connection();

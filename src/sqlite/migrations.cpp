@@ -79,10 +79,184 @@ CREATE TABLE idempotency_keys (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<migration, 3> migrations{{
+
+// v4: the commerce core. Products gain optional fields, stock and tags; orders are rebuilt (a
+// CHECK constraint cannot be altered in SQLite) to add references, sources, the
+// partially_refunded status, refunds, delivery and warranty, metadata; new tables for customers'
+// VIP standing, promo codes, refunds, payment sessions (with an insert-only audit trail) and
+// license keys. Runs with foreign keys off (SQLite's documented table-rebuild procedure) and
+// checks them before committing.
+constexpr std::string_view v4_sql = R"sql(
+ALTER TABLE products ADD COLUMN duration_days INTEGER
+  CHECK (duration_days IS NULL OR duration_days BETWEEN 1 AND 3650);
+ALTER TABLE products ADD COLUMN start_time TEXT CHECK (start_time IS NULL OR length(start_time) <= 64);
+ALTER TABLE products ADD COLUMN refill_period_days INTEGER
+  CHECK (refill_period_days IS NULL OR refill_period_days BETWEEN 1 AND 3650);
+ALTER TABLE products ADD COLUMN additional_info TEXT CHECK (additional_info IS NULL OR length(additional_info) <= 1000);
+ALTER TABLE products ADD COLUMN role_id INTEGER;
+ALTER TABLE products ADD COLUMN delivery_payload TEXT
+  CHECK (delivery_payload IS NULL OR length(delivery_payload) <= 2000);
+ALTER TABLE products ADD COLUMN deliverables TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE products ADD COLUMN stock INTEGER CHECK (stock IS NULL OR stock >= 0);
+ALTER TABLE products ADD COLUMN low_stock_threshold INTEGER NOT NULL DEFAULT 10 CHECK (low_stock_threshold >= 0);
+ALTER TABLE products ADD COLUMN critical_stock_threshold INTEGER NOT NULL DEFAULT 1
+  CHECK (critical_stock_threshold >= 0);
+CREATE INDEX products_by_path ON products (main_category, sub_category, service_name, variant_name);
+CREATE TABLE product_tags (
+  product_id INTEGER NOT NULL REFERENCES products (id),
+  tag        TEXT    NOT NULL CHECK (length(tag) BETWEEN 1 AND 32),
+  PRIMARY KEY (product_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX product_tags_by_tag ON product_tags (tag, product_id);
+
+CREATE TABLE orders_v4 (
+  id                     INTEGER PRIMARY KEY,
+  reference              TEXT    NOT NULL UNIQUE CHECK (length(reference) BETWEEN 1 AND 32),
+  customer_id            INTEGER NOT NULL,
+  product_id             INTEGER NOT NULL REFERENCES products (id),
+  status                 TEXT    NOT NULL CHECK (status IN ('pending_payment', 'awaiting_review', 'paid', 'delivered',
+                                                            'cancelled', 'refunded', 'partially_refunded')),
+  source                 TEXT    NOT NULL DEFAULT 'wallet' CHECK (source IN ('wallet', 'payment', 'manual')),
+  staff_id               INTEGER,
+  currency               TEXT    NOT NULL CHECK (length(currency) = 3),
+  list_price_minor       INTEGER NOT NULL CHECK (list_price_minor >= 0),
+  price_paid_minor       INTEGER NOT NULL CHECK (price_paid_minor >= 0),
+  discount_bp            INTEGER NOT NULL CHECK (discount_bp BETWEEN 0 AND 10000),
+  promo_code             TEXT,
+  refunded_minor         INTEGER NOT NULL DEFAULT 0 CHECK (refunded_minor BETWEEN 0 AND price_paid_minor),
+  metadata               TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(metadata)),
+  delivery               TEXT    NOT NULL DEFAULT '',
+  delivered_at_ms        INTEGER,
+  warranty_expires_at_ms INTEGER,
+  renewals               INTEGER NOT NULL DEFAULT 0 CHECK (renewals >= 0),
+  last_renewed_at_ms     INTEGER,
+  created_at_ms          INTEGER NOT NULL,
+  updated_at_ms          INTEGER NOT NULL
+);
+INSERT INTO orders_v4 (id, reference, customer_id, product_id, status, currency, list_price_minor, price_paid_minor,
+                       discount_bp, created_at_ms, updated_at_ms)
+  SELECT id, 'AC-LEGACY-' || id, customer_id, product_id, status, currency, list_price_minor, price_paid_minor,
+         discount_bp, created_at_ms, created_at_ms FROM orders;
+DROP TABLE orders;
+ALTER TABLE orders_v4 RENAME TO orders;
+CREATE INDEX orders_by_customer ON orders (customer_id, id);
+CREATE INDEX orders_by_warranty ON orders (warranty_expires_at_ms) WHERE warranty_expires_at_ms IS NOT NULL;
+
+ALTER TABLE wallet_ledger ADD COLUMN ticket_id INTEGER;
+
+CREATE TABLE customers (
+  user_id              INTEGER PRIMARY KEY,
+  lifetime_spend_minor INTEGER NOT NULL DEFAULT 0 CHECK (lifetime_spend_minor >= 0),
+  completed_purchases  INTEGER NOT NULL DEFAULT 0 CHECK (completed_purchases >= 0),
+  updated_at_ms        INTEGER NOT NULL
+);
+INSERT INTO customers (user_id, lifetime_spend_minor, completed_purchases, updated_at_ms)
+  SELECT customer_id, SUM(price_paid_minor), COUNT(*), MAX(created_at_ms) FROM orders
+  WHERE status IN ('paid', 'delivered') GROUP BY customer_id;
+CREATE TABLE customer_roles (
+  user_id       INTEGER NOT NULL,
+  role_id       INTEGER NOT NULL,
+  granted_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (user_id, role_id)
+) WITHOUT ROWID;
+
+CREATE TABLE promo_codes (
+  code              TEXT    PRIMARY KEY COLLATE NOCASE CHECK (length(code) BETWEEN 1 AND 32),
+  kind              TEXT    NOT NULL CHECK (kind IN ('percent', 'fixed')),
+  percent_bp        INTEGER NOT NULL DEFAULT 0 CHECK (percent_bp BETWEEN 0 AND 10000),
+  fixed_minor       INTEGER NOT NULL DEFAULT 0 CHECK (fixed_minor >= 0),
+  currency          TEXT    NOT NULL CHECK (length(currency) = 3),
+  active            INTEGER NOT NULL CHECK (active IN (0, 1)),
+  expires_at_ms     INTEGER,
+  max_uses_total    INTEGER CHECK (max_uses_total IS NULL OR max_uses_total >= 0),
+  max_uses_per_user INTEGER CHECK (max_uses_per_user IS NULL OR max_uses_per_user >= 0),
+  min_spend_minor   INTEGER NOT NULL DEFAULT 0 CHECK (min_spend_minor >= 0),
+  scope_products    TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(scope_products)),
+  scope_categories  TEXT    NOT NULL DEFAULT '[]' CHECK (json_valid(scope_categories)),
+  updated_at_ms     INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE promo_redemptions (
+  id             INTEGER PRIMARY KEY,
+  code           TEXT    NOT NULL REFERENCES promo_codes (code),
+  user_id        INTEGER NOT NULL,
+  order_id       INTEGER NOT NULL REFERENCES orders (id),
+  discount_minor INTEGER NOT NULL CHECK (discount_minor >= 0),
+  created_at_ms  INTEGER NOT NULL
+);
+CREATE INDEX promo_redemptions_by_code ON promo_redemptions (code, user_id);
+
+CREATE TABLE refunds (
+  id              INTEGER PRIMARY KEY,
+  order_id        INTEGER NOT NULL REFERENCES orders (id),
+  customer_id     INTEGER NOT NULL,
+  status          TEXT    NOT NULL CHECK (status IN ('requested', 'approved', 'rejected')),
+  currency        TEXT    NOT NULL CHECK (length(currency) = 3),
+  amount_minor    INTEGER NOT NULL CHECK (amount_minor > 0),
+  fee_minor       INTEGER NOT NULL DEFAULT 0 CHECK (fee_minor >= 0 AND fee_minor <= amount_minor),
+  reason          TEXT    NOT NULL CHECK (length(reason) <= 500),
+  staff_id        INTEGER,
+  decision_reason TEXT    NOT NULL DEFAULT '' CHECK (length(decision_reason) <= 500),
+  ledger_entry_id INTEGER REFERENCES wallet_ledger (id),
+  requested_at_ms INTEGER NOT NULL,
+  decided_at_ms   INTEGER
+);
+CREATE UNIQUE INDEX refunds_one_pending ON refunds (order_id) WHERE status = 'requested';
+
+CREATE TABLE payment_sessions (
+  id             INTEGER PRIMARY KEY,
+  order_id       INTEGER NOT NULL REFERENCES orders (id),
+  customer_id    INTEGER NOT NULL,
+  method         TEXT    NOT NULL CHECK (length(method) BETWEEN 1 AND 32),
+  status         TEXT    NOT NULL CHECK (status IN ('open', 'submitted', 'approved', 'rejected', 'cancelled',
+                                                    'expired')),
+  transaction_id TEXT    NOT NULL DEFAULT '' CHECK (length(transaction_id) <= 128),
+  contact        TEXT    NOT NULL DEFAULT '' CHECK (length(contact) <= 128),
+  notes          TEXT    NOT NULL DEFAULT '' CHECK (length(notes) <= 1000),
+  proof_url      TEXT    NOT NULL DEFAULT '' CHECK (length(proof_url) <= 512),
+  reason         TEXT    NOT NULL DEFAULT '' CHECK (length(reason) <= 500),
+  staff_id       INTEGER,
+  created_at_ms  INTEGER NOT NULL,
+  expires_at_ms  INTEGER NOT NULL,
+  updated_at_ms  INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX payment_sessions_one_live ON payment_sessions (order_id) WHERE status IN ('open', 'submitted');
+CREATE INDEX payment_sessions_open_by_expiry ON payment_sessions (expires_at_ms) WHERE status = 'open';
+CREATE TABLE payment_session_events (
+  id          INTEGER PRIMARY KEY,
+  session_id  INTEGER NOT NULL REFERENCES payment_sessions (id),
+  from_status TEXT,
+  to_status   TEXT    NOT NULL,
+  actor_id    INTEGER NOT NULL,
+  note        TEXT    NOT NULL DEFAULT '' CHECK (length(note) <= 1000),
+  at_ms       INTEGER NOT NULL
+);
+CREATE INDEX payment_session_events_by_session ON payment_session_events (session_id, id);
+CREATE TRIGGER payment_session_events_no_update BEFORE UPDATE ON payment_session_events
+BEGIN SELECT RAISE(ABORT, 'payment_session_events rows are insert-only'); END;
+CREATE TRIGGER payment_session_events_no_delete BEFORE DELETE ON payment_session_events
+BEGIN SELECT RAISE(ABORT, 'payment_session_events rows are insert-only'); END;
+
+CREATE TABLE license_keys (
+  id            INTEGER PRIMARY KEY,
+  product_id    INTEGER NOT NULL REFERENCES products (id),
+  key_text      TEXT    NOT NULL UNIQUE CHECK (length(key_text) BETWEEN 1 AND 256),
+  status        TEXT    NOT NULL CHECK (status IN ('available', 'reserved', 'used', 'requested')),
+  order_id      INTEGER REFERENCES orders (id),
+  customer_id   INTEGER,
+  requested_by  INTEGER,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE INDEX license_keys_by_product_status ON license_keys (product_id, status, id);
+CREATE UNIQUE INDEX license_keys_one_per_order ON license_keys (order_id) WHERE order_id IS NOT NULL;
+)sql";
+
+constexpr std::array<migration, 4> migrations{{
     {1, "core tables: products, wallets, orders, wallet_ledger", v1_sql},
     {2, "wallet_ledger is insert-only (triggers)", v2_sql},
     {3, "idempotency keys of money movements", v3_sql},
+    {4, "commerce core: product fields, stock, tags; orders rebuilt; customers, promo codes, refunds, "
+        "payment sessions, license keys", v4_sql, true},
 }};
 
 static_assert(migrations.front().version == 1);
@@ -121,14 +295,23 @@ int migrate(connection& db, int target_version) {
     }
     for (const migration& m : migrations) {
         if (m.version <= version || m.version > target_version) continue;
+        // A table rebuild needs foreign keys off, and the pragma has no effect inside a transaction.
+        if (m.rebuilds_tables) db.exec("PRAGMA foreign_keys = OFF");
         db.exec("BEGIN IMMEDIATE");
         try {
             // Another process may have migrated while we waited for the write lock.
             if (current_version(db) >= m.version) {
                 db.exec("COMMIT");
+                if (m.rebuilds_tables) db.exec("PRAGMA foreign_keys = ON");
                 continue;
             }
             db.exec(m.sql);
+            if (m.rebuilds_tables) {
+                auto& check = db.prepare("PRAGMA foreign_key_check");
+                const bool broken = check.step();
+                check.reset();
+                if (broken) throw ports::store_error("migration " + std::to_string(m.version) + " broke a foreign key");
+            }
             const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count();
@@ -140,8 +323,10 @@ int migrate(connection& db, int target_version) {
             db.exec("COMMIT");
         } catch (...) {
             db.exec("ROLLBACK");
+            if (m.rebuilds_tables) db.exec("PRAGMA foreign_keys = ON");
             throw;
         }
+        if (m.rebuilds_tables) db.exec("PRAGMA foreign_keys = ON");
         version = m.version;
     }
     return current_version(db);

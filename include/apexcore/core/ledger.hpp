@@ -59,6 +59,7 @@ struct ledger_draft {
     std::string description;     ///< <= ledger_description_length_max bytes
     std::optional<order_id> order;    ///< the order a purchase/refund belongs to
     std::optional<user_id> staff;     ///< the staff member who made a staff_credit/withdrawal
+    std::optional<channel_id> ticket{};  ///< the support ticket (its channel) the movement belongs to
 };
 
 /// A stored ledger row.
@@ -72,6 +73,7 @@ struct ledger_entry {
     std::optional<order_id> order;
     std::optional<user_id> staff;
     std::chrono::system_clock::time_point created_at;
+    std::optional<channel_id> ticket{};  ///< the support ticket (its channel), if any
 };
 
 /// Why a ledger draft is malformed (a programming or input error, not a business rejection).

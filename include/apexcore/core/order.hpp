@@ -6,14 +6,18 @@
 #include <apexcore/core/money.hpp>
 
 #include <chrono>
+#include <cstddef>
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace apexcore::core {
 
 /// The lifecycle state of an order. A wallet purchase is created `paid` (the money moved in the
-/// same transaction); the other states are used by payment review and delivery flows.
-/// (`partially_refunded` is not yet accepted by the SQLite schema; it arrives with refunds.)
+/// same transaction) and becomes `delivered` when its deliverable (key or payload) is handed over;
+/// an external payment starts `pending_payment`, goes `awaiting_review` when the customer submits
+/// proof, and staff approval makes it `paid` then `delivered` in one transaction.
 enum class order_status { pending_payment, awaiting_review, paid, delivered, cancelled, refunded, partially_refunded };
 
 /// The stored name of a status ("paid").
@@ -61,14 +65,67 @@ enum class order_status { pending_payment, awaiting_review, paid, delivered, can
     return false;
 }
 
-/// An order to insert; the store assigns id and created_at.
+/// Where an order's money came from.
+enum class order_source {
+    wallet,   ///< paid from the wallet balance (ledger row type purchase)
+    payment,  ///< an external payment verified by staff (payment session)
+    manual,   ///< created and completed by staff for a payment made outside apexcore
+};
+
+/// The stored name of a source ("wallet").
+[[nodiscard]] inline std::string_view to_string(order_source s) {
+    switch (s) {
+        case order_source::wallet: return "wallet";
+        case order_source::payment: return "payment";
+        case order_source::manual: return "manual";
+    }
+    return "unknown";
+}
+
+/// Parses a stored source name; nullopt for unknown names.
+[[nodiscard]] inline std::optional<order_source> parse_order_source(std::string_view s) {
+    for (auto v : {order_source::wallet, order_source::payment, order_source::manual}) {
+        if (to_string(v) == s) return v;
+    }
+    return std::nullopt;
+}
+
+/// Free-form order metadata: string keys to string values, stored as a JSON object.
+using order_metadata = std::map<std::string, std::string, std::less<>>;
+inline constexpr std::size_t order_metadata_entries_max = 20;
+inline constexpr std::size_t order_metadata_key_length_max = 40;
+inline constexpr std::size_t order_metadata_value_length_max = 500;
+
+/// True when metadata has at most 20 entries, keys of 1..40 bytes and values of <= 500 bytes.
+[[nodiscard]] inline bool is_valid_metadata(const order_metadata& m) {
+    if (m.size() > order_metadata_entries_max) return false;
+    for (const auto& [k, v] : m) {
+        if (k.empty() || k.size() > order_metadata_key_length_max || v.size() > order_metadata_value_length_max) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// The warranty end of an order delivered at `delivered_at` for a product lasting `days` days.
+[[nodiscard]] inline std::chrono::system_clock::time_point warranty_expiry(std::chrono::system_clock::time_point delivered_at,
+                                                                           int days) {
+    return delivered_at + std::chrono::hours(24) * days;
+}
+
+/// An order to insert; the store assigns id and timestamps.
 struct order_draft {
     user_id customer;
     product_id product;
     order_status status = order_status::paid;
     money list_price;           ///< the product's price when bought
-    money price_paid;           ///< after discount, >= 0
-    basis_points discount = 0;  ///< applied discount, 0..10000 (1 bp = 0.01 %)
+    money price_paid;           ///< after discounts, >= 0
+    basis_points discount = 0;  ///< applied role/VIP discount, 0..10000 (1 bp = 0.01 %)
+    std::string reference{};    ///< public reference, core/order_reference.hpp (unique)
+    order_source source = order_source::wallet;
+    std::optional<user_id> staff{};     ///< staff member who created a manual order
+    std::optional<std::string> promo_code{};  ///< the promo code applied, if any
+    order_metadata metadata{};
 };
 
 /// A stored order.
@@ -81,6 +138,18 @@ struct order {
     money price_paid;
     basis_points discount = 0;
     std::chrono::system_clock::time_point created_at;
+    std::string reference{};
+    order_source source = order_source::wallet;
+    std::optional<user_id> staff{};
+    std::optional<std::string> promo_code{};
+    order_metadata metadata{};
+    money refunded{};                 ///< total refunded to the customer so far (net of fees)
+    std::string delivery{};           ///< what was delivered (license key or payload); empty until delivered
+    std::optional<std::chrono::system_clock::time_point> delivered_at{};
+    std::optional<std::chrono::system_clock::time_point> warranty_expires_at{};
+    int renewals = 0;                 ///< warranty renewals so far
+    std::optional<std::chrono::system_clock::time_point> last_renewed_at{};
+    std::chrono::system_clock::time_point updated_at{};
 };
 
 }  // namespace apexcore::core

@@ -21,6 +21,34 @@ enum class rejection {
     currency_mismatch,     ///< amount in a different currency than the shop's
     idempotency_conflict,  ///< the idempotency key was used for a different request
     invalid_idempotency_key,  ///< empty, longer than 100 bytes, or not printable ASCII
+    out_of_stock,  ///< no units of the product are left
+    unknown_order,  ///< no order with that id or reference
+    not_owner,  ///< the order, refund or session belongs to another customer
+    forbidden_transition,  ///< the order or session is not in a state that allows this
+    refund_window_closed,  ///< the refund request window (max_days) has passed
+    refund_amount_invalid,  ///< zero, negative, or more than what is left to refund
+    refund_already_requested,  ///< a refund request for the order is awaiting a decision
+    unknown_refund,  ///< no refund request with that id
+    already_decided,  ///< the request was already approved or rejected
+    unknown_payment_method,  ///< the payment method is not configured
+    payment_session_exists,  ///< the order already has an open payment session
+    unknown_payment_session,  ///< no payment session with that id
+    payment_session_expired,  ///< the session passed its time limit
+    invalid_text,  ///< text that is empty where required, not printable, or a malformed URL
+    text_too_long,  ///< text above its limit
+    invalid_metadata,  ///< metadata with too many entries or over-long keys/values
+    no_license_key_available,  ///< no available license key for the product
+    unknown_license_key,  ///< no license key with that id
+    invalid_license_key,  ///< the key does not match the configured pattern
+    unknown_promo_code,  ///< no promo code with that name
+    promo_inactive,  ///< the promo code is switched off
+    promo_expired,  ///< the promo code's expiry has passed
+    promo_exhausted,  ///< the promo code's global use limit is reached
+    promo_exhausted_for_user,  ///< the customer reached the per-user use limit
+    promo_below_minimum_spend,  ///< the price after role discount is below the code's minimum
+    promo_not_applicable,  ///< the product is outside the promo code's scope
+    invalid_product,  ///< the product fields are invalid (core::validate)
+    duplicate_product,  ///< a product with the same category, service and variant exists
 };
 
 /// A short English sentence for a rejection, suitable for showing to the user.
@@ -37,6 +65,34 @@ enum class rejection {
         case rejection::currency_mismatch: return "The amount is in a different currency than the shop's.";
         case rejection::idempotency_conflict: return "This request was already used for something else.";
         case rejection::invalid_idempotency_key: return "The request key is not valid.";
+        case rejection::out_of_stock: return "This product is out of stock.";
+        case rejection::unknown_order: return "That order does not exist.";
+        case rejection::not_owner: return "That belongs to another customer.";
+        case rejection::forbidden_transition: return "That cannot be done in the current state of the order.";
+        case rejection::refund_window_closed: return "The refund window for this order has closed.";
+        case rejection::refund_amount_invalid: return "That refund amount is not possible for this order.";
+        case rejection::refund_already_requested: return "A refund request for this order is already waiting for staff.";
+        case rejection::unknown_refund: return "That refund request does not exist.";
+        case rejection::already_decided: return "That request was already decided.";
+        case rejection::unknown_payment_method: return "That payment method is not available.";
+        case rejection::payment_session_exists: return "This order already has an open payment session.";
+        case rejection::unknown_payment_session: return "That payment session does not exist.";
+        case rejection::payment_session_expired: return "This payment session has expired; please start a new one.";
+        case rejection::invalid_text: return "Some of the text is not valid.";
+        case rejection::text_too_long: return "Some of the text is too long.";
+        case rejection::invalid_metadata: return "The metadata is not valid.";
+        case rejection::no_license_key_available: return "No license key is available for this product right now.";
+        case rejection::unknown_license_key: return "That license key does not exist.";
+        case rejection::invalid_license_key: return "That license key does not have the expected format.";
+        case rejection::unknown_promo_code: return "That promo code does not exist.";
+        case rejection::promo_inactive: return "This promo code is not active.";
+        case rejection::promo_expired: return "This promo code has expired.";
+        case rejection::promo_exhausted: return "This promo code has been used up.";
+        case rejection::promo_exhausted_for_user: return "You have already used this promo code.";
+        case rejection::promo_below_minimum_spend: return "This promo code needs a higher order value.";
+        case rejection::promo_not_applicable: return "This promo code does not apply to this product.";
+        case rejection::invalid_product: return "The product details are not valid.";
+        case rejection::duplicate_product: return "A product with these names already exists.";
     }
     return "The request was refused.";
 }
@@ -55,6 +111,34 @@ enum class rejection {
         case rejection::currency_mismatch: return "currency_mismatch";
         case rejection::idempotency_conflict: return "idempotency_conflict";
         case rejection::invalid_idempotency_key: return "invalid_idempotency_key";
+        case rejection::out_of_stock: return "out_of_stock";
+        case rejection::unknown_order: return "unknown_order";
+        case rejection::not_owner: return "not_owner";
+        case rejection::forbidden_transition: return "forbidden_transition";
+        case rejection::refund_window_closed: return "refund_window_closed";
+        case rejection::refund_amount_invalid: return "refund_amount_invalid";
+        case rejection::refund_already_requested: return "refund_already_requested";
+        case rejection::unknown_refund: return "unknown_refund";
+        case rejection::already_decided: return "already_decided";
+        case rejection::unknown_payment_method: return "unknown_payment_method";
+        case rejection::payment_session_exists: return "payment_session_exists";
+        case rejection::unknown_payment_session: return "unknown_payment_session";
+        case rejection::payment_session_expired: return "payment_session_expired";
+        case rejection::invalid_text: return "invalid_text";
+        case rejection::text_too_long: return "text_too_long";
+        case rejection::invalid_metadata: return "invalid_metadata";
+        case rejection::no_license_key_available: return "no_license_key_available";
+        case rejection::unknown_license_key: return "unknown_license_key";
+        case rejection::invalid_license_key: return "invalid_license_key";
+        case rejection::unknown_promo_code: return "unknown_promo_code";
+        case rejection::promo_inactive: return "promo_inactive";
+        case rejection::promo_expired: return "promo_expired";
+        case rejection::promo_exhausted: return "promo_exhausted";
+        case rejection::promo_exhausted_for_user: return "promo_exhausted_for_user";
+        case rejection::promo_below_minimum_spend: return "promo_below_minimum_spend";
+        case rejection::promo_not_applicable: return "promo_not_applicable";
+        case rejection::invalid_product: return "invalid_product";
+        case rejection::duplicate_product: return "duplicate_product";
     }
     return "unknown";
 }

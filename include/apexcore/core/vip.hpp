@@ -43,6 +43,19 @@ struct member_standing {
     std::set<role_id> held_roles;           ///< roles the member holds now
 };
 
+/// What the store keeps about a customer for VIP evaluation.
+struct customer_profile {
+    user_id user;
+    std::int64_t lifetime_spend_minor = 0;  ///< completed purchases minus refunds (net), >= 0
+    std::int64_t completed_purchases = 0;   ///< purchases ever completed (refunds do not lower it)
+    std::set<role_id> held_roles{};         ///< tier roles apexcore granted, plus manual ones staff set
+
+    /// The standing evaluate_tiers judges.
+    [[nodiscard]] member_standing standing() const {
+        return member_standing{lifetime_spend_minor, completed_purchases > 0, held_roles};
+    }
+};
+
 /// Roles to grant and to revoke; both sorted by tier order, disjoint.
 struct tier_changes {
     std::vector<role_id> grant;

@@ -8,10 +8,18 @@
 #include <apexcore/core/catalog.hpp>
 #include <apexcore/core/idempotency.hpp>
 #include <apexcore/core/ledger.hpp>
+#include <apexcore/core/license_key.hpp>
 #include <apexcore/core/order.hpp>
+#include <apexcore/core/payment.hpp>
+#include <apexcore/core/pricing.hpp>
+#include <apexcore/core/refund.hpp>
+#include <apexcore/core/vip.hpp>
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -35,8 +43,30 @@ public:
     virtual std::optional<core::product> find(core::product_id id) = 0;
     /// Active products ordered by main category, sub category, service, variant; at most `limit`.
     virtual std::vector<core::product> list_active(std::size_t limit) = 0;
-    /// Inserts a validated product (`core::validate`) and returns its new id; `p.id` is ignored.
+    /// Inserts a validated product (`core::validate`) with its tags and deliverables and returns
+    /// its new id; `p.id` is ignored.
     virtual core::product_id insert(const core::product& p) = 0;
+    /// Replaces every field of product `p.id` (validated) except stock, which only
+    /// `adjust_stock` changes. Returns false when there is no such product.
+    virtual bool update(const core::product& p) = 0;
+    /// The product with exactly these four names, active or not; nullopt if none.
+    virtual std::optional<core::product> find_by_path(const std::string& main_category, const std::string& sub_category,
+                                                      const std::string& service_name,
+                                                      const std::string& variant_name) = 0;
+    /// Active products carrying `tag`, in display order, at most `limit`.
+    virtual std::vector<core::product> list_by_tag(const std::string& tag, std::size_t limit) = 0;
+    /// The outcome of adjust_stock: the stock before and after (equal when refused).
+    struct stock_change {
+        std::int64_t before = 0;
+        std::int64_t after = 0;
+        bool refused = false;  ///< the change would make the stock negative; nothing changed
+    };
+    /// Adds `delta` units (negative to take) to a counted stock, only if the result stays >= 0
+    /// and fits int64 (otherwise `refused`, nothing changed). nullopt when the product has
+    /// unlimited stock or does not exist. Atomic inside the write transaction.
+    virtual std::optional<stock_change> adjust_stock(core::product_id id, std::int64_t delta) = 0;
+    /// Sets a product's stock: a count >= 0, or nullopt for unlimited. False for an unknown id.
+    virtual bool set_stock(core::product_id id, std::optional<std::int64_t> stock) = 0;
 };
 
 /// Wallet balances and the insert-only ledger.
@@ -73,12 +103,130 @@ public:
 class order_repository {
 public:
     virtual ~order_repository() = default;
-    /// Inserts an order and returns the stored row.
+    /// Inserts an order and returns the stored row. `draft.reference` must be unique (the store
+    /// refuses a duplicate with store_error; callers check `find_by_reference` first).
     virtual core::order insert(const core::order_draft& draft) = 0;
     /// The order with `id`; nullopt if there is none.
     virtual std::optional<core::order> find(core::order_id id) = 0;
+    /// The order with public reference `reference` (normalised form); nullopt if none.
+    virtual std::optional<core::order> find_by_reference(const std::string& reference) = 0;
     /// The customer's orders, newest first, at most `limit`.
     virtual std::vector<core::order> list_for(core::user_id customer, std::size_t limit) = 0;
+    /// Moves order `id` from `from` to `to` only if it is still in `from` (compare-and-set).
+    /// Returns false when it was not (or does not exist). Callers check core::can_transition.
+    virtual bool set_status(core::order_id id, core::order_status from, core::order_status to) = 0;
+    /// Records delivery: the delivered text, the time and the warranty end (nullopt = none).
+    virtual void set_delivery(core::order_id id, const std::string& delivery, std::chrono::system_clock::time_point at,
+                              std::optional<std::chrono::system_clock::time_point> warranty_expires_at) = 0;
+    /// Adds `gross` to the order's refunded total and sets its status.
+    virtual void add_refunded(core::order_id id, const core::money& gross, core::order_status status) = 0;
+    /// Records a warranty renewal: new expiry, renewal count + 1, renewal time.
+    virtual void renew_warranty(core::order_id id, std::chrono::system_clock::time_point new_expiry,
+                                std::chrono::system_clock::time_point renewed_at) = 0;
+    /// Delivered orders whose warranty ends in [from, to), soonest first, at most `limit`.
+    virtual std::vector<core::order> warranty_expiring(std::chrono::system_clock::time_point from,
+                                                       std::chrono::system_clock::time_point to, std::size_t limit) = 0;
+};
+
+/// Customers' VIP standing: lifetime spend, completed purchases and held tier roles.
+class customer_repository {
+public:
+    virtual ~customer_repository() = default;
+    /// The customer's profile; a zero profile for a customer never seen.
+    virtual core::customer_profile profile(core::user_id user) = 0;
+    /// Adds `spend_delta_minor` (negative for refunds; the result is clamped at 0) to lifetime
+    /// spend and `purchases_delta` to completed purchases, creating the row if needed.
+    virtual void add_spend(core::user_id user, std::int64_t spend_delta_minor, std::int64_t purchases_delta) = 0;
+    /// Records role grants and revocations (what the chat layer is asked to perform).
+    virtual void apply_roles(core::user_id user, const core::tier_changes& changes) = 0;
+};
+
+/// Promo codes and their redemptions.
+class promo_repository {
+public:
+    virtual ~promo_repository() = default;
+    /// The code, matched case-insensitively; nullopt if none.
+    virtual std::optional<core::promo_code> find_promo(const std::string& code) = 0;
+    /// Inserts or replaces a code (matched case-insensitively).
+    virtual void upsert_promo(const core::promo_code& promo) = 0;
+    /// How often the code was redeemed, in total and by `user`.
+    virtual core::promo_usage usage(const std::string& code, core::user_id user) = 0;
+    /// Records one redemption by `user` for `order`.
+    virtual void record_redemption(const std::string& code, core::user_id user, core::order_id order,
+                                   const core::money& discount) = 0;
+};
+
+/// Refund requests.
+class refund_repository {
+public:
+    virtual ~refund_repository() = default;
+    /// Stores a new request (status requested) and returns it with its id.
+    virtual core::refund insert_refund(const core::refund& r) = 0;
+    /// The request with `id`; nullopt if none.
+    virtual std::optional<core::refund> find_refund(core::refund_id id) = 0;
+    /// The order's request awaiting a decision, if any.
+    virtual std::optional<core::refund> pending_for(core::order_id order) = 0;
+    /// Requests awaiting a decision, oldest first, at most `limit`.
+    virtual std::vector<core::refund> list_pending(std::size_t limit) = 0;
+    /// Records a decision on a request that is still `requested`: status, staff, reason, fee,
+    /// credit row and time. Returns false if it was already decided.
+    virtual bool decide(const core::refund& decided) = 0;
+};
+
+/// Persistent payment sessions and their audit trail.
+class payment_session_repository {
+public:
+    virtual ~payment_session_repository() = default;
+    /// Stores a new session and returns it with its id. The store refuses a second live session
+    /// for the same order (store_error); callers check `live_for` first.
+    virtual core::payment_session insert_session(const core::payment_session& s) = 0;
+    /// The session with `id`; nullopt if none.
+    virtual std::optional<core::payment_session> find_session(core::payment_session_id id) = 0;
+    /// The order's open or submitted session, if any.
+    virtual std::optional<core::payment_session> live_for(core::order_id order) = 0;
+    /// Writes every field of `s` if the stored status is still `expected` (compare-and-set).
+    virtual bool update_session(const core::payment_session& s, core::payment_session_status expected) = 0;
+    /// Open sessions whose expiry is <= now, oldest first, at most `limit`.
+    virtual std::vector<core::payment_session> expired_open(std::chrono::system_clock::time_point now,
+                                                            std::size_t limit) = 0;
+    /// Sessions that are submitted (awaiting staff), oldest first, at most `limit`.
+    virtual std::vector<core::payment_session> list_submitted(std::size_t limit) = 0;
+    /// Appends one audit event.
+    virtual void audit(const core::payment_session_event& e) = 0;
+    /// The session's audit events in order.
+    virtual std::vector<core::payment_session_event> audit_trail(core::payment_session_id id) = 0;
+};
+
+/// License key inventory.
+class license_key_repository {
+public:
+    virtual ~license_key_repository() = default;
+    /// Inserts an available key; false (nothing written) when the key text already exists.
+    virtual bool insert_key(core::product_id product, const std::string& key) = 0;
+    /// Whether this key text exists (for any product).
+    virtual bool key_exists(const std::string& key) = 0;
+    /// Atomically takes the oldest available key of `product` and moves it to `to` (reserved,
+    /// used or requested) with its order / customer / requester. nullopt when none is available.
+    /// Inside a write transaction no other caller can take the same key.
+    virtual std::optional<core::license_key> take_available(core::product_id product, core::license_key_status to,
+                                                            std::optional<core::order_id> order,
+                                                            std::optional<core::user_id> customer,
+                                                            std::optional<core::user_id> requested_by) = 0;
+    /// The key with `id`; nullopt if none.
+    virtual std::optional<core::license_key> find_key_by_id(core::license_key_id id) = 0;
+    /// The key reserved for or delivered with `order`, if any.
+    virtual std::optional<core::license_key> key_for_order(core::order_id order) = 0;
+    /// Moves a key from `from` to `to` (compare-and-set) and sets its order / customer; moving to
+    /// available clears order, customer and requester. False when it was not in `from`.
+    virtual bool move_key(core::license_key_id id, core::license_key_status from, core::license_key_status to,
+                          std::optional<core::order_id> order, std::optional<core::user_id> customer) = 0;
+    /// Keys whose text contains `text` (empty = any), optionally of one product and one status,
+    /// in id order, at most `limit`.
+    virtual std::vector<core::license_key> search_keys(const std::string& text, std::optional<core::product_id> product,
+                                                       std::optional<core::license_key_status> status,
+                                                       std::size_t limit) = 0;
+    /// Counts per product and status.
+    virtual std::map<core::product_id, std::map<core::license_key_status, std::int64_t>> key_stats() = 0;
 };
 
 /// The repositories visible inside one transaction.
@@ -89,6 +237,11 @@ public:
     virtual wallet_repository& wallet() = 0;
     virtual order_repository& orders() = 0;
     virtual idempotency_repository& idempotency() = 0;
+    virtual customer_repository& customers() = 0;
+    virtual promo_repository& promos() = 0;
+    virtual refund_repository& refunds() = 0;
+    virtual payment_session_repository& payment_sessions() = 0;
+    virtual license_key_repository& license_keys() = 0;
 };
 
 /// The outcome of `store::reconcile`: every user whose balance disagrees with their ledger.
@@ -114,7 +267,10 @@ public:
     virtual ~store() = default;
     /// Runs `work` in one write transaction. Commits when it returns tx_outcome::commit, rolls
     /// back when it returns rollback or throws (the exception then propagates). Safe to call from
-    /// several threads; concurrent writers are serialised by the store.
+    /// several threads; concurrent writers are serialised by the store. Returns only after a
+    /// committed `work` is durable. A store may run `work` on another thread and batch several
+    /// callers' work into one commit (group commit), each isolated by a savepoint; `work` must
+    /// therefore not call back into the store.
     virtual void transact(const std::function<tx_outcome(unit_of_work&)>& work) = 0;
     /// Runs `work` against a consistent read snapshot; writes inside it are an error.
     virtual void read(const std::function<void(unit_of_work&)>& work) = 0;

@@ -1,32 +1,74 @@
 #pragma once
 /// @file catalog_service.hpp
-/// Catalog use cases: list what can be bought, add products.
+/// Catalog use cases: list and find products, add / update / deactivate them (staff), stock
+/// (restock, set), tags, and bulk import from CSV (core/catalog_csv.hpp).
 
 #include <apexcore/core/catalog.hpp>
+#include <apexcore/core/catalog_csv.hpp>
+#include <apexcore/core/rejection.hpp>
 #include <apexcore/ports/store.hpp>
+#include <apexcore/services/shop_config.hpp>
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace apexcore::services {
 
-/// Reads and grows the catalog.
+/// The outcome of a CSV import: products stored (with their line numbers) and every problem
+/// (line, column, reason). Bad lines are skipped; the good ones are stored in one transaction.
+struct catalog_import_report {
+    std::vector<std::pair<std::size_t, core::product_id>> imported{};
+    std::vector<core::csv_issue> issues{};
+};
+
+/// Reads and maintains the catalog.
 class catalog_service {
 public:
-    /// `store` must outlive the service.
-    explicit catalog_service(ports::store& store) : store_(store) {}
+    /// `store` must outlive the service. Products are priced in `currency`.
+    explicit catalog_service(ports::store& store, core::currency currency = core::usd) : store_(store), currency_(currency) {}
 
-    /// Active products in display order, at most `limit`.
+    /// Active products in display order (main category, sub category, service, variant), at most `limit`.
     [[nodiscard]] std::vector<core::product> list_active(std::size_t limit);
+    /// Active products carrying `tag`, in display order, at most `limit`.
+    [[nodiscard]] std::vector<core::product> list_by_tag(const std::string& tag, std::size_t limit);
     /// The product with `id`, active or not.
     [[nodiscard]] std::optional<core::product> find(core::product_id id);
-    /// Validates (core::validate) and stores a product; returns the stored product or the reason
-    /// it was refused.
+
+    /// Validates (core::validate) and stores a product. Errors: the product_error of validation.
+    /// (Kept without an actor for embedding code that seeds its own catalog.)
     [[nodiscard]] core::result<core::product, core::product_error> add(core::product p);
+
+    /// Staff adds a product. Rejections: not_staff, invalid_product (core::validate),
+    /// currency_mismatch, duplicate_product (same four names).
+    [[nodiscard]] core::result<core::product, core::rejection> create(const actor& by, core::product p);
+
+    /// Staff replaces a product's fields (not its stock). Rejections: not_staff, unknown_product,
+    /// invalid_product, currency_mismatch, duplicate_product.
+    [[nodiscard]] core::result<core::product, core::rejection> update(const actor& by, const core::product& p);
+
+    /// Staff switches a product off (soft delete) or on again. Rejections: not_staff, unknown_product.
+    [[nodiscard]] core::result<core::product, core::rejection> set_active(const actor& by, core::product_id id, bool active);
+
+    /// Staff adds `units` (> 0) to a counted stock; returns the threshold events (restocked).
+    /// Rejections: not_staff, unknown_product, invalid_amount (units <= 0, overflow, or the
+    /// product has unlimited stock: use set_stock).
+    [[nodiscard]] core::result<std::vector<core::stock_event>, core::rejection> restock(const actor& by, core::product_id id,
+                                                                                         std::int64_t units);
+
+    /// Staff sets the stock to a count >= 0 or to unlimited (nullopt). Returns the events.
+    /// Rejections: not_staff, unknown_product, invalid_amount (negative).
+    [[nodiscard]] core::result<std::vector<core::stock_event>, core::rejection> set_stock(
+        const actor& by, core::product_id id, std::optional<std::int64_t> stock);
+
+    /// Staff imports products from CSV. Rejection: not_staff. Otherwise a report; duplicate
+    /// products (already stored or repeated in the file) are issues too.
+    [[nodiscard]] core::result<catalog_import_report, core::rejection> import_csv(const actor& by, std::string_view csv);
 
 private:
     ports::store& store_;
+    core::currency currency_;
 };
 
 }  // namespace apexcore::services

@@ -1,26 +1,27 @@
 #pragma once
 /// @file wallet_service.hpp
-/// Wallet use cases: balance, staff credit, wallet purchase. Each money movement is one
-/// `ports::store::transact` call, so it either fully happens or writes nothing.
+/// Wallet use cases: balance and history, deposits and staff credits, and the wallet purchase
+/// (VIP discount, promo code, stock, license key, delivery, tier evaluation). Each money movement
+/// is one `ports::store::transact` call, so it either fully happens or writes nothing, and each
+/// takes an idempotency key so a repeated request never moves money twice.
 
+#include <apexcore/core/catalog.hpp>
 #include <apexcore/core/ledger.hpp>
 #include <apexcore/core/order.hpp>
+#include <apexcore/core/pricing.hpp>
 #include <apexcore/core/rejection.hpp>
 #include <apexcore/ports/store.hpp>
+#include <apexcore/services/shop_config.hpp>
 
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace apexcore::services {
 
-/// Who is asking. `staff` is decided by the caller's platform (the bot checks the configured
-/// staff role) and re-checked here for staff-only use cases.
-struct actor {
-    core::user_id user;
-    bool staff = false;
-};
-
-/// A staff member adds money to a user's wallet (ledger type staff_credit).
+/// A staff member adds money to a user's wallet (ledger type staff_credit), or records a
+/// verified deposit (ledger type deposit).
 struct staff_credit_request {
     actor staff;               ///< must have staff == true
     core::user_id customer;    ///< whose wallet
@@ -29,52 +30,82 @@ struct staff_credit_request {
     /// When set, repeating the request with the same key returns the first result and credits
     /// nothing more (e.g. "interaction:<id>"); see core/idempotency.hpp.
     std::string idempotency_key{};
+    std::optional<core::channel_id> ticket{};  ///< the support ticket this credit settles, if any
 };
 
 /// A customer buys one product with their wallet balance.
 struct purchase_request {
     core::user_id customer;
     core::product_id product;
-    /// The price the customer was shown. When set and different from the current price the
+    /// The price the customer was shown. When set and different from the current list price the
     /// purchase is rejected with price_changed instead of charging an unseen amount.
     std::optional<core::money> expected_price;
     /// When set, repeating the request with the same key returns the first receipt (replayed)
     /// and charges nothing more; see core/idempotency.hpp.
     std::string idempotency_key{};
+    /// A promo code typed by the customer (case-insensitive); empty = none.
+    std::string promo_code{};
+    /// Roles the member holds on the chat platform now (e.g. manual tiers given by staff); the
+    /// best discount is taken over these and the tier roles apexcore recorded.
+    std::set<core::role_id> member_roles{};
+    /// Extra order metadata (core::is_valid_metadata once merged with the service's entries).
+    core::order_metadata metadata{};
 };
 
 /// What a completed wallet purchase produced.
 struct purchase_receipt {
-    core::order order;            ///< status paid
-    core::ledger_entry debit;     ///< type purchase, amount == -order.price_paid
+    core::order order;            ///< status paid, or delivered when a key or payload was handed over
+    core::ledger_entry debit;     ///< type purchase, amount == -order.price_paid (id empty when the price was 0)
     std::string product_name;     ///< product display name
+    core::price_quote quote{};    ///< every step of the price (role discount, promo, final)
+    std::optional<std::string> license_key{};  ///< the key delivered, for key products
+    core::tier_changes role_changes{};         ///< roles for the chat layer to grant / revoke
+    std::optional<core::role_id> product_role{};  ///< the product's role to grant, if it has one
+    std::vector<core::stock_event> stock_events{};  ///< thresholds this purchase crossed
     bool replayed = false;        ///< true when this repeats an earlier request with the same key
 };
 
-/// Wallet use cases over a store, in one currency.
+/// Wallet use cases over a store.
 class wallet_service {
 public:
-    /// `store` must outlive the service.
-    wallet_service(ports::store& store, core::currency currency) : store_(store), currency_(currency) {}
+    /// `store` must outlive the service; `config` is copied.
+    wallet_service(ports::store& store, shop_config config) : store_(store), config_(std::move(config)) {}
+    /// A wallet in `currency` with no VIP tiers (the default shop_config otherwise).
+    wallet_service(ports::store& store, core::currency currency) : store_(store) { config_.currency = currency; }
 
     /// The customer's balance (zero if never seen).
     [[nodiscard]] core::money balance(core::user_id customer);
 
-    /// Credits a wallet. Rejections: not_staff, invalid_amount (<= 0), currency_mismatch,
-    /// description_too_long, balance_overflow, invalid_idempotency_key, idempotency_conflict (the
-    /// key was used for another request). A repeated key returns the first ledger row. Throws
-    /// ports::store_error on storage failure.
+    /// The customer's ledger rows, newest first, at most `limit` (1..100), strictly older than
+    /// `before` when given (pass the last row's id to page).
+    [[nodiscard]] std::vector<core::ledger_entry> history(core::user_id customer, std::size_t limit,
+                                                          std::optional<core::ledger_entry_id> before = std::nullopt);
+
+    /// Credits a wallet as staff_credit. Rejections: not_staff, invalid_amount (<= 0),
+    /// currency_mismatch, description_too_long, balance_overflow, invalid_idempotency_key,
+    /// idempotency_conflict (the key was used for another request). A repeated key returns the
+    /// first ledger row. Throws ports::store_error on storage failure.
     [[nodiscard]] core::result<core::ledger_entry, core::rejection> staff_credit(const staff_credit_request& r);
 
-    /// Buys a product: order (paid) + purchase ledger row (+ idempotency key) in one transaction.
-    /// Rejections: unknown_product, product_inactive, price_changed, insufficient_funds,
-    /// invalid_idempotency_key, idempotency_conflict — nothing is written for any of them. A
-    /// repeated key returns the first receipt with `replayed` set.
+    /// Records a verified deposit (ledger type deposit; not lifetime spend). Same rules and
+    /// rejections as staff_credit; only staff (or the payment flow) may record deposits.
+    [[nodiscard]] core::result<core::ledger_entry, core::rejection> deposit(const staff_credit_request& r);
+
+    /// Buys a product in one transaction: order + purchase ledger row + stock decrement + license
+    /// key + delivery + lifetime spend + tier roles + promo redemption + idempotency key.
+    /// Price: core::quote_price (best role discount, then the promo code; docs/pricing.md).
+    /// Rejections (nothing is written for any of them): unknown_product, product_inactive,
+    /// currency_mismatch, price_changed, unknown_promo_code and the promo_* rejections,
+    /// insufficient_funds, out_of_stock, no_license_key_available, invalid_metadata,
+    /// invalid_idempotency_key, idempotency_conflict. A repeated key returns the first receipt
+    /// with `replayed` set (role changes and stock events are not repeated).
     [[nodiscard]] core::result<purchase_receipt, core::rejection> purchase(const purchase_request& r);
 
 private:
+    core::result<core::ledger_entry, core::rejection> credit(const staff_credit_request& r, core::ledger_entry_type type);
+
     ports::store& store_;
-    core::currency currency_;
+    shop_config config_;
 };
 
 }  // namespace apexcore::services

@@ -16,6 +16,9 @@ struct migration {
     int version;            ///< 1, 2, 3, ... without gaps
     std::string_view name;  ///< short description, recorded in schema_migrations
     std::string_view sql;   ///< statements to run
+    /// True when the step rebuilds tables: it then runs with foreign keys off and
+    /// `PRAGMA foreign_key_check` must come back empty before it commits.
+    bool rebuilds_tables = false;
 };
 
 /// Every migration this build knows, in version order.

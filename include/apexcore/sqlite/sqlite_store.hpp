@@ -3,9 +3,14 @@
 /// The embedded default store: ports::store over SQLite 3.
 ///
 /// - Opening migrates the schema forward (apexcore/sqlite/migrations.hpp).
-/// - Every connection: foreign_keys=ON, journal_mode=WAL, synchronous=FULL, busy timeout.
-/// - `transact` runs BEGIN IMMEDIATE ... COMMIT on a pooled connection, so concurrent writers from
-///   any thread or process are serialised by SQLite's write lock and each unit of work is atomic.
+/// - Every connection: foreign_keys=ON, journal_mode=WAL, synchronous=FULL (default), busy timeout.
+/// - `transact` with group commit (default): one writer thread takes every queued unit of work,
+///   runs them in one BEGIN IMMEDIATE ... COMMIT, each inside its own SAVEPOINT (a rejection or an
+///   exception rolls back only that unit), and answers each caller after the COMMIT — so a batch
+///   costs one fsync and every acknowledged unit is durable. Without group commit each call runs
+///   its own BEGIN IMMEDIATE ... COMMIT on a pooled connection. Either way writers from other
+///   processes are serialised by SQLite's write lock.
+/// - `read` and `reconcile` run on pooled connections, concurrently with the writer (WAL).
 /// - Ledger rows are insert-only (enforced by triggers since schema v2).
 
 #include <apexcore/ports/clock.hpp>
@@ -24,6 +29,13 @@ struct sqlite_options {
     std::chrono::milliseconds busy_timeout{5000};  ///< how long a writer waits for the lock
     std::size_t connections_max = 8;  ///< pooled connections; callers beyond this wait
     const ports::clock* clock = nullptr;  ///< created_at source; nullptr = system clock
+    /// Batch concurrent `transact` calls into one commit (see above). Off: one commit per call.
+    bool group_commit = true;
+    /// Most units of work in one group-commit batch.
+    std::size_t batch_max = 256;
+    /// synchronous=FULL: each commit is fsynced before `transact` returns (durable). false =
+    /// NORMAL: in WAL mode a commit survives a process crash but may be lost on power failure.
+    bool synchronous_full = true;
 };
 
 /// ports::store over SQLite. Thread-safe; not copyable.
@@ -36,6 +48,8 @@ public:
     sqlite_store(const sqlite_store&) = delete;
     sqlite_store& operator=(const sqlite_store&) = delete;
 
+    /// Runs `work` in a write transaction (group commit: a savepoint of the writer's batch).
+    /// Throws ports::store_error when called from inside another unit of work of this store.
     void transact(const std::function<ports::tx_outcome(ports::unit_of_work&)>& work) override;
     void read(const std::function<void(ports::unit_of_work&)>& work) override;
     ports::reconcile_report reconcile() override;

@@ -1,0 +1,292 @@
+#pragma once
+/// @file catalog_csv.hpp
+/// Bulk catalog import from CSV (RFC 4180: comma separated, fields may be double-quoted, a quote
+/// inside a quoted field is doubled, CRLF or LF line ends). Pure parsing and validation; the
+/// catalog service stores the good rows. One bad line is reported and rejects nothing else.
+///
+/// The first line is the header. Required columns: main_category, sub_category, service_name,
+/// variant_name, price (a decimal amount in the shop currency, e.g. "12.34"). Optional columns:
+/// active (1/0/true/false), duration_days, start_time, refill_period_days, additional_info,
+/// role_id (a snowflake), delivery_payload, deliverables (the legacy form, "code,key"), stock
+/// (empty = unlimited), low_stock_threshold, critical_stock_threshold, tags (separated by ';').
+/// Column order is free; unknown or repeated header names reject the file (line 1).
+
+#include <apexcore/core/catalog.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace apexcore::core {
+
+/// One problem found in the file: 1-based line number, the column it concerns (empty for the
+/// whole line) and the reason.
+struct csv_issue {
+    std::size_t line = 0;
+    std::string column{};
+    std::string reason{};
+};
+
+/// A parsed data line: its 1-based line number and the product it describes (id unset).
+struct csv_product_row {
+    std::size_t line = 0;
+    product item{};
+};
+
+/// The result of parsing: good rows and issues, both in line order.
+struct catalog_csv_parse {
+    std::vector<csv_product_row> rows{};
+    std::vector<csv_issue> issues{};
+};
+
+/// Largest accepted file, in bytes, and most data lines.
+inline constexpr std::size_t catalog_csv_bytes_max = 4 * 1024 * 1024;
+inline constexpr std::size_t catalog_csv_rows_max = 10000;
+
+namespace csv_detail {
+
+/// Splits the text into records of fields. A record's line number is the line it starts on.
+/// Sets `error` (and stops) on an unterminated quote or a quote inside an unquoted field.
+struct record {
+    std::size_t line = 0;
+    std::vector<std::string> fields{};
+};
+
+inline std::vector<record> split(std::string_view text, csv_issue& error) {
+    std::vector<record> out;
+    std::size_t line = 1;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        record rec{line, {}};
+        std::string field;
+        bool quoted = false;
+        bool was_quoted = false;
+        bool end_of_record = false;
+        while (!end_of_record) {
+            if (i >= text.size()) {
+                if (quoted) {
+                    error = {rec.line, "", "unterminated quoted field"};
+                    return out;
+                }
+                break;
+            }
+            const char c = text[i];
+            if (quoted) {
+                if (c == '"') {
+                    if (i + 1 < text.size() && text[i + 1] == '"') {
+                        field += '"';
+                        i += 2;
+                        continue;
+                    }
+                    quoted = false;
+                    ++i;
+                    continue;
+                }
+                if (c == '\n') ++line;
+                field += c;
+                ++i;
+                continue;
+            }
+            if (c == '"') {
+                if (!field.empty() || was_quoted) {
+                    error = {line, "", "a quote inside an unquoted field (quote the whole field and double the quote)"};
+                    return out;
+                }
+                quoted = true;
+                was_quoted = true;
+                ++i;
+            } else if (c == ',') {
+                rec.fields.push_back(std::move(field));
+                field.clear();
+                was_quoted = false;
+                ++i;
+            } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
+                i += 2;
+                ++line;
+                end_of_record = true;
+            } else if (c == '\n') {
+                ++i;
+                ++line;
+                end_of_record = true;
+            } else {
+                field += c;
+                ++i;
+            }
+        }
+        rec.fields.push_back(std::move(field));
+        const bool blank = rec.fields.size() == 1 && rec.fields[0].empty();
+        if (!blank) out.push_back(std::move(rec));
+    }
+    return out;
+}
+
+inline std::optional<std::int64_t> parse_int(std::string_view s) {
+    std::int64_t v = 0;
+    if (s.empty()) return std::nullopt;
+    const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+    return v;
+}
+
+}  // namespace csv_detail
+
+/// Parses a catalog CSV in currency `cur`. Never throws on bad input: every problem is an issue.
+[[nodiscard]] inline catalog_csv_parse parse_catalog_csv(std::string_view text, const currency& cur) {
+    catalog_csv_parse out;
+    if (text.size() > catalog_csv_bytes_max) {
+        out.issues.push_back({1, "", "file is larger than 4 MiB"});
+        return out;
+    }
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM from spreadsheet exports
+    csv_issue split_error;
+    auto records = csv_detail::split(text, split_error);
+    if (split_error.line != 0) {
+        // Everything before the broken record is still usable; the broken record is reported.
+        out.issues.push_back(split_error);
+    }
+    if (records.empty()) {
+        if (split_error.line == 0) out.issues.push_back({1, "", "the file is empty; a header line is required"});
+        return out;
+    }
+    static constexpr std::string_view known[] = {
+        "main_category", "sub_category", "service_name", "variant_name", "price", "active", "duration_days",
+        "start_time", "refill_period_days", "additional_info", "role_id", "delivery_payload", "deliverables",
+        "stock", "low_stock_threshold", "critical_stock_threshold", "tags"};
+    std::map<std::string, std::size_t, std::less<>> column;
+    const auto& header = records.front();
+    for (std::size_t c = 0; c < header.fields.size(); ++c) {
+        const std::string& name = header.fields[c];
+        if (std::find(std::begin(known), std::end(known), name) == std::end(known)) {
+            out.issues.push_back({header.line, name, "unknown column"});
+            return out;
+        }
+        if (!column.emplace(name, c).second) {
+            out.issues.push_back({header.line, name, "column appears twice"});
+            return out;
+        }
+    }
+    for (std::string_view required : {"main_category", "sub_category", "service_name", "variant_name", "price"}) {
+        if (column.find(required) == column.end()) {
+            out.issues.push_back({header.line, std::string(required), "required column is missing"});
+            return out;
+        }
+    }
+    if (records.size() - 1 > catalog_csv_rows_max) {
+        out.issues.push_back({header.line, "", "more than 10000 data lines"});
+        return out;
+    }
+
+    for (std::size_t r = 1; r < records.size(); ++r) {
+        const auto& rec = records[r];
+        if (rec.fields.size() != header.fields.size()) {
+            out.issues.push_back({rec.line, "", "has " + std::to_string(rec.fields.size()) + " fields, the header has " +
+                                                   std::to_string(header.fields.size())});
+            continue;
+        }
+        auto field = [&](std::string_view name) -> std::optional<std::string_view> {
+            const auto it = column.find(name);
+            if (it == column.end()) return std::nullopt;
+            return std::string_view(rec.fields[it->second]);
+        };
+        std::optional<csv_issue> issue;
+        auto fail = [&](std::string_view col, std::string reason) {
+            if (!issue) issue = csv_issue{rec.line, std::string(col), std::move(reason)};
+        };
+        product p;
+        p.main_category = std::string(*field("main_category"));
+        p.sub_category = std::string(*field("sub_category"));
+        p.service_name = std::string(*field("service_name"));
+        p.variant_name = std::string(*field("variant_name"));
+        if (auto price = parse_money(*field("price"), cur); !price) {
+            fail("price", "not an amount: " + std::string(describe(price.error())));
+        } else if (price->is_negative()) {
+            fail("price", "must not be negative");
+        } else {
+            p.price = *price;
+        }
+        if (auto v = field("active"); v && !v->empty()) {
+            if (*v == "1" || *v == "true") p.active = true;
+            else if (*v == "0" || *v == "false") p.active = false;
+            else fail("active", "must be 1, 0, true or false");
+        }
+        for (std::string_view days_col : {"duration_days", "refill_period_days"}) {
+            if (auto v = field(days_col); v && !v->empty()) {
+                const auto n = csv_detail::parse_int(*v);
+                if (!n || *n < 1 || *n > product_days_max) {
+                    fail(days_col, "must be a whole number of days from 1 to 3650");
+                } else {
+                    (days_col == "duration_days" ? p.duration_days : p.refill_period_days) = static_cast<int>(*n);
+                }
+            }
+        }
+        if (auto v = field("start_time"); v && !v->empty()) p.start_time = std::string(*v);
+        if (auto v = field("additional_info"); v && !v->empty()) p.additional_info = std::string(*v);
+        if (auto v = field("delivery_payload"); v && !v->empty()) p.delivery_payload = std::string(*v);
+        if (auto v = field("role_id"); v && !v->empty()) {
+            if (auto role = role_id::parse(*v)) p.role_to_grant = *role;
+            else fail("role_id", "not a snowflake");
+        }
+        if (auto v = field("deliverables"); v && !v->empty()) {
+            auto parsed = parse_legacy_deliverables(*v);
+            if (parsed) p.deliverables = *parsed;
+            else fail("deliverables", "item " + std::to_string(parsed.error() + 1) +
+                                          " is not one of code, account, file, link, guide, support, service, warranty, key");
+        }
+        if (auto v = field("stock"); v && !v->empty()) {
+            const auto n = csv_detail::parse_int(*v);
+            if (!n || *n < 0) fail("stock", "must be a whole number >= 0, or empty for unlimited");
+            else p.stock = *n;
+        }
+        for (std::string_view th : {"low_stock_threshold", "critical_stock_threshold"}) {
+            if (auto v = field(th); v && !v->empty()) {
+                const auto n = csv_detail::parse_int(*v);
+                if (!n || *n < 0) fail(th, "must be a whole number >= 0");
+                else (th == "low_stock_threshold" ? p.low_stock_threshold : p.critical_stock_threshold) = *n;
+            }
+        }
+        if (auto v = field("tags"); v && !v->empty()) {
+            std::string_view rest = *v;
+            while (true) {
+                const auto semi = rest.find(';');
+                std::string_view tag = rest.substr(0, semi);
+                while (!tag.empty() && tag.front() == ' ') tag.remove_prefix(1);
+                while (!tag.empty() && tag.back() == ' ') tag.remove_suffix(1);
+                p.tags.emplace_back(tag);
+                if (semi == std::string_view::npos) break;
+                rest.remove_prefix(semi + 1);
+            }
+        }
+        for (std::string_view name_col : {"main_category", "sub_category", "service_name", "variant_name"}) {
+            const auto value = *field(name_col);
+            const std::size_t limit = name_col.find("category") != std::string_view::npos ? product_category_length_max
+                                                                                         : product_name_length_max;
+            if (value.empty()) fail(name_col, "must not be empty");
+            else if (value.size() > limit) fail(name_col, "longer than " + std::to_string(limit) + " bytes");
+        }
+        if (!issue) {
+            if (auto error = validate(p)) {
+                std::string_view col;
+                switch (*error) {
+                    case product_error::empty_name:
+                    case product_error::name_too_long: col = "names"; break;
+                    case product_error::negative_price: col = "price"; break;
+                    case product_error::text_too_long: col = "text"; break;
+                    case product_error::invalid_days: col = "days"; break;
+                    case product_error::invalid_stock: col = "stock"; break;
+                    case product_error::invalid_tag: col = "tags"; break;
+                    case product_error::too_many_deliverables: col = "deliverables"; break;
+                }
+                fail(col, std::string(describe(*error)));
+            }
+        }
+        if (issue) out.issues.push_back(std::move(*issue));
+        else out.rows.push_back({rec.line, std::move(p)});
+    }
+    return out;
+}
+
+}  // namespace apexcore::core

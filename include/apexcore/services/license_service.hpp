@@ -1,0 +1,77 @@
+#pragma once
+/// @file license_service.hpp
+/// License key inventory: bulk import with a report, staff request -> approve / decline, stats,
+/// search and CSV export. Keys are handed out by purchases and payment approvals
+/// (wallet_service, payment_service) through `license_key_repository::take_available`, which
+/// never gives one key twice.
+
+#include <apexcore/core/license_key.hpp>
+#include <apexcore/core/rejection.hpp>
+#include <apexcore/ports/store.hpp>
+#include <apexcore/services/shop_config.hpp>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace apexcore::services {
+
+/// The outcome of an import: how many keys were added, and each refused line (1-based line
+/// number and the key as read) by reason.
+struct key_import_report {
+    std::size_t added = 0;
+    std::vector<std::pair<std::size_t, std::string>> invalid{};            ///< does not match the pattern
+    std::vector<std::pair<std::size_t, std::string>> duplicate_in_file{};  ///< repeats an earlier line
+    std::vector<std::pair<std::size_t, std::string>> duplicate_in_store{}; ///< already stored (any product)
+};
+
+/// License key use cases.
+class license_service {
+public:
+    /// `store` must outlive the service; `config` is copied.
+    license_service(ports::store& store, shop_config config) : store_(store), config_(std::move(config)) {}
+
+    /// Staff import keys for `product`: one key per line (surrounding spaces and CR ignored,
+    /// blank lines skipped), checked against the configured pattern. Valid keys are stored in one
+    /// transaction. Rejections: not_staff, unknown_product, text_too_long (over 10,000 lines or
+    /// 4 MiB).
+    [[nodiscard]] core::result<key_import_report, core::rejection> import_keys(const actor& by, core::product_id product,
+                                                                               std::string_view text);
+
+    /// A staff member requests a key of `product` (e.g. for a replacement): the oldest available
+    /// key becomes `requested`. Rejections: not_staff, unknown_product, no_license_key_available.
+    [[nodiscard]] core::result<core::license_key, core::rejection> request(const actor& by, core::product_id product);
+
+    /// Staff approve a requested key for `recipient`: it becomes `used`. Rejections: not_staff,
+    /// unknown_license_key, forbidden_transition (not requested).
+    [[nodiscard]] core::result<core::license_key, core::rejection> approve_request(const actor& by, core::license_key_id id,
+                                                                                   core::user_id recipient);
+
+    /// Staff decline a requested key: it is available again. Rejections: not_staff,
+    /// unknown_license_key, forbidden_transition.
+    [[nodiscard]] core::result<core::license_key, core::rejection> decline_request(const actor& by, core::license_key_id id);
+
+    /// Counts per product and status (staff). Rejection: not_staff.
+    [[nodiscard]] core::result<std::map<core::product_id, std::map<core::license_key_status, std::int64_t>>, core::rejection>
+    stats(const actor& by);
+
+    /// Keys containing `text`, optionally of one product / status, at most `limit` (1..500), in
+    /// id order (staff). Rejection: not_staff, text_too_long (> 256 bytes).
+    [[nodiscard]] core::result<std::vector<core::license_key>, core::rejection> search(
+        const actor& by, const std::string& text, std::optional<core::product_id> product,
+        std::optional<core::license_key_status> status, std::size_t limit);
+
+    /// CSV export (RFC 4180) of the keys of `product` (or all): header
+    /// `id,product_id,key,status,order_id,customer_id,requested_by,created_at_ms,updated_at_ms`.
+    /// Rejection: not_staff.
+    [[nodiscard]] core::result<std::string, core::rejection> export_csv(const actor& by,
+                                                                        std::optional<core::product_id> product);
+
+private:
+    ports::store& store_;
+    shop_config config_;
+};
+
+}  // namespace apexcore::services

@@ -1,0 +1,86 @@
+#pragma once
+/// @file order_service.hpp
+/// Order use cases: look up by public reference, list, staff transitions and delivery, manual
+/// orders for payments made outside apexcore, warranty renewals and expiring-soon queries.
+
+#include <apexcore/core/order.hpp>
+#include <apexcore/core/rejection.hpp>
+#include <apexcore/ports/store.hpp>
+#include <apexcore/services/shop_config.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace apexcore::services {
+
+/// Staff records an order paid outside apexcore (cash, bank transfer, ...).
+struct manual_order_request {
+    actor staff;                      ///< must be staff
+    core::user_id customer;
+    core::product_id product;
+    std::optional<core::money> price_paid{};  ///< default: the list price; >= 0, shop currency
+    core::order_metadata metadata{};  ///< e.g. {"payment": "bank transfer #123"}
+    std::string idempotency_key{};    ///< optional, core/idempotency.hpp
+};
+
+/// What a manual order produced.
+struct manual_order_receipt {
+    core::order order;                         ///< delivered when there was something to deliver, else paid
+    std::optional<std::string> license_key{};
+    core::tier_changes role_changes{};
+    std::vector<core::stock_event> stock_events{};
+    bool replayed = false;
+};
+
+/// Order use cases.
+class order_service {
+public:
+    /// `store` must outlive the service; `config` is copied.
+    order_service(ports::store& store, shop_config config) : store_(store), config_(std::move(config)) {}
+
+    /// The order with public reference `typed` (normalised: case, spaces, O->0, I/L->1), visible
+    /// to its customer and to staff. Rejections: unknown_order (also for a malformed reference),
+    /// not_owner.
+    [[nodiscard]] core::result<core::order, core::rejection> find_by_reference(const actor& by, std::string_view typed);
+
+    /// The order with `id`, for its customer or staff. Rejections: unknown_order, not_owner.
+    [[nodiscard]] core::result<core::order, core::rejection> find(const actor& by, core::order_id id);
+
+    /// The customer's orders, newest first, at most `limit` (1..100).
+    [[nodiscard]] std::vector<core::order> list_for(core::user_id customer, std::size_t limit);
+
+    /// Staff cancels an order that has not been paid (pending_payment or awaiting_review, with
+    /// no live payment session: those are cancelled through payment_service), giving back its
+    /// reserved stock unit and license key. Money states (paid, refunded, partially_refunded) are
+    /// reached only through their use cases. Rejections: not_staff, unknown_order,
+    /// forbidden_transition.
+    [[nodiscard]] core::result<core::order, core::rejection> cancel(const actor& by, core::order_id id);
+
+    /// Staff marks a paid order delivered with `text` (<= 2000 bytes; what was handed over).
+    /// Sets the warranty end from the product's duration. Rejections: not_staff, unknown_order,
+    /// forbidden_transition, text_too_long, invalid_text.
+    [[nodiscard]] core::result<core::order, core::rejection> deliver(const actor& by, core::order_id id, const std::string& text);
+
+    /// Staff creates and completes a manual order in one transaction (stock, key, delivery,
+    /// lifetime spend and tiers as a wallet purchase, without a ledger row). Rejections:
+    /// not_staff, unknown_product, product_inactive, currency_mismatch, invalid_amount,
+    /// out_of_stock, no_license_key_available, invalid_metadata, invalid_idempotency_key,
+    /// idempotency_conflict.
+    [[nodiscard]] core::result<manual_order_receipt, core::rejection> create_manual(const manual_order_request& r);
+
+    /// Staff renews a delivered order's warranty by the product's duration, counted from the
+    /// later of now and the current expiry. Rejections: not_staff, unknown_order,
+    /// forbidden_transition (not delivered, or the product has no duration).
+    [[nodiscard]] core::result<core::order, core::rejection> renew_warranty(const actor& by, core::order_id id);
+
+    /// Delivered orders whose warranty ends within `window` from now, soonest first.
+    [[nodiscard]] std::vector<core::order> warranty_expiring_within(std::chrono::hours window, std::size_t limit);
+
+private:
+    ports::store& store_;
+    shop_config config_;
+};
+
+}  // namespace apexcore::services

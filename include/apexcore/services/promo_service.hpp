@@ -1,0 +1,46 @@
+#pragma once
+/// @file promo_service.hpp
+/// Promo codes: staff create or replace them; purchases redeem them (wallet_service) under the
+/// rule of core/pricing.hpp and docs/pricing.md.
+
+#include <apexcore/core/pricing.hpp>
+#include <apexcore/core/rejection.hpp>
+#include <apexcore/ports/store.hpp>
+#include <apexcore/services/shop_config.hpp>
+
+#include <optional>
+#include <string>
+
+namespace apexcore::services {
+
+/// Why a promo code definition was refused.
+enum class promo_definition_error {
+    bad_code,       ///< not 1..32 characters of [A-Za-z0-9_-]
+    bad_percent,    ///< percent code outside 1..10000 bp
+    bad_fixed,      ///< fixed code <= 0 or in another currency
+    bad_limits,     ///< a use limit < 1, or min spend < 0 / other currency
+    bad_scope,      ///< more than 100 products or categories, or an empty / over-long category name
+};
+
+/// Checks a promo code definition in the shop currency; nullopt when valid.
+[[nodiscard]] std::optional<promo_definition_error> validate_promo(const core::promo_code& p, const core::currency& currency);
+
+/// Promo code use cases.
+class promo_service {
+public:
+    /// `store` must outlive the service; `config` is copied.
+    promo_service(ports::store& store, shop_config config) : store_(store), config_(std::move(config)) {}
+
+    /// Staff create or replace a code. Rejections: not_staff, invalid_text (validate_promo failed).
+    [[nodiscard]] core::result<core::promo_code, core::rejection> upsert(const actor& by, const core::promo_code& p);
+
+    /// The code (case-insensitive) and its use so far by `user`. Rejection: unknown_promo_code.
+    [[nodiscard]] core::result<std::pair<core::promo_code, core::promo_usage>, core::rejection> find(const std::string& code,
+                                                                                                      core::user_id user);
+
+private:
+    ports::store& store_;
+    shop_config config_;
+};
+
+}  // namespace apexcore::services

@@ -1,0 +1,56 @@
+#pragma once
+/// @file shop_config.hpp
+/// The rules a shop runs with, shared by every service: currency, VIP tiers, refund policy,
+/// payment methods, payment-session TTL, license key format, and the clock.
+
+#include <apexcore/core/license_key.hpp>
+#include <apexcore/core/money.hpp>
+#include <apexcore/core/payment.hpp>
+#include <apexcore/core/refund.hpp>
+#include <apexcore/core/vip.hpp>
+#include <apexcore/ports/clock.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace apexcore::services {
+
+/// Who is asking. `staff` is decided by the caller's platform (the bot checks the configured
+/// staff role) and re-checked by every staff-only use case.
+struct actor {
+    core::user_id user;
+    bool staff = false;
+};
+
+/// Shop-wide configuration. Build it once, validate it (`validate_config`), pass it to services.
+struct shop_config {
+    core::currency currency = core::usd;
+    std::vector<core::vip_tier> tiers{};           ///< VIP tiers, core/vip.hpp
+    core::refund_policy refunds{};                 ///< request window and fee, core/refund.hpp
+    std::vector<core::payment_method> payment_methods{};
+    std::chrono::minutes payment_session_ttl{60};  ///< an open session expires after this, 1 min .. 7 days
+    core::license_key_pattern key_pattern{};       ///< default: 32 letters or digits
+    const ports::clock* clock = nullptr;           ///< nullptr = system clock
+
+    /// The configured clock or the system clock.
+    [[nodiscard]] const ports::clock& time() const {
+        static const ports::system_clock system;
+        return clock != nullptr ? *clock : system;
+    }
+    /// The payment method named `name` (exact match); nullptr if none.
+    [[nodiscard]] const core::payment_method* find_method(std::string_view name) const {
+        for (const auto& m : payment_methods) {
+            if (m.name == name) return &m;
+        }
+        return nullptr;
+    }
+};
+
+/// The first problem of a config as a sentence naming the field, or nullopt when it is valid:
+/// tiers (names 1..32 bytes, discount 0..10000 bp, spend thresholds >= 0, distinct roles),
+/// refunds (core::is_valid), payment methods (core::validate, distinct names), TTL 1 min..7 days.
+[[nodiscard]] std::optional<std::string> validate_config(const shop_config& config);
+
+}  // namespace apexcore::services

@@ -1,0 +1,98 @@
+#include "detail.hpp"
+
+#include <ctime>
+#include <random>
+
+namespace apexcore::services::detail {
+
+std::string new_order_reference(ports::unit_of_work& uow, const ports::clock& clock) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(clock.now());
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    const core::civil_date date{utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday};
+    std::random_device random;  // libstdc++ on Linux: getrandom(2)/urandom, not guessable
+    for (int attempt = 0; attempt < 16; ++attempt) {
+        const std::uint32_t bits = random() & ((1U << 30) - 1);
+        std::string reference = core::format_order_reference(date, bits);
+        if (!uow.orders().find_by_reference(reference)) return reference;
+    }
+    throw ports::store_error("could not draw an unused order reference in 16 attempts");
+}
+
+core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& config, core::user_id customer,
+                                std::int64_t spend_delta, std::int64_t purchases_delta) {
+    uow.customers().add_spend(customer, spend_delta, purchases_delta);
+    if (config.tiers.empty()) return {};
+    const core::customer_profile profile = uow.customers().profile(customer);
+    core::tier_changes changes = core::evaluate_tiers(config.tiers, profile.standing());
+    if (!changes.empty()) uow.customers().apply_roles(customer, changes);
+    return changes;
+}
+
+void deliver(ports::unit_of_work& uow, const core::order& order, const core::product& product, const std::string& text,
+             std::chrono::system_clock::time_point now) {
+    std::optional<std::chrono::system_clock::time_point> warranty;
+    if (product.duration_days) warranty = core::warranty_expiry(now, *product.duration_days);
+    uow.orders().set_delivery(order.id, text, now, warranty);
+    if (!uow.orders().set_status(order.id, core::order_status::paid, core::order_status::delivered)) {
+        throw ports::store_error("deliver: order " + std::to_string(order.id.value) + " is not paid");
+    }
+}
+
+std::string delivery_text(const core::product& product) {
+    if (product.delivery_payload) return *product.delivery_payload;
+    std::string out;
+    for (const auto& d : product.deliverables) {
+        if (d.kind == core::deliverable_kind::key || d.value.empty()) continue;
+        if (!out.empty()) out += '\n';
+        out += d.value;
+    }
+    return out;
+}
+
+bool delivers_key(const core::product& product) {
+    for (const auto& d : product.deliverables) {
+        if (d.kind == core::deliverable_kind::key) return true;
+    }
+    return false;
+}
+
+std::vector<core::stock_event> release_reservation(ports::unit_of_work& uow, const core::order& order,
+                                                   const core::product& product) {
+    std::vector<core::stock_event> events;
+    if (auto change = uow.products().adjust_stock(product.id, 1); change && !change->refused) {
+        events = core::stock_events_for(product.id, change->before, change->after, product.low_stock_threshold,
+                                        product.critical_stock_threshold);
+    }
+    if (auto key = uow.license_keys().key_for_order(order.id); key && key->status == core::license_key_status::reserved) {
+        uow.license_keys().move_key(key->id, core::license_key_status::reserved, core::license_key_status::available,
+                                    std::nullopt, std::nullopt);
+    }
+    return events;
+}
+
+core::rejection to_rejection(core::promo_rejection r) {
+    switch (r) {
+        case core::promo_rejection::inactive: return core::rejection::promo_inactive;
+        case core::promo_rejection::expired: return core::rejection::promo_expired;
+        case core::promo_rejection::exhausted: return core::rejection::promo_exhausted;
+        case core::promo_rejection::exhausted_for_user: return core::rejection::promo_exhausted_for_user;
+        case core::promo_rejection::below_minimum_spend: return core::rejection::promo_below_minimum_spend;
+        case core::promo_rejection::not_applicable: return core::rejection::promo_not_applicable;
+        case core::promo_rejection::currency_mismatch: return core::rejection::currency_mismatch;
+        case core::promo_rejection::invalid_code: return core::rejection::promo_inactive;
+    }
+    return core::rejection::promo_not_applicable;
+}
+
+bool is_clean_text(std::string_view text, std::size_t max, bool multiline) {
+    if (text.size() > max) return false;
+    for (char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c == '\n' && multiline) continue;
+        if (c < 0x20 || c == 0x7F || c >= 0xF8) return false;
+    }
+    return true;
+}
+
+}  // namespace apexcore::services::detail

@@ -1,0 +1,48 @@
+#pragma once
+// Private to the services: steps shared by several use cases, always run inside the caller's
+// unit of work (so they commit or roll back with it).
+#include <apexcore/core/order_reference.hpp>
+#include <apexcore/core/rejection.hpp>
+#include <apexcore/ports/store.hpp>
+#include <apexcore/services/shop_config.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace apexcore::services::detail {
+
+/// A fresh order reference (AC-YYYYMMDD-XXXXXX) for today's UTC date, 30 bits from the OS's
+/// CSPRNG (std::random_device), re-drawn while it collides with a stored one.
+std::string new_order_reference(ports::unit_of_work& uow, const ports::clock& clock);
+
+/// Adds `spend_delta` (minor units; negative for refunds) and `purchases_delta` to the
+/// customer's standing, evaluates the tiers and records the resulting role changes.
+core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& config, core::user_id customer,
+                                std::int64_t spend_delta, std::int64_t purchases_delta);
+
+/// Marks a paid order delivered with `text` (a license key or the product's payload) and sets
+/// its warranty end from the product's duration. Precondition: the order is `paid`.
+void deliver(ports::unit_of_work& uow, const core::order& order, const core::product& product, const std::string& text,
+             std::chrono::system_clock::time_point now);
+
+/// What a product hands over on delivery without a key: its payload, else the values of its
+/// typed deliverables, one per line; empty when there is nothing to hand over.
+std::string delivery_text(const core::product& product);
+
+/// True when the product delivers a license key (a `key` deliverable).
+bool delivers_key(const core::product& product);
+
+/// Gives back what a pending order held: one unit of counted stock and its reserved key.
+/// Returns the stock events (restocked) this caused.
+std::vector<core::stock_event> release_reservation(ports::unit_of_work& uow, const core::order& order,
+                                                   const core::product& product);
+
+/// The rejection for a promo code problem.
+core::rejection to_rejection(core::promo_rejection r);
+
+/// True for 0..`max` bytes of text without control characters other than '\n' (when
+/// `multiline`) and without invalid UTF-8 lead bytes 0xF8..0xFF.
+bool is_clean_text(std::string_view text, std::size_t max, bool multiline);
+
+}  // namespace apexcore::services::detail

@@ -1,0 +1,166 @@
+#include <apexcore/services/license_service.hpp>
+
+#include <algorithm>
+#include <set>
+
+namespace apexcore::services {
+namespace {
+
+std::string csv_field(std::string_view v) {
+    if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
+    std::string out = "\"";
+    for (char c : v) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+std::int64_t ms(std::chrono::system_clock::time_point t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+}  // namespace
+
+core::result<key_import_report, core::rejection> license_service::import_keys(const actor& by, core::product_id product,
+                                                                              std::string_view text) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (text.size() > 4 * 1024 * 1024 || std::count(text.begin(), text.end(), '\n') > 10000) {
+        return core::rejection::text_too_long;
+    }
+    key_import_report report;
+    std::vector<std::pair<std::size_t, std::string>> candidates;
+    std::set<std::string, std::less<>> in_file;
+    std::size_t line_no = 0;
+    while (!text.empty() || line_no == 0) {
+        ++line_no;
+        const auto nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        if (line.empty()) {
+            if (text.empty()) break;
+            continue;
+        }
+        std::string key(line);
+        if (!config_.key_pattern.matches(key)) report.invalid.emplace_back(line_no, std::move(key));
+        else if (!in_file.insert(key).second) report.duplicate_in_file.emplace_back(line_no, std::move(key));
+        else candidates.emplace_back(line_no, std::move(key));
+        if (text.empty()) break;
+    }
+    std::optional<core::rejection> rejected;
+    store_.transact([&](ports::unit_of_work& uow) {
+        if (!uow.products().find(product)) {
+            rejected = core::rejection::unknown_product;
+            return ports::tx_outcome::rollback;
+        }
+        for (auto& [line, key] : candidates) {
+            if (uow.license_keys().insert_key(product, key)) ++report.added;
+            else report.duplicate_in_store.emplace_back(line, std::move(key));
+        }
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return report;
+}
+
+core::result<core::license_key, core::rejection> license_service::request(const actor& by, core::product_id product) {
+    if (!by.staff) return core::rejection::not_staff;
+    std::optional<core::rejection> rejected;
+    std::optional<core::license_key> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        if (!uow.products().find(product)) {
+            rejected = core::rejection::unknown_product;
+            return ports::tx_outcome::rollback;
+        }
+        out = uow.license_keys().take_available(product, core::license_key_status::requested, std::nullopt, std::nullopt, by.user);
+        if (!out) {
+            rejected = core::rejection::no_license_key_available;
+            return ports::tx_outcome::rollback;
+        }
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+core::result<core::license_key, core::rejection> license_service::approve_request(const actor& by, core::license_key_id id,
+                                                                                  core::user_id recipient) {
+    if (!by.staff) return core::rejection::not_staff;
+    std::optional<core::rejection> rejected;
+    std::optional<core::license_key> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        if (!uow.license_keys().find_key_by_id(id)) {
+            rejected = core::rejection::unknown_license_key;
+            return ports::tx_outcome::rollback;
+        }
+        if (!uow.license_keys().move_key(id, core::license_key_status::requested, core::license_key_status::used, std::nullopt,
+                                         recipient)) {
+            rejected = core::rejection::forbidden_transition;
+            return ports::tx_outcome::rollback;
+        }
+        out = uow.license_keys().find_key_by_id(id);
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+core::result<core::license_key, core::rejection> license_service::decline_request(const actor& by, core::license_key_id id) {
+    if (!by.staff) return core::rejection::not_staff;
+    std::optional<core::rejection> rejected;
+    std::optional<core::license_key> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        if (!uow.license_keys().find_key_by_id(id)) {
+            rejected = core::rejection::unknown_license_key;
+            return ports::tx_outcome::rollback;
+        }
+        if (!uow.license_keys().move_key(id, core::license_key_status::requested, core::license_key_status::available,
+                                         std::nullopt, std::nullopt)) {
+            rejected = core::rejection::forbidden_transition;
+            return ports::tx_outcome::rollback;
+        }
+        out = uow.license_keys().find_key_by_id(id);
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+core::result<std::map<core::product_id, std::map<core::license_key_status, std::int64_t>>, core::rejection>
+license_service::stats(const actor& by) {
+    if (!by.staff) return core::rejection::not_staff;
+    std::map<core::product_id, std::map<core::license_key_status, std::int64_t>> out;
+    store_.read([&](ports::unit_of_work& uow) { out = uow.license_keys().key_stats(); });
+    return out;
+}
+
+core::result<std::vector<core::license_key>, core::rejection> license_service::search(
+    const actor& by, const std::string& text, std::optional<core::product_id> product,
+    std::optional<core::license_key_status> status, std::size_t limit) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (text.size() > core::license_key_length_max) return core::rejection::text_too_long;
+    std::vector<core::license_key> out;
+    store_.read([&](ports::unit_of_work& uow) {
+        out = uow.license_keys().search_keys(text, product, status, std::clamp<std::size_t>(limit, 1, 500));
+    });
+    return out;
+}
+
+core::result<std::string, core::rejection> license_service::export_csv(const actor& by,
+                                                                       std::optional<core::product_id> product) {
+    if (!by.staff) return core::rejection::not_staff;
+    std::string out = "id,product_id,key,status,order_id,customer_id,requested_by,created_at_ms,updated_at_ms\r\n";
+    store_.read([&](ports::unit_of_work& uow) {
+        for (const auto& k : uow.license_keys().search_keys("", product, std::nullopt, std::numeric_limits<std::size_t>::max() / 2)) {
+            out += std::to_string(k.id.value) + ',' + std::to_string(k.product.value) + ',' + csv_field(k.key) + ',' +
+                   std::string(core::to_string(k.status)) + ',' + (k.order ? std::to_string(k.order->value) : "") + ',' +
+                   (k.customer ? k.customer->str() : "") + ',' + (k.requested_by ? k.requested_by->str() : "") + ',' +
+                   std::to_string(ms(k.created_at)) + ',' + std::to_string(ms(k.updated_at)) + "\r\n";
+        }
+    });
+    return out;
+}
+
+}  // namespace apexcore::services

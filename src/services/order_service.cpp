@@ -1,0 +1,193 @@
+#include <apexcore/services/order_service.hpp>
+
+#include "detail.hpp"
+
+#include <algorithm>
+
+namespace apexcore::services {
+namespace {
+
+std::string manual_fingerprint(const manual_order_request& r) {
+    return r.customer.str() + "|" + std::to_string(r.product.value) + "|" +
+           (r.price_paid ? std::to_string(r.price_paid->minor_units()) : std::string("-")) + "|" + r.staff.user.str();
+}
+
+}  // namespace
+
+core::result<core::order, core::rejection> order_service::find_by_reference(const actor& by, std::string_view typed) {
+    const auto reference = core::normalize_order_reference(typed);
+    if (!reference) return core::rejection::unknown_order;
+    std::optional<core::order> found;
+    store_.read([&](ports::unit_of_work& uow) { found = uow.orders().find_by_reference(*reference); });
+    if (!found) return core::rejection::unknown_order;
+    if (!by.staff && found->customer != by.user) return core::rejection::not_owner;
+    return *found;
+}
+
+core::result<core::order, core::rejection> order_service::find(const actor& by, core::order_id id) {
+    std::optional<core::order> found;
+    store_.read([&](ports::unit_of_work& uow) { found = uow.orders().find(id); });
+    if (!found) return core::rejection::unknown_order;
+    if (!by.staff && found->customer != by.user) return core::rejection::not_owner;
+    return *found;
+}
+
+std::vector<core::order> order_service::list_for(core::user_id customer, std::size_t limit) {
+    std::vector<core::order> out;
+    store_.read([&](ports::unit_of_work& uow) { out = uow.orders().list_for(customer, std::clamp<std::size_t>(limit, 1, 100)); });
+    return out;
+}
+
+core::result<core::order, core::rejection> order_service::cancel(const actor& by, core::order_id id) {
+    if (!by.staff) return core::rejection::not_staff;
+    std::optional<core::rejection> rejected;
+    std::optional<core::order> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        auto order = uow.orders().find(id);
+        if (!order) {
+            rejected = core::rejection::unknown_order;
+            return ports::tx_outcome::rollback;
+        }
+        if (!core::can_transition(order->status, core::order_status::cancelled) ||
+            uow.payment_sessions().live_for(id)) {  // a live payment session is cancelled through the payment flow
+            rejected = core::rejection::forbidden_transition;
+            return ports::tx_outcome::rollback;
+        }
+        uow.orders().set_status(id, order->status, core::order_status::cancelled);
+        if (const auto product = uow.products().find(order->product)) detail::release_reservation(uow, *order, *product);
+        out = uow.orders().find(id);
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+core::result<core::order, core::rejection> order_service::deliver(const actor& by, core::order_id id, const std::string& text) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (text.size() > core::product_payload_length_max) return core::rejection::text_too_long;
+    if (!detail::is_clean_text(text, core::product_payload_length_max, true)) return core::rejection::invalid_text;
+    std::optional<core::rejection> rejected;
+    std::optional<core::order> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        const auto order = uow.orders().find(id);
+        if (!order) {
+            rejected = core::rejection::unknown_order;
+            return ports::tx_outcome::rollback;
+        }
+        if (order->status != core::order_status::paid) {
+            rejected = core::rejection::forbidden_transition;
+            return ports::tx_outcome::rollback;
+        }
+        const auto product = uow.products().find(order->product);
+        detail::deliver(uow, *order, *product, text, config_.time().now());
+        out = uow.orders().find(id);
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+core::result<manual_order_receipt, core::rejection> order_service::create_manual(const manual_order_request& r) {
+    if (!r.staff.staff) return core::rejection::not_staff;
+    if (r.price_paid && (!(r.price_paid->currency_of() == config_.currency) || r.price_paid->is_negative())) {
+        return r.price_paid->is_negative() ? core::rejection::invalid_amount : core::rejection::currency_mismatch;
+    }
+    if (!core::is_valid_metadata(r.metadata)) return core::rejection::invalid_metadata;
+    const bool keyed = !r.idempotency_key.empty();
+    if (keyed && !core::is_valid_idempotency_key(r.idempotency_key)) return core::rejection::invalid_idempotency_key;
+    std::optional<core::rejection> rejected;
+    std::optional<manual_order_receipt> receipt;
+    const ports::clock& clock = config_.time();
+    store_.transact([&](ports::unit_of_work& uow) {
+        auto reject = [&](core::rejection why) {
+            rejected = why;
+            return ports::tx_outcome::rollback;
+        };
+        if (keyed) {
+            if (const auto seen = uow.idempotency().find_key(r.idempotency_key)) {
+                if (seen->operation != "manual_order" || seen->fingerprint != manual_fingerprint(r) || !seen->order) {
+                    return reject(core::rejection::idempotency_conflict);
+                }
+                receipt = manual_order_receipt{*uow.orders().find(core::order_id{*seen->order})};
+                receipt->replayed = true;
+                return ports::tx_outcome::rollback;
+            }
+        }
+        const auto product = uow.products().find(r.product);
+        if (!product) return reject(core::rejection::unknown_product);
+        if (!product->active) return reject(core::rejection::product_inactive);
+        if (!(product->price.currency_of() == config_.currency)) return reject(core::rejection::currency_mismatch);
+        const core::money price = r.price_paid.value_or(product->price);
+        std::vector<core::stock_event> events;
+        if (auto change = uow.products().adjust_stock(product->id, -1)) {
+            if (change->refused) return reject(core::rejection::out_of_stock);
+            events = core::stock_events_for(product->id, change->before, change->after, product->low_stock_threshold,
+                                            product->critical_stock_threshold);
+        }
+        core::order_draft draft;
+        draft.customer = r.customer;
+        draft.product = product->id;
+        draft.status = core::order_status::paid;
+        draft.list_price = product->price;
+        draft.price_paid = price;
+        draft.reference = detail::new_order_reference(uow, clock);
+        draft.source = core::order_source::manual;
+        draft.staff = r.staff.user;
+        draft.metadata = r.metadata;
+        core::order order = uow.orders().insert(draft);
+        std::optional<std::string> key_text;
+        std::string delivered = detail::delivery_text(*product);
+        if (detail::delivers_key(*product)) {
+            auto key = uow.license_keys().take_available(product->id, core::license_key_status::used, order.id,
+                                                         r.customer, std::nullopt);
+            if (!key) return reject(core::rejection::no_license_key_available);
+            key_text = key->key;
+            delivered = key->key;
+        }
+        if (!delivered.empty()) detail::deliver(uow, order, *product, delivered, clock.now());
+        auto changes = detail::settle_spend(uow, config_, r.customer, price.minor_units(), 1);
+        if (keyed) {
+            uow.idempotency().record_key({r.idempotency_key, "manual_order", manual_fingerprint(r), std::nullopt, order.id.value});
+        }
+        receipt = manual_order_receipt{*uow.orders().find(order.id), key_text, std::move(changes), std::move(events)};
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *receipt;
+}
+
+core::result<core::order, core::rejection> order_service::renew_warranty(const actor& by, core::order_id id) {
+    if (!by.staff) return core::rejection::not_staff;
+    std::optional<core::rejection> rejected;
+    std::optional<core::order> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        const auto order = uow.orders().find(id);
+        if (!order) {
+            rejected = core::rejection::unknown_order;
+            return ports::tx_outcome::rollback;
+        }
+        const auto product = uow.products().find(order->product);
+        if (order->status != core::order_status::delivered || !product || !product->duration_days) {
+            rejected = core::rejection::forbidden_transition;
+            return ports::tx_outcome::rollback;
+        }
+        const auto now = config_.time().now();
+        const auto from = order->warranty_expires_at ? std::max(now, *order->warranty_expires_at) : now;
+        uow.orders().renew_warranty(id, core::warranty_expiry(from, *product->duration_days), now);
+        out = uow.orders().find(id);
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+std::vector<core::order> order_service::warranty_expiring_within(std::chrono::hours window, std::size_t limit) {
+    const auto now = config_.time().now();
+    std::vector<core::order> out;
+    store_.read([&](ports::unit_of_work& uow) {
+        out = uow.orders().warranty_expiring(now, now + window, std::clamp<std::size_t>(limit, 1, 1000));
+    });
+    return out;
+}
+
+}  // namespace apexcore::services

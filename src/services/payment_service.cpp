@@ -1,0 +1,307 @@
+#include <apexcore/services/payment_service.hpp>
+
+#include "detail.hpp"
+
+#include <algorithm>
+
+namespace apexcore::services {
+namespace {
+
+using status = core::payment_session_status;
+
+std::string start_fingerprint(const start_payment_request& r) {
+    return r.customer.str() + "|" + std::to_string(r.product.value) + "|" + r.method + "|" +
+           (r.expected_price ? std::to_string(r.expected_price->minor_units()) : std::string("-"));
+}
+
+/// Moves a session (compare-and-set) and audits the move.
+bool move(ports::unit_of_work& uow, core::payment_session& s, status to, core::user_id actor, const std::string& note) {
+    const status from = s.status;
+    if (!core::can_transition(from, to)) return false;
+    s.status = to;
+    if (!uow.payment_sessions().update_session(s, from)) return false;
+    uow.payment_sessions().audit({s.id, from, to, actor, note, {}});
+    return true;
+}
+
+}  // namespace
+
+core::result<payment_view, core::rejection> payment_service::start(const start_payment_request& r) {
+    if (config_.find_method(r.method) == nullptr) return core::rejection::unknown_payment_method;
+    const bool keyed = !r.idempotency_key.empty();
+    if (keyed && !core::is_valid_idempotency_key(r.idempotency_key)) return core::rejection::invalid_idempotency_key;
+    const ports::clock& clock = config_.time();
+    std::optional<core::rejection> rejected;
+    std::optional<payment_view> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        auto reject = [&](core::rejection why) {
+            rejected = why;
+            return ports::tx_outcome::rollback;
+        };
+        if (keyed) {
+            if (const auto seen = uow.idempotency().find_key(r.idempotency_key)) {
+                if (seen->operation != "payment_start" || seen->fingerprint != start_fingerprint(r) || !seen->order) {
+                    return reject(core::rejection::idempotency_conflict);
+                }
+                const auto order = uow.orders().find(core::order_id{*seen->order});
+                if (!order) throw ports::store_error("idempotency key points at a missing order");
+                auto session = uow.payment_sessions().live_for(order->id);
+                if (!session) return reject(core::rejection::payment_session_expired);
+                out = payment_view{*session, *order};
+                out->replayed = true;
+                return ports::tx_outcome::rollback;
+            }
+        }
+        const auto product = uow.products().find(r.product);
+        if (!product) return reject(core::rejection::unknown_product);
+        if (!product->active) return reject(core::rejection::product_inactive);
+        if (!(product->price.currency_of() == config_.currency)) return reject(core::rejection::currency_mismatch);
+        if (r.expected_price && !(*r.expected_price == product->price)) return reject(core::rejection::price_changed);
+        std::vector<core::stock_event> events;
+        if (auto change = uow.products().adjust_stock(product->id, -1)) {
+            if (change->refused) return reject(core::rejection::out_of_stock);
+            events = core::stock_events_for(product->id, change->before, change->after, product->low_stock_threshold,
+                                            product->critical_stock_threshold);
+        }
+        core::order_draft draft;
+        draft.customer = r.customer;
+        draft.product = product->id;
+        draft.status = core::order_status::pending_payment;
+        draft.list_price = product->price;
+        draft.price_paid = product->price;
+        draft.reference = detail::new_order_reference(uow, clock);
+        draft.source = core::order_source::payment;
+        draft.metadata = {{"product_name", product->display_name()}, {"payment_method", r.method}};
+        const core::order order = uow.orders().insert(draft);
+        if (detail::delivers_key(*product)) {
+            if (!uow.license_keys().take_available(product->id, core::license_key_status::reserved, order.id, r.customer,
+                                                   std::nullopt)) {
+                return reject(core::rejection::no_license_key_available);
+            }
+        }
+        core::payment_session s;
+        s.order = order.id;
+        s.customer = r.customer;
+        s.method = r.method;
+        s.expires_at = clock.now() + config_.payment_session_ttl;
+        s = uow.payment_sessions().insert_session(s);
+        uow.payment_sessions().audit({s.id, std::nullopt, status::open, r.customer, "started with " + r.method, {}});
+        if (keyed) uow.idempotency().record_key({r.idempotency_key, "payment_start", start_fingerprint(r), std::nullopt, order.id.value});
+        out = payment_view{s, order};
+        out->stock_events = std::move(events);
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+core::result<payment_view, core::rejection> payment_service::reopen(core::user_id customer, core::order_id order_id,
+                                                                    const std::string& method) {
+    if (config_.find_method(method) == nullptr) return core::rejection::unknown_payment_method;
+    std::optional<core::rejection> rejected;
+    std::optional<payment_view> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        auto reject = [&](core::rejection why) {
+            rejected = why;
+            return ports::tx_outcome::rollback;
+        };
+        const auto order = uow.orders().find(order_id);
+        if (!order) return reject(core::rejection::unknown_order);
+        if (order->customer != customer) return reject(core::rejection::not_owner);
+        if (order->status != core::order_status::pending_payment || order->source != core::order_source::payment) {
+            return reject(core::rejection::forbidden_transition);
+        }
+        if (uow.payment_sessions().live_for(order_id)) return reject(core::rejection::payment_session_exists);
+        core::payment_session s;
+        s.order = order_id;
+        s.customer = customer;
+        s.method = method;
+        s.expires_at = config_.time().now() + config_.payment_session_ttl;
+        s = uow.payment_sessions().insert_session(s);
+        uow.payment_sessions().audit({s.id, std::nullopt, status::open, customer, "reopened with " + method, {}});
+        out = payment_view{s, *order};
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+core::result<payment_view, core::rejection> payment_service::submit(core::user_id customer, core::payment_session_id id,
+                                                                    const payment_proof& proof) {
+    if (proof.transaction_id.size() > core::payment_field_length_max || proof.contact.size() > core::payment_field_length_max ||
+        proof.notes.size() > core::payment_notes_length_max || proof.proof_url.size() > core::payment_proof_url_length_max) {
+        return core::rejection::text_too_long;
+    }
+    if (!detail::is_clean_text(proof.transaction_id, core::payment_field_length_max, false) ||
+        !detail::is_clean_text(proof.contact, core::payment_field_length_max, false) ||
+        !detail::is_clean_text(proof.notes, core::payment_notes_length_max, true) || !core::is_valid_proof_url(proof.proof_url)) {
+        return core::rejection::invalid_text;
+    }
+    std::optional<core::rejection> rejected;
+    std::optional<payment_view> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        auto reject = [&](core::rejection why) {
+            rejected = why;
+            return ports::tx_outcome::rollback;
+        };
+        auto s = uow.payment_sessions().find_session(id);
+        if (!s) return reject(core::rejection::unknown_payment_session);
+        if (s->customer != customer) return reject(core::rejection::not_owner);
+        if (s->status == status::open && config_.time().now() >= s->expires_at) {
+            return reject(core::rejection::payment_session_expired);
+        }
+        if (s->status != status::open) return reject(core::rejection::forbidden_transition);
+        s->transaction_id = proof.transaction_id;
+        s->contact = proof.contact;
+        s->notes = proof.notes;
+        s->proof_url = proof.proof_url;
+        if (!move(uow, *s, status::submitted, customer, "proof submitted")) return reject(core::rejection::forbidden_transition);
+        if (!uow.orders().set_status(s->order, core::order_status::pending_payment, core::order_status::awaiting_review)) {
+            throw ports::store_error("payment submit: order " + std::to_string(s->order.value) + " is not pending_payment");
+        }
+        out = payment_view{*s, *uow.orders().find(s->order)};
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+core::result<payment_view, core::rejection> payment_service::approve(const actor& staff, core::payment_session_id id) {
+    if (!staff.staff) return core::rejection::not_staff;
+    std::optional<core::rejection> rejected;
+    std::optional<payment_view> out;
+    const ports::clock& clock = config_.time();
+    store_.transact([&](ports::unit_of_work& uow) {
+        auto reject = [&](core::rejection why) {
+            rejected = why;
+            return ports::tx_outcome::rollback;
+        };
+        auto s = uow.payment_sessions().find_session(id);
+        if (!s) return reject(core::rejection::unknown_payment_session);
+        s->staff = staff.user;
+        if (!move(uow, *s, status::approved, staff.user, "approved")) return reject(core::rejection::forbidden_transition);
+        auto order = *uow.orders().find(s->order);
+        if (!uow.orders().set_status(order.id, core::order_status::awaiting_review, core::order_status::paid)) {
+            throw ports::store_error("payment approve: order " + std::to_string(order.id.value) + " is not awaiting_review");
+        }
+        order.status = core::order_status::paid;
+        const auto product = uow.products().find(order.product);
+        if (!product) throw ports::store_error("payment approve: the order's product is missing");
+        std::optional<std::string> key_text;
+        std::string delivered = detail::delivery_text(*product);
+        if (auto key = uow.license_keys().key_for_order(order.id); key && key->status == core::license_key_status::reserved) {
+            uow.license_keys().move_key(key->id, core::license_key_status::reserved, core::license_key_status::used, order.id,
+                                        order.customer);
+            key_text = key->key;
+            delivered = key->key;
+        }
+        if (!delivered.empty()) detail::deliver(uow, order, *product, delivered, clock.now());
+        auto changes = detail::settle_spend(uow, config_, order.customer, order.price_paid.minor_units(), 1);
+        out = payment_view{*s, *uow.orders().find(order.id), key_text, std::move(changes)};
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+core::result<payment_view, core::rejection> payment_service::reject(const actor& staff, core::payment_session_id id,
+                                                                    const std::string& reason) {
+    if (!staff.staff) return core::rejection::not_staff;
+    if (reason.size() > core::refund_reason_length_max) return core::rejection::text_too_long;
+    if (reason.empty() || !detail::is_clean_text(reason, core::refund_reason_length_max, false)) {
+        return core::rejection::invalid_text;
+    }
+    std::optional<core::rejection> rejected;
+    std::optional<payment_view> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        auto s = uow.payment_sessions().find_session(id);
+        if (!s) {
+            rejected = core::rejection::unknown_payment_session;
+            return ports::tx_outcome::rollback;
+        }
+        const status from = s->status;
+        s->staff = staff.user;
+        s->reason = reason;
+        if (!move(uow, *s, status::rejected, staff.user, reason)) {
+            rejected = core::rejection::forbidden_transition;
+            return ports::tx_outcome::rollback;
+        }
+        if (from == status::submitted) {
+            uow.orders().set_status(s->order, core::order_status::awaiting_review, core::order_status::pending_payment);
+        }
+        out = payment_view{*s, *uow.orders().find(s->order)};
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+core::result<payment_view, core::rejection> payment_service::cancel(core::user_id customer, core::payment_session_id id) {
+    std::optional<core::rejection> rejected;
+    std::optional<payment_view> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        auto reject = [&](core::rejection why) {
+            rejected = why;
+            return ports::tx_outcome::rollback;
+        };
+        auto s = uow.payment_sessions().find_session(id);
+        if (!s) return reject(core::rejection::unknown_payment_session);
+        if (s->customer != customer) return reject(core::rejection::not_owner);
+        if (!move(uow, *s, status::cancelled, customer, "cancelled by the customer")) {
+            return reject(core::rejection::forbidden_transition);
+        }
+        const auto order = *uow.orders().find(s->order);
+        if (!core::can_transition(order.status, core::order_status::cancelled) ||
+            !uow.orders().set_status(order.id, order.status, core::order_status::cancelled)) {
+            throw ports::store_error("payment cancel: order " + std::to_string(order.id.value) + " cannot be cancelled");
+        }
+        std::vector<core::stock_event> events;
+        if (const auto product = uow.products().find(order.product)) events = detail::release_reservation(uow, order, *product);
+        out = payment_view{*s, *uow.orders().find(order.id)};
+        out->stock_events = std::move(events);
+        return ports::tx_outcome::commit;
+    });
+    if (rejected) return *rejected;
+    return *out;
+}
+
+std::vector<payment_view> payment_service::expire_due(std::size_t limit) {
+    std::vector<payment_view> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        const auto due = uow.payment_sessions().expired_open(config_.time().now(), std::clamp<std::size_t>(limit, 1, 1000));
+        for (auto s : due) {
+            if (!move(uow, s, status::expired, s.customer, "expired after the time limit")) continue;
+            const auto order = *uow.orders().find(s.order);
+            std::vector<core::stock_event> events;
+            if (uow.orders().set_status(order.id, core::order_status::pending_payment, core::order_status::cancelled)) {
+                if (const auto product = uow.products().find(order.product)) {
+                    events = detail::release_reservation(uow, order, *product);
+                }
+            }
+            out.push_back(payment_view{s, *uow.orders().find(order.id)});
+            out.back().stock_events = std::move(events);
+        }
+        return ports::tx_outcome::commit;
+    });
+    return out;
+}
+
+std::vector<core::payment_session> payment_service::awaiting_review(std::size_t limit) {
+    std::vector<core::payment_session> out;
+    store_.read([&](ports::unit_of_work& uow) {
+        out = uow.payment_sessions().list_submitted(std::clamp<std::size_t>(limit, 1, 100));
+    });
+    return out;
+}
+
+core::result<std::vector<core::payment_session_event>, core::rejection> payment_service::audit_trail(
+    core::payment_session_id id) {
+    std::optional<std::vector<core::payment_session_event>> out;
+    store_.read([&](ports::unit_of_work& uow) {
+        if (uow.payment_sessions().find_session(id)) out = uow.payment_sessions().audit_trail(id);
+    });
+    if (!out) return core::rejection::unknown_payment_session;
+    return *out;
+}
+
+}  // namespace apexcore::services

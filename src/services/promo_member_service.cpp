@@ -1,0 +1,122 @@
+#include <apexcore/services/member_service.hpp>
+#include <apexcore/services/promo_service.hpp>
+
+#include <algorithm>
+
+namespace apexcore::services {
+
+std::optional<promo_definition_error> validate_promo(const core::promo_code& p, const core::currency& currency) {
+    if (p.code.empty() || p.code.size() > 32) return promo_definition_error::bad_code;
+    for (char c : p.code) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        if (!ok) return promo_definition_error::bad_code;
+    }
+    if (p.kind == core::promo_kind::percent && (p.percent < 1 || p.percent > 10000)) return promo_definition_error::bad_percent;
+    if (p.kind == core::promo_kind::fixed &&
+        (!(p.fixed_amount.currency_of() == currency) || p.fixed_amount.minor_units() <= 0)) {
+        return promo_definition_error::bad_fixed;
+    }
+    if ((p.max_uses_total && *p.max_uses_total < 1) || (p.max_uses_per_user && *p.max_uses_per_user < 1) ||
+        p.min_spend.is_negative() || !(p.min_spend.currency_of() == currency)) {
+        return promo_definition_error::bad_limits;
+    }
+    if (p.products.size() > 100 || p.main_categories.size() > 100) return promo_definition_error::bad_scope;
+    for (const auto& c : p.main_categories) {
+        if (c.empty() || c.size() > core::product_category_length_max) return promo_definition_error::bad_scope;
+    }
+    return std::nullopt;
+}
+
+core::result<core::promo_code, core::rejection> promo_service::upsert(const actor& by, const core::promo_code& p) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (validate_promo(p, config_.currency)) return core::rejection::invalid_text;
+    std::optional<core::promo_code> out;
+    store_.transact([&](ports::unit_of_work& uow) {
+        uow.promos().upsert_promo(p);
+        out = uow.promos().find_promo(p.code);
+        return ports::tx_outcome::commit;
+    });
+    return *out;
+}
+
+core::result<std::pair<core::promo_code, core::promo_usage>, core::rejection> promo_service::find(const std::string& code,
+                                                                                                   core::user_id user) {
+    if (code.empty() || code.size() > 32) return core::rejection::unknown_promo_code;
+    std::optional<std::pair<core::promo_code, core::promo_usage>> out;
+    store_.read([&](ports::unit_of_work& uow) {
+        if (auto p = uow.promos().find_promo(code)) out.emplace(*p, uow.promos().usage(p->code, user));
+    });
+    if (!out) return core::rejection::unknown_promo_code;
+    return *out;
+}
+
+core::customer_profile member_service::profile(core::user_id user) {
+    core::customer_profile out{user};
+    store_.read([&](ports::unit_of_work& uow) { out = uow.customers().profile(user); });
+    return out;
+}
+
+core::result<core::tier_changes, core::rejection> member_service::set_manual_role(const actor& by, core::user_id user,
+                                                                                  core::role_id role, bool held) {
+    if (!by.staff) return core::rejection::not_staff;
+    const bool manual = std::any_of(config_.tiers.begin(), config_.tiers.end(), [&](const core::vip_tier& t) {
+        return t.role == role && t.mode == core::tier_mode::manual;
+    });
+    if (!manual) return core::rejection::forbidden_transition;
+    core::tier_changes all;
+    store_.transact([&](ports::unit_of_work& uow) {
+        auto profile = uow.customers().profile(user);
+        const bool has = profile.held_roles.count(role) != 0;
+        if (has != held) {
+            core::tier_changes first;
+            (held ? first.grant : first.revoke).push_back(role);
+            uow.customers().apply_roles(user, first);
+            all = first;
+            profile = uow.customers().profile(user);
+        }
+        const auto follow = core::evaluate_tiers(config_.tiers, profile.standing());
+        if (!follow.empty()) {
+            uow.customers().apply_roles(user, follow);
+            all.grant.insert(all.grant.end(), follow.grant.begin(), follow.grant.end());
+            all.revoke.insert(all.revoke.end(), follow.revoke.begin(), follow.revoke.end());
+        }
+        return ports::tx_outcome::commit;
+    });
+    return all;
+}
+
+std::optional<std::string> validate_config(const shop_config& config) {
+    for (std::size_t i = 0; i < config.tiers.size(); ++i) {
+        const auto& t = config.tiers[i];
+        const std::string where = "tiers[" + std::to_string(i) + "]";
+        if (t.name.empty() || t.name.size() > 32) return where + ".name: must be 1 to 32 bytes";
+        if (t.discount < 0 || t.discount > 10000) return where + ".discount_bp: must be 0 to 10000";
+        if (t.spend_threshold_minor < 0) return where + ".spend_threshold: must not be negative";
+        if (t.role.value == 0) return where + ".role_id: must be a snowflake";
+        for (std::size_t j = 0; j < i; ++j) {
+            if (config.tiers[j].role == t.role) return where + ".role_id: used by tiers[" + std::to_string(j) + "] too";
+        }
+    }
+    if (!core::is_valid(config.refunds)) return std::string("refunds: max_days must be 0 to 365 and fee_percent 0 to 100");
+    for (std::size_t i = 0; i < config.payment_methods.size(); ++i) {
+        const auto& m = config.payment_methods[i];
+        const std::string where = "payments.methods[" + std::to_string(i) + "]";
+        if (auto e = core::validate(m)) {
+            switch (*e) {
+                case core::payment_method_error::bad_name: return where + ".name: 1 to 32 of A-Z a-z 0-9 space _ -";
+                case core::payment_method_error::bad_instructions: return where + ".instructions: 1 to 1000 bytes";
+                case core::payment_method_error::bad_emoji: return where + ".emoji: at most 64 bytes";
+                case core::payment_method_error::bad_metadata: return where + ".metadata: at most 20 entries, keys 1-40 bytes, values <= 500";
+            }
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (config.payment_methods[j].name == m.name) return where + ".name: '" + m.name + "' is configured twice";
+        }
+    }
+    if (config.payment_session_ttl < std::chrono::minutes(1) || config.payment_session_ttl > std::chrono::hours(24 * 7)) {
+        return std::string("payments.session_ttl_minutes: must be 1 to 10080");
+    }
+    return std::nullopt;
+}
+
+}  // namespace apexcore::services
