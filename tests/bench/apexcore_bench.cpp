@@ -10,7 +10,14 @@
 //     Decodes and dispatches N INTERACTION_CREATE frames through the gateway session machine and
 //     the interaction model, as the bot does per event; reports events/s and peak RSS.
 //
+//   apexcore-bench purchases [--db PATH] [--users U] [--products P] [--purchases N] [--workers C]
+//                            [--seed S] [--deposit-cents D] [--sync full|normal]
+//     shared/bench/purchases.md exactly, through wallet_service over sqlite_store (group commit);
+//     checks the invariants and the state digest against the reference simulation.
+//
 // Each prints one line of JSON.
+#include "bench_common.hpp"
+
 #include <apexcore/discord/gateway/session_machine.hpp>
 #include <apexcore/discord/model.hpp>
 #include <apexcore/discord/rest_client.hpp>
@@ -40,21 +47,8 @@ namespace fs = std::filesystem;
 using apexcore::discord::json;
 using clock_type = std::chrono::steady_clock;
 
-double peak_rss_mb() {
-    rusage usage{};
-    getrusage(RUSAGE_SELF, &usage);
-    return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
-/// Parses a workload's flags; true when --help was given (the help is then printed).
-bool parse_options(int argc, char** argv, const po::options_description& desc) {
-    po::variables_map vm;
-    po::store(po::parse_command_line(argc, argv, desc), vm);
-    po::notify(vm);
-    if (vm.count("help") == 0U) return false;
-    std::cout << desc << "\n";
-    return true;
-}
+using apexcore::bench::parse_options;
+using apexcore::bench::peak_rss_mb;
 
 /// The sandbox next to this binary in the build tree, unless given.
 std::string default_sandbox_path(const char* argv0) {
@@ -242,6 +236,8 @@ int main(int argc, char** argv) {
         "usage: apexcore-bench rest [--requests N] [--channels C] [--route-limit L] [--route-window-ms W]\n"
         "                           [--global-per-second G] [--sandbox PATH]\n"
         "       apexcore-bench gateway [--events N]\n"
+        "       apexcore-bench purchases [--db PATH] [--users U] [--products P] [--purchases N] [--workers C]\n"
+        "                                [--seed S] [--deposit-cents D] [--sync full|normal]\n"
         "Each prints one line of JSON; see docs/benchmarks.md.\n";
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
         std::cout << usage;
@@ -251,6 +247,7 @@ int main(int argc, char** argv) {
     try {
         if (what == "rest") return run_rest(argc - 1, argv + 1);
         if (what == "gateway") return run_gateway(argc - 1, argv + 1);
+        if (what == "purchases") return apexcore::bench::run_purchases(argc - 1, argv + 1);
     } catch (const std::exception& e) {
         std::cerr << "apexcore-bench: " << e.what() << "\n";
         return 2;
