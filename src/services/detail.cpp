@@ -1,5 +1,6 @@
 #include "detail.hpp"
 
+#include <algorithm>
 #include <ctime>
 #include <random>
 
@@ -10,7 +11,9 @@ std::string new_order_reference(ports::unit_of_work& uow, const ports::clock& cl
     std::tm utc{};
     gmtime_r(&t, &utc);
     const core::civil_date date{utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday};
-    std::random_device random;  // libstdc++ on Linux: getrandom(2)/urandom, not guessable
+    // libstdc++ on Linux reads getrandom(2) (or RDRAND): not guessable. Constructing one is
+    // costly, so each thread keeps its own.
+    thread_local std::random_device random;
     for (int attempt = 0; attempt < 16; ++attempt) {
         const std::uint32_t bits = random() & ((1U << 30) - 1);
         std::string reference = core::format_order_reference(date, bits);
@@ -21,11 +24,18 @@ std::string new_order_reference(ports::unit_of_work& uow, const ports::clock& cl
 
 core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& config, core::user_id customer,
                                 std::int64_t spend_delta, std::int64_t purchases_delta) {
-    uow.customers().add_spend(customer, spend_delta, purchases_delta);
+    return settle_spend(uow, config, uow.customers().profile(customer), spend_delta, purchases_delta);
+}
+
+core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& config, core::customer_profile profile,
+                                std::int64_t spend_delta, std::int64_t purchases_delta) {
+    uow.customers().add_spend(profile.user, spend_delta, purchases_delta);
     if (config.tiers.empty()) return {};
-    const core::customer_profile profile = uow.customers().profile(customer);
+    // Mirror add_spend's arithmetic (clamped at 0) instead of reading the row back.
+    profile.lifetime_spend_minor = std::max<std::int64_t>(profile.lifetime_spend_minor + spend_delta, 0);
+    profile.completed_purchases = std::max<std::int64_t>(profile.completed_purchases + purchases_delta, 0);
     core::tier_changes changes = core::evaluate_tiers(config.tiers, profile.standing());
-    if (!changes.empty()) uow.customers().apply_roles(customer, changes);
+    if (!changes.empty()) uow.customers().apply_roles(profile.user, changes);
     return changes;
 }
 

@@ -20,6 +20,9 @@ std::string new_order_reference(ports::unit_of_work& uow, const ports::clock& cl
 /// customer's standing, evaluates the tiers and records the resulting role changes.
 core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& config, core::user_id customer,
                                 std::int64_t spend_delta, std::int64_t purchases_delta);
+/// The same, with the profile as read earlier in this unit of work (saves re-reading it).
+core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& config, core::customer_profile profile,
+                                std::int64_t spend_delta, std::int64_t purchases_delta);
 
 /// Marks a paid order delivered with `text` (a license key or the product's payload) and sets
 /// its warranty end from the product's duration. Precondition: the order is `paid`.

@@ -145,10 +145,12 @@ core::result<purchase_receipt, core::rejection> wallet_service::purchase(const p
         if (balance.minor_units() < price.minor_units()) return reject(core::rejection::insufficient_funds);
 
         std::vector<core::stock_event> events;
-        if (auto change = uow.products().adjust_stock(product->id, -1)) {
-            if (change->refused) return reject(core::rejection::out_of_stock);
-            events = core::stock_events_for(product->id, change->before, change->after, product->low_stock_threshold,
-                                            product->critical_stock_threshold);
+        if (product->stock) {  // counted stock: decrement inside this transaction (never below 0)
+            if (auto change = uow.products().adjust_stock(product->id, -1)) {
+                if (change->refused) return reject(core::rejection::out_of_stock);
+                events = core::stock_events_for(product->id, change->before, change->after,
+                                                product->low_stock_threshold, product->critical_stock_threshold);
+            }
         }
 
         core::order_metadata metadata = r.metadata;
@@ -196,7 +198,7 @@ core::result<purchase_receipt, core::rejection> wallet_service::purchase(const p
             order = *uow.orders().find(order.id);
         }
 
-        core::tier_changes changes = detail::settle_spend(uow, config_, r.customer, price.minor_units(), 1);
+        core::tier_changes changes = detail::settle_spend(uow, config_, before, price.minor_units(), 1);
         if (keyed) {
             uow.idempotency().record_key({r.idempotency_key, "purchase", purchase_fingerprint(r),
                                           debit ? std::optional<std::int64_t>(debit->id.value) : std::nullopt,

@@ -75,6 +75,10 @@ connection::connection(const std::string& path, std::chrono::milliseconds busy_t
     exec("PRAGMA foreign_keys = ON");
     if (path != ":memory:") exec("PRAGMA journal_mode = WAL");
     exec(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+    // A 32 MiB page cache per connection (default 2 MiB) keeps the hot tables and indexes in
+    // memory; in WAL mode it survives between transactions while no other connection writes.
+    exec("PRAGMA cache_size = -32768");
+    exec("PRAGMA temp_store = MEMORY");
 }
 
 connection::~connection() {
@@ -94,7 +98,11 @@ void connection::exec(std::string_view sql) {
 }
 
 void connection::reset_statements() {
-    for (auto& [sql, stmt] : cache_) stmt->reset();
+    for (statement* stmt : used_) {
+        stmt->reset();
+        stmt->in_use = false;
+    }
+    used_.clear();
 }
 
 statement& connection::prepare(std::string_view sql) {
@@ -107,7 +115,12 @@ statement& connection::prepare(std::string_view sql) {
         }
         it = cache_.emplace(std::string(sql), std::make_unique<statement>(db_, stmt)).first;
     }
-    return it->second->reset();
+    statement& s = *it->second;
+    if (!s.in_use) {
+        s.in_use = true;
+        used_.push_back(&s);
+    }
+    return s.reset();
 }
 
 }  // namespace apexcore::sqlite::detail

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace apexcore::sqlite::detail {
 
@@ -20,6 +21,8 @@ namespace apexcore::sqlite::detail {
 class statement {
 public:
     statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+    /// Set while the statement is listed in its connection's used-since-reset list.
+    bool in_use = false;
     statement(const statement&) = delete;
     statement& operator=(const statement&) = delete;
     ~statement() { sqlite3_finalize(stmt_); }
@@ -70,6 +73,7 @@ public:
 private:
     sqlite3* db_ = nullptr;
     std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;
+    std::vector<statement*> used_;  ///< statements prepared since the last reset_statements()
 };
 
 /// Throws store_error("<what>: <sqlite message>") for a failed SQLite call.
