@@ -33,9 +33,11 @@ struct civil_date {
     return out;
 }
 
-/// Normalises a typed reference to its canonical form (upper case, I/L -> 1, O -> 0) and checks
-/// its shape; nullopt when it cannot be a reference.
+/// Normalises a typed reference to its canonical form (surrounding spaces dropped, upper case,
+/// I/L -> 1, O -> 0) and checks its shape; nullopt when it cannot be a reference.
 [[nodiscard]] inline std::optional<std::string> normalize_order_reference(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
     if (text.size() != 18) return std::nullopt;
     std::string out(text);
     for (char& c : out) {

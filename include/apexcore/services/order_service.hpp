@@ -4,6 +4,7 @@
 /// orders for payments made outside apexcore, warranty renewals and expiring-soon queries.
 
 #include <apexcore/core/order.hpp>
+#include <apexcore/core/order_reference.hpp>
 #include <apexcore/core/rejection.hpp>
 #include <apexcore/ports/store.hpp>
 #include <apexcore/services/shop_config.hpp>

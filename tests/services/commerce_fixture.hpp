@@ -1,0 +1,128 @@
+#pragma once
+// A fresh SQLite store with the example VIP tiers (shared/bench/purchases.md §4), a manual clock
+// and every service, for the commerce use-case tests.
+#include "../sqlite/temp_db.hpp"
+
+#include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/license_service.hpp>
+#include <apexcore/services/member_service.hpp>
+#include <apexcore/services/order_service.hpp>
+#include <apexcore/services/payment_service.hpp>
+#include <apexcore/services/promo_service.hpp>
+#include <apexcore/services/refund_service.hpp>
+#include <apexcore/services/wallet_service.hpp>
+#include <apexcore/sqlite/sqlite_store.hpp>
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <memory>
+
+namespace apexcore::test_support {
+
+/// A clock tests move by hand.
+class manual_clock final : public ports::clock {
+public:
+    std::chrono::system_clock::time_point now() const override {
+        return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms_.load()));
+    }
+    void advance(std::chrono::milliseconds d) { ms_ += d.count(); }
+
+private:
+    std::atomic<std::int64_t> ms_{1795000000000};  // 2026-11-18
+};
+
+inline constexpr core::role_id client_role{1}, vip_role{2}, elite_role{3}, legend_role{4}, sovereign_role{5},
+    donor_role{6}, legendary_donor_role{7}, insider_role{8}, zenith_role{9};
+
+/// The example role table with role ids 1..9.
+inline std::vector<core::vip_tier> example_tiers() {
+    using core::tier_mode;
+    return {
+        {"Client", client_role, tier_mode::automatic_first_purchase, 0, 0},
+        {"Apex VIP", vip_role, tier_mode::automatic_spend, 5000, 150},
+        {"Apex Elite", elite_role, tier_mode::automatic_spend, 10000, 250},
+        {"Apex Legend", legend_role, tier_mode::automatic_spend, 50000, 375},
+        {"Apex Sovereign", sovereign_role, tier_mode::automatic_spend, 100000, 500},
+        {"Apex Donor", donor_role, tier_mode::manual, 0, 25},
+        {"Legendary Donor", legendary_donor_role, tier_mode::manual, 0, 150},
+        {"Apex Insider", insider_role, tier_mode::manual, 0, 50},
+        {"Apex Zenith", zenith_role, tier_mode::automatic_all_ranks, 0, 750},
+    };
+}
+
+class CommerceTest : public ::testing::Test {
+protected:
+    static constexpr core::user_id alice{100000000000000001};
+    static constexpr core::user_id bob{100000000000000002};
+    static constexpr core::user_id staff_id{900000000000000009};
+    const services::actor staff{staff_id, true};
+    const services::actor not_staff{alice, false};
+
+    static services::shop_config make_config(const ports::clock* clock) {
+        services::shop_config c;
+        c.tiers = example_tiers();
+        c.refunds = {14, 10};
+        c.payment_methods = {{"PayPal", "Send to shop@example.com with your order reference.", "\xF0\x9F\x92\xB3", {}},
+                             {"Bank", "IBAN XX00 0000 0000, reference = order reference.", "", {{"iban", "XX00"}}}};
+        c.payment_session_ttl = std::chrono::minutes(30);
+        c.clock = clock;
+        return c;
+    }
+
+    temp_db db_;
+    manual_clock clock_;
+    std::unique_ptr<sqlite::sqlite_store> store_ =
+        std::make_unique<sqlite::sqlite_store>(sqlite::sqlite_options{.path = db_.path(), .clock = &clock_});
+    services::shop_config config_ = make_config(&clock_);
+    services::catalog_service catalog_{*store_, core::usd};
+    services::wallet_service wallet_{*store_, config_};
+    services::order_service orders_{*store_, config_};
+    services::refund_service refunds_{*store_, config_};
+    services::payment_service payments_{*store_, config_};
+    services::license_service keys_{*store_, config_};
+    services::promo_service promos_{*store_, config_};
+    services::member_service members_{*store_, config_};
+
+    /// A stored product; tweak it with `edit` before it is created.
+    template <class Edit = void (*)(core::product&)>
+    core::product product(std::int64_t cents, const std::string& variant = "1 month", Edit edit = [](core::product&) {}) {
+        core::product p;
+        p.main_category = "Streaming";
+        p.sub_category = "Video";
+        p.service_name = "Flix";
+        p.variant_name = variant;
+        p.price = core::money::usd_cents(cents);
+        edit(p);
+        auto created = catalog_.create(staff, p);
+        EXPECT_TRUE(created.ok()) << (created.ok() ? "" : core::to_string(created.error()));
+        return *created;
+    }
+
+    void fund(core::user_id who, std::int64_t cents) {
+        ASSERT_TRUE(wallet_.deposit({staff, who, core::money::usd_cents(cents), "test deposit"}).ok());
+    }
+
+    core::result<services::purchase_receipt, core::rejection> buy(core::user_id who, const core::product& p,
+                                                                  std::string promo = {}) {
+        services::purchase_request r{who, p.id, std::nullopt};
+        r.promo_code = std::move(promo);
+        return wallet_.purchase(r);
+    }
+
+    /// Rows in `table` (for "nothing was written" checks).
+    std::int64_t count(const std::string& table) {
+        std::int64_t n = -1;
+        sqlite3* db = nullptr;
+        sqlite3_open_v2(db_.path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+        sqlite3_stmt* s = nullptr;
+        sqlite3_prepare_v2(db, ("SELECT COUNT(*) FROM " + table).c_str(), -1, &s, nullptr);
+        if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
+        sqlite3_finalize(s);
+        sqlite3_close(db);
+        return n;
+    }
+};
+
+}  // namespace apexcore::test_support
