@@ -75,9 +75,6 @@ connection::connection(const std::string& path, std::chrono::milliseconds busy_t
     exec("PRAGMA foreign_keys = ON");
     if (path != ":memory:") exec("PRAGMA journal_mode = WAL");
     exec(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-    // A 32 MiB page cache per connection (default 2 MiB) keeps the hot tables and indexes in
-    // memory; in WAL mode it survives between transactions while no other connection writes.
-    exec("PRAGMA cache_size = -32768");
     exec("PRAGMA temp_store = MEMORY");
 }
 

@@ -229,7 +229,8 @@ public:
     virtual std::map<core::product_id, std::map<core::license_key_status, std::int64_t>> key_stats() = 0;
 };
 
-/// The repositories visible inside one transaction.
+/// The repositories visible inside one transaction. Each accessor returns a repository bound to
+/// this unit of work; it must not be used after `work` returns.
 class unit_of_work {
 public:
     virtual ~unit_of_work() = default;
