@@ -1,5 +1,6 @@
 #include "unit_of_work.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <string>
 
@@ -52,7 +53,8 @@ T parse_stored(const std::string& text, Parse parse, const char* what) {
 constexpr std::string_view product_select =
     "SELECT id, main_category, sub_category, service_name, variant_name, price_minor, currency, is_active, "
     "duration_days, start_time, refill_period_days, additional_info, role_id, delivery_payload, deliverables, stock, "
-    "low_stock_threshold, critical_stock_threshold FROM products";
+    "low_stock_threshold, critical_stock_threshold, "
+    "(SELECT group_concat(tag, ' ') FROM product_tags t WHERE t.product_id = products.id) FROM products";
 
 constexpr std::string_view order_select =
     "SELECT id, customer_id, product_id, status, currency, list_price_minor, price_paid_minor, discount_bp, "
@@ -127,7 +129,6 @@ public:
         if (!s.step()) return std::nullopt;
         auto p = read_product(s);
         s.reset();
-        load_tags(p);
         return p;
     }
 
@@ -156,7 +157,6 @@ public:
         if (!s.step()) return std::nullopt;
         auto p = read_product(s);
         s.reset();
-        load_tags(p);
         return p;
     }
 
@@ -274,11 +274,16 @@ public:
     core::order insert(const core::order_draft& d) override {
         require_writable();
         const std::int64_t now = now_ms();
-        const std::string metadata = metadata_json(d.metadata);
-        db_.prepare("INSERT INTO orders (reference, customer_id, product_id, status, source, staff_id, currency, "
-                    "list_price_minor, price_paid_minor, discount_bp, promo_code, metadata, created_at_ms, updated_at_ms) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(1, d.reference)
+        // The metadata object is built by SQLite's json_object in the INSERT itself (one cached
+        // statement per number of entries).
+        std::string sql =
+            "INSERT INTO orders (reference, customer_id, product_id, status, source, staff_id, currency, "
+            "list_price_minor, price_paid_minor, discount_bp, promo_code, created_at_ms, updated_at_ms, metadata) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, json_object(";
+        for (std::size_t i = 0; i < d.metadata.size(); ++i) sql += i == 0 ? "?, ?" : ", ?, ?";
+        sql += "))";
+        auto& s = db_.prepare(sql);
+        s.bind(1, d.reference)
             .bind(2, to_db(d.customer.value))
             .bind(3, d.product.value)
             .bind(4, core::to_string(d.status))
@@ -289,10 +294,14 @@ public:
             .bind(9, d.price_paid.minor_units())
             .bind(10, std::int64_t{d.discount})
             .bind(11, d.promo_code)
-            .bind(12, metadata)
-            .bind(13, now)
-            .bind(14, now)
-            .run();
+            .bind(12, now)
+            .bind(13, now);
+        int index = 14;
+        for (const auto& [k, v] : d.metadata) {
+            s.bind(index++, k);
+            s.bind(index++, v);
+        }
+        s.run();
         core::order o;
         o.id = core::order_id{db_.last_insert_rowid()};
         o.customer = d.customer;
@@ -823,24 +832,6 @@ private:
         return out;
     }
 
-    /// Metadata as a JSON object, built by SQLite's json_object (one statement per entry count).
-    std::string metadata_json(const core::order_metadata& m) {
-        if (m.empty()) return "{}";
-        std::string sql = "SELECT json_object(";
-        for (std::size_t i = 0; i < m.size(); ++i) sql += i == 0 ? "?, ?" : ", ?, ?";
-        sql += ")";
-        auto& s = db_.prepare(sql);
-        int index = 1;
-        for (const auto& [k, v] : m) {
-            s.bind(index++, k);
-            s.bind(index++, v);
-        }
-        s.step();
-        std::string out = s.text(0);
-        s.reset();
-        return out;
-    }
-
     core::order_metadata read_metadata(const std::string& json) {
         core::order_metadata out;
         if (json == "{}") return out;
@@ -908,17 +899,10 @@ private:
         }
     }
 
-    void load_tags(core::product& p) {
-        auto& s = db_.prepare("SELECT tag FROM product_tags WHERE product_id = ? ORDER BY tag");
-        s.bind(1, p.id.value);
-        while (s.step()) p.tags.push_back(s.text(0));
-    }
-
     std::vector<core::product> read_products(statement& s) {
         std::vector<core::product> out;
         while (s.step()) out.push_back(read_product(s));
         s.reset();
-        for (auto& p : out) load_tags(p);
         return out;
     }
 
@@ -941,6 +925,17 @@ private:
         if (!s.is_null(15)) p.stock = s.int64(15);
         p.low_stock_threshold = s.int64(16);
         p.critical_stock_threshold = s.int64(17);
+        if (!s.is_null(18)) {  // tags are [a-z0-9-_], so a space separates them safely
+            const std::string joined = s.text(18);
+            std::size_t start = 0;
+            while (start <= joined.size()) {
+                const auto space = joined.find(' ', start);
+                const auto end = space == std::string::npos ? joined.size() : space;
+                if (end > start) p.tags.push_back(joined.substr(start, end - start));
+                start = end + 1;
+            }
+            std::sort(p.tags.begin(), p.tags.end());
+        }
         if (deliverables != "[]") p.deliverables = read_deliverables(deliverables);
         return p;
     }
