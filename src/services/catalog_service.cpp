@@ -1,5 +1,7 @@
 #include <apexcore/services/catalog_service.hpp>
 
+#include "detail.hpp"
+
 #include <set>
 #include <tuple>
 
@@ -37,102 +39,66 @@ core::result<core::product, core::rejection> catalog_service::create(const actor
     if (!by.staff) return core::rejection::not_staff;
     if (core::validate(p)) return core::rejection::invalid_product;
     if (!(p.price.currency_of() == currency_)) return core::rejection::currency_mismatch;
-    std::optional<core::rejection> rejected;
-    store_.transact([&](ports::unit_of_work& uow) {
+    return detail::transact<core::product>(store_, [&](ports::unit_of_work& uow) -> core::result<core::product, core::rejection> {
         if (uow.products().find_by_path(p.main_category, p.sub_category, p.service_name, p.variant_name)) {
-            rejected = core::rejection::duplicate_product;
-            return ports::tx_outcome::rollback;
+            return core::rejection::duplicate_product;
         }
         p.id = uow.products().insert(p);
-        return ports::tx_outcome::commit;
+        return p;
     });
-    if (rejected) return *rejected;
-    return p;
 }
 
 core::result<core::product, core::rejection> catalog_service::update(const actor& by, const core::product& p) {
     if (!by.staff) return core::rejection::not_staff;
     if (core::validate(p)) return core::rejection::invalid_product;
     if (!(p.price.currency_of() == currency_)) return core::rejection::currency_mismatch;
-    std::optional<core::rejection> rejected;
-    std::optional<core::product> stored;
-    store_.transact([&](ports::unit_of_work& uow) {
+    return detail::transact<core::product>(store_, [&](ports::unit_of_work& uow) -> core::result<core::product, core::rejection> {
         const auto other = uow.products().find_by_path(p.main_category, p.sub_category, p.service_name, p.variant_name);
-        if (other && other->id != p.id) {
-            rejected = core::rejection::duplicate_product;
-            return ports::tx_outcome::rollback;
-        }
-        if (!uow.products().update(p)) {
-            rejected = core::rejection::unknown_product;
-            return ports::tx_outcome::rollback;
-        }
-        stored = uow.products().find(p.id);
-        return ports::tx_outcome::commit;
+        if (other && other->id != p.id) return core::rejection::duplicate_product;
+        if (!uow.products().update(p)) return core::rejection::unknown_product;
+        return *uow.products().find(p.id);
     });
-    if (rejected) return *rejected;
-    return *stored;
 }
 
 core::result<core::product, core::rejection> catalog_service::set_active(const actor& by, core::product_id id, bool active) {
     if (!by.staff) return core::rejection::not_staff;
-    std::optional<core::product> stored;
-    store_.transact([&](ports::unit_of_work& uow) {
-        stored = uow.products().find(id);
-        if (!stored) return ports::tx_outcome::rollback;
+    return detail::transact<core::product>(store_, [&](ports::unit_of_work& uow) -> core::result<core::product, core::rejection> {
+        auto stored = uow.products().find(id);
+        if (!stored) return core::rejection::unknown_product;
         stored->active = active;
         uow.products().update(*stored);
-        return ports::tx_outcome::commit;
+        return *stored;
     });
-    if (!stored) return core::rejection::unknown_product;
-    return *stored;
 }
 
 core::result<std::vector<core::stock_event>, core::rejection> catalog_service::restock(const actor& by, core::product_id id,
                                                                                        std::int64_t units) {
     if (!by.staff) return core::rejection::not_staff;
     if (units <= 0) return core::rejection::invalid_amount;
-    std::optional<core::rejection> rejected;
-    std::vector<core::stock_event> events;
-    store_.transact([&](ports::unit_of_work& uow) {
-        const auto product = uow.products().find(id);
-        if (!product) {
-            rejected = core::rejection::unknown_product;
-            return ports::tx_outcome::rollback;
-        }
-        const auto change = uow.products().adjust_stock(id, units);
-        if (!change || change->refused) {
-            rejected = core::rejection::invalid_amount;
-            return ports::tx_outcome::rollback;
-        }
-        events = core::stock_events_for(id, change->before, change->after, product->low_stock_threshold,
-                                        product->critical_stock_threshold);
-        return ports::tx_outcome::commit;
-    });
-    if (rejected) return *rejected;
-    return events;
+    return detail::transact<std::vector<core::stock_event>>(
+        store_, [&](ports::unit_of_work& uow) -> core::result<std::vector<core::stock_event>, core::rejection> {
+            const auto product = uow.products().find(id);
+            if (!product) return core::rejection::unknown_product;
+            const auto change = uow.products().adjust_stock(id, units);
+            if (!change || change->refused) return core::rejection::invalid_amount;
+            return core::stock_events_for(id, change->before, change->after, product->low_stock_threshold,
+                                          product->critical_stock_threshold);
+        });
 }
 
 core::result<std::vector<core::stock_event>, core::rejection> catalog_service::set_stock(
     const actor& by, core::product_id id, std::optional<std::int64_t> stock) {
     if (!by.staff) return core::rejection::not_staff;
     if (stock && *stock < 0) return core::rejection::invalid_amount;
-    std::optional<core::rejection> rejected;
-    std::vector<core::stock_event> events;
-    store_.transact([&](ports::unit_of_work& uow) {
-        const auto product = uow.products().find(id);
-        if (!product) {
-            rejected = core::rejection::unknown_product;
-            return ports::tx_outcome::rollback;
-        }
-        uow.products().set_stock(id, stock);
-        if (product->stock && stock) {
-            events = core::stock_events_for(id, *product->stock, *stock, product->low_stock_threshold,
-                                            product->critical_stock_threshold);
-        }
-        return ports::tx_outcome::commit;
-    });
-    if (rejected) return *rejected;
-    return events;
+    return detail::transact<std::vector<core::stock_event>>(
+        store_, [&](ports::unit_of_work& uow) -> core::result<std::vector<core::stock_event>, core::rejection> {
+            const auto product = uow.products().find(id);
+            if (!product) return core::rejection::unknown_product;
+            uow.products().set_stock(id, stock);
+            if (!product->stock || !stock) return std::vector<core::stock_event>{};
+            return core::stock_events_for(id, *product->stock, *stock, product->low_stock_threshold,
+                                          product->critical_stock_threshold);
+        });
 }
 
 core::result<catalog_import_report, core::rejection> catalog_service::import_csv(const actor& by, std::string_view csv) {

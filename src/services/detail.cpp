@@ -6,6 +6,15 @@
 
 namespace apexcore::services::detail {
 
+key_lookup look_up_key(ports::unit_of_work& uow, const std::string& key, std::string_view operation,
+                       const std::string& fingerprint) {
+    if (key.empty()) return {};
+    auto seen = uow.idempotency().find_key(key);
+    if (!seen) return {};
+    if (seen->operation != operation || seen->fingerprint != fingerprint) return {key_state::conflict, {}};
+    return {key_state::replay, std::move(*seen)};
+}
+
 std::string new_order_reference(ports::unit_of_work& uow, const ports::clock& clock) {
     const std::time_t t = std::chrono::system_clock::to_time_t(clock.now());
     std::tm utc{};
@@ -47,6 +56,39 @@ void deliver(ports::unit_of_work& uow, const core::order& order, const core::pro
     if (!uow.orders().set_status(order.id, core::order_status::paid, core::order_status::delivered)) {
         throw ports::store_error("deliver: order " + std::to_string(order.id.value) + " is not paid");
     }
+}
+
+core::result<std::vector<core::stock_event>, core::rejection> take_stock_unit(ports::unit_of_work& uow,
+                                                                              const core::product& product) {
+    std::vector<core::stock_event> events;
+    if (!product.stock) return events;  // unlimited: nothing to count (and no statement on the hot path)
+    if (auto change = uow.products().adjust_stock(product.id, -1)) {
+        if (change->refused) return core::rejection::out_of_stock;
+        events = core::stock_events_for(product.id, change->before, change->after, product.low_stock_threshold,
+                                        product.critical_stock_threshold);
+    }
+    return events;
+}
+
+core::result<delivery, core::rejection> deliver_now(ports::unit_of_work& uow, const core::order& order,
+                                                    const core::product& product, core::user_id customer,
+                                                    std::chrono::system_clock::time_point now) {
+    delivery out;
+    std::string text;
+    if (delivers_key(product)) {
+        auto key = uow.license_keys().take_available(product.id, core::license_key_status::used, order.id, customer,
+                                                     std::nullopt);
+        if (!key) return core::rejection::no_license_key_available;
+        out.key = key->key;
+        text = key->key;
+    } else {
+        text = delivery_text(product);
+    }
+    if (!text.empty()) {
+        deliver(uow, order, product, text, now);
+        out.delivered = true;
+    }
+    return out;
 }
 
 std::string delivery_text(const core::product& product) {

@@ -12,6 +12,33 @@
 
 namespace apexcore::services::detail {
 
+/// Runs `work(uow)` in one store transaction: commits when it returns a value, rolls back (so
+/// nothing is written) when it returns a rejection; an exception propagates after the rollback.
+template <class T, class Work>
+core::result<T, core::rejection> transact(ports::store& store, Work&& work) {
+    std::optional<core::result<T, core::rejection>> out;
+    store.transact([&](ports::unit_of_work& uow) {
+        out.emplace(work(uow));
+        return out->ok() ? ports::tx_outcome::commit : ports::tx_outcome::rollback;
+    });
+    return std::move(*out);
+}
+
+/// What an idempotency key says about a request (core/idempotency.hpp).
+enum class key_state {
+    unused,    ///< no key given, or never used: perform the request
+    replay,    ///< used for this same request: return its first result
+    conflict,  ///< used for another operation or request: idempotency_conflict
+};
+
+/// Looks `key` up inside the unit of work; `record` is set for replay.
+struct key_lookup {
+    key_state state = key_state::unused;
+    core::idempotency_record record{};
+};
+key_lookup look_up_key(ports::unit_of_work& uow, const std::string& key, std::string_view operation,
+                       const std::string& fingerprint);
+
 /// A fresh order reference (AC-YYYYMMDD-XXXXXX) for today's UTC date, 30 bits from the OS's
 /// CSPRNG (std::random_device), re-drawn while it collides with a stored one.
 std::string new_order_reference(ports::unit_of_work& uow, const ports::clock& clock);
@@ -28,6 +55,24 @@ core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& con
 /// its warranty end from the product's duration. Precondition: the order is `paid`.
 void deliver(ports::unit_of_work& uow, const core::order& order, const core::product& product, const std::string& text,
              std::chrono::system_clock::time_point now);
+
+/// Takes one unit of a counted stock inside the unit of work (nothing for unlimited stock):
+/// the threshold events it crossed, or out_of_stock when none is left.
+core::result<std::vector<core::stock_event>, core::rejection> take_stock_unit(ports::unit_of_work& uow,
+                                                                              const core::product& product);
+
+/// What deliver_now handed over.
+struct delivery {
+    std::optional<std::string> key{};  ///< the license key, for key products
+    bool delivered = false;            ///< the order is now delivered
+};
+
+/// Hands over what a just-paid order delivers: for key products the oldest available key (now
+/// `used` by `customer`), else delivery_text; when there is something, the order becomes
+/// delivered (see deliver). Rejection: no_license_key_available.
+core::result<delivery, core::rejection> deliver_now(ports::unit_of_work& uow, const core::order& order,
+                                                    const core::product& product, core::user_id customer,
+                                                    std::chrono::system_clock::time_point now);
 
 /// What a product hands over on delivery without a key: its payload, else the values of its
 /// typed deliverables, one per line; empty when there is nothing to hand over.

@@ -1,5 +1,7 @@
 #include <apexcore/services/license_service.hpp>
 
+#include "detail.hpp"
+
 #include <algorithm>
 #include <set>
 
@@ -49,83 +51,50 @@ core::result<key_import_report, core::rejection> license_service::import_keys(co
         else candidates.emplace_back(line_no, std::move(key));
         if (text.empty()) break;
     }
-    std::optional<core::rejection> rejected;
-    store_.transact([&](ports::unit_of_work& uow) {
-        if (!uow.products().find(product)) {
-            rejected = core::rejection::unknown_product;
-            return ports::tx_outcome::rollback;
-        }
+    return detail::transact<key_import_report>(store_, [&](ports::unit_of_work& uow)
+                                                   -> core::result<key_import_report, core::rejection> {
+        if (!uow.products().find(product)) return core::rejection::unknown_product;
         for (auto& [line, key] : candidates) {
             if (uow.license_keys().insert_key(product, key)) ++report.added;
             else report.duplicate_in_store.emplace_back(line, std::move(key));
         }
-        return ports::tx_outcome::commit;
+        return report;
     });
-    if (rejected) return *rejected;
-    return report;
 }
 
 core::result<core::license_key, core::rejection> license_service::request(const actor& by, core::product_id product) {
     if (!by.staff) return core::rejection::not_staff;
-    std::optional<core::rejection> rejected;
-    std::optional<core::license_key> out;
-    store_.transact([&](ports::unit_of_work& uow) {
-        if (!uow.products().find(product)) {
-            rejected = core::rejection::unknown_product;
-            return ports::tx_outcome::rollback;
-        }
-        out = uow.license_keys().take_available(product, core::license_key_status::requested, std::nullopt, std::nullopt, by.user);
-        if (!out) {
-            rejected = core::rejection::no_license_key_available;
-            return ports::tx_outcome::rollback;
-        }
-        return ports::tx_outcome::commit;
+    return detail::transact<core::license_key>(store_, [&](ports::unit_of_work& uow)
+                                                   -> core::result<core::license_key, core::rejection> {
+        if (!uow.products().find(product)) return core::rejection::unknown_product;
+        auto key = uow.license_keys().take_available(product, core::license_key_status::requested, std::nullopt,
+                                                     std::nullopt, by.user);
+        if (!key) return core::rejection::no_license_key_available;
+        return *key;
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<core::license_key, core::rejection> license_service::approve_request(const actor& by, core::license_key_id id,
                                                                                   core::user_id recipient) {
-    if (!by.staff) return core::rejection::not_staff;
-    std::optional<core::rejection> rejected;
-    std::optional<core::license_key> out;
-    store_.transact([&](ports::unit_of_work& uow) {
-        if (!uow.license_keys().find_key_by_id(id)) {
-            rejected = core::rejection::unknown_license_key;
-            return ports::tx_outcome::rollback;
-        }
-        if (!uow.license_keys().move_key(id, core::license_key_status::requested, core::license_key_status::used, std::nullopt,
-                                         recipient)) {
-            rejected = core::rejection::forbidden_transition;
-            return ports::tx_outcome::rollback;
-        }
-        out = uow.license_keys().find_key_by_id(id);
-        return ports::tx_outcome::commit;
-    });
-    if (rejected) return *rejected;
-    return *out;
+    return decide_request(by, id, core::license_key_status::used, recipient);
 }
 
 core::result<core::license_key, core::rejection> license_service::decline_request(const actor& by, core::license_key_id id) {
+    return decide_request(by, id, core::license_key_status::available, std::nullopt);
+}
+
+core::result<core::license_key, core::rejection> license_service::decide_request(const actor& by, core::license_key_id id,
+                                                                                 core::license_key_status to,
+                                                                                 std::optional<core::user_id> recipient) {
     if (!by.staff) return core::rejection::not_staff;
-    std::optional<core::rejection> rejected;
-    std::optional<core::license_key> out;
-    store_.transact([&](ports::unit_of_work& uow) {
-        if (!uow.license_keys().find_key_by_id(id)) {
-            rejected = core::rejection::unknown_license_key;
-            return ports::tx_outcome::rollback;
+    return detail::transact<core::license_key>(store_, [&](ports::unit_of_work& uow)
+                                                   -> core::result<core::license_key, core::rejection> {
+        if (!uow.license_keys().find_key_by_id(id)) return core::rejection::unknown_license_key;
+        if (!uow.license_keys().move_key(id, core::license_key_status::requested, to, std::nullopt, recipient)) {
+            return core::rejection::forbidden_transition;
         }
-        if (!uow.license_keys().move_key(id, core::license_key_status::requested, core::license_key_status::available,
-                                         std::nullopt, std::nullopt)) {
-            rejected = core::rejection::forbidden_transition;
-            return ports::tx_outcome::rollback;
-        }
-        out = uow.license_keys().find_key_by_id(id);
-        return ports::tx_outcome::commit;
+        return *uow.license_keys().find_key_by_id(id);
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<std::map<core::product_id, std::map<core::license_key_status, std::int64_t>>, core::rejection>

@@ -40,51 +40,31 @@ std::vector<core::order> order_service::list_for(core::user_id customer, std::si
 
 core::result<core::order, core::rejection> order_service::cancel(const actor& by, core::order_id id) {
     if (!by.staff) return core::rejection::not_staff;
-    std::optional<core::rejection> rejected;
-    std::optional<core::order> out;
-    store_.transact([&](ports::unit_of_work& uow) {
-        auto order = uow.orders().find(id);
-        if (!order) {
-            rejected = core::rejection::unknown_order;
-            return ports::tx_outcome::rollback;
-        }
+    return detail::transact<core::order>(store_, [&](ports::unit_of_work& uow) -> core::result<core::order, core::rejection> {
+        const auto order = uow.orders().find(id);
+        if (!order) return core::rejection::unknown_order;
         if (!core::can_transition(order->status, core::order_status::cancelled) ||
             uow.payment_sessions().live_for(id)) {  // a live payment session is cancelled through the payment flow
-            rejected = core::rejection::forbidden_transition;
-            return ports::tx_outcome::rollback;
+            return core::rejection::forbidden_transition;
         }
         uow.orders().set_status(id, order->status, core::order_status::cancelled);
         if (const auto product = uow.products().find(order->product)) detail::release_reservation(uow, *order, *product);
-        out = uow.orders().find(id);
-        return ports::tx_outcome::commit;
+        return *uow.orders().find(id);
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<core::order, core::rejection> order_service::deliver(const actor& by, core::order_id id, const std::string& text) {
     if (!by.staff) return core::rejection::not_staff;
     if (text.size() > core::product_payload_length_max) return core::rejection::text_too_long;
     if (!detail::is_clean_text(text, core::product_payload_length_max, true)) return core::rejection::invalid_text;
-    std::optional<core::rejection> rejected;
-    std::optional<core::order> out;
-    store_.transact([&](ports::unit_of_work& uow) {
+    return detail::transact<core::order>(store_, [&](ports::unit_of_work& uow) -> core::result<core::order, core::rejection> {
         const auto order = uow.orders().find(id);
-        if (!order) {
-            rejected = core::rejection::unknown_order;
-            return ports::tx_outcome::rollback;
-        }
-        if (order->status != core::order_status::paid) {
-            rejected = core::rejection::forbidden_transition;
-            return ports::tx_outcome::rollback;
-        }
+        if (!order) return core::rejection::unknown_order;
+        if (order->status != core::order_status::paid) return core::rejection::forbidden_transition;
         const auto product = uow.products().find(order->product);
         detail::deliver(uow, *order, *product, text, config_.time().now());
-        out = uow.orders().find(id);
-        return ports::tx_outcome::commit;
+        return *uow.orders().find(id);
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<manual_order_receipt, core::rejection> order_service::create_manual(const manual_order_request& r) {
@@ -93,37 +73,29 @@ core::result<manual_order_receipt, core::rejection> order_service::create_manual
         return r.price_paid->is_negative() ? core::rejection::invalid_amount : core::rejection::currency_mismatch;
     }
     if (!core::is_valid_metadata(r.metadata)) return core::rejection::invalid_metadata;
-    const bool keyed = !r.idempotency_key.empty();
-    if (keyed && !core::is_valid_idempotency_key(r.idempotency_key)) return core::rejection::invalid_idempotency_key;
-    std::optional<core::rejection> rejected;
-    std::optional<manual_order_receipt> receipt;
+    if (!r.idempotency_key.empty() && !core::is_valid_idempotency_key(r.idempotency_key)) {
+        return core::rejection::invalid_idempotency_key;
+    }
+    const std::string fingerprint = manual_fingerprint(r);
     const ports::clock& clock = config_.time();
-    store_.transact([&](ports::unit_of_work& uow) {
-        auto reject = [&](core::rejection why) {
-            rejected = why;
-            return ports::tx_outcome::rollback;
-        };
-        if (keyed) {
-            if (const auto seen = uow.idempotency().find_key(r.idempotency_key)) {
-                if (seen->operation != "manual_order" || seen->fingerprint != manual_fingerprint(r) || !seen->order) {
-                    return reject(core::rejection::idempotency_conflict);
-                }
-                receipt = manual_order_receipt{*uow.orders().find(core::order_id{*seen->order})};
-                receipt->replayed = true;
-                return ports::tx_outcome::rollback;
-            }
+    return detail::transact<manual_order_receipt>(store_, [&](ports::unit_of_work& uow)
+                                                      -> core::result<manual_order_receipt, core::rejection> {
+        const auto seen = detail::look_up_key(uow, r.idempotency_key, "manual_order", fingerprint);
+        if (seen.state == detail::key_state::conflict || (seen.state == detail::key_state::replay && !seen.record.order)) {
+            return core::rejection::idempotency_conflict;
+        }
+        if (seen.state == detail::key_state::replay) {
+            manual_order_receipt receipt{*uow.orders().find(core::order_id{*seen.record.order})};
+            receipt.replayed = true;
+            return receipt;
         }
         const auto product = uow.products().find(r.product);
-        if (!product) return reject(core::rejection::unknown_product);
-        if (!product->active) return reject(core::rejection::product_inactive);
-        if (!(product->price.currency_of() == config_.currency)) return reject(core::rejection::currency_mismatch);
+        if (!product) return core::rejection::unknown_product;
+        if (!product->active) return core::rejection::product_inactive;
+        if (!(product->price.currency_of() == config_.currency)) return core::rejection::currency_mismatch;
         const core::money price = r.price_paid.value_or(product->price);
-        std::vector<core::stock_event> events;
-        if (auto change = uow.products().adjust_stock(product->id, -1)) {
-            if (change->refused) return reject(core::rejection::out_of_stock);
-            events = core::stock_events_for(product->id, change->before, change->after, product->low_stock_threshold,
-                                            product->critical_stock_threshold);
-        }
+        auto events = detail::take_stock_unit(uow, *product);
+        if (!events) return events.error();
         core::order_draft draft;
         draft.customer = r.customer;
         draft.product = product->id;
@@ -134,51 +106,31 @@ core::result<manual_order_receipt, core::rejection> order_service::create_manual
         draft.source = core::order_source::manual;
         draft.staff = r.staff.user;
         draft.metadata = r.metadata;
-        core::order order = uow.orders().insert(draft);
-        std::optional<std::string> key_text;
-        std::string delivered = detail::delivery_text(*product);
-        if (detail::delivers_key(*product)) {
-            auto key = uow.license_keys().take_available(product->id, core::license_key_status::used, order.id,
-                                                         r.customer, std::nullopt);
-            if (!key) return reject(core::rejection::no_license_key_available);
-            key_text = key->key;
-            delivered = key->key;
-        }
-        if (!delivered.empty()) detail::deliver(uow, order, *product, delivered, clock.now());
+        const core::order order = uow.orders().insert(draft);
+        const auto delivered = detail::deliver_now(uow, order, *product, r.customer, clock.now());
+        if (!delivered) return delivered.error();
         auto changes = detail::settle_spend(uow, config_, r.customer, price.minor_units(), 1);
-        if (keyed) {
-            uow.idempotency().record_key({r.idempotency_key, "manual_order", manual_fingerprint(r), std::nullopt, order.id.value});
+        if (!r.idempotency_key.empty()) {
+            uow.idempotency().record_key({r.idempotency_key, "manual_order", fingerprint, std::nullopt, order.id.value});
         }
-        receipt = manual_order_receipt{*uow.orders().find(order.id), key_text, std::move(changes), std::move(events)};
-        return ports::tx_outcome::commit;
+        return manual_order_receipt{*uow.orders().find(order.id), delivered->key, std::move(changes), *events};
     });
-    if (rejected) return *rejected;
-    return *receipt;
 }
 
 core::result<core::order, core::rejection> order_service::renew_warranty(const actor& by, core::order_id id) {
     if (!by.staff) return core::rejection::not_staff;
-    std::optional<core::rejection> rejected;
-    std::optional<core::order> out;
-    store_.transact([&](ports::unit_of_work& uow) {
+    return detail::transact<core::order>(store_, [&](ports::unit_of_work& uow) -> core::result<core::order, core::rejection> {
         const auto order = uow.orders().find(id);
-        if (!order) {
-            rejected = core::rejection::unknown_order;
-            return ports::tx_outcome::rollback;
-        }
+        if (!order) return core::rejection::unknown_order;
         const auto product = uow.products().find(order->product);
         if (order->status != core::order_status::delivered || !product || !product->duration_days) {
-            rejected = core::rejection::forbidden_transition;
-            return ports::tx_outcome::rollback;
+            return core::rejection::forbidden_transition;
         }
         const auto now = config_.time().now();
         const auto from = order->warranty_expires_at ? std::max(now, *order->warranty_expires_at) : now;
         uow.orders().renew_warranty(id, core::warranty_expiry(from, *product->duration_days), now);
-        out = uow.orders().find(id);
-        return ports::tx_outcome::commit;
+        return *uow.orders().find(id);
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 std::vector<core::order> order_service::warranty_expiring_within(std::chrono::hours window, std::size_t limit) {

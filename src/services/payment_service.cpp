@@ -14,6 +14,13 @@ std::string start_fingerprint(const start_payment_request& r) {
            (r.expected_price ? std::to_string(r.expected_price->minor_units()) : std::string("-"));
 }
 
+using view_result = core::result<payment_view, core::rejection>;
+
+template <class Work>
+view_result transact(ports::store& store, Work&& work) {
+    return detail::transact<payment_view>(store, std::forward<Work>(work));
+}
+
 /// Moves a session (compare-and-set) and audits the move.
 bool move(ports::unit_of_work& uow, core::payment_session& s, status to, core::user_id actor, const std::string& note) {
     const status from = s.status;
@@ -24,45 +31,50 @@ bool move(ports::unit_of_work& uow, core::payment_session& s, status to, core::u
     return true;
 }
 
+/// Stores a new open session for `order`, expiring at `expires_at`, and audits its creation.
+core::payment_session open_session(ports::unit_of_work& uow, core::order_id order, core::user_id customer,
+                                   const std::string& method, std::chrono::system_clock::time_point expires_at,
+                                   const std::string& note) {
+    core::payment_session s;
+    s.order = order;
+    s.customer = customer;
+    s.method = method;
+    s.expires_at = expires_at;
+    s = uow.payment_sessions().insert_session(s);
+    uow.payment_sessions().audit({s.id, std::nullopt, status::open, customer, note, {}});
+    return s;
+}
+
 }  // namespace
 
 core::result<payment_view, core::rejection> payment_service::start(const start_payment_request& r) {
     if (config_.find_method(r.method) == nullptr) return core::rejection::unknown_payment_method;
-    const bool keyed = !r.idempotency_key.empty();
-    if (keyed && !core::is_valid_idempotency_key(r.idempotency_key)) return core::rejection::invalid_idempotency_key;
+    if (!r.idempotency_key.empty() && !core::is_valid_idempotency_key(r.idempotency_key)) {
+        return core::rejection::invalid_idempotency_key;
+    }
+    const std::string fingerprint = start_fingerprint(r);
     const ports::clock& clock = config_.time();
-    std::optional<core::rejection> rejected;
-    std::optional<payment_view> out;
-    store_.transact([&](ports::unit_of_work& uow) {
-        auto reject = [&](core::rejection why) {
-            rejected = why;
-            return ports::tx_outcome::rollback;
-        };
-        if (keyed) {
-            if (const auto seen = uow.idempotency().find_key(r.idempotency_key)) {
-                if (seen->operation != "payment_start" || seen->fingerprint != start_fingerprint(r) || !seen->order) {
-                    return reject(core::rejection::idempotency_conflict);
-                }
-                const auto order = uow.orders().find(core::order_id{*seen->order});
-                if (!order) throw ports::store_error("idempotency key points at a missing order");
-                auto session = uow.payment_sessions().live_for(order->id);
-                if (!session) return reject(core::rejection::payment_session_expired);
-                out = payment_view{*session, *order};
-                out->replayed = true;
-                return ports::tx_outcome::rollback;
-            }
+    return transact(store_, [&](ports::unit_of_work& uow) -> view_result {
+        const auto seen = detail::look_up_key(uow, r.idempotency_key, "payment_start", fingerprint);
+        if (seen.state == detail::key_state::conflict || (seen.state == detail::key_state::replay && !seen.record.order)) {
+            return core::rejection::idempotency_conflict;
+        }
+        if (seen.state == detail::key_state::replay) {
+            const auto order = uow.orders().find(core::order_id{*seen.record.order});
+            if (!order) throw ports::store_error("idempotency key points at a missing order");
+            auto session = uow.payment_sessions().live_for(order->id);
+            if (!session) return core::rejection::payment_session_expired;
+            payment_view view{*session, *order};
+            view.replayed = true;
+            return view;
         }
         const auto product = uow.products().find(r.product);
-        if (!product) return reject(core::rejection::unknown_product);
-        if (!product->active) return reject(core::rejection::product_inactive);
-        if (!(product->price.currency_of() == config_.currency)) return reject(core::rejection::currency_mismatch);
-        if (r.expected_price && !(*r.expected_price == product->price)) return reject(core::rejection::price_changed);
-        std::vector<core::stock_event> events;
-        if (auto change = uow.products().adjust_stock(product->id, -1)) {
-            if (change->refused) return reject(core::rejection::out_of_stock);
-            events = core::stock_events_for(product->id, change->before, change->after, product->low_stock_threshold,
-                                            product->critical_stock_threshold);
-        }
+        if (!product) return core::rejection::unknown_product;
+        if (!product->active) return core::rejection::product_inactive;
+        if (!(product->price.currency_of() == config_.currency)) return core::rejection::currency_mismatch;
+        if (r.expected_price && !(*r.expected_price == product->price)) return core::rejection::price_changed;
+        auto events = detail::take_stock_unit(uow, *product);
+        if (!events) return events.error();
         core::order_draft draft;
         draft.customer = r.customer;
         draft.product = product->id;
@@ -73,57 +85,36 @@ core::result<payment_view, core::rejection> payment_service::start(const start_p
         draft.source = core::order_source::payment;
         draft.metadata = {{"product_name", product->display_name()}, {"payment_method", r.method}};
         const core::order order = uow.orders().insert(draft);
-        if (detail::delivers_key(*product)) {
-            if (!uow.license_keys().take_available(product->id, core::license_key_status::reserved, order.id, r.customer,
-                                                   std::nullopt)) {
-                return reject(core::rejection::no_license_key_available);
-            }
+        if (detail::delivers_key(*product) &&
+            !uow.license_keys().take_available(product->id, core::license_key_status::reserved, order.id, r.customer,
+                                               std::nullopt)) {
+            return core::rejection::no_license_key_available;
         }
-        core::payment_session s;
-        s.order = order.id;
-        s.customer = r.customer;
-        s.method = r.method;
-        s.expires_at = clock.now() + config_.payment_session_ttl;
-        s = uow.payment_sessions().insert_session(s);
-        uow.payment_sessions().audit({s.id, std::nullopt, status::open, r.customer, "started with " + r.method, {}});
-        if (keyed) uow.idempotency().record_key({r.idempotency_key, "payment_start", start_fingerprint(r), std::nullopt, order.id.value});
-        out = payment_view{s, order};
-        out->stock_events = std::move(events);
-        return ports::tx_outcome::commit;
+        const auto s = open_session(uow, order.id, r.customer, r.method, clock.now() + config_.payment_session_ttl,
+                                    "started with " + r.method);
+        if (!r.idempotency_key.empty()) {
+            uow.idempotency().record_key({r.idempotency_key, "payment_start", fingerprint, std::nullopt, order.id.value});
+        }
+        payment_view view{s, order};
+        view.stock_events = *events;
+        return view;
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<payment_view, core::rejection> payment_service::reopen(core::user_id customer, core::order_id order_id,
                                                                     const std::string& method) {
     if (config_.find_method(method) == nullptr) return core::rejection::unknown_payment_method;
-    std::optional<core::rejection> rejected;
-    std::optional<payment_view> out;
-    store_.transact([&](ports::unit_of_work& uow) {
-        auto reject = [&](core::rejection why) {
-            rejected = why;
-            return ports::tx_outcome::rollback;
-        };
+    return transact(store_, [&](ports::unit_of_work& uow) -> view_result {
         const auto order = uow.orders().find(order_id);
-        if (!order) return reject(core::rejection::unknown_order);
-        if (order->customer != customer) return reject(core::rejection::not_owner);
+        if (!order) return core::rejection::unknown_order;
+        if (order->customer != customer) return core::rejection::not_owner;
         if (order->status != core::order_status::pending_payment || order->source != core::order_source::payment) {
-            return reject(core::rejection::forbidden_transition);
+            return core::rejection::forbidden_transition;
         }
-        if (uow.payment_sessions().live_for(order_id)) return reject(core::rejection::payment_session_exists);
-        core::payment_session s;
-        s.order = order_id;
-        s.customer = customer;
-        s.method = method;
-        s.expires_at = config_.time().now() + config_.payment_session_ttl;
-        s = uow.payment_sessions().insert_session(s);
-        uow.payment_sessions().audit({s.id, std::nullopt, status::open, customer, "reopened with " + method, {}});
-        out = payment_view{s, *order};
-        return ports::tx_outcome::commit;
+        if (uow.payment_sessions().live_for(order_id)) return core::rejection::payment_session_exists;
+        return payment_view{open_session(uow, order_id, customer, method, config_.time().now() + config_.payment_session_ttl,
+                                         "reopened with " + method), *order};
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<payment_view, core::rejection> payment_service::submit(core::user_id customer, core::payment_session_id id,
@@ -137,49 +128,31 @@ core::result<payment_view, core::rejection> payment_service::submit(core::user_i
         !detail::is_clean_text(proof.notes, core::payment_notes_length_max, true) || !core::is_valid_proof_url(proof.proof_url)) {
         return core::rejection::invalid_text;
     }
-    std::optional<core::rejection> rejected;
-    std::optional<payment_view> out;
-    store_.transact([&](ports::unit_of_work& uow) {
-        auto reject = [&](core::rejection why) {
-            rejected = why;
-            return ports::tx_outcome::rollback;
-        };
+    return transact(store_, [&](ports::unit_of_work& uow) -> view_result {
         auto s = uow.payment_sessions().find_session(id);
-        if (!s) return reject(core::rejection::unknown_payment_session);
-        if (s->customer != customer) return reject(core::rejection::not_owner);
-        if (s->status == status::open && config_.time().now() >= s->expires_at) {
-            return reject(core::rejection::payment_session_expired);
-        }
-        if (s->status != status::open) return reject(core::rejection::forbidden_transition);
+        if (!s) return core::rejection::unknown_payment_session;
+        if (s->customer != customer) return core::rejection::not_owner;
+        if (s->status == status::open && config_.time().now() >= s->expires_at) return core::rejection::payment_session_expired;
         s->transaction_id = proof.transaction_id;
         s->contact = proof.contact;
         s->notes = proof.notes;
         s->proof_url = proof.proof_url;
-        if (!move(uow, *s, status::submitted, customer, "proof submitted")) return reject(core::rejection::forbidden_transition);
+        if (!move(uow, *s, status::submitted, customer, "proof submitted")) return core::rejection::forbidden_transition;
         if (!uow.orders().set_status(s->order, core::order_status::pending_payment, core::order_status::awaiting_review)) {
             throw ports::store_error("payment submit: order " + std::to_string(s->order.value) + " is not pending_payment");
         }
-        out = payment_view{*s, *uow.orders().find(s->order)};
-        return ports::tx_outcome::commit;
+        return payment_view{*s, *uow.orders().find(s->order)};
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<payment_view, core::rejection> payment_service::approve(const actor& staff, core::payment_session_id id) {
     if (!staff.staff) return core::rejection::not_staff;
-    std::optional<core::rejection> rejected;
-    std::optional<payment_view> out;
     const ports::clock& clock = config_.time();
-    store_.transact([&](ports::unit_of_work& uow) {
-        auto reject = [&](core::rejection why) {
-            rejected = why;
-            return ports::tx_outcome::rollback;
-        };
+    return transact(store_, [&](ports::unit_of_work& uow) -> view_result {
         auto s = uow.payment_sessions().find_session(id);
-        if (!s) return reject(core::rejection::unknown_payment_session);
+        if (!s) return core::rejection::unknown_payment_session;
         s->staff = staff.user;
-        if (!move(uow, *s, status::approved, staff.user, "approved")) return reject(core::rejection::forbidden_transition);
+        if (!move(uow, *s, status::approved, staff.user, "approved")) return core::rejection::forbidden_transition;
         auto order = *uow.orders().find(s->order);
         if (!uow.orders().set_status(order.id, core::order_status::awaiting_review, core::order_status::paid)) {
             throw ports::store_error("payment approve: order " + std::to_string(order.id.value) + " is not awaiting_review");
@@ -197,11 +170,8 @@ core::result<payment_view, core::rejection> payment_service::approve(const actor
         }
         if (!delivered.empty()) detail::deliver(uow, order, *product, delivered, clock.now());
         auto changes = detail::settle_spend(uow, config_, order.customer, order.price_paid.minor_units(), 1);
-        out = payment_view{*s, *uow.orders().find(order.id), key_text, std::move(changes)};
-        return ports::tx_outcome::commit;
+        return payment_view{*s, *uow.orders().find(order.id), key_text, std::move(changes)};
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<payment_view, core::rejection> payment_service::reject(const actor& staff, core::payment_session_id id,
@@ -211,58 +181,39 @@ core::result<payment_view, core::rejection> payment_service::reject(const actor&
     if (reason.empty() || !detail::is_clean_text(reason, core::refund_reason_length_max, false)) {
         return core::rejection::invalid_text;
     }
-    std::optional<core::rejection> rejected;
-    std::optional<payment_view> out;
-    store_.transact([&](ports::unit_of_work& uow) {
+    return transact(store_, [&](ports::unit_of_work& uow) -> view_result {
         auto s = uow.payment_sessions().find_session(id);
-        if (!s) {
-            rejected = core::rejection::unknown_payment_session;
-            return ports::tx_outcome::rollback;
-        }
+        if (!s) return core::rejection::unknown_payment_session;
         const status from = s->status;
         s->staff = staff.user;
         s->reason = reason;
-        if (!move(uow, *s, status::rejected, staff.user, reason)) {
-            rejected = core::rejection::forbidden_transition;
-            return ports::tx_outcome::rollback;
-        }
+        if (!move(uow, *s, status::rejected, staff.user, reason)) return core::rejection::forbidden_transition;
         if (from == status::submitted) {
             uow.orders().set_status(s->order, core::order_status::awaiting_review, core::order_status::pending_payment);
         }
-        out = payment_view{*s, *uow.orders().find(s->order)};
-        return ports::tx_outcome::commit;
+        return payment_view{*s, *uow.orders().find(s->order)};
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<payment_view, core::rejection> payment_service::cancel(core::user_id customer, core::payment_session_id id) {
-    std::optional<core::rejection> rejected;
-    std::optional<payment_view> out;
-    store_.transact([&](ports::unit_of_work& uow) {
-        auto reject = [&](core::rejection why) {
-            rejected = why;
-            return ports::tx_outcome::rollback;
-        };
+    return transact(store_, [&](ports::unit_of_work& uow) -> view_result {
         auto s = uow.payment_sessions().find_session(id);
-        if (!s) return reject(core::rejection::unknown_payment_session);
-        if (s->customer != customer) return reject(core::rejection::not_owner);
+        if (!s) return core::rejection::unknown_payment_session;
+        if (s->customer != customer) return core::rejection::not_owner;
         if (!move(uow, *s, status::cancelled, customer, "cancelled by the customer")) {
-            return reject(core::rejection::forbidden_transition);
+            return core::rejection::forbidden_transition;
         }
         const auto order = *uow.orders().find(s->order);
         if (!core::can_transition(order.status, core::order_status::cancelled) ||
             !uow.orders().set_status(order.id, order.status, core::order_status::cancelled)) {
             throw ports::store_error("payment cancel: order " + std::to_string(order.id.value) + " cannot be cancelled");
         }
-        std::vector<core::stock_event> events;
-        if (const auto product = uow.products().find(order.product)) events = detail::release_reservation(uow, order, *product);
-        out = payment_view{*s, *uow.orders().find(order.id)};
-        out->stock_events = std::move(events);
-        return ports::tx_outcome::commit;
+        payment_view view{*s, *uow.orders().find(order.id)};
+        if (const auto product = uow.products().find(order.product)) {
+            view.stock_events = detail::release_reservation(uow, order, *product);
+        }
+        return view;
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 std::vector<payment_view> payment_service::expire_due(std::size_t limit) {

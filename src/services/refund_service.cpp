@@ -17,37 +17,28 @@ bool refundable(core::order_status s) {
 core::result<core::refund, core::rejection> refund_service::request(const refund_request& r) {
     if (r.reason.size() > core::refund_reason_length_max) return core::rejection::text_too_long;
     if (!detail::is_clean_text(r.reason, core::refund_reason_length_max, false)) return core::rejection::invalid_text;
-    std::optional<core::rejection> rejected;
-    std::optional<core::refund> out;
-    store_.transact([&](ports::unit_of_work& uow) {
-        auto reject = [&](core::rejection why) {
-            rejected = why;
-            return ports::tx_outcome::rollback;
-        };
+    return detail::transact<core::refund>(store_, [&](ports::unit_of_work& uow) -> core::result<core::refund, core::rejection> {
         const auto order = uow.orders().find(r.order);
-        if (!order) return reject(core::rejection::unknown_order);
-        if (!r.by.staff && order->customer != r.by.user) return reject(core::rejection::not_owner);
-        if (!refundable(order->status)) return reject(core::rejection::forbidden_transition);
+        if (!order) return core::rejection::unknown_order;
+        if (!r.by.staff && order->customer != r.by.user) return core::rejection::not_owner;
+        if (!refundable(order->status)) return core::rejection::forbidden_transition;
         if (!r.by.staff && !core::within_refund_window(config_.refunds, order->created_at, config_.time().now())) {
-            return reject(core::rejection::refund_window_closed);
+            return core::rejection::refund_window_closed;
         }
         const std::int64_t left = order->price_paid.minor_units() - order->refunded.minor_units();
         const core::money amount = r.amount.value_or(core::money{left, order->price_paid.currency_of()});
         if (!(amount.currency_of() == order->price_paid.currency_of()) || amount.minor_units() <= 0 ||
             amount.minor_units() > left) {
-            return reject(core::rejection::refund_amount_invalid);
+            return core::rejection::refund_amount_invalid;
         }
-        if (uow.refunds().pending_for(order->id)) return reject(core::rejection::refund_already_requested);
+        if (uow.refunds().pending_for(order->id)) return core::rejection::refund_already_requested;
         core::refund draft;
         draft.order = order->id;
         draft.customer = order->customer;
         draft.amount = amount;
         draft.reason = r.reason;
-        out = uow.refunds().insert_refund(draft);
-        return ports::tx_outcome::commit;
+        return uow.refunds().insert_refund(draft);
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<refund_outcome, core::rejection> refund_service::approve(const actor& staff, core::refund_id id,
@@ -56,40 +47,32 @@ core::result<refund_outcome, core::rejection> refund_service::approve(const acto
     if (!detail::is_clean_text(note, core::refund_reason_length_max, false)) {
         return note.size() > core::refund_reason_length_max ? core::rejection::text_too_long : core::rejection::invalid_text;
     }
-    std::optional<core::rejection> rejected;
-    std::optional<refund_outcome> out;
-    store_.transact([&](ports::unit_of_work& uow) {
-        auto reject = [&](core::rejection why) {
-            rejected = why;
-            return ports::tx_outcome::rollback;
-        };
+    return detail::transact<refund_outcome>(store_, [&](ports::unit_of_work& uow)
+                                                -> core::result<refund_outcome, core::rejection> {
         auto refund = uow.refunds().find_refund(id);
-        if (!refund) return reject(core::rejection::unknown_refund);
-        if (refund->status != core::refund_status::requested) return reject(core::rejection::already_decided);
+        if (!refund) return core::rejection::unknown_refund;
+        if (refund->status != core::refund_status::requested) return core::rejection::already_decided;
         const auto order = uow.orders().find(refund->order);
-        if (!order || !refundable(order->status)) return reject(core::rejection::forbidden_transition);
+        if (!order || !refundable(order->status)) return core::rejection::forbidden_transition;
         const std::int64_t left = order->price_paid.minor_units() - order->refunded.minor_units();
-        if (refund->amount.minor_units() > left) return reject(core::rejection::refund_amount_invalid);
+        if (refund->amount.minor_units() > left) return core::rejection::refund_amount_invalid;
 
         const core::money fee = core::refund_fee(config_.refunds, refund->amount);
         const core::money net{refund->amount.minor_units() - fee.minor_units(), refund->amount.currency_of()};
         std::optional<core::ledger_entry> credit;
         if (net.minor_units() > 0) {
-            const auto balance = uow.wallet().balance(order->customer, net.currency_of());
-            if (!balance.plus(net)) return reject(core::rejection::balance_overflow);
+            if (!uow.wallet().balance(order->customer, net.currency_of()).plus(net)) return core::rejection::balance_overflow;
             credit = uow.wallet().append(core::ledger_draft{order->customer, core::ledger_entry_type::refund, net,
                                                             "Refund of order " + order->reference, order->id, staff.user});
         }
         const bool full = refund->amount.minor_units() == left;
         const auto status = full ? core::order_status::refunded : core::order_status::partially_refunded;
-        if (!core::can_transition(order->status, status)) return reject(core::rejection::forbidden_transition);
+        if (!core::can_transition(order->status, status)) return core::rejection::forbidden_transition;
         uow.orders().add_refunded(order->id, refund->amount, status);
         if (full && order->status == core::order_status::paid) {
-            // Never delivered: the reserved or counted unit goes back to stock.
-            if (const auto product = uow.products().find(order->product)) {
-                if (auto c = uow.products().adjust_stock(product->id, 1); c && c->refused) {
-                    throw ports::store_error("refund: stock overflow");
-                }
+            // Never delivered: the counted unit goes back to stock.
+            if (auto c = uow.products().adjust_stock(order->product, 1); c && c->refused) {
+                throw ports::store_error("refund: stock overflow");
             }
         }
         refund->status = core::refund_status::approved;
@@ -98,13 +81,10 @@ core::result<refund_outcome, core::rejection> refund_service::approve(const acto
         refund->fee = fee;
         if (credit) refund->credit = credit->id;
         refund->decided_at = config_.time().now();
-        if (!uow.refunds().decide(*refund)) return reject(core::rejection::already_decided);
+        if (!uow.refunds().decide(*refund)) return core::rejection::already_decided;
         auto changes = detail::settle_spend(uow, config_, order->customer, -net.minor_units(), 0);
-        out = refund_outcome{*refund, *uow.orders().find(order->id), credit, std::move(changes)};
-        return ports::tx_outcome::commit;
+        return refund_outcome{*refund, *uow.orders().find(order->id), credit, std::move(changes)};
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 core::result<core::refund, core::rejection> refund_service::reject(const actor& staff, core::refund_id id,
@@ -114,27 +94,16 @@ core::result<core::refund, core::rejection> refund_service::reject(const actor& 
     if (reason.empty() || !detail::is_clean_text(reason, core::refund_reason_length_max, false)) {
         return core::rejection::invalid_text;
     }
-    std::optional<core::rejection> rejected;
-    std::optional<core::refund> out;
-    store_.transact([&](ports::unit_of_work& uow) {
+    return detail::transact<core::refund>(store_, [&](ports::unit_of_work& uow) -> core::result<core::refund, core::rejection> {
         auto refund = uow.refunds().find_refund(id);
-        if (!refund) {
-            rejected = core::rejection::unknown_refund;
-            return ports::tx_outcome::rollback;
-        }
+        if (!refund) return core::rejection::unknown_refund;
         refund->status = core::refund_status::rejected;
         refund->staff = staff.user;
         refund->decision_reason = reason;
         refund->decided_at = config_.time().now();
-        if (!uow.refunds().decide(*refund)) {
-            rejected = core::rejection::already_decided;
-            return ports::tx_outcome::rollback;
-        }
-        out = *refund;
-        return ports::tx_outcome::commit;
+        if (!uow.refunds().decide(*refund)) return core::rejection::already_decided;
+        return *refund;
     });
-    if (rejected) return *rejected;
-    return *out;
 }
 
 std::vector<core::refund> refund_service::pending(std::size_t limit) {

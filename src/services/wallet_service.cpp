@@ -3,7 +3,6 @@
 #include "detail.hpp"
 
 #include <algorithm>
-#include <cassert>
 
 namespace apexcore::services {
 namespace {
@@ -53,77 +52,61 @@ core::result<core::ledger_entry, core::rejection> wallet_service::credit(const s
     const bool keyed = !r.idempotency_key.empty();
     if (keyed && !core::is_valid_idempotency_key(r.idempotency_key)) return core::rejection::invalid_idempotency_key;
     const std::string operation(core::to_string(type));
+    const std::string fingerprint = credit_fingerprint(r, type);
 
-    std::optional<core::ledger_entry> entry;
-    std::optional<core::rejection> rejected;
-    store_.transact([&](ports::unit_of_work& uow) {
-        if (keyed) {
-            if (const auto seen = uow.idempotency().find_key(r.idempotency_key)) {
-                if (seen->operation != operation || seen->fingerprint != credit_fingerprint(r, type) || !seen->ledger_entry) {
-                    rejected = core::rejection::idempotency_conflict;
-                } else {
-                    entry = uow.wallet().find_entry(core::ledger_entry_id{*seen->ledger_entry});
-                    if (!entry) throw ports::store_error("idempotency key points at a missing ledger row");
-                }
-                return ports::tx_outcome::rollback;  // nothing new to write
-            }
+    return detail::transact<core::ledger_entry>(store_, [&](ports::unit_of_work& uow)
+                                                    -> core::result<core::ledger_entry, core::rejection> {
+        const auto seen = detail::look_up_key(uow, r.idempotency_key, operation, fingerprint);
+        if (seen.state == detail::key_state::conflict || (seen.state == detail::key_state::replay && !seen.record.ledger_entry)) {
+            return core::rejection::idempotency_conflict;
         }
-        const core::money current = uow.wallet().balance(r.customer, config_.currency);
-        if (!current.plus(r.amount)) {
-            rejected = core::rejection::balance_overflow;
-            return ports::tx_outcome::rollback;
+        if (seen.state == detail::key_state::replay) {
+            auto entry = uow.wallet().find_entry(core::ledger_entry_id{*seen.record.ledger_entry});
+            if (!entry) throw ports::store_error("idempotency key points at a missing ledger row");
+            return *entry;  // nothing new is written
         }
+        if (!uow.wallet().balance(r.customer, config_.currency).plus(r.amount)) return core::rejection::balance_overflow;
         core::ledger_draft draft{r.customer, type, r.amount, r.description, std::nullopt, r.staff.user};
         draft.ticket = r.ticket;
-        entry = uow.wallet().append(draft);
-        if (keyed) {
-            uow.idempotency().record_key({r.idempotency_key, operation, credit_fingerprint(r, type), entry->id.value, std::nullopt});
-        }
-        return ports::tx_outcome::commit;
+        const core::ledger_entry entry = uow.wallet().append(draft);
+        if (keyed) uow.idempotency().record_key({r.idempotency_key, operation, fingerprint, entry.id.value, std::nullopt});
+        return entry;
     });
-    if (rejected) return *rejected;
-    assert(entry.has_value());
-    return *entry;
 }
 
 core::result<purchase_receipt, core::rejection> wallet_service::purchase(const purchase_request& r) {
     const bool keyed = !r.idempotency_key.empty();
     if (keyed && !core::is_valid_idempotency_key(r.idempotency_key)) return core::rejection::invalid_idempotency_key;
     if (r.promo_code.size() > 32) return core::rejection::unknown_promo_code;
-    std::optional<purchase_receipt> receipt;
-    std::optional<core::rejection> rejected;
+    const std::string fingerprint = purchase_fingerprint(r);
     const ports::clock& clock = config_.time();
-    store_.transact([&](ports::unit_of_work& uow) {
-        auto reject = [&](core::rejection why) {
-            rejected = why;
-            return ports::tx_outcome::rollback;
-        };
-        if (keyed) {
-            if (const auto seen = uow.idempotency().find_key(r.idempotency_key)) {
-                if (seen->operation != "purchase" || seen->fingerprint != purchase_fingerprint(r) || !seen->order) {
-                    return reject(core::rejection::idempotency_conflict);
-                }
-                const auto order = uow.orders().find(core::order_id{*seen->order});
-                std::optional<core::ledger_entry> debit;
-                if (seen->ledger_entry) debit = uow.wallet().find_entry(core::ledger_entry_id{*seen->ledger_entry});
-                if (!order || (seen->ledger_entry && !debit)) {
-                    throw ports::store_error("idempotency key points at a missing order or ledger row");
-                }
-                const auto product = uow.products().find(order->product);
-                receipt = purchase_receipt{*order, debit.value_or(core::ledger_entry{}),
-                                           product ? product->display_name() : std::string()};
-                receipt->quote = core::price_quote{order->list_price, order->discount, order->price_paid,
-                                                   core::money{0, order->price_paid.currency_of()}, order->price_paid};
-                if (!order->delivery.empty() && product && detail::delivers_key(*product)) receipt->license_key = order->delivery;
-                receipt->replayed = true;
-                return ports::tx_outcome::rollback;  // nothing new to write
+    return detail::transact<purchase_receipt>(store_, [&](ports::unit_of_work& uow)
+                                                  -> core::result<purchase_receipt, core::rejection> {
+        const auto seen = detail::look_up_key(uow, r.idempotency_key, "purchase", fingerprint);
+        if (seen.state == detail::key_state::conflict || (seen.state == detail::key_state::replay && !seen.record.order)) {
+            return core::rejection::idempotency_conflict;
+        }
+        if (seen.state == detail::key_state::replay) {  // the first receipt; nothing new is written
+            const auto order = uow.orders().find(core::order_id{*seen.record.order});
+            std::optional<core::ledger_entry> debit;
+            if (seen.record.ledger_entry) debit = uow.wallet().find_entry(core::ledger_entry_id{*seen.record.ledger_entry});
+            if (!order || (seen.record.ledger_entry && !debit)) {
+                throw ports::store_error("idempotency key points at a missing order or ledger row");
             }
+            const auto product = uow.products().find(order->product);
+            purchase_receipt receipt{*order, debit.value_or(core::ledger_entry{}),
+                                     product ? product->display_name() : std::string()};
+            receipt.quote = core::price_quote{order->list_price, order->discount, order->price_paid,
+                                              core::money{0, order->price_paid.currency_of()}, order->price_paid};
+            if (!order->delivery.empty() && product && detail::delivers_key(*product)) receipt.license_key = order->delivery;
+            receipt.replayed = true;
+            return receipt;
         }
         const auto product = uow.products().find(r.product);
-        if (!product) return reject(core::rejection::unknown_product);
-        if (!product->active) return reject(core::rejection::product_inactive);
-        if (!(product->price.currency_of() == config_.currency)) return reject(core::rejection::currency_mismatch);
-        if (r.expected_price && !(*r.expected_price == product->price)) return reject(core::rejection::price_changed);
+        if (!product) return core::rejection::unknown_product;
+        if (!product->active) return core::rejection::product_inactive;
+        if (!(product->price.currency_of() == config_.currency)) return core::rejection::currency_mismatch;
+        if (r.expected_price && !(*r.expected_price == product->price)) return core::rejection::price_changed;
 
         // Price: the best role discount over recorded tier roles and the member's roles, then the promo code.
         const core::customer_profile before = uow.customers().profile(r.customer);
@@ -134,31 +117,25 @@ core::result<purchase_receipt, core::rejection> wallet_service::purchase(const p
         core::promo_usage usage{};
         if (!r.promo_code.empty()) {
             promo = uow.promos().find_promo(r.promo_code);
-            if (!promo) return reject(core::rejection::unknown_promo_code);
+            if (!promo) return core::rejection::unknown_promo_code;
             usage = uow.promos().usage(promo->code, r.customer);
         }
         const auto quote = core::quote_price(*product, role_discount, promo ? &*promo : nullptr, usage, clock.now());
-        if (!quote) return reject(detail::to_rejection(quote.error()));
+        if (!quote) return detail::to_rejection(quote.error());
         const core::money price = quote->final_price;
 
         const core::money balance = uow.wallet().balance(r.customer, config_.currency);
-        if (balance.minor_units() < price.minor_units()) return reject(core::rejection::insufficient_funds);
+        if (balance.minor_units() < price.minor_units()) return core::rejection::insufficient_funds;
 
-        std::vector<core::stock_event> events;
-        if (product->stock) {  // counted stock: decrement inside this transaction (never below 0)
-            if (auto change = uow.products().adjust_stock(product->id, -1)) {
-                if (change->refused) return reject(core::rejection::out_of_stock);
-                events = core::stock_events_for(product->id, change->before, change->after,
-                                                product->low_stock_threshold, product->critical_stock_threshold);
-            }
-        }
+        auto events = detail::take_stock_unit(uow, *product);
+        if (!events) return events.error();
 
         core::order_metadata metadata = r.metadata;
         metadata.emplace("product_name", product->display_name());
         if (const auto* tier = core::spend_tier_for(config_.tiers, before.lifetime_spend_minor)) {
             metadata.emplace("vip_tier", tier->name);
         }
-        if (!core::is_valid_metadata(metadata)) return reject(core::rejection::invalid_metadata);
+        if (!core::is_valid_metadata(metadata)) return core::rejection::invalid_metadata;
 
         core::order_draft draft;
         draft.customer = r.customer;
@@ -182,39 +159,24 @@ core::result<purchase_receipt, core::rejection> wallet_service::purchase(const p
         }
         if (promo) uow.promos().record_redemption(promo->code, r.customer, order.id, quote->promo_discount);
 
-        std::optional<std::string> key_text;
-        std::string delivered;
-        if (detail::delivers_key(*product)) {
-            auto key = uow.license_keys().take_available(product->id, core::license_key_status::used, order.id,
-                                                         r.customer, std::nullopt);
-            if (!key) return reject(core::rejection::no_license_key_available);
-            key_text = key->key;
-            delivered = key->key;
-        } else {
-            delivered = detail::delivery_text(*product);
-        }
-        if (!delivered.empty()) {
-            detail::deliver(uow, order, *product, delivered, clock.now());
-            order = *uow.orders().find(order.id);
-        }
+        const auto delivered = detail::deliver_now(uow, order, *product, r.customer, clock.now());
+        if (!delivered) return delivered.error();
+        if (delivered->delivered) order = *uow.orders().find(order.id);
 
         core::tier_changes changes = detail::settle_spend(uow, config_, before, price.minor_units(), 1);
         if (keyed) {
-            uow.idempotency().record_key({r.idempotency_key, "purchase", purchase_fingerprint(r),
+            uow.idempotency().record_key({r.idempotency_key, "purchase", fingerprint,
                                           debit ? std::optional<std::int64_t>(debit->id.value) : std::nullopt,
                                           order.id.value});
         }
-        receipt = purchase_receipt{order, debit.value_or(core::ledger_entry{}), product->display_name()};
-        receipt->quote = *quote;
-        receipt->license_key = key_text;
-        receipt->role_changes = std::move(changes);
-        receipt->product_role = product->role_to_grant;
-        receipt->stock_events = std::move(events);
-        return ports::tx_outcome::commit;
+        purchase_receipt receipt{order, debit.value_or(core::ledger_entry{}), product->display_name()};
+        receipt.quote = *quote;
+        receipt.license_key = delivered->key;
+        receipt.role_changes = std::move(changes);
+        receipt.product_role = product->role_to_grant;
+        receipt.stock_events = *events;
+        return receipt;
     });
-    if (rejected) return *rejected;
-    assert(receipt.has_value());
-    return *receipt;
 }
 
 }  // namespace apexcore::services

@@ -70,6 +70,11 @@ public:
                                                                         std::optional<core::product_id> product);
 
 private:
+    /// Moves a requested key to `to` (used for `recipient`, or available again).
+    core::result<core::license_key, core::rejection> decide_request(const actor& by, core::license_key_id id,
+                                                                    core::license_key_status to,
+                                                                    std::optional<core::user_id> recipient);
+
     ports::store& store_;
     shop_config config_;
 };
