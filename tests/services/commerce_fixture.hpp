@@ -1,6 +1,7 @@
 #pragma once
 // A fresh SQLite store with the example VIP tiers (shared/bench/purchases.md §4), a manual clock
 // and every service, for the commerce use-case tests.
+#include "../bench/purchases_workload.hpp"
 #include "../sqlite/temp_db.hpp"
 
 #include <apexcore/services/catalog_service.hpp>
@@ -33,24 +34,12 @@ private:
     std::atomic<std::int64_t> ms_{1795000000000};  // 2026-11-18
 };
 
+/// The role ids of example_tiers(), in table order.
 inline constexpr core::role_id client_role{1}, vip_role{2}, elite_role{3}, legend_role{4}, sovereign_role{5},
     donor_role{6}, legendary_donor_role{7}, insider_role{8}, zenith_role{9};
 
-/// The example role table with role ids 1..9.
-inline std::vector<core::vip_tier> example_tiers() {
-    using core::tier_mode;
-    return {
-        {"Client", client_role, tier_mode::automatic_first_purchase, 0, 0},
-        {"Apex VIP", vip_role, tier_mode::automatic_spend, 5000, 150},
-        {"Apex Elite", elite_role, tier_mode::automatic_spend, 10000, 250},
-        {"Apex Legend", legend_role, tier_mode::automatic_spend, 50000, 375},
-        {"Apex Sovereign", sovereign_role, tier_mode::automatic_spend, 100000, 500},
-        {"Apex Donor", donor_role, tier_mode::manual, 0, 25},
-        {"Legendary Donor", legendary_donor_role, tier_mode::manual, 0, 150},
-        {"Apex Insider", insider_role, tier_mode::manual, 0, 50},
-        {"Apex Zenith", zenith_role, tier_mode::automatic_all_ranks, 0, 750},
-    };
-}
+/// The example role table (role ids 1..9), shared with the purchases benchmark.
+using bench::example_tiers;
 
 class CommerceTest : public ::testing::Test {
 protected:
