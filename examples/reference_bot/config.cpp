@@ -84,6 +84,8 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
                 case apexcore::core::product_error::name_too_long:
                     bad(path, where + "name", "names are limited to 48 bytes, categories to 64");
                 case apexcore::core::product_error::negative_price: bad(path, where + "price", "must not be negative");
+                case apexcore::core::product_error::price_too_large:
+                    bad(path, where + "price", std::string(apexcore::core::describe(*error)));
                 case apexcore::core::product_error::text_too_long:
                 case apexcore::core::product_error::invalid_days:
                 case apexcore::core::product_error::invalid_stock:

@@ -41,7 +41,8 @@ core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& con
     uow.customers().add_spend(profile.user, spend_delta, purchases_delta);
     if (config.tiers.empty()) return {};
     // Mirror add_spend's arithmetic (clamped at 0) instead of reading the row back.
-    profile.lifetime_spend_minor = std::max<std::int64_t>(profile.lifetime_spend_minor + spend_delta, 0);
+    profile.lifetime_spend_minor = std::clamp<std::int64_t>(profile.lifetime_spend_minor + spend_delta, 0,
+                                                            core::amount_minor_max);
     profile.completed_purchases = std::max<std::int64_t>(profile.completed_purchases + purchases_delta, 0);
     core::tier_changes changes = core::evaluate_tiers(config.tiers, profile.standing());
     if (!changes.empty()) uow.customers().apply_roles(profile.user, changes);
@@ -133,6 +134,7 @@ core::rejection to_rejection(core::promo_rejection r) {
         case core::promo_rejection::not_applicable: return core::rejection::promo_not_applicable;
         case core::promo_rejection::currency_mismatch: return core::rejection::currency_mismatch;
         case core::promo_rejection::invalid_code: return core::rejection::promo_inactive;
+        case core::promo_rejection::amount_too_large: return core::rejection::amount_too_large;
     }
     return core::rejection::promo_not_applicable;
 }

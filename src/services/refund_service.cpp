@@ -57,7 +57,9 @@ core::result<refund_outcome, core::rejection> refund_service::approve(const acto
         const std::int64_t left = order->price_paid.minor_units() - order->refunded.minor_units();
         if (refund->amount.minor_units() > left) return core::rejection::refund_amount_invalid;
 
-        const core::money fee = core::refund_fee(config_.refunds, refund->amount);
+        const auto fee_or = core::refund_fee(config_.refunds, refund->amount);
+        if (!fee_or) return core::rejection::amount_too_large;
+        const core::money fee = *fee_or;
         const core::money net{refund->amount.minor_units() - fee.minor_units(), refund->amount.currency_of()};
         std::optional<core::ledger_entry> credit;
         if (net.minor_units() > 0) {

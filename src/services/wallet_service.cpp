@@ -48,6 +48,7 @@ core::result<core::ledger_entry, core::rejection> wallet_service::credit(const s
     if (!r.staff.staff) return core::rejection::not_staff;
     if (!(r.amount.currency_of() == config_.currency)) return core::rejection::currency_mismatch;
     if (r.amount.minor_units() <= 0) return core::rejection::invalid_amount;
+    if (r.amount.minor_units() > core::amount_minor_max) return core::rejection::amount_too_large;
     if (r.description.size() > core::ledger_description_length_max) return core::rejection::description_too_long;
     const bool keyed = !r.idempotency_key.empty();
     if (keyed && !core::is_valid_idempotency_key(r.idempotency_key)) return core::rejection::invalid_idempotency_key;

@@ -141,13 +141,14 @@ public:
     void add_spend(core::user_id user, std::int64_t spend_delta_minor, std::int64_t purchases_delta) override {
         require_writable();
         db_.prepare("INSERT INTO customers (user_id, lifetime_spend_minor, completed_purchases, updated_at_ms) "
-                    "VALUES (?1, max(?2, 0), max(?3, 0), ?4) ON CONFLICT (user_id) DO UPDATE SET "
-                    "lifetime_spend_minor = max(lifetime_spend_minor + ?2, 0), "
+                    "VALUES (?1, min(max(?2, 0), ?5), max(?3, 0), ?4) ON CONFLICT (user_id) DO UPDATE SET "
+                    "lifetime_spend_minor = min(max(lifetime_spend_minor + ?2, 0), ?5), "
                     "completed_purchases = max(completed_purchases + ?3, 0), updated_at_ms = ?4")
             .bind(1, to_db(user.value))
             .bind(2, spend_delta_minor)
             .bind(3, purchases_delta)
             .bind(4, now_ms())
+            .bind(5, core::amount_minor_max)
             .run();
     }
 

@@ -15,7 +15,8 @@ TEST(SnowflakeTest, ParsesDecimalStrings) {
 }
 
 TEST(SnowflakeTest, RejectsNonCanonicalText) {
-    for (const char* bad : {"", "-1", "+1", "12a", " 12", "18446744073709551616", "1.0", "0x10"}) {
+    for (const char* bad : {"", "-1", "+1", "12a", " 12", "18446744073709551616", "1.0", "0x10", "0", "00",
+                            "01", "000000000000000000042"}) {
         EXPECT_FALSE(user_id::parse(bad).has_value()) << bad;
     }
 }

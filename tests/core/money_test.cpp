@@ -60,7 +60,9 @@ TEST(MoneyParseTest, RejectsMoreDecimalsThanTheCurrencyHas) {
 }
 
 TEST(MoneyParseTest, OverflowIsAnErrorNotWraparound) {
-    EXPECT_EQ(cents("92233720368547758.07"), int64_max);
+    EXPECT_EQ(cents("1000000000000.00"), apexcore::core::amount_minor_max);
+    EXPECT_EQ(parse_error("1000000000000.01"), money_error::overflow);
+    EXPECT_EQ(parse_error("92233720368547758.07"), money_error::overflow);
     EXPECT_EQ(parse_error("92233720368547758.08"), money_error::overflow);
     EXPECT_EQ(parse_error("99999999999999999999999"), money_error::overflow);
 }
@@ -76,7 +78,7 @@ TEST(MoneyFormatTest, FormatsWithExactlyTheCurrencyDigits) {
 
 TEST(MoneyFormatTest, RoundTripsThroughParse) {
     for (std::int64_t v : {std::int64_t{0}, std::int64_t{1}, std::int64_t{99}, std::int64_t{100}, std::int64_t{123456789},
-                           int64_max}) {
+                           apexcore::core::amount_minor_max, -apexcore::core::amount_minor_max}) {
         EXPECT_EQ(cents(format_money(money::usd_cents(v))), v);
     }
 }
@@ -85,6 +87,7 @@ TEST(MoneyArithmeticTest, CheckedAdditionAndSubtraction) {
     EXPECT_EQ(money::usd_cents(150).plus(money::usd_cents(250))->minor_units(), 400);
     EXPECT_EQ(money::usd_cents(150).minus(money::usd_cents(250))->minor_units(), -100);
     EXPECT_EQ(money::usd_cents(int64_max).plus(money::usd_cents(1)).error(), money_error::overflow);
+    EXPECT_EQ(money::usd_cents(apexcore::core::amount_minor_max).plus(money::usd_cents(1)).error(), money_error::overflow);
     EXPECT_EQ(money::usd_cents(int64_min).minus(money::usd_cents(1)).error(), money_error::overflow);
     EXPECT_EQ(money::usd_cents(int64_min).negated().error(), money_error::overflow);
     const money euros{100, *apexcore::core::find_currency("EUR")};

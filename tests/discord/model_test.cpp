@@ -11,12 +11,12 @@ namespace {
 using namespace apexcore;
 using discord::json;
 
-/// Loads one of Discord's documented payloads (shared/discord/examples).
+/// Loads one of Discord's documented payloads (tests/fixtures/discord).
 json example(const std::string& name) {
-    const std::filesystem::path path = std::filesystem::path(APEXCORE_DISCORD_EXAMPLES_DIR) / name;
+    const std::filesystem::path path = std::filesystem::path(APEXCORE_DISCORD_FIXTURES_DIR) / name;
     std::ifstream in(path);
     if (!in) {
-        ADD_FAILURE() << "missing example " << path << " (set APEXCORE_DISCORD_EXAMPLES_DIR)";
+        ADD_FAILURE() << "missing example " << path << " (set APEXCORE_DISCORD_FIXTURES_DIR)";
         return json();
     }
     std::stringstream text;

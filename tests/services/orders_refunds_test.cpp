@@ -168,9 +168,9 @@ TEST(RefundRules, WindowFeeAndPolicyLimits) {
     EXPECT_TRUE(core::within_refund_window(p, t0, t0 + std::chrono::hours(24 * 14) - std::chrono::milliseconds(1)));
     EXPECT_FALSE(core::within_refund_window(p, t0, t0 + std::chrono::hours(24 * 14)));
     EXPECT_FALSE(core::within_refund_window({0, 0}, t0, t0));
-    EXPECT_EQ(core::refund_fee(p, core::money::usd_cents(1005)).minor_units(), 101);  // 100.5 rounds half up
-    EXPECT_EQ(core::refund_fee(p, core::money::usd_cents(1004)).minor_units(), 100);
-    EXPECT_EQ(core::refund_fee({14, 100}, core::money::usd_cents(777)).minor_units(), 777);
+    EXPECT_EQ(core::refund_fee(p, core::money::usd_cents(1005))->minor_units(), 101);  // 100.5 rounds half up
+    EXPECT_EQ(core::refund_fee(p, core::money::usd_cents(1004))->minor_units(), 100);
+    EXPECT_EQ(core::refund_fee({14, 100}, core::money::usd_cents(777))->minor_units(), 777);
     EXPECT_FALSE(core::is_valid(core::refund_policy{366, 0}));
     EXPECT_FALSE(core::is_valid(core::refund_policy{1, 101}));
     EXPECT_FALSE(core::is_valid(core::refund_policy{-1, 0}));

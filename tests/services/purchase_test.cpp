@@ -269,7 +269,7 @@ TEST_F(CommerceTest, OverLongOrInvalidInputIsRejectedCleanly) {
 }
 
 TEST_F(CommerceTest, BalanceOverflowIsRejected) {
-    fund(alice, std::numeric_limits<std::int64_t>::max() - 10);
+    fund(alice, core::amount_minor_max - 10);
     auto r = wallet_.deposit({staff, alice, core::money::usd_cents(11), "too much"});
     EXPECT_EQ(r.error(), rejection::balance_overflow);
     EXPECT_EQ(wallet_.deposit({staff, alice, core::money::usd_cents(-5), "negative"}).error(), rejection::invalid_amount);

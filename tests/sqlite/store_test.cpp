@@ -89,10 +89,19 @@ TEST_F(StoreTest, StaffCreditRejectsNonStaffAndBadAmounts) {
 }
 
 TEST_F(StoreTest, CreditThatWouldOverflowTheBalanceIsRejected) {
-    credit(alice, std::numeric_limits<std::int64_t>::max() - 10);
+    credit(alice, core::amount_minor_max - 10);
     EXPECT_EQ(wallet_.staff_credit({{staff, true}, alice, money::usd_cents(11), ""}).error(),
               core::rejection::balance_overflow);
     EXPECT_EQ(count_rows(db_.path(), "wallet_ledger"), 1);
+}
+
+TEST_F(StoreTest, CreditAboveTheAmountLimitIsAmountTooLarge) {
+    EXPECT_EQ(wallet_.staff_credit({{staff, true}, alice, money::usd_cents(core::amount_minor_max + 1), ""}).error(),
+              core::rejection::amount_too_large);
+    EXPECT_EQ(wallet_.staff_credit({{staff, true}, alice, money::usd_cents(std::numeric_limits<std::int64_t>::max()), ""})
+                  .error(),
+              core::rejection::amount_too_large);
+    EXPECT_EQ(count_rows(db_.path(), "wallet_ledger"), 0);
 }
 
 TEST_F(StoreTest, PurchaseWritesOrderAndDebitAtomically) {

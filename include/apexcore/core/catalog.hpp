@@ -128,6 +128,7 @@ enum class product_error {
     empty_name,         ///< a name or category is empty
     name_too_long,      ///< longer than product_name_length_max / product_category_length_max
     negative_price,     ///< price < 0
+    price_too_large,    ///< price above amount_minor_max (money.hpp)
     text_too_long,      ///< start_time, additional_info, delivery payload or a deliverable value too long
     invalid_days,       ///< duration or refill period outside 1..3650
     invalid_stock,      ///< stock < 0, thresholds < 0, or critical > low
@@ -141,6 +142,7 @@ enum class product_error {
         case product_error::empty_name: return "names and categories must not be empty";
         case product_error::name_too_long: return "a name is longer than 48 bytes or a category longer than 64";
         case product_error::negative_price: return "the price must not be negative";
+        case product_error::price_too_large: return "the price is above the largest amount the shop accepts";
         case product_error::text_too_long: return "a text field is over its limit";
         case product_error::invalid_days: return "days must be between 1 and 3650";
         case product_error::invalid_stock: return "stock and thresholds must be >= 0, with critical <= low";
@@ -173,6 +175,7 @@ enum class product_error {
         if (c.size() > product_category_length_max) return product_error::name_too_long;
     }
     if (p.price.is_negative()) return product_error::negative_price;
+    if (p.price.minor_units() > amount_minor_max) return product_error::price_too_large;
     if (p.start_time && p.start_time->size() > product_start_time_length_max) return product_error::text_too_long;
     if (p.additional_info && p.additional_info->size() > product_info_length_max) return product_error::text_too_long;
     if (p.delivery_payload && p.delivery_payload->size() > product_payload_length_max) return product_error::text_too_long;

@@ -10,8 +10,15 @@
 /// role_id (a snowflake), delivery_payload, deliverables (the legacy form, "code,key"), stock
 /// (empty = unlimited), low_stock_threshold, critical_stock_threshold, tags (separated by ';').
 /// Column order is free; unknown or repeated header names reject the file (line 1).
+///
+/// Limits, enforced while reading (memory is bounded before work): at most catalog_csv_bytes_max
+/// bytes, catalog_csv_rows_max data lines (counted as records are split, so a huge file of empty
+/// records stops early) and catalog_csv_fields_max fields per line. The file must be valid UTF-8
+/// without control characters other than tab and line ends (a NUL or an invalid byte is reported
+/// with its line). RFC 4180 §2: text after a closing quote (`"a"b`) is an error, not `ab`.
 
 #include <apexcore/core/catalog.hpp>
+#include <apexcore/core/text.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -46,17 +53,21 @@ struct catalog_csv_parse {
 /// Largest accepted file, in bytes, and most data lines.
 inline constexpr std::size_t catalog_csv_bytes_max = 4 * 1024 * 1024;
 inline constexpr std::size_t catalog_csv_rows_max = 10000;
+/// Most fields on one line (the format has 17 columns).
+inline constexpr std::size_t catalog_csv_fields_max = 64;
 
 namespace csv_detail {
 
 /// Splits the text into records of fields. A record's line number is the line it starts on.
-/// Sets `error` (and stops) on an unterminated quote or a quote inside an unquoted field.
+/// Sets `error` (and stops) on an unterminated quote, a quote inside an unquoted field, text
+/// after a closing quote, more than `records_max` records or more than catalog_csv_fields_max
+/// fields in a record.
 struct record {
     std::size_t line = 0;
     std::vector<std::string> fields{};
 };
 
-inline std::vector<record> split(std::string_view text, csv_issue& error) {
+inline std::vector<record> split(std::string_view text, csv_issue& error, std::size_t records_max) {
     std::vector<record> out;
     std::size_t line = 1;
     std::size_t i = 0;
@@ -84,6 +95,12 @@ inline std::vector<record> split(std::string_view text, csv_issue& error) {
                     }
                     quoted = false;
                     ++i;
+                    const bool at_end = i >= text.size() || text[i] == ',' || text[i] == '\n' ||
+                                        (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n');
+                    if (!at_end) {
+                        error = {line, "", "text after a closing quote (quote the whole field and double the quote)"};
+                        return out;
+                    }
                     continue;
                 }
                 if (c == '\n') ++line;
@@ -100,6 +117,10 @@ inline std::vector<record> split(std::string_view text, csv_issue& error) {
                 was_quoted = true;
                 ++i;
             } else if (c == ',') {
+                if (rec.fields.size() + 1 >= catalog_csv_fields_max) {
+                    error = {rec.line, "", "more than " + std::to_string(catalog_csv_fields_max) + " fields"};
+                    return out;
+                }
                 rec.fields.push_back(std::move(field));
                 field.clear();
                 was_quoted = false;
@@ -119,7 +140,12 @@ inline std::vector<record> split(std::string_view text, csv_issue& error) {
         }
         rec.fields.push_back(std::move(field));
         const bool blank = rec.fields.size() == 1 && rec.fields[0].empty();
-        if (!blank) out.push_back(std::move(rec));
+        if (blank) continue;
+        if (out.size() >= records_max) {
+            error = {rec.line, "", "more than " + std::to_string(records_max - 1) + " data lines"};
+            return out;
+        }
+        out.push_back(std::move(rec));
     }
     return out;
 }
@@ -142,8 +168,27 @@ inline std::optional<std::int64_t> parse_int(std::string_view s) {
         return out;
     }
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM from spreadsheet exports
+    if (!is_valid_utf8(text) || has_control_characters(text)) {
+        // Report the first offending line; nothing of a file in a wrong encoding is imported.
+        std::size_t line = 1;
+        std::size_t start = 0;
+        for (std::size_t end = 0; end <= text.size(); ++end) {
+            if (end < text.size() && text[end] != '\n') continue;
+            const std::string_view one = text.substr(start, end - start);
+            if (!is_valid_utf8(one) || has_control_characters(one)) break;
+            ++line;
+            start = end + 1;
+        }
+        out.issues.push_back({line, "", "not valid UTF-8 text (invalid bytes or control characters such as NUL); "
+                                        "save the file as UTF-8 CSV"});
+        return out;
+    }
     csv_issue split_error;
-    auto records = csv_detail::split(text, split_error);
+    auto records = csv_detail::split(text, split_error, catalog_csv_rows_max + 1);
+    if (split_error.line != 0 && records.size() > catalog_csv_rows_max) {
+        out.issues.push_back(split_error);  // too many lines: the whole file is refused
+        return out;
+    }
     if (split_error.line != 0) {
         // Everything before the broken record is still usable; the broken record is reported.
         out.issues.push_back(split_error);
@@ -273,7 +318,8 @@ inline std::optional<std::int64_t> parse_int(std::string_view s) {
                 switch (*error) {
                     case product_error::empty_name:
                     case product_error::name_too_long: col = "names"; break;
-                    case product_error::negative_price: col = "price"; break;
+                    case product_error::negative_price:
+                    case product_error::price_too_large: col = "price"; break;
                     case product_error::text_too_long: col = "text"; break;
                     case product_error::invalid_days: col = "days"; break;
                     case product_error::invalid_stock: col = "stock"; break;

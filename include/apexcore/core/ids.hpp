@@ -20,10 +20,11 @@ template <class Tag>
 struct snowflake {
     std::uint64_t value = 0;
 
-    /// Parses a decimal snowflake string ("175928847299117063"). Returns nullopt for empty text,
-    /// non-digits, a leading '+'/'-', or values above 2^64-1.
+    /// Parses a canonical decimal snowflake string ("175928847299117063"). Returns nullopt for
+    /// empty text, non-digits, a leading '+'/'-', leading zeros, "0" (0 means "none", never a
+    /// real id), or values above 2^64-1.
     [[nodiscard]] static std::optional<snowflake> parse(std::string_view text) {
-        if (text.empty() || text.size() > 20) return std::nullopt;
+        if (text.empty() || text.size() > 20 || text.front() == '0') return std::nullopt;
         std::uint64_t v = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
         if (ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;

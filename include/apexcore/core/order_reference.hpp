@@ -23,7 +23,17 @@ struct civil_date {
     int day = 1;       ///< 1..31
 };
 
-/// Formats a reference from a date and 30 random bits (higher bits are ignored).
+/// The earliest year a reference can carry: apexcore did not exist before 2015 (Discord's epoch).
+inline constexpr int order_reference_year_min = 2015;
+
+/// Days in `month` (1..12) of the proleptic Gregorian `year`.
+[[nodiscard]] constexpr int days_in_month(int year, int month) {
+    constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    return month == 2 && leap ? 29 : days[month - 1];
+}
+
+/// Formats a reference from a date (year 2015..9999) and 30 random bits (higher bits are ignored).
 [[nodiscard]] inline std::string format_order_reference(civil_date d, std::uint32_t random_bits) {
     std::string out = "AC-";
     const auto two = [](int v) { return std::string(1, static_cast<char>('0' + v / 10)) + static_cast<char>('0' + v % 10); };
@@ -34,7 +44,8 @@ struct civil_date {
 }
 
 /// Normalises a typed reference to its canonical form (surrounding spaces dropped, upper case,
-/// I/L -> 1, O -> 0) and checks its shape; nullopt when it cannot be a reference.
+/// I/L -> 1, O -> 0) and checks its shape and date (a real calendar day, year >=
+/// order_reference_year_min); nullopt when it cannot be a reference.
 [[nodiscard]] inline std::optional<std::string> normalize_order_reference(std::string_view text) {
     while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
     while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
@@ -47,9 +58,11 @@ struct civil_date {
     for (std::size_t i = 3; i < 11; ++i) {
         if (out[i] < '0' || out[i] > '9') return std::nullopt;
     }
+    const int year = (out[3] - '0') * 1000 + (out[4] - '0') * 100 + (out[5] - '0') * 10 + (out[6] - '0');
     const int month = (out[7] - '0') * 10 + (out[8] - '0');
     const int day = (out[9] - '0') * 10 + (out[10] - '0');
-    if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+    if (year < order_reference_year_min || month < 1 || month > 12) return std::nullopt;
+    if (day < 1 || day > days_in_month(year, month)) return std::nullopt;
     for (std::size_t i = 12; i < 18; ++i) {
         char& c = out[i];
         if (c == 'I' || c == 'L') c = '1';

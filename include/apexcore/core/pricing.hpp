@@ -62,6 +62,9 @@ enum class promo_rejection {
     not_applicable,       ///< the product is outside the code's scope
     currency_mismatch,
     invalid_code,         ///< a configuration error: percent outside 1..10000, fixed <= 0
+    /// Not a promo problem: the list price is negative or above amount_minor_max; checked before
+    /// the promo code is looked at.
+    amount_too_large,
 };
 
 /// A short English sentence for a promo rejection.
@@ -75,6 +78,7 @@ enum class promo_rejection {
         case promo_rejection::not_applicable: return "This promo code does not apply to this product.";
         case promo_rejection::currency_mismatch: return "This promo code is in another currency.";
         case promo_rejection::invalid_code: return "This promo code is misconfigured.";
+        case promo_rejection::amount_too_large: return "The price is above the largest amount the shop accepts.";
     }
     return "This promo code cannot be used.";
 }
@@ -88,14 +92,17 @@ struct price_quote {
     money final_price;
 };
 
-/// Applies the rule above to `p`, with the member's best role/VIP discount (0..10000 bp, else
-/// invalid_code) and an optional promo code with its usage so far. Returns every step of the
-/// price, or why the promo code does not apply (the caller may then quote without it).
+/// Applies the rule above to `p`, with the member's best role/VIP discount (0..10000 bp) and an
+/// optional promo code with its usage so far. Returns every step of the price, or why the promo
+/// code does not apply (the caller may then quote without it). A role discount outside 0..10000
+/// is `invalid_code`; a list price outside 0..amount_minor_max is `amount_too_large`, whether or
+/// not a promo code was given (never reported as a promo problem).
 [[nodiscard]] inline result<price_quote, promo_rejection> quote_price(const product& p, basis_points role_discount,
                                                                       const promo_code* promo, promo_usage usage,
                                                                       std::chrono::system_clock::time_point now) {
+    if (role_discount < 0 || role_discount > 10000) return promo_rejection::invalid_code;
     const auto after_role = apply_discount(p.price, role_discount);
-    if (!after_role) return promo_rejection::invalid_code;
+    if (!after_role) return promo_rejection::amount_too_large;
     price_quote q{p.price, role_discount, *after_role, money{0, p.price.currency_of()}, *after_role};
     if (promo == nullptr) return q;
     if (!promo->active) return promo_rejection::inactive;

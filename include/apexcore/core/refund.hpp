@@ -44,9 +44,14 @@ struct refund_policy {
     return now < created_at + std::chrono::hours(24) * p.max_days;
 }
 
-/// The handling fee on a gross refund of `amount` (>= 0): half up, never above the amount.
-/// Precondition: is_valid(p). amount * 100 must fit in int64 (amounts up to ~9.2e16 minor units).
-[[nodiscard]] inline money refund_fee(const refund_policy& p, const money& amount) {
+/// The handling fee on a gross refund of `amount`: half up, never above the amount.
+/// Errors: out_of_range (!is_valid(p)), negative (amount < 0), overflow (amount above
+/// amount_minor_max). Within those limits amount * 100 + 50 cannot overflow (static_assert).
+[[nodiscard]] inline result<money, money_error> refund_fee(const refund_policy& p, const money& amount) {
+    static_assert(amount_minor_max <= (std::numeric_limits<std::int64_t>::max() - 50) / 100);
+    if (!is_valid(p)) return money_error::out_of_range;
+    if (amount.is_negative()) return money_error::negative;
+    if (amount.minor_units() > amount_minor_max) return money_error::overflow;
     const std::int64_t fee = (amount.minor_units() * p.fee_percent + 50) / 100;
     return money{fee, amount.currency_of()};
 }

@@ -49,6 +49,7 @@ enum class rejection {
     promo_not_applicable,  ///< the product is outside the promo code's scope
     invalid_product,  ///< the product fields are invalid (core::validate)
     duplicate_product,  ///< a product with the same category, service and variant exists
+    amount_too_large,  ///< a price, credit, balance or spend above core::amount_minor_max (money.hpp)
 };
 
 /// A short English sentence for a rejection, suitable for showing to the user.
@@ -93,6 +94,7 @@ enum class rejection {
         case rejection::promo_not_applicable: return "This promo code does not apply to this product.";
         case rejection::invalid_product: return "The product details are not valid.";
         case rejection::duplicate_product: return "A product with these names already exists.";
+        case rejection::amount_too_large: return "The amount is above the largest amount the shop accepts.";
     }
     return "The request was refused.";
 }
@@ -139,6 +141,7 @@ enum class rejection {
         case rejection::promo_not_applicable: return "promo_not_applicable";
         case rejection::invalid_product: return "invalid_product";
         case rejection::duplicate_product: return "duplicate_product";
+        case rejection::amount_too_large: return "amount_too_large";
     }
     return "unknown";
 }

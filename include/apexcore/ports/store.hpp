@@ -134,8 +134,9 @@ public:
     virtual ~customer_repository() = default;
     /// The customer's profile; a zero profile for a customer never seen.
     virtual core::customer_profile profile(core::user_id user) = 0;
-    /// Adds `spend_delta_minor` (negative for refunds; the result is clamped at 0) to lifetime
-    /// spend and `purchases_delta` to completed purchases, creating the row if needed.
+    /// Adds `spend_delta_minor` (negative for refunds; |delta| <= core::amount_minor_max) to
+    /// lifetime spend, saturating at 0 and at core::amount_minor_max (money.hpp: the sum never
+    /// overflows), and `purchases_delta` to completed purchases, creating the row if needed.
     virtual void add_spend(core::user_id user, std::int64_t spend_delta_minor, std::int64_t purchases_delta) = 0;
     /// Records role grants and revocations (what the chat layer is asked to perform).
     virtual void apply_roles(core::user_id user, const core::tier_changes& changes) = 0;

@@ -62,7 +62,7 @@ TEST(IdentifyLimiterTest, OnePerBucketPerFiveSecondsInOrder) {
 }
 
 TEST(GatewayBotTest, ParsesTheDocumentedResponse) {
-    std::ifstream in(std::string(APEXCORE_DISCORD_EXAMPLES_DIR) + "/get_gateway_bot.response.json");
+    std::ifstream in(std::string(APEXCORE_DISCORD_FIXTURES_DIR) + "/get_gateway_bot.response.json");
     ASSERT_TRUE(in.good());
     std::stringstream text;
     text << in.rdbuf();
