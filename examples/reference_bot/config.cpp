@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include <apexcore/discord/gateway/sharding.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -20,7 +22,8 @@ json read_json(const std::string& path) {
     text << in.rdbuf();
     try {
         return json::parse(text.str());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {
+        // parse_error, and out_of_range 406 for numbers such as 1e999 that no double can hold.
         throw config_error(path + ": not valid JSON: " + e.what());
     }
 }
@@ -38,6 +41,20 @@ std::string string_key(const json& obj, const std::string& path, const std::stri
     }
     if (!it->is_string()) bad(path, prefix + key, "expected a string");
     return it->get<std::string>();
+}
+
+/// An integer in [min, max], checked before any conversion (4294967297 is not 1, 1.5 is not 1).
+std::int64_t integer_value(const json& v, const std::string& path, const std::string& key, std::int64_t min,
+                           std::int64_t max, const std::string& expected) {
+    std::optional<std::int64_t> out;
+    if (v.is_number_unsigned()) {
+        const auto u = v.get<std::uint64_t>();
+        if (u <= static_cast<std::uint64_t>(max) && max >= 0) out = static_cast<std::int64_t>(u);
+    } else if (v.is_number_integer()) {
+        out = v.get<std::int64_t>();
+    }
+    if (!out || *out < min || *out > max) bad(path, key, expected);
+    return *out;
 }
 
 template <class Tag>
@@ -99,8 +116,9 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
     return out;
 }
 
-config load_config(const std::string& path) {
-    const json doc = read_json(path);
+namespace {
+
+config load_config_document(const std::string& path, const json& doc) {
     if (!doc.is_object()) throw config_error(path + ": expected a JSON object at the top level");
     if (doc.contains("token")) bad(path, "token", "the bot token is read from DISCORD_TOKEN, never from the file");
     static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
@@ -139,34 +157,31 @@ config load_config(const std::string& path) {
                     "unknown key (known: api_base, gateway_url, ca_file, intents, defer_after_ms, shards, shard_ids)");
             }
         }
+        const std::int64_t shard_max = apexcore::discord::gateway::shard_count_max;
         if (const auto shards = d->find("shards"); shards != d->end()) {
-            if (!shards->is_number_integer() || shards->get<int>() < 0 || shards->get<int>() > 100000) {
-                bad(path, "discord.shards", "expected the total shard count (0 = Discord's recommendation)");
-            }
-            c.shard_count = shards->get<int>();
+            c.shard_count = static_cast<int>(integer_value(
+                *shards, path, "discord.shards", 0, shard_max,
+                "expected the total shard count, 0.." + std::to_string(shard_max) + " (0 = Discord's recommendation)"));
         }
         if (const auto ids = d->find("shard_ids"); ids != d->end()) {
             if (!ids->is_array()) bad(path, "discord.shard_ids", "expected an array of shard ids, e.g. [0, 1]");
+            if (ids->size() > static_cast<std::size_t>(shard_max)) bad(path, "discord.shard_ids", "too many shard ids");
             for (const auto& id : *ids) {
-                if (!id.is_number_integer() || id.get<int>() < 0) bad(path, "discord.shard_ids", "expected non-negative integers");
-                c.shard_ids.push_back(id.get<int>());
+                c.shard_ids.push_back(static_cast<int>(
+                    integer_value(id, path, "discord.shard_ids", 0, shard_max - 1, "expected non-negative integers")));
             }
             if (c.shard_count == 0 && !c.shard_ids.empty()) {
                 bad(path, "discord.shard_ids", "needs discord.shards (the total) so every process agrees on it");
             }
         }
         if (const auto defer = d->find("defer_after_ms"); defer != d->end()) {
-            if (!defer->is_number_integer() || defer->get<int>() < 0 || defer->get<int>() > 2500) {
-                bad(path, "discord.defer_after_ms",
-                    "expected milliseconds 0..2500 (Discord's deadline is 3000; 0 defers every interaction)");
-            }
-            c.defer_after_ms = defer->get<int>();
+            c.defer_after_ms = static_cast<int>(integer_value(
+                *defer, path, "discord.defer_after_ms", 0, 2500,
+                "expected milliseconds 0..2500 (Discord's deadline is 3000; 0 defers every interaction)"));
         }
         if (const auto intents = d->find("intents"); intents != d->end()) {
-            if (!intents->is_number_unsigned() || intents->get<std::uint64_t>() >= (1ULL << 26)) {
-                bad(path, "discord.intents", "expected a non-negative integer bitfield (REFERENCE §1.8)");
-            }
-            c.intents = intents->get<std::uint32_t>();
+            c.intents = static_cast<std::uint32_t>(integer_value(*intents, path, "discord.intents", 0, (1LL << 26) - 1,
+                                                                 "expected a non-negative integer bitfield (REFERENCE §1.8)"));
         }
     }
     if (const std::string mode = string_key(doc, path, "mode", false); !mode.empty()) {
@@ -183,11 +198,13 @@ config load_config(const std::string& path) {
         }
         if (const std::string listen = string_key(*h, path, "listen", false, "http."); !listen.empty()) {
             const auto colon = listen.rfind(':');
+            if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
+                bad(path, "http.listen", "expected \"address:port\", e.g. \"127.0.0.1:8080\"");
+            }
+            const std::string_view port_text = std::string_view(listen).substr(colon + 1);
             unsigned port = 0;
-            const char* first = listen.data() + colon + 1;
-            const auto [end, ec] = std::from_chars(first, listen.data() + listen.size(), port);
-            if (colon == std::string::npos || colon == 0 || ec != std::errc{} || end != listen.data() + listen.size() ||
-                port > 65535) {
+            const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+            if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
                 bad(path, "http.listen", "expected \"address:port\", e.g. \"127.0.0.1:8080\"");
             }
             c.http_address = listen.substr(0, colon);
@@ -212,6 +229,17 @@ config load_config(const std::string& path) {
     }
     if (!c.products_file.empty()) c.seed_products = load_products(c.products_file, c.currency);
     return c;
+}
+
+}  // namespace
+
+config load_config(const std::string& path) {
+    try {
+        return load_config_document(path, read_json(path));
+    } catch (const json::exception& e) {
+        // Anything the checks missed is still a config error with the file, never a crash.
+        throw config_error(path + ": " + e.what());
+    }
 }
 
 }  // namespace apexbot

@@ -1,50 +1,59 @@
 #include <apexcore/discord/model.hpp>
 
+#include "detail/json_access.hpp"
+
+#include <apexcore/core/text.hpp>
+
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace apexcore::discord {
 namespace {
 
+using detail::integer;
+using detail::integer_field;
+
 template <class Tag>
-std::optional<core::snowflake<Tag>> snowflake_field(const json& obj, const char* key) {
-    const auto it = obj.find(key);
-    if (it == obj.end() || !it->is_string()) return std::nullopt;
-    return core::snowflake<Tag>::parse(it->get_ref<const std::string&>());
+std::optional<core::snowflake<Tag>> snowflake_field(const json& obj, std::string_view key) {
+    const std::string* text = detail::string_field(obj, key);
+    if (text == nullptr) return std::nullopt;
+    return core::snowflake<Tag>::parse(*text);
 }
 
-std::string string_field(const json& obj, const char* key) {
-    const auto it = obj.find(key);
-    if (it == obj.end() || !it->is_string()) return {};
-    return it->get<std::string>();
+std::string string_field(const json& obj, std::string_view key) {
+    const std::string* text = detail::string_field(obj, key);
+    return text == nullptr ? std::string() : *text;
 }
 
-/// Truncates UTF-8 text to at most `max_chars` code points (Discord counts characters).
-std::string clip(const std::string& s, std::size_t max_chars) {
-    std::size_t chars = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) {
-            if (chars == max_chars) return s.substr(0, i);
-            ++chars;
-        }
-    }
-    return s;
-}
+/// Valid UTF-8 of at most `max_chars` code points, ending in "…" when cut (core/text.hpp).
+std::string clip(const std::string& s, std::size_t max_chars) { return core::truncate_utf8(s, max_chars); }
 
-/// Flattens options; sub-command names become the command name "parent sub".
-void collect_options(const json& options, ports::command_invocation& out) {
-    if (!options.is_array()) return;
+/// Sub-command groups nest at most two levels (REFERENCE.md §3.6); deeper input is refused.
+constexpr int option_depth_max = 3;
+/// Options Discord sends for one command: at most 25 per level (REFERENCE.md §3.6).
+constexpr std::size_t options_per_level_max = 25;
+
+/// Flattens options; sub-command names become the command name "parent sub". False when the
+/// options are malformed beyond what Discord can send (too deep, too many).
+bool collect_options(const json& options, ports::command_invocation& out, int depth) {
+    if (!options.is_array()) return true;
+    if (depth > option_depth_max || options.size() > options_per_level_max) return false;
     for (const auto& o : options) {
         if (!o.is_object()) continue;
         const std::string name = string_field(o, "name");
-        const int type = o.value("type", 0);
-        if (type == 1 || type == 2) {  // SUB_COMMAND, SUB_COMMAND_GROUP
+        const auto type = integer_field(o, "type", 1, 255);
+        if (!type) continue;
+        if (*type == 1 || *type == 2) {  // SUB_COMMAND, SUB_COMMAND_GROUP
             out.name += " " + name;
-            collect_options(o.value("options", json::array()), out);
+            if (const json* nested = detail::array_field(o, "options")) {
+                if (!collect_options(*nested, out, depth + 1)) return false;
+            }
             continue;
         }
         const auto value = o.find("value");
         if (value == o.end()) continue;
-        if (type == 6) {  // USER: value is a snowflake string
+        if (*type == 6) {  // USER: value is a snowflake string
             if (!value->is_string()) continue;
             if (auto id = core::user_id::parse(value->get_ref<const std::string&>())) {
                 out.options.push_back({name, *id});
@@ -52,18 +61,22 @@ void collect_options(const json& options, ports::command_invocation& out) {
         } else if (value->is_string()) {
             out.options.push_back({name, value->get<std::string>()});
         } else if (value->is_number_integer()) {
-            out.options.push_back({name, value->get<std::int64_t>()});
+            // INTEGER options are within +-2^53 (REFERENCE.md §3.6); anything beyond is dropped.
+            constexpr std::int64_t safe = (std::int64_t{1} << 53);
+            if (auto i = integer(*value, -safe, safe)) out.options.push_back({name, *i});
         } else if (value->is_number()) {
-            out.options.push_back({name, value->get<double>()});
+            const double d = value->get<double>();
+            if (std::isfinite(d)) out.options.push_back({name, d});
         } else if (value->is_boolean()) {
             out.options.push_back({name, std::string(value->get<bool>() ? "true" : "false")});
         }
     }
+    return true;
 }
 
 json to_component(const ports::button& b) {
     json j{{"type", 2}, {"style", static_cast<int>(b.style)}, {"label", clip(b.label, 80)},
-           {"custom_id", b.custom_id}};
+           {"custom_id", core::truncate_utf8(b.custom_id, ports::custom_id_length_max, "")}};
     if (b.disabled) j["disabled"] = true;
     return j;
 }
@@ -72,11 +85,13 @@ json to_component(const ports::string_select& s) {
     json options = json::array();
     for (std::size_t i = 0; i < s.options.size() && i < ports::select_options_max; ++i) {
         const auto& o = s.options[i];
-        json opt{{"label", clip(o.label, 100)}, {"value", clip(o.value, 100)}};
+        json opt{{"label", clip(o.label, 100)}, {"value", core::truncate_utf8(o.value, 100, "")}};
         if (!o.description.empty()) opt["description"] = clip(o.description, 100);
         options.push_back(std::move(opt));
     }
-    json j{{"type", 3}, {"custom_id", s.custom_id}, {"options", std::move(options)}};
+    json j{{"type", 3},
+           {"custom_id", core::truncate_utf8(s.custom_id, ports::custom_id_length_max, "")},
+           {"options", std::move(options)}};
     if (!s.placeholder.empty()) j["placeholder"] = clip(s.placeholder, 150);
     return j;
 }
@@ -102,16 +117,24 @@ json to_embed(const ports::embed& e) {
 }  // namespace
 
 core::result<gateway_payload, model_error> parse_gateway_payload(std::string_view text) {
-    json j = json::parse(text, nullptr, false);
-    if (j.is_discarded()) return model_error{"gateway frame is not valid JSON"};
+    if (text.size() > gateway_frame_bytes_max) return model_error{"gateway frame is larger than 16 MiB"};
+    json j = json::parse(text, nullptr, false);  // invalid UTF-8 in a string is a parse error too
+    if (j.is_discarded()) return model_error{"gateway frame is not valid JSON (or not UTF-8)"};
     if (!j.is_object()) return model_error{"gateway frame is not a JSON object"};
-    const auto op = j.find("op");
-    if (op == j.end() || !op->is_number_integer()) return model_error{"gateway frame has no integer 'op'"};
+    const auto op = integer_field(j, "op", 0, gateway_opcode_max);
+    if (!op) return model_error{"gateway frame has no integer 'op' in 0..255"};
     gateway_payload p;
-    p.op = op->get<int>();
+    p.op = static_cast<int>(*op);
     if (auto d = j.find("d"); d != j.end()) p.d = std::move(*d);
-    if (auto s = j.find("s"); s != j.end() && s->is_number_integer()) p.s = s->get<std::int64_t>();
-    if (auto t = j.find("t"); t != j.end() && t->is_string()) p.t = t->get<std::string>();
+    if (auto s = j.find("s"); s != j.end() && !s->is_null()) {
+        const auto seq = integer(*s, 0, std::numeric_limits<std::int64_t>::max());
+        if (!seq) return model_error{"gateway frame has a malformed 's' (not an integer in 0..2^63-1)"};
+        p.s = *seq;
+    }
+    if (auto t = j.find("t"); t != j.end() && !t->is_null()) {
+        if (!t->is_string()) return model_error{"gateway frame has a non-string 't'"};
+        p.t = t->get<std::string>();
+    }
     return p;
 }
 
@@ -124,15 +147,15 @@ std::string make_heartbeat(std::optional<std::int64_t> last_sequence) {
 std::string make_identify(std::string_view token, std::uint32_t intents, std::string_view library) {
     return json{{"op", static_cast<int>(opcode::identify)},
                 {"d",
-                 {{"token", token},
+                 {{"token", core::to_valid_utf8(token)},
                   {"intents", intents},
-                  {"properties", {{"os", "linux"}, {"browser", library}, {"device", library}}}}}}
+                  {"properties", {{"os", "linux"}, {"browser", core::to_valid_utf8(library)}, {"device", core::to_valid_utf8(library)}}}}}}
         .dump();
 }
 
 std::string make_resume(std::string_view token, std::string_view session_id, std::int64_t seq) {
     return json{{"op", static_cast<int>(opcode::resume)},
-                {"d", {{"token", token}, {"session_id", session_id}, {"seq", seq}}}}
+                {"d", {{"token", core::to_valid_utf8(token)}, {"session_id", core::to_valid_utf8(session_id)}, {"seq", seq}}}}
         .dump();
 }
 
@@ -167,9 +190,9 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
     }
     env.token = string_field(d, "token");
     if (env.token.empty()) return model_error{"interaction: missing 'token'"};
-    const auto type = d.find("type");
-    if (type == d.end() || !type->is_number_integer()) return model_error{"interaction: missing 'type'"};
-    env.type = type->get<int>();
+    const auto type = integer_field(d, "type", 1, 255);
+    if (!type) return model_error{"interaction: missing or malformed 'type'"};
+    env.type = static_cast<int>(*type);
     env.neutral.guild = snowflake_field<core::guild_tag>(d, "guild_id");
     env.neutral.channel = snowflake_field<core::channel_tag>(d, "channel_id");
 
@@ -206,7 +229,9 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
         ports::command_invocation c;
         c.name = string_field(*data, "name");
         if (c.name.empty()) return model_error{"interaction: command without 'data.name'"};
-        collect_options(data->value("options", json::array()), c);
+        if (const json* options = detail::array_field(*data, "options")) {
+            if (!collect_options(*options, c, 1)) return model_error{"interaction: options nested or repeated beyond Discord's limits"};
+        }
         env.neutral.action = std::move(c);
     } else if (env.type == 3) {  // MESSAGE_COMPONENT
         if (!has_data) return model_error{"interaction: component without 'data'"};
@@ -225,20 +250,58 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
     return env;
 }
 
+namespace {
+
+/// Characters an embed counts toward the 6000 total (REFERENCE.md §5: title, description,
+/// field names and values, footer text).
+std::size_t embed_characters(const json& e) {
+    std::size_t n = 0;
+    const auto add = [&n](const json& v) {
+        if (v.is_string()) n += core::utf8_length(v.get_ref<const std::string&>());
+    };
+    if (e.contains("title")) add(e["title"]);
+    if (e.contains("description")) add(e["description"]);
+    if (e.contains("footer")) add(e["footer"]["text"]);
+    if (e.contains("fields")) {
+        for (const auto& f : e["fields"]) {
+            add(f["name"]);
+            add(f["value"]);
+        }
+    }
+    return n;
+}
+
+constexpr std::size_t embeds_max = 10;
+constexpr std::size_t embeds_characters_max = 6000;
+
+}  // namespace
+
 json to_message_data(const ports::message& message) {
     json data = json::object();
     if (!message.content.empty()) data["content"] = clip(message.content, ports::content_length_max);
     if (!message.embeds.empty()) {
         json embeds = json::array();
-        for (std::size_t i = 0; i < message.embeds.size() && i < 10; ++i) embeds.push_back(to_embed(message.embeds[i]));
+        std::size_t total = 0;
+        for (std::size_t i = 0; i < message.embeds.size() && i < embeds_max; ++i) {
+            json e = to_embed(message.embeds[i]);
+            total += embed_characters(e);
+            if (total > embeds_characters_max) break;  // later embeds would make Discord refuse the message
+            embeds.push_back(std::move(e));
+        }
         data["embeds"] = std::move(embeds);
     }
     json rows = json::array();
     for (std::size_t r = 0; r < message.rows.size() && r < ports::action_rows_max; ++r) {
         json components = json::array();
         for (const auto& c : message.rows[r].components) {
+            const bool select = std::holds_alternative<ports::string_select>(c);
+            // A row holds up to five buttons, or exactly one select (REFERENCE.md §4).
+            if (select && !components.empty()) break;
+            if (components.size() >= ports::buttons_per_row_max) break;
             std::visit([&](const auto& component) { components.push_back(to_component(component)); }, c);
+            if (select) break;
         }
+        if (components.empty()) continue;
         rows.push_back({{"type", 1}, {"components", std::move(components)}});
     }
     data["components"] = std::move(rows);
@@ -264,9 +327,16 @@ json to_command(const ports::command_spec& spec) {
             case ports::option_type::user: type = 6; break;
             case ports::option_type::number: type = 10; break;
         }
-        options.push_back({{"type", type}, {"name", o.name}, {"description", o.description}, {"required", o.required}});
+        options.push_back({{"type", type},
+                           {"name", core::truncate_utf8(o.name, 32, "")},
+                           {"description", clip(o.description, 100)},
+                           {"required", o.required}});
     }
-    json j{{"name", spec.name}, {"type", 1}, {"description", spec.description}, {"options", std::move(options)}};
+    // Names are 1-32 characters, descriptions 1-100 (REFERENCE.md §3.6).
+    json j{{"name", core::truncate_utf8(spec.name, 32, "")},
+           {"type", 1},
+           {"description", clip(spec.description, 100)},
+           {"options", std::move(options)}};
     j["default_member_permissions"] = spec.staff_only ? json("0") : json(nullptr);
     j["contexts"] = json::array({0});
     return j;
@@ -275,12 +345,10 @@ json to_command(const ports::command_spec& spec) {
 std::optional<api_error> parse_api_error(std::string_view body) {
     const json j = json::parse(body, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return std::nullopt;
-    const auto code = j.find("code");
-    const auto message = j.find("message");
-    if (code == j.end() || !code->is_number_integer() || message == j.end() || !message->is_string()) {
-        return std::nullopt;
-    }
-    return api_error{code->get<int>(), message->get<std::string>()};
+    const auto code = integer_field(j, "code", 0, std::numeric_limits<int>::max());
+    const std::string* message = detail::string_field(j, "message");
+    if (!code || message == nullptr) return std::nullopt;
+    return api_error{static_cast<int>(*code), *message};
 }
 
 }  // namespace apexcore::discord

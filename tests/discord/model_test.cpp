@@ -1,5 +1,7 @@
 #include <apexcore/discord/model.hpp>
 
+#include <apexcore/core/text.hpp>
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -168,7 +170,9 @@ TEST(ResponseMappingTest, TextIsClippedToDiscordsLimitsInCharacters) {
     for (int i = 0; i < 30; ++i) select.options.push_back({"o" + std::to_string(i), std::to_string(i), ""});
     m.rows.push_back({{select}});
     const json data = discord::to_message_data(m);
-    EXPECT_EQ(data["content"].get<std::string>().size(), 4000U);  // 2000 characters
+    const std::string content = data["content"].get<std::string>();
+    EXPECT_EQ(apexcore::core::utf8_length(content), 2000U);  // 1999 'é' and the ellipsis
+    EXPECT_TRUE(content.ends_with("\xE2\x80\xA6"));
     EXPECT_EQ(data["components"][0]["components"][0]["options"].size(), 25U);
 }
 

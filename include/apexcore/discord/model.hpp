@@ -3,6 +3,16 @@
 /// Discord JSON <-> apexcore's neutral model. Pure functions, no I/O. Shapes follow
 /// shared/discord/REFERENCE.md (§1 gateway payloads, §3 interactions, §4 components, §5 embeds);
 /// unknown fields are ignored and missing optional fields tolerated, as Discord asks.
+///
+/// Inbound (parse_*): never throws, whatever the input. A field of the wrong type, an id that
+/// is not a canonical snowflake string, a number outside the range the field can have (checked
+/// before any conversion) or text that is not UTF-8 refuses the payload with a model_error that
+/// names the field. Thread-safe (pure functions).
+///
+/// Outbound (to_*, make_*): every string is made valid UTF-8 (invalid sequences become U+FFFD)
+/// and cut to Discord's limit on a code point boundary with "…" (core/text.hpp), so the JSON
+/// can always be serialised (nlohmann's dump() throws on invalid UTF-8). The neutral model's
+/// limits (ports/message.hpp) are enforced here, not by each caller.
 
 #include <apexcore/core/ids.hpp>
 #include <apexcore/core/money.hpp>
@@ -38,6 +48,11 @@ enum class opcode : int {
 /// GUILDS (1) keeps guilds, channels and roles in view.
 inline constexpr std::uint32_t intent_guilds = 1U << 0;
 
+/// The largest gateway frame the client accepts (Discord's are far smaller; bounds memory).
+inline constexpr std::size_t gateway_frame_bytes_max = 16 * 1024 * 1024;
+/// Opcodes are small integers (REFERENCE.md §1.4); a frame with "op" outside 0..255 is refused.
+inline constexpr std::int64_t gateway_opcode_max = 255;
+
 /// A decoded gateway frame `{"op","d","s","t"}` (REFERENCE.md §1.3).
 struct gateway_payload {
     int op = -1;
@@ -51,7 +66,9 @@ struct model_error {
     std::string what;  ///< e.g. "interaction: missing field 'token'"
 };
 
-/// Parses one gateway text frame. Errors: not JSON, not an object, missing/non-integer "op".
+/// Parses one gateway text frame. Errors: larger than gateway_frame_bytes_max, not JSON (or not
+/// UTF-8), not an object, "op" missing or not an integer in 0..255, "s" not an integer in
+/// 0..2^63-1 (or null), "t" not a string (or null).
 [[nodiscard]] core::result<gateway_payload, model_error> parse_gateway_payload(std::string_view text);
 
 /// `{"op":1,"d":<seq or null>}` (REFERENCE.md §1.6).
@@ -85,7 +102,8 @@ struct interaction_envelope {
 
 /// Maps an interaction object (REFERENCE.md §3.2) to the neutral model. Handles APPLICATION_COMMAND
 /// (options incl. USER values and nested sub-commands flattened) and MESSAGE_COMPONENT (custom_id,
-/// values). Errors: missing id/token/type, unsupported type, malformed snowflakes, no invoking user.
+/// values). Errors: missing id/token/type, "type" not an integer in 1..255 or unsupported,
+/// malformed snowflakes, no invoking user, options nested deeper than 3 or more than 25 a level.
 /// A missing application_id is tolerated (left empty); it only matters for follow-ups.
 [[nodiscard]] core::result<interaction_envelope, model_error> parse_interaction(const json& d);
 
@@ -95,7 +113,10 @@ struct interaction_envelope {
 
 /// Message data: content, embeds, components (action rows of buttons / string selects) and
 /// flags (64 = EPHEMERAL). `allowed_mentions` is `{"parse":[]}` so echoed text never pings.
-/// Text is truncated to Discord's limits (REFERENCE.md §4, §5) rather than rejected by Discord.
+/// Text is made valid UTF-8 and truncated to Discord's limits (REFERENCE.md §4, §5) rather than
+/// rejected by Discord: content 2000, embed title 256, description 4096, field name 256 and value
+/// 1024, footer 2048, 25 fields, 10 embeds and 6000 characters over all embeds; 5 rows of at most
+/// 5 buttons or one select of at most 25 options.
 [[nodiscard]] json to_message_data(const ports::message& message);
 
 /// A CHAT_INPUT command object for bulk overwrite (REFERENCE.md §3.6). Staff-only commands get

@@ -1,5 +1,7 @@
 #include <apexcore/discord/gateway/session_machine.hpp>
 
+#include "../detail/json_access.hpp"
+
 #include <algorithm>
 #include <cassert>
 
@@ -10,6 +12,9 @@ std::string with_query(std::string url) {
     while (!url.empty() && url.back() == '/') url.pop_back();
     return url + "/?v=10&encoding=json";
 }
+
+/// The longest heartbeat interval accepted from HELLO (Discord's is about 41 s).
+constexpr std::int64_t heartbeat_interval_ms_max = 60 * 60 * 1000;
 
 bool is_fatal(std::uint16_t code) { return code == 4004 || (code >= 4010 && code <= 4014); }
 
@@ -95,9 +100,13 @@ void session_machine::on_text(std::string_view frame, time_point now) {
 }
 
 void session_machine::on_hello(const json& d, time_point now) {
-    const auto interval = d.is_object() ? d.value("heartbeat_interval", std::int64_t{0}) : std::int64_t{0};
+    // Discord sends ~41 s; anything outside 1 ms..1 h is refused before it becomes a duration
+    // (a 1e300 or 9e18 interval once overflowed the float-to-int and chrono conversions).
+    const auto parsed = detail::integer_field(d, "heartbeat_interval", 1, heartbeat_interval_ms_max);
+    const std::int64_t interval = parsed.value_or(0);
     if (interval <= 0) {
-        log("gateway: HELLO without a heartbeat_interval");
+        log("gateway: HELLO without a valid heartbeat_interval (an integer of 1.." +
+            std::to_string(heartbeat_interval_ms_max) + " ms)");
         ++failures_;
         begin_close(4000, "malformed HELLO", true, next_backoff());
         return;

@@ -1,6 +1,8 @@
 #include <apexcore/discord/gateway/sharding.hpp>
 #include <apexcore/discord/model.hpp>
 
+#include "../detail/json_access.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <set>
@@ -27,6 +29,10 @@ std::variant<shard_plan, std::string> plan_shards(const gateway_bot_info& info, 
                                                   const std::vector<int>& configured_ids) {
     shard_plan plan;
     plan.total = configured_total > 0 ? configured_total : std::max(1, info.shards);
+    if (plan.total > shard_count_max) {
+        return "a shard count of " + std::to_string(plan.total) + " is above the supported " +
+               std::to_string(shard_count_max);
+    }
     plan.max_concurrency = std::max(1, info.limit.max_concurrency);
     if (configured_ids.empty()) {
         for (int i = 0; i < plan.total; ++i) plan.ids.push_back(i);
@@ -61,16 +67,28 @@ std::chrono::steady_clock::time_point identify_limiter::reserve(int shard_id, st
 }
 
 std::optional<gateway_bot_info> parse_gateway_bot(const std::string& body) {
+    using detail::integer_field;
     const json j = json::parse(body, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("url") || !j["url"].is_string()) return std::nullopt;
+    const std::string* url = detail::string_field(j, "url");
+    if (j.is_discarded() || url == nullptr) return std::nullopt;
     gateway_bot_info info;
-    info.url = j["url"].get<std::string>();
-    info.shards = j.value("shards", 1);
-    if (const auto l = j.find("session_start_limit"); l != j.end() && l->is_object()) {
-        info.limit.total = l->value("total", 1000);
-        info.limit.remaining = l->value("remaining", 1000);
-        info.limit.reset_after = std::chrono::milliseconds(l->value("reset_after", std::int64_t{0}));
-        info.limit.max_concurrency = l->value("max_concurrency", 1);
+    info.url = *url;
+    // Every number is range-checked before conversion; a field outside its range refuses the body.
+    if (j.contains("shards")) {
+        const auto shards = integer_field(j, "shards", 1, shard_count_max);
+        if (!shards) return std::nullopt;
+        info.shards = static_cast<int>(*shards);
+    }
+    if (const json* l = detail::object_field(j, "session_start_limit")) {
+        const auto total = integer_field(*l, "total", 0, session_start_total_max);
+        const auto remaining = integer_field(*l, "remaining", 0, session_start_total_max);
+        const auto reset_after = integer_field(*l, "reset_after", 0, reset_after_ms_max);
+        const auto concurrency = integer_field(*l, "max_concurrency", 1, max_concurrency_max);
+        if (!total || !remaining || !reset_after || !concurrency) return std::nullopt;
+        info.limit.total = static_cast<int>(*total);
+        info.limit.remaining = static_cast<int>(*remaining);
+        info.limit.reset_after = std::chrono::milliseconds(*reset_after);
+        info.limit.max_concurrency = static_cast<int>(*concurrency);
     }
     return info;
 }
