@@ -53,6 +53,9 @@ json sandbox_server::impl::stats_json() const {
             {"resumes", stats.resumes},
             {"heartbeats", stats.heartbeats},
             {"interactions_dispatched", stats.interactions_dispatched},
+            {"callbacks_stalled", stats.callbacks_stalled},
+            {"callbacks_repeated", stats.callbacks_repeated},
+            {"posts_repeated", stats.posts_repeated},
             {"by_route", routes}};
 }
 
@@ -72,6 +75,11 @@ response sandbox_server::impl::set_faults(const request& req, const json& body) 
     }
     if (body.contains("rest_delay_ms")) faults.rest_delay = std::chrono::milliseconds(body["rest_delay_ms"].get<int>());
     if (body.contains("duplicate_interactions")) faults.duplicate_interactions = body["duplicate_interactions"].get<bool>();
+    if (body.contains("stall_callbacks")) {
+        const json& s = body["stall_callbacks"];
+        faults.stall_callbacks = s.value("count", 1);
+        faults.stall = std::chrono::milliseconds(s.value("ms", 60000));
+    }
     if (body.contains("limits")) {
         limit_config c = limits.config();
         c.route_limit = body["limits"].value("route_limit", c.route_limit);
@@ -83,7 +91,8 @@ response sandbox_server::impl::set_faults(const request& req, const json& body) 
                                      {"rest_error", {{"status", faults.rest_error_status}, {"count", faults.rest_error_count}}},
                                      {"rest_429", {{"count", faults.rest_429_count}, {"retry_after", faults.rest_429_retry_after}}},
                                      {"rest_delay_ms", faults.rest_delay.count()},
-                                     {"duplicate_interactions", faults.duplicate_interactions}});
+                                     {"duplicate_interactions", faults.duplicate_interactions},
+                                     {"stall_callbacks", {{"count", faults.stall_callbacks}, {"ms", faults.stall.count()}}}});
 }
 
 response sandbox_server::impl::gateway_action(const request& req, const json& body) {

@@ -84,6 +84,8 @@ struct fault_state {
     double rest_429_retry_after = 0.5;
     std::chrono::milliseconds rest_delay{0};  ///< delay every REST response
     bool duplicate_interactions = false;      ///< dispatch every INTERACTION_CREATE twice
+    int stall_callbacks = 0;  ///< hold the next N interaction callbacks unread for stall_ms (a hung server)
+    std::chrono::milliseconds stall{60000};
 };
 
 /// What happened, for /_sandbox/stats.
@@ -97,6 +99,10 @@ struct counters {
     std::uint64_t resumes = 0;
     std::uint64_t heartbeats = 0;
     std::uint64_t interactions_dispatched = 0;
+    std::uint64_t callbacks_stalled = 0;   ///< callbacks held by the stall_callbacks fault
+    std::uint64_t callbacks_repeated = 0;  ///< a second callback for one interaction (40060)
+    std::uint64_t posts_repeated = 0;      ///< a POST with the same path and body as an earlier one
+    std::map<std::string, std::uint64_t> post_fingerprints;  ///< "path\nbody" -> count, for posts_repeated
     std::map<std::string, std::uint64_t> by_route;  ///< "METHOD /path" -> count (paths with ids)
 };
 

@@ -89,6 +89,19 @@ net::awaitable<void> sandbox_server::impl::api_session(tcp::socket socket) {
             co_await gateway_session(std::move(stream), std::move(req));
             co_return;
         }
+        if (faults.stall_callbacks > 0 && req.method() == http::verb::post &&
+            std::string_view(req.target()).find("/callback") != std::string_view::npos) {
+            // A hung server: the request is read but neither applied nor answered for a while.
+            --faults.stall_callbacks;
+            ++stats.callbacks_stalled;
+            log("fault: stalling " + std::string(req.target()).substr(0, 48) + " for " + std::to_string(faults.stall.count()) + " ms");
+            net::steady_timer hold(io, faults.stall);
+            co_await hold.async_wait(use_tuple);
+        }
+        if (req.method() == http::verb::post) {
+            const std::string fingerprint = std::string(req.target()) + "\n" + req.body();
+            if (++stats.post_fingerprints[fingerprint] > 1) ++stats.posts_repeated;
+        }
         response res;
         try {
             res = handle_rest(req);
@@ -184,6 +197,7 @@ response sandbox_server::impl::route_rest(const request& req, const std::vector<
     }
     if (route.size() == 4 && route[0] == "interactions" && route[3] == "callback" && method == "POST") {
         if (auto f = state.interaction_callback(route[1], route[2], body)) {
+            if (f->body.value("code", 0) == 40060) ++stats.callbacks_repeated;
             log("interaction callback refused: " + f->body.dump());
             return failure_response(req, *f);
         }

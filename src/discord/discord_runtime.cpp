@@ -1,49 +1,89 @@
 #include <apexcore/discord/discord_runtime.hpp>
 
+#include "detail/supervise.hpp"
+
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <deque>
+#include <mutex>
 #include <unordered_set>
 
 namespace apexcore::discord {
 
 namespace net = boost::asio;
+using steady = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// Discord's initial-response deadline (REFERENCE.md §3.5), measured from our receipt.
+constexpr auto response_deadline = 3000ms;
+
+/// What a member sees when the handler threw.
+ports::interaction_response generic_error(const core::interaction_id& id) {
+    ports::interaction_response r;
+    r.body.content = "Something went wrong on our side and nothing was changed; please try again. (ref " + id.str() + ")";
+    r.body.ephemeral = true;
+    return r;
+}
+
+}  // namespace
 
 struct discord_runtime::impl : std::enable_shared_from_this<impl> {
-    /// One interaction being handled: whether it was deferred, and whether it is answered.
-    struct in_flight {
-        interaction_envelope envelope;
-        net::steady_timer defer_timer;
-        /// Sends the initial response: the callback route (gateway mode) or the HTTP reply.
-        std::function<void(json body, std::function<void()> acknowledged)> acknowledge;
-        bool deferred = false;
-        bool answered = false;
-        std::optional<ports::interaction_response> result;  ///< arrived before the defer completed
-        bool defer_acknowledged = false;
+    using executor_type = net::strand<net::io_context::executor_type>;
+
+    /// How far the answer to one interaction has got.
+    enum class stage {
+        handling,         ///< the handler runs; nothing sent yet
+        answer_queued,    ///< the answer callback is queued or on the wire
+        deferral_queued,  ///< a deferral is queued or on the wire; the answer follows as an edit
+        deferred,         ///< the deferral was delivered; the answer goes as an edit of @original
+        done,             ///< the answer (or the edit) is sent
     };
 
-    impl(net::io_context& io_context, runtime_options opts, interaction_handler h, std::function<void(std::string_view)> l)
-        : io(io_context), options(std::move(opts)), handler(std::move(h)), log(std::move(l)),
-          pool(std::max<std::size_t>(1, options.handler_threads)) {}
+    /// Sends the initial response (callback route, or the HTTP reply). `acknowledged(ok)` runs
+    /// on the runtime's strand when Discord accepted it. Returns the REST ticket (0 for HTTP).
+    using acknowledge_fn = std::function<request_ticket(json body, std::function<void(bool)> acknowledged)>;
+
+    struct in_flight {
+        in_flight(interaction_envelope e, executor_type ex, acknowledge_fn a)
+            : envelope(std::move(e)), received(steady::now()), defer_timer(ex), acknowledge(std::move(a)) {}
+        interaction_envelope envelope;
+        steady::time_point received;
+        net::steady_timer defer_timer;
+        acknowledge_fn acknowledge;
+        stage at = stage::handling;
+        request_ticket answer_ticket = 0;
+        std::optional<ports::interaction_response> result;
+    };
+
+    impl(net::io_context& io_context, runtime_options opts, interaction_handler h, log_fn l)
+        : io(io_context), strand(net::make_strand(io_context)), options(std::move(opts)), handler(std::move(h)),
+          log(std::move(l)), pool(std::max<std::size_t>(1, options.handler_threads)) {}
 
     net::io_context& io;
+    executor_type strand;
     runtime_options options;
     interaction_handler handler;
-    std::function<void(std::string_view)> log;
+    log_fn log;
     net::thread_pool pool;
     std::unique_ptr<rest_client> rest;
     std::unique_ptr<gateway_client> gateway;
     std::unique_ptr<interactions_endpoint> endpoint;
+    // State below is touched only on `strand`.
     bool commands_registered = false;
     core::application_id application;
     std::deque<core::interaction_id> recent_order;
     std::unordered_set<core::interaction_id> recent;
-    bool stopped = false;
+    std::atomic<bool> stopped{false};
 
     void say(const std::string& line) const {
-        if (log) log(line);
+        detail::contain(nullptr, "runtime", [&] {
+            if (log) log(line);
+        });
     }
 
     static std::string describe(std::error_code ec, const rest_response& res) {
@@ -52,32 +92,52 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                (res.error ? " code " + std::to_string(res.error->code) + " " + res.error->message : "");
     }
 
+    /// From the gateway's strand.
     void on_dispatch(std::string_view event, const json& d) {
-        if (event == "READY") return on_ready(d);
-        if (event != "INTERACTION_CREATE") return;
+        if (event != "READY" && event != "INTERACTION_CREATE") return;
+        net::post(strand, [self = shared_from_this(), event = std::string(event), d] {
+            if (event == "READY") return self->on_ready(d);
+            self->on_interaction_create(d);
+        });
+    }
+
+    void on_interaction_create(const json& d) {
         auto parsed = parse_interaction(d);
         if (!parsed) return say("interaction: ignored: " + parsed.error().what);
         interaction_envelope& envelope = parsed.value();
         if (envelope.type == 1) return;  // PING exists only in HTTP mode
         const std::string path = "/interactions/" + envelope.neutral.id.str() + "/" + envelope.token + "/callback";
-        accept(std::move(envelope), [self = shared_from_this(), path](json body, std::function<void()> acknowledged) {
-            self->rest->request(http_method::post, path, std::move(body),
-                                [self, path, acknowledged](std::error_code ec, rest_response res) {
-                                    if (ec || !res.ok()) self->say("interaction callback failed: " + describe(ec, res));
-                                    if (acknowledged) acknowledged();
-                                });
+        const auto deadline = steady::now() + response_deadline;
+        accept(std::move(envelope), [weak = weak_from_this(), path, deadline](json body, std::function<void(bool)> acknowledged) {
+            auto self = weak.lock();
+            if (!self) return request_ticket{0};
+            return self->rest->request(
+                http_method::post, path, std::move(body),
+                [weak, path, acknowledged](std::error_code ec, rest_response res) {
+                    auto owner = weak.lock();
+                    if (!owner) return;
+                    const bool ok = !ec && res.ok();
+                    if (!ok) owner->say("interaction callback failed: " + describe(ec, res));
+                    net::post(owner->strand, [acknowledged, ok] {
+                        if (acknowledged) acknowledged(ok);
+                    });
+                },
+                request_options{deadline});
         });
     }
 
-    /// An interaction from the HTTP endpoint: the initial response is the HTTP reply.
+    /// An interaction from the HTTP endpoint (its strand): the initial response is the HTTP reply.
     void on_http_interaction(interaction_envelope envelope, interactions_endpoint::respond_fn respond) {
-        accept(std::move(envelope), [respond](json body, std::function<void()> acknowledged) {
-            respond(std::move(body));
-            if (acknowledged) acknowledged();
+        net::post(strand, [self = shared_from_this(), envelope = std::move(envelope), respond]() mutable {
+            self->accept(std::move(envelope), [respond](json body, std::function<void(bool)> acknowledged) {
+                respond(std::move(body));
+                if (acknowledged) acknowledged(true);
+                return request_ticket{0};
+            });
         });
     }
 
-    void accept(interaction_envelope envelope, std::function<void(json, std::function<void()>)> acknowledge) {
+    void accept(interaction_envelope envelope, acknowledge_fn acknowledge) {
         if (!remember(envelope.neutral.id)) {
             return say("interaction " + envelope.neutral.id.str() + ": duplicate delivery ignored");
         }
@@ -91,27 +151,35 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         json body = json::array();
         for (const auto& c : options.commands) body.push_back(to_command(c));
         const std::string path = "/applications/" + app.str() + "/guilds/" + options.guild.str() + "/commands";
-        rest->request(http_method::put, path, std::move(body), [self = shared_from_this()](std::error_code ec, rest_response res) {
-            if (ec || !res.ok()) {
-                self->commands_registered = false;
-                return self->say("commands: registration failed: " + describe(ec, res));
-            }
-            self->say("commands: registered " + std::to_string(self->options.commands.size()) + " guild commands");
+        rest->request(http_method::put, path, std::move(body), [weak = weak_from_this()](std::error_code ec, rest_response res) {
+            auto self = weak.lock();
+            if (!self) return;
+            net::post(self->strand, [self, ec, res = std::move(res)] {
+                if (ec || !res.ok()) {
+                    self->commands_registered = false;
+                    return self->say("commands: registration failed: " + describe(ec, res));
+                }
+                self->say("commands: registered " + std::to_string(self->options.commands.size()) + " guild commands");
+            });
         });
     }
 
     /// HTTP-only mode: the application id comes from GET /applications/@me.
     void fetch_application() {
         rest->request(http_method::get, "/applications/@me", std::nullopt,
-                      [self = shared_from_this()](std::error_code ec, rest_response res) {
+                      [weak = weak_from_this()](std::error_code ec, rest_response res) {
+                          auto self = weak.lock();
+                          if (!self) return;
                           const json body = ec ? json() : json::parse(res.body, nullptr, false);
                           std::optional<core::application_id> id;
                           if (!ec && res.ok() && body.is_object() && body.contains("id") && body["id"].is_string()) {
                               id = core::application_id::parse(body["id"].get<std::string>());
                           }
-                          if (!id) return self->say("GET /applications/@me failed: " + describe(ec, res));
-                          self->application = *id;
-                          self->register_commands(*id);
+                          net::post(self->strand, [self, id, ec, res = std::move(res)] {
+                              if (!id) return self->say("GET /applications/@me failed: " + describe(ec, res));
+                              self->application = *id;
+                              self->register_commands(*id);
+                          });
                       });
     }
 
@@ -133,62 +201,90 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         return true;
     }
 
-    void handle(interaction_envelope envelope, std::function<void(json, std::function<void()>)> acknowledge) {
-        auto job = std::make_shared<in_flight>(
-            in_flight{std::move(envelope), net::steady_timer(io), std::move(acknowledge), false, false, {}, false});
+    void handle(interaction_envelope envelope, acknowledge_fn acknowledge) {
+        auto job = std::make_shared<in_flight>(std::move(envelope), strand, std::move(acknowledge));
         if (options.defer_after.count() <= 0) {
             defer(job);
         } else {
-            job->defer_timer.expires_after(options.defer_after);
-            job->defer_timer.async_wait([self = shared_from_this(), job](boost::system::error_code ec) {
-                if (!ec && !job->answered) self->defer(job);
+            // Runs until the answer is delivered, not until the handler returns.
+            job->defer_timer.expires_at(job->received + options.defer_after);
+            job->defer_timer.async_wait([weak = weak_from_this(), job](boost::system::error_code ec) {
+                auto self = weak.lock();
+                if (!ec && self) self->on_defer_timer(job);
             });
         }
         net::post(pool, [self = shared_from_this(), job] {
-            ports::interaction_response response = self->handler(job->envelope.neutral);
-            net::post(self->io, [self, job, response = std::move(response)]() mutable {
+            ports::interaction_response response;
+            try {
+                detail::fault_point(self->options.inject_fault, "runtime.handler");
+                response = self->handler(job->envelope.neutral);
+            } catch (...) {
+                self->say("interaction " + job->envelope.neutral.id.str() + ": the handler threw: " +
+                          detail::describe(std::current_exception()) + "; answering with a generic error");
+                response = generic_error(job->envelope.neutral.id);
+            }
+            net::post(self->strand, [self, job, response = std::move(response)]() mutable {
                 self->complete(job, std::move(response));
             });
         });
     }
 
+    void on_defer_timer(const std::shared_ptr<in_flight>& job) {
+        if (stopped) return;
+        if (job->at == stage::handling) return defer(job);
+        if (job->at != stage::answer_queued) return;
+        // The answer is ready but not delivered: if it has not been written yet, withdraw it and
+        // defer instead, so the member is acknowledged within the deadline.
+        if (job->answer_ticket != 0 && rest->cancel(job->answer_ticket)) {
+            say("interaction " + job->envelope.neutral.id.str() + ": answer not sent in time; deferring instead");
+            defer(job);
+        }
+    }
+
     void defer(const std::shared_ptr<in_flight>& job) {
         if (stopped) return;
-        job->deferred = true;
+        job->at = stage::deferral_queued;
         const bool component = job->envelope.type == 3;
         json body{{"type", component ? 6 : 5}};
         if (!component && options.defer_ephemeral) body["data"] = {{"flags", 64}};
         say("interaction " + job->envelope.neutral.id.str() + ": deferring (type " + std::to_string(component ? 6 : 5) + ")");
-        job->acknowledge(std::move(body), [self = shared_from_this(), job] {
-            job->defer_acknowledged = true;
+        job->acknowledge(std::move(body), [weak = weak_from_this(), job](bool ok) {
+            auto self = weak.lock();
+            if (!self) return;
+            job->at = stage::deferred;
+            if (!ok) return;  // the interaction is lost; the failure was logged
             if (job->result) self->edit_original(job, *job->result);
         });
     }
 
     void complete(const std::shared_ptr<in_flight>& job, ports::interaction_response response) {
-        job->answered = true;
-        job->defer_timer.cancel();
         if (stopped) return;
-        if (!job->deferred) {
-            job->acknowledge(to_interaction_callback(response), nullptr);
-            return;
+        switch (job->at) {
+            case stage::handling:
+                job->at = stage::answer_queued;
+                job->result = response;
+                job->answer_ticket = job->acknowledge(to_interaction_callback(response), [job](bool) {
+                    job->at = stage::done;
+                    job->defer_timer.cancel();
+                });
+                break;
+            case stage::deferral_queued: job->result = std::move(response); break;  // sent once acknowledged
+            case stage::deferred: edit_original(job, response); break;
+            case stage::answer_queued:
+            case stage::done: break;
         }
-        if (!job->defer_acknowledged) {
-            job->result = std::move(response);  // sent once the deferral is acknowledged
-            return;
-        }
-        edit_original(job, response);
     }
 
     void edit_original(const std::shared_ptr<in_flight>& job, const ports::interaction_response& response) {
+        job->at = stage::done;
         json data = to_message_data(response.body);
         data.erase("flags");  // the ephemeral state was fixed by the deferral
         const std::string path = "/webhooks/" + job->envelope.application.str() + "/" + job->envelope.token +
                                  "/messages/@original";
-        rest->request(http_method::patch, path, std::move(data), [self = shared_from_this(), job](std::error_code ec, rest_response res) {
-            if (ec || !res.ok()) {
-                self->say("interaction " + job->envelope.neutral.id.str() + ": edit of @original failed: " + describe(ec, res));
-            }
+        const auto id = job->envelope.neutral.id.str();
+        rest->request(http_method::patch, path, std::move(data), [weak = weak_from_this(), id](std::error_code ec, rest_response res) {
+            auto self = weak.lock();
+            if (self && (ec || !res.ok())) self->say("interaction " + id + ": edit of @original failed: " + describe(ec, res));
         });
     }
 };
@@ -197,17 +293,24 @@ discord_runtime::discord_runtime(net::io_context& io, runtime_options options, i
                                  std::function<void(std::string_view)> log,
                                  std::function<void(std::string_view)> on_fatal)
     : impl_(std::make_shared<impl>(io, std::move(options), std::move(handler), std::move(log))) {
-    impl_->rest = std::make_unique<rest_client>(io, impl_->options.rest);
+    rest_options rest = impl_->options.rest;
+    if (!rest.log) rest.log = impl_->log;
+    if (!rest.inject_fault) rest.inject_fault = impl_->options.inject_fault;
+    impl_->rest = std::make_unique<rest_client>(io, std::move(rest));
     gateway_handlers handlers;
     handlers.on_dispatch = [weak = std::weak_ptr<impl>(impl_)](std::string_view event, const json& d) {
         if (auto self = weak.lock()) self->on_dispatch(event, d);
     };
     handlers.on_fatal = std::move(on_fatal);
     handlers.log = impl_->log;
-    impl_->gateway = std::make_unique<gateway_client>(io, *impl_->rest, impl_->options.gateway, std::move(handlers));
+    gateway_options gateway = impl_->options.gateway;
+    if (!gateway.inject_fault) gateway.inject_fault = impl_->options.inject_fault;
+    impl_->gateway = std::make_unique<gateway_client>(io, *impl_->rest, std::move(gateway), std::move(handlers));
     if (impl_->options.http) {
+        endpoint_options http = *impl_->options.http;
+        if (!http.inject_fault) http.inject_fault = impl_->options.inject_fault;
         impl_->endpoint = std::make_unique<interactions_endpoint>(
-            io, *impl_->options.http,
+            io, std::move(http),
             [weak = std::weak_ptr<impl>(impl_)](interaction_envelope envelope, interactions_endpoint::respond_fn respond) {
                 if (auto self = weak.lock()) self->on_http_interaction(std::move(envelope), std::move(respond));
             },
@@ -231,12 +334,11 @@ void discord_runtime::start() {
                    std::to_string(impl_->endpoint->port()) + impl_->options.http->path);
     }
     if (impl_->options.use_gateway) impl_->gateway->start();
-    else impl_->fetch_application();
+    else net::post(impl_->strand, [self = impl_] { self->fetch_application(); });
 }
 
 void discord_runtime::stop() {
-    if (impl_->stopped) return;
-    impl_->stopped = true;
+    if (impl_->stopped.exchange(true)) return;
     impl_->gateway->stop();
     if (impl_->endpoint) impl_->endpoint->stop();
     impl_->rest->stop();

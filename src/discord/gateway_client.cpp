@@ -8,9 +8,12 @@
 #include <apexcore/discord/http_url.hpp>
 #include <apexcore/discord/tls.hpp>
 
+#include "detail/supervise.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -38,10 +41,11 @@ constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 constexpr std::size_t inbound_message_max = 16 * 1024 * 1024;
 
 using ws_stream = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+using executor_type = net::strand<net::io_context::executor_type>;
 
 /// One WebSocket connection: the stream and its single writer's queue.
 struct connection_state {
-    connection_state(net::io_context& io, ssl::context& tls) : ws(io, tls), wake(io) {}
+    connection_state(const executor_type& ex, ssl::context& tls) : ws(ex, tls), wake(ex) {}
     ws_stream ws;
     std::deque<std::string> outbox;
     net::steady_timer wake;
@@ -64,8 +68,8 @@ struct connection_state {
 
 /// One shard: its session machine, its connection and its timers.
 struct shard_state {
-    shard_state(net::io_context& io, int shard_id, gateway::machine_options options)
-        : id(shard_id), machine(std::move(options), std::random_device{}()), wakeup(io), identify_wait(io) {}
+    shard_state(const executor_type& ex, int shard_id, gateway::machine_options options)
+        : id(shard_id), machine(std::move(options), std::random_device{}()), wakeup(ex), identify_wait(ex) {}
     int id;
     gateway::session_machine machine;
     std::shared_ptr<connection_state> current;
@@ -77,10 +81,11 @@ struct shard_state {
 
 struct gateway_client::impl : std::enable_shared_from_this<impl> {
     impl(net::io_context& io_context, rest_client& rest_client, gateway_options opts, gateway_handlers h)
-        : io(io_context), rest(rest_client), options(std::move(opts)), handlers(std::move(h)),
-          tls(make_client_tls_context(options.ca_file)), discovery_retry(io_context) {}
+        : io(io_context), strand(net::make_strand(io_context)), rest(rest_client), options(std::move(opts)),
+          handlers(std::move(h)), tls(make_client_tls_context(options.ca_file)), discovery_retry(strand) {}
 
     net::io_context& io;
+    executor_type strand;  ///< every member below is touched only on this strand
     rest_client& rest;
     gateway_options options;
     gateway_handlers handlers;
@@ -95,7 +100,9 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
     static gateway::time_point now() { return std::chrono::steady_clock::now(); }
 
     void log(const std::string& line) const {
-        if (handlers.log) handlers.log(line);
+        detail::contain(nullptr, "gateway", [&] {
+            if (handlers.log) handlers.log(line);
+        });
     }
     std::string prefix(const shard_state& s) const {
         return shard_total > 1 ? "[shard " + std::to_string(s.id) + "/" + std::to_string(shard_total) + "] " : "";
@@ -109,7 +116,9 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
         }
         rest.request(http_method::get, "/gateway/bot", std::nullopt,
                      [self = shared_from_this()](std::error_code ec, rest_response res) {
-                         self->on_gateway_bot(ec, std::move(res));
+                         net::post(self->strand, [self, ec, res = std::move(res)]() mutable {
+                             self->on_gateway_bot(ec, std::move(res));
+                         });
                      });
     }
 
@@ -147,7 +156,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             m.intents = options.intents;
             m.library = options.library;
             if (plan.total > 1) m.shard = std::pair{id, plan.total};
-            shards.push_back(std::make_unique<shard_state>(io, id, std::move(m)));
+            shards.push_back(std::make_unique<shard_state>(strand, id, std::move(m)));
         }
         for (auto& s : shards) {
             s->machine.start(info.url, now());
@@ -163,7 +172,9 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             s->identify_wait.cancel();
             if (s->current) s->current->close_with(1000);
         }
-        if (handlers.on_fatal) handlers.on_fatal(reason);
+        detail::contain(handlers.log, "gateway on_fatal", [&] {
+            if (handlers.on_fatal) handlers.on_fatal(reason);
+        });
     }
 
     /// Executes what a shard's machine asked for and re-arms its timer.
@@ -184,9 +195,32 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
         }
     }
 
+    /// Starts a shard's connection; the completion handler is the shard's supervisor: whatever
+    /// escapes the reader is logged and the shard reconnects through its session machine.
+    void spawn_connection(shard_state& s, std::string url, bool resuming) {
+        net::co_spawn(strand, connect_and_read(s, std::move(url), resuming),
+                      detail::supervised(handlers.log, "gateway " + prefix(s) + "reader",
+                                         [self = shared_from_this(), &s](const std::string&) {
+                                             self->on_reader_failed(s);
+                                         }));
+    }
+
+    void on_reader_failed(shard_state& s) {
+        if (s.current) {
+            s.current->shutdown();
+            beast::get_lowest_layer(s.current->ws).close();
+            s.current.reset();
+        }
+        if (stopped) return;
+        log("gateway: " + prefix(s) + "reconnecting after the failure");
+        // The machine is connecting (connect failed) or open: either way it is now closed.
+        s.machine.on_closed(std::nullopt, now());
+        pump(s);
+    }
+
     void execute(shard_state& s, gateway::connect_action& a) {
         if (a.resume) {
-            net::co_spawn(io, connect_and_read(s, a.url, true), net::detached);
+            spawn_connection(s, a.url, true);
             return;
         }
         // A new session needs an IDENTIFY slot (one per 5 s per rate-limit key, §1.12).
@@ -195,7 +229,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
         s.identify_wait.expires_at(slot);
         s.identify_wait.async_wait([self = shared_from_this(), &s, url = a.url](boost::system::error_code ec) {
             if (ec || self->stopped) return;
-            net::co_spawn(self->io, self->connect_and_read(s, url, false), net::detached);
+            self->spawn_connection(s, url, false);
         });
     }
     void execute(shard_state& s, gateway::send_action& a) {
@@ -204,8 +238,11 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
     void execute(shard_state& s, gateway::close_action& a) {
         if (s.current) s.current->close_with(a.code);
     }
-    void execute(shard_state&, gateway::dispatch_action& a) {
-        if (handlers.on_dispatch) handlers.on_dispatch(a.event, a.data);
+    void execute(shard_state& s, gateway::dispatch_action& a) {
+        detail::contain(handlers.log, "gateway " + prefix(s) + a.event + " handler", [&] {
+            detail::fault_point(options.inject_fault, "gateway.dispatch");
+            if (handlers.on_dispatch) handlers.on_dispatch(a.event, a.data);
+        });
     }
     void execute(shard_state& s, gateway::fatal_action& a) { fail(prefix(s) + a.reason); }
     void execute(shard_state& s, gateway::log_action& a) {
@@ -220,14 +257,14 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             fail("gateway URL: " + error);
             co_return;
         }
-        auto conn = std::make_shared<connection_state>(io, tls);
+        auto conn = std::make_shared<connection_state>(strand, tls);
         try {
             auto& ws = conn->ws;
             if (!SSL_set_tlsext_host_name(ws.next_layer().native_handle(), url->host.c_str())) {
                 throw boost::system::system_error(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
             }
             ws.next_layer().set_verify_callback(ssl::host_name_verification(url->host));
-            tcp::resolver resolver(io);
+            tcp::resolver resolver(strand);
             const auto endpoints = co_await resolver.async_resolve(url->host, url->port, net::use_awaitable);
             beast::get_lowest_layer(ws).expires_after(30s);
             co_await beast::get_lowest_layer(ws).async_connect(endpoints, net::use_awaitable);
@@ -253,7 +290,13 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
         if (stopped) co_return;
         log("gateway: " + prefix(s) + "connected to " + url->host + ":" + url->port + (resuming ? " (resuming)" : ""));
         s.current = conn;
-        net::co_spawn(io, writer(conn), net::detached);
+        net::co_spawn(strand, writer(conn),
+                      detail::supervised(handlers.log, "gateway " + prefix(s) + "writer", [conn](const std::string&) {
+                          // The reader sees the closed socket and reconnects through the machine.
+                          conn->shutdown();
+                          beast::error_code ignored;
+                          beast::get_lowest_layer(conn->ws).socket().close(ignored);
+                      }));
         s.machine.on_open(now());
         pump(s);
 
@@ -263,6 +306,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             buffer.clear();
             auto [ec, n] = co_await conn->ws.async_read(buffer, use_tuple);
             (void)n;
+            detail::fault_point(options.inject_fault, "gateway.read");
             if (ec) {
                 if (conn->ws.reason().code != 0) close_code = static_cast<std::uint16_t>(conn->ws.reason().code);
                 break;
@@ -284,6 +328,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
                 const std::string frame = std::move(conn->outbox.front());
                 conn->outbox.pop_front();
                 conn->ws.text(true);
+                detail::fault_point(options.inject_fault, "gateway.write");
                 auto [ec, n] = co_await conn->ws.async_write(net::buffer(frame), use_tuple);
                 (void)n;
                 if (ec) break;
@@ -307,20 +352,25 @@ gateway_client::gateway_client(net::io_context& io, rest_client& rest, gateway_o
 
 gateway_client::~gateway_client() { stop(); }
 
-void gateway_client::start() { impl_->discover(); }
+void gateway_client::start() {
+    net::post(impl_->strand, [self = impl_] { self->discover(); });
+}
 
 void gateway_client::stop() {
-    if (!impl_ || impl_->stopped) return;
-    for (auto& s : impl_->shards) {
-        s->machine.stop(impl::now());
-        impl_->pump(*s);
-    }
-    impl_->stopped = true;
-    impl_->discovery_retry.cancel();
-    for (auto& s : impl_->shards) {
-        s->wakeup.cancel();
-        s->identify_wait.cancel();
-    }
+    if (!impl_) return;
+    net::post(impl_->strand, [self = impl_] {
+        if (self->stopped) return;
+        for (auto& s : self->shards) {
+            s->machine.stop(impl::now());
+            self->pump(*s);
+        }
+        self->stopped = true;
+        self->discovery_retry.cancel();
+        for (auto& s : self->shards) {
+            s->wakeup.cancel();
+            s->identify_wait.cancel();
+        }
+    });
 }
 
 }  // namespace apexcore::discord

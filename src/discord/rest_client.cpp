@@ -3,9 +3,12 @@
 #include <apexcore/discord/rest_client.hpp>
 #include <apexcore/discord/tls.hpp>
 
+#include "detail/supervise.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -16,8 +19,10 @@
 
 #include <charconv>
 #include <deque>
+#include <mutex>
 #include <random>
 #include <stdexcept>
+#include <vector>
 
 namespace apexcore::discord {
 
@@ -93,24 +98,47 @@ ratelimit::response_info rate_info(const http::response<http::string_body>& res)
 
 bool is_retryable_status(unsigned status) { return status == 500 || status == 502 || status == 503 || status == 504; }
 
+/// Idempotent methods (RFC 9110 §9.2.2) may be sent again after they may have been received.
+bool is_idempotent(http_method m) { return m == http_method::get || m == http_method::put || m == http_method::del; }
+
+constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
+
 }  // namespace
 
 struct rest_client::impl : std::enable_shared_from_this<impl> {
+    using executor_type = net::strand<net::io_context::executor_type>;
+    using stream_type = beast::ssl_stream<beast::tcp_stream>;
+
     struct pending {
-        http_method method;
+        request_ticket ticket = 0;
+        http_method method = http_method::get;
         std::string path;
-        std::optional<json> body;
+        std::string wire_body;  ///< serialised once (valid UTF-8: model.hpp)
+        bool has_body = false;
         rest_callback done;
         ratelimit::route_key key;
-        bool retry_safe = false;
+        bool idempotent = false;
+        bool interaction = false;  ///< callbacks and interaction webhooks: first in line
         int attempts = 0;
         int attempts_429 = 0;
         steady::time_point not_before{};
+        std::optional<steady::time_point> deadline;
     };
 
+    struct connection {
+        std::size_t index = 0;
+        std::unique_ptr<stream_type> stream;
+        bool busy = false;
+        steady::time_point last_used{};
+    };
+
+    /// How an exchange ended, for the retry rules.
+    enum class outcome { not_sent, maybe_received, answered };
+
     impl(net::io_context& io_context, rest_options opts, endpoint_url url)
-        : io(io_context), options(std::move(opts)), base(std::move(url)), tls(make_client_tls_context(options.ca_file)),
-          wake(io_context), limiter(limiter_options(options)), rng(std::random_device{}()) {}
+        : io(io_context), strand(net::make_strand(io_context)), options(std::move(opts)), base(std::move(url)),
+          tls(make_client_tls_context(options.ca_file)), wake(strand), limiter(limiter_options(options)),
+          rng(std::random_device{}()) {}
 
     static ratelimit::limiter_options limiter_options(const rest_options& o) {
         ratelimit::limiter_options l;
@@ -119,75 +147,70 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
     }
 
     net::io_context& io;
+    executor_type strand;
     rest_options options;
     endpoint_url base;
     ssl::context tls;
-    std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> stream;
-    std::deque<pending> queue;
-    net::steady_timer wake;
+    net::steady_timer wake;  ///< the dispatcher's wake-up; touched only on the strand
+
+    std::mutex mutex;  ///< guards everything below (callers on any thread, coroutines on the strand)
+    std::deque<std::shared_ptr<pending>> queue;
+    std::vector<std::shared_ptr<connection>> connections;
+    std::size_t ordinary_busy = 0;
     ratelimit::rate_limiter limiter;
     std::mt19937_64 rng;
     rest_stats counters;
-    bool worker_running = false;
+    request_ticket next_ticket = 1;
+    bool dispatcher_running = false;
     bool stopped = false;
 
-    void start_worker() {
-        if (worker_running || stopped) return;
-        worker_running = true;
-        net::co_spawn(io, [self = shared_from_this()]() { return self->worker(); }, net::detached);
+    void log(const std::string& line) const {
+        detail::contain(nullptr, "rest", [&] {
+            if (options.log) options.log(line);
+        });
     }
 
-    net::awaitable<void> connect() {
-        stream.reset();
-        auto s = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(io, tls);
-        if (!SSL_set_tlsext_host_name(s->native_handle(), base.host.c_str())) {
-            throw boost::system::system_error(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
+    /// Wakes the dispatcher (from any thread).
+    void poke() {
+        net::post(strand, [self = shared_from_this()] { self->wake.cancel(); });
+    }
+
+    void start_dispatcher() {  // strand or constructor
+        net::co_spawn(strand, dispatcher(),
+                      detail::supervised(options.log, "rest dispatcher", [weak = weak_from_this()](const std::string&) {
+                          auto self = weak.lock();
+                          if (!self) return;
+                          {
+                              std::lock_guard lock(self->mutex);
+                              self->dispatcher_running = false;
+                              if (self->stopped) return;
+                              ++self->counters.restarts;
+                          }
+                          self->log("rest dispatcher: restarting");
+                          self->ensure_dispatcher();
+                      }));
+    }
+
+    void ensure_dispatcher() {
+        {
+            std::lock_guard lock(mutex);
+            if (dispatcher_running || stopped) return;
+            dispatcher_running = true;
         }
-        s->set_verify_callback(ssl::host_name_verification(base.host));
-        tcp::resolver resolver(io);
-        const auto endpoints = co_await resolver.async_resolve(base.host, base.port, net::use_awaitable);
-        beast::get_lowest_layer(*s).expires_after(options.timeout);
-        co_await beast::get_lowest_layer(*s).async_connect(endpoints, net::use_awaitable);
-        beast::get_lowest_layer(*s).expires_after(options.timeout);
-        co_await s->async_handshake(ssl::stream_base::client, net::use_awaitable);
-        stream = std::move(s);
+        net::post(strand, [self = shared_from_this()] { self->start_dispatcher(); });
     }
 
-    /// One exchange on the current connection; errors are returned, not thrown.
-    net::awaitable<std::pair<boost::system::error_code, http::response<http::string_body>>> exchange(
-        const http::request<http::string_body>& req) {
-        beast::get_lowest_layer(*stream).expires_after(options.timeout);
-        auto [wec, wn] = co_await http::async_write(*stream, req, net::as_tuple(net::use_awaitable));
-        (void)wn;
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(response_body_limit);
-        if (wec) co_return std::pair{wec, parser.release()};
-        beast::flat_buffer buffer;
-        auto [rec, rn] = co_await http::async_read(*stream, buffer, parser, net::as_tuple(net::use_awaitable));
-        (void)rn;
-        co_return std::pair{rec, parser.release()};
-    }
-
-    /// Sends over the kept-alive connection, reconnecting once if the server had closed it.
-    net::awaitable<std::pair<boost::system::error_code, http::response<http::string_body>>> send(
-        const http::request<http::string_body>& req) {
-        boost::system::error_code ec;
-        http::response<http::string_body> res;
-        for (int attempt = 0; attempt < 2; ++attempt) {
-            const bool fresh = !stream;
-            try {
-                if (!stream) co_await connect();
-            } catch (const boost::system::system_error& e) {
-                stream.reset();
-                co_return std::pair{e.code(), std::move(res)};
-            }
-            std::tie(ec, res) = co_await exchange(req);
-            if (!ec) break;
-            stream.reset();
-            if (fresh) break;  // a new connection failing is not a stale keep-alive
-        }
-        if (!ec && !res.keep_alive()) stream.reset();
-        co_return std::pair{ec, std::move(res)};
+    /// Delivers a result outside the lock; a throwing callback is contained.
+    void deliver(const std::shared_ptr<pending>& job, std::error_code ec, rest_response out) {
+        out.attempts = job->attempts;
+        if (!job->done) return;
+        auto done = std::move(job->done);
+        job->done = nullptr;
+        detail::contain(options.log, "rest " + std::string(method_name(job->method)) + " " + job->key.route,
+                        [&] {
+                            detail::fault_point(options.inject_fault, "rest.callback");
+                            done(ec, std::move(out));
+                        });
     }
 
     http::request<http::string_body> build(const pending& job) const {
@@ -196,103 +219,260 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
         req.set(http::field::user_agent, options.user_agent);
         req.set(http::field::authorization, "Bot " + options.token);
         req.keep_alive(true);
-        if (job.body) {
+        if (job.has_body) {
             req.set(http::field::content_type, "application/json");
-            req.body() = job.body->dump();
+            req.body() = job.wire_body;
         }
         req.prepare_payload();
         return req;
     }
 
-    /// Index of the first queued request that may go now; else the earliest time worth retrying.
-    std::variant<std::size_t, steady::time_point> pick(steady::time_point now) {
-        steady::time_point earliest = steady::time_point::max();
-        for (std::size_t i = 0; i < queue.size(); ++i) {
-            if (queue[i].not_before > now) {
-                earliest = std::min(earliest, queue[i].not_before);
-                continue;
-            }
-            const auto wait = limiter.acquire(queue[i].key, now);
-            if (!wait) return i;
-            earliest = std::min(earliest, *wait);
-        }
-        return earliest;
-    }
-
-    std::chrono::milliseconds backoff(int attempt) {
-        const auto nominal = options.retry_backoff * (1 << std::min(attempt, 10));
+    std::chrono::milliseconds backoff(int attempt) {  // under the lock
+        const auto nominal = options.retry_backoff * (1 << std::clamp(attempt, 0, 10));
         std::uniform_real_distribution<double> jitter(0.5, 1.0);
         return std::chrono::milliseconds(static_cast<std::int64_t>(static_cast<double>(nominal.count()) * jitter(rng)));
     }
 
-    void deliver(pending& job, std::error_code ec, rest_response out) {
-        ++counters.requests;
-        out.attempts = job.attempts;
-        if (job.done) job.done(ec, std::move(out));
+    /// A connection for a job of this class, or nullptr when the pool (or the ordinary share) is full.
+    std::shared_ptr<connection> free_connection(bool interaction) {  // under the lock
+        if (!interaction && ordinary_busy >= options.ordinary_connections_max) return nullptr;
+        for (auto& c : connections) {
+            if (!c->busy) return c;
+        }
+        if (connections.size() >= options.connections_max) return nullptr;
+        auto c = std::make_shared<connection>();
+        c->index = connections.size();
+        connections.push_back(c);
+        return c;
     }
 
-    net::awaitable<void> worker() {
-        auto self = shared_from_this();
-        while (!stopped) {
-            if (queue.empty()) {
-                wake.expires_at(steady::time_point::max());
-                co_await wake.async_wait(net::as_tuple(net::use_awaitable));
+    using start = std::pair<std::shared_ptr<connection>, std::shared_ptr<pending>>;
+
+    /// Picks every job that may go now (with its connection, marked busy and counted by the
+    /// limiter); returns when the dispatcher should look again. Jobs that passed their deadline
+    /// unsent go to `expired`.
+    std::optional<steady::time_point> schedule(steady::time_point now, std::vector<std::shared_ptr<pending>>& expired,
+                                               std::vector<start>& starts) {
+        std::optional<steady::time_point> next;
+        const auto sooner = [&next](steady::time_point t) { next = next ? std::min(*next, t) : t; };
+        std::lock_guard lock(mutex);
+        for (auto it = queue.begin(); it != queue.end();) {
+            if ((*it)->deadline && *(*it)->deadline <= now) {
+                expired.push_back(std::move(*it));
+                it = queue.erase(it);
+                ++counters.expired;
                 continue;
             }
-            const auto picked = pick(steady::now());
-            if (const auto* until = std::get_if<steady::time_point>(&picked)) {
-                wake.expires_at(*until);
-                co_await wake.async_wait(net::as_tuple(net::use_awaitable));
-                continue;
-            }
-            const std::size_t index = std::get<std::size_t>(picked);
-            pending job = std::move(queue[index]);
-            queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(index));
-            ++job.attempts;
-            ++counters.sent;
-            const auto req = build(job);
-            auto [ec, res] = co_await send(req);
-            if (stopped) break;
-            const auto now = steady::now();
-            if (ec) {
-                limiter.on_abandoned(job.key, now);
-                if (job.retry_safe && job.attempts <= options.retries_max) {
-                    ++counters.retries;
-                    job.not_before = now + backoff(job.attempts - 1);
-                    queue.push_front(std::move(job));
-                    continue;
-                }
-                deliver(job, ec, {});
-                continue;
-            }
-            const auto info = rate_info(res);
-            limiter.on_response(job.key, info, now);
-            if (info.status == 429) {
-                ++counters.responses_429;
-                if (job.attempts_429++ < options.retries_429_max) {
-                    ++counters.retries;
-                    --job.attempts;  // a 429 is not a failed attempt of the request itself
-                    queue.push_front(std::move(job));
-                    continue;
-                }
-            } else if (is_retryable_status(info.status) && job.retry_safe && job.attempts <= options.retries_max) {
-                ++counters.retries;
-                job.not_before = now + backoff(job.attempts - 1);
-                queue.push_front(std::move(job));
-                continue;
-            }
-            rest_response out;
-            out.status = res.result_int();
-            out.body = std::move(res.body());
-            if (out.status >= 400) out.error = parse_api_error(out.body);
-            deliver(job, {}, std::move(out));
+            ++it;
         }
-        worker_running = false;
+        // Two passes: interaction requests first, then ordinary ones.
+        for (const bool interaction : {true, false}) {
+            for (auto it = queue.begin(); it != queue.end();) {
+                auto& job = *it;
+                if (job->interaction != interaction) {
+                    ++it;
+                    continue;
+                }
+                if (job->deadline) sooner(*job->deadline);
+                if (job->not_before > now) {
+                    sooner(job->not_before);
+                    ++it;
+                    continue;
+                }
+                auto conn = free_connection(interaction);
+                if (!conn) break;  // no connection for this class now; a finishing exchange wakes us
+                if (const auto wait = limiter.acquire(job->key, now)) {
+                    sooner(*wait);
+                    ++it;
+                    continue;
+                }
+                conn->busy = true;
+                if (!interaction) ++ordinary_busy;
+                auto started = std::move(job);
+                it = queue.erase(it);
+                ++started->attempts;
+                ++counters.sent;
+                starts.emplace_back(std::move(conn), std::move(started));
+            }
+        }
+        return next;
+    }
+
+    net::awaitable<void> dispatcher() {
+        auto self = shared_from_this();
+        for (;;) {
+            detail::fault_point(options.inject_fault, "rest.dispatch");
+            {
+                std::lock_guard lock(mutex);
+                if (stopped) {
+                    dispatcher_running = false;
+                    co_return;
+                }
+            }
+            std::vector<std::shared_ptr<pending>> expired;
+            std::vector<start> starts;
+            const auto next = schedule(steady::now(), expired, starts);
+            for (auto& [conn, job] : starts) net::co_spawn(strand, exchange(conn, job), exchange_done(conn, job));
+            for (auto& job : expired) {
+                log("rest: " + job->key.route + ": deadline passed before it could be sent; dropped");
+                deliver(job, std::make_error_code(std::errc::timed_out), {});
+            }
+            wake.expires_at(next ? *next : steady::time_point::max());
+            co_await wake.async_wait(use_tuple);
+        }
+    }
+
+    /// The completion handler of one exchange: an exception drops the connection and answers the
+    /// request with an error (the request may have been received, so it is not re-sent).
+    std::function<void(std::exception_ptr)> exchange_done(std::shared_ptr<connection> conn, std::shared_ptr<pending> job) {
+        return detail::supervised(options.log, "rest connection " + std::to_string(conn->index),
+                                  [self = shared_from_this(), conn, job](const std::string&) {
+                                      {
+                                          std::lock_guard lock(self->mutex);
+                                          ++self->counters.restarts;
+                                          self->limiter.on_abandoned(job->key, steady::now());
+                                          self->release(*conn, job->interaction, true);
+                                      }
+                                      self->deliver(job, std::make_error_code(std::errc::io_error), {});
+                                      self->wake.cancel();
+                                  });
+    }
+
+    void release(connection& conn, bool interaction, bool drop) {  // under the lock
+        conn.busy = false;
+        conn.last_used = steady::now();
+        if (drop) conn.stream.reset();
+        if (!interaction && ordinary_busy > 0) --ordinary_busy;
+    }
+
+    net::awaitable<void> connect(connection& conn, std::chrono::steady_clock::duration timeout) {
+        conn.stream.reset();
+        auto s = std::make_unique<stream_type>(strand, tls);
+        if (!SSL_set_tlsext_host_name(s->native_handle(), base.host.c_str())) {
+            throw boost::system::system_error(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
+        }
+        s->set_verify_callback(ssl::host_name_verification(base.host));
+        tcp::resolver resolver(strand);
+        const auto endpoints = co_await resolver.async_resolve(base.host, base.port, net::use_awaitable);
+        beast::get_lowest_layer(*s).expires_after(timeout);
+        co_await beast::get_lowest_layer(*s).async_connect(endpoints, net::use_awaitable);
+        beast::get_lowest_layer(*s).expires_after(timeout);
+        co_await s->async_handshake(ssl::stream_base::client, net::use_awaitable);
+        conn.stream = std::move(s);
+        std::lock_guard lock(mutex);
+        ++counters.connections_opened;
+    }
+
+    net::awaitable<void> exchange(std::shared_ptr<connection> conn, std::shared_ptr<pending> job) {
+        auto self = shared_from_this();
+        detail::fault_point(options.inject_fault, "rest.exchange");
+        auto timeout = std::chrono::duration_cast<steady::duration>(options.timeout);
+        if (job->deadline) timeout = std::min(timeout, *job->deadline - steady::now());
+        outcome result = outcome::not_sent;
+        boost::system::error_code ec;
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(response_body_limit);
+        if (timeout > steady::duration::zero()) {
+            if (conn->stream && steady::now() - conn->last_used > options.keep_alive_idle_max) conn->stream.reset();
+            try {
+                if (!conn->stream) co_await connect(*conn, timeout);
+            } catch (const boost::system::system_error& e) {
+                conn->stream.reset();
+                ec = e.code();
+            }
+            if (conn->stream) {
+                const auto req = build(*job);
+                beast::get_lowest_layer(*conn->stream).expires_after(timeout);
+                auto [wec, written] = co_await http::async_write(*conn->stream, req, use_tuple);
+                ec = wec;
+                if (!wec) {
+                    result = outcome::maybe_received;
+                    beast::flat_buffer buffer;
+                    auto [rec, rn] = co_await http::async_read(*conn->stream, buffer, parser, use_tuple);
+                    (void)rn;
+                    ec = rec;
+                    if (!rec) result = outcome::answered;
+                } else if (written > 0) {
+                    result = outcome::maybe_received;
+                }
+            }
+        } else {
+            ec = std::make_error_code(std::errc::timed_out);
+        }
+        finish(conn, job, result, ec, parser.release());
+    }
+
+    /// Applies the retry rules to a finished exchange (on the strand).
+    void finish(const std::shared_ptr<connection>& conn, const std::shared_ptr<pending>& job, outcome result,
+                boost::system::error_code ec, http::response<http::string_body> res) {
+        const auto now = steady::now();
+        std::error_code deliver_ec;
+        std::optional<rest_response> deliver_out;
+        {
+            std::lock_guard lock(mutex);
+            const bool answered = result == outcome::answered;
+            release(*conn, job->interaction, !answered || !res.keep_alive());
+            if (stopped) return;
+            const auto within_deadline = [&](steady::time_point at) { return !job->deadline || at < *job->deadline; };
+            const auto requeue = [&](steady::time_point at, bool front) {
+                ++counters.retries;
+                job->not_before = at;
+                if (front) queue.push_front(job);
+                else queue.push_back(job);
+            };
+            if (!answered) {
+                limiter.on_abandoned(job->key, now);
+                const bool may_resend = result == outcome::not_sent || job->idempotent;
+                const auto at = now + backoff(job->attempts - 1);
+                if (may_resend && job->attempts <= options.retries_max && within_deadline(at)) {
+                    requeue(at, true);
+                } else {
+                    deliver_ec = ec ? std::error_code(ec) : std::make_error_code(std::errc::timed_out);
+                    deliver_out = rest_response{};
+                }
+            } else {
+                const auto info = rate_info(res);
+                limiter.on_response(job->key, info, now);
+                bool retried = false;
+                if (info.status == 429) {
+                    ++counters.responses_429;
+                    const auto wait = std::chrono::milliseconds(
+                        static_cast<std::int64_t>(std::clamp(info.retry_after_s.value_or(1.0), 0.0, 3600.0) * 1000.0));
+                    if (job->attempts_429++ < options.retries_429_max && within_deadline(now + wait)) {
+                        --job->attempts;  // a 429 is not a failed attempt of the request itself
+                        requeue(now, true);  // the limiter holds it until retry_after
+                        retried = true;
+                    }
+                } else if (is_retryable_status(info.status) && job->idempotent && job->attempts <= options.retries_max) {
+                    const auto at = now + backoff(job->attempts - 1);
+                    if (within_deadline(at)) {
+                        requeue(at, true);
+                        retried = true;
+                    }
+                }
+                if (!retried) {
+                    rest_response out;
+                    out.status = res.result_int();
+                    out.body = std::move(res.body());
+                    if (out.status >= 400) out.error = parse_api_error(out.body);
+                    ++counters.requests;
+                    deliver_out = std::move(out);
+                }
+            }
+        }
+        if (deliver_out) deliver(job, deliver_ec, std::move(*deliver_out));
+        wake.cancel();
     }
 };
 
 rest_client::rest_client(net::io_context& io, rest_options options) {
     if (options.token.empty()) throw std::invalid_argument("rest_client: the bot token is empty");
+    if (options.connections_max < 1 || options.connections_max > 64) {
+        throw std::invalid_argument("rest_client: connections_max must be 1..64");
+    }
+    if (options.ordinary_connections_max < 1 || options.ordinary_connections_max > options.connections_max) {
+        throw std::invalid_argument("rest_client: ordinary_connections_max must be 1..connections_max");
+    }
     std::string error;
     auto url = parse_endpoint_url(options.api_base, error);
     if (!url || url->scheme != "https") {
@@ -303,33 +483,72 @@ rest_client::rest_client(net::io_context& io, rest_options options) {
 
 rest_client::~rest_client() { stop(); }
 
-void rest_client::request(http_method method, std::string path, std::optional<json> body, rest_callback done) {
-    if (impl_->stopped) return;
-    if (impl_->queue.size() >= queue_max) {
-        if (done) done(std::make_error_code(std::errc::no_buffer_space), {});
-        return;
+request_ticket rest_client::request(http_method method, std::string path, std::optional<json> body, rest_callback done,
+                                    request_options options) {
+    auto job = std::make_shared<impl::pending>();
+    job->key = ratelimit::classify(method_name(method), path);
+    // An interaction callback is applied at most once by Discord (a second is refused with 40060,
+    // REFERENCE.md §3.5), so re-sending one is safe; within its deadline only.
+    job->idempotent = is_idempotent(method) || job->key.route.ends_with("/callback");
+    job->interaction = job->key.global_exempt;
+    job->method = method;
+    job->path = std::move(path);
+    if (body) {
+        job->has_body = true;
+        // Outbound strings are valid UTF-8 (model.hpp); a body built elsewhere that is not is
+        // repaired rather than thrown on inside the client.
+        job->wire_body = body->dump(-1, ' ', false, json::error_handler_t::replace);
     }
-    impl::pending job;
-    job.key = ratelimit::classify(method_name(method), path);
-    job.retry_safe = method == http_method::get || method == http_method::put || method == http_method::del ||
-                     job.key.route.ends_with("/callback");
-    job.method = method;
-    job.path = std::move(path);
-    job.body = std::move(body);
-    job.done = std::move(done);
-    impl_->queue.push_back(std::move(job));
-    impl_->start_worker();
-    impl_->wake.cancel();
+    job->done = std::move(done);
+    job->deadline = options.deadline;
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (impl_->stopped) return 0;
+        if (impl_->queue.size() >= queue_max) {
+            job->ticket = 0;
+        } else {
+            job->ticket = impl_->next_ticket++;
+            impl_->queue.push_back(job);
+        }
+    }
+    if (job->ticket == 0) {
+        impl_->deliver(job, std::make_error_code(std::errc::no_buffer_space), {});
+        return 0;
+    }
+    impl_->ensure_dispatcher();
+    impl_->poke();
+    return job->ticket;
+}
+
+bool rest_client::cancel(request_ticket ticket) {
+    std::lock_guard lock(impl_->mutex);
+    auto& q = impl_->queue;
+    const auto it = std::find_if(q.begin(), q.end(), [ticket](const auto& j) { return j->ticket == ticket; });
+    if (it == q.end()) return false;
+    q.erase(it);
+    return true;
 }
 
 void rest_client::stop() {
-    if (!impl_ || impl_->stopped) return;
-    impl_->stopped = true;
-    impl_->queue.clear();
-    impl_->wake.cancel();
-    if (impl_->stream) beast::get_lowest_layer(*impl_->stream).cancel();
+    if (!impl_) return;
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (impl_->stopped) return;
+        impl_->stopped = true;
+        impl_->queue.clear();
+    }
+    net::post(impl_->strand, [self = impl_] {
+        self->wake.cancel();
+        std::lock_guard lock(self->mutex);
+        for (auto& c : self->connections) {
+            if (c->stream) beast::get_lowest_layer(*c->stream).cancel();
+        }
+    });
 }
 
-rest_stats rest_client::stats() const { return impl_->counters; }
+rest_stats rest_client::stats() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->counters;
+}
 
 }  // namespace apexcore::discord

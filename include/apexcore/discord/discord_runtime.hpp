@@ -6,10 +6,19 @@
 /// ports::interaction, handled on a worker thread, and answered with
 /// `POST /interactions/{id}/{token}/callback` (REFERENCE.md §2.5, §3.5).
 ///
-/// Deadline: Discord invalidates an interaction not answered within 3 s. If the handler has not
-/// returned after `defer_after`, the runtime acknowledges with a deferred response (type 5 for
-/// commands, 6 for components) and delivers the handler's answer later by editing `@original`
-/// (`PATCH /webhooks/{application}/{token}/messages/@original`, valid for 15 min).
+/// Deadline: Discord invalidates an interaction not answered within 3 s. If the answer has not
+/// been *delivered* (Discord acknowledged the callback) `defer_after` after the interaction
+/// arrived, the runtime acknowledges with a deferred response (type 5 for commands, 6 for
+/// components) — withdrawing the queued answer if it is not on the wire yet — and delivers the
+/// handler's answer later by editing `@original` (`PATCH
+/// /webhooks/{application}/{token}/messages/@original`, valid for 15 min). Callbacks carry the
+/// 3 s deadline to the REST client, which never sends one after it.
+///
+/// User code: a handler that throws is logged with the interaction id and the member gets a
+/// generic ephemeral error; it never reaches the worker pool (where it would std::terminate).
+///
+/// Thread-safety: thread-safe; the runtime's state lives on its own strand, so the io_context
+/// may be run by several threads. Handlers run on the worker pool (`handler_threads`).
 ///
 /// Duplicates: Discord may deliver an event more than once (REFERENCE.md "Consistency"); an
 /// interaction id seen in the last `dedupe_capacity` interactions is ignored.
@@ -32,8 +41,9 @@
 
 namespace apexcore::discord {
 
-/// Answers one interaction; must return within Discord's 3 s initial-response deadline
-/// (REFERENCE.md §3.5).
+/// Answers one interaction; should return within Discord's 3 s initial-response deadline
+/// (REFERENCE.md §3.5; later answers go through the deferral). Runs on a worker thread; may
+/// throw (the member then sees a generic error).
 using interaction_handler = std::function<ports::interaction_response(const ports::interaction&)>;
 
 /// Everything the runtime needs.
@@ -53,12 +63,15 @@ struct runtime_options {
     /// URL (HTTP mode, REFERENCE.md §3.8). Without the gateway, the application id for command
     /// registration comes from GET /applications/@me.
     std::optional<endpoint_options> http;
+    fault_hook inject_fault;  ///< tests only (supervision.hpp); passed to the REST and gateway clients
 };
 
-/// Gateway + REST + handler wiring. Use from the io_context's thread.
+/// Gateway + REST + handler wiring. Thread-safe (see the file comment).
 class discord_runtime {
 public:
-    /// Throws std::invalid_argument for malformed options (URL, empty token).
+    /// Throws std::invalid_argument for malformed options (URL, empty token). `log` gets one line
+    /// per notable event; `on_fatal` is called once when the bot cannot go on (bad token,
+    /// disallowed intents, a component that cannot restart): the caller should exit with code 1.
     discord_runtime(boost::asio::io_context& io, runtime_options options, interaction_handler handler,
                     std::function<void(std::string_view)> log, std::function<void(std::string_view)> on_fatal);
     ~discord_runtime();

@@ -10,6 +10,7 @@
 
 #include <apexcore/discord/model.hpp>
 #include <apexcore/discord/rest_client.hpp>
+#include <apexcore/discord/supervision.hpp>
 
 #include <boost/asio/io_context.hpp>
 
@@ -38,9 +39,11 @@ struct gateway_options {
     std::vector<int> shard_ids;
     /// Minimum spacing of IDENTIFYs sharing a rate-limit key (Discord: 5 s).
     std::chrono::milliseconds identify_window{5000};
+    fault_hook inject_fault;  ///< tests only (supervision.hpp)
 };
 
-/// What the session reports. All run on the io_context thread.
+/// What the session reports. All run on the client's strand; an exception thrown by one is
+/// logged and contained (the shard keeps running).
 struct gateway_handlers {
     /// Every dispatch (op 0) with its event name and data, READY and RESUMED included.
     std::function<void(std::string_view event, const json& d)> on_dispatch;
@@ -50,7 +53,9 @@ struct gateway_handlers {
     std::function<void(std::string_view line)> log;
 };
 
-/// The gateway session. Use from the io_context's thread.
+/// The gateway session. Thread-safe: start() and stop() may be called from any thread; all I/O
+/// and state live on the client's strand. A shard whose reader or writer fails unexpectedly is
+/// logged and reconnected through its session machine (resume when possible, with backoff).
 class gateway_client {
 public:
     /// `rest` is used for GET /gateway/bot and must outlive the client.

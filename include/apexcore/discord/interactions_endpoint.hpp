@@ -8,6 +8,7 @@
 /// answered inline with the interaction response as the HTTP 200 body.
 
 #include <apexcore/discord/model.hpp>
+#include <apexcore/discord/supervision.hpp>
 
 #include <boost/asio/io_context.hpp>
 
@@ -60,7 +61,13 @@ struct endpoint_options {
     std::uint16_t port = 8080;          ///< 0 picks a free port
     std::string path = "/interactions"; ///< the path Discord POSTs to
     std::string public_key_hex;         ///< the application's public key
-    std::size_t body_limit = 1024 * 1024;
+    std::size_t body_limit = 1024 * 1024;  ///< larger bodies are answered 413
+    std::size_t header_limit = 16 * 1024;  ///< larger request headers are answered 431
+    std::size_t connections_max = 256;     ///< concurrent connections; more are closed at once
+    /// A client must send a whole request within this (slowloris); idle keep-alive connections
+    /// are closed after it too.
+    std::chrono::seconds read_timeout{10};
+    fault_hook inject_fault;  ///< tests only (supervision.hpp)
     /// PEM certificate chain and private key: when both are set the endpoint speaks HTTPS itself;
     /// otherwise plain HTTP, for a TLS-terminating reverse proxy in front (Discord requires an
     /// https:// URL).
@@ -69,8 +76,14 @@ struct endpoint_options {
 };
 
 /// The HTTP server. `on_interaction` receives each verified, parsed interaction (never a PING)
-/// and a `respond` function to call exactly once with the interaction response body (JSON), which
-/// becomes the HTTP 200 body. Runs on the io_context's thread.
+/// and a `respond` function to call exactly once (from any thread) with the interaction response
+/// body (JSON), which becomes the HTTP 200 body. `on_interaction` runs on a connection's strand.
+///
+/// Hostile clients: every connection has its own strand; at most `connections_max` are served
+/// at once (more are closed at once); a request must arrive whole within `read_timeout`; headers
+/// over `header_limit` get 431 and bodies over `body_limit` 413. Accept errors are logged and
+/// accepting goes on (after a short backoff on EMFILE/ENFILE, when the process is out of file
+/// descriptors); a failure of the accept loop itself is logged and the loop restarted.
 class interactions_endpoint {
 public:
     using respond_fn = std::function<void(json response)>;

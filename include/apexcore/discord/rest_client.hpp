@@ -3,15 +3,30 @@
 /// Discord's HTTP API over HTTPS with keep-alive (REFERENCE.md §2): `Authorization: Bot <token>`,
 /// `User-Agent: DiscordBot (url, version)`, JSON bodies.
 ///
-/// Requests are queued and sent over one persistent connection. Before each one the client asks
-/// its ratelimit::rate_limiter (buckets, global 50/s, 429 scopes, invalid-request budget), so a
-/// request on an exhausted bucket waits without holding up requests on other buckets. Retries:
-/// 429 responses are retried after `retry_after` (up to `retries_429_max`); 500/502/503/504 and
-/// connection failures are retried with exponential backoff (up to `retries_max`) for requests
-/// that are safe to repeat — GET, PUT, DELETE and interaction callbacks (a repeated callback is
-/// refused by Discord with 40060, never applied twice). Each exchange has a timeout.
+/// A small pool of connections (`connections_max`) serves a queue kept per rate-limit bucket:
+/// before each request the client asks its ratelimit::rate_limiter (buckets, global 50/s, 429
+/// scopes, invalid-request budget), so a request on an exhausted bucket waits without holding up
+/// others, and a stalled request holds only its own connection. Interaction requests (callbacks
+/// and interaction webhooks, REFERENCE.md §3.5) go first and may use every connection; ordinary
+/// requests use at most `ordinary_connections_max`, so replies to members never wait behind them.
+///
+/// Re-sending: a request is sent again only when it cannot have reached Discord (the connection
+/// or TLS handshake failed, or the request was never written) or when it is idempotent (GET, PUT,
+/// DELETE, and interaction callbacks, which Discord applies at most once: a second is refused
+/// with 40060, REFERENCE.md §3.5), and always within `retries_max`; 429s are retried after `retry_after` (up to
+/// `retries_429_max`). A POST or PATCH that may have been received is never sent twice: its
+/// failure goes to the callback. A request with a deadline (interaction callbacks: Discord's 3 s,
+/// REFERENCE.md §3.5) is never attempted after it; its exchange times out at the deadline.
+///
+/// Thread-safety: thread-safe. Requests may be made from any thread; the client's I/O runs on
+/// its own strand, and callbacks run on that strand (they must not block).
+///
+/// Failures of the client itself (supervision.hpp): an exception in a connection's coroutine is
+/// logged, that connection is dropped and its request answered with an error; the dispatcher
+/// is restarted if it fails. A callback that throws is logged and contained.
 
 #include <apexcore/discord/model.hpp>
+#include <apexcore/discord/supervision.hpp>
 
 #include <boost/asio/io_context.hpp>
 
@@ -36,6 +51,22 @@ struct rest_options {
     int retries_429_max = 10;          ///< retries after 429 responses
     std::chrono::milliseconds retry_backoff{500};  ///< first 5xx retry delay; doubles each time
     int global_per_second = 50;        ///< Discord's global limit (REFERENCE.md §2.3)
+    std::size_t connections_max = 8;   ///< HTTPS connections in the pool, 1..64
+    /// Connections ordinary (non-interaction) requests may occupy at once, 1..connections_max;
+    /// the rest are kept for interaction callbacks and interaction webhooks.
+    std::size_t ordinary_connections_max = 4;
+    /// A kept-alive connection idle longer than this is closed instead of reused (the server may
+    /// have closed it, and a POST written to a dead connection could not be safely re-sent).
+    std::chrono::seconds keep_alive_idle_max{20};
+    log_fn log;             ///< one line per notable event (restarts, contained callback errors)
+    fault_hook inject_fault;  ///< tests only (supervision.hpp)
+};
+
+/// Per-request options.
+struct request_options {
+    /// The request is never sent (or re-sent) after this, and its exchange times out here. The
+    /// callback then gets std::errc::timed_out. Unset: no deadline (the exchange timeout applies).
+    std::optional<std::chrono::steady_clock::time_point> deadline;
 };
 
 /// Counters of a client's lifetime (observability, benchmarks).
@@ -44,6 +75,9 @@ struct rest_stats {
     std::uint64_t sent = 0;          ///< HTTP exchanges attempted, retries included
     std::uint64_t responses_429 = 0; ///< 429 responses received
     std::uint64_t retries = 0;       ///< re-sends after 429, 5xx or connection failures
+    std::uint64_t expired = 0;       ///< requests dropped unsent at their deadline
+    std::uint64_t connections_opened = 0;  ///< TCP+TLS connections established
+    std::uint64_t restarts = 0;      ///< coroutines restarted after an unexpected exception
 };
 
 /// HTTP methods used by the bot.
@@ -59,10 +93,14 @@ struct rest_response {
     [[nodiscard]] bool ok() const { return status >= 200 && status < 300; }
 };
 
-/// Called on the io_context thread with a transport error (connect, TLS, timeout) or the response.
+/// Called on the client's strand with a transport error (connect, TLS, timeout, deadline passed,
+/// no buffer space when more than 10,000 requests wait) or the response.
 using rest_callback = std::function<void(std::error_code, rest_response)>;
 
-/// A queue of requests over one keep-alive HTTPS connection. Use from the io_context's thread.
+/// A request's handle, for cancel().
+using request_ticket = std::uint64_t;
+
+/// The pool of keep-alive HTTPS connections and its bucket queues. Thread-safe (see above).
 class rest_client {
 public:
     /// Throws std::invalid_argument for a malformed api_base or an empty token.
@@ -72,10 +110,16 @@ public:
     rest_client& operator=(const rest_client&) = delete;
 
     /// Queues `method path` (path relative to api_base, e.g. "/gateway/bot") with an optional JSON
-    /// body. `done` runs exactly once, unless the client is stopped first.
-    void request(http_method method, std::string path, std::optional<json> body, rest_callback done);
+    /// body. `done` runs exactly once, unless the client is stopped or the request cancelled
+    /// first. Returns the request's ticket.
+    request_ticket request(http_method method, std::string path, std::optional<json> body, rest_callback done,
+                           request_options options = {});
 
-    /// Drops queued requests and closes the connection.
+    /// Withdraws a request that has not been written yet; its callback is not called. Returns
+    /// false when it is already on the wire or done.
+    bool cancel(request_ticket ticket);
+
+    /// Drops queued requests and closes the connections.
     void stop();
 
     /// Counters so far.

@@ -1,0 +1,30 @@
+#pragma once
+/// @file supervision.hpp
+/// How the Discord layer survives its own failures (issue 8 "never die silently").
+///
+/// Every coroutine the layer starts has a completion handler (never `detached`). An exception
+/// that escapes one is logged with its component ("rest connection 2", "gateway shard 0/4",
+/// "interactions endpoint accept loop") and the component is restarted — a REST connection is
+/// dropped and its request answered with an error, a gateway shard reconnects through its
+/// session machine with backoff, the endpoint resumes accepting — or, where nothing can be
+/// restarted, `on_fatal` is called so the process exits with code 1 and a supervisor restarts it.
+///
+/// Callbacks given to the layer (REST completions, gateway dispatch handlers, interaction
+/// handlers) are user code: an exception from one is logged and contained, never propagated
+/// into the layer's own state.
+
+#include <functional>
+#include <string_view>
+
+namespace apexcore::discord {
+
+/// A test hook called at named points of the Discord layer; production code leaves it empty.
+/// A hook that throws simulates an unexpected failure at that point (the component must log it
+/// and recover). Points: "rest.dispatch", "rest.exchange", "rest.callback", "gateway.read",
+/// "gateway.write", "gateway.dispatch", "endpoint.accept", "endpoint.session", "runtime.handler".
+using fault_hook = std::function<void(std::string_view point)>;
+
+/// One log line.
+using log_fn = std::function<void(std::string_view line)>;
+
+}  // namespace apexcore::discord
