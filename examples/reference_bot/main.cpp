@@ -14,16 +14,25 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
 
 namespace po = boost::program_options;
 
 namespace {
 
+std::mutex log_mutex;
+
 void log_line(std::string_view line) {
+    const std::lock_guard lock(log_mutex);  // the io_context may run on several threads
     const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
     std::tm tm{};
     gmtime_r(&now, &tm);
@@ -62,10 +71,47 @@ void seed_catalog(apexcore::services::catalog_service& catalog, const apexbot::c
     log_line("seeded " + std::to_string(c.seed_products.size()) + " products from " + c.products_file);
 }
 
+/// Test-only fault injection (docs/configuration.md): APEXBOT_INJECT_FAULTS="point[:N],..." throws
+/// once at the N-th time (default 1st) the Discord layer passes `point` (supervision.hpp).
+class fault_injector {
+public:
+    explicit fault_injector(const char* spec) {
+        if (spec == nullptr) return;
+        std::string_view rest(spec);
+        while (!rest.empty()) {
+            const auto comma = rest.find(',');
+            std::string_view item = rest.substr(0, comma);
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+            if (item.empty()) continue;
+            int at = 1;
+            if (const auto colon = item.find(':'); colon != std::string_view::npos) {
+                at = std::atoi(std::string(item.substr(colon + 1)).c_str());
+                item = item.substr(0, colon);
+                if (at < 1) throw std::invalid_argument("APEXBOT_INJECT_FAULTS: the count after ':' must be >= 1");
+            }
+            plan_[std::string(item)] = {0, at};
+        }
+    }
+    [[nodiscard]] bool empty() const { return plan_.empty(); }
+    void hit(std::string_view point) {
+        std::lock_guard lock(mutex_);
+        const auto it = plan_.find(std::string(point));
+        if (it == plan_.end()) return;
+        if (++it->second.first == it->second.second) {
+            throw std::runtime_error("injected fault at " + std::string(point));
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, std::pair<int, int>> plan_;  ///< point -> (hits so far, hit that throws)
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
     std::string config_path;
+    int io_threads = 1;
     po::options_description desc(
         "apexbot: the apexcore reference shop bot (wallet, /buy, staff top-ups) for Discord.\n\n"
         "Usage: DISCORD_TOKEN=<bot token> apexbot --config FILE [--check-config]\n\n"
@@ -76,6 +122,8 @@ int main(int argc, char** argv) {
         ("help,h", "print this help and exit")
         ("config,c", po::value<std::string>(&config_path), "JSON config file (see docs/configuration.md)")
         ("check-config", "validate the config file, print what it resolves to, and exit (0 = valid)")
+        ("io-threads", po::value<int>(&io_threads)->default_value(1),
+         "threads running the network I/O, 1..64 (the runtime is thread-safe; handlers have their own pool)")
         ("version", "print the version and exit");
     po::variables_map vm;
     try {
@@ -121,8 +169,13 @@ int main(int argc, char** argv) {
         seed_catalog(catalog, cfg);
         apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency}, wallet, catalog, log_line);
 
-        boost::asio::io_context io(1);
-        int exit_code = 0;
+        if (io_threads < 1 || io_threads > 64) {
+            std::cerr << "apexbot: --io-threads must be 1..64\n";
+            return 2;
+        }
+        fault_injector faults(std::getenv("APEXBOT_INJECT_FAULTS"));
+        boost::asio::io_context io(io_threads);
+        std::atomic<int> exit_code{0};
         apexcore::discord::runtime_options options;
         options.rest.api_base = cfg.api_base;
         options.rest.token = token;
@@ -147,6 +200,10 @@ int main(int argc, char** argv) {
             options.http = std::move(http);
         }
         options.commands = bot.commands();
+        if (!faults.empty()) {
+            log_line("test mode: APEXBOT_INJECT_FAULTS is set");
+            options.inject_fault = [&faults](std::string_view point) { faults.hit(point); };
+        }
         apexcore::discord::discord_runtime runtime(
             io, std::move(options), [&bot](const apexcore::ports::interaction& i) { return bot.handle(i); }, log_line,
             [&](std::string_view reason) {
@@ -168,9 +225,25 @@ int main(int argc, char** argv) {
         log_line("starting: guild " + cfg.guild.str() + ", mode " + cfg.mode + ", database " + cfg.database + ", API " +
                  cfg.api_base);
         runtime.start();
-        io.run();
+        // Whatever escapes a handler ends the process with exit code 1 and a message, so a
+        // supervisor restarts it: alive but deaf is the one outcome that is never allowed.
+        std::atomic<bool> crashed{false};
+        const auto run_io = [&] {
+            try {
+                io.run();
+            } catch (const std::exception& e) {
+                log_line(std::string("fatal: unexpected failure on an I/O thread: ") + e.what() + "; exiting with code 1");
+                crashed = true;
+                io.stop();
+            }
+        };
+        std::vector<std::thread> extra;
+        for (int i = 1; i < io_threads; ++i) extra.emplace_back(run_io);
+        run_io();
+        for (auto& t : extra) t.join();
+        if (crashed) exit_code = 1;
         log_line("stopped");
-        return exit_code;
+        return exit_code.load();
     } catch (const std::exception& e) {
         std::cerr << "apexbot: " << e.what() << "\n";
         return 1;

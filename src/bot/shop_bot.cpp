@@ -1,6 +1,7 @@
 #include <apexcore/bot/shop_bot.hpp>
 
 #include <apexcore/bot/custom_id.hpp>
+#include <apexcore/core/text.hpp>
 
 #include <algorithm>
 #include <exception>
@@ -152,7 +153,8 @@ ports::interaction_response shop_bot::add_balance(const ports::interaction& i, c
     }
     const auto parsed = core::parse_money(std::get<std::string>(*amount), config_.currency);
     if (!parsed) {
-        return ephemeral_reply("Amount `" + std::get<std::string>(*amount).substr(0, 40) +
+        // Quoted back cut on a code point boundary (a byte cut once split 'é' and killed the REST worker).
+        return ephemeral_reply("Amount `" + core::truncate_utf8(std::get<std::string>(*amount), 40) +
                                "` is not valid: " + std::string(core::describe(parsed.error())) + ".");
     }
     std::string reason = "Added by staff";

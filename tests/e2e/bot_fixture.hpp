@@ -23,6 +23,8 @@ protected:
     json discord_config_ = json::object();
     bool expect_gateway_ = true;  ///< false: the bot runs in HTTP mode only
     bool wait_for_bot_ = true;    ///< false: SetUp returns once the bot process is started
+    std::vector<std::string> bot_args_;  ///< extra apexbot flags (e.g. --io-threads 4)
+    std::vector<std::string> bot_env_;   ///< extra environment (e.g. APEXBOT_INJECT_FAULTS=...)
 
     /// Top-level config keys to add, once the sandbox's facts (info_) are known.
     virtual json extra_config() { return json::object(); }
@@ -52,10 +54,11 @@ protected:
                     {"discord", discord}};
         config.update(extra_config());
         std::ofstream(dir_ / "config.json") << config.dump(2);
-        bot_ = std::make_unique<child_process>(APEXBOT_PATH,
-                                               std::vector<std::string>{"--config", (dir_ / "config.json").string()},
-                                               (dir_ / "bot.log").string(),
-                                               std::vector<std::string>{"DISCORD_TOKEN=" + token_});
+        std::vector<std::string> bot_args{"--config", (dir_ / "config.json").string()};
+        bot_args.insert(bot_args.end(), bot_args_.begin(), bot_args_.end());
+        std::vector<std::string> bot_env{"DISCORD_TOKEN=" + token_};
+        bot_env.insert(bot_env.end(), bot_env_.begin(), bot_env_.end());
+        bot_ = std::make_unique<child_process>(APEXBOT_PATH, bot_args, (dir_ / "bot.log").string(), bot_env);
         if (!wait_for_bot_) return;
         ASSERT_TRUE(wait_for([&] {
             const auto state = control_->get("/_sandbox/state");
@@ -99,7 +102,11 @@ protected:
 
     /// The reply text of a control response, deferred (edited @original) or not.
     static std::string reply_text(const control_response& r) {
-        if (r.body.value("deferred", false)) return r.body["original"].value("content", "");
+        if (!r.body.is_object()) return "";
+        if (r.body.value("deferred", false)) {
+            return r.body.contains("original") ? r.body["original"].value("content", "") : "";
+        }
+        if (!r.body.contains("response") || !r.body["response"].contains("data")) return "";  // e.g. a 504
         return r.body["response"]["data"].value("content", "");
     }
 
