@@ -11,9 +11,37 @@ void throw_sqlite_error(sqlite3* db, std::string_view what) {
 }
 
 statement& statement::reset() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
+    // sqlite3_reset repeats the error of the previous step, which step() already reported;
+    // sqlite3_clear_bindings always returns SQLITE_OK.
+    (void)sqlite3_reset(stmt_);
+    (void)sqlite3_clear_bindings(stmt_);
     return *this;
+}
+
+namespace {
+
+std::string_view type_name(int type) {
+    switch (type) {
+        case SQLITE_INTEGER: return "an integer";
+        case SQLITE_FLOAT: return "a real";
+        case SQLITE_TEXT: return "text";
+        case SQLITE_BLOB: return "a blob";
+        case SQLITE_NULL: return "NULL";
+        default: return "an unknown type";
+    }
+}
+
+}  // namespace
+
+std::int64_t statement::int64(int column) const {
+    const int type = sqlite3_column_type(stmt_, column);
+    if (type != SQLITE_INTEGER) {
+        const char* name = sqlite3_column_name(stmt_, column);
+        const std::string sql = sqlite3_sql(stmt_) != nullptr ? sqlite3_sql(stmt_) : "";
+        throw ports::store_error("column '" + std::string(name != nullptr ? name : "?") + "' of `" + sql.substr(0, 60) +
+                                 "`: expected an integer, found " + std::string(type_name(type)));
+    }
+    return sqlite3_column_int64(stmt_, column);
 }
 
 statement& statement::bind(int index, std::int64_t value) {
@@ -57,25 +85,58 @@ void statement::run() {
 }
 
 std::string statement::text(int column) const {
+    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) {
+        const char* name = sqlite3_column_name(stmt_, column);
+        throw ports::store_error("column '" + std::string(name != nullptr ? name : "?") + "': expected text, found NULL");
+    }
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    if (p == nullptr) return {};
+    if (p == nullptr) throw_sqlite_error(db_, "column text");  // out of memory converting to text
     return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
 connection::connection(const std::string& path, std::chrono::milliseconds busy_timeout, bool synchronous_full) {
     const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-        std::string message = "cannot open database '" + path + "'";
+        std::string message = "cannot open database '" + path + "': " +
+                              (db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory");
         sqlite3_close(db_);
         db_ = nullptr;
         throw ports::store_error(message);
     }
-    sqlite3_extended_result_codes(db_, 1);
-    sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
-    exec("PRAGMA foreign_keys = ON");
-    if (path != ":memory:") exec("PRAGMA journal_mode = WAL");
-    exec(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
-    exec("PRAGMA temp_store = MEMORY");
+    try {
+        if (sqlite3_extended_result_codes(db_, 1) != SQLITE_OK) throw_sqlite_error(db_, "extended result codes");
+        if (sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count())) != SQLITE_OK) {
+            throw_sqlite_error(db_, "busy timeout");
+        }
+        exec("PRAGMA foreign_keys = ON");
+        if (path != ":memory:") enable_wal(path);
+        exec(synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+        exec("PRAGMA temp_store = MEMORY");
+    } catch (...) {
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw;
+    }
+}
+
+void connection::enable_wal(const std::string& path) {
+    // PRAGMA journal_mode answers the mode in force, which is not WAL when SQLite cannot use it.
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, "PRAGMA journal_mode = WAL", -1, &stmt, nullptr) != SQLITE_OK) {
+        throw_sqlite_error(db_, "PRAGMA journal_mode");
+    }
+    std::string mode;
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0) != nullptr) {
+        mode = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    if (rc != SQLITE_ROW) throw_sqlite_error(db_, "PRAGMA journal_mode = WAL");
+    if (mode != "wal") {
+        throw ports::store_error("cannot enable the WAL journal on '" + path + "': SQLite kept journal mode '" + mode +
+                                 "' (the filesystem may not support shared memory, e.g. a network filesystem); "
+                                 "apexcore needs WAL — put the database on a local filesystem");
+    }
 }
 
 connection::~connection() {

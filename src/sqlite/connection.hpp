@@ -40,8 +40,11 @@ public:
     /// Steps to completion, expecting no rows.
     void run();
 
-    [[nodiscard]] std::int64_t int64(int column) const { return sqlite3_column_int64(stmt_, column); }
+    /// The column as an integer. Throws store_error when it is NULL (never silently 0) or not an
+    /// INTEGER (e.g. a REAL left by an integer overflow in SQL); check is_null first for nullable columns.
+    [[nodiscard]] std::int64_t int64(int column) const;
     [[nodiscard]] bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    /// The column as text (integers are converted by SQLite). Throws store_error when it is NULL.
     [[nodiscard]] std::string text(int column) const;
 
 private:
@@ -53,7 +56,10 @@ private:
 class connection {
 public:
     /// Opens (creating if needed) `path` with foreign keys ON, WAL journal, the busy timeout and
-    /// synchronous FULL (every commit fsynced) or NORMAL (WAL: durable at checkpoint).
+    /// synchronous FULL (every commit fsynced) or NORMAL (WAL: durable at checkpoint). Throws
+    /// store_error with SQLite's own message when the file cannot be opened, and when WAL cannot be
+    /// enabled (SQLite then reports the mode it kept: a filesystem without shared-memory support,
+    /// such as some network filesystems) — apexcore does not run without WAL.
     connection(const std::string& path, std::chrono::milliseconds busy_timeout, bool synchronous_full = true);
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
@@ -71,6 +77,8 @@ public:
     [[nodiscard]] sqlite3* native() const { return db_; }
 
 private:
+    void enable_wal(const std::string& path);
+
     sqlite3* db_ = nullptr;
     std::map<std::string, std::unique_ptr<statement>, std::less<>> cache_;
     std::vector<statement*> used_;  ///< statements prepared since the last reset_statements()

@@ -196,7 +196,7 @@ public:
         const std::string products = s.text(10);
         const std::string categories = s.text(11);
         s.reset();
-        for (const auto& v : json_array_items(db_, products)) p.products.push_back(core::product_id{std::stoll(v)});
+        for (const auto& v : json_array_items(db_, products)) p.products.push_back(core::product_id{stored_integer(v)});
         p.main_categories = json_array_items(db_, categories);
         return p;
     }

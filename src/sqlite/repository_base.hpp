@@ -6,9 +6,11 @@
 #include <apexcore/ports/clock.hpp>
 #include <apexcore/ports/store.hpp>
 
+#include <charconv>
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace apexcore::sqlite::detail {
@@ -57,6 +59,17 @@ T parse_stored(const std::string& text, Parse parse, const char* what) {
 }
 
 /// The items of a JSON array as text (SQLite's json_each).
+/// A decimal integer stored as text (e.g. inside stored JSON); store_error when it is not one
+/// (std::stoll threw std::invalid_argument here once).
+inline std::int64_t stored_integer(std::string_view text) {
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) {
+        throw ports::store_error("stored value '" + std::string(text.substr(0, 40)) + "' is not an integer");
+    }
+    return v;
+}
+
 inline std::vector<std::string> json_array_items(connection& db, const std::string& json) {
     std::vector<std::string> out;
     if (json == "[]") return out;

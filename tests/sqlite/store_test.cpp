@@ -253,3 +253,46 @@ TEST(StoreOpenTest, UnopenablePathIsAClearError) {
 }
 
 }  // namespace
+
+namespace {
+
+// Stored values that fail to parse are store_errors, never exceptions of another kind, never 0.
+TEST_F(StoreTest, CorruptStoredValuesAreStoreErrors) {
+    ASSERT_EQ(exec_raw(db_.path(), "INSERT INTO promo_codes (code, kind, percent_bp, currency, active, scope_products, "
+                                   "updated_at_ms) VALUES ('BAD', 'percent', 500, 'USD', 1, '[\"x\"]', 0)"),
+              SQLITE_OK);
+    EXPECT_THROW(store_.read([](ports::unit_of_work& uow) { (void)uow.promos().find_promo("BAD"); }), ports::store_error)
+        << "std::stoll once threw std::invalid_argument here";
+    // A REAL where an integer belongs (what SQLite makes of an int64 overflow) is refused, not truncated.
+    ASSERT_EQ(exec_raw(db_.path(), "INSERT INTO customers (user_id, lifetime_spend_minor, completed_purchases, "
+                                   "updated_at_ms) VALUES (1001, 1e19, 1, 0)"),
+              SQLITE_OK);
+    try {
+        store_.read([](ports::unit_of_work& uow) { (void)uow.customers().profile(alice); });
+        ADD_FAILURE() << "a REAL spend was read as an integer";
+    } catch (const ports::store_error& e) {
+        EXPECT_NE(std::string(e.what()).find("expected an integer, found a real"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(StoreTest, LifetimeSpendSaturatesAtTheAmountLimitInSql) {
+    store_.transact([](ports::unit_of_work& uow) {
+        uow.customers().add_spend(alice, core::amount_minor_max, 1);
+        uow.customers().add_spend(alice, core::amount_minor_max, 1);
+        return ports::tx_outcome::commit;
+    });
+    store_.read([](ports::unit_of_work& uow) {
+        EXPECT_EQ(uow.customers().profile(alice).lifetime_spend_minor, core::amount_minor_max);
+    });
+}
+
+TEST(SqliteOpenTest, ErrorsCarrySqlitesOwnMessage) {
+    try {
+        sqlite::sqlite_store store({.path = "/nonexistent-dir/apexcore/shop.db"});
+        ADD_FAILURE() << "opened a database in a missing directory";
+    } catch (const ports::store_error& e) {
+        EXPECT_NE(std::string(e.what()).find("unable to open database file"), std::string::npos) << e.what();
+    }
+}
+
+}  // namespace
