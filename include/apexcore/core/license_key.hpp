@@ -6,11 +6,11 @@
 /// reserved -> available (the payment was cancelled or expired).
 
 #include <apexcore/core/ids.hpp>
+#include <apexcore/core/key_pattern.hpp>
 
 #include <chrono>
 #include <cstddef>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 
@@ -24,36 +24,40 @@ inline constexpr std::size_t license_key_length_max = 256;
 /// The default key pattern: exactly 32 ASCII letters or digits.
 inline constexpr std::string_view default_license_key_pattern = "[A-Za-z0-9]{32}";
 
-/// A compiled key format (ECMAScript regular expression, matched against the whole key).
+/// A compiled key format (core/key_pattern.hpp: a bounded ECMAScript subset matched in linear
+/// time against the whole key). Thread-safe to match concurrently.
 class license_key_pattern {
 public:
     /// The default pattern (default_license_key_pattern).
-    license_key_pattern() : license_key_pattern(std::string(default_license_key_pattern), 0) {}
+    license_key_pattern() : pattern_(std::get<key_pattern>(key_pattern::compile(default_license_key_pattern))) {}
 
-    /// Compiles `pattern`; nullopt when it is empty, longer than 200 bytes or not a valid
-    /// ECMAScript regular expression.
+    /// Compiles `pattern`; nullopt when it is empty, longer than 200 bytes, or outside the key
+    /// pattern language or its limits (describe_error() says why).
     [[nodiscard]] static std::optional<license_key_pattern> compile(std::string_view pattern) {
-        if (pattern.empty() || pattern.size() > 200) return std::nullopt;
-        try {
-            return license_key_pattern(std::string(pattern), 0);
-        } catch (const std::regex_error&) {
-            return std::nullopt;
-        }
+        auto compiled = key_pattern::compile(pattern);
+        if (std::holds_alternative<key_pattern_error>(compiled)) return std::nullopt;
+        return license_key_pattern(std::move(std::get<key_pattern>(compiled)));
     }
 
-    /// True when the whole key matches and is 1..256 bytes.
+    /// Why `pattern` does not compile (offset and reason), or nullopt when it does.
+    [[nodiscard]] static std::optional<key_pattern_error> describe_error(std::string_view pattern) {
+        auto compiled = key_pattern::compile(pattern);
+        if (auto* error = std::get_if<key_pattern_error>(&compiled)) return *error;
+        return std::nullopt;
+    }
+
+    /// True when the whole key matches and is 1..256 bytes; at most 256 x 4096 steps.
     [[nodiscard]] bool matches(std::string_view key) const {
         if (key.empty() || key.size() > license_key_length_max) return false;
-        return std::regex_match(key.begin(), key.end(), regex_);
+        return pattern_.matches(key);
     }
 
     /// The pattern's source text.
-    [[nodiscard]] const std::string& source() const { return source_; }
+    [[nodiscard]] const std::string& source() const { return pattern_.source(); }
 
 private:
-    license_key_pattern(std::string source, int) : source_(std::move(source)), regex_(source_, std::regex::ECMAScript) {}
-    std::string source_;
-    std::regex regex_;
+    explicit license_key_pattern(key_pattern p) : pattern_(std::move(p)) {}
+    key_pattern pattern_;
 };
 
 /// The state of a key.
