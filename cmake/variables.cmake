@@ -6,3 +6,4 @@ option(APEXCORE_BUILD_EXAMPLES "Build apexbot, apexcore-sandbox and the embeddin
   ${PROJECT_IS_TOP_LEVEL})
 option(APEXCORE_INSTALL "Generate apexcore's install rules" ${PROJECT_IS_TOP_LEVEL})
 option(APEXCORE_WERROR "Treat compiler warnings as errors" OFF)
+option(APEXCORE_BUILD_FUZZERS "Build the libFuzzer targets in tests/fuzz (clang; the fuzz preset)" OFF)

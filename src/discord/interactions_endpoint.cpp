@@ -3,7 +3,7 @@
 // before anything is parsed.
 #include <apexcore/discord/interactions_endpoint.hpp>
 
-#include "detail/json_access.hpp"
+#include "detail/endpoint_request.hpp"
 #include "detail/supervise.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -215,34 +215,19 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
     }
 
     net::awaitable<http::response<http::string_body>> handle(const http::request<http::string_body>& req) {
-        const std::string_view target = req.target();
-        if (target.substr(0, target.find('?')) != options.path) {
-            co_return reply(req, http::status::not_found, {{"error", "not found"}});
+        auto decision = detail::decide_endpoint_request(options.path, req.target(), req.method_string(),
+                                                        req["X-Signature-Ed25519"], req["X-Signature-Timestamp"],
+                                                        req.body(), verifier, std::chrono::system_clock::now(), log);
+        if (auto* now = std::get_if<detail::endpoint_reply>(&decision)) {
+            co_return reply(req, static_cast<http::status>(now->status), now->body);
         }
-        if (req.method() != http::verb::post) co_return reply(req, http::status::method_not_allowed, {{"error", "POST only"}});
-        const auto verdict = verifier.verify(req["X-Signature-Ed25519"], req["X-Signature-Timestamp"], req.body(),
-                                             std::chrono::system_clock::now());
-        if (verdict != signature_result::valid) {
-            say(std::string("interactions endpoint: 401 (") + std::string(to_string(verdict)) + ")");
-            co_return reply(req, http::status::unauthorized, {{"error", "invalid request signature"}});
-        }
-        const json body = json::parse(req.body(), nullptr, false);
-        if (body.is_discarded() || !body.is_object()) co_return reply(req, http::status::bad_request, {{"error", "invalid JSON"}});
-        // "type" is checked in range before use: {"type":4294967297} was once answered as a PING.
-        const auto type = detail::integer_field(body, "type", 1, 255);
-        if (!type) co_return reply(req, http::status::bad_request, {{"error", "missing or malformed 'type'"}});
-        if (*type == 1) co_return reply(req, http::status::ok, {{"type", 1}});  // PING -> PONG
-        auto envelope = parse_interaction(body);
-        if (!envelope) {
-            say("interactions endpoint: 400: " + envelope.error().what);
-            co_return reply(req, http::status::bad_request, {{"error", envelope.error().what}});
-        }
+        auto& envelope = std::get<interaction_envelope>(decision);
         // Wait for respond(), which may come from any thread: it is posted to this connection's strand.
         auto ex = co_await net::this_coro::executor;
         auto answer = std::make_shared<std::optional<json>>();
         auto signal = std::make_shared<net::steady_timer>(ex, respond_limit);
         detail::contain(log, "interactions endpoint handler", [&] {
-            on_interaction(std::move(envelope.value()), [answer, signal, ex](json response) {
+            on_interaction(std::move(envelope), [answer, signal, ex](json response) {
                 net::post(ex, [answer, signal, response = std::move(response)]() mutable {
                     if (answer->has_value()) return;
                     *answer = std::move(response);
