@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
   libssl-dev libsqlite3-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

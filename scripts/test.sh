@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
-# Installs what is missing, then builds and runs every test (CTest: unit, sqlite, Discord mapping,
-# end-to-end with the real apexbot and apexcore-sandbox, install consumer) — first with the `ci`
-# preset (optimised, warnings are errors), then with `asan` (AddressSanitizer + UBSan).
-# Usage: scripts/test.sh [preset ...]        (default: ci asan)
+# Installs what is missing, then builds and runs every test:
+#   ci    optimised, warnings are errors: the whole CTest suite (unit, sqlite, Discord mapping and
+#         hostile input, end-to-end with the real apexbot and apexcore-sandbox, install consumer)
+#   asan  AddressSanitizer + UndefinedBehaviorSanitizer: the whole suite again
+#   tsan  ThreadSanitizer: builds only apexbot, the sandbox and the e2e tests, and runs the
+#         runtime on 4 I/O threads through a purchase plus the hardening/resilience e2e tests
+#   fuzz  clang + libFuzzer: every fuzz target for a fixed budget (scripts/fuzz.sh)
+# Usage: scripts/test.sh [preset ...]        (default: ci asan tsan fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -eq 0 ] && presets=(ci asan)
+[ ${#presets[@]} -eq 0 ] && presets=(ci asan tsan fuzz)
 for preset in "${presets[@]}"; do
-  echo "=== preset ${preset}: configure, build, test"
-  cmake --preset "${preset}"
-  cmake --build --preset "${preset}"
-  ctest --preset "${preset}"
+  start=$SECONDS
+  if [ "$preset" = fuzz ]; then
+    echo "=== preset fuzz: build the fuzz targets and run each (200000 runs or 60 s)"
+    scripts/fuzz.sh 200000 60
+  else
+    echo "=== preset ${preset}: configure, build, test"
+    cmake --preset "${preset}"
+    cmake --build --preset "${preset}"
+    ctest --preset "${preset}"
+  fi
+  echo "=== preset ${preset}: done in $((SECONDS - start)) s"
 done

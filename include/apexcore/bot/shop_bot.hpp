@@ -30,6 +30,7 @@ struct shop_config {
 };
 
 /// The shop bot. Stateless between interactions: all state lives in the store and in custom_ids.
+/// Thread-safe: handle() may run on several worker threads at once (discord_runtime does).
 class shop_bot {
 public:
     /// Services must outlive the bot. `log` receives one line per unexpected failure.

@@ -34,7 +34,8 @@ enum class signature_result {
 /// A short name for logs ("bad_signature").
 [[nodiscard]] std::string_view to_string(signature_result r);
 
-/// Verifies Discord's Ed25519 request signatures with OpenSSL.
+/// Verifies Discord's Ed25519 request signatures with OpenSSL. Thread-safe: verify() is const
+/// and keeps no state between calls.
 class signature_verifier {
 public:
     /// `public_key_hex`: the application's public key from the Developer Portal (64 hex digits).

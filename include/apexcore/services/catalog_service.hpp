@@ -23,7 +23,8 @@ struct catalog_import_report {
     std::vector<core::csv_issue> issues{};
 };
 
-/// Reads and maintains the catalog.
+/// Reads and maintains the catalog. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
+/// every call is one store transaction.
 class catalog_service {
 public:
     /// `store` must outlive the service. Products are priced in `currency`.

@@ -27,7 +27,8 @@ struct key_import_report {
     std::vector<std::pair<std::size_t, std::string>> duplicate_in_store{}; ///< already stored (any product)
 };
 
-/// License key use cases.
+/// License key use cases. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
+/// every call is one store transaction.
 class license_service {
 public:
     /// `store` must outlive the service; `config` is copied.

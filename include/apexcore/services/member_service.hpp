@@ -10,7 +10,8 @@
 
 namespace apexcore::services {
 
-/// Member use cases.
+/// Member use cases. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
+/// every call is one store transaction.
 class member_service {
 public:
     /// `store` must outlive the service; `config` is copied.

@@ -35,7 +35,8 @@ struct manual_order_receipt {
     bool replayed = false;
 };
 
-/// Order use cases.
+/// Order use cases. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
+/// every call is one store transaction.
 class order_service {
 public:
     /// `store` must outlive the service; `config` is copied.

@@ -45,7 +45,8 @@ struct payment_view {
     bool replayed = false;
 };
 
-/// Payment session use cases.
+/// Payment session use cases. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
+/// every call is one store transaction.
 class payment_service {
 public:
     /// `store` must outlive the service; `config` is copied.

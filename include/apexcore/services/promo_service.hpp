@@ -25,7 +25,8 @@ enum class promo_definition_error {
 /// Checks a promo code definition in the shop currency; nullopt when valid.
 [[nodiscard]] std::optional<promo_definition_error> validate_promo(const core::promo_code& p, const core::currency& currency);
 
-/// Promo code use cases.
+/// Promo code use cases. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
+/// every call is one store transaction.
 class promo_service {
 public:
     /// `store` must outlive the service; `config` is copied.

@@ -32,7 +32,8 @@ struct refund_outcome {
     core::tier_changes role_changes{};
 };
 
-/// Refund use cases.
+/// Refund use cases. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
+/// every call is one store transaction.
 class refund_service {
 public:
     /// `store` must outlive the service; `config` is copied.

@@ -65,7 +65,8 @@ struct purchase_receipt {
     bool replayed = false;        ///< true when this repeats an earlier request with the same key
 };
 
-/// Wallet use cases over a store.
+/// Wallet use cases over a store. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
+/// every call is one store transaction.
 class wallet_service {
 public:
     /// `store` must outlive the service; `config` is copied.

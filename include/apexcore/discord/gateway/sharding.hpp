@@ -58,7 +58,8 @@ struct shard_plan {
                                                                 const std::vector<int>& configured_ids);
 
 /// Spaces IDENTIFYs: shards with the same rate-limit key (`shard_id % max_concurrency`) at least
-/// `window` apart; different keys may identify at the same time (§1.12).
+/// `window` apart; different keys may identify at the same time (§1.12). Not thread-safe; the
+/// gateway client uses it from its strand.
 class identify_limiter {
 public:
     explicit identify_limiter(int max_concurrency, std::chrono::milliseconds window = std::chrono::milliseconds(5000));

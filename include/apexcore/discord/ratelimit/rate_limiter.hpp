@@ -76,6 +76,7 @@ struct limiter_stats {
     std::uint64_t invalid_in_window = 0;
 };
 
+/// The limiter. Pure and not thread-safe: rest_client calls it under its own lock.
 class rate_limiter {
 public:
     explicit rate_limiter(limiter_options options = {});
