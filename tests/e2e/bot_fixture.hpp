@@ -97,6 +97,20 @@ protected:
         return control_->post("/_sandbox/components", body);
     }
     json stats() { return control_->get("/_sandbox/stats").body; }
+
+    /// Opens /buy as `user`, picks the product whose select value is `value`, and presses its Buy
+    /// button; returns the answer to the press (each step asserted to be answered).
+    control_response buy_through_menu(const std::string& user, const std::string& value) {
+        const auto menu = command(user, "buy");
+        EXPECT_EQ(menu.status, 200U) << menu.body.dump();
+        if (menu.status != 200U) return menu;
+        const json select = menu.body["response"]["data"]["components"][0]["components"][0];
+        const auto card = click(user, menu.body["message_id"], select["custom_id"], json::array({value}));
+        EXPECT_EQ(card.status, 200U) << card.body.dump();
+        if (card.status != 200U) return card;
+        const std::string buy = card.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
+        return click(user, menu.body["message_id"], buy);
+    }
     control_response faults(const json& body) { return control_->post("/_sandbox/faults", body); }
     control_response gateway(const json& body) { return control_->post("/_sandbox/gateway", body); }
 

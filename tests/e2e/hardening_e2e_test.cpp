@@ -134,13 +134,7 @@ TEST_F(FourIoThreadsTest, PurchaseFlowOnFourIoThreads) {
         concurrent.push_back(std::async(std::launch::async, [&] { return command(customer(), "balance"); }));
     }
     for (auto& f : concurrent) EXPECT_EQ(f.get().status, 200U);
-    const auto menu = command(customer(), "buy");
-    ASSERT_EQ(menu.status, 200U) << menu.body.dump();
-    const json select = menu.body["response"]["data"]["components"][0]["components"][0];
-    const auto card = click(customer(), menu.body["message_id"], select["custom_id"], json::array({"4"}));
-    ASSERT_EQ(card.status, 200U) << card.body.dump();
-    const std::string buy = card.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
-    const auto bought = click(customer(), menu.body["message_id"], buy);
+    const auto bought = buy_through_menu(customer(), "4");
     ASSERT_EQ(bought.status, 200U) << bought.body.dump();
     expect_balance("$13.00");
 }

@@ -49,13 +49,7 @@ TEST_F(HttpModeTest, CommandsAreAnsweredInline) {
     ASSERT_EQ(topup.status, 200U) << topup.body.dump();
     EXPECT_EQ(topup.body["response"]["type"], 4);
     EXPECT_NE(reply_text(topup).find("$25.00"), std::string::npos);
-    const auto menu = command(customer(), "buy");
-    ASSERT_EQ(menu.status, 200U) << menu.body.dump();
-    const json select = menu.body["response"]["data"]["components"][0]["components"][0];
-    const auto card = click(customer(), menu.body["message_id"], select["custom_id"], json::array({"4"}));
-    ASSERT_EQ(card.status, 200U) << card.body.dump();
-    const std::string buy = card.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
-    const auto bought = click(customer(), menu.body["message_id"], buy);
+    const auto bought = buy_through_menu(customer(), "4");
     EXPECT_EQ(reply_text(bought), "Thank you! Order **#1** is paid.");
     expect_balance("$13.00");
 }

@@ -111,13 +111,7 @@ TEST_F(ResilienceTest, DuplicatedInteractionCreateChargesOnce) {
     ASSERT_EQ(faults({{"duplicate_interactions", true}}).status, 200U);
     const auto topup = command(staff(), "addbalance", {{"user", customer()}, {"amount", "25.00"}});
     ASSERT_EQ(topup.status, 200U) << topup.body.dump();
-    const auto menu = command(customer(), "buy");
-    ASSERT_EQ(menu.status, 200U);
-    const json select = menu.body["response"]["data"]["components"][0]["components"][0];
-    const auto card = click(customer(), menu.body["message_id"], select["custom_id"], json::array({"4"}));
-    ASSERT_EQ(card.status, 200U) << card.body.dump();
-    const std::string buy = card.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
-    const auto bought = click(customer(), menu.body["message_id"], buy);
+    const auto bought = buy_through_menu(customer(), "4");
     ASSERT_EQ(bought.status, 200U) << bought.body.dump();
     EXPECT_GE(stat("interactions_dispatched"), 8U);
     expect_balance("$13.00");  // one credit of 25.00, one purchase of 12.00
