@@ -78,6 +78,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     core::application_id application;
     std::deque<core::interaction_id> recent_order;
     std::unordered_set<core::interaction_id> recent;
+    std::uint64_t interactions_ignored = 0;
     std::atomic<bool> stopped{false};
 
     void say(const std::string& line) const {
@@ -103,7 +104,13 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
 
     void on_interaction_create(const json& d) {
         auto parsed = parse_interaction(d);
-        if (!parsed) return say("interaction: ignored: " + parsed.error().what);
+        if (!parsed) {
+            // Rate-limited log (the first 5, then every 1000th); the gateway stays up.
+            if (++interactions_ignored <= 5 || interactions_ignored % 1000 == 0) {
+                say("interaction: ignored (" + std::to_string(interactions_ignored) + " so far): " + parsed.error().what);
+            }
+            return;
+        }
         interaction_envelope& envelope = parsed.value();
         if (envelope.type == 1) return;  // PING exists only in HTTP mode
         const std::string path = "/interactions/" + envelope.neutral.id.str() + "/" + envelope.token + "/callback";

@@ -122,6 +122,29 @@ TEST(HostileHelloTest, HeartbeatIntervalOutOfRangeIsAMalformedHello) {
     }
 }
 
+TEST(HostileHelloTest, AFloodOfBadFramesIsLoggedRateLimitedAndTheSessionGoesOn) {
+    discord::gateway::machine_options o;
+    o.token = "t";
+    discord::gateway::session_machine m(o, 1);
+    const auto now = std::chrono::steady_clock::now();
+    m.start("wss://g", now);
+    m.on_open(now);
+    m.on_text(R"({"op":10,"d":{"heartbeat_interval":41250}})", now);
+    (void)m.take_actions();
+    std::size_t logged = 0;
+    bool closed = false;
+    for (int i = 0; i < 3000; ++i) {
+        m.on_text(R"({"op":"x"})", now);
+        for (const auto& a : m.take_actions()) {
+            logged += std::holds_alternative<discord::gateway::log_action>(a) ? 1 : 0;
+            closed = closed || std::holds_alternative<discord::gateway::close_action>(a);
+        }
+    }
+    EXPECT_EQ(logged, 8U) << "the first 5, then the 1000th, 2000th and 3000th";
+    EXPECT_FALSE(closed) << "bad frames are skipped; the connection stays up";
+    EXPECT_EQ(m.current_phase(), discord::gateway::phase::identifying);
+}
+
 TEST(OutboundTextTest, InvalidUtf8NeverReachesDump) {
     // nlohmann's dump() throws type_error.316 on invalid UTF-8; every outbound string is repaired.
     ports::message m;

@@ -70,7 +70,11 @@ void session_machine::on_text(std::string_view frame, time_point now) {
     if (phase_ == phase::stopped || phase_ == phase::closing || phase_ == phase::idle) return;
     auto payload = parse_gateway_payload(frame);
     if (!payload) {
-        log("gateway: ignoring frame: " + payload.error().what);
+        // Logged rate-limited (the first 5, then every 1000th): a hostile or broken server cannot
+        // flood the log; the connection stays up.
+        if (++frames_ignored_ <= 5 || frames_ignored_ % 1000 == 0) {
+            log("gateway: ignoring frame (" + std::to_string(frames_ignored_) + " so far): " + payload.error().what);
+        }
         return;
     }
     switch (static_cast<opcode>(payload->op)) {

@@ -179,6 +179,7 @@ private:
     std::optional<time_point> reconnect_at_;
     milliseconds reconnect_delay_{0};     ///< planned delay after the current close
     bool close_requested_ = false;        ///< we issued close_action and await on_closed
+    std::uint64_t frames_ignored_ = 0;    ///< malformed frames skipped (their log is rate-limited)
     bool stopping_ = false;
 };
 
