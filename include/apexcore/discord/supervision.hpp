@@ -24,7 +24,9 @@ namespace apexcore::discord {
 /// "gateway.write", "gateway.dispatch", "endpoint.accept", "endpoint.session", "runtime.handler".
 using fault_hook = std::function<void(std::string_view point)>;
 
-/// One log line.
+/// One log line. Called from the components' strands: when the io_context runs on several
+/// threads, it may be called from several threads at once and must be thread-safe. An exception
+/// it throws is swallowed.
 using log_fn = std::function<void(std::string_view line)>;
 
 }  // namespace apexcore::discord
