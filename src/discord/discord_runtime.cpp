@@ -115,16 +115,20 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         if (envelope.type == 1) return;  // PING exists only in HTTP mode
         const std::string path = "/interactions/" + envelope.neutral.id.str() + "/" + envelope.token + "/callback";
         const auto deadline = steady::now() + response_deadline;
-        accept(std::move(envelope), [weak = weak_from_this(), path, deadline](json body, std::function<void(bool)> acknowledged) {
+        const std::string id = envelope.neutral.id.str();
+        accept(std::move(envelope), [weak = weak_from_this(), path, id, deadline](json body, std::function<void(bool)> acknowledged) {
             auto self = weak.lock();
             if (!self) return request_ticket{0};
             return self->rest->request(
                 http_method::post, path, std::move(body),
-                [weak, path, acknowledged](std::error_code ec, rest_response res) {
+                [weak, id, acknowledged](std::error_code ec, rest_response res) {
                     auto owner = weak.lock();
                     if (!owner) return;
                     const bool ok = !ec && res.ok();
-                    if (!ok) owner->say("interaction callback failed: " + describe(ec, res));
+                    if (!ok) {
+                        owner->say("interaction " + id + ": callback failed (" + describe(ec, res) +
+                                   "); Discord's 3 s deadline has passed or the request was refused");
+                    }
                     net::post(owner->strand, [acknowledged, ok] {
                         if (acknowledged) acknowledged(ok);
                     });
