@@ -97,6 +97,9 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     void on_dispatch(std::string_view event, const json& d) {
         if (event != "READY" && event != "INTERACTION_CREATE") return;
         net::post(strand, [self = shared_from_this(), event = std::string(event), d] {
+            // Not supervised on purpose: a failure here has no component to restart, so it leaves
+            // io_context::run() and the process exits 1 (apexbot's main), for a supervisor to restart.
+            detail::fault_point(self->options.inject_fault, "runtime.dispatch");
             if (event == "READY") return self->on_ready(d);
             self->on_interaction_create(d);
         });

@@ -121,6 +121,23 @@ TEST_F(HardeningTest, AThrowingHandlerGivesTheMemberAGenericError) {
     expect_balance("$0.00");
 }
 
+class UnrecoverableFailureTest : public BotFixture {
+protected:
+    UnrecoverableFailureTest() { bot_env_ = {"APEXBOT_INJECT_FAULTS=runtime.dispatch:2"}; }
+};
+
+// Where no component can be restarted, the process must not stay alive but deaf: it says why and
+// exits 1 so a supervisor restarts it.
+TEST_F(UnrecoverableFailureTest, ExitsWithCodeOneAndAMessage) {
+    (void)command(customer(), "balance");  // READY was the 1st dispatch the runtime takes
+    const auto code = bot_->wait(10s);
+    ASSERT_TRUE(code.has_value()) << "the bot must exit\n" << bot_->output();
+    EXPECT_EQ(*code, 1) << bot_->output();
+    EXPECT_NE(bot_->output().find("fatal: unexpected failure on an I/O thread: injected fault at runtime.dispatch"),
+              std::string::npos)
+        << bot_->output();
+}
+
 class FourIoThreadsTest : public BotFixture {
 protected:
     FourIoThreadsTest() { bot_args_ = {"--io-threads", "4"}; }

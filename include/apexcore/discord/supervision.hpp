@@ -21,7 +21,9 @@ namespace apexcore::discord {
 /// A test hook called at named points of the Discord layer; production code leaves it empty.
 /// A hook that throws simulates an unexpected failure at that point (the component must log it
 /// and recover). Points: "rest.dispatch", "rest.exchange", "rest.callback", "gateway.read",
-/// "gateway.write", "gateway.dispatch", "endpoint.accept", "endpoint.session", "runtime.handler".
+/// "gateway.write", "gateway.dispatch", "endpoint.accept", "endpoint.session", "runtime.handler",
+/// and "runtime.dispatch" (deliberately unsupervised: it escapes io_context::run(), and apexbot
+/// exits with code 1).
 using fault_hook = std::function<void(std::string_view point)>;
 
 /// One log line. Called from the components' strands: when the io_context runs on several
