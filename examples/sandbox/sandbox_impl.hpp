@@ -8,7 +8,6 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -128,6 +127,9 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     std::string host_port(std::uint16_t port) const { return options.host + ":" + std::to_string(port); }
     std::string gateway_url() const { return "wss://" + host_port(api_acceptor.local_endpoint().port()); }
     static void log(const std::string& line);
+    /// A co_spawn completion handler: logs what escaped the coroutine; when `fatal` (an accept
+    /// loop: the sandbox would be deaf), throws it on so io_context::run() ends and main exits 1.
+    static std::function<void(std::exception_ptr)> supervised(std::string what, bool fatal);
 
     // Discord side (sandbox_server.cpp)
     net::awaitable<void> accept_api();

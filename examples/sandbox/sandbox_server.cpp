@@ -61,11 +61,31 @@ sandbox_server::impl::impl(net::io_context& io_context, server_options opts, con
 
 void sandbox_server::impl::log(const std::string& line) { std::cout << "sandbox: " << line << std::endl; }
 
+std::function<void(std::exception_ptr)> sandbox_server::impl::supervised(std::string what, bool fatal) {
+    return [what = std::move(what), fatal](std::exception_ptr e) {
+        if (!e) return;
+        try {
+            std::rethrow_exception(e);
+        } catch (const std::exception& x) {
+            log(what + ": failed: " + x.what());
+        } catch (...) {
+            log(what + ": failed");
+        }
+        if (fatal) std::rethrow_exception(e);
+    };
+}
+
 net::awaitable<void> sandbox_server::impl::accept_api() {
     for (;;) {
         auto [ec, socket] = co_await api_acceptor.async_accept(use_tuple);
-        if (ec) co_return;
-        net::co_spawn(io, api_session(std::move(socket)), net::detached);
+        if (ec == net::error::operation_aborted) co_return;
+        if (ec) {  // e.g. EMFILE: say so and keep accepting after a pause
+            log("api: accept failed: " + ec.message());
+            net::steady_timer pause(io, 50ms);
+            co_await pause.async_wait(use_tuple);
+            continue;
+        }
+        net::co_spawn(io, api_session(std::move(socket)), supervised("api connection", false));
     }
 }
 
@@ -231,7 +251,7 @@ net::awaitable<void> sandbox_server::impl::gateway_session(tls_stream stream, re
     auto [aec] = co_await conn->ws.async_accept(req, use_tuple);
     if (aec) co_return;
     ++stats.gateway_connections;
-    net::co_spawn(io, gateway_writer(conn), net::detached);
+    net::co_spawn(io, gateway_writer(conn), supervised("gateway writer", false));
     if (target.find("v=10") == std::string::npos || target.find("encoding=json") == std::string::npos) {
         conn->close(4012);  // invalid API version / encoding
     } else {
@@ -403,8 +423,8 @@ sandbox_server::sandbox_server(net::io_context& io, server_options options, cons
 sandbox_server::~sandbox_server() = default;
 
 void sandbox_server::start() {
-    net::co_spawn(impl_->io, impl_->accept_api(), net::detached);
-    net::co_spawn(impl_->io, impl_->accept_control(), net::detached);
+    net::co_spawn(impl_->io, impl_->accept_api(), impl::supervised("api accept loop", true));
+    net::co_spawn(impl_->io, impl_->accept_control(), impl::supervised("control accept loop", true));
 }
 
 std::uint16_t sandbox_server::port() const { return impl_->api_acceptor.local_endpoint().port(); }
