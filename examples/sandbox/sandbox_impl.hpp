@@ -56,6 +56,8 @@ struct gateway_connection {
     bool stalled = false;  ///< send nothing and ignore everything (a hung server)
     std::string session_id;
     int shard_id = 0;
+    std::chrono::steady_clock::time_point last_heartbeat = std::chrono::steady_clock::now();  ///< or HELLO
+    std::deque<std::chrono::steady_clock::time_point> received;  ///< events in the last 60 s (send limit)
 
     void send(const json& frame) {
         outbox.push_back(frame.dump());
@@ -127,6 +129,10 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     std::string host_port(std::uint16_t port) const { return options.host + ":" + std::to_string(port); }
     std::string gateway_url() const { return "wss://" + host_port(api_acceptor.local_endpoint().port()); }
     static void log(const std::string& line);
+    /// Closes (4009) a connection that stops heartbeating, unless it is stalled.
+    net::awaitable<void> heartbeat_watchdog(std::shared_ptr<gateway_connection> conn);
+    /// Events a connection may send per 60 s (REFERENCE.md §1.12).
+    static constexpr std::size_t gateway_sends_per_minute_max = 120;
     /// A co_spawn completion handler: logs what escaped the coroutine; when `fatal` (an accept
     /// loop: the sandbox would be deaf), throws it on so io_context::run() ends and main exits 1.
     static std::function<void(std::exception_ptr)> supervised(std::string what, bool fatal);

@@ -27,6 +27,28 @@ response json_response(const request& req, unsigned status, const json& body) {
 
 response failure_response(const request& req, const api_failure& f) { return json_response(req, f.status, f.body); }
 
+/// Percent-decodes one path segment as an HTTP server does (`%40original` is `@original`, which
+/// discord.js sends); a malformed escape is kept as it is.
+std::string percent_decode(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    const auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
+            out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
+            i += 2;
+        } else {
+            out += s[i];
+        }
+    }
+    return out;
+}
+
 std::vector<std::string> split_path(std::string_view target) {
     target = target.substr(0, target.find('?'));
     std::vector<std::string> parts;
@@ -36,7 +58,7 @@ std::vector<std::string> split_path(std::string_view target) {
             continue;
         }
         const auto slash = target.find('/');
-        parts.emplace_back(target.substr(0, slash));
+        parts.emplace_back(percent_decode(target.substr(0, slash)));
         if (slash == std::string_view::npos) break;
         target.remove_prefix(slash);
     }
@@ -156,7 +178,9 @@ response sandbox_server::impl::handle_rest(const request& req) {
     if (!token_route && req[http::field::authorization] != "Bot " + state.token()) {
         return failure_response(req, error_body(401, 0, "401: Unauthorized"));
     }
-    if (!req[http::field::user_agent].starts_with("DiscordBot (")) {
+    // Discord asks for the DiscordBot User-Agent on bot-authenticated requests; interaction callbacks
+    // and webhooks (authenticated by their token) are sent by any client (REFERENCE.md §2.1).
+    if (!token_route && !req[http::field::user_agent].starts_with("DiscordBot (")) {
         return failure_response(req, error_body(403, 40333, "internal network error (missing DiscordBot User-Agent)"));
     }
     // Injected faults come first, like an overloaded Discord would answer.
@@ -252,6 +276,7 @@ net::awaitable<void> sandbox_server::impl::gateway_session(tls_stream stream, re
     if (aec) co_return;
     ++stats.gateway_connections;
     net::co_spawn(io, gateway_writer(conn), supervised("gateway writer", false));
+    net::co_spawn(io, heartbeat_watchdog(conn), supervised("gateway heartbeat watchdog", false));
     if (target.find("v=10") == std::string::npos || target.find("encoding=json") == std::string::npos) {
         conn->close(4012);  // invalid API version / encoding
     } else {
@@ -281,13 +306,40 @@ net::awaitable<void> sandbox_server::impl::gateway_session(tls_stream stream, re
     log("gateway: connection closed");
 }
 
+net::awaitable<void> sandbox_server::impl::heartbeat_watchdog(std::shared_ptr<gateway_connection> conn) {
+    // Discord closes a connection that stops heartbeating (REFERENCE.md §1.6). The first beat is
+    // due within one interval (interval x jitter), then one per interval; allow twice that plus 1 s.
+    const auto allowed = std::chrono::milliseconds(2 * options.heartbeat_interval_ms + 1000);
+    net::steady_timer timer(io);
+    while (conn->open) {
+        timer.expires_after(std::max<std::chrono::milliseconds>(allowed / 4, 50ms));
+        co_await timer.async_wait(use_tuple);
+        if (!conn->open || conn->close_code != 0) co_return;
+        if (conn->stalled) continue;  // a hung server closes nothing
+        if (steady::now() - conn->last_heartbeat > allowed) {
+            log("gateway: no heartbeat for " + std::to_string(allowed.count()) + " ms: closing 4009");
+            conn->close(4009);
+            co_return;
+        }
+    }
+}
+
 void sandbox_server::impl::on_gateway_frame(const std::shared_ptr<gateway_connection>& conn, const json& frame) {
     if (conn->stalled) return;
+    // 120 events per connection per 60 s, heartbeats included; more closes with 4008 (REFERENCE.md §1.12).
+    const auto received_at = steady::now();
+    while (!conn->received.empty() && received_at - conn->received.front() >= 60s) conn->received.pop_front();
+    conn->received.push_back(received_at);
+    if (conn->received.size() > gateway_sends_per_minute_max) {
+        log("gateway: more than 120 events in 60 s: closing 4008");
+        return conn->close(4008);
+    }
     const int op = frame["op"].get<int>();
     const json d = frame.value("d", json());
     switch (op) {
         case 1:
             ++stats.heartbeats;
+            conn->last_heartbeat = steady::now();
             if (faults.heartbeat_ack) conn->send({{"op", 11}});
             return;
         case 2: {
