@@ -10,10 +10,8 @@ net::awaitable<void> sandbox_server::impl::accept_control() {
     for (;;) {
         auto [ec, socket] = co_await control_acceptor.async_accept(use_tuple);
         if (ec == net::error::operation_aborted) co_return;
-        if (ec) {  // e.g. EMFILE: say so and keep accepting after a pause
-            log("control: accept failed: " + ec.message());
-            net::steady_timer pause(io, 50ms);
-            co_await pause.async_wait(use_tuple);
+        if (ec) {
+            co_await pause_after_accept_error("control", ec);
             continue;
         }
         net::co_spawn(io, control_session(beast::tcp_stream(std::move(socket))), supervised("control connection", false));

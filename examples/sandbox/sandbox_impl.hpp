@@ -129,6 +129,8 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     std::string host_port(std::uint16_t port) const { return options.host + ":" + std::to_string(port); }
     std::string gateway_url() const { return "wss://" + host_port(api_acceptor.local_endpoint().port()); }
     static void log(const std::string& line);
+    /// Logs an accept error and waits 50 ms before the accept loop goes on.
+    net::awaitable<void> pause_after_accept_error(const char* what, boost::system::error_code ec);
     /// Closes (4009) a connection that stops heartbeating, unless it is stalled.
     net::awaitable<void> heartbeat_watchdog(std::shared_ptr<gateway_connection> conn);
     /// Events a connection may send per 60 s (REFERENCE.md §1.12).

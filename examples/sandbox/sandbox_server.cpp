@@ -97,14 +97,19 @@ std::function<void(std::exception_ptr)> sandbox_server::impl::supervised(std::st
     };
 }
 
+net::awaitable<void> sandbox_server::impl::pause_after_accept_error(const char* what, boost::system::error_code ec) {
+    // e.g. EMFILE: say so, and keep accepting after a pause (an accept loop that returns is deaf).
+    log(std::string(what) + ": accept failed: " + ec.message());
+    net::steady_timer pause(io, 50ms);
+    co_await pause.async_wait(use_tuple);
+}
+
 net::awaitable<void> sandbox_server::impl::accept_api() {
     for (;;) {
         auto [ec, socket] = co_await api_acceptor.async_accept(use_tuple);
         if (ec == net::error::operation_aborted) co_return;
-        if (ec) {  // e.g. EMFILE: say so and keep accepting after a pause
-            log("api: accept failed: " + ec.message());
-            net::steady_timer pause(io, 50ms);
-            co_await pause.async_wait(use_tuple);
+        if (ec) {
+            co_await pause_after_accept_error("api", ec);
             continue;
         }
         net::co_spawn(io, api_session(std::move(socket)), supervised("api connection", false));

@@ -103,19 +103,27 @@ TEST(HostileRestBodyTest, ErrorBodiesAndGatewayBotNeverThrow) {
     EXPECT_TRUE(std::holds_alternative<std::string>(discord::gateway::plan_shards(info, 50'000'000, {})));
 }
 
+/// A session machine that has opened its connection (and, with `hello`, received a valid HELLO).
+discord::gateway::session_machine opened_machine(bool hello) {
+    discord::gateway::machine_options o;
+    o.token = "t";
+    discord::gateway::session_machine m(o, 1);
+    const auto now = std::chrono::steady_clock::now();
+    m.start("wss://g", now);
+    m.on_open(now);
+    if (hello) m.on_text(R"({"op":10,"d":{"heartbeat_interval":41250}})", now);
+    (void)m.take_actions();
+    return m;
+}
+
 TEST(HostileHelloTest, HeartbeatIntervalOutOfRangeIsAMalformedHello) {
     // 1e300 once overflowed a float-to-int conversion; 9e18 overflowed the chrono arithmetic.
     for (const char* hello : {R"({"op":10,"d":{"heartbeat_interval":1e300}})",
                               R"({"op":10,"d":{"heartbeat_interval":9000000000000000000}})",
                               R"({"op":10,"d":{"heartbeat_interval":"41250"}})", R"({"op":10,"d":{"heartbeat_interval":-1}})",
                               R"({"op":10,"d":[]})"}) {
-        discord::gateway::machine_options o;
-        o.token = "t";
-        discord::gateway::session_machine m(o, 1);
-        const auto now = std::chrono::steady_clock::now();
-        m.start("wss://g", now);
-        m.on_open(now);
-        EXPECT_NO_THROW(m.on_text(hello, now)) << hello;
+        discord::gateway::session_machine m = opened_machine(false);
+        EXPECT_NO_THROW(m.on_text(hello, std::chrono::steady_clock::now())) << hello;
         bool closed = false;
         for (const auto& a : m.take_actions()) closed = closed || std::holds_alternative<discord::gateway::close_action>(a);
         EXPECT_TRUE(closed) << hello << ": a malformed HELLO closes the connection to retry";
@@ -123,14 +131,8 @@ TEST(HostileHelloTest, HeartbeatIntervalOutOfRangeIsAMalformedHello) {
 }
 
 TEST(HostileHelloTest, AFloodOfBadFramesIsLoggedRateLimitedAndTheSessionGoesOn) {
-    discord::gateway::machine_options o;
-    o.token = "t";
-    discord::gateway::session_machine m(o, 1);
+    discord::gateway::session_machine m = opened_machine(true);
     const auto now = std::chrono::steady_clock::now();
-    m.start("wss://g", now);
-    m.on_open(now);
-    m.on_text(R"({"op":10,"d":{"heartbeat_interval":41250}})", now);
-    (void)m.take_actions();
     std::size_t logged = 0;
     bool closed = false;
     for (int i = 0; i < 3000; ++i) {
