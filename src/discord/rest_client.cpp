@@ -137,13 +137,14 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
 
     impl(net::io_context& io_context, rest_options opts, endpoint_url url)
         : io(io_context), strand(net::make_strand(io_context)), options(std::move(opts)), base(std::move(url)),
-          tls(make_client_tls_context(options.ca_file)), wake(strand), limiter(limiter_options(options)),
+          tls(make_client_tls_context(options.ca_file)), wake(strand), limiter(make_limiter(options)),
           rng(std::random_device{}()) {}
 
-    static ratelimit::limiter_options limiter_options(const rest_options& o) {
+    static std::shared_ptr<ratelimit::limiter> make_limiter(const rest_options& o) {
+        if (o.limiter) return o.limiter;
         ratelimit::limiter_options l;
         l.global_per_second = o.global_per_second;
-        return l;
+        return std::make_shared<ratelimit::rate_limiter>(l);
     }
 
     net::io_context& io;
@@ -157,7 +158,7 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
     std::deque<std::shared_ptr<pending>> queue;
     std::vector<std::shared_ptr<connection>> connections;
     std::size_t ordinary_busy = 0;
-    ratelimit::rate_limiter limiter;
+    std::shared_ptr<ratelimit::limiter> limiter;
     std::mt19937_64 rng;
     rest_stats counters;
     request_ticket next_ticket = 1;
@@ -281,7 +282,7 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
                 }
                 auto conn = free_connection(interaction);
                 if (!conn) break;  // no connection for this class now; a finishing exchange wakes us
-                if (const auto wait = limiter.acquire(job->key, now)) {
+                if (const auto wait = limiter->acquire(job->key, now)) {
                     sooner(*wait);
                     ++it;
                     continue;
@@ -330,7 +331,7 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
                                       {
                                           std::lock_guard lock(self->mutex);
                                           ++self->counters.restarts;
-                                          self->limiter.on_abandoned(job->key, steady::now());
+                                          self->limiter->on_abandoned(job->key, steady::now());
                                           self->release(*conn, job->interaction, true);
                                       }
                                       self->deliver(job, std::make_error_code(std::errc::io_error), {});
@@ -421,7 +422,7 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
                 else queue.push_back(job);
             };
             if (!answered) {
-                limiter.on_abandoned(job->key, now);
+                limiter->on_abandoned(job->key, now);
                 const bool may_resend = result == outcome::not_sent || job->idempotent;
                 const auto at = now + backoff(job->attempts - 1);
                 if (may_resend && job->attempts <= options.retries_max && within_deadline(at)) {
@@ -432,7 +433,7 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
                 }
             } else {
                 const auto info = rate_info(res);
-                limiter.on_response(job->key, info, now);
+                limiter->on_response(job->key, info, now);
                 bool retried = false;
                 if (info.status == 429) {
                     ++counters.responses_429;

@@ -10,6 +10,9 @@
 #include "bot_fixture.hpp"
 
 #include <apexcore/core/text.hpp>
+#include <apexcore/discord/rest_client.hpp>
+
+#include <boost/asio/io_context.hpp>
 
 #include <future>
 
@@ -154,6 +157,62 @@ TEST_F(FourIoThreadsTest, PurchaseFlowOnFourIoThreads) {
     const auto bought = buy_through_menu(customer(), "4");
     ASSERT_EQ(bought.status, 200U) << bought.body.dump();
     expect_balance("$13.00");
+}
+
+}  // namespace
+
+namespace {
+
+/// A limiter that defers to the in-process one, counts every call and refuses the first request
+/// once (as a shared limiter whose budget is momentarily spent would).
+class counting_limiter final : public apexcore::discord::ratelimit::limiter {
+public:
+    std::optional<apexcore::discord::ratelimit::time_point> acquire(const apexcore::discord::ratelimit::route_key& key, apexcore::discord::ratelimit::time_point now) override {
+        ++acquires;
+        if (acquires == 1) return now + std::chrono::milliseconds(200);
+        return inner_.acquire(key, now);
+    }
+    void on_response(const apexcore::discord::ratelimit::route_key& key, const apexcore::discord::ratelimit::response_info& info,
+                     apexcore::discord::ratelimit::time_point now) override {
+        ++responses;
+        inner_.on_response(key, info, now);
+    }
+    void on_abandoned(const apexcore::discord::ratelimit::route_key& key, apexcore::discord::ratelimit::time_point now) override {
+        ++abandoned;
+        inner_.on_abandoned(key, now);
+    }
+    int acquires = 0;
+    int responses = 0;
+    int abandoned = 0;
+
+private:
+    apexcore::discord::ratelimit::rate_limiter inner_;
+};
+
+// The REST client asks the limiter it is given (issue 9 §4: the rate limiter behind an interface,
+// so processes sharing a token can share the global limit) and waits when it says so.
+TEST_F(HardeningTest, TheRestClientAsksAnInjectedLimiterBeforeEveryRequest) {
+    boost::asio::io_context io;
+    apexcore::discord::rest_options options;
+    options.api_base = info_["api_base"];
+    options.ca_file = info_["ca_file"];
+    options.token = token_;
+    auto limiter = std::make_shared<counting_limiter>();
+    options.limiter = limiter;
+    apexcore::discord::rest_client client(io, options);
+    int ok = 0;
+    for (int i = 0; i < 5; ++i) {
+        client.request(apexcore::discord::http_method::get, "/gateway/bot", std::nullopt,
+                       [&](std::error_code ec, apexcore::discord::rest_response res) {
+                           if (!ec && res.ok()) ++ok;
+                           if (ok == 5) client.stop();
+                       });
+    }
+    io.run_for(10s);
+    EXPECT_EQ(ok, 5);
+    EXPECT_GE(limiter->acquires, 6) << "every request asked, and the refused one asked again";
+    EXPECT_EQ(limiter->responses, 5);
+    EXPECT_EQ(limiter->abandoned, 0);
 }
 
 }  // namespace

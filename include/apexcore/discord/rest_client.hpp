@@ -26,6 +26,7 @@
 /// is restarted if it fails. A callback that throws is logged and contained.
 
 #include <apexcore/discord/model.hpp>
+#include <apexcore/discord/ratelimit/rate_limiter.hpp>
 #include <apexcore/discord/supervision.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -59,6 +60,9 @@ struct rest_options {
     /// have closed it, and a POST written to a dead connection could not be safely re-sent).
     std::chrono::seconds keep_alive_idle_max{20};
     log_fn log;             ///< one line per notable event (restarts, contained callback errors)
+    /// The rate limiter to ask (ratelimit::limiter); empty = an in-process ratelimit::rate_limiter
+    /// with `global_per_second`. One limiter serves one client unless it synchronises itself.
+    std::shared_ptr<ratelimit::limiter> limiter;
     fault_hook inject_fault;  ///< tests only (supervision.hpp)
 };
 

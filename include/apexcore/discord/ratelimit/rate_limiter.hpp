@@ -76,21 +76,36 @@ struct limiter_stats {
     std::uint64_t invalid_in_window = 0;
 };
 
-/// The limiter. Pure and not thread-safe: rest_client calls it under its own lock.
-class rate_limiter {
+/// What rest_client asks before each request and tells after it: the seam that lets a process,
+/// a REST proxy or a shared store own the limits without the client changing (twilight's
+/// `Ratelimiter`; STYLE.md §7). rest_client calls it under its own lock, from its strand: an
+/// implementation must not block (a shared one answers from local state it refreshes elsewhere)
+/// and need not be thread-safe for one client; one instance may serve one client only unless it
+/// synchronises itself.
+class limiter {
 public:
-    explicit rate_limiter(limiter_options options = {});
+    virtual ~limiter() = default;
 
     /// Asks to send a request on `key` now. Returns nullopt when granted (the request is counted
     /// as in flight and must be followed by exactly one on_response or on_abandoned), else the
     /// earliest time worth asking again.
-    [[nodiscard]] std::optional<time_point> acquire(const route_key& key, time_point now);
+    [[nodiscard]] virtual std::optional<time_point> acquire(const route_key& key, time_point now) = 0;
 
     /// Reports the response of a granted request; learns the bucket and applies 429s.
-    void on_response(const route_key& key, const response_info& info, time_point now);
+    virtual void on_response(const route_key& key, const response_info& info, time_point now) = 0;
 
     /// Reports that a granted request got no response (timeout, connection error).
-    void on_abandoned(const route_key& key, time_point now);
+    virtual void on_abandoned(const route_key& key, time_point now) = 0;
+};
+
+/// The in-process limiter (the default of rest_client). Pure and not thread-safe.
+class rate_limiter final : public limiter {
+public:
+    explicit rate_limiter(limiter_options options = {});
+
+    [[nodiscard]] std::optional<time_point> acquire(const route_key& key, time_point now) override;
+    void on_response(const route_key& key, const response_info& info, time_point now) override;
+    void on_abandoned(const route_key& key, time_point now) override;
 
     [[nodiscard]] limiter_stats stats(time_point now);
 
