@@ -1,6 +1,8 @@
 // apexcore-sandbox, Discord side: the REST API under /api/v10 and the gateway, on one TLS port.
 #include "sandbox_impl.hpp"
 
+#include <boost/url/parse.hpp>
+
 #include <iostream>
 
 namespace apexcore::sandbox {
@@ -27,40 +29,14 @@ response json_response(const request& req, unsigned status, const json& body) {
 
 response failure_response(const request& req, const api_failure& f) { return json_response(req, f.status, f.body); }
 
-/// Percent-decodes one path segment as an HTTP server does (`%40original` is `@original`, which
-/// discord.js sends); a malformed escape is kept as it is.
-std::string percent_decode(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    const auto hex = [](char c) -> int {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    };
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-            out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-            i += 2;
-        } else {
-            out += s[i];
-        }
-    }
-    return out;
-}
-
+/// The decoded, non-empty segments of a request target's path (Boost.URL: `%40original` is
+/// `@original`, which discord.js sends); a target that is not a valid origin-form has none.
 std::vector<std::string> split_path(std::string_view target) {
-    target = target.substr(0, target.find('?'));
     std::vector<std::string> parts;
-    while (!target.empty()) {
-        if (target.front() == '/') {
-            target.remove_prefix(1);
-            continue;
-        }
-        const auto slash = target.find('/');
-        parts.emplace_back(percent_decode(target.substr(0, slash)));
-        if (slash == std::string_view::npos) break;
-        target.remove_prefix(slash);
+    const auto parsed = boost::urls::parse_origin_form(target);
+    if (!parsed) return parts;
+    for (const auto& segment : parsed->segments()) {
+        if (!segment.empty()) parts.push_back(segment);
     }
     return parts;
 }

@@ -17,7 +17,6 @@
 /// Limits: the pattern is at most 200 bytes, nests at most 16 groups, and compiles to at most
 /// 4096 instructions (so `(a{100}){100}` is refused). Anything else is refused with a reason.
 
-#include <array>
 #include <bitset>
 #include <cstddef>
 #include <cstdint>
@@ -49,7 +48,6 @@ public:
         if (source.empty()) return key_pattern_error{0, "the pattern is empty"};
         if (source.size() > source_length_max) return key_pattern_error{source_length_max, "longer than 200 bytes"};
         parser p{source, 0, 0, {}};
-        if (!p.error.reason.empty()) return p.error;
         std::size_t begin = 0;
         std::size_t end = source.size();
         if (source.front() == '^') begin = 1;
@@ -299,6 +297,15 @@ private:
             return leaf;
         }
 
+        /// The byte of a one-byte set (an escaped punctuation character), or -1: a range endpoint.
+        static int single_byte(const std::bitset<256>& set) {
+            if (set.count() != 1) return -1;
+            for (int i = 0; i < 256; ++i) {
+                if (set.test(static_cast<std::size_t>(i))) return i;
+            }
+            return -1;
+        }
+
         std::unique_ptr<node> char_class() {
             auto leaf = std::make_unique<node>();
             leaf->kind = node::type::set;
@@ -313,11 +320,7 @@ private:
                 if (at('\\')) {
                     ++pos;
                     item = escape();
-                    if (item.count() == 1) {
-                        for (int i = 0; i < 256; ++i) {
-                            if (item.test(static_cast<std::size_t>(i))) low = i;
-                        }
-                    }
+                    low = single_byte(item);
                 } else {
                     const auto b = static_cast<unsigned char>(text[pos++]);
                     if (b < 0x20 || b > 0x7E) {
@@ -333,11 +336,7 @@ private:
                     if (at('\\')) {
                         ++pos;
                         const auto e = escape();
-                        if (e.count() == 1) {
-                            for (int i = 0; i < 256; ++i) {
-                                if (e.test(static_cast<std::size_t>(i))) high = i;
-                            }
-                        }
+                        high = single_byte(e);
                     } else {
                         high = static_cast<unsigned char>(text[pos++]);
                     }
