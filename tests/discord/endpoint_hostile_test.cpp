@@ -182,6 +182,13 @@ int lowest_free_descriptor() {
 }
 
 TEST_F(HostileClientTest, RunningOutOfFileDescriptorsDoesNotStopAccepting) {
+#if defined(__SANITIZE_ADDRESS__)
+    // Not under the sanitizers: UBSan's vptr check reads a vtable only after testing it is
+    // readable, and that test opens a pipe; with no descriptor left it reports a false "object
+    // has invalid vptr" and aborts (seen in CI on Beast's stable_async_base). The `ci` preset runs
+    // this test without sanitizers.
+    GTEST_SKIP() << "needs a process that may run out of descriptors; UBSan's vptr check cannot";
+#endif
     start();
     ASSERT_EQ(ping(), 200U);
     // A child process holds many idle connections, while this process may open no more fds:
