@@ -16,6 +16,8 @@
 ///   with their own error (`money_error::overflow`, `rejection::amount_too_large`) before any
 ///   arithmetic, so no computation on an accepted amount can overflow.
 
+#include <apexcore/core/result.hpp>
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -115,27 +117,6 @@ enum class money_error {
     }
     return "unknown money error";
 }
-
-/// A value-or-error result (std::expected is C++23; this is the minimal C++20 stand-in).
-template <class T, class E>
-class result {
-public:
-    result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
-    result(E error) : error_(error) {}             // NOLINT(google-explicit-constructor)
-    [[nodiscard]] bool ok() const { return value_.has_value(); }
-    explicit operator bool() const { return ok(); }
-    /// The value; precondition ok().
-    [[nodiscard]] const T& value() const& { return *value_; }
-    [[nodiscard]] T& value() & { return *value_; }
-    /// The error; precondition !ok().
-    [[nodiscard]] E error() const { return *error_; }
-    const T* operator->() const { return &*value_; }
-    const T& operator*() const { return *value_; }
-
-private:
-    std::optional<T> value_;
-    std::optional<E> error_;
-};
 
 /// An amount of money: signed int64 minor units (cents for USD) in one currency.
 /// All arithmetic is checked: overflow is a `money_error::overflow`, never UB.
