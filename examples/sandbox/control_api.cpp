@@ -150,6 +150,28 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
                                  {"commands", state.commands()}});
     }
     if (what == "stats" && get) co_return json_response(req, 200, stats_json());
+    if (what == "guild" && get) co_return json_response(req, 200, state.guild_json());
+    if (what == "audit-log" && get) co_return json_response(req, 200, json(audit_log));
+    if (what == "bot-permissions" && post) {
+        if (auto f = state.set_bot_permissions(body)) co_return failure_response(req, *f);
+        co_return json_response(req, 200, state.guild_json());
+    }
+    if (what == "dms" && post) {
+        if (auto f = state.set_member_dms(body)) co_return failure_response(req, *f);
+        co_return json_response(req, 200, state.guild_json()["members"]);
+    }
+    if (what == "channels" && parts.size() == 4 && parts[3] == "messages" && post) {
+        auto said = state.member_says(parts[2], body);
+        if (auto* f = std::get_if<api_failure>(&said)) co_return failure_response(req, *f);
+        // MESSAGE_CREATE needs GUILD_MESSAGES (1 << 9); its content needs MESSAGE_CONTENT (1 << 15)
+        // (REFERENCE.md §1.8).
+        if (const auto conn = active(); conn && (conn->intents & (1ULL << 9)) != 0) {
+            json event = std::get<json>(said);
+            if ((conn->intents & (1ULL << 15)) == 0) event["content"] = "";
+            dispatch("MESSAGE_CREATE", event);
+        }
+        co_return json_response(req, 200, std::get<json>(said));
+    }
     if (what == "faults" && post) co_return set_faults(req, body);
     if (what == "gateway" && post) co_return gateway_action(req, body);
     if (what == "messages" && parts.size() == 3 && get) {

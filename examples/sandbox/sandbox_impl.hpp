@@ -34,7 +34,9 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
 inline constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
-inline constexpr std::size_t request_body_limit = 1024 * 1024;
+inline constexpr std::size_t request_body_limit = 1024 * 1024;  ///< control API and gateway upgrades
+/// Discord's limit for a whole request, files included (REFERENCE.md §2.4).
+inline constexpr std::size_t api_request_body_limit = 25 * 1024 * 1024;
 
 using tls_stream = beast::ssl_stream<beast::tcp_stream>;
 using request = http::request<http::string_body>;
@@ -43,6 +45,16 @@ using response = http::response<http::string_body>;
 response json_response(const request& req, unsigned status, const json& body);
 response failure_response(const request& req, const api_failure& f);
 std::vector<std::string> split_path(std::string_view target);
+/// The decoded query parameters of a request target (the last value of a repeated key).
+std::map<std::string, std::string> query_of(std::string_view target);
+
+/// A REST request after authentication, rate limiting and body decoding.
+struct rest_call {
+    std::vector<std::string> route;            ///< path segments after /api/v10
+    std::map<std::string, std::string> query;
+    json body;                                 ///< JSON body, or multipart payload_json
+    json attachments = json::array();          ///< attachment objects of multipart files[n]
+};
 
 /// One gateway connection and its single writer's queue.
 struct gateway_connection {
@@ -56,6 +68,7 @@ struct gateway_connection {
     bool stalled = false;  ///< send nothing and ignore everything (a hung server)
     std::string session_id;
     int shard_id = 0;
+    std::uint64_t intents = 0;  ///< from IDENTIFY
     std::chrono::steady_clock::time_point last_heartbeat = std::chrono::steady_clock::now();  ///< or HELLO
     std::deque<std::chrono::steady_clock::time_point> received;  ///< events in the last 60 s (send limit)
 
@@ -125,6 +138,9 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     int session_counter = 0;
     ed25519_signer signer;           ///< the application key for HTTP interactions
     std::string interactions_url;    ///< when set, interactions are POSTed here instead of the gateway
+    /// The newest audit-log entries (X-Audit-Log-Reason on REST requests), for the control API.
+    std::deque<json> audit_log;
+    static constexpr std::size_t audit_log_max = 200;
 
     std::string host_port(std::uint16_t port) const { return options.host + ":" + std::to_string(port); }
     std::string gateway_url() const { return "wss://" + host_port(api_acceptor.local_endpoint().port()); }
@@ -143,7 +159,9 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     net::awaitable<void> accept_api();
     net::awaitable<void> api_session(tcp::socket socket);
     response handle_rest(const request& req);
-    response route_rest(const request& req, const std::vector<std::string>& route, const json& body);
+    response route_rest(const request& req, const rest_call& call);
+    /// Dispatches CHANNEL_CREATE / UPDATE / DELETE and GUILD_ROLE_CREATE after a successful change.
+    void announce(const std::string& method, const rest_call& call, const response& res);
     net::awaitable<void> gateway_session(tls_stream stream, request req);
     void on_gateway_frame(const std::shared_ptr<gateway_connection>& conn, const json& frame);
     /// The shard that owns the sandbox guild: (guild_id >> 22) % shards.

@@ -1,7 +1,9 @@
 // apexcore-sandbox, Discord side: the REST API under /api/v10 and the gateway, on one TLS port.
 #include "sandbox_impl.hpp"
+#include "multipart.hpp"
 
 #include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
 
 #include <iostream>
 
@@ -31,6 +33,14 @@ response failure_response(const request& req, const api_failure& f) { return jso
 
 /// The decoded, non-empty segments of a request target's path (Boost.URL: `%40original` is
 /// `@original`, which discord.js sends); a target that is not a valid origin-form has none.
+std::map<std::string, std::string> query_of(std::string_view target) {
+    std::map<std::string, std::string> out;
+    const auto parsed = boost::urls::parse_origin_form(target);
+    if (!parsed) return out;
+    for (const auto& param : parsed->params()) out[param.key] = param.value;
+    return out;
+}
+
 std::vector<std::string> split_path(std::string_view target) {
     std::vector<std::string> parts;
     const auto parsed = boost::urls::parse_origin_form(target);
@@ -101,7 +111,7 @@ net::awaitable<void> sandbox_server::impl::api_session(tcp::socket socket) {
     beast::flat_buffer buffer;
     for (;;) {
         http::request_parser<http::string_body> parser;
-        parser.body_limit(request_body_limit);
+        parser.body_limit(api_request_body_limit);
         beast::get_lowest_layer(stream).expires_after(120s);
         auto [rec, rn] = co_await http::async_read(stream, buffer, parser, use_tuple);
         (void)rn;
@@ -186,21 +196,78 @@ response sandbox_server::impl::handle_rest(const request& req) {
         for (const auto& [k, v] : decision.headers) res.set(k, v);
         return res;
     }
-    json body;
-    if (!req.body().empty()) {
-        if (!std::string_view(req[http::field::content_type]).starts_with("application/json")) {
-            return failure_response(req, error_body(400, 50035, "Invalid Form Body (Content-Type must be application/json)"));
+    // X-Audit-Log-Reason: 1..512 URL-encoded UTF-8 characters (REFERENCE.md §2.1).
+    if (const auto reason_header = req.find("X-Audit-Log-Reason"); reason_header != req.end()) {
+        const auto decoded = boost::urls::make_pct_string_view(std::string_view(reason_header->value()));
+        if (!decoded || decoded->decoded_size() == 0 || decoded->decoded_size() > 512 * 4) {
+            return failure_response(req, error_body(400, 50035, "Invalid Form Body (X-Audit-Log-Reason must be 1-512 URL-encoded characters)"));
         }
-        body = json::parse(req.body(), nullptr, false);
-        if (body.is_discarded()) return failure_response(req, error_body(400, 50109, "The request body contains invalid JSON."));
+        audit_log.push_back({{"method", method}, {"path", path}, {"reason", decoded->decode()}});
+        if (audit_log.size() > audit_log_max) audit_log.pop_front();
     }
-    response res = route_rest(req, route, body);
+    rest_call call;
+    call.route = route;
+    call.query = query_of(req.target());
+    if (!req.body().empty()) {
+        const std::string_view content_type = req[http::field::content_type];
+        if (content_type.starts_with("multipart/form-data")) {
+            auto decoded = parse_multipart(content_type, req.body());
+            if (auto* reason = std::get_if<std::string>(&decoded)) {
+                return failure_response(req, error_body(400, 50035, "Invalid Form Body (" + *reason + ")"));
+            }
+            auto& form = std::get<multipart_body>(decoded);
+            if (form.files.size() > 10) return failure_response(req, error_body(400, 30015, "Maximum number of attachments in a message reached (10)"));
+            call.body = std::move(form.payload);
+            for (const auto& f : form.files) {
+                if (f.bytes.size() > 10 * 1024 * 1024) {
+                    return failure_response(req, error_body(413, 40005, "Request entity too large"));
+                }
+                const std::string id = state.next_snowflake();
+                json a{{"id", id},
+                       {"filename", f.filename},
+                       {"size", f.bytes.size()},
+                       {"url", "https://cdn.discordapp.com/attachments/sandbox/" + id + "/" + f.filename},
+                       {"proxy_url", "https://media.discordapp.net/attachments/sandbox/" + id + "/" + f.filename},
+                       {"content_type", f.content_type.empty() ? json(nullptr) : json(f.content_type)}};
+                // payload_json.attachments[].id refers to files[n] and may add a description.
+                for (const auto& meta : call.body.value("attachments", json::array())) {
+                    if (meta.is_object() && meta.value("id", -1) == f.index && meta.contains("description")) {
+                        a["description"] = meta["description"];
+                    }
+                }
+                call.attachments.push_back(std::move(a));
+            }
+            call.body.erase("attachments");
+        } else if (!content_type.starts_with("application/json")) {
+            return failure_response(req, error_body(400, 50035, "Invalid Form Body (Content-Type must be application/json or multipart/form-data)"));
+        } else {
+            call.body = json::parse(req.body(), nullptr, false);
+            if (call.body.is_discarded()) return failure_response(req, error_body(400, 50109, "The request body contains invalid JSON."));
+        }
+    }
+    response res = route_rest(req, call);
+    announce(method, call, res);
     for (const auto& [k, v] : decision.headers) res.set(k, v);
     return res;
 }
 
-response sandbox_server::impl::route_rest(const request& req, const std::vector<std::string>& route, const json& body) {
+void sandbox_server::impl::announce(const std::string& method, const rest_call& call, const response& res) {
+    // The dispatches Discord sends for what the bot changed (GUILDS intent, REFERENCE.md §1.14).
+    if (res.result_int() >= 300) return;
+    const auto& r = call.route;
+    const json changed = res.body().empty() ? json() : json::parse(res.body(), nullptr, false);
+    if (r.size() == 3 && r[0] == "guilds" && r[2] == "channels" && method == "POST") dispatch("CHANNEL_CREATE", changed);
+    if (r.size() == 2 && r[0] == "channels" && method == "PATCH") dispatch("CHANNEL_UPDATE", changed);
+    if (r.size() == 2 && r[0] == "channels" && method == "DELETE") dispatch("CHANNEL_DELETE", changed);
+    if (r.size() == 3 && r[0] == "guilds" && r[2] == "roles" && method == "POST") {
+        dispatch("GUILD_ROLE_CREATE", json{{"guild_id", r[1]}, {"role", changed}});
+    }
+}
+
+response sandbox_server::impl::route_rest(const request& req, const rest_call& call) {
     const std::string method(req.method_string());
+    const auto& route = call.route;
+    const json& body = call.body;
     const auto unwrap = [&req](std::variant<json, api_failure> result, unsigned ok_status) {
         if (auto* f = std::get_if<api_failure>(&result)) return failure_response(req, *f);
         return json_response(req, ok_status, std::get<json>(result));
@@ -235,8 +302,38 @@ response sandbox_server::impl::route_rest(const request& req, const std::vector<
     if (route.size() == 3 && route[0] == "webhooks" && method == "POST") {
         return unwrap(state.followup(route[1], route[2], body), 200);
     }
-    if (route.size() == 3 && route[0] == "channels" && route[2] == "messages" && method == "POST") {
-        return unwrap(state.create_message(route[1], body), 200);
+    const auto done_or = [&req](std::optional<api_failure> failure) {
+        return failure ? failure_response(req, *failure) : json_response(req, 204, nullptr);
+    };
+    if (route.size() == 3 && route[0] == "channels" && route[2] == "messages") {
+        if (method == "POST") return unwrap(state.create_message(route[1], body, call.attachments), 200);
+        if (method == "GET") return unwrap(state.channel_messages(route[1], call.query), 200);
+    }
+    if (route.size() == 4 && route[0] == "channels" && route[2] == "messages") {
+        if (method == "PATCH") return unwrap(state.edit_message(route[1], route[3], body), 200);
+        if (method == "DELETE") return done_or(state.delete_message(route[1], route[3]));
+    }
+    if (route.size() == 2 && route[0] == "channels") {
+        if (method == "GET") return unwrap(state.get_channel(route[1]), 200);
+        if (method == "PATCH") return unwrap(state.modify_channel(route[1], body), 200);
+        if (method == "DELETE") return unwrap(state.delete_channel(route[1]), 200);
+    }
+    if (route.size() == 3 && route[0] == "guilds" && route[2] == "channels") {
+        if (method == "POST") return unwrap(state.create_channel(route[1], body), 201);
+    }
+    if (route.size() == 3 && route[0] == "guilds" && route[2] == "roles") {
+        if (method == "GET") return unwrap(state.list_roles(route[1]), 200);
+        if (method == "POST") return unwrap(state.create_role(route[1], body), 200);
+    }
+    if (route.size() == 6 && route[0] == "guilds" && route[2] == "members" && route[4] == "roles" &&
+        (method == "PUT" || method == "DELETE")) {
+        return done_or(state.member_role(route[1], route[3], route[5], method == "PUT"));
+    }
+    if (route.size() == 4 && route[0] == "guilds" && route[2] == "members" && method == "GET") {
+        return unwrap(state.get_member(route[1], route[3]), 200);
+    }
+    if (route == std::vector<std::string>{"users", "@me", "channels"} && method == "POST") {
+        return unwrap(state.open_dm(body), 200);
     }
     if (route == std::vector<std::string>{"applications", "@me"} && method == "GET") {
         return json_response(req, 200, {{"id", state.ids().application_id}, {"name", "apexbot"}, {"flags", 0},
@@ -330,6 +427,7 @@ void sandbox_server::impl::on_gateway_frame(const std::shared_ptr<gateway_connec
             constexpr std::uint64_t undefined_bits = (7ULL << 17) | (3ULL << 22);
             const auto intents = d["intents"].get<std::uint64_t>();
             if ((intents & undefined_bits) != 0 || intents >= (1ULL << 26)) return conn->close(4013);
+            conn->intents = intents;
             if (!d.contains("properties") || !d["properties"].is_object()) return conn->close(4001);
             int shard = 0;
             int total = 1;

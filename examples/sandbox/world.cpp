@@ -1,31 +1,67 @@
 #include "world.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 
 namespace apexcore::sandbox {
 namespace {
 
 constexpr std::uint64_t discord_epoch_ms = 1420070400000ULL;
 
+}  // namespace
+
 json user_json(const std::string& id, const std::string& username, bool bot) {
-    json u{{"id", id}, {"username", username}, {"discriminator", "0"}, {"global_name", username}, {"avatar", nullptr}};
+    // openapi.json UserResponse: every required field, nullable ones as null.
+    json u{{"id", id},          {"username", username}, {"discriminator", "0"}, {"global_name", username},
+           {"avatar", nullptr}, {"public_flags", 0},    {"flags", 0},           {"primary_guild", nullptr}};
     if (bot) u["bot"] = true;
     return u;
+}
+
+std::string iso8601_from_snowflake(const std::string& id) {
+    std::uint64_t value = 0;
+    try {
+        value = std::stoull(id);
+    } catch (const std::exception&) {
+        return "2015-01-01T00:00:00.000000+00:00";
+    }
+    const std::uint64_t ms = (value >> 22) + discord_epoch_ms;
+    const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03u000+00:00", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+                  utc.tm_hour, utc.tm_min, utc.tm_sec, static_cast<unsigned>(ms % 1000));
+    return buf;
 }
 
 api_failure control_error(unsigned status, const std::string& message) {
     return {status, json{{"error", message}}};
 }
 
-}  // namespace
 
 world::world(std::string token, world_ids ids, int text_channels) : token_(std::move(token)), ids_(std::move(ids)) {
     channel_ids_.push_back(ids_.shop_channel_id);
     const std::uint64_t base = std::stoull(ids_.shop_channel_id);
     for (int i = 1; i < text_channels; ++i) channel_ids_.push_back(std::to_string(base + static_cast<std::uint64_t>(i)));
+    for (std::size_t i = 0; i < channel_ids_.size(); ++i) {
+        channel_record c;
+        c.id = channel_ids_[i];
+        c.name = i == 0 ? "shop" : "channel-" + std::to_string(i);
+        c.position = static_cast<int>(i);
+        channels_[c.id] = std::move(c);
+    }
+    roles_ = {
+        {ids_.guild_id, "@everyone", 0, perm::everyone_default, 0, false, false, false},
+        {ids_.customer_role_id, "Customer", 1, 0, 3447003, false, false, false},
+        {ids_.staff_role_id, "Staff", 2, perm::manage_roles, 15844367, true, false, false},
+        {ids_.bot_role_id, "apexbot", 3, perm::bot_default, 0, false, false, true},
+        {ids_.owner_role_id, "Owner", 4, perm::administrator, 15158332, true, false, false},
+    };
     members_.push_back({ids_.staff_user_id, "shop-owner", {ids_.staff_role_id}});
     members_.push_back({ids_.customer_user_id, "customer", {ids_.customer_role_id}});
-    members_.push_back({ids_.bot_user_id, "apexbot", {}});
+    members_.push_back({ids_.bot_user_id, "apexbot", {ids_.bot_role_id}});
 }
 
 std::string world::next_snowflake() {
@@ -48,14 +84,8 @@ json world::ready(const std::string& session_id, const std::string& resume_url) 
 }
 
 json world::guild_create() const {
-    json roles = json::array({
-        {{"id", ids_.guild_id}, {"name", "@everyone"}, {"color", 0}, {"hoist", false}, {"position", 0},
-         {"permissions", "2248473465835073"}, {"managed", false}, {"mentionable", false}, {"flags", 0}},
-        {{"id", ids_.staff_role_id}, {"name", "Staff"}, {"color", 15844367}, {"hoist", true}, {"position", 2},
-         {"permissions", "268435456"}, {"managed", false}, {"mentionable", false}, {"flags", 0}},
-        {{"id", ids_.customer_role_id}, {"name", "Customer"}, {"color", 3447003}, {"hoist", false}, {"position", 1},
-         {"permissions", "0"}, {"managed", false}, {"mentionable", false}, {"flags", 0}},
-    });
+    json roles = json::array();
+    for (const auto& r : roles_) roles.push_back(role_json(r));
     json members = json::array();
     for (const auto& m : members_) members.push_back(member_json(m, true));
     return json{{"id", ids_.guild_id},
@@ -83,16 +113,18 @@ json world::guild_create() const {
 
 json world::channels_json() const {
     json out = json::array();
-    for (std::size_t i = 0; i < channel_ids_.size(); ++i) {
-        out.push_back({{"id", channel_ids_[i]}, {"type", 0}, {"name", i == 0 ? "shop" : "channel-" + std::to_string(i)},
-                       {"position", i}, {"permission_overwrites", json::array()}, {"nsfw", false}});
+    for (const auto& [id, c] : channels_) {
+        if (c.type != 1) out.push_back(channel_json(c));
     }
     return out;
 }
 
 json world::member_json(const member& m, bool with_user) const {
-    json j{{"roles", m.role_ids}, {"nick", nullptr}, {"avatar", nullptr}, {"joined_at", "2026-11-01T00:00:00.000000+00:00"},
-           {"deaf", false}, {"mute", false}, {"flags", 0}, {"pending", false}};
+    // openapi.json GuildMemberResponse: every required field, nullable ones as null.
+    json j{{"roles", m.role_ids}, {"nick", nullptr},         {"avatar", nullptr},
+           {"banner", nullptr},   {"premium_since", nullptr}, {"communication_disabled_until", nullptr},
+           {"joined_at", "2026-11-01T00:00:00.000000+00:00"},
+           {"deaf", false},       {"mute", false},           {"flags", 0}, {"pending", false}};
     if (with_user) j["user"] = user_json(m.user_id, m.username, m.user_id == ids_.bot_user_id);
     return j;
 }
@@ -351,18 +383,6 @@ std::variant<json, api_failure> world::followup(const std::string& application, 
                  {"flags", body.value("flags", 0)}};
     messages_[message["id"].get<std::string>()] = message;
     return message;
-}
-
-std::variant<json, api_failure> world::create_message(const std::string& channel, const json& body) {
-    if (std::find(channel_ids_.begin(), channel_ids_.end(), channel) == channel_ids_.end()) {
-        return error_body(404, 10003, "Unknown Channel");
-    }
-    if (auto failure = validate_message(body)) return *failure;
-    ++channel_messages_;
-    json message{{"id", next_snowflake()}, {"channel_id", channel}, {"content", body.value("content", "")},
-                 {"embeds", body.value("embeds", json::array())}, {"components", body.value("components", json::array())},
-                 {"author", user_json(ids_.bot_user_id, "apexbot", true)}, {"type", 0}, {"tts", false}};
-    return message;  // channel messages are not kept: load tests would grow the sandbox without bound
 }
 
 const pending_interaction* world::find_interaction(const std::string& id) const {

@@ -30,7 +30,57 @@ struct member {
     std::string user_id;
     std::string username;
     std::vector<std::string> role_ids;
+    bool accepts_dms = true;  ///< false: DMs from the bot are refused with 50007
 };
+
+/// A role of the sandbox guild (REFERENCE.md §7.4).
+struct role_record {
+    std::string id;
+    std::string name;
+    int position = 0;
+    std::uint64_t permissions = 0;
+    std::uint32_t color = 0;
+    bool hoist = false;
+    bool mentionable = false;
+    bool managed = false;  ///< the bot's own role
+};
+
+/// A channel of the sandbox guild, or a DM channel (REFERENCE.md §7.5).
+struct channel_record {
+    std::string id;
+    int type = 0;  ///< 0 text, 1 DM, 4 category
+    std::string name;
+    std::string topic;
+    std::optional<std::string> parent_id;
+    int position = 0;
+    json overwrites = json::array();   ///< [{id, type, allow, deny}] with string bits
+    std::optional<std::string> recipient_id;  ///< DM channels
+    std::vector<std::string> history;  ///< message ids, oldest first; the newest history_max are kept
+};
+
+/// Discord permission bits the sandbox checks (REFERENCE.md §7.2).
+namespace perm {
+inline constexpr std::uint64_t administrator = 1ULL << 3;
+inline constexpr std::uint64_t manage_channels = 1ULL << 4;
+inline constexpr std::uint64_t add_reactions = 1ULL << 6;
+inline constexpr std::uint64_t view_channel = 1ULL << 10;
+inline constexpr std::uint64_t send_messages = 1ULL << 11;
+inline constexpr std::uint64_t manage_messages = 1ULL << 13;
+inline constexpr std::uint64_t embed_links = 1ULL << 14;
+inline constexpr std::uint64_t attach_files = 1ULL << 15;
+inline constexpr std::uint64_t read_message_history = 1ULL << 16;
+inline constexpr std::uint64_t manage_roles = 1ULL << 28;
+inline constexpr std::uint64_t all = (1ULL << 53) - 1;
+/// @everyone in the sandbox guild: Discord's default set for a new server.
+inline constexpr std::uint64_t everyone_default = 2248473465835073ULL;
+/// The bot's own role: what a shop bot is invited with (docs/sandbox.md).
+inline constexpr std::uint64_t bot_default = manage_channels | manage_roles | view_channel | send_messages |
+                                             manage_messages | embed_links | attach_files | read_message_history |
+                                             add_reactions;
+}  // namespace perm
+
+/// Messages kept per channel (history for transcripts); older ones are forgotten.
+inline constexpr std::size_t history_max = 1000;
 
 /// An interaction the sandbox sent and is waiting on.
 struct pending_interaction {
@@ -59,6 +109,8 @@ struct world_ids {
     std::string shop_channel_id = "1300000000000000300";
     std::string staff_user_id = "1300000000000001000";
     std::string customer_user_id = "1300000000000002000";
+    std::string bot_role_id = "1300000000000000202";    ///< managed, position 3
+    std::string owner_role_id = "1300000000000000203";  ///< position 4, above the bot's role
 };
 
 class world {
@@ -98,11 +150,52 @@ public:
     /// POST /webhooks/{application}/{token}: a follow-up message, or a failure.
     [[nodiscard]] std::variant<json, api_failure> followup(const std::string& application, const std::string& token,
                                                            const json& body);
-    /// POST /channels/{channel}/messages.
-    [[nodiscard]] std::variant<json, api_failure> create_message(const std::string& channel, const json& body);
+    /// POST /channels/{channel}/messages. `attachments` are the uploaded files' attachment objects
+    /// (multipart bodies, REFERENCE.md §2.4); sending them needs ATTACH_FILES.
+    [[nodiscard]] std::variant<json, api_failure> create_message(const std::string& channel, const json& body,
+                                                                 const json& attachments = json::array());
+    /// PATCH /channels/{channel}/messages/{id}: the bot edits its own message.
+    [[nodiscard]] std::variant<json, api_failure> edit_message(const std::string& channel, const std::string& id, const json& body);
+    /// DELETE /channels/{channel}/messages/{id}. Returns nullopt on success (204).
+    [[nodiscard]] std::optional<api_failure> delete_message(const std::string& channel, const std::string& id);
+    /// GET /channels/{channel}/messages with `limit`, `before`, `after`, `around` (query values).
+    [[nodiscard]] std::variant<json, api_failure> channel_messages(const std::string& channel,
+                                                                   const std::map<std::string, std::string>& query) const;
+    /// GET /channels/{channel}.
+    [[nodiscard]] std::variant<json, api_failure> get_channel(const std::string& channel) const;
+    /// POST /guilds/{guild}/channels.
+    [[nodiscard]] std::variant<json, api_failure> create_channel(const std::string& guild, const json& body);
+    /// PATCH /channels/{channel}.
+    [[nodiscard]] std::variant<json, api_failure> modify_channel(const std::string& channel, const json& body);
+    /// DELETE /channels/{channel}: the deleted channel.
+    [[nodiscard]] std::variant<json, api_failure> delete_channel(const std::string& channel);
+    /// GET /guilds/{guild}/roles.
+    [[nodiscard]] std::variant<json, api_failure> list_roles(const std::string& guild) const;
+    /// POST /guilds/{guild}/roles.
+    [[nodiscard]] std::variant<json, api_failure> create_role(const std::string& guild, const json& body);
+    /// PUT (add) / DELETE (remove) /guilds/{guild}/members/{user}/roles/{role}; nullopt on success.
+    [[nodiscard]] std::optional<api_failure> member_role(const std::string& guild, const std::string& user,
+                                                         const std::string& role, bool add);
+    /// GET /guilds/{guild}/members/{user}.
+    [[nodiscard]] std::variant<json, api_failure> get_member(const std::string& guild, const std::string& user) const;
+    /// POST /users/@me/channels {"recipient_id"}: the DM channel (the existing one if any).
+    [[nodiscard]] std::variant<json, api_failure> open_dm(const json& body);
+
+    /// Control API: a member posts `content` in a channel they can see (for transcripts).
+    [[nodiscard]] std::variant<json, api_failure> member_says(const std::string& channel, const json& request);
+    /// Control API: sets the permissions of the bot's own role ({"permissions":"<decimal>"}).
+    [[nodiscard]] std::optional<api_failure> set_bot_permissions(const json& request);
+    /// Control API: whether a member accepts DMs from the bot ({"user_id","accepts_dms"}).
+    [[nodiscard]] std::optional<api_failure> set_member_dms(const json& request);
+    /// Control API: the guild's channels (with overwrites and history sizes) and roles.
+    [[nodiscard]] json guild_json() const;
+
+    /// The bot's effective permissions in the guild, or in a channel (REFERENCE.md §7.3).
+    [[nodiscard]] std::uint64_t bot_permissions(const channel_record* channel = nullptr) const;
+
     /// Messages created in a channel through POST /channels/{id}/messages.
     [[nodiscard]] std::size_t channel_message_count() const { return channel_messages_; }
-    /// The ids of the guild's text channels.
+    /// The ids of the guild's text channels created at start-up (#shop first).
     [[nodiscard]] const std::vector<std::string>& channel_ids() const { return channel_ids_; }
     [[nodiscard]] const pending_interaction* find_interaction(const std::string& id) const;
     [[nodiscard]] const json* find_message(const std::string& id) const;
@@ -111,6 +204,15 @@ private:
     [[nodiscard]] const member* find_member(const std::string& user_id) const;
     [[nodiscard]] json member_json(const member& m, bool with_user) const;
     [[nodiscard]] json channels_json() const;
+    [[nodiscard]] json channel_json(const channel_record& c) const;
+    [[nodiscard]] json role_json(const role_record& r) const;
+    [[nodiscard]] json message_json(const std::string& id, const std::string& channel, const json& author, const json& body) const;
+    [[nodiscard]] channel_record* find_channel(const std::string& id);
+    [[nodiscard]] const channel_record* find_channel(const std::string& id) const;
+    [[nodiscard]] const role_record* find_role(const std::string& id) const;
+    [[nodiscard]] int bot_highest_position() const;
+    [[nodiscard]] std::optional<api_failure> check_overwrites(const json& overwrites, bool creating) const;
+    void remember(channel_record& c, const std::string& message_id);
     void register_interaction(const std::string& id, const std::string& token, int type, const std::string& user_id,
                               std::optional<std::string> source_message_id);
     [[nodiscard]] json interaction_base(const member& m, int type, const std::string& id, const std::string& token) const;
@@ -123,12 +225,23 @@ private:
     std::map<std::string, pending_interaction> interactions_;
     std::map<std::string, std::string> interaction_by_token_;
     std::vector<std::string> channel_ids_;
+    std::map<std::string, channel_record> channels_;
+    std::vector<role_record> roles_;
     std::size_t channel_messages_ = 0;
     std::uint64_t last_snowflake_ = 0;
 };
 
 /// Discord's deadline for the initial interaction response (REFERENCE.md §3.5).
 inline constexpr std::chrono::seconds interaction_deadline{3};
+
+/// A user object (REFERENCE.md §3.2) with the nullable fields Discord always sends.
+[[nodiscard]] json user_json(const std::string& id, const std::string& username, bool bot);
+
+/// A control-API error: {"error": message}.
+[[nodiscard]] api_failure control_error(unsigned status, const std::string& message);
+
+/// ISO 8601 with microseconds, as Discord writes timestamps ("2026-11-29T22:00:00.000000+00:00").
+[[nodiscard]] std::string iso8601_from_snowflake(const std::string& id);
 
 /// {"message","code"} error body.
 [[nodiscard]] api_failure error_body(unsigned status, int code, const std::string& message);

@@ -136,7 +136,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                         if (acknowledged) acknowledged(ok);
                     });
                 },
-                request_options{deadline});
+                request_options{.deadline = deadline, .audit_log_reason = {}});
         });
     }
 

@@ -14,17 +14,8 @@ namespace {
 using detail::integer;
 using detail::integer_field;
 
-template <class Tag>
-std::optional<core::snowflake<Tag>> snowflake_field(const json& obj, std::string_view key) {
-    const std::string* text = detail::string_field(obj, key);
-    if (text == nullptr) return std::nullopt;
-    return core::snowflake<Tag>::parse(*text);
-}
-
-std::string string_field(const json& obj, std::string_view key) {
-    const std::string* text = detail::string_field(obj, key);
-    return text == nullptr ? std::string() : *text;
-}
+using detail::snowflake_field;
+using detail::text_field;
 
 /// Valid UTF-8 of at most `max_chars` code points, ending in "…" when cut (core/text.hpp).
 std::string clip(const std::string& s, std::size_t max_chars) { return core::truncate_utf8(s, max_chars); }
@@ -41,7 +32,7 @@ bool collect_options(const json& options, ports::command_invocation& out, int de
     if (depth > option_depth_max || options.size() > options_per_level_max) return false;
     for (const auto& o : options) {
         if (!o.is_object()) continue;
-        const std::string name = string_field(o, "name");
+        const std::string name = text_field(o, "name");
         const auto type = integer_field(o, "type", 1, 255);
         if (!type) continue;
         if (*type == 1 || *type == 2) {  // SUB_COMMAND, SUB_COMMAND_GROUP
@@ -162,9 +153,9 @@ std::string make_resume(std::string_view token, std::string_view session_id, std
 core::result<ready_event, model_error> parse_ready(const json& d) {
     if (!d.is_object()) return model_error{"READY: d is not an object"};
     ready_event r;
-    r.session_id = string_field(d, "session_id");
+    r.session_id = text_field(d, "session_id");
     if (r.session_id.empty()) return model_error{"READY: missing 'session_id'"};
-    r.resume_gateway_url = string_field(d, "resume_gateway_url");
+    r.resume_gateway_url = text_field(d, "resume_gateway_url");
     const auto app = d.find("application");
     if (app == d.end() || !app->is_object()) return model_error{"READY: missing 'application'"};
     const auto app_id = snowflake_field<core::application_tag>(*app, "id");
@@ -188,7 +179,7 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
         if (!app) return model_error{"interaction: malformed 'application_id'"};
         env.application = *app;
     }
-    env.token = string_field(d, "token");
+    env.token = text_field(d, "token");
     if (env.token.empty()) return model_error{"interaction: missing 'token'"};
     const auto type = integer_field(d, "type", 1, 255);
     if (!type) return model_error{"interaction: missing or malformed 'type'"};
@@ -208,7 +199,7 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
                 }
             }
         }
-        env.neutral.from.display_name = string_field(*member, "nick");
+        env.neutral.from.display_name = text_field(*member, "nick");
     }
     if (user == nullptr) {
         if (const auto u = d.find("user"); u != d.end() && u->is_object()) user = &*u;
@@ -218,8 +209,8 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
     if (!user_id) return model_error{"interaction: malformed user id"};
     env.neutral.from.user = *user_id;
     if (env.neutral.from.display_name.empty()) {
-        env.neutral.from.display_name = string_field(*user, "global_name");
-        if (env.neutral.from.display_name.empty()) env.neutral.from.display_name = string_field(*user, "username");
+        env.neutral.from.display_name = text_field(*user, "global_name");
+        if (env.neutral.from.display_name.empty()) env.neutral.from.display_name = text_field(*user, "username");
     }
 
     const auto data = d.find("data");
@@ -227,7 +218,7 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
     if (env.type == 2) {  // APPLICATION_COMMAND
         if (!has_data) return model_error{"interaction: command without 'data'"};
         ports::command_invocation c;
-        c.name = string_field(*data, "name");
+        c.name = text_field(*data, "name");
         if (c.name.empty()) return model_error{"interaction: command without 'data.name'"};
         if (const json* options = detail::array_field(*data, "options")) {
             if (!collect_options(*options, c, 1)) return model_error{"interaction: options nested or repeated beyond Discord's limits"};
@@ -236,7 +227,7 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
     } else if (env.type == 3) {  // MESSAGE_COMPONENT
         if (!has_data) return model_error{"interaction: component without 'data'"};
         ports::component_action a;
-        a.custom_id = string_field(*data, "custom_id");
+        a.custom_id = text_field(*data, "custom_id");
         if (a.custom_id.empty()) return model_error{"interaction: component without 'data.custom_id'"};
         if (const auto values = data->find("values"); values != data->end() && values->is_array()) {
             for (const auto& v : *values) {

@@ -5,6 +5,8 @@
 
 #include "detail/supervise.hpp"
 
+#include <apexcore/core/text.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
@@ -16,6 +18,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <charconv>
 #include <deque>
@@ -115,6 +119,8 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
         std::string path;
         std::string wire_body;  ///< serialised once (valid UTF-8: model.hpp)
         bool has_body = false;
+        std::string content_type = "application/json";
+        std::string audit_reason;  ///< URL-encoded; empty = no header
         rest_callback done;
         ratelimit::route_key key;
         bool idempotent = false;
@@ -220,8 +226,9 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
         req.set(http::field::user_agent, options.user_agent);
         req.set(http::field::authorization, "Bot " + options.token);
         req.keep_alive(true);
+        if (!job.audit_reason.empty()) req.set("X-Audit-Log-Reason", job.audit_reason);
         if (job.has_body) {
-            req.set(http::field::content_type, "application/json");
+            req.set(http::field::content_type, job.content_type);
             req.body() = job.wire_body;
         }
         req.prepare_payload();
@@ -484,14 +491,22 @@ rest_client::rest_client(net::io_context& io, rest_options options) {
 
 rest_client::~rest_client() { stop(); }
 
+struct rest_client::pending : impl::pending {};
+
+namespace {
+
+/// X-Audit-Log-Reason: 1..512 URL-encoded UTF-8 characters (REFERENCE.md §2.1).
+std::string encode_audit_reason(std::string_view reason) {
+    if (reason.empty()) return {};
+    const std::string text = core::truncate_utf8(core::to_valid_utf8(reason), 512);
+    return boost::urls::encode(text, boost::urls::unreserved_chars);
+}
+
+}  // namespace
+
 request_ticket rest_client::request(http_method method, std::string path, std::optional<json> body, rest_callback done,
                                     request_options options) {
-    auto job = std::make_shared<impl::pending>();
-    job->key = ratelimit::classify(method_name(method), path);
-    // An interaction callback is applied at most once by Discord (a second is refused with 40060,
-    // REFERENCE.md §3.5), so re-sending one is safe; within its deadline only.
-    job->idempotent = is_idempotent(method) || job->key.route.ends_with("/callback");
-    job->interaction = job->key.global_exempt;
+    auto job = std::make_shared<pending>();
     job->method = method;
     job->path = std::move(path);
     if (body) {
@@ -502,6 +517,30 @@ request_ticket rest_client::request(http_method method, std::string path, std::o
     }
     job->done = std::move(done);
     job->deadline = options.deadline;
+    job->audit_reason = encode_audit_reason(options.audit_log_reason);
+    return enqueue(std::move(job));
+}
+
+request_ticket rest_client::request(http_method method, std::string path, encoded_body body, rest_callback done,
+                                    request_options options) {
+    auto job = std::make_shared<pending>();
+    job->method = method;
+    job->path = std::move(path);
+    job->has_body = true;
+    job->content_type = std::move(body.content_type);
+    job->wire_body = std::move(body.bytes);
+    job->done = std::move(done);
+    job->deadline = options.deadline;
+    job->audit_reason = encode_audit_reason(options.audit_log_reason);
+    return enqueue(std::move(job));
+}
+
+request_ticket rest_client::enqueue(std::shared_ptr<pending> job) {
+    job->key = ratelimit::classify(method_name(job->method), job->path);
+    // An interaction callback is applied at most once by Discord (a second is refused with 40060,
+    // REFERENCE.md §3.5), so re-sending one is safe; within its deadline only.
+    job->idempotent = is_idempotent(job->method) || job->key.route.ends_with("/callback");
+    job->interaction = job->key.global_exempt;
     {
         std::lock_guard lock(impl_->mutex);
         if (impl_->stopped) return 0;

@@ -2,29 +2,16 @@
 
 #include <apexcore/core/text.hpp>
 
-#include <gtest/gtest.h>
+#include "fixtures.hpp"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <gtest/gtest.h>
 
 namespace {
 
 using namespace apexcore;
 using discord::json;
 
-/// Loads one of Discord's documented payloads (tests/fixtures/discord).
-json example(const std::string& name) {
-    const std::filesystem::path path = std::filesystem::path(APEXCORE_DISCORD_FIXTURES_DIR) / name;
-    std::ifstream in(path);
-    if (!in) {
-        ADD_FAILURE() << "missing example " << path << " (set APEXCORE_DISCORD_FIXTURES_DIR)";
-        return json();
-    }
-    std::stringstream text;
-    text << in.rdbuf();
-    return json::parse(text.str());
-}
+json example(const std::string& name) { return test_support::discord_example(name); }
 
 TEST(GatewayPayloadTest, ParsesHelloAndDispatchEnvelope) {
     const auto hello = discord::parse_gateway_payload(example("gateway.hello.json").dump());

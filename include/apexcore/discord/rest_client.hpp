@@ -71,6 +71,16 @@ struct request_options {
     /// The request is never sent (or re-sent) after this, and its exchange times out here. The
     /// callback then gets std::errc::timed_out. Unset: no deadline (the exchange timeout applies).
     std::optional<std::chrono::steady_clock::time_point> deadline;
+    /// Sent as `X-Audit-Log-Reason` on routes that record one (REFERENCE.md §2.1, "A" in §2.5):
+    /// UTF-8, made valid and cut to 512 characters here, then URL-encoded. Empty: no header.
+    std::string audit_log_reason;
+};
+
+/// A request body that is not JSON, e.g. `multipart/form-data` with files (REFERENCE.md §2.4;
+/// chat_model.hpp's to_multipart builds one).
+struct encoded_body {
+    std::string content_type;  ///< e.g. "multipart/form-data; boundary=..."
+    std::string bytes;
 };
 
 /// Counters of a client's lifetime (observability, benchmarks).
@@ -118,6 +128,9 @@ public:
     /// first. Returns the request's ticket.
     request_ticket request(http_method method, std::string path, std::optional<json> body, rest_callback done,
                            request_options options = {});
+    /// The same with a body that is already encoded (multipart uploads).
+    request_ticket request(http_method method, std::string path, encoded_body body, rest_callback done,
+                           request_options options = {});
 
     /// Withdraws a request that has not been written yet; its callback is not called. Returns
     /// false when it is already on the wire or done.
@@ -131,6 +144,8 @@ public:
 
 private:
     struct impl;
+    struct pending;
+    request_ticket enqueue(std::shared_ptr<pending> job);
     std::shared_ptr<impl> impl_;
 };
 

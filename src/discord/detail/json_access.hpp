@@ -4,6 +4,8 @@
 // where an integer belongs reads as "absent" (nullopt / nullptr), and the caller refuses the
 // payload with a model_error. Numbers are range-checked before any conversion: never a
 // truncating cast, never float-to-int without a range check (issue 8 §2, §9).
+#include <apexcore/core/ids.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -88,6 +90,22 @@ using json = nlohmann::json;
     if (!obj.is_object()) return nullptr;
     const auto it = obj.find(key);
     return it != obj.end() && it->is_array() ? &*it : nullptr;
+}
+
+
+/// `obj[key]` as a canonical snowflake of resource `Tag`; nullopt when absent, not a string or
+/// not canonical (core/ids.hpp).
+template <class Tag>
+[[nodiscard]] std::optional<core::snowflake<Tag>> snowflake_field(const json& obj, std::string_view key) {
+    const std::string* text = string_field(obj, key);
+    if (text == nullptr) return std::nullopt;
+    return core::snowflake<Tag>::parse(*text);
+}
+
+/// `obj[key]` as a string; empty when absent, null or not a string.
+[[nodiscard]] inline std::string text_field(const json& obj, std::string_view key) {
+    const std::string* text = string_field(obj, key);
+    return text == nullptr ? std::string() : *text;
 }
 
 }  // namespace apexcore::discord::detail
