@@ -95,6 +95,9 @@ struct abilities {
     friend constexpr bool operator==(abilities, abilities) = default;
 };
 
+/// Two abilities as a set (`ability::view | ability::send`).
+constexpr abilities operator|(ability a, ability b) { return abilities{a} | abilities{b}; }
+
 /// What a ticket participant needs: see the channel, write, attach proof, read what came before.
 inline constexpr abilities participant_abilities =
     abilities{ability::view} | ability::send | ability::attach_files | ability::read_history;
