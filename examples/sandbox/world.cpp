@@ -321,28 +321,29 @@ std::optional<api_failure> world::interaction_callback(const std::string& id, co
         if (type == 5) {
             const bool ephemeral = body.contains("data") && body["data"].is_object() &&
                                    (body["data"].value("flags", 0) & 64) != 0;
-            json message{{"id", *p.message_id}, {"channel_id", ids_.shop_channel_id}, {"content", ""},
-                         {"flags", ephemeral ? 64 + 128 : 128}, {"components", json::array()}};  // 128 = LOADING
+            json message = message_json(*p.message_id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true),
+                                        json{{"flags", ephemeral ? 64 + 128 : 128}});  // 128 = LOADING
             if (ephemeral) message["ephemeral_user_id"] = p.user_id;
             messages_[*p.message_id] = std::move(message);
+            if (!ephemeral) remember(channels_.at(ids_.shop_channel_id), *p.message_id);
         }
     }
     if (type == 4 || type == 7) {
         const json& data = body["data"];
         const std::string message_id = type == 7 && p.source_message_id ? *p.source_message_id : next_snowflake();
-        json message = type == 7 ? messages_[message_id] : json::object();
-        message["id"] = message_id;
-        message["channel_id"] = ids_.shop_channel_id;
-        message["author"] = user_json(ids_.bot_user_id, "apexbot", true);
-        message["content"] = data.value("content", "");
-        message["embeds"] = data.value("embeds", json::array());
-        message["components"] = data.value("components", json::array());
-        if (type == 4) {
+        if (type == 7) {
+            json& message = messages_[message_id];
+            message["content"] = data.value("content", "");
+            message["embeds"] = data.value("embeds", json::array());
+            message["components"] = data.value("components", json::array());
+            message["edited_timestamp"] = iso8601_from_snowflake(next_snowflake());
+        } else {
+            json message = message_json(message_id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true), data);
             const bool ephemeral = (data.value("flags", 0) & 64) != 0;
-            message["flags"] = data.value("flags", 0);
             if (ephemeral) message["ephemeral_user_id"] = p.user_id;
+            messages_[message_id] = std::move(message);
+            if (!ephemeral) remember(channels_.at(ids_.shop_channel_id), message_id);
         }
-        messages_[message_id] = std::move(message);
         p.message_id = message_id;
     }
     return std::nullopt;
@@ -375,13 +376,34 @@ std::variant<json, api_failure> world::followup(const std::string& application, 
     const auto by_token = interaction_by_token_.find(token);
     if (by_token == interaction_by_token_.end()) return error_body(401, 50027, "Invalid Webhook Token");
     pending_interaction& p = interactions_.at(by_token->second);
+    if (steady::now() - p.created > std::chrono::minutes(15)) return error_body(401, 50027, "Invalid Webhook Token");
     if (!p.acknowledged) return error_body(400, 10062, "Unknown interaction");
     if (auto failure = validate_message(body)) return *failure;
     ++p.followups;
-    json message{{"id", next_snowflake()}, {"channel_id", ids_.shop_channel_id}, {"content", body.value("content", "")},
-                 {"embeds", body.value("embeds", json::array())}, {"components", body.value("components", json::array())},
-                 {"flags", body.value("flags", 0)}};
-    messages_[message["id"].get<std::string>()] = message;
+    // REFERENCE.md §3.5: a follow-up right after a type-5 defer edits the loading message instead
+    // of creating one, and keeps its ephemeral state.
+    if (p.deferred && p.message_id) {
+        const auto loading = messages_.find(*p.message_id);
+        if (loading != messages_.end() && (loading->second.value("flags", 0) & 128) != 0) {
+            json& message = loading->second;
+            for (const char* key : {"content", "embeds", "components"}) {
+                if (body.contains(key)) message[key] = body[key];
+            }
+            message["flags"] = message["flags"].get<int>() & ~128;
+            p.original = message;
+            json shown = message;
+            shown.erase("ephemeral_user_id");
+            return shown;
+        }
+    }
+    const std::string id = next_snowflake();
+    json message = message_json(id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true), body);
+    message["webhook_id"] = ids_.application_id;
+    const bool ephemeral = (body.value("flags", 0) & 64) != 0;
+    if (ephemeral) message["ephemeral_user_id"] = p.user_id;
+    messages_[id] = message;
+    if (!ephemeral) remember(channels_.at(ids_.shop_channel_id), id);
+    message.erase("ephemeral_user_id");
     return message;
 }
 
