@@ -68,9 +68,12 @@ class ApexcoreConan(ConanFile):
         sqlite.set_property("cmake_target_name", "apexcore::sqlite")
         sqlite.libs = ["apexcore_sqlite"]
         sqlite.requires = ["ports", "sqlite3::sqlite3"]
+        discord_model = self.cpp_info.components["discord_model"]
+        discord_model.set_property("cmake_target_name", "apexcore::discord_model")
+        discord_model.libs = ["apexcore_discord_model"]
+        discord_model.requires = ["ports", "nlohmann_json::nlohmann_json"]
         discord = self.cpp_info.components["discord"]
         discord.set_property("cmake_target_name", "apexcore::discord")
         discord.libs = ["apexcore_discord"]
         discord.defines = ["BOOST_ASIO_SEPARATE_COMPILATION", "BOOST_BEAST_SEPARATE_COMPILATION", "BOOST_ASIO_NO_DEPRECATED"]
-        discord.requires = ["ports", "boost::headers", "boost::url", "openssl::ssl", "openssl::crypto",
-                            "nlohmann_json::nlohmann_json"]
+        discord.requires = ["discord_model", "boost::headers", "boost::url", "openssl::ssl", "openssl::crypto"]
