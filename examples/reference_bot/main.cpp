@@ -200,6 +200,19 @@ int main(int argc, char** argv) {
             options.http = std::move(http);
         }
         options.commands = bot.commands();
+        // On start (and after a reconnect re-sends the guild): say what the bot lacks, exactly.
+        options.on_guild_ready = [guild = cfg.guild, staff_role = cfg.staff_role](
+                                     const apexcore::discord::cache::guild_cache& cache, apexcore::core::user_id bot_user) {
+            // Answering interactions needs no permission; features that post in channels, open
+            // channels or grant roles add their permission_needs and role_needs here.
+            std::vector<std::string> problems = cache.missing(guild, bot_user, {});
+            if (cache.knows(guild) && !cache.role(guild, staff_role)) {
+                problems.push_back("staff commands: the role " + staff_role.str() +
+                                   " (staff_role_id) does not exist in the server; set staff_role_id to the id of your staff role");
+            }
+            if (problems.empty()) log_line("setup: the bot holds everything its features need in server " + guild.str());
+            for (const auto& p : problems) log_line("setup: missing: " + p);
+        };
         if (!faults.empty()) {
             log_line("test mode: APEXBOT_INJECT_FAULTS is set");
             options.inject_fault = [&faults](std::string_view point) { faults.hit(point); };

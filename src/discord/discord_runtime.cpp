@@ -1,5 +1,6 @@
 #include <apexcore/discord/discord_runtime.hpp>
 
+#include "detail/json_access.hpp"
 #include "detail/supervise.hpp"
 
 #include <boost/asio/post.hpp>
@@ -80,6 +81,8 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     std::unordered_set<core::interaction_id> recent;
     std::uint64_t interactions_ignored = 0;
     std::atomic<bool> stopped{false};
+    std::shared_ptr<cache::guild_cache> guild_state;
+    std::atomic<std::uint64_t> bot_user{0};  ///< from READY
 
     void say(const std::string& line) const {
         detail::contain(nullptr, "runtime", [&] {
@@ -95,7 +98,20 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
 
     /// From the gateway's strand.
     void on_dispatch(std::string_view event, const json& d) {
+        // The cache is thread-safe and applied here, on the gateway's strand, in event order.
+        if (event.starts_with("GUILD_") || event.starts_with("CHANNEL_")) {
+            detail::contain(log, "guild cache", [&] {
+                const bool applied = guild_state->apply(event, d);
+                const auto id = detail::snowflake_field<core::guild_tag>(d, "id");
+                if (applied && event == "GUILD_CREATE" && id && *id == options.guild) announce_guild_ready();
+            });
+            return;
+        }
         if (event != "READY" && event != "INTERACTION_CREATE") return;
+        if (event == "READY") {
+            // Here, before GUILD_CREATE is applied, so on_guild_ready always knows the bot's id.
+            if (const auto ready = parse_ready(d)) bot_user.store(ready->bot_user.value);
+        }
         net::post(strand, [self = shared_from_this(), event = std::string(event), d] {
             // Not supervised on purpose: a failure here has no component to restart, so it leaves
             // io_context::run() and the process exits 1 (apexbot's main), for a supervisor to restart.
@@ -204,6 +220,16 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         register_commands(ready->application);
     }
 
+    /// Runs on_guild_ready on the worker pool (READY has set bot_user: it precedes GUILD_CREATE).
+    void announce_guild_ready() {
+        if (!options.on_guild_ready) return;
+        net::post(pool, [self = shared_from_this()] {
+            detail::contain(self->log, "on_guild_ready", [&] {
+                self->options.on_guild_ready(*self->guild_state, core::user_id{self->bot_user.load()});
+            });
+        });
+    }
+
     /// True the first time an id is seen (bounded memory).
     bool remember(core::interaction_id id) {
         if (!recent.insert(id).second) return false;
@@ -307,6 +333,7 @@ discord_runtime::discord_runtime(net::io_context& io, runtime_options options, i
                                  std::function<void(std::string_view)> log,
                                  std::function<void(std::string_view)> on_fatal)
     : impl_(std::make_shared<impl>(io, std::move(options), std::move(handler), std::move(log))) {
+    impl_->guild_state = impl_->options.cache ? impl_->options.cache : std::make_shared<cache::guild_cache>();
     rest_options rest = impl_->options.rest;
     if (!rest.log) rest.log = impl_->log;
     if (!rest.inject_fault) rest.inject_fault = impl_->options.inject_fault;
@@ -331,6 +358,8 @@ discord_runtime::discord_runtime(net::io_context& io, runtime_options options, i
             impl_->log);
     }
 }
+
+std::shared_ptr<cache::guild_cache> discord_runtime::cache() const { return impl_->guild_state; }
 
 std::uint16_t discord_runtime::http_port() const { return impl_->endpoint ? impl_->endpoint->port() : 0; }
 

@@ -346,3 +346,34 @@ TEST_F(ChatActionsQueueTest, ACallStillRateLimitedWhenItsTimeRunsOutIsWithdrawnU
 
 }  // namespace
 }  // namespace apexcore::test_support
+
+namespace apexcore::test_support {
+namespace {
+
+// On start the reference bot checks the server against what its features need, from the guild
+// state it keeps (issue 9 §3), and says exactly what is missing.
+class SetupCheckTest : public BotFixture {};
+
+TEST_F(SetupCheckTest, OnStartTheBotSaysItHoldsWhatItNeeds) {
+    ASSERT_TRUE(wait_for([&] { return bot_->output().find("setup: ") != std::string::npos; }, 10s)) << bot_->output();
+    EXPECT_NE(bot_->output().find("setup: the bot holds everything its features need in server " + info_["guild_id"].get<std::string>()),
+              std::string::npos)
+        << bot_->output();
+    EXPECT_EQ(bot_->output().find("setup: missing"), std::string::npos) << bot_->output();
+}
+
+class MisconfiguredStaffRoleTest : public BotFixture {
+protected:
+    json extra_config() override { return {{"staff_role_id", "1300000000000000777"}}; }
+};
+
+TEST_F(MisconfiguredStaffRoleTest, TheBotNamesTheRoleThatDoesNotExist) {
+    ASSERT_TRUE(wait_for([&] { return bot_->output().find("setup: ") != std::string::npos; }, 10s)) << bot_->output();
+    EXPECT_NE(bot_->output().find("setup: missing: staff commands: the role 1300000000000000777 (staff_role_id) does not exist "
+                                  "in the server"),
+              std::string::npos)
+        << bot_->output();
+}
+
+}  // namespace
+}  // namespace apexcore::test_support

@@ -24,6 +24,7 @@
 /// interaction id seen in the last `dedupe_capacity` interactions is ignored.
 
 #include <apexcore/core/ids.hpp>
+#include <apexcore/discord/cache/guild_cache.hpp>
 #include <apexcore/discord/gateway_client.hpp>
 #include <apexcore/discord/interactions_endpoint.hpp>
 #include <apexcore/discord/rest_client.hpp>
@@ -64,6 +65,14 @@ struct runtime_options {
     /// registration comes from GET /applications/@me.
     std::optional<endpoint_options> http;
     fault_hook inject_fault;  ///< tests only (supervision.hpp); passed to the REST and gateway clients
+    /// The guild state cache the runtime keeps from gateway dispatches (cache/guild_cache.hpp);
+    /// empty = the runtime creates one (see discord_runtime::cache()).
+    std::shared_ptr<cache::guild_cache> cache;
+    /// Called once `guild`'s GUILD_CREATE has been applied to the cache (at start, and again after
+    /// every reconnect that re-sends it), with the bot's user id from READY: the moment to check
+    /// that the bot holds what its features need (guild_cache::missing). Runs on the worker pool;
+    /// may throw (logged).
+    std::function<void(const cache::guild_cache&, core::user_id bot)> on_guild_ready;
 };
 
 /// Gateway + REST + handler wiring. Thread-safe (see the file comment).
@@ -82,6 +91,8 @@ public:
     void stop();
     /// The HTTP endpoint's bound port (0 when HTTP mode is off).
     [[nodiscard]] std::uint16_t http_port() const;
+    /// The guild state cache (thread-safe; filled once the gateway is connected).
+    [[nodiscard]] std::shared_ptr<cache::guild_cache> cache() const;
 
 private:
     struct impl;
