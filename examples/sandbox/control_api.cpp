@@ -58,6 +58,7 @@ json sandbox_server::impl::stats_json() const {
             {"heartbeats", stats.heartbeats},
             {"interactions_dispatched", stats.interactions_dispatched},
             {"callbacks_stalled", stats.callbacks_stalled},
+            {"requests_stalled", stats.requests_stalled},
             {"callbacks_repeated", stats.callbacks_repeated},
             {"posts_repeated", stats.posts_repeated},
             {"by_route", routes}};
@@ -84,6 +85,15 @@ response sandbox_server::impl::set_faults(const request& req, const json& body) 
         faults.stall_callbacks = s.value("count", 1);
         faults.stall = std::chrono::milliseconds(s.value("ms", 60000));
     }
+    if (body.contains("stall_route")) {
+        const json& s = body["stall_route"];
+        if (!s.is_object() || !s.contains("path") || !s["path"].is_string() || !s["path"].get<std::string>().starts_with("/api/v10/")) {
+            return json_response(req, 400, {{"error", "stall_route needs {\"path\": \"/api/v10/...\", \"count\": N, \"ms\": MS}"}});
+        }
+        faults.stall_route_path = s["path"].get<std::string>();
+        faults.stall_route_count = s.value("count", 1);
+        faults.stall_route = std::chrono::milliseconds(s.value("ms", 10000));
+    }
     if (body.contains("limits")) {
         limit_config c = limits.config();
         c.route_limit = body["limits"].value("route_limit", c.route_limit);
@@ -96,7 +106,9 @@ response sandbox_server::impl::set_faults(const request& req, const json& body) 
                                      {"rest_429", {{"count", faults.rest_429_count}, {"retry_after", faults.rest_429_retry_after}}},
                                      {"rest_delay_ms", faults.rest_delay.count()},
                                      {"duplicate_interactions", faults.duplicate_interactions},
-                                     {"stall_callbacks", {{"count", faults.stall_callbacks}, {"ms", faults.stall.count()}}}});
+                                     {"stall_callbacks", {{"count", faults.stall_callbacks}, {"ms", faults.stall.count()}}},
+                                     {"stall_route", {{"path", faults.stall_route_path}, {"count", faults.stall_route_count},
+                                                      {"ms", faults.stall_route.count()}}}});
 }
 
 response sandbox_server::impl::gateway_action(const request& req, const json& body) {

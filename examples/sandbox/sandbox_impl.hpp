@@ -100,6 +100,9 @@ struct fault_state {
     bool duplicate_interactions = false;      ///< dispatch every INTERACTION_CREATE twice
     int stall_callbacks = 0;  ///< hold the next N interaction callbacks unread for stall_ms (a hung server)
     std::chrono::milliseconds stall{60000};
+    std::string stall_route_path;  ///< hold REST requests whose path starts with this (a stalled bucket)
+    int stall_route_count = 0;     ///< ... the next N of them
+    std::chrono::milliseconds stall_route{10000};
 };
 
 /// What happened, for /_sandbox/stats.
@@ -114,6 +117,7 @@ struct counters {
     std::uint64_t heartbeats = 0;
     std::uint64_t interactions_dispatched = 0;
     std::uint64_t callbacks_stalled = 0;   ///< callbacks held by the stall_callbacks fault
+    std::uint64_t requests_stalled = 0;    ///< requests held by the stall_route fault
     std::uint64_t callbacks_repeated = 0;  ///< a second callback for one interaction (40060)
     std::uint64_t posts_repeated = 0;      ///< a POST with the same path and body as an earlier one
     std::map<std::string, std::uint64_t> post_fingerprints;  ///< "path\nbody" -> count, for posts_repeated

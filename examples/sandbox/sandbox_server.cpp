@@ -131,6 +131,13 @@ net::awaitable<void> sandbox_server::impl::api_session(tcp::socket socket) {
             net::steady_timer hold(io, faults.stall);
             co_await hold.async_wait(use_tuple);
         }
+        // A stalled bucket: the request is accepted (and counted by the rate limits) at once, but
+        // answered only after a while — a slow route on Discord's side.
+        const bool stalled = faults.stall_route_count > 0 && std::string_view(req.target()).starts_with(faults.stall_route_path);
+        if (stalled) {
+            --faults.stall_route_count;
+            ++stats.requests_stalled;
+        }
         if (req.method() == http::verb::post) {
             const std::string fingerprint = std::string(req.target()) + "\n" + req.body();
             if (++stats.post_fingerprints[fingerprint] > 1) ++stats.posts_repeated;
@@ -142,8 +149,8 @@ net::awaitable<void> sandbox_server::impl::api_session(tcp::socket socket) {
             log(std::string("api: internal error: ") + e.what());
             res = failure_response(req, error_body(500, 0, "500: Internal Server Error"));
         }
-        if (faults.rest_delay.count() > 0) {
-            net::steady_timer delay(io, faults.rest_delay);
+        if (faults.rest_delay.count() > 0 || stalled) {
+            net::steady_timer delay(io, stalled ? faults.stall_route : faults.rest_delay);
             co_await delay.async_wait(use_tuple);
         }
         auto [wec, wn] = co_await http::async_write(stream, res, use_tuple);
