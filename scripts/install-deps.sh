@@ -9,6 +9,7 @@ packages=(
   libssl-dev libsqlite3-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
+  python3 python3-discord
 )
 
 missing=()

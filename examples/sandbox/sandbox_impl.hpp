@@ -163,6 +163,7 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     net::awaitable<void> accept_api();
     net::awaitable<void> api_session(tcp::socket socket);
     response handle_rest(const request& req);
+    response answer_rest(const request& req);
     response route_rest(const request& req, const rest_call& call);
     /// Dispatches CHANNEL_CREATE / UPDATE / DELETE and GUILD_ROLE_CREATE after a successful change.
     void announce(const std::string& method, const rest_call& call, const response& res);

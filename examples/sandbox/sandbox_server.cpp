@@ -162,6 +162,14 @@ net::awaitable<void> sandbox_server::impl::api_session(tcp::socket socket) {
 }
 
 response sandbox_server::impl::handle_rest(const request& req) {
+    response res = answer_rest(req);
+    // Discord's API answers through Google's front end and says so; libraries rely on it — discord.py
+    // treats a 429 without `Via` as a Cloudflare ban and does not retry it.
+    res.set(http::field::via, "1.1 google");
+    return res;
+}
+
+response sandbox_server::impl::answer_rest(const request& req) {
     ++stats.rest_requests;
     const auto parts = split_path(req.target());
     const std::string method(req.method_string());
@@ -302,9 +310,10 @@ response sandbox_server::impl::route_rest(const request& req, const rest_call& c
         }
         return json_response(req, 204, nullptr);
     }
-    if (route.size() == 5 && route[0] == "webhooks" && route[3] == "messages" && route[4] == "@original" &&
-        method == "PATCH") {
-        return unwrap(state.edit_original(route[1], route[2], body), 200);
+    if (route.size() == 5 && route[0] == "webhooks" && route[3] == "messages") {
+        auto result = state.webhook_message(method, route[1], route[2], route[4], body);
+        if (method == "DELETE" && std::holds_alternative<json>(result)) return json_response(req, 204, nullptr);
+        return unwrap(std::move(result), 200);
     }
     if (route.size() == 3 && route[0] == "webhooks" && method == "POST") {
         return unwrap(state.followup(route[1], route[2], body), 200);
@@ -342,9 +351,34 @@ response sandbox_server::impl::route_rest(const request& req, const rest_call& c
     if (route == std::vector<std::string>{"users", "@me", "channels"} && method == "POST") {
         return unwrap(state.open_dm(body), 200);
     }
-    if (route == std::vector<std::string>{"applications", "@me"} && method == "GET") {
-        return json_response(req, 200, {{"id", state.ids().application_id}, {"name", "apexbot"}, {"flags", 0},
-                                        {"verify_key", signer.public_key_hex()}, {"bot_public", true}});
+    if ((route == std::vector<std::string>{"applications", "@me"} ||
+         route == std::vector<std::string>{"oauth2", "applications", "@me"}) &&
+        method == "GET") {
+        // openapi.json PrivateApplicationResponse's required fields, plus the bot fields libraries read.
+        return json_response(req, 200,
+                             {{"id", state.ids().application_id},
+                              {"name", "apexbot"},
+                              {"icon", nullptr},
+                              {"description", ""},
+                              {"summary", ""},
+                              {"type", nullptr},
+                              {"verify_key", signer.public_key_hex()},
+                              {"flags", 0},
+                              {"flags_new", "0"},
+                              {"redirect_uris", json::array()},
+                              {"rpc_origins", json::array()},
+                              {"interactions_endpoint_url", interactions_url.empty() ? json(nullptr) : json(interactions_url)},
+                              {"role_connections_verification_url", nullptr},
+                              {"owner", user_json(state.ids().staff_user_id, "shop-owner", false)},
+                              {"approximate_guild_count", 1},
+                              {"approximate_user_install_count", 0},
+                              {"approximate_user_authorization_count", 0},
+                              {"explicit_content_filter", 0},
+                              {"team", nullptr},
+                              {"eligible_oauth2_scopes", json::array({"bot", "applications.commands"})},
+                              {"bot_public", true},
+                              {"bot_require_code_grant", false},
+                              {"bot", user_json(state.ids().bot_user_id, "apexbot", true)}});
     }
     if (route == std::vector<std::string>{"users", "@me"} && method == "GET") {
         return json_response(req, 200, state.ready("", "")["user"]);

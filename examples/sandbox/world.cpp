@@ -183,9 +183,22 @@ json world::interaction_base(const member& m, int type, const std::string& id, c
                 {"attachment_size_limit", 10485760}};
 }
 
+void world::mark_as_response(json& message, const pending_interaction& p) const {
+    const member* m = find_member(p.user_id);
+    const json user = user_json(p.user_id, m != nullptr ? m->username : "", false);
+    message["application_id"] = ids_.application_id;
+    message["webhook_id"] = ids_.application_id;
+    message["type"] = p.type == 2 ? 20 : 0;  // CHAT_INPUT_COMMAND for a command's reply (REFERENCE.md §6.1)
+    message["interaction"] = {{"id", p.id}, {"type", p.type}, {"name", p.command_name}, {"user", user}};
+    json metadata{{"id", p.id}, {"type", p.type}, {"user", user}, {"authorizing_integration_owners", {{"0", ids_.guild_id}}}};
+    if (p.type == 3 && p.source_message_id) metadata["interacted_message_id"] = *p.source_message_id;
+    message["interaction_metadata"] = std::move(metadata);
+}
+
 void world::register_interaction(const std::string& id, const std::string& token, int type, const std::string& user_id,
-                                 std::optional<std::string> source_message_id) {
+                                 std::optional<std::string> source_message_id, std::string command_name) {
     pending_interaction pending;
+    pending.command_name = std::move(command_name);
     pending.id = id;
     pending.token = token;
     pending.type = type;
@@ -253,7 +266,7 @@ std::variant<json, api_failure> world::command_interaction(const json& request) 
     if (!options.empty()) data["options"] = std::move(options);
     if (!resolved.empty()) data["resolved"] = std::move(resolved);
     interaction["data"] = std::move(data);
-    register_interaction(id, token, 2, m->user_id, std::nullopt);
+    register_interaction(id, token, 2, m->user_id, std::nullopt, name);
     return interaction;
 }
 
@@ -323,6 +336,7 @@ std::optional<api_failure> world::interaction_callback(const std::string& id, co
                                    (body["data"].value("flags", 0) & 64) != 0;
             json message = message_json(*p.message_id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true),
                                         json{{"flags", ephemeral ? 64 + 128 : 128}});  // 128 = LOADING
+            mark_as_response(message, p);
             if (ephemeral) message["ephemeral_user_id"] = p.user_id;
             messages_[*p.message_id] = std::move(message);
             if (!ephemeral) remember(channels_.at(ids_.shop_channel_id), *p.message_id);
@@ -339,6 +353,7 @@ std::optional<api_failure> world::interaction_callback(const std::string& id, co
             message["edited_timestamp"] = iso8601_from_snowflake(next_snowflake());
         } else {
             json message = message_json(message_id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true), data);
+            mark_as_response(message, p);
             const bool ephemeral = (data.value("flags", 0) & 64) != 0;
             if (ephemeral) message["ephemeral_user_id"] = p.user_id;
             messages_[message_id] = std::move(message);
@@ -371,6 +386,42 @@ std::variant<json, api_failure> world::edit_original(const std::string& applicat
     return shown;
 }
 
+std::variant<json, api_failure> world::webhook_message(const std::string& method, const std::string& application,
+                                                       const std::string& token, const std::string& message, const json& body) {
+    if (message == "@original" && method == "PATCH") return edit_original(application, token, body);
+    if (application != ids_.application_id) return error_body(404, 10015, "Unknown Webhook");
+    const auto by_token = interaction_by_token_.find(token);
+    if (by_token == interaction_by_token_.end()) return error_body(401, 50027, "Invalid Webhook Token");
+    pending_interaction& p = interactions_.at(by_token->second);
+    if (steady::now() - p.created > std::chrono::minutes(15)) return error_body(401, 50027, "Invalid Webhook Token");
+    const std::string id = message == "@original" ? p.message_id.value_or("") : message;
+    const auto it = messages_.find(id);
+    // Only this interaction's messages: its original response and its follow-ups.
+    const bool ours = it != messages_.end() && it->second.contains("interaction") && it->second["interaction"].value("id", "") == p.id;
+    if (id.empty() || !ours) return error_body(404, 10008, "Unknown Message");
+    if (method == "GET") {
+        json shown = it->second;
+        shown.erase("ephemeral_user_id");
+        return shown;
+    }
+    if (method == "PATCH") {
+        if (auto failure = validate_message(body)) return *failure;
+        for (const char* key : {"content", "embeds", "components"}) {
+            if (body.contains(key)) it->second[key] = body[key];
+        }
+        it->second["edited_timestamp"] = iso8601_from_snowflake(next_snowflake());
+        json shown = it->second;
+        shown.erase("ephemeral_user_id");
+        return shown;
+    }
+    if (method == "DELETE") {
+        for (auto& [cid, c] : channels_) std::erase(c.history, id);
+        messages_.erase(it);
+        return json(nullptr);
+    }
+    return error_body(405, 0, "405: Method Not Allowed");
+}
+
 std::variant<json, api_failure> world::followup(const std::string& application, const std::string& token, const json& body) {
     if (application != ids_.application_id) return error_body(404, 10015, "Unknown Webhook");
     const auto by_token = interaction_by_token_.find(token);
@@ -398,7 +449,8 @@ std::variant<json, api_failure> world::followup(const std::string& application, 
     }
     const std::string id = next_snowflake();
     json message = message_json(id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true), body);
-    message["webhook_id"] = ids_.application_id;
+    mark_as_response(message, p);
+    message["type"] = 0;  // follow-ups are ordinary webhook messages
     const bool ephemeral = (body.value("flags", 0) & 64) != 0;
     if (ephemeral) message["ephemeral_user_id"] = p.user_id;
     messages_[id] = message;

@@ -88,6 +88,7 @@ struct pending_interaction {
     std::string token;
     int type = 2;
     std::string user_id;  ///< who "clicked"
+    std::string command_name;  ///< application commands: the command's name
     steady::time_point created;
     std::optional<std::string> source_message_id;  ///< component interactions: the message clicked
     bool acknowledged = false;
@@ -147,6 +148,12 @@ public:
     /// PATCH /webhooks/{application}/{token}/messages/@original: the edited message, or a failure.
     [[nodiscard]] std::variant<json, api_failure> edit_original(const std::string& application, const std::string& token,
                                                                 const json& body);
+    /// GET / PATCH / DELETE /webhooks/{application}/{token}/messages/{id or @original}: an
+    /// interaction's original response or one of its follow-ups (REFERENCE.md §2.5). PATCH of
+    /// @original is edit_original. DELETE answers null on success (204).
+    [[nodiscard]] std::variant<json, api_failure> webhook_message(const std::string& method, const std::string& application,
+                                                                  const std::string& token, const std::string& message,
+                                                                  const json& body);
     /// POST /webhooks/{application}/{token}: a follow-up message, or a failure.
     [[nodiscard]] std::variant<json, api_failure> followup(const std::string& application, const std::string& token,
                                                            const json& body);
@@ -187,6 +194,8 @@ public:
     [[nodiscard]] std::optional<api_failure> set_bot_permissions(const json& request);
     /// Control API: whether a member accepts DMs from the bot ({"user_id","accepts_dms"}).
     [[nodiscard]] std::optional<api_failure> set_member_dms(const json& request);
+    /// Control API: a channel's kept history, oldest first, as members see it; nullopt if unknown.
+    [[nodiscard]] std::optional<json> history_json(const std::string& channel) const;
     /// Control API: the guild's channels (with overwrites and history sizes) and roles.
     [[nodiscard]] json guild_json() const;
 
@@ -214,7 +223,11 @@ private:
     [[nodiscard]] std::optional<api_failure> check_overwrites(const json& overwrites, bool creating) const;
     void remember(channel_record& c, const std::string& message_id);
     void register_interaction(const std::string& id, const std::string& token, int type, const std::string& user_id,
-                              std::optional<std::string> source_message_id);
+                              std::optional<std::string> source_message_id, std::string command_name = {});
+    /// The fields Discord puts on a message created by an interaction response: `interaction`
+    /// (MessageInteraction, which libraries such as discord.py use to route a click on it),
+    /// `interaction_metadata`, `application_id`, `webhook_id`, and the message `type`.
+    void mark_as_response(json& message, const pending_interaction& p) const;
     [[nodiscard]] json interaction_base(const member& m, int type, const std::string& id, const std::string& token) const;
 
     std::string token_;

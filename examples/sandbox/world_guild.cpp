@@ -25,9 +25,12 @@ api_failure form_error(const std::string& field, const std::string& code, const 
 api_failure missing_permissions() { return error_body(403, 50013, "Missing Permissions"); }
 api_failure missing_access() { return error_body(403, 50001, "Missing Access"); }
 
-/// A permission string: a canonical decimal uint64 ("0", "1024"); nullopt otherwise.
+/// A permission set: a canonical decimal string ("0", "1024") — or, as Discord also accepts on
+/// input (discord.py sends them so), a non-negative JSON integer; nullopt otherwise.
 std::optional<std::uint64_t> bits_of(const json& v) {
     if (v.is_null()) return 0;
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(v.get<std::int64_t>());
     if (!v.is_string()) return std::nullopt;
     const auto& s = v.get_ref<const std::string&>();
     if (s.empty() || s.size() > 20 || (s.size() > 1 && s.front() == '0')) return std::nullopt;
@@ -35,6 +38,14 @@ std::optional<std::uint64_t> bits_of(const json& v) {
     const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
     return out;
+}
+
+/// A snowflake given as a string or, as Discord also accepts (REFERENCE.md §8), as a JSON number.
+std::optional<std::string> id_of(const json& v) {
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+    if (v.is_number_integer() && v.get<std::int64_t>() > 0) return std::to_string(v.get<std::int64_t>());
+    return std::nullopt;
 }
 
 /// Code points in valid UTF-8 (the sandbox's JSON parser has already refused invalid UTF-8).
@@ -212,13 +223,13 @@ std::optional<api_failure> world::check_overwrites(const json& overwrites, bool 
     for (std::size_t i = 0; i < overwrites.size(); ++i) {
         const json& o = overwrites[i];
         const std::string at = "permission_overwrites." + std::to_string(i);
-        if (!o.is_object() || !o.contains("id") || !o["id"].is_string()) return form_error(at + ".id", "BASE_TYPE_REQUIRED", "This field is required");
+        if (!o.is_object() || !o.contains("id") || !id_of(o["id"])) return form_error(at + ".id", "BASE_TYPE_REQUIRED", "This field is required");
         const int type = o.value("type", -1);
         if (type != 0 && type != 1) return form_error(at + ".type", "BASE_TYPE_CHOICES", "Value must be one of (0, 1).");
         const auto allow = bits_of(o.value("allow", json(nullptr)));
         const auto deny = bits_of(o.value("deny", json(nullptr)));
         if (!allow || !deny) return form_error(at + ".allow", "NUMBER_TYPE_COERCE", "Value is not a valid permission set.");
-        const std::string id = o["id"].get<std::string>();
+        const std::string id = *id_of(o["id"]);
         const bool exists = type == 0 ? find_role(id) != nullptr : find_member(id) != nullptr;
         if (!exists) return form_error(at + ".id", type == 0 ? "UNKNOWN_ROLE" : "UNKNOWN_USER", "Unknown overwrite target.");
         // Only permissions the bot has may be allowed or denied; MANAGE_ROLES needs ADMINISTRATOR.
@@ -358,8 +369,9 @@ std::variant<json, api_failure> world::create_channel(const std::string& guild, 
     c.name = type == 0 ? text_channel_name(body["name"].get<std::string>()) : body["name"].get<std::string>();
     if (body.contains("topic") && body["topic"].is_string()) c.topic = body["topic"].get<std::string>();
     if (body.contains("parent_id") && !body["parent_id"].is_null()) {
-        if (!body["parent_id"].is_string()) return form_error("parent_id", "BASE_TYPE_STRING", "Must be a snowflake.");
-        const channel_record* parent = find_channel(body["parent_id"].get<std::string>());
+        const auto parent_id = id_of(body["parent_id"]);
+        if (!parent_id) return form_error("parent_id", "BASE_TYPE_STRING", "Must be a snowflake.");
+        const channel_record* parent = find_channel(*parent_id);
         if (parent == nullptr || parent->type != 4 || type == 4) {
             return form_error("parent_id", "CHANNEL_PARENT_INVALID", "Not a category.");
         }
@@ -373,7 +385,7 @@ std::variant<json, api_failure> world::create_channel(const std::string& guild, 
     if (body.contains("permission_overwrites")) {
         if (auto f = check_overwrites(body["permission_overwrites"], true)) return *f;
         for (const auto& o : body["permission_overwrites"]) {
-            c.overwrites.push_back({{"id", o["id"]}, {"type", o["type"]},
+            c.overwrites.push_back({{"id", *id_of(o["id"])}, {"type", o["type"]},
                                     {"allow", std::to_string(bits_of(o.value("allow", json(nullptr))).value_or(0))},
                                     {"deny", std::to_string(bits_of(o.value("deny", json(nullptr))).value_or(0))}});
         }
@@ -405,7 +417,8 @@ std::variant<json, api_failure> world::modify_channel(const std::string& channel
         if (body["parent_id"].is_null()) {
             parent = std::optional<std::string>();
         } else {
-            const channel_record* target = body["parent_id"].is_string() ? find_channel(body["parent_id"].get<std::string>()) : nullptr;
+            const auto parent_id = id_of(body["parent_id"]);
+            const channel_record* target = parent_id ? find_channel(*parent_id) : nullptr;
             if (target == nullptr || target->type != 4 || c->type == 4) {
                 return form_error("parent_id", "CHANNEL_PARENT_INVALID", "Not a category.");
             }
@@ -422,7 +435,7 @@ std::variant<json, api_failure> world::modify_channel(const std::string& channel
     if (body.contains("permission_overwrites")) {
         c->overwrites = json::array();
         for (const auto& o : body["permission_overwrites"]) {
-            c->overwrites.push_back({{"id", o["id"]}, {"type", o["type"]},
+            c->overwrites.push_back({{"id", *id_of(o["id"])}, {"type", o["type"]},
                                      {"allow", std::to_string(bits_of(o.value("allow", json(nullptr))).value_or(0))},
                                      {"deny", std::to_string(bits_of(o.value("deny", json(nullptr))).value_or(0))}});
         }
@@ -515,10 +528,10 @@ std::variant<json, api_failure> world::get_member(const std::string& guild, cons
 }
 
 std::variant<json, api_failure> world::open_dm(const json& body) {
-    if (!body.is_object() || !body.contains("recipient_id") || !body["recipient_id"].is_string()) {
+    if (!body.is_object() || !body.contains("recipient_id") || !id_of(body["recipient_id"])) {
         return form_error("recipient_id", "BASE_TYPE_REQUIRED", "This field is required");
     }
-    const std::string user = body["recipient_id"].get<std::string>();
+    const std::string user = *id_of(body["recipient_id"]);
     const member* m = find_member(user);
     if (m == nullptr || user == ids_.bot_user_id) return error_body(400, 50278, "Cannot message this user: no mutual guilds");
     for (const auto& [id, c] : channels_) {
@@ -565,6 +578,16 @@ std::optional<api_failure> world::set_member_dms(const json& request) {
     if (m == members_.end()) return control_error(404, "user_id is not a member of the sandbox guild");
     m->accepts_dms = request["accepts_dms"].get<bool>();
     return std::nullopt;
+}
+
+std::optional<json> world::history_json(const std::string& channel) const {
+    const channel_record* c = find_channel(channel);
+    if (c == nullptr) return std::nullopt;
+    json out = json::array();
+    for (const auto& id : c->history) {
+        if (const auto m = messages_.find(id); m != messages_.end()) out.push_back(m->second);
+    }
+    return out;
 }
 
 json world::guild_json() const {

@@ -23,6 +23,7 @@ protected:
     json discord_config_ = json::object();
     bool expect_gateway_ = true;  ///< false: the bot runs in HTTP mode only
     bool wait_for_bot_ = true;    ///< false: SetUp returns once the bot process is started
+    bool start_bot_ = true;       ///< false: only the sandbox (another client connects to it)
     std::vector<std::string> bot_args_;  ///< extra apexbot flags (e.g. --io-threads 4)
     std::vector<std::string> bot_env_;   ///< extra environment (e.g. APEXBOT_INJECT_FAULTS=...)
 
@@ -54,6 +55,7 @@ protected:
                     {"discord", discord}};
         config.update(extra_config());
         std::ofstream(dir_ / "config.json") << config.dump(2);
+        if (!start_bot_) return;
         std::vector<std::string> bot_args{"--config", (dir_ / "config.json").string()};
         bot_args.insert(bot_args.end(), bot_args_.begin(), bot_args_.end());
         std::vector<std::string> bot_env{"DISCORD_TOKEN=" + token_};
