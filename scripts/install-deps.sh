@@ -11,6 +11,11 @@ packages=(
   clang-14 libclang-rt-14-dev
   python3 python3-discord
 )
+# Node.js for the discord.js conformance test: Debian's nodejs and npm, unless a Node.js with npm
+# is already there (e.g. from NodeSource, whose nodejs package conflicts with Debian's npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -21,17 +26,24 @@ done
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages are installed"
-  exit 0
+else
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "install-deps: missing packages (${missing[*]}) and not root; run as root" >&2
+      exit 1
+    fi
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
-    echo "install-deps: missing packages (${missing[*]}) and not root; run as root" >&2
-    exit 1
-  fi
+# discord.js for the conformance test, at the version package-lock.json pins, from npm (the only
+# registry besides Debian's); installed beside the test, not into the system.
+js_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/conformance/discordjs"
+if [ ! -f "$js_dir/node_modules/.package-lock.json" ] || [ "$js_dir/package-lock.json" -nt "$js_dir/node_modules/.package-lock.json" ]; then
+  echo "install-deps: npm ci in $js_dir"
+  (cd "$js_dir" && npm ci --no-audit --no-fund --loglevel=error)
 fi
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -346,10 +346,12 @@ std::optional<api_failure> world::interaction_callback(const std::string& id, co
         const json& data = body["data"];
         const std::string message_id = type == 7 && p.source_message_id ? *p.source_message_id : next_snowflake();
         if (type == 7) {
+            // UPDATE_MESSAGE edits only the fields it carries: an update without `components`
+            // keeps the message's buttons (discord.js's interaction.update({content}) relies on it).
             json& message = messages_[message_id];
-            message["content"] = data.value("content", "");
-            message["embeds"] = data.value("embeds", json::array());
-            message["components"] = data.value("components", json::array());
+            for (const char* key : {"content", "embeds", "components"}) {
+                if (data.contains(key)) message[key] = data[key];
+            }
             message["edited_timestamp"] = iso8601_from_snowflake(next_snowflake());
         } else {
             json message = message_json(message_id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true), data);

@@ -1,6 +1,7 @@
 #pragma once
 // Starts a real binary as a child process for end-to-end tests: posix_spawn with stdout and
 // stderr sent to a log file, environment additions, a bounded wait, and kill on destruction.
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <fstream>
@@ -30,8 +31,16 @@ public:
         std::vector<char*> argv;
         for (auto& a : argv_storage) argv.push_back(a.data());
         argv.push_back(nullptr);
+        // extra_env replaces a variable of the same name (a program reads the first one it finds;
+        // e.g. NODE_EXTRA_CA_CERTS is often set machine-wide).
+        const auto name_of = [](const std::string& entry) { return entry.substr(0, entry.find('=') + 1); };
         std::vector<std::string> env_storage;
-        for (char** e = environ; *e != nullptr; ++e) env_storage.emplace_back(*e);
+        for (char** e = environ; *e != nullptr; ++e) {
+            const std::string entry(*e);
+            const bool replaced = std::any_of(extra_env.begin(), extra_env.end(),
+                                              [&](const std::string& x) { return name_of(x) == name_of(entry); });
+            if (!replaced) env_storage.push_back(entry);
+        }
         env_storage.insert(env_storage.end(), extra_env.begin(), extra_env.end());
         std::vector<char*> envp;
         for (auto& e : env_storage) envp.push_back(e.data());
