@@ -55,7 +55,13 @@ ports::interaction_response shop_bot::handle(const ports::interaction& interacti
         if (const auto* c = std::get_if<ports::command_invocation>(&interaction.action)) {
             return on_command(interaction, *c);
         }
-        return on_component(interaction, std::get<ports::component_action>(interaction.action));
+        if (const auto* a = std::get_if<ports::component_action>(&interaction.action)) return on_component(interaction, *a);
+        if (std::holds_alternative<ports::autocomplete_request>(interaction.action)) {
+            ports::interaction_response none;  // the shop's commands declare no autocomplete options
+            none.kind = ports::response_kind::suggest;
+            return none;
+        }
+        return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
     } catch (const std::exception& e) {
         if (log_) log_(std::string("interaction ") + interaction.id.str() + " failed: " + e.what());
         return ephemeral_reply("Something went wrong on our side and nothing was charged. Please try again.");

@@ -166,7 +166,8 @@ build_result to_create_role_body(const ports::role_spec& spec) {
                 {"mentionable", spec.mentionable}};
 }
 
-build_result to_channel_message_body(const ports::message& body, std::span<const ports::outbound_file> files) {
+build_result to_channel_message_body(const ports::message& body, std::span<const ports::outbound_file> given) {
+    const std::span<const ports::outbound_file> files = given.empty() ? std::span<const ports::outbound_file>(body.files) : given;
     if (files.size() > ports::files_per_message_max) {
         return invalid("at most " + std::to_string(ports::files_per_message_max) + " files a message");
     }
@@ -175,6 +176,7 @@ build_result to_channel_message_body(const ports::message& body, std::span<const
     }
     ports::message copy = body;
     copy.ephemeral = false;  // only interaction answers can be ephemeral
+    copy.files.clear();      // described below, after their checks
     json data = to_message_data(copy);
     if (!files.empty()) {
         json attachments = json::array();

@@ -1,5 +1,7 @@
 #include <apexcore/discord/model.hpp>
 
+#include <apexcore/discord/chat_model.hpp>
+
 #include "detail/json_access.hpp"
 
 #include <apexcore/core/text.hpp>
@@ -25,9 +27,89 @@ constexpr int option_depth_max = 3;
 /// Options Discord sends for one command: at most 25 per level (REFERENCE.md §3.6).
 constexpr std::size_t options_per_level_max = 25;
 
-/// Flattens options; sub-command names become the command name "parent sub". False when the
+/// An attachment of `data.resolved.attachments` by id.
+std::optional<ports::attachment_info> resolved_attachment(const json* resolved, const std::string& id) {
+    if (resolved == nullptr) return std::nullopt;
+    const json* attachments = detail::object_field(*resolved, "attachments");
+    if (attachments == nullptr) return std::nullopt;
+    const auto it = attachments->find(id);
+    if (it == attachments->end() || !it->is_object()) return std::nullopt;
+    const auto aid = snowflake_field<struct attachment_tag>(*it, "id");
+    const auto size = integer_field(*it, "size", 0, std::numeric_limits<std::int64_t>::max());
+    if (!aid || !size) return std::nullopt;
+    return ports::attachment_info{aid->value, text_field(*it, "filename"), text_field(*it, "content_type"),
+                                  static_cast<std::uint64_t>(*size), text_field(*it, "url")};
+}
+
+/// Whether `id` is a user in `data.resolved.users` (mentionable options name a user or a role).
+bool resolved_user(const json* resolved, const std::string& id) {
+    if (resolved == nullptr) return false;
+    const json* users = detail::object_field(*resolved, "users");
+    return users != nullptr && users->contains(id);
+}
+
+/// One option's value by its type (REFERENCE.md §3.6: 3 string, 4 integer, 5 boolean, 6 user,
+/// 7 channel, 8 role, 9 mentionable, 10 number, 11 attachment); nullopt when malformed.
+std::optional<ports::option_value> option_value_of(std::int64_t type, const json& value, const json* resolved) {
+    const auto id_text = [&]() -> const std::string* { return value.is_string() ? &value.get_ref<const std::string&>() : nullptr; };
+    switch (type) {
+        case 3:
+            if (value.is_string()) return ports::option_value{value.get<std::string>()};
+            return std::nullopt;
+        case 4: {
+            // INTEGER options are within +-2^53 (REFERENCE.md §3.6); anything beyond is dropped.
+            constexpr std::int64_t safe = (std::int64_t{1} << 53);
+            if (auto i = integer(value, -safe, safe)) return ports::option_value{*i};
+            return std::nullopt;
+        }
+        case 5:
+            if (value.is_boolean()) return ports::option_value{value.get<bool>()};
+            return std::nullopt;
+        case 6:
+            if (const auto* t = id_text()) {
+                if (auto id = core::user_id::parse(*t)) return ports::option_value{*id};
+            }
+            return std::nullopt;
+        case 7:
+            if (const auto* t = id_text()) {
+                if (auto id = core::channel_id::parse(*t)) return ports::option_value{*id};
+            }
+            return std::nullopt;
+        case 8:
+            if (const auto* t = id_text()) {
+                if (auto id = core::role_id::parse(*t)) return ports::option_value{*id};
+            }
+            return std::nullopt;
+        case 9:
+            if (const auto* t = id_text()) {
+                if (resolved_user(resolved, *t)) {
+                    if (auto id = core::user_id::parse(*t)) return ports::option_value{*id};
+                } else if (auto id = core::role_id::parse(*t)) {
+                    return ports::option_value{*id};
+                }
+            }
+            return std::nullopt;
+        case 10:
+            if (value.is_number()) {
+                const double d = value.get<double>();
+                if (std::isfinite(d)) return ports::option_value{d};
+            }
+            return std::nullopt;
+        case 11:
+            if (const auto* t = id_text()) {
+                if (auto a = resolved_attachment(resolved, *t)) return ports::option_value{std::move(*a)};
+            }
+            return std::nullopt;
+        default:
+            return std::nullopt;
+    }
+}
+
+/// Flattens options; sub-command names become the command name "parent sub". The focused option
+/// of an autocomplete interaction goes to `focused` (name, partial text). False when the
 /// options are malformed beyond what Discord can send (too deep, too many).
-bool collect_options(const json& options, ports::command_invocation& out, int depth) {
+bool collect_options(const json& options, ports::command_invocation& out, int depth, const json* resolved,
+                     std::optional<std::pair<std::string, std::string>>* focused = nullptr) {
     if (!options.is_array()) return true;
     if (depth > option_depth_max || options.size() > options_per_level_max) return false;
     for (const auto& o : options) {
@@ -38,37 +120,75 @@ bool collect_options(const json& options, ports::command_invocation& out, int de
         if (*type == 1 || *type == 2) {  // SUB_COMMAND, SUB_COMMAND_GROUP
             out.name += " " + name;
             if (const json* nested = detail::array_field(o, "options")) {
-                if (!collect_options(*nested, out, depth + 1)) return false;
+                if (!collect_options(*nested, out, depth + 1, resolved, focused)) return false;
             }
             continue;
         }
         const auto value = o.find("value");
         if (value == o.end()) continue;
-        if (*type == 6) {  // USER: value is a snowflake string
-            if (!value->is_string()) continue;
-            if (auto id = core::user_id::parse(value->get_ref<const std::string&>())) {
-                out.options.push_back({name, *id});
-            }
-        } else if (value->is_string()) {
-            out.options.push_back({name, value->get<std::string>()});
-        } else if (value->is_number_integer()) {
-            // INTEGER options are within +-2^53 (REFERENCE.md §3.6); anything beyond is dropped.
-            constexpr std::int64_t safe = (std::int64_t{1} << 53);
-            if (auto i = integer(*value, -safe, safe)) out.options.push_back({name, *i});
-        } else if (value->is_number()) {
-            const double d = value->get<double>();
-            if (std::isfinite(d)) out.options.push_back({name, d});
-        } else if (value->is_boolean()) {
-            out.options.push_back({name, std::string(value->get<bool>() ? "true" : "false")});
+        if (focused != nullptr && detail::bool_field(o, "focused").value_or(false)) {
+            // While typing, Discord sends the partial input as a string whatever the type.
+            *focused = std::pair{name, value->is_string() ? value->get<std::string>() : value->dump()};
+            continue;
         }
+        if (auto v = option_value_of(*type, *value, resolved)) out.options.push_back({name, std::move(*v)});
     }
     return true;
 }
 
+/// The text inputs of a MODAL_SUBMIT: in Label components (type 18, `component`) or, in the
+/// legacy form, in action rows (type 1, `components`) (REFERENCE.md §4).
+void collect_modal_fields(const json& components, ports::modal_submit& out, int depth) {
+    if (!components.is_array() || depth > 3) return;
+    for (const auto& c : components) {
+        if (!c.is_object()) continue;
+        if (const json* child = detail::object_field(c, "component")) collect_modal_fields(json::array({*child}), out, depth + 1);
+        if (const json* children = detail::array_field(c, "components")) collect_modal_fields(*children, out, depth + 1);
+        const auto type = integer_field(c, "type", 0, 255);
+        if (type && *type == 4 && out.fields.size() < 25) {
+            out.fields.emplace_back(text_field(c, "custom_id"), text_field(c, "value"));
+        }
+    }
+}
+
+/// A web link or an upload sent with the message (REFERENCE.md §5: attachment://name).
+bool is_link(const std::string& url) {
+    return url.starts_with("https://") || url.starts_with("http://") || url.starts_with("attachment://");
+}
+
 json to_component(const ports::button& b) {
-    json j{{"type", 2}, {"style", static_cast<int>(b.style)}, {"label", clip(b.label, 80)},
+    if (!b.url.empty()) {  // a link button: style 5, a url, no custom_id (REFERENCE.md §4)
+        json j{{"type", 2}, {"style", 5}, {"label", clip(b.label, 80)}, {"url", core::truncate_utf8_bytes(core::to_valid_utf8(b.url), 512)}};
+        if (b.disabled) j["disabled"] = true;
+        return j;
+    }
+    const int style = b.style == ports::button_style::link ? static_cast<int>(ports::button_style::primary) : static_cast<int>(b.style);
+    json j{{"type", 2}, {"style", style}, {"label", clip(b.label, 80)},
            {"custom_id", core::truncate_utf8(b.custom_id, ports::custom_id_length_max, "")}};
     if (b.disabled) j["disabled"] = true;
+    return j;
+}
+
+/// min_values / max_values within 0..25 and in order (REFERENCE.md §4).
+void select_counts(json& j, int min_values, int max_values, std::size_t options) {
+    const int cap = options == 0 ? 25 : static_cast<int>(std::min<std::size_t>(options, 25));
+    const int lo = std::clamp(min_values, 0, cap);
+    const int hi = std::clamp(max_values, std::max(lo, 1), cap);
+    if (lo != 1) j["min_values"] = lo;
+    if (hi != 1) j["max_values"] = hi;
+}
+
+json to_component(const ports::entity_select& s) {
+    int type = 5;
+    switch (s.of) {
+        case ports::entity_select::kind::user: type = 5; break;
+        case ports::entity_select::kind::role: type = 6; break;
+        case ports::entity_select::kind::mentionable: type = 7; break;
+        case ports::entity_select::kind::channel: type = 8; break;
+    }
+    json j{{"type", type}, {"custom_id", core::truncate_utf8(s.custom_id, ports::custom_id_length_max, "")}};
+    if (!s.placeholder.empty()) j["placeholder"] = clip(s.placeholder, 150);
+    select_counts(j, s.min_values, s.max_values, 0);
     return j;
 }
 
@@ -80,10 +200,12 @@ json to_component(const ports::string_select& s) {
         if (!o.description.empty()) opt["description"] = clip(o.description, 100);
         options.push_back(std::move(opt));
     }
+    const std::size_t count = options.size();
     json j{{"type", 3},
            {"custom_id", core::truncate_utf8(s.custom_id, ports::custom_id_length_max, "")},
            {"options", std::move(options)}};
     if (!s.placeholder.empty()) j["placeholder"] = clip(s.placeholder, 150);
+    select_counts(j, s.min_values, s.max_values, count);
     return j;
 }
 
@@ -93,6 +215,22 @@ json to_embed(const ports::embed& e) {
     if (!e.description.empty()) j["description"] = clip(e.description, 4096);
     if (e.color) j["color"] = *e.color;
     if (!e.footer.empty()) j["footer"] = {{"text", clip(e.footer, 2048)}};
+    // Links and pictures: only web links and uploads (attachment://); anything else is left out.
+    const auto link = [](const std::string& url) { return core::truncate_utf8_bytes(core::to_valid_utf8(url), 2048); };
+    if (is_link(e.url) && !e.url.starts_with("attachment://")) j["url"] = link(e.url);
+    if (is_link(e.image_url)) j["image"] = {{"url", link(e.image_url)}};
+    if (is_link(e.thumbnail_url)) j["thumbnail"] = {{"url", link(e.thumbnail_url)}};
+    if (!e.author_name.empty()) {
+        json author{{"name", clip(e.author_name, 256)}};
+        if (is_link(e.author_url) && !e.author_url.starts_with("attachment://")) author["url"] = link(e.author_url);
+        if (is_link(e.author_icon_url)) author["icon_url"] = link(e.author_icon_url);
+        j["author"] = std::move(author);
+    }
+    // ISO 8601 (REFERENCE.md §5); text that is not one would make Discord refuse the message.
+    if (e.timestamp.size() >= 20 && e.timestamp.size() <= 35 && e.timestamp[4] == '-' && e.timestamp[7] == '-' &&
+        e.timestamp[10] == 'T' && core::is_valid_utf8(e.timestamp)) {
+        j["timestamp"] = e.timestamp;
+    }
     if (!e.fields.empty()) {
         json fields = json::array();
         for (std::size_t i = 0; i < e.fields.size() && i < 25; ++i) {
@@ -200,7 +338,14 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
             }
         }
         env.neutral.from.display_name = text_field(*member, "nick");
+        if (const std::string* bits = detail::string_field(*member, "permissions")) {
+            const auto parsed = core::snowflake<struct permission_bits_tag>::parse(*bits);
+            const std::uint64_t p = parsed ? parsed->value : 0;
+            env.neutral.from.administrator = (p & permission_bits::administrator) != 0;
+            env.neutral.from.in_channel = from_permission_bits(p);
+        }
     }
+    env.neutral.locale = text_field(d, "locale");
     if (user == nullptr) {
         if (const auto u = d.find("user"); u != d.end() && u->is_object()) user = &*u;
     }
@@ -215,13 +360,14 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
 
     const auto data = d.find("data");
     const bool has_data = data != d.end() && data->is_object();
+    const json* resolved = has_data ? detail::object_field(*data, "resolved") : nullptr;
     if (env.type == 2) {  // APPLICATION_COMMAND
         if (!has_data) return model_error{"interaction: command without 'data'"};
         ports::command_invocation c;
         c.name = text_field(*data, "name");
         if (c.name.empty()) return model_error{"interaction: command without 'data.name'"};
         if (const json* options = detail::array_field(*data, "options")) {
-            if (!collect_options(*options, c, 1)) return model_error{"interaction: options nested or repeated beyond Discord's limits"};
+            if (!collect_options(*options, c, 1, resolved)) return model_error{"interaction: options nested or repeated beyond Discord's limits"};
         }
         env.neutral.action = std::move(c);
     } else if (env.type == 3) {  // MESSAGE_COMPONENT
@@ -229,12 +375,37 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
         ports::component_action a;
         a.custom_id = text_field(*data, "custom_id");
         if (a.custom_id.empty()) return model_error{"interaction: component without 'data.custom_id'"};
+        switch (integer_field(*data, "component_type", 0, 255).value_or(2)) {
+            case 3: a.kind = ports::component_kind::string_select; break;
+            case 5: a.kind = ports::component_kind::user_select; break;
+            case 6: a.kind = ports::component_kind::role_select; break;
+            case 7: a.kind = ports::component_kind::mentionable_select; break;
+            case 8: a.kind = ports::component_kind::channel_select; break;
+            default: a.kind = ports::component_kind::button; break;
+        }
         if (const auto values = data->find("values"); values != data->end() && values->is_array()) {
             for (const auto& v : *values) {
-                if (v.is_string()) a.values.push_back(v.get<std::string>());
+                if (v.is_string() && a.values.size() < 25) a.values.push_back(v.get<std::string>());
             }
         }
         env.neutral.action = std::move(a);
+    } else if (env.type == 4) {  // APPLICATION_COMMAND_AUTOCOMPLETE
+        if (!has_data) return model_error{"interaction: autocomplete without 'data'"};
+        ports::command_invocation c;
+        c.name = text_field(*data, "name");
+        std::optional<std::pair<std::string, std::string>> focused;
+        if (const json* options = detail::array_field(*data, "options")) {
+            if (!collect_options(*options, c, 1, resolved, &focused)) return model_error{"interaction: options nested or repeated beyond Discord's limits"};
+        }
+        if (c.name.empty() || !focused) return model_error{"interaction: autocomplete without a command name or a focused option"};
+        env.neutral.action = ports::autocomplete_request{c.name, focused->first, focused->second, std::move(c.options)};
+    } else if (env.type == 5) {  // MODAL_SUBMIT
+        if (!has_data) return model_error{"interaction: modal submission without 'data'"};
+        ports::modal_submit m;
+        m.custom_id = text_field(*data, "custom_id");
+        if (m.custom_id.empty()) return model_error{"interaction: modal submission without 'data.custom_id'"};
+        if (const json* components = detail::array_field(*data, "components")) collect_modal_fields(*components, m, 1);
+        env.neutral.action = std::move(m);
     } else if (env.type != 1) {
         return model_error{"interaction: unsupported type " + std::to_string(env.type)};
     }
@@ -244,7 +415,7 @@ core::result<interaction_envelope, model_error> parse_interaction(const json& d)
 namespace {
 
 /// Characters an embed counts toward the 6000 total (REFERENCE.md §5: title, description,
-/// field names and values, footer text).
+/// field names and values, footer text, author name).
 std::size_t embed_characters(const json& e) {
     std::size_t n = 0;
     const auto add = [&n](const json& v) {
@@ -253,6 +424,7 @@ std::size_t embed_characters(const json& e) {
     if (e.contains("title")) add(e["title"]);
     if (e.contains("description")) add(e["description"]);
     if (e.contains("footer")) add(e["footer"]["text"]);
+    if (e.contains("author")) add(e["author"]["name"]);
     if (e.contains("fields")) {
         for (const auto& f : e["fields"]) {
             add(f["name"]);
@@ -298,30 +470,163 @@ json to_message_data(const ports::message& message) {
     data["components"] = std::move(rows);
     data["allowed_mentions"] = {{"parse", json::array()}};
     if (message.ephemeral) data["flags"] = 64;
+    if (!message.files.empty()) {  // metadata of files[n] sent with it as multipart (REFERENCE.md §2.4)
+        json attachments = json::array();
+        for (std::size_t i = 0; i < message.files.size() && i < ports::files_per_message_max; ++i) {
+            json a{{"id", i}, {"filename", safe_filename(message.files[i].filename)}};
+            if (!message.files[i].description.empty()) a["description"] = clip(message.files[i].description, 1024);
+            attachments.push_back(std::move(a));
+        }
+        data["attachments"] = std::move(attachments);
+    }
     return data;
 }
 
+std::string safe_filename(std::string_view name) {
+    std::string out = core::truncate_utf8_bytes(core::to_valid_utf8(name), 255);
+    for (char& c : out) {
+        const auto b = static_cast<unsigned char>(c);
+        if (b < 0x20 || b == 0x7F || c == '/' || c == '\\' || c == '"') c = '_';
+    }
+    return out.empty() ? std::string("file") : out;
+}
+
 json to_interaction_callback(const ports::interaction_response& response) {
+    if (response.kind == ports::response_kind::open_modal) {
+        // Type 9 (REFERENCE.md §4): each text input in a Label (type 18), the current form.
+        json components = json::array();
+        for (std::size_t i = 0; i < response.form.inputs.size() && i < 5; ++i) {
+            const auto& in = response.form.inputs[i];
+            const int max_length = std::clamp(in.max_length, 1, 4000);
+            const int min_length = std::clamp(in.min_length, 0, max_length);
+            json input{{"type", 4},
+                       {"custom_id", core::truncate_utf8(in.custom_id, ports::custom_id_length_max, "")},
+                       {"style", in.paragraph ? 2 : 1},
+                       {"min_length", min_length},
+                       {"max_length", max_length},
+                       {"required", in.required}};
+            if (!in.value.empty()) input["value"] = clip(in.value, static_cast<std::size_t>(max_length));
+            if (!in.placeholder.empty()) input["placeholder"] = clip(in.placeholder, 100);
+            components.push_back({{"type", 18}, {"label", clip(in.label, 45)}, {"component", std::move(input)}});
+        }
+        return json{{"type", 9},
+                    {"data",
+                     {{"custom_id", core::truncate_utf8(response.form.custom_id, ports::custom_id_length_max, "")},
+                      {"title", clip(response.form.title, 45)},
+                      {"components", std::move(components)}}}};
+    }
+    if (response.kind == ports::response_kind::suggest) {
+        // Type 8: at most 25 choices, names 1-100, string values <= 100 (REFERENCE.md §3.5).
+        json choices = json::array();
+        for (std::size_t i = 0; i < response.choices.size() && i < 25; ++i) {
+            const auto& c = response.choices[i];
+            json value = std::visit([](const auto& v) -> json {
+                if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string>) return core::truncate_utf8(v, 100, "");
+                else return v;
+            }, c.value);
+            if (value.is_number_float() && !std::isfinite(value.get<double>())) continue;
+            choices.push_back({{"name", clip(c.name.empty() ? std::string("-") : c.name, 100)}, {"value", std::move(value)}});
+        }
+        return json{{"type", 8}, {"data", {{"choices", std::move(choices)}}}};
+    }
     const int type = response.kind == ports::response_kind::update_message ? 7 : 4;
     json data = to_message_data(response.body);
     if (type == 7) data.erase("flags");  // ephemeral state of an existing message cannot change
     return json{{"type", type}, {"data", std::move(data)}};
 }
 
+namespace {
+
+int option_type_code(ports::option_type t) {
+    switch (t) {
+        case ports::option_type::string: return 3;
+        case ports::option_type::integer: return 4;
+        case ports::option_type::boolean: return 5;
+        case ports::option_type::user: return 6;
+        case ports::option_type::channel: return 7;
+        case ports::option_type::role: return 8;
+        case ports::option_type::mentionable: return 9;
+        case ports::option_type::number: return 10;
+        case ports::option_type::attachment: return 11;
+    }
+    return 3;
+}
+
+json to_option(const ports::command_option_spec& o) {
+    const int type = option_type_code(o.type);
+    json j{{"type", type},
+           {"name", core::truncate_utf8(o.name, 32, "")},
+           {"description", clip(o.description, 100)},
+           {"required", o.required}};
+    const bool numeric = type == 4 || type == 10;
+    if ((type == 3 || numeric) && !o.choices.empty()) {
+        json choices = json::array();
+        for (std::size_t i = 0; i < o.choices.size() && i < 25; ++i) {
+            const auto& c = o.choices[i];
+            json value;
+            if (const auto* text = std::get_if<std::string>(&c.value); text != nullptr && type == 3) value = core::truncate_utf8(*text, 100, "");
+            else if (const auto* n = std::get_if<std::int64_t>(&c.value); n != nullptr && numeric) value = *n;
+            else if (const auto* d = std::get_if<double>(&c.value); d != nullptr && type == 10 && std::isfinite(*d)) value = *d;
+            else continue;  // a choice of another type than its option would be refused by Discord
+            choices.push_back({{"name", clip(c.name, 100)}, {"value", std::move(value)}});
+        }
+        j["choices"] = std::move(choices);
+    } else if (o.autocomplete && (type == 3 || numeric)) {
+        j["autocomplete"] = true;  // not together with choices (REFERENCE.md §3.6)
+    }
+    if (numeric) {
+        // Integer limits are integers and INTEGER options stay within +-2^53.
+        constexpr double bound = 9007199254740992.0;
+        const auto limit = [&](double v) -> json {
+            v = std::clamp(v, -bound, bound);
+            if (type == 4) return static_cast<std::int64_t>(v);
+            return v;
+        };
+        if (o.min_value && std::isfinite(*o.min_value)) j["min_value"] = limit(*o.min_value);
+        if (o.max_value && std::isfinite(*o.max_value)) j["max_value"] = limit(*o.max_value);
+    }
+    if (type == 3) {
+        if (o.min_length) j["min_length"] = std::clamp(*o.min_length, 0, 6000);
+        if (o.max_length) j["max_length"] = std::clamp(*o.max_length, 1, 6000);
+    }
+    return j;
+}
+
+json to_options(const std::vector<ports::command_option_spec>& options) {
+    json out = json::array();
+    for (std::size_t i = 0; i < options.size() && i < 25; ++i) out.push_back(to_option(options[i]));
+    return out;
+}
+
+json to_subcommand(const ports::subcommand_spec& sub) {
+    return json{{"type", 1},
+                {"name", core::truncate_utf8(sub.name, 32, "")},
+                {"description", clip(sub.description, 100)},
+                {"options", to_options(sub.options)}};
+}
+
+}  // namespace
+
 json to_command(const ports::command_spec& spec) {
     json options = json::array();
-    for (const auto& o : spec.options) {
-        int type = 3;
-        switch (o.type) {
-            case ports::option_type::string: type = 3; break;
-            case ports::option_type::integer: type = 4; break;
-            case ports::option_type::user: type = 6; break;
-            case ports::option_type::number: type = 10; break;
+    if (spec.subcommands.empty() && spec.groups.empty()) {
+        options = to_options(spec.options);
+    } else {
+        // Sub-commands and groups replace the command's own options (REFERENCE.md §3.6).
+        for (const auto& sub : spec.subcommands) {
+            if (options.size() < 25) options.push_back(to_subcommand(sub));
         }
-        options.push_back({{"type", type},
-                           {"name", core::truncate_utf8(o.name, 32, "")},
-                           {"description", clip(o.description, 100)},
-                           {"required", o.required}});
+        for (const auto& group : spec.groups) {
+            if (options.size() >= 25) break;
+            json subs = json::array();
+            for (const auto& sub : group.subcommands) {
+                if (subs.size() < 25) subs.push_back(to_subcommand(sub));
+            }
+            options.push_back({{"type", 2},
+                               {"name", core::truncate_utf8(group.name, 32, "")},
+                               {"description", clip(group.description, 100)},
+                               {"options", std::move(subs)}});
+        }
     }
     // Names are 1-32 characters, descriptions 1-100 (REFERENCE.md §3.6).
     json j{{"name", core::truncate_utf8(spec.name, 32, "")},

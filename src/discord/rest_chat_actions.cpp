@@ -95,8 +95,9 @@ ports::chat_result<rest_chat_actions::answer> rest_chat_actions::call(http_metho
 }
 
 ports::chat_result<ports::sent_message> rest_chat_actions::send_message(core::channel_id channel, const ports::message& body,
-                                                                        std::span<const ports::outbound_file> files) {
+                                                                        std::span<const ports::outbound_file> given) {
     if (channel.empty()) return invalid("channel id is 0");
+    const std::span<const ports::outbound_file> files = given.empty() ? std::span<const ports::outbound_file>(body.files) : given;
     auto data = to_channel_message_body(body, files);
     if (!data) return data.error();
     const std::string path = "/channels/" + channel.str() + "/messages";

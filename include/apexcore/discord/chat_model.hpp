@@ -48,7 +48,8 @@ using build_result = core::result<json, ports::chat_error>;
 /// colour 0..0xFFFFFF (sent as `colors.primary_color`, REFERENCE.md §7.4).
 [[nodiscard]] build_result to_create_role_body(const ports::role_spec& spec);
 /// The body of a message to a channel or a DM: to_message_data without the ephemeral flag, plus
-/// `attachments` metadata `{id: n, filename, description}` for each file (REFERENCE.md §2.4).
+/// `attachments` metadata `{id: n, filename, description}` for each file (REFERENCE.md §2.4) —
+/// `files`, or the message's own `files` when that is empty.
 /// Errors: more than 10 files, a file over 10 MiB, a filename empty, over 255 bytes, not UTF-8,
 /// or with '/', '\\' or control characters; a message with no content, embed, row or file
 /// (Discord's 50006).

@@ -101,14 +101,22 @@ struct interaction_envelope {
 };
 
 /// Maps an interaction object (REFERENCE.md §3.2) to the neutral model. Handles APPLICATION_COMMAND
-/// (options incl. USER values and nested sub-commands flattened) and MESSAGE_COMPONENT (custom_id,
-/// values). Errors: missing id/token/type, "type" not an integer in 1..255 or unsupported,
-/// malformed snowflakes, no invoking user, options nested deeper than 3 or more than 25 a level.
-/// A missing application_id is tolerated (left empty); it only matters for follow-ups.
+/// (options of every type — attachments from `data.resolved` — with sub-commands flattened into
+/// the name), MESSAGE_COMPONENT (custom_id, kind, values: option values or ids), MODAL_SUBMIT
+/// (text inputs in Labels or legacy action rows) and APPLICATION_COMMAND_AUTOCOMPLETE (the focused
+/// option and its partial text), plus `locale` and the invoker's permissions (`member.permissions`:
+/// administrator, and the neutral abilities in the channel). Errors: missing id/token/type, "type"
+/// not an integer in 1..255 or unsupported, malformed snowflakes, no invoking user, options nested
+/// deeper than 3 or more than 25 a level, an autocomplete without a focused option. A missing
+/// application_id is tolerated (left empty); it only matters for follow-ups.
 [[nodiscard]] core::result<interaction_envelope, model_error> parse_interaction(const json& d);
 
-/// The callback body for a neutral response: type 4 CHANNEL_MESSAGE_WITH_SOURCE or 7
-/// UPDATE_MESSAGE, with `data` from `to_message_data` (REFERENCE.md §3.5).
+/// The callback body for a neutral response (REFERENCE.md §3.5): type 4 CHANNEL_MESSAGE_WITH_SOURCE
+/// or 7 UPDATE_MESSAGE with `data` from `to_message_data`; 9 MODAL (text inputs in Labels, type
+/// 18; title 45, label 45, lengths 0..4000, at most 5 inputs); 8 APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+/// (at most 25 choices, names and string values cut to 100). Files of the message are described
+/// in `data.attachments`; the caller sends them as multipart (files[n]). Follow-ups are not part
+/// of the callback: the runtime sends them after it.
 [[nodiscard]] json to_interaction_callback(const ports::interaction_response& response);
 
 /// Message data: content, embeds, components (action rows of buttons / string selects) and
@@ -118,6 +126,10 @@ struct interaction_envelope {
 /// 1024, footer 2048, 25 fields, 10 embeds and 6000 characters over all embeds; 5 rows of at most
 /// 5 buttons or one select of at most 25 options.
 [[nodiscard]] json to_message_data(const ports::message& message);
+
+/// A filename Discord accepts for an upload: valid UTF-8, <= 255 bytes, no '/', '\\', '"' or
+/// control characters (each replaced by '_'); "file" when empty.
+[[nodiscard]] std::string safe_filename(std::string_view name);
 
 /// A CHAT_INPUT command object for bulk overwrite (REFERENCE.md §3.6). Staff-only commands get
 /// `default_member_permissions: "0"` (hidden from non-admins by default); the bot still checks.

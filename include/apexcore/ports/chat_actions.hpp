@@ -19,6 +19,7 @@
 
 #include <apexcore/core/ids.hpp>
 #include <apexcore/core/result.hpp>
+#include <apexcore/ports/chat.hpp>
 #include <apexcore/ports/message.hpp>
 
 #include <cstdint>
@@ -65,42 +66,6 @@ struct chat_done {};
 /// The result of every outbound call.
 template <class T>
 using chat_result = core::result<T, chat_error>;
-
-/// What a member or role may do in a channel, as a neutral bit set. The Discord adapter maps
-/// each to its permission bit (REFERENCE.md §7.2): view → VIEW_CHANNEL, send → SEND_MESSAGES,
-/// attach_files → ATTACH_FILES, read_history → READ_MESSAGE_HISTORY, embed_links → EMBED_LINKS,
-/// add_reactions → ADD_REACTIONS, manage_messages → MANAGE_MESSAGES.
-enum class ability : std::uint32_t {
-    view = 1U << 0,
-    send = 1U << 1,
-    attach_files = 1U << 2,
-    read_history = 1U << 3,
-    embed_links = 1U << 4,
-    add_reactions = 1U << 5,
-    manage_messages = 1U << 6,
-};
-
-/// A set of abilities (bitwise OR of `ability` values).
-struct abilities {
-    std::uint32_t bits = 0;
-    constexpr abilities() = default;
-    constexpr abilities(ability a) : bits(static_cast<std::uint32_t>(a)) {}  // NOLINT(google-explicit-constructor)
-    [[nodiscard]] constexpr bool has(ability a) const { return (bits & static_cast<std::uint32_t>(a)) != 0; }
-    [[nodiscard]] constexpr bool empty() const { return bits == 0; }
-    friend constexpr abilities operator|(abilities a, abilities b) {
-        abilities r;
-        r.bits = a.bits | b.bits;
-        return r;
-    }
-    friend constexpr bool operator==(abilities, abilities) = default;
-};
-
-/// Two abilities as a set (`ability::view | ability::send`).
-constexpr abilities operator|(ability a, ability b) { return abilities{a} | abilities{b}; }
-
-/// What a ticket participant needs: see the channel, write, attach proof, read what came before.
-inline constexpr abilities participant_abilities =
-    abilities{ability::view} | ability::send | ability::attach_files | ability::read_history;
 
 /// One permission overwrite on a channel: for a role (the guild id is the @everyone role) or a
 /// member, abilities explicitly allowed and denied (REFERENCE.md §7.3 applies them in order).
@@ -175,29 +140,9 @@ struct member_info {
     std::vector<core::role_id> roles;  ///< without @everyone
 };
 
-/// A file sent with a message. `bytes` is the whole content (<= 10 MiB, 10 files a message,
-/// REFERENCE.md §2.4).
-struct outbound_file {
-    std::string filename;      ///< 1..255 bytes, no '/' or '\\' or control characters
-    std::string content_type;  ///< e.g. "text/html"; empty = application/octet-stream
-    std::string bytes;
-    std::string description;   ///< alt text, <= 1024 characters
-};
-
 /// Limits the port enforces before anything is sent.
-inline constexpr std::size_t files_per_message_max = 10;
-inline constexpr std::size_t file_size_max = 10 * 1024 * 1024;        ///< bytes, per file
 inline constexpr std::size_t audit_reason_length_max = 512;          ///< bytes of UTF-8
 inline constexpr int history_page_max = 100;                         ///< messages per page
-
-/// A file attached to a message already on the platform.
-struct attachment_info {
-    std::uint64_t id = 0;
-    std::string filename;
-    std::string content_type;  ///< may be empty when the platform did not detect it
-    std::uint64_t size = 0;    ///< bytes
-    std::string url;           ///< signed and expiring on Discord (REFERENCE.md §6.1)
-};
 
 /// A message a bot sent or created.
 struct sent_message {
