@@ -207,11 +207,14 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
         co_return json_response(req, 200, {{"interactions_url", interactions_url}, {"public_key", signer.public_key_hex()}});
     }
     if (what == "http_probe" && post) co_return co_await http_probe(req);
-    if ((what == "commands" || what == "components") && post) {
+    if ((what == "commands" || what == "components" || what == "modals" || what == "autocomplete") && post) {
         if (!active() && interactions_url.empty()) {
             co_return json_response(req, 409, {{"error", "the bot is not connected to the gateway"}});
         }
-        auto built = what == "commands" ? state.command_interaction(body) : state.component_interaction(body);
+        auto built = what == "commands"     ? state.command_interaction(body)
+                     : what == "components" ? state.component_interaction(body)
+                     : what == "modals"     ? state.modal_submit_interaction(body)
+                                            : state.autocomplete_interaction(body);
         if (auto* f = std::get_if<api_failure>(&built)) co_return failure_response(req, *f);
         const json interaction = std::get<json>(built);
         if (!interactions_url.empty()) co_return co_await deliver_over_http(req, interaction);

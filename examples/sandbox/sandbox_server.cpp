@@ -311,12 +311,13 @@ response sandbox_server::impl::route_rest(const request& req, const rest_call& c
         return json_response(req, 204, nullptr);
     }
     if (route.size() == 5 && route[0] == "webhooks" && route[3] == "messages") {
-        auto result = state.webhook_message(method, route[1], route[2], route[4], body);
+        auto result = route[4] == "@original" && method == "PATCH" ? state.edit_original(route[1], route[2], body, call.attachments)
+                                                                    : state.webhook_message(method, route[1], route[2], route[4], body);
         if (method == "DELETE" && std::holds_alternative<json>(result)) return json_response(req, 204, nullptr);
         return unwrap(std::move(result), 200);
     }
     if (route.size() == 3 && route[0] == "webhooks" && method == "POST") {
-        return unwrap(state.followup(route[1], route[2], body), 200);
+        return unwrap(state.followup(route[1], route[2], body, call.attachments), 200);
     }
     const auto done_or = [&req](std::optional<api_failure> failure) {
         return failure ? failure_response(req, *failure) : json_response(req, 204, nullptr);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <set>
 
 namespace apexcore::sandbox {
 namespace {
@@ -209,20 +210,10 @@ void world::register_interaction(const std::string& id, const std::string& token
     interaction_by_token_[token] = id;
 }
 
-std::variant<json, api_failure> world::command_interaction(const json& request) {
-    if (!request.is_object()) return control_error(400, "body must be a JSON object");
-    const member* m = find_member(request.value("user_id", ""));
-    if (m == nullptr) return control_error(404, "user_id is not a member of the sandbox guild");
-    const std::string name = request.value("name", "");
-    const auto command = std::find_if(commands_.begin(), commands_.end(),
-                                      [&](const json& c) { return c.value("name", "") == name; });
-    if (command == commands_.end()) return control_error(404, "the bot has not registered a command named '" + name + "'");
-    const json given = request.value("options", json::object());
+std::variant<json, api_failure> world::build_options(const json& specs, const json& given, json& resolved) {
     if (!given.is_object()) return control_error(400, "options must be an object of name -> value");
-
     json options = json::array();
-    json resolved = json::object();
-    for (const auto& spec : command->value("options", json::array())) {  // range-for keeps the temporary alive
+    for (const auto& spec : specs) {
         const std::string oname = spec.value("name", "");
         const int type = spec.value("type", 3);
         if (!given.contains(oname)) {
@@ -230,33 +221,123 @@ std::variant<json, api_failure> world::command_interaction(const json& request) 
             continue;
         }
         const json& v = given[oname];
-        json value;
-        if (type == 3) {
-            if (!v.is_string()) return control_error(400, "option '" + oname + "' must be a string");
-            value = v;
-        } else if (type == 4) {
-            if (!v.is_number_integer()) return control_error(400, "option '" + oname + "' must be an integer");
-            value = v;
-        } else if (type == 10) {
-            if (!v.is_number()) return control_error(400, "option '" + oname + "' must be a number");
-            value = v;
-        } else if (type == 6) {
-            if (!v.is_string() || find_member(v.get<std::string>()) == nullptr) {
-                return control_error(400, "option '" + oname + "' must be the user_id of a guild member");
+        json value = v;
+        const auto fail = [&](const std::string& what) { return control_error(400, "option '" + oname + "' must be " + what); };
+        switch (type) {
+            case 3:
+                if (!v.is_string()) return fail("a string");
+                break;
+            case 4:
+                if (!v.is_number_integer()) return fail("an integer");
+                break;
+            case 5:
+                if (!v.is_boolean()) return fail("true or false");
+                break;
+            case 10:
+                if (!v.is_number()) return fail("a number");
+                break;
+            case 6:
+            case 9: {
+                const member* target = v.is_string() ? find_member(v.get<std::string>()) : nullptr;
+                const role_record* role = v.is_string() && type == 9 ? find_role(v.get<std::string>()) : nullptr;
+                if (target != nullptr) {
+                    resolved["users"][target->user_id] = user_json(target->user_id, target->username, false);
+                    resolved["members"][target->user_id] = member_json(*target, false);
+                } else if (role != nullptr) {
+                    resolved["roles"][role->id] = role_json(*role);
+                } else {
+                    return fail(type == 6 ? "the user_id of a guild member" : "a member's or a role's id");
+                }
+                break;
             }
-            const member* target = find_member(v.get<std::string>());
-            value = v;
-            resolved["users"][target->user_id] = user_json(target->user_id, target->username, false);
-            resolved["members"][target->user_id] = member_json(*target, false);
-        } else {
-            value = v;
+            case 7: {
+                const channel_record* c = v.is_string() ? find_channel(v.get<std::string>()) : nullptr;
+                if (c == nullptr || c->type == 1) return fail("the id of a guild channel");
+                resolved["channels"][c->id] = {{"id", c->id}, {"name", c->name}, {"type", c->type}, {"permissions", "2248473465835073"}};
+                break;
+            }
+            case 8: {
+                const role_record* role = v.is_string() ? find_role(v.get<std::string>()) : nullptr;
+                if (role == nullptr) return fail("the id of a role");
+                resolved["roles"][role->id] = role_json(*role);
+                break;
+            }
+            case 11: {
+                // An upload: {"filename", "size", "content_type"?}; Discord stores it and sends its id.
+                if (!v.is_object() || !v.contains("filename") || !v["filename"].is_string() || !v.contains("size") ||
+                    !v["size"].is_number_unsigned()) {
+                    return fail("a file: {\"filename\", \"size\", \"content_type\"}");
+                }
+                if (v["size"].get<std::uint64_t>() > 10 * 1024 * 1024) return fail("at most 10 MiB (the upload limit)");
+                const std::string id = next_snowflake();
+                const std::string filename = v["filename"].get<std::string>();
+                resolved["attachments"][id] = {{"id", id}, {"filename", filename}, {"size", v["size"]},
+                                               {"content_type", v.value("content_type", "application/octet-stream")},
+                                               {"url", "https://cdn.discordapp.com/ephemeral-attachments/sandbox/" + id + "/" + filename},
+                                               {"proxy_url", "https://media.discordapp.net/ephemeral-attachments/sandbox/" + id + "/" + filename},
+                                               {"ephemeral", true}};
+                value = id;
+                break;
+            }
+            default:
+                break;
+        }
+        // Fixed choices: only those values (REFERENCE.md §3.6).
+        if (spec.contains("choices") && spec["choices"].is_array() && !spec["choices"].empty()) {
+            const json& choices = spec["choices"];
+            const bool offered = std::any_of(choices.begin(), choices.end(), [&](const json& c) { return c.value("value", json()) == value; });
+            if (!offered) return fail("one of its choices");
+        }
+        if ((type == 4 || type == 10) && value.is_number()) {
+            const double d = value.get<double>();
+            if (spec.contains("min_value") && d < spec["min_value"].get<double>()) return fail(">= " + spec["min_value"].dump());
+            if (spec.contains("max_value") && d > spec["max_value"].get<double>()) return fail("<= " + spec["max_value"].dump());
         }
         options.push_back({{"name", oname}, {"type", type}, {"value", std::move(value)}});
     }
-    const json specs = command->value("options", json::array());
     for (const auto& [key, _] : given.items()) {
         const auto known = std::any_of(specs.begin(), specs.end(), [&](const json& s) { return s.value("name", "") == key; });
-        if (!known) return control_error(400, "command '" + name + "' has no option '" + key + "'");
+        if (!known) return control_error(400, "no option '" + key + "'");
+    }
+    return options;
+}
+
+std::variant<json, api_failure> world::command_interaction(const json& request) {
+    if (!request.is_object()) return control_error(400, "body must be a JSON object");
+    const member* m = find_member(request.value("user_id", ""));
+    if (m == nullptr) return control_error(404, "user_id is not a member of the sandbox guild");
+    // "name" is the command, or "command sub" / "command group sub" for sub-commands.
+    const std::string full = request.value("name", "");
+    std::vector<std::string> words;
+    for (std::size_t pos = 0; pos <= full.size();) {
+        const std::size_t space = full.find(' ', pos);
+        words.push_back(full.substr(pos, space == std::string::npos ? std::string::npos : space - pos));
+        if (space == std::string::npos) break;
+        pos = space + 1;
+    }
+    const std::string name = words.front();
+    const auto command = std::find_if(commands_.begin(), commands_.end(),
+                                      [&](const json& c) { return c.value("name", "") == name; });
+    if (command == commands_.end()) return control_error(404, "the bot has not registered a command named '" + name + "'");
+    // Walk down the sub-command path; the leaf's options are the member's.
+    json specs = command->value("options", json::array());
+    std::vector<std::pair<std::string, int>> path;  // (name, type 1 or 2)
+    for (std::size_t i = 1; i < words.size(); ++i) {
+        const auto sub = std::find_if(specs.begin(), specs.end(), [&](const json& o) {
+            return o.value("name", "") == words[i] && (o.value("type", 0) == 1 || o.value("type", 0) == 2);
+        });
+        if (sub == specs.end()) return control_error(404, "command '" + name + "' has no sub-command '" + words[i] + "'");
+        path.emplace_back(words[i], sub->value("type", 0));
+        specs = sub->value("options", json::array());
+    }
+    const bool needs_sub = std::any_of(specs.begin(), specs.end(), [](const json& o) { return o.value("type", 0) == 1 || o.value("type", 0) == 2; });
+    if (needs_sub) return control_error(400, "'" + full + "' needs a sub-command (name it: \"" + full + " <sub>\")");
+    json resolved = json::object();
+    auto built = build_options(specs, request.value("options", json::object()), resolved);
+    if (auto* f = std::get_if<api_failure>(&built)) return *f;
+    json options = std::get<json>(built);
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+        options = json::array({{{"name", it->first}, {"type", it->second}, {"options", options}}});
     }
 
     const std::string id = next_snowflake();
@@ -266,7 +347,84 @@ std::variant<json, api_failure> world::command_interaction(const json& request) 
     if (!options.empty()) data["options"] = std::move(options);
     if (!resolved.empty()) data["resolved"] = std::move(resolved);
     interaction["data"] = std::move(data);
-    register_interaction(id, token, 2, m->user_id, std::nullopt, name);
+    register_interaction(id, token, 2, m->user_id, std::nullopt, full);
+    return interaction;
+}
+
+std::variant<json, api_failure> world::autocomplete_interaction(const json& request) {
+    if (!request.is_object()) return control_error(400, "body must be a JSON object");
+    const member* m = find_member(request.value("user_id", ""));
+    if (m == nullptr) return control_error(404, "user_id is not a member of the sandbox guild");
+    const std::string name = request.value("name", "");
+    const std::string option = request.value("option", "");
+    const auto command = std::find_if(commands_.begin(), commands_.end(), [&](const json& c) { return c.value("name", "") == name; });
+    if (command == commands_.end()) return control_error(404, "the bot has not registered a command named '" + name + "'");
+    const json specs = command->value("options", json::array());
+    const auto spec = std::find_if(specs.begin(), specs.end(), [&](const json& o) { return o.value("name", "") == option; });
+    if (spec == specs.end() || !spec->value("autocomplete", false)) {
+        return control_error(400, "option '" + option + "' of '" + name + "' does not have autocomplete");
+    }
+    json options = json::array();
+    for (const auto& [key, value] : request.value("options", json::object()).items()) {
+        const auto other = std::find_if(specs.begin(), specs.end(), [&](const json& o) { return o.value("name", "") == key; });
+        if (other == specs.end()) return control_error(400, "no option '" + key + "'");
+        options.push_back({{"name", key}, {"type", other->value("type", 3)}, {"value", value}});
+    }
+    // While typing, the focused option's value is the partial text (REFERENCE.md §3.4).
+    options.push_back({{"name", option}, {"type", spec->value("type", 3)}, {"value", request.value("value", "")}, {"focused", true}});
+    const std::string id = next_snowflake();
+    const std::string token = "aW50ZXJhY3Rpb246" + id;
+    json interaction = interaction_base(*m, 4, id, token);
+    interaction["data"] = {{"id", (*command)["id"]}, {"name", name}, {"type", 1}, {"options", std::move(options)}};
+    register_interaction(id, token, 4, m->user_id, std::nullopt, name);
+    return interaction;
+}
+
+std::variant<json, api_failure> world::modal_submit_interaction(const json& request) {
+    if (!request.is_object()) return control_error(400, "body must be a JSON object");
+    const member* m = find_member(request.value("user_id", ""));
+    if (m == nullptr) return control_error(404, "user_id is not a member of the sandbox guild");
+    const auto opened = interactions_.find(request.value("interaction_id", ""));
+    if (opened == interactions_.end() || !opened->second.modal) {
+        return control_error(404, "no modal is open for interaction_id (the bot answers with type 9 to open one)");
+    }
+    if (opened->second.user_id != m->user_id) return control_error(403, "that modal was opened for another member");
+    const json modal = *opened->second.modal;
+    const json values = request.value("values", json::object());
+    if (!values.is_object()) return control_error(400, "values must be an object of text input custom_id -> text");
+    json components = json::array();
+    std::set<std::string> known;
+    for (const auto& c : modal.value("components", json::array())) {
+        json input = json::object();
+        if (c.value("type", 0) == 18) {
+            input = c.value("component", json::object());
+        } else if (const json rows = c.value("components", json::array()); rows.is_array() && !rows.empty()) {
+            input = rows[0];
+        }
+        const std::string id = input.value("custom_id", "");
+        known.insert(id);
+        const std::string text = values.contains(id) && values[id].is_string() ? values[id].get<std::string>() : input.value("value", "");
+        const std::size_t length = static_cast<std::size_t>(
+            std::count_if(text.begin(), text.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
+        if (input.value("required", true) && text.empty()) return control_error(400, "the input '" + id + "' is required");
+        if (!text.empty() && (length < static_cast<std::size_t>(input.value("min_length", 0)) ||
+                              length > static_cast<std::size_t>(input.value("max_length", 4000)))) {
+            return control_error(400, "the input '" + id + "' must be " + std::to_string(input.value("min_length", 0)) + ".." +
+                                          std::to_string(input.value("max_length", 4000)) + " characters");
+        }
+        // Discord sends the submission in the current form: each value inside its Label.
+        components.push_back({{"type", 18}, {"id", components.size() + 1},
+                              {"component", {{"type", 4}, {"id", components.size() + 100}, {"custom_id", id}, {"value", text}}}});
+    }
+    for (const auto& [key, _] : values.items()) {
+        if (known.count(key) == 0) return control_error(400, "the modal has no input '" + key + "'");
+    }
+    opened->second.modal.reset();  // submitted once
+    const std::string id = next_snowflake();
+    const std::string token = "aW50ZXJhY3Rpb246" + id;
+    json interaction = interaction_base(*m, 5, id, token);
+    interaction["data"] = {{"custom_id", modal.value("custom_id", "")}, {"components", std::move(components)}};
+    register_interaction(id, token, 5, m->user_id, opened->second.source_message_id);
     return interaction;
 }
 
@@ -295,6 +453,32 @@ std::variant<json, api_failure> world::component_interaction(const json& request
     const int component_type = found->value("type", 0);
     if (found->value("disabled", false)) return control_error(409, "that component is disabled");
     json data{{"custom_id", custom_id}, {"component_type", component_type}};
+    if (component_type >= 5 && component_type <= 8) {
+        // User / role / mentionable / channel selects: ids, with `resolved` (REFERENCE.md §4).
+        if (!values.is_array() || values.empty() || values.size() > static_cast<std::size_t>(found->value("max_values", 1)) ||
+            values.size() < static_cast<std::size_t>(found->value("min_values", 1))) {
+            return control_error(400, "pick between min_values and max_values ids");
+        }
+        json resolved = json::object();
+        for (const auto& v : values) {
+            const std::string vid = v.is_string() ? v.get<std::string>() : "";
+            const member* who = find_member(vid);
+            const role_record* role = find_role(vid);
+            const channel_record* ch = find_channel(vid);
+            if ((component_type == 5 || component_type == 7) && who != nullptr) {
+                resolved["users"][vid] = user_json(who->user_id, who->username, false);
+                resolved["members"][vid] = member_json(*who, false);
+            } else if ((component_type == 6 || component_type == 7) && role != nullptr) {
+                resolved["roles"][vid] = role_json(*role);
+            } else if (component_type == 8 && ch != nullptr && ch->type != 1) {
+                resolved["channels"][vid] = {{"id", ch->id}, {"name", ch->name}, {"type", ch->type}, {"permissions", "2248473465835073"}};
+            } else {
+                return control_error(400, "'" + vid + "' is not something this select offers");
+            }
+        }
+        data["values"] = values;
+        data["resolved"] = std::move(resolved);
+    }
     if (component_type == 3) {
         if (!values.is_array() || values.empty()) return control_error(400, "a select needs 'values'");
         const json options = found->value("options", json::array());
@@ -327,6 +511,7 @@ std::optional<api_failure> world::interaction_callback(const std::string& id, co
     p.acknowledged_at = steady::now();
     p.callback = body;
     const int type = body.value("type", 0);
+    if (type == 9) p.modal = body["data"];  // the member may now fill it in (control: /_sandbox/modals)
     if (type == 5 || type == 6) {
         p.deferred = true;
         // type 5 shows a "thinking" message that @original edits; type 6 edits the clicked message.
@@ -367,7 +552,7 @@ std::optional<api_failure> world::interaction_callback(const std::string& id, co
 }
 
 std::variant<json, api_failure> world::edit_original(const std::string& application, const std::string& token,
-                                                     const json& body) {
+                                                     const json& body, const json& attachments) {
     if (application != ids_.application_id) return error_body(404, 10015, "Unknown Webhook");
     const auto by_token = interaction_by_token_.find(token);
     if (by_token == interaction_by_token_.end()) return error_body(401, 50027, "Invalid Webhook Token");
@@ -379,6 +564,7 @@ std::variant<json, api_failure> world::edit_original(const std::string& applicat
     for (const char* key : {"content", "embeds", "components"}) {
         if (body.contains(key)) message[key] = body[key];
     }
+    for (const auto& a : attachments) message["attachments"].push_back(a);
     if (message.contains("flags") && message["flags"].is_number_integer()) {
         message["flags"] = message["flags"].get<int>() & ~128;  // no longer loading
     }
@@ -424,7 +610,8 @@ std::variant<json, api_failure> world::webhook_message(const std::string& method
     return error_body(405, 0, "405: Method Not Allowed");
 }
 
-std::variant<json, api_failure> world::followup(const std::string& application, const std::string& token, const json& body) {
+std::variant<json, api_failure> world::followup(const std::string& application, const std::string& token, const json& body,
+                                                const json& attachments) {
     if (application != ids_.application_id) return error_body(404, 10015, "Unknown Webhook");
     const auto by_token = interaction_by_token_.find(token);
     if (by_token == interaction_by_token_.end()) return error_body(401, 50027, "Invalid Webhook Token");
@@ -443,6 +630,7 @@ std::variant<json, api_failure> world::followup(const std::string& application, 
                 if (body.contains(key)) message[key] = body[key];
             }
             message["flags"] = message["flags"].get<int>() & ~128;
+            for (const auto& a : attachments) message["attachments"].push_back(a);
             p.original = message;
             json shown = message;
             shown.erase("ephemeral_user_id");
@@ -453,6 +641,7 @@ std::variant<json, api_failure> world::followup(const std::string& application, 
     json message = message_json(id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true), body);
     mark_as_response(message, p);
     message["type"] = 0;  // follow-ups are ordinary webhook messages
+    message["attachments"] = attachments;
     const bool ephemeral = (body.value("flags", 0) & 64) != 0;
     if (ephemeral) message["ephemeral_user_id"] = p.user_id;
     messages_[id] = message;

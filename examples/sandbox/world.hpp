@@ -98,6 +98,8 @@ struct pending_interaction {
     std::optional<json> original;  ///< the latest PATCH of @original (deferred answers)
     int followups = 0;
     std::optional<std::string> message_id;  ///< message created or updated by the callback
+    std::optional<json> modal;              ///< the modal the bot opened (type 9 data), until submitted
+    std::optional<json> parent_modal_source;  ///< modal submissions: the message the modal was opened from
 };
 
 /// The fixed ids a sandbox session uses; printed at start-up and in docs/sandbox.md.
@@ -140,14 +142,24 @@ public:
     /// {"user_id","name","options":{name:value}}; errors are control-API errors.
     [[nodiscard]] std::variant<json, api_failure> command_interaction(const json& request);
     /// Builds a MESSAGE_COMPONENT interaction from {"user_id","message_id","custom_id","values"}.
+    /// Values are option values (string selects) or ids of members, roles or channels (user /
+    /// role / mentionable / channel selects, which get `resolved`).
     [[nodiscard]] std::variant<json, api_failure> component_interaction(const json& request);
+    /// Builds a MODAL_SUBMIT interaction from {"user_id","interaction_id","values":{custom_id: text}}:
+    /// the member fills in the modal the bot opened in answer to interaction_id (checked: required
+    /// inputs, lengths, no unknown inputs, one submission).
+    [[nodiscard]] std::variant<json, api_failure> modal_submit_interaction(const json& request);
+    /// Builds an APPLICATION_COMMAND_AUTOCOMPLETE interaction from {"user_id","name","option","value",
+    /// "options"?}: the member is typing `value` into the option, which must have autocomplete.
+    [[nodiscard]] std::variant<json, api_failure> autocomplete_interaction(const json& request);
 
     /// POST /interactions/{id}/{token}/callback. Returns nullopt on success (204).
     [[nodiscard]] std::optional<api_failure> interaction_callback(const std::string& id, const std::string& token,
                                                                   const json& body);
     /// PATCH /webhooks/{application}/{token}/messages/@original: the edited message, or a failure.
+    /// `attachments`: files uploaded with the edit (multipart), added to the message.
     [[nodiscard]] std::variant<json, api_failure> edit_original(const std::string& application, const std::string& token,
-                                                                const json& body);
+                                                                const json& body, const json& attachments = json::array());
     /// GET / PATCH / DELETE /webhooks/{application}/{token}/messages/{id or @original}: an
     /// interaction's original response or one of its follow-ups (REFERENCE.md §2.5). PATCH of
     /// @original is edit_original. DELETE answers null on success (204).
@@ -156,7 +168,7 @@ public:
                                                                   const json& body);
     /// POST /webhooks/{application}/{token}: a follow-up message, or a failure.
     [[nodiscard]] std::variant<json, api_failure> followup(const std::string& application, const std::string& token,
-                                                           const json& body);
+                                                           const json& body, const json& attachments = json::array());
     /// POST /channels/{channel}/messages. `attachments` are the uploaded files' attachment objects
     /// (multipart bodies, REFERENCE.md §2.4); sending them needs ATTACH_FILES.
     [[nodiscard]] std::variant<json, api_failure> create_message(const std::string& channel, const json& body,
@@ -229,6 +241,9 @@ private:
     /// `interaction_metadata`, `application_id`, `webhook_id`, and the message `type`.
     void mark_as_response(json& message, const pending_interaction& p) const;
     [[nodiscard]] json interaction_base(const member& m, int type, const std::string& id, const std::string& token) const;
+    /// The options a member filled in (control `options`: name -> value) against their declared
+    /// specs, with the `resolved` objects Discord adds; a control error for what a client could not send.
+    [[nodiscard]] std::variant<json, api_failure> build_options(const json& specs, const json& given, json& resolved);
 
     std::string token_;
     world_ids ids_;

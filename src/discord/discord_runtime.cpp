@@ -1,5 +1,7 @@
 #include <apexcore/discord/discord_runtime.hpp>
 
+#include <apexcore/discord/chat_model.hpp>
+
 #include "detail/json_access.hpp"
 #include "detail/supervise.hpp"
 
@@ -243,7 +245,9 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
 
     void handle(interaction_envelope envelope, acknowledge_fn acknowledge) {
         auto job = std::make_shared<in_flight>(std::move(envelope), strand, std::move(acknowledge));
-        if (options.defer_after.count() <= 0) {
+        if (job->envelope.type == 4) {
+            // Autocomplete cannot be deferred (REFERENCE.md §3.5): suggestions come within 3 s or not at all.
+        } else if (options.defer_after.count() <= 0) {
             defer(job);
         } else {
             // Runs until the answer is delivered, not until the handler returns.
@@ -299,17 +303,29 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
 
     void complete(const std::shared_ptr<in_flight>& job, ports::interaction_response response) {
         if (stopped) return;
+        const bool message_kind = response.kind == ports::response_kind::reply || response.kind == ports::response_kind::update_message;
+        if (job->at == stage::handling && message_kind && !response.body.files.empty()) {
+            // Files go with an edit of the original response (multipart PATCH works for gateway
+            // and HTTP interactions alike): acknowledge now, attach them in the edit.
+            job->result = std::move(response);
+            return defer(job);
+        }
         switch (job->at) {
             case stage::handling:
                 job->at = stage::answer_queued;
                 job->result = response;
-                job->answer_ticket = job->acknowledge(to_interaction_callback(response), [job](bool) {
+                job->answer_ticket = job->acknowledge(to_interaction_callback(response), [weak = weak_from_this(), job](bool ok) {
                     job->at = stage::done;
                     job->defer_timer.cancel();
+                    auto self = weak.lock();
+                    if (ok && self && job->result) self->send_followups(job, 0);
                 });
                 break;
             case stage::deferral_queued: job->result = std::move(response); break;  // sent once acknowledged
-            case stage::deferred: edit_original(job, response); break;
+            case stage::deferred:
+                job->result = std::move(response);
+                edit_original(job, *job->result);
+                break;
             case stage::answer_queued:
             case stage::done: break;
         }
@@ -317,15 +333,62 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
 
     void edit_original(const std::shared_ptr<in_flight>& job, const ports::interaction_response& response) {
         job->at = stage::done;
-        json data = to_message_data(response.body);
+        ports::message body = response.body;
+        if (response.kind == ports::response_kind::open_modal || response.kind == ports::response_kind::suggest) {
+            // A modal or suggestions can only be the first answer, and this one was deferred.
+            say("interaction " + job->envelope.neutral.id.str() + ": the handler answered with a " +
+                (response.kind == ports::response_kind::open_modal ? "modal" : "suggestion list") +
+                " after the deferral; Discord cannot show it now");
+            body = ports::message{};
+            body.content = "This form could not be opened in time. Please try again.";
+        }
+        json data = to_message_data(body);
         data.erase("flags");  // the ephemeral state was fixed by the deferral
         const std::string path = "/webhooks/" + job->envelope.application.str() + "/" + job->envelope.token +
                                  "/messages/@original";
         const auto id = job->envelope.neutral.id.str();
-        rest->request(http_method::patch, path, std::move(data), [weak = weak_from_this(), id](std::error_code ec, rest_response res) {
-            auto self = weak.lock();
-            if (self && (ec || !res.ok())) self->say("interaction " + id + ": edit of @original failed: " + describe(ec, res));
-        });
+        send_message_request(http_method::patch, path, std::move(data), body.files,
+                             [weak = weak_from_this(), id, job](std::error_code ec, rest_response res) {
+                                 auto self = weak.lock();
+                                 if (!self) return;
+                                 if (ec || !res.ok()) return self->say("interaction " + id + ": edit of @original failed: " + describe(ec, res));
+                                 net::post(self->strand, [self, job] { self->send_followups(job, 0); });
+                             });
+    }
+
+    /// Follow-up messages, one after the other once the answer is delivered (REFERENCE.md §2.5:
+    /// POST /webhooks/{application}/{token}, valid 15 minutes after the interaction).
+    void send_followups(const std::shared_ptr<in_flight>& job, std::size_t index) {
+        if (stopped || !job->result || index >= job->result->followups.size()) return;
+        const ports::message& message = job->result->followups[index];
+        const std::string path = "/webhooks/" + job->envelope.application.str() + "/" + job->envelope.token;
+        const auto id = job->envelope.neutral.id.str();
+        send_message_request(http_method::post, path, to_message_data(message), message.files,
+                             [weak = weak_from_this(), id, job, index](std::error_code ec, rest_response res) {
+                                 auto self = weak.lock();
+                                 if (!self) return;
+                                 if (ec || !res.ok()) {
+                                     return self->say("interaction " + id + ": follow-up " + std::to_string(index + 1) +
+                                                      " failed: " + describe(ec, res));
+                                 }
+                                 net::post(self->strand, [self, job, index] { self->send_followups(job, index + 1); });
+                             });
+    }
+
+    /// A message body as JSON, or as multipart with its files (REFERENCE.md §2.4).
+    void send_message_request(http_method method, const std::string& path, json data,
+                              const std::vector<ports::outbound_file>& files, rest_callback done) {
+        if (files.empty()) {
+            rest->request(method, path, std::move(data), std::move(done));
+            return;
+        }
+        const std::span<const ports::outbound_file> sent(files.data(), std::min(files.size(), ports::files_per_message_max));
+        std::vector<ports::outbound_file> named(sent.begin(), sent.end());
+        for (auto& f : named) f.filename = safe_filename(f.filename);
+        const std::string payload = data.dump(-1, ' ', false, json::error_handler_t::replace);
+        const std::string boundary = make_multipart_boundary(payload, named);
+        rest->request(method, path, encoded_body{"multipart/form-data; boundary=" + boundary, to_multipart(data, named, boundary)},
+                      std::move(done));
     }
 };
 
