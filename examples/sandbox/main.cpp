@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
     apexcore::sandbox::server_options options;
     std::string state_dir;
     int route_window_ms = 1000;
+    int session_ttl_ms = 120000;
     po::options_description desc(
         "apexcore-sandbox: a local Discord-compatible server (REST API, TLS gateway, control API) on 127.0.0.1.\n"
         "It checks requests the way Discord does and answers with Discord's error bodies.\n\n"
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
          "sandbox.json (URLs, ports and ids of this run)")
         ("heartbeat-interval-ms", po::value<int>(&options.heartbeat_interval_ms)->default_value(41250),
          "heartbeat_interval sent in HELLO, in milliseconds")
+        ("session-ttl-ms", po::value<int>(&session_ttl_ms)->default_value(120000),
+         "how long a disconnected session can still be resumed, in milliseconds")
         ("channels", po::value<int>(&options.text_channels)->default_value(25),
          "text channels in the guild (#shop, #channel-1, ...), 1..500")
         ("route-limit", po::value<int>(&options.route_limit)->default_value(5),
@@ -75,12 +78,13 @@ int main(int argc, char** argv) {
     }
     if (options.text_channels < 1 || options.text_channels > 500 || options.route_limit < 1 || route_window_ms < 1 ||
         options.global_per_second < 1 || options.shards < 1 || options.shards > 64 || options.max_concurrency < 1 ||
-        options.session_starts < 0) {
+        options.session_starts < 0 || session_ttl_ms < 1) {
         std::cerr << "apexcore-sandbox: --channels must be 1..500, --shards 1..64; --route-limit, --route-window-ms, "
-                     "--global-per-second and --max-concurrency must be positive, --session-starts >= 0\n";
+                     "--global-per-second, --max-concurrency and --session-ttl-ms must be positive, --session-starts >= 0\n";
         return 2;
     }
     options.route_window = std::chrono::milliseconds(route_window_ms);
+    options.session_ttl = std::chrono::milliseconds(session_ttl_ms);
     try {
         const auto identity = apexcore::sandbox::generate_self_signed();
         boost::asio::io_context io(1);

@@ -20,6 +20,7 @@
 
 #include <deque>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -87,6 +88,7 @@ struct session_state {
     int shard_id = 0;
     std::int64_t seq = 0;
     std::deque<json> log;  ///< recent dispatches for RESUME replay
+    std::optional<std::chrono::steady_clock::time_point> disconnected_at;  ///< set while no connection holds it
 };
 
 /// Faults injected through the control API (docs/sandbox.md).

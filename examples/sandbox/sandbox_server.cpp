@@ -423,6 +423,7 @@ net::awaitable<void> sandbox_server::impl::gateway_session(tls_stream stream, re
     if (const auto it = connections.find(conn->shard_id); it != connections.end() && it->second == conn) {
         connections.erase(it);
     }
+    if (const auto s = sessions.find(conn->session_id); s != sessions.end()) s->second.disconnected_at = steady::now();
     log("gateway: connection closed");
 }
 
@@ -510,13 +511,20 @@ void sandbox_server::impl::on_gateway_frame(const std::shared_ptr<gateway_connec
         case 6: {
             if (!d.is_object() || d.value("token", "") != state.token()) return conn->close(4004);
             const auto s = sessions.find(d.value("session_id", ""));
-            if (s == sessions.end() || !d.contains("seq") || !d["seq"].is_number_integer()) {
+            const bool expired = s != sessions.end() && s->second.disconnected_at &&
+                                 steady::now() - *s->second.disconnected_at > options.session_ttl;
+            if (expired) {
+                log("gateway: RESUME refused, session " + s->first + " expired");
+                sessions.erase(s);
+            }
+            if (expired || s == sessions.end() || !d.contains("seq") || !d["seq"].is_number_integer()) {
                 conn->send({{"op", 9}, {"d", false}});
                 return;
             }
             const auto seq = d["seq"].get<std::int64_t>();
             if (seq > s->second.seq) return conn->close(4007);
             ++stats.resumes;
+            s->second.disconnected_at.reset();
             conn->session_id = s->first;
             conn->shard_id = s->second.shard_id;
             connections[conn->shard_id] = conn;

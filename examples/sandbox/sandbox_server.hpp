@@ -26,6 +26,9 @@ struct server_options {
     int shards = 1;                      ///< recommended (and required) shard count
     int max_concurrency = 1;             ///< identify concurrency (REFERENCE.md §1.12)
     int session_starts = 1000;           ///< session starts left today (GET /gateway/bot)
+    /// A session whose connection has been gone longer than this can no longer be resumed: RESUME
+    /// gets op 9 `false` and the client must IDENTIFY again (Discord keeps sessions only briefly).
+    std::chrono::milliseconds session_ttl{120000};
 };
 
 class sandbox_server {

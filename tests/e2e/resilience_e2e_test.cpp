@@ -154,3 +154,23 @@ TEST_F(DeferredTest, DeferredAnswersArriveByEditingTheOriginal) {
 }
 
 }  // namespace
+
+namespace {
+
+class ExpiredSessionTest : public apexcore::test_support::BotFixture {
+protected:
+    // Sessions expire 1 ms after their connection is gone: a reconnect always comes too late.
+    ExpiredSessionTest() { sandbox_args_ = {"--heartbeat-interval-ms", "400", "--session-ttl-ms", "1"}; }
+    std::uint64_t stat(const char* key) { return stats()[key].get<std::uint64_t>(); }
+};
+
+// Discord keeps a session resumable only briefly (issue 9 §7): a RESUME of an expired session gets
+// op 9 `false`, and the bot must IDENTIFY again — not loop on RESUME, not stay deaf.
+TEST_F(ExpiredSessionTest, AnExpiredSessionIsIdentifiedAgainAndTheBotAnswers) {
+    ASSERT_EQ(gateway({{"action", "drop"}}).status, 200U);
+    ASSERT_TRUE(wait_for([&] { return stat("identifies") == 2; }, 30s)) << bot_->output();
+    EXPECT_EQ(stat("resumes"), 0U);
+    expect_balance("$0.00");
+}
+
+}  // namespace
