@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
         apexcore::services::wallet_service wallet(store, cfg.currency);
         apexcore::services::catalog_service catalog(store);
         seed_catalog(catalog, cfg);
-        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency}, wallet, catalog, log_line);
+        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog);
 
         if (io_threads < 1 || io_threads > 64) {
             std::cerr << "apexbot: --io-threads must be 1..64\n";

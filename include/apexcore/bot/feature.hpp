@@ -1,0 +1,61 @@
+#pragma once
+/// @file feature.hpp
+/// A feature of the bot: one room with its commands, its `custom_id` namespaces and its handlers.
+/// The router (router.hpp) sends each interaction to the feature that declared its command name or
+/// the namespace of its custom_id ("<namespace>:..."); a feature depends on services and ports,
+/// never on another feature (docs/embedding.md shows one of your own).
+
+#include <apexcore/core/ids.hpp>
+#include <apexcore/core/money.hpp>
+#include <apexcore/ports/chat.hpp>
+#include <apexcore/ports/message.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace apexcore::bot {
+
+/// What every feature may need to know about the bot it runs in.
+struct bot_config {
+    core::guild_id guild;                 ///< the guild the shop lives in
+    core::role_id staff_role;             ///< members holding it may use staff commands
+    core::currency currency = core::usd;  ///< prices and wallets are in this currency
+    std::function<void(std::string_view)> log;  ///< one line per unexpected failure; may be empty
+
+    /// Whether `who` holds the staff role (the services re-check staff-only use cases).
+    [[nodiscard]] bool is_staff(const ports::invoker& who) const;
+};
+
+/// A feature. Implementations must be thread-safe: the runtime handles interactions on several
+/// worker threads at once. A handler may throw; the router turns that into an apology and a log
+/// line (nothing has been committed: every money movement is one transaction).
+class feature {
+public:
+    virtual ~feature() = default;
+
+    /// A short unique name ("wallet", "storefront"), used to remove or replace the feature.
+    [[nodiscard]] virtual std::string name() const = 0;
+    /// The slash commands it owns (their names must be unique across the router's features).
+    [[nodiscard]] virtual std::vector<ports::command_spec> commands() const = 0;
+    /// The custom_id namespaces it owns: a custom_id "<ns>:..." is routed here (unique too).
+    [[nodiscard]] virtual std::vector<std::string> namespaces() const { return {}; }
+
+    /// One of its commands ("name" or "name sub").
+    virtual ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) = 0;
+    /// A click or pick on one of its components.
+    virtual ports::interaction_response on_component(const ports::interaction& i, const ports::component_action& a);
+    /// A modal it opened, submitted (its custom_id is in one of its namespaces).
+    virtual ports::interaction_response on_modal(const ports::interaction& i, const ports::modal_submit& m);
+    /// An autocomplete request for one of its commands. Default: no suggestions.
+    virtual ports::interaction_response on_autocomplete(const ports::interaction& i, const ports::autocomplete_request& a);
+};
+
+/// An ephemeral reply with `text`.
+[[nodiscard]] ports::interaction_response ephemeral_reply(std::string text);
+
+/// The value of the option `name`, or nullptr.
+[[nodiscard]] const ports::option_value* find_option(const ports::command_invocation& c, std::string_view name);
+
+}  // namespace apexcore::bot

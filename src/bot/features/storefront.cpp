@@ -1,0 +1,93 @@
+#include <apexcore/bot/features/storefront.hpp>
+
+#include <apexcore/bot/custom_id.hpp>
+
+namespace apexcore::bot {
+namespace {
+
+constexpr std::uint32_t brand_color = 0x5865F2;
+constexpr std::uint32_t success_color = 0x57F287;
+
+}  // namespace
+
+storefront_feature::storefront_feature(const bot_config& config, services::wallet_service& wallet,
+                                       services::catalog_service& catalog)
+    : config_(config), wallet_(wallet), catalog_(catalog) {}
+
+std::vector<ports::command_spec> storefront_feature::commands() const {
+    return {{"buy", "Browse the shop and buy with your wallet", {}, false}};
+}
+
+std::vector<std::string> storefront_feature::namespaces() const { return {std::string(custom_id_version)}; }
+
+ports::interaction_response storefront_feature::on_command(const ports::interaction&, const ports::command_invocation& c) {
+    if (c.name == "buy") return open_shop();
+    return ephemeral_reply("Unknown command /" + c.name + ".");
+}
+
+ports::interaction_response storefront_feature::on_component(const ports::interaction& i, const ports::component_action& a) {
+    const auto decoded = decode_custom_id(a.custom_id);
+    if (!decoded) return ephemeral_reply(std::string(describe(decoded.error())));
+    switch (decoded->kind) {
+        case component_kind::select_product: return show_product(i, a);
+        case component_kind::buy_product: return buy(i, decoded->product, decoded->price_minor);
+    }
+    return ephemeral_reply("This control is not valid.");
+}
+
+ports::interaction_response storefront_feature::open_shop() {
+    const auto products = catalog_.list_active(ports::select_options_max);
+    if (products.empty()) return ephemeral_reply("The shop has no products for sale right now.");
+    ports::string_select select;
+    select.custom_id = encode_custom_id({component_kind::select_product, {}, 0});
+    select.placeholder = "Choose a product";
+    for (const auto& p : products) {
+        select.options.push_back({p.display_name(), std::to_string(p.id.value),
+                                  p.main_category + " / " + p.sub_category + " - " + core::format_money(p.price)});
+    }
+    ports::interaction_response r;
+    r.body.ephemeral = true;
+    r.body.embeds.push_back({"Shop", "Pick a product to see its details.", {}, brand_color, ""});
+    r.body.rows.push_back({{std::move(select)}});
+    return r;
+}
+
+ports::interaction_response storefront_feature::show_product(const ports::interaction& i, const ports::component_action& a) {
+    if (a.values.size() != 1) return ephemeral_reply("Pick exactly one product.");
+    const auto id = core::product_id::parse(a.values.front());
+    if (!id) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+    const auto product = catalog_.find(*id);
+    if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+    if (!product->active) return ephemeral_reply(std::string(core::describe(core::rejection::product_inactive)));
+
+    const core::money balance = wallet_.balance(i.from.user);
+    ports::embed card{product->display_name(), "", {}, brand_color, "Paid from your wallet balance."};
+    card.fields.push_back({"Category", product->main_category + " / " + product->sub_category, true});
+    card.fields.push_back({"Price", core::format_money(product->price), true});
+    card.fields.push_back({"Your balance", core::format_money(balance), true});
+    ports::interaction_response r;
+    r.kind = ports::response_kind::update_message;
+    r.body.ephemeral = true;
+    r.body.embeds.push_back(std::move(card));
+    ports::button buy_button{"Buy with wallet",
+                             encode_custom_id({component_kind::buy_product, product->id, product->price.minor_units()}),
+                             ports::button_style::success, balance.minor_units() < product->price.minor_units()};
+    r.body.rows.push_back({{std::move(buy_button)}});
+    return r;
+}
+
+ports::interaction_response storefront_feature::buy(const ports::interaction& i, core::product_id product,
+                                          std::int64_t price_minor) {
+    const auto receipt = wallet_.purchase(
+        {i.from.user, product, core::money{price_minor, config_.currency}, "interaction:" + i.id.str()});
+    if (!receipt) return ephemeral_reply(std::string(core::describe(receipt.error())));
+    ports::interaction_response r = ephemeral_reply("Thank you! Order **#" + std::to_string(receipt->order.id.value) +
+                                                    "** is paid.");
+    ports::embed e{"Order #" + std::to_string(receipt->order.id.value), receipt->product_name, {}, success_color, ""};
+    e.fields.push_back({"Paid", core::format_money(receipt->order.price_paid), true});
+    e.fields.push_back({"New balance", core::format_money(receipt->debit.balance_after), true});
+    r.body.embeds.push_back(std::move(e));
+    return r;
+}
+
+}  // namespace apexcore::bot

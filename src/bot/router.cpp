@@ -1,0 +1,156 @@
+#include <apexcore/bot/router.hpp>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace apexcore::bot {
+
+bool bot_config::is_staff(const ports::invoker& who) const {
+    return std::find(who.roles.begin(), who.roles.end(), staff_role) != who.roles.end();
+}
+
+ports::interaction_response feature::on_component(const ports::interaction&, const ports::component_action&) {
+    return ephemeral_reply("This control is not valid.");
+}
+
+ports::interaction_response feature::on_modal(const ports::interaction&, const ports::modal_submit&) {
+    return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
+}
+
+ports::interaction_response feature::on_autocomplete(const ports::interaction&, const ports::autocomplete_request&) {
+    ports::interaction_response none;
+    none.kind = ports::response_kind::suggest;
+    return none;
+}
+
+ports::interaction_response ephemeral_reply(std::string text) {
+    ports::interaction_response r;
+    r.kind = ports::response_kind::reply;
+    r.body.content = std::move(text);
+    r.body.ephemeral = true;
+    return r;
+}
+
+const ports::option_value* find_option(const ports::command_invocation& c, std::string_view name) {
+    for (const auto& o : c.options) {
+        if (o.name == name) return &o.value;
+    }
+    return nullptr;
+}
+
+namespace {
+
+std::string_view first_word(std::string_view text) { return text.substr(0, text.find(' ')); }
+
+}  // namespace
+
+router::router(bot_config config) : config_(std::move(config)) {}
+
+void router::check_free(const feature& f, const feature* except) const {
+    for (const auto& other : features_) {
+        if (other.get() == except) continue;
+        if (other->name() == f.name()) throw std::invalid_argument("router: a feature named '" + f.name() + "' is already there");
+        for (const auto& c : f.commands()) {
+            if (owner_of_command(c.name) == other.get()) {
+                throw std::invalid_argument("router: /" + c.name + " of '" + f.name() + "' is already owned by '" + other->name() + "'");
+            }
+        }
+        for (const auto& ns : f.namespaces()) {
+            const auto theirs = other->namespaces();
+            if (std::find(theirs.begin(), theirs.end(), ns) != theirs.end()) {
+                throw std::invalid_argument("router: custom_id namespace '" + ns + "' of '" + f.name() + "' is already owned by '" +
+                                            other->name() + "'");
+            }
+        }
+    }
+    for (const auto& ns : f.namespaces()) {
+        if (ns.empty() || ns.find(':') != std::string::npos) {
+            throw std::invalid_argument("router: '" + f.name() + "' declares an empty namespace or one containing ':'");
+        }
+    }
+}
+
+void router::add(std::shared_ptr<feature> f) {
+    if (!f) throw std::invalid_argument("router: no feature");
+    check_free(*f, nullptr);
+    features_.push_back(std::move(f));
+}
+
+bool router::remove(std::string_view name) {
+    const auto it = std::find_if(features_.begin(), features_.end(), [&](const auto& f) { return f->name() == name; });
+    if (it == features_.end()) return false;
+    features_.erase(it);
+    return true;
+}
+
+void router::replace(std::shared_ptr<feature> f) {
+    if (!f) throw std::invalid_argument("router: no feature");
+    const auto it = std::find_if(features_.begin(), features_.end(), [&](const auto& g) { return g->name() == f->name(); });
+    if (it == features_.end()) return add(std::move(f));
+    check_free(*f, it->get());
+    *it = std::move(f);
+}
+
+std::vector<std::string> router::features() const {
+    std::vector<std::string> out;
+    for (const auto& f : features_) out.push_back(f->name());
+    return out;
+}
+
+std::vector<ports::command_spec> router::commands() const {
+    std::vector<ports::command_spec> out;
+    for (const auto& f : features_) {
+        auto c = f->commands();
+        out.insert(out.end(), std::make_move_iterator(c.begin()), std::make_move_iterator(c.end()));
+    }
+    return out;
+}
+
+feature* router::owner_of_command(std::string_view command) const {
+    const std::string_view name = first_word(command);
+    for (const auto& f : features_) {
+        for (const auto& c : f->commands()) {
+            if (c.name == name) return f.get();
+        }
+    }
+    return nullptr;
+}
+
+feature* router::owner_of_custom_id(std::string_view custom_id) const {
+    const auto colon = custom_id.find(':');
+    if (colon == std::string_view::npos) return nullptr;
+    const std::string_view ns = custom_id.substr(0, colon);
+    for (const auto& f : features_) {
+        for (const auto& mine : f->namespaces()) {
+            if (mine == ns) return f.get();
+        }
+    }
+    return nullptr;
+}
+
+ports::interaction_response router::handle(const ports::interaction& interaction) const {
+    try {
+        if (const auto* c = std::get_if<ports::command_invocation>(&interaction.action)) {
+            if (feature* f = owner_of_command(c->name)) return f->on_command(interaction, *c);
+            return ephemeral_reply("Unknown command /" + c->name + ".");
+        }
+        if (const auto* a = std::get_if<ports::component_action>(&interaction.action)) {
+            if (feature* f = owner_of_custom_id(a->custom_id)) return f->on_component(interaction, *a);
+            return ephemeral_reply(std::string(stale_component_reply));
+        }
+        if (const auto* m = std::get_if<ports::modal_submit>(&interaction.action)) {
+            if (feature* f = owner_of_custom_id(m->custom_id)) return f->on_modal(interaction, *m);
+            return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
+        }
+        const auto& request = std::get<ports::autocomplete_request>(interaction.action);
+        if (feature* f = owner_of_command(request.command)) return f->on_autocomplete(interaction, request);
+        ports::interaction_response none;
+        none.kind = ports::response_kind::suggest;
+        return none;
+    } catch (const std::exception& e) {
+        if (config_.log) config_.log(std::string("interaction ") + interaction.id.str() + " failed: " + e.what());
+        return ephemeral_reply("Something went wrong on our side and nothing was charged. Please try again.");
+    }
+}
+
+}  // namespace apexcore::bot
