@@ -1,5 +1,6 @@
 #include <apexcore/discord/rest_chat_actions.hpp>
 
+#include <apexcore/discord/cache/guild_cache.hpp>
 #include <apexcore/discord/chat_model.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -244,22 +245,17 @@ chat_error rest_chat_actions::explain_role_refusal(core::guild_id guild, core::r
     auto roles_answer = call(http_method::get, "/guilds/" + guild.str() + "/roles", std::nullopt, std::nullopt, {});
     auto member_answer = call(http_method::get, "/guilds/" + guild.str() + "/members/" + me->str(), std::nullopt, std::nullopt, {});
     if (!roles_answer || !member_answer) return refusal;
-    auto member = parse_member(parse_body(member_answer->response));
+    // The guild cache's arithmetic (REFERENCE.md §7.3) over what Discord just said.
+    cache::guild_cache view;
     const json roles = parse_body(roles_answer->response);
-    if (!member || !roles.is_array()) return refusal;
-    std::uint64_t permissions = 0;
-    int highest = 0;
-    int target_position = -1;
-    for (const auto& r : roles) {
-        auto parsed = parse_role_with_permissions(r);
-        if (!parsed) return refusal;
-        const bool everyone = parsed->role.id.value == guild.value;
-        const bool held = std::find(member->roles.begin(), member->roles.end(), parsed->role.id) != member->roles.end();
-        if (everyone || held) permissions |= parsed->permissions;
-        if (held) highest = std::max(highest, parsed->role.position);
-        if (parsed->role.id == role) target_position = parsed->role.position;
-    }
-    const bool can_manage = (permissions & (permission_bits::manage_roles | permission_bits::administrator)) != 0;
+    const json member = parse_body(member_answer->response);
+    if (!view.apply("GUILD_CREATE", json{{"id", guild.str()}, {"roles", roles}, {"members", json::array({member})}})) return refusal;
+    const auto permissions = view.permissions(guild, *me);
+    const auto target = view.role(guild, role);
+    if (!permissions || !target) return refusal;
+    const int highest = view.highest_position(guild, *me).value_or(0);
+    const int target_position = target->position;
+    const bool can_manage = (*permissions & (permission_bits::manage_roles | permission_bits::administrator)) != 0;
     if (can_manage && target_position >= highest) {
         return {chat_errc::role_hierarchy, "the role (position " + std::to_string(target_position) +
                                                ") is not below the bot's highest role (position " + std::to_string(highest) +

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -99,6 +100,15 @@ protected:
         return control_->post("/_sandbox/components", body);
     }
     json stats() { return control_->get("/_sandbox/stats").body; }
+    /// A channel's history as the sandbox keeps it, oldest first.
+    json channel_history(const std::string& channel) { return control_->get("/_sandbox/channels/" + channel + "/messages").body; }
+    /// How many messages in `channel` have exactly `content`.
+    int count_messages(const std::string& channel, const std::string& content) {
+        const json history = channel_history(channel);
+        return static_cast<int>(std::count_if(history.begin(), history.end(), [&](const json& m) { return m.value("content", "") == content; }));
+    }
+    /// The #shop channel's id.
+    std::string shop_channel() const { return info_["channel_ids"][0].get<std::string>(); }
 
     /// Opens /buy as `user`, picks the product whose select value is `value`, and presses its Buy
     /// button; returns the answer to the press (each step asserted to be answered).

@@ -65,15 +65,8 @@ protected:
         EXPECT_TRUE(granted) << "the role reached the member";
         // Each message the library sent is in #shop exactly once: the 429'd attempt was not
         // applied, and the library's retry was not doubled.
-        const json history = control_->get("/_sandbox/channels/" + info_["channel_ids"][0].get<std::string>() + "/messages").body;
-        int shop_count = 0;
-        int after_count = 0;
-        for (const auto& m : history) {
-            if (m["content"] == shop_message) ++shop_count;
-            if (m["content"] == after_429) ++after_count;
-        }
-        EXPECT_EQ(shop_count, 1);
-        EXPECT_EQ(after_count, 1);
+        EXPECT_EQ(count_messages(shop_channel(), shop_message), 1);
+        EXPECT_EQ(count_messages(shop_channel(), after_429), 1);
     }
 };
 

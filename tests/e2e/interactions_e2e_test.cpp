@@ -247,10 +247,7 @@ TEST_F(LibraryBotTest, AModalOpensAndItsSubmissionComesBackWithAFollowUp) {
               404U)
         << "a modal is sent once";
     // The follow-up arrives after the answer, in #shop's history (it is not ephemeral).
-    ASSERT_TRUE(wait_for([&] {
-        const json history = control_->get("/_sandbox/channels/" + info_["channel_ids"][0].get<std::string>() + "/messages").body;
-        return std::any_of(history.begin(), history.end(), [](const json& m) { return m["content"] == "A staff member will answer here."; });
-    })) << log();
+    ASSERT_TRUE(wait_for([&] { return count_messages(shop_channel(), "A staff member will answer here.") == 1; })) << log();
 }
 
 TEST_F(LibraryBotTest, AutocompleteSuggestsWhileTheMemberTypes) {
@@ -283,10 +280,7 @@ TEST_F(LibraryBotTest, ARichCardWithAnUploadedPictureALinkButtonAndAFollowUp) {
     EXPECT_EQ(button["url"], "https://example.com/store");
     EXPECT_FALSE(button.contains("custom_id"));
     // The follow-up went out after the edit, as its own message in #shop.
-    ASSERT_TRUE(wait_for([&] {
-        const json history = control_->get("/_sandbox/channels/" + info_["channel_ids"][0].get<std::string>() + "/messages").body;
-        return std::any_of(history.begin(), history.end(), [](const json& m) { return m["content"] == "Need help? Use /ticket open."; });
-    })) << log();
+    ASSERT_TRUE(wait_for([&] { return count_messages(shop_channel(), "Need help? Use /ticket open.") == 1; })) << log();
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 /// throws whatever the input and to_* always produce serialisable (valid UTF-8) JSON.
 
 #include <apexcore/core/result.hpp>
+#include <apexcore/discord/cache/permissions.hpp>
 #include <apexcore/discord/model.hpp>
 #include <apexcore/ports/chat_actions.hpp>
 
@@ -16,19 +17,8 @@
 
 namespace apexcore::discord {
 
-/// Discord permission bits the port's abilities map to (REFERENCE.md §7.2).
-namespace permission_bits {
-inline constexpr std::uint64_t administrator = 1ULL << 3;
-inline constexpr std::uint64_t manage_channels = 1ULL << 4;
-inline constexpr std::uint64_t add_reactions = 1ULL << 6;
-inline constexpr std::uint64_t view_channel = 1ULL << 10;
-inline constexpr std::uint64_t send_messages = 1ULL << 11;
-inline constexpr std::uint64_t manage_messages = 1ULL << 13;
-inline constexpr std::uint64_t embed_links = 1ULL << 14;
-inline constexpr std::uint64_t attach_files = 1ULL << 15;
-inline constexpr std::uint64_t read_message_history = 1ULL << 16;
-inline constexpr std::uint64_t manage_roles = 1ULL << 28;
-}  // namespace permission_bits
+/// Discord permission bits the port's abilities map to (REFERENCE.md §7.2): the cache's names.
+namespace permission_bits = cache::permission;
 
 /// The Discord permission bits of a set of abilities.
 [[nodiscard]] std::uint64_t to_permission_bits(ports::abilities a);
