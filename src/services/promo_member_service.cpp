@@ -17,7 +17,9 @@ std::optional<promo_definition_error> validate_promo(const core::promo_code& p, 
         return promo_definition_error::bad_fixed;
     }
     if ((p.max_uses_total && *p.max_uses_total < 1) || (p.max_uses_per_user && *p.max_uses_per_user < 1) ||
-        p.min_spend.is_negative() || !(p.min_spend.currency_of() == currency)) {
+        p.min_spend.is_negative() || (!p.min_spend.is_zero() && !(p.min_spend.currency_of() == currency))) {
+        // A zero minimum is "no minimum" in any currency: a code built with the defaults is valid in
+        // a EUR shop too; a real minimum must be in the shop's currency.
         return promo_definition_error::bad_limits;
     }
     if (p.products.size() > 100 || p.main_categories.size() > 100) return promo_definition_error::bad_scope;

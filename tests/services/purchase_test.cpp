@@ -140,6 +140,19 @@ TEST_F(CommerceTest, InvalidPromoDefinitionsAreRefused) {
     EXPECT_EQ(services::validate_promo(c, core::usd), services::promo_definition_error::bad_limits);
 }
 
+TEST_F(CommerceTest, APromoBuiltWithTheDefaultsIsValidInAnyShopCurrency) {
+    // issue 9 §5: the default min_spend (zero) used to carry USD and made every EUR code invalid.
+    const core::currency eur{{'E', 'U', 'R'}, 2, "€"};
+    core::promo_code c;
+    c.code = "WELCOME";
+    c.percent = 500;
+    EXPECT_EQ(services::validate_promo(c, eur), std::nullopt);
+    c.min_spend = core::money(1000, core::usd);
+    EXPECT_EQ(services::validate_promo(c, eur), services::promo_definition_error::bad_limits) << "a real minimum in another currency";
+    c.min_spend = core::money(1000, eur);
+    EXPECT_EQ(services::validate_promo(c, eur), std::nullopt);
+}
+
 TEST_F(CommerceTest, CountedStockDecrementsReportsThresholdsAndRunsOut) {
     const auto p = product(100, "stocked", [](core::product& x) {
         x.stock = 3;
