@@ -23,7 +23,7 @@ for target in fuzz_money fuzz_custom_id fuzz_catalog_csv fuzz_order_reference fu
   seeds=()
   [ -d "tests/fuzz/corpus/$target" ] && seeds+=("tests/fuzz/corpus/$target")
   case "$target" in
-    fuzz_gateway_frame|fuzz_interaction|fuzz_rest_response) seeds+=("$fixtures") ;;
+    fuzz_gateway_frame|fuzz_interaction|fuzz_rest_response|fuzz_guild_state) seeds+=("$fixtures") ;;
   esac
   mkdir -p "$work/$target"
   log="$artifacts/$target.log"
