@@ -144,6 +144,17 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     int session_counter = 0;
     ed25519_signer signer;           ///< the application key for HTTP interactions
     std::string interactions_url;    ///< when set, interactions are POSTed here instead of the gateway
+    /// Uploaded files, served at https://<api host>/attachments/<id>/<filename> as Discord's CDN
+    /// serves them; the newest 64 MiB are kept.
+    struct stored_file {
+        std::string content_type;
+        std::string bytes;
+    };
+    std::map<std::string, stored_file> files;
+    std::deque<std::string> file_order;
+    std::size_t file_bytes = 0;
+    static constexpr std::size_t file_bytes_max = 64 * 1024 * 1024;
+    void store_file(const std::string& id, stored_file f);
     /// The newest audit-log entries (X-Audit-Log-Reason on REST requests), for the control API.
     std::deque<json> audit_log;
     static constexpr std::size_t audit_log_max = 200;
@@ -166,6 +177,7 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     net::awaitable<void> api_session(tcp::socket socket);
     response handle_rest(const request& req);
     response answer_rest(const request& req);
+    response serve_file(const request& req);
     response route_rest(const request& req, const rest_call& call);
     /// Dispatches CHANNEL_CREATE / UPDATE / DELETE and GUILD_ROLE_CREATE after a successful change.
     void announce(const std::string& method, const rest_call& call, const response& res);

@@ -3,7 +3,9 @@
 #include "multipart.hpp"
 
 #include <boost/url/parse.hpp>
+#include <boost/url/encode.hpp>
 #include <boost/url/pct_string_view.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 
 #include <iostream>
 
@@ -144,7 +146,7 @@ net::awaitable<void> sandbox_server::impl::api_session(tcp::socket socket) {
         }
         response res;
         try {
-            res = handle_rest(req);
+            res = std::string_view(req.target()).starts_with("/attachments/") ? serve_file(req) : handle_rest(req);
         } catch (const std::exception& e) {
             log(std::string("api: internal error: ") + e.what());
             res = failure_response(req, error_body(500, 0, "500: Internal Server Error"));
@@ -159,6 +161,38 @@ net::awaitable<void> sandbox_server::impl::api_session(tcp::socket socket) {
     }
     beast::get_lowest_layer(stream).expires_after(5s);
     co_await stream.async_shutdown(use_tuple);
+}
+
+void sandbox_server::impl::store_file(const std::string& id, stored_file f) {
+    file_bytes += f.bytes.size();
+    files[id] = std::move(f);
+    file_order.push_back(id);
+    while (file_bytes > file_bytes_max && !file_order.empty()) {
+        const auto old = files.find(file_order.front());
+        if (old != files.end()) {
+            file_bytes -= old->second.bytes.size();
+            files.erase(old);
+        }
+        file_order.pop_front();
+    }
+}
+
+response sandbox_server::impl::serve_file(const request& req) {
+    // GET /attachments/<id>/<filename>: no Authorization (a CDN link is the credential).
+    const auto parts = split_path(req.target());
+    const auto it = parts.size() == 3 ? files.find(parts[1]) : files.end();
+    if (req.method() != http::verb::get || it == files.end()) {
+        response res{http::status::not_found, req.version()};
+        res.keep_alive(req.keep_alive());
+        res.prepare_payload();
+        return res;
+    }
+    response res{http::status::ok, req.version()};
+    res.set(http::field::content_type, it->second.content_type.empty() ? "application/octet-stream" : it->second.content_type);
+    res.keep_alive(req.keep_alive());
+    res.body() = it->second.bytes;
+    res.prepare_payload();
+    return res;
 }
 
 response sandbox_server::impl::handle_rest(const request& req) {
@@ -238,12 +272,16 @@ response sandbox_server::impl::answer_rest(const request& req) {
                     return failure_response(req, error_body(413, 40005, "Request entity too large"));
                 }
                 const std::string id = state.next_snowflake();
+                // Served by the sandbox itself, as Discord's CDN serves uploads (signed URLs there).
+                const std::string url = "https://" + host_port(api_acceptor.local_endpoint().port()) + "/attachments/" + id + "/" +
+                                        boost::urls::encode(f.filename, boost::urls::unreserved_chars);
                 json a{{"id", id},
                        {"filename", f.filename},
                        {"size", f.bytes.size()},
-                       {"url", "https://cdn.discordapp.com/attachments/sandbox/" + id + "/" + f.filename},
-                       {"proxy_url", "https://media.discordapp.net/attachments/sandbox/" + id + "/" + f.filename},
+                       {"url", url},
+                       {"proxy_url", url},
                        {"content_type", f.content_type.empty() ? json(nullptr) : json(f.content_type)}};
+                store_file(id, {f.content_type, f.bytes});
                 // payload_json.attachments[].id refers to files[n] and may add a description.
                 for (const auto& meta : call.body.value("attachments", json::array())) {
                     if (meta.is_object() && meta.value("id", -1) == f.index && meta.contains("description")) {

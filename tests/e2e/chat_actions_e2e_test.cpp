@@ -28,6 +28,9 @@ protected:
         options.ca_file = info_["ca_file"];
         options.token = token_;
         rest_ = std::make_unique<discord::rest_client>(io_, options);
+        // The sandbox serves uploads itself (its CDN is 127.0.0.1), with its own CA.
+        chat_options_.ca_file = info_["ca_file"];
+        chat_options_.attachment_hosts.push_back("127.0.0.1");
         chat_ = std::make_unique<discord::rest_chat_actions>(*rest_, io_, chat_options_);
         io_thread_ = std::thread([this] { io_.run(); });
         guild_ = *core::guild_id::parse(info_["guild_id"].get<std::string>());
@@ -316,6 +319,48 @@ TEST_F(ChatActionsTest, UnknownAndForeignThingsAreNotFoundOrInvalidAndNothingIsS
     EXPECT_EQ(chat_->delete_channel(shop, std::string(513, 'r')).error().code, chat_errc::invalid_input);
     EXPECT_EQ(chat_->send_message(shop, text("")).error().code, chat_errc::invalid_input);
     EXPECT_EQ(stats()["rest_requests"].get<int>(), before) << "nothing reached Discord";
+}
+
+TEST_F(ChatActionsTest, AttachmentsAreDownloadedWithinASizeCapAndATypeCheck) {
+    const auto shop = *core::channel_id::parse(info_["channel_ids"][0].get<std::string>());
+    std::string csv = "name,price\r\n";
+    for (int i = 0; i < 200; ++i) csv += "Product " + std::to_string(i) + ",1.00\r\n";
+    const std::vector<ports::outbound_file> files{{"import.csv", "text/csv", csv, "catalog import"}};
+    ASSERT_TRUE(chat_->send_message(shop, text("catalog"), files).ok());
+    const auto page = chat_->read_history(shop, std::nullopt, 1);
+    ASSERT_TRUE(page.ok() && page->messages.size() == 1 && page->messages[0].attachments.size() == 1);
+    const ports::attachment_info file = page->messages[0].attachments[0];
+
+    const std::vector<std::string> csv_only{"text/csv"};
+    const auto got = chat_->download_attachment(file, 1024 * 1024, csv_only);
+    ASSERT_TRUE(got.ok()) << got.error().detail;
+    EXPECT_EQ(got.value(), csv) << "the bytes that were uploaded";
+
+    const auto too_big = chat_->download_attachment(file, 100, csv_only);
+    ASSERT_FALSE(too_big.ok());
+    EXPECT_EQ(too_big.error().code, chat_errc::invalid_input);
+    ports::attachment_info understated = file;  // a size that lies: the cap holds while reading
+    understated.size = 10;
+    const auto lied = chat_->download_attachment(understated, 100, csv_only);
+    ASSERT_FALSE(lied.ok());
+    EXPECT_EQ(lied.error().code, chat_errc::invalid_input) << lied.error().detail;
+
+    const std::vector<std::string> images{"image/"};
+    const auto wrong_type = chat_->download_attachment(file, 1024 * 1024, images);
+    ASSERT_FALSE(wrong_type.ok());
+    EXPECT_EQ(wrong_type.error().code, chat_errc::invalid_input);
+    EXPECT_NE(wrong_type.error().detail.find("text/csv"), std::string::npos) << wrong_type.error().detail;
+
+    ports::attachment_info forged = file;  // a member cannot make the bot fetch any URL
+    forged.url = "https://evil.example/steal";
+    const auto refused = chat_->download_attachment(forged, 1024 * 1024);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, chat_errc::invalid_input);
+    ports::attachment_info gone = file;
+    gone.url = file.url.substr(0, file.url.find("/attachments/")) + "/attachments/1/none.csv";
+    const auto missing = chat_->download_attachment(gone, 1024 * 1024);
+    ASSERT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error().code, chat_errc::not_found);
 }
 
 TEST_F(ChatActionsTest, ACallOnAnIoThreadIsRefusedInsteadOfDeadlocking) {

@@ -15,6 +15,7 @@
 /// | add/remove_member_role | PUT/DELETE /guilds/{id}/members/{id}/roles/{id} | Manage Roles, role below the bot's highest |
 /// | fetch_member       | GET /guilds/{id}/members/{id}                      | —                                 |
 /// | read_history       | GET /channels/{id}/messages?before=&limit=         | View Channel, Read Message History |
+/// | download_attachment | GET of the attachment's signed CDN URL (not the API) | — (only `attachment_hosts`) |
 ///
 /// Audit-log reasons go as `X-Audit-Log-Reason` (URL-encoded, REFERENCE.md §2.1).
 ///
@@ -37,6 +38,8 @@
 #include <chrono>
 #include <map>
 #include <mutex>
+#include <string>
+#include <vector>
 #include <optional>
 #include <system_error>
 
@@ -48,6 +51,11 @@ struct chat_actions_options {
     /// queued then is withdrawn (rate_limited_timeout). Once on the wire, the REST client's
     /// exchange timeout bounds the rest.
     std::chrono::milliseconds queue_timeout{10000};
+    /// Hosts download_attachment fetches from (https only): Discord's CDN and media proxy. A URL
+    /// on any other host is refused (a member cannot make the bot fetch what they like).
+    std::vector<std::string> attachment_hosts{"cdn.discordapp.com", "media.discordapp.net"};
+    std::string ca_file;                        ///< PEM file to trust instead of the system store (sandbox)
+    std::chrono::seconds download_timeout{30};  ///< connect, TLS and the whole transfer
 };
 
 /// The port's error for a failed REST exchange (see the file comment). `ec` is the transport
@@ -82,6 +90,8 @@ public:
     ports::chat_result<ports::member_info> fetch_member(core::guild_id guild, core::user_id user) override;
     ports::chat_result<ports::history_page> read_history(core::channel_id channel, std::optional<core::message_id> before,
                                                          int limit = ports::history_page_max) override;
+    ports::chat_result<std::string> download_attachment(const ports::attachment_info& attachment, std::size_t max_bytes,
+                                                        std::span<const std::string> content_types = {}) override;
 
 private:
     struct answer {

@@ -210,6 +210,14 @@ public:
     /// Looks a member up.
     virtual chat_result<member_info> fetch_member(core::guild_id guild, core::user_id user) = 0;
 
+    /// Downloads an attachment (a payment proof, a CSV import) of at most `max_bytes`, whose
+    /// Content-Type starts with one of `content_types` (e.g. "image/", "text/csv"; empty = any).
+    /// Only the platform's own file hosts are fetched (never a URL a member made up).
+    /// `invalid_input`: too large (by its declared size or while reading), another content type,
+    /// a URL not on the platform's hosts; `not_found`: gone (expired signed URL).
+    virtual chat_result<std::string> download_attachment(const attachment_info& attachment, std::size_t max_bytes,
+                                                         std::span<const std::string> content_types = {}) = 0;
+
     /// Up to `limit` (1..100) messages older than `before` (nullopt: the newest), oldest first.
     /// A channel the bot may see but not read the history of gives an empty page (Discord does).
     virtual chat_result<history_page> read_history(core::channel_id channel, std::optional<core::message_id> before,
