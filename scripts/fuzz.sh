@@ -19,7 +19,8 @@ mkdir -p "$work" "$artifacts"
 fixtures=tests/fixtures/discord
 summary=()
 for target in fuzz_money fuzz_custom_id fuzz_catalog_csv fuzz_order_reference fuzz_key_pattern \
-              fuzz_gateway_frame fuzz_interaction fuzz_rest_response fuzz_endpoint_request fuzz_config; do
+              fuzz_gateway_frame fuzz_interaction fuzz_rest_response fuzz_endpoint_request fuzz_config \
+              fuzz_guild_state; do
   seeds=()
   [ -d "tests/fuzz/corpus/$target" ] && seeds+=("tests/fuzz/corpus/$target")
   case "$target" in
