@@ -2,6 +2,7 @@
 // DISCORD_TOKEN, opens the SQLite store and runs the shop bot on Discord's Gateway and REST API
 // (or on apexcore-sandbox, when the config points there).
 #include "config.hpp"
+#include "setup_check.hpp"
 
 #include <apexcore/bot/shop_bot.hpp>
 #include <apexcore/discord/discord_runtime.hpp>
@@ -201,15 +202,9 @@ int main(int argc, char** argv) {
         }
         options.commands = bot.commands();
         // On start (and after a reconnect re-sends the guild): say what the bot lacks, exactly.
-        options.on_guild_ready = [guild = cfg.guild, staff_role = cfg.staff_role](
+        options.on_guild_ready = [guild = cfg.guild, staff_role = cfg.staff_role, needs = bot.features().requirements()](
                                      const apexcore::discord::cache::guild_cache& cache, apexcore::core::user_id bot_user) {
-            // Answering interactions needs no permission; features that post in channels, open
-            // channels or grant roles add their permission_needs and role_needs here.
-            std::vector<std::string> problems = cache.missing(guild, bot_user, {});
-            if (cache.knows(guild) && !cache.role(guild, staff_role)) {
-                problems.push_back("staff commands: the role " + staff_role.str() +
-                                   " (staff_role_id) does not exist in the server; set staff_role_id to the id of your staff role");
-            }
+            const auto problems = apexbot::setup_problems(cache, guild, bot_user, staff_role, needs);
             if (problems.empty()) log_line("setup: the bot holds everything its features need in server " + guild.str());
             for (const auto& p : problems) log_line("setup: missing: " + p);
         };

@@ -97,6 +97,15 @@ std::vector<std::string> router::features() const {
     return out;
 }
 
+std::vector<requirement> router::requirements() const {
+    std::vector<requirement> out;
+    for (const auto& f : features_) {
+        auto r = f->requirements();
+        out.insert(out.end(), std::make_move_iterator(r.begin()), std::make_move_iterator(r.end()));
+    }
+    return out;
+}
+
 std::vector<ports::command_spec> router::commands() const {
     std::vector<ports::command_spec> out;
     for (const auto& f : features_) {

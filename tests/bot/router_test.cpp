@@ -116,6 +116,28 @@ TEST_F(RouterTest, WhatNoFeatureOwnsGetsAClearAnswer) {
     EXPECT_TRUE(none.choices.empty());
 }
 
+/// A feature that declares what it needs from the platform.
+class needy_feature : public echo_feature {
+public:
+    needy_feature() : echo_feature("needy", "needy", "needy") {}
+    std::vector<bot::requirement> requirements() const override {
+        bot::requirement r;
+        r.why = "needy";
+        r.server_wide = bot::requirement::capability::manage_roles;
+        r.grantable = core::role_id{42};
+        return {r};
+    }
+};
+
+TEST_F(RouterTest, RequirementsOfEveryFeatureAreCollected) {
+    EXPECT_TRUE(bot_.features().requirements().empty()) << "the wallet and the storefront only answer interactions";
+    bot_.features().add(std::make_shared<needy_feature>());
+    const auto needs = bot_.features().requirements();
+    ASSERT_EQ(needs.size(), 1U);
+    EXPECT_EQ(needs[0].why, "needy");
+    EXPECT_EQ(needs[0].grantable, core::role_id{42});
+}
+
 TEST_F(RouterTest, AThrowingFeatureCostsOnlyItsInteraction) {
     bot_.features().add(std::make_shared<echo_feature>("boom", "explode", "boom"));
     const auto r = bot_.handle(with(cmd("explode")));

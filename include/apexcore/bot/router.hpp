@@ -40,6 +40,8 @@ public:
     /// The names of the features, in the order they were added.
     [[nodiscard]] std::vector<std::string> features() const;
 
+    /// Every feature's requirements, in order.
+    [[nodiscard]] std::vector<requirement> requirements() const;
     /// Every feature's commands, in order (what the runtime registers with the platform).
     [[nodiscard]] std::vector<ports::command_spec> commands() const;
     /// Answers one interaction. Never throws.
