@@ -365,7 +365,9 @@ std::variant<json, api_failure> world::autocomplete_interaction(const json& requ
         return control_error(400, "option '" + option + "' of '" + name + "' does not have autocomplete");
     }
     json options = json::array();
-    for (const auto& [key, value] : request.value("options", json::object()).items()) {
+    const json given = request.value("options", json::object());  // kept alive: items() refers into it
+    if (!given.is_object()) return control_error(400, "options must be an object of name -> value");
+    for (const auto& [key, value] : given.items()) {
         const auto other = std::find_if(specs.begin(), specs.end(), [&](const json& o) { return o.value("name", "") == key; });
         if (other == specs.end()) return control_error(400, "no option '" + key + "'");
         options.push_back({{"name", key}, {"type", other->value("type", 3)}, {"value", value}});
