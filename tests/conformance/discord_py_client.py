@@ -122,21 +122,21 @@ class ShopClient(discord.Client):
             findings["custom_ids"] = [c["custom_id"] for row in rows for c in row["components"]]
             # A person takes a moment before clicking; discord.py stores the View only once its
             # callback request has returned, which can be after the sandbox answered us.
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(1.0)
             # The member picks a product: routed to ShopView.pick, which edits the message.
             status, answer = await self.control(session, "POST", "/_sandbox/components",
                                                 {"user_id": CUSTOMER, "message_id": message_id,
                                                  "custom_id": "dpy:pick", "values": ["4"]})
             check(status == 200, f"select answered: {status} {answer}")
             check(answer["response"]["type"] == 7, "the select updated the message (type 7)")
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(1.0)
             # The member presses Buy: defer, follow-up, edit of the original.
             status, answer = await self.control(session, "POST", "/_sandbox/components",
                                                 {"user_id": CUSTOMER, "message_id": message_id,
                                                  "custom_id": "dpy:buy"})
             check(status == 200, f"button answered: {status} {answer}")
             check(findings.get("button_routed"), "the click reached the View's button callback")
-            await asyncio.sleep(0.5)  # the callback's follow-up and edit run after the ack
+            await asyncio.sleep(1.0)  # the callback's follow-up and edit run after the ack
             check(findings.get("followup_id") == findings.get("original_id"),
                   "the first follow-up after a type-5 defer edited the loading message")
             status, original = await self.control(session, "GET", "/_sandbox/messages/" + findings["original_id"])

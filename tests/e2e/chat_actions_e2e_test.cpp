@@ -376,16 +376,19 @@ TEST_F(ChatActionsTest, ACallOnAnIoThreadIsRefusedInsteadOfDeadlocking) {
 
 class ChatActionsQueueTest : public ChatActionsTest {
 protected:
-    ChatActionsQueueTest() { chat_options_.queue_timeout = 300ms; }
+    ChatActionsQueueTest() { chat_options_.queue_timeout = 1s; }
 };
 
 TEST_F(ChatActionsQueueTest, ACallStillRateLimitedWhenItsTimeRunsOutIsWithdrawnUnsent) {
-    ASSERT_EQ(faults({{"rest_429", {{"count", 1}, {"retry_after", 3.0}}}}).status, 200U);
+    // Open the connection first, so the refused request is answered at once (not after a slow TLS
+    // handshake on a loaded machine) and then waits in the queue for retry_after.
+    ASSERT_TRUE(chat_->fetch_member(guild_, customer_id_).ok());
+    ASSERT_EQ(faults({{"rest_429", {{"count", 1}, {"retry_after", 5.0}}}}).status, 200U);
     const auto channels_before = guild_state()["channels"].size();
     const auto r = chat_->create_channel(guild_, ticket_spec("ticket-late", std::nullopt));
-    ASSERT_FALSE(r.ok()) << "answered only after the 3 s retry_after: the queue timeout did not apply";
+    ASSERT_FALSE(r.ok()) << "answered only after the 5 s retry_after: the queue timeout did not apply";
     EXPECT_EQ(r.error().code, chat_errc::rate_limited_timeout) << r.error().detail;
-    std::this_thread::sleep_for(3500ms);  // past retry_after: a request not withdrawn would be sent now
+    std::this_thread::sleep_for(5500ms);  // past retry_after: a request not withdrawn would be sent now
     EXPECT_EQ(guild_state()["channels"].size(), channels_before) << "the withdrawn request was never sent";
 }
 

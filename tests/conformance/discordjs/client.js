@@ -86,14 +86,14 @@ async function walk() {
   let r = await control('POST', '/_sandbox/commands', { user_id: customer, name: 'shop' });
   check(r.status === 200, `/shop answered: ${r.status} ${JSON.stringify(r.body)}`);
   const messageId = r.body.message_id;
-  await sleep(300);
+  await sleep(1000);
   r = await control('POST', '/_sandbox/components', { user_id: customer, message_id: messageId, custom_id: 'djs:pick', values: ['4'] });
   check(r.status === 200 && r.body.response.type === 7, `select answered with an update: ${r.status} ${JSON.stringify(r.body)}`);
   check(findings.select_message_routed === messageId, 'the click carried the message it was on');
-  await sleep(300);
+  await sleep(1000);
   r = await control('POST', '/_sandbox/components', { user_id: customer, message_id: messageId, custom_id: 'djs:buy' });
   check(r.status === 200, `button answered: ${r.status} ${JSON.stringify(r.body)}`);
-  await sleep(800);
+  await sleep(1500);
   check(!findings.handler_error, `the button handler failed: ${findings.handler_error}`);
   check(findings.followup_id && findings.followup_id === findings.original_id,
     'the first follow-up after a type-5 defer edited the loading message, and editReply reached it');
