@@ -1,5 +1,5 @@
 #pragma once
-// Discord's documented payloads, copied into tests/fixtures/discord (tests never read ../shared).
+// Discord's documented payloads, copied into tests/fixtures/discord: the tests read only the repository.
 #include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
