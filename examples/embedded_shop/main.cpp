@@ -13,8 +13,8 @@ int main(int argc, char** argv) {
     const std::string path = argc > 1 ? argv[1] : ":memory:";
     try {
         sqlite::sqlite_store store({.path = path});
-        services::catalog_service catalog(store);
-        services::wallet_service wallet(store, core::usd);
+        services::catalog_service catalog(store, services::shop_config{});
+        services::wallet_service wallet(store, services::shop_config{});
 
         const auto product = catalog.add({{}, "Software", "Licences", "Editor Pro", "1 year", core::money::usd_cents(1999), true});
         if (!product) {

@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
         // [/config]
 
         sqlite::sqlite_store store({.path = path});
-        services::catalog_service catalog(store);
+        services::catalog_service catalog(store, config);
         services::wallet_service wallet(store, config);
         services::promo_service promos(store, config);
         services::refund_service refunds(store, config);

@@ -67,7 +67,11 @@ void print_summary(const apexbot::config& c) {
 void seed_catalog(apexcore::services::catalog_service& catalog, const apexbot::config& c) {
     if (c.seed_products.empty() || !catalog.list_active(1).empty()) return;
     for (const auto& p : c.seed_products) {
-        if (!catalog.add(p)) throw std::runtime_error("cannot add product " + p.display_name());
+        const auto added = catalog.add(p);
+        if (!added) {
+            throw std::runtime_error("cannot add product " + p.display_name() + ": " +
+                                     std::string(apexcore::core::describe(added.error())));
+        }
     }
     log_line("seeded " + std::to_string(c.seed_products.size()) + " products from " + c.products_file);
 }
@@ -165,8 +169,10 @@ int main(int argc, char** argv) {
 
     try {
         apexcore::sqlite::sqlite_store store({.path = cfg.database});
-        apexcore::services::wallet_service wallet(store, cfg.currency);
-        apexcore::services::catalog_service catalog(store);
+        apexcore::services::shop_config shop;
+        shop.currency = cfg.currency;
+        apexcore::services::wallet_service wallet(store, shop);
+        apexcore::services::catalog_service catalog(store, shop);
         seed_catalog(catalog, cfg);
         apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog);
 

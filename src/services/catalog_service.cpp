@@ -26,19 +26,14 @@ std::optional<core::product> catalog_service::find(core::product_id id) {
     return out;
 }
 
-core::result<core::product, core::product_error> catalog_service::add(core::product p) {
-    if (auto error = core::validate(p)) return *error;
-    store_.transact([&](ports::unit_of_work& uow) {
-        p.id = uow.products().insert(p);
-        return ports::tx_outcome::commit;
-    });
-    return p;
-}
-
 core::result<core::product, core::rejection> catalog_service::create(const actor& by, core::product p) {
     if (!by.staff) return core::rejection::not_staff;
+    return add(std::move(p));
+}
+
+core::result<core::product, core::rejection> catalog_service::add(core::product p) {
     if (core::validate(p)) return core::rejection::invalid_product;
-    if (!(p.price.currency_of() == currency_)) return core::rejection::currency_mismatch;
+    if (!(p.price.currency_of() == config_.currency)) return core::rejection::currency_mismatch;
     return detail::transact<core::product>(store_, [&](ports::unit_of_work& uow) -> core::result<core::product, core::rejection> {
         if (uow.products().find_by_path(p.main_category, p.sub_category, p.service_name, p.variant_name)) {
             return core::rejection::duplicate_product;
@@ -51,7 +46,7 @@ core::result<core::product, core::rejection> catalog_service::create(const actor
 core::result<core::product, core::rejection> catalog_service::update(const actor& by, const core::product& p) {
     if (!by.staff) return core::rejection::not_staff;
     if (core::validate(p)) return core::rejection::invalid_product;
-    if (!(p.price.currency_of() == currency_)) return core::rejection::currency_mismatch;
+    if (!(p.price.currency_of() == config_.currency)) return core::rejection::currency_mismatch;
     return detail::transact<core::product>(store_, [&](ports::unit_of_work& uow) -> core::result<core::product, core::rejection> {
         const auto other = uow.products().find_by_path(p.main_category, p.sub_category, p.service_name, p.variant_name);
         if (other && other->id != p.id) return core::rejection::duplicate_product;
@@ -103,7 +98,7 @@ core::result<std::vector<core::stock_event>, core::rejection> catalog_service::s
 
 core::result<catalog_import_report, core::rejection> catalog_service::import_csv(const actor& by, std::string_view csv) {
     if (!by.staff) return core::rejection::not_staff;
-    core::catalog_csv_parse parsed = core::parse_catalog_csv(csv, currency_);
+    core::catalog_csv_parse parsed = core::parse_catalog_csv(csv, config_.currency);
     catalog_import_report report;
     report.issues = std::move(parsed.issues);
     store_.transact([&](ports::unit_of_work& uow) {

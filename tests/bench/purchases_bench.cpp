@@ -115,7 +115,7 @@ int run_purchases(int argc, char** argv) {
                                     .connections_max = 8,
                                     .group_commit = !no_group_commit,
                                     .synchronous_full = sync == "full"});
-        services::catalog_service catalog(store, core::usd);
+        services::catalog_service catalog(store, config);
         services::wallet_service wallet(store, config);
 
         // Setup (not timed): products k -> id k+1, then one deposit per user, in order.

@@ -52,8 +52,8 @@ private:
 class RouterTest : public ::testing::Test {
 protected:
     sqlite::sqlite_store store_{{.path = ":memory:"}};
-    services::wallet_service wallet_{store_, core::usd};
-    services::catalog_service catalog_{store_};
+    services::wallet_service wallet_{store_, services::shop_config{}};
+    services::catalog_service catalog_{store_, services::shop_config{}};
     std::vector<std::string> log_;
     bot::shop_bot bot_{{core::guild_id{1}, core::role_id{5}, core::usd, [this](std::string_view l) { log_.emplace_back(l); }},
                        wallet_, catalog_};

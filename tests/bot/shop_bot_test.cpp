@@ -17,8 +17,8 @@ constexpr core::user_id customer{20};
 class ShopBotTest : public ::testing::Test {
 protected:
     sqlite::sqlite_store store_{{.path = ":memory:"}};
-    services::wallet_service wallet_{store_, core::usd};
-    services::catalog_service catalog_{store_};
+    services::wallet_service wallet_{store_, services::shop_config{}};
+    services::catalog_service catalog_{store_, services::shop_config{}};
     std::vector<std::string> log_;
     bot::shop_bot bot_{{core::guild_id{1}, staff_role, core::usd, [this](std::string_view line) { log_.emplace_back(line); }},
                        wallet_, catalog_};

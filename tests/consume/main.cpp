@@ -8,8 +8,8 @@
 int main() {
     using namespace apexcore;
     sqlite::sqlite_store store({.path = ":memory:"});
-    services::catalog_service catalog(store);
-    services::wallet_service wallet(store, core::usd);
+    services::catalog_service catalog(store, services::shop_config{});
+    services::wallet_service wallet(store, services::shop_config{});
     auto product = catalog.add({{}, "Games", "Keys", "Demo", "Standard", core::money::usd_cents(500), true});
     if (!product) return 1;
     auto credit = wallet.staff_credit({{core::user_id{1}, true}, core::user_id{2}, core::money::usd_cents(800), "seed"});

@@ -85,7 +85,7 @@ TEST_F(PurchaseEndToEndTest, StaffTopUpThenWalletPurchase) {
     EXPECT_EQ(ledger[1].amount, apexcore::core::money::usd_cents(2500));
     EXPECT_EQ(ledger[1].staff, staff_id);
     EXPECT_EQ(ledger[1].description, "e2e");
-    apexcore::services::wallet_service wallet(store, apexcore::core::usd);
+    apexcore::services::wallet_service wallet(store, apexcore::services::shop_config{});
     EXPECT_EQ(wallet.balance(customer_id), apexcore::core::money::usd_cents(1300));
     const auto report = store.reconcile();
     EXPECT_TRUE(report.ok());

@@ -65,7 +65,7 @@ protected:
     std::unique_ptr<sqlite::sqlite_store> store_ =
         std::make_unique<sqlite::sqlite_store>(sqlite::sqlite_options{.path = db_.path(), .clock = &clock_});
     services::shop_config config_ = make_config(&clock_);
-    services::catalog_service catalog_{*store_, core::usd};
+    services::catalog_service catalog_{*store_, config_};
     services::wallet_service wallet_{*store_, config_};
     services::order_service orders_{*store_, config_};
     services::refund_service refunds_{*store_, config_};

@@ -250,6 +250,25 @@ TEST_F(CommerceTest, CatalogChangesAreStaffOnlyValidatedAndUnique) {
     EXPECT_EQ(catalog_.update(staff, edited).error(), rejection::unknown_product);
 }
 
+TEST_F(CommerceTest, SeedingWithoutAnActorMakesTheSameChecksAsStaffCreation) {
+    core::product p;
+    p.main_category = "Games";
+    p.sub_category = "Keys";
+    p.service_name = "Indie";
+    p.variant_name = "Standard";
+    p.price = core::money::usd_cents(999);
+    const auto added = catalog_.add(p);
+    ASSERT_TRUE(added.ok());
+    EXPECT_EQ(catalog_.find(added->id)->display_name(), p.display_name());
+    EXPECT_EQ(catalog_.add(p).error(), rejection::duplicate_product);
+    p.variant_name = "";
+    EXPECT_EQ(catalog_.add(p).error(), rejection::invalid_product);
+    p.variant_name = "Euro";
+    p.price = core::money{999, *core::find_currency("EUR")};
+    EXPECT_EQ(catalog_.add(p).error(), rejection::currency_mismatch);
+    EXPECT_EQ(catalog_.list_active(10).size(), 1U);
+}
+
 TEST_F(CommerceTest, CsvImportStoresGoodLinesAndReportsBadOnes) {
     const std::string csv =
         "main_category,sub_category,service_name,variant_name,price,stock,tags,deliverables,duration_days\n"

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     sqlite::sqlite_store store({.path = argv[1]});
-    services::wallet_service wallet(store, core::usd);
+    services::wallet_service wallet(store, services::shop_config{});
     std::atomic<long> next{std::atol(argv[2])};
     std::mutex out;
     std::vector<std::thread> threads;

@@ -85,9 +85,9 @@ TEST(CrashSafetyTest, EveryAcknowledgedPurchaseSurvivesSigkill) {
     temp_db db;
     {
         sqlite::sqlite_store store({.path = db.path()});
-        services::catalog_service catalog(store);
+        services::catalog_service catalog(store, services::shop_config{});
         ASSERT_TRUE(catalog.add({{}, "Crash", "Test", "Unit", "One cent", core::money::usd_cents(1)}).ok());
-        services::wallet_service wallet(store, core::usd);
+        services::wallet_service wallet(store, services::shop_config{});
         for (std::uint64_t u = 1; u <= 8; ++u) {
             ASSERT_TRUE(wallet.deposit({{core::user_id{99}, true}, core::user_id{u}, core::money::usd_cents(1000000000), "seed"}).ok());
         }

@@ -22,11 +22,14 @@ class IdempotencyTest : public ::testing::Test {
 protected:
     test_support::temp_db db_;
     std::unique_ptr<sqlite::sqlite_store> store_ = std::make_unique<sqlite::sqlite_store>(sqlite::sqlite_options{.path = db_.path()});
-    std::unique_ptr<services::wallet_service> wallet_ = std::make_unique<services::wallet_service>(*store_, core::usd);
-    std::unique_ptr<services::catalog_service> catalog_ = std::make_unique<services::catalog_service>(*store_);
+    std::unique_ptr<services::wallet_service> wallet_ = std::make_unique<services::wallet_service>(*store_, services::shop_config{});
+    std::unique_ptr<services::catalog_service> catalog_ = std::make_unique<services::catalog_service>(*store_, services::shop_config{});
+    int added_ = 0;
 
+    /// Each call adds a distinct variant (the catalog refuses a second product with the same four names).
     core::product add(std::int64_t cents) {
-        return *catalog_->add({{}, "Games", "Keys", "Indie", "Standard", money::usd_cents(cents), true});
+        const std::string variant = "Edition " + std::to_string(++added_);
+        return catalog_->add({{}, "Games", "Keys", "Indie", variant, money::usd_cents(cents), true}).value();
     }
     void fund(std::int64_t cents) {
         ASSERT_TRUE(wallet_->staff_credit({{staff, true}, alice, money::usd_cents(cents), "fund"}).ok());
@@ -49,7 +52,7 @@ TEST_F(IdempotencyTest, RepeatedPurchaseReturnsTheFirstReceiptAndChargesOnce) {
     EXPECT_TRUE(again->replayed);
     EXPECT_EQ(again->order.id, first->order.id);
     EXPECT_EQ(again->debit.id, first->debit.id);
-    EXPECT_EQ(again->product_name, "Indie - Standard");
+    EXPECT_EQ(again->product_name, "Indie - Edition 1");
     EXPECT_EQ(wallet_->balance(alice), money::usd_cents(700));
     EXPECT_EQ(ledger_rows(), 2U);
     EXPECT_TRUE(wallet_->purchase({alice, product.id, std::nullopt, "interaction:43"}).ok()) << "a new key buys again";
@@ -107,7 +110,7 @@ TEST_F(IdempotencyTest, KeysSurviveARestart) {
     wallet_.reset();
     store_.reset();
     store_ = std::make_unique<sqlite::sqlite_store>(sqlite::sqlite_options{.path = db_.path()});
-    wallet_ = std::make_unique<services::wallet_service>(*store_, core::usd);
+    wallet_ = std::make_unique<services::wallet_service>(*store_, services::shop_config{});
     const auto again = wallet_->purchase({alice, product.id, std::nullopt, "interaction:99"});
     ASSERT_TRUE(again.ok());
     EXPECT_TRUE(again->replayed);

@@ -44,11 +44,11 @@ TEST(MigrationsTest, ReopeningKeepsDataAndVersion) {
     test_support::temp_db db;
     {
         sqlite::sqlite_store store({.path = db.path()});
-        services::wallet_service wallet(store, core::usd);
+        services::wallet_service wallet(store, services::shop_config{});
         ASSERT_TRUE(wallet.staff_credit({{core::user_id{1}, true}, core::user_id{2}, core::money::usd_cents(300), ""}).ok());
     }
     sqlite::sqlite_store store({.path = db.path()});
-    services::wallet_service wallet(store, core::usd);
+    services::wallet_service wallet(store, services::shop_config{});
     EXPECT_EQ(wallet.balance(core::user_id{2}), core::money::usd_cents(300));
     EXPECT_EQ(sqlite::schema_version(db.path()), sqlite::latest_schema_version());
 }
@@ -70,7 +70,7 @@ TEST(MigrationsTest, OlderDatabaseIsUpgradedWithItsData) {
     sqlite::sqlite_store store({.path = db.path()});
     EXPECT_EQ(sqlite::schema_version(db.path()), sqlite::latest_schema_version());
     EXPECT_TRUE(has_trigger(db.path(), "wallet_ledger_no_update"));
-    services::wallet_service wallet(store, core::usd);
+    services::wallet_service wallet(store, services::shop_config{});
     EXPECT_EQ(wallet.balance(core::user_id{7}), core::money::usd_cents(250));
     EXPECT_TRUE(store.reconcile().ok());
 }

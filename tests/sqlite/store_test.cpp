@@ -49,11 +49,14 @@ class StoreTest : public ::testing::Test {
 protected:
     test_support::temp_db db_;
     sqlite::sqlite_store store_{{.path = db_.path()}};
-    services::wallet_service wallet_{store_, core::usd};
-    services::catalog_service catalog_{store_};
+    services::wallet_service wallet_{store_, services::shop_config{}};
+    services::catalog_service catalog_{store_, services::shop_config{}};
+    int added_ = 0;
 
+    /// Each call adds a distinct variant (the catalog refuses a second product with the same four names).
     core::product add_product(std::int64_t price_cents, bool active = true) {
-        auto p = catalog_.add({{}, "Games", "Keys", "Indie Bundle", "Standard", money::usd_cents(price_cents), active});
+        const std::string variant = "Edition " + std::to_string(++added_);
+        auto p = catalog_.add({{}, "Games", "Keys", "Indie Bundle", variant, money::usd_cents(price_cents), active});
         EXPECT_TRUE(p.ok());
         return *p;
     }

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace apexcore::services {
@@ -27,8 +28,9 @@ struct catalog_import_report {
 /// every call is one store transaction.
 class catalog_service {
 public:
-    /// `store` must outlive the service. Products are priced in `currency`.
-    explicit catalog_service(ports::store& store, core::currency currency = core::usd) : store_(store), currency_(currency) {}
+    /// `store` must outlive the service; `config` is copied. Products are priced in
+    /// `config.currency`; a product in another currency is refused (currency_mismatch).
+    catalog_service(ports::store& store, shop_config config) : store_(store), config_(std::move(config)) {}
 
     /// Active products in display order (main category, sub category, service, variant), at most `limit`.
     [[nodiscard]] std::vector<core::product> list_active(std::size_t limit);
@@ -37,9 +39,11 @@ public:
     /// The product with `id`, active or not.
     [[nodiscard]] std::optional<core::product> find(core::product_id id);
 
-    /// Validates (core::validate) and stores a product. Errors: the product_error of validation.
-    /// (Kept without an actor for embedding code that seeds its own catalog.)
-    [[nodiscard]] core::result<core::product, core::product_error> add(core::product p);
+    /// Stores a product without an actor: for code that seeds its own catalog (a products file, a
+    /// test). Same checks and rejections as create() except not_staff: invalid_product
+    /// (core::validate; call it first for the field-level product_error), currency_mismatch,
+    /// duplicate_product (same four names).
+    [[nodiscard]] core::result<core::product, core::rejection> add(core::product p);
 
     /// Staff adds a product. Rejections: not_staff, invalid_product (core::validate),
     /// currency_mismatch, duplicate_product (same four names).
@@ -69,7 +73,7 @@ public:
 
 private:
     ports::store& store_;
-    core::currency currency_;
+    shop_config config_;
 };
 
 }  // namespace apexcore::services

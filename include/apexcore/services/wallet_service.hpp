@@ -71,8 +71,6 @@ class wallet_service {
 public:
     /// `store` must outlive the service; `config` is copied.
     wallet_service(ports::store& store, shop_config config) : store_(store), config_(std::move(config)) {}
-    /// A wallet in `currency` with no VIP tiers (the default shop_config otherwise).
-    wallet_service(ports::store& store, core::currency currency) : store_(store) { config_.currency = currency; }
 
     /// The customer's balance (zero if never seen).
     [[nodiscard]] core::money balance(core::user_id customer);
