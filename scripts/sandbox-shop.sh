@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Acts as a member of the apexcore-sandbox guild, through the sandbox's control API.
-# Usage: scripts/sandbox-shop.sh topup AMOUNT | balance | products | buy PRODUCT_VALUE | state
+# Usage: scripts/sandbox-shop.sh topup AMOUNT | balance | products | buy PRODUCT_VALUE | check [member] | state
 set -euo pipefail
 cd "$(dirname "$0")/.."
-info=.apexcore/sandbox/sandbox.json
+info=${APEXCORE_SANDBOX_INFO:-.apexcore/sandbox/sandbox.json}  # another sandbox: its sandbox.json
 [ -f "$info" ] || { echo "sandbox-shop: no sandbox running (start scripts/run-bot.sh first)" >&2; exit 1; }
 control=$(jq -r .control_url "$info")
 staff=$(jq -r .staff_user_id "$info")
@@ -41,6 +41,9 @@ case "${1:-}" in
     [ -n "$button" ] || exit 1
     post /_sandbox/components "$(jq -n --arg u "$customer" --arg m "$message" --arg c "$button" \
       '{user_id:$u,message_id:$m,custom_id:$c}')" | show ;;
+  check)  # /setup check as the shop's owner (staff), or as a member with "check member"
+    if [ "${2:-}" = member ]; then who=$customer; else who=$staff; fi
+    command "$who" "setup check" | show ;;
   state) curl -sS "$control/_sandbox/state" | jq . ;;
-  *) echo "usage: $0 topup AMOUNT | balance | products | buy PRODUCT_VALUE | state" >&2; exit 2 ;;
+  *) echo "usage: $0 topup AMOUNT | balance | products | buy PRODUCT_VALUE | check [member] | state" >&2; exit 2 ;;
 esac

@@ -2,10 +2,10 @@
 // DISCORD_TOKEN, opens the SQLite store and runs the shop bot on Discord's Gateway and REST API
 // (or on apexcore-sandbox, when the config points there).
 #include "config.hpp"
-#include "setup_check.hpp"
 
 #include <apexcore/bot/shop_bot.hpp>
 #include <apexcore/discord/discord_runtime.hpp>
+#include <apexcore/discord/rest_chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
@@ -174,7 +174,6 @@ int main(int argc, char** argv) {
         apexcore::services::wallet_service wallet(store, shop);
         apexcore::services::catalog_service catalog(store, shop);
         seed_catalog(catalog, cfg);
-        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog);
 
         if (io_threads < 1 || io_threads > 64) {
             std::cerr << "apexbot: --io-threads must be 1..64\n";
@@ -187,6 +186,14 @@ int main(int argc, char** argv) {
         options.rest.api_base = cfg.api_base;
         options.rest.token = token;
         options.rest.ca_file = cfg.ca_file;
+        options.rest.log = log_line;
+        if (!faults.empty()) options.rest.inject_fault = [&faults](std::string_view point) { faults.hit(point); };
+        // One REST client for the runtime's answers and the outbound port: one pool, one limiter.
+        options.rest_client = std::make_shared<apexcore::discord::rest_client>(io, options.rest);
+        apexcore::discord::chat_actions_options actions_options;
+        actions_options.ca_file = cfg.ca_file;
+        apexcore::discord::rest_chat_actions actions(*options.rest_client, io, actions_options);
+        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog, &actions);
         options.gateway.token = token;
         options.gateway.ca_file = cfg.ca_file;
         options.gateway.intents = cfg.intents;
@@ -210,9 +217,12 @@ int main(int argc, char** argv) {
         // On start (and after a reconnect re-sends the guild): say what the bot lacks, exactly.
         options.on_guild_ready = [guild = cfg.guild, staff_role = cfg.staff_role, needs = bot.features().requirements()](
                                      const apexcore::discord::cache::guild_cache& cache, apexcore::core::user_id bot_user) {
-            const auto problems = apexbot::setup_problems(cache, guild, bot_user, staff_role, needs);
+            const auto problems = apexcore::discord::missing_requirements(cache, guild, bot_user, needs);
             if (problems.empty()) log_line("setup: the bot holds everything its features need in server " + guild.str());
             for (const auto& p : problems) log_line("setup: missing: " + p);
+            if (!cache.role(guild, staff_role) && cache.knows(guild)) {
+                log_line("setup: set staff_role_id in the config to the id of your staff role");
+            }
         };
         if (!faults.empty()) {
             log_line("test mode: APEXBOT_INJECT_FAULTS is set");

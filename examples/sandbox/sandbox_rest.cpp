@@ -221,6 +221,7 @@ response sandbox_server::impl::route_rest(const request& req, const rest_call& c
         if (method == "DELETE") return unwrap(state.delete_channel(route[1]), 200);
     }
     if (route.size() == 3 && route[0] == "guilds" && route[2] == "channels") {
+        if (method == "GET") return unwrap(state.list_channels(route[1]), 200);
         if (method == "POST") return unwrap(state.create_channel(route[1], body), 201);
     }
     if (route.size() == 3 && route[0] == "guilds" && route[2] == "roles") {

@@ -164,7 +164,11 @@ std::variant<json, api_failure> world::overwrite_guild_commands(const std::strin
 
 json world::interaction_base(const member& m, int type, const std::string& id, const std::string& token) const {
     json member = member_json(m, true);
-    member["permissions"] = m.role_ids.empty() ? "0" : "2248473465835073";
+    // Discord: the member's permissions in the channel the interaction came from, overwrites
+    // included; app_permissions: the bot's there (REFERENCE.md §3.2).
+    const auto shop = channels_.find(ids_.shop_channel_id);
+    const channel_record* where = shop != channels_.end() ? &shop->second : nullptr;
+    member["permissions"] = std::to_string(member_permissions(m.user_id, where));
     return json{{"id", id},
                 {"application_id", ids_.application_id},
                 {"type", type},
@@ -175,7 +179,7 @@ json world::interaction_base(const member& m, int type, const std::string& id, c
                 {"member", std::move(member)},
                 {"token", token},
                 {"version", 1},
-                {"app_permissions", "2248473465835073"},
+                {"app_permissions", std::to_string(bot_permissions(where))},
                 {"locale", "en-US"},
                 {"guild_locale", "en-US"},
                 {"entitlements", json::array()},

@@ -188,6 +188,8 @@ public:
     [[nodiscard]] std::variant<json, api_failure> modify_channel(const std::string& channel, const json& body);
     /// DELETE /channels/{channel}: the deleted channel.
     [[nodiscard]] std::variant<json, api_failure> delete_channel(const std::string& channel);
+    /// GET /guilds/{guild}/channels: every channel and category (no threads, no DMs).
+    [[nodiscard]] std::variant<json, api_failure> list_channels(const std::string& guild) const;
     /// GET /guilds/{guild}/roles.
     [[nodiscard]] std::variant<json, api_failure> list_roles(const std::string& guild) const;
     /// POST /guilds/{guild}/roles.
@@ -213,6 +215,8 @@ public:
 
     /// The bot's effective permissions in the guild, or in a channel (REFERENCE.md §7.3).
     [[nodiscard]] std::uint64_t bot_permissions(const channel_record* channel = nullptr) const;
+    /// A member's permissions, server-wide (nullptr) or in `channel` (REFERENCE.md §7.3).
+    [[nodiscard]] std::uint64_t member_permissions(const std::string& user_id, const channel_record* channel = nullptr) const;
 
     /// Messages created in a channel through POST /channels/{id}/messages.
     [[nodiscard]] std::size_t channel_message_count() const { return channel_messages_; }

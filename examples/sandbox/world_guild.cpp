@@ -178,14 +178,18 @@ int world::bot_highest_position() const {
     return highest;
 }
 
-std::uint64_t world::bot_permissions(const channel_record* channel) const {
-    // REFERENCE.md §7.3: @everyone | member roles; ADMINISTRATOR → all and ignores overwrites;
-    // then the @everyone overwrite, the member's role overwrites combined, the member overwrite.
-    const member* bot = find_member(ids_.bot_user_id);
+std::uint64_t world::bot_permissions(const channel_record* channel) const { return member_permissions(ids_.bot_user_id, channel); }
+
+std::uint64_t world::member_permissions(const std::string& user_id, const channel_record* channel) const {
+    // REFERENCE.md §7.3: the owner has all; @everyone | member roles; ADMINISTRATOR → all and
+    // ignores overwrites; then the @everyone overwrite, the member's role overwrites combined,
+    // the member overwrite.
+    if (user_id == ids_.staff_user_id) return perm::all;  // the guild's owner_id
+    const member* who = find_member(user_id);
     std::uint64_t p = 0;
     if (const role_record* everyone = find_role(ids_.guild_id)) p = everyone->permissions;
-    if (bot != nullptr) {
-        for (const auto& id : bot->role_ids) {
+    if (who != nullptr) {
+        for (const auto& id : who->role_ids) {
             if (const role_record* r = find_role(id)) p |= r->permissions;
         }
     }
@@ -202,15 +206,15 @@ std::uint64_t world::bot_permissions(const channel_record* channel) const {
     std::uint64_t role_deny = 0;
     for (const auto& o : channel->overwrites) {
         const std::string id = o.value("id", "");
-        if (o.value("type", 0) == 0 && id != ids_.guild_id && bot != nullptr &&
-            std::find(bot->role_ids.begin(), bot->role_ids.end(), id) != bot->role_ids.end()) {
+        if (o.value("type", 0) == 0 && id != ids_.guild_id && who != nullptr &&
+            std::find(who->role_ids.begin(), who->role_ids.end(), id) != who->role_ids.end()) {
             role_deny |= bits_of(o.value("deny", json("0"))).value_or(0);
             role_allow |= bits_of(o.value("allow", json("0"))).value_or(0);
         }
     }
     p = (p & ~role_deny) | role_allow;
     for (const auto& o : channel->overwrites) {
-        if (o.value("type", 0) == 1 && o.value("id", "") == ids_.bot_user_id) apply(o);
+        if (o.value("type", 0) == 1 && o.value("id", "") == user_id) apply(o);
     }
     if ((p & perm::view_channel) == 0) return 0;
     return p;
@@ -459,6 +463,11 @@ std::variant<json, api_failure> world::delete_channel(const std::string& channel
     std::erase(channel_ids_, channel);
     channels_.erase(channel);
     return deleted;
+}
+
+std::variant<json, api_failure> world::list_channels(const std::string& guild) const {
+    if (guild != ids_.guild_id) return error_body(404, 10004, "Unknown Guild");
+    return channels_json();
 }
 
 std::variant<json, api_failure> world::list_roles(const std::string& guild) const {

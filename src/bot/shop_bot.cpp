@@ -1,14 +1,19 @@
 #include <apexcore/bot/shop_bot.hpp>
 
+#include <apexcore/bot/features/setup.hpp>
 #include <apexcore/bot/features/storefront.hpp>
 #include <apexcore/bot/features/wallet.hpp>
 
 namespace apexcore::bot {
 
-shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog)
+shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog,
+                   ports::chat_actions* actions)
     : router_(std::move(config)) {
     router_.add(std::make_shared<wallet_feature>(router_.config(), wallet));
     router_.add(std::make_shared<storefront_feature>(router_.config(), wallet, catalog));
+    if (actions != nullptr) {
+        router_.add(std::make_shared<setup_feature>(router_.config(), *actions, [this] { return router_.requirements(); }));
+    }
 }
 
 std::vector<ports::command_spec> shop_bot::commands() const { return router_.commands(); }

@@ -73,7 +73,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     interaction_handler handler;
     log_fn log;
     net::thread_pool pool;
-    std::unique_ptr<rest_client> rest;
+    std::shared_ptr<rest_client> rest;
     std::unique_ptr<gateway_client> gateway;
     std::unique_ptr<interactions_endpoint> endpoint;
     // State below is touched only on `strand`.
@@ -397,10 +397,14 @@ discord_runtime::discord_runtime(net::io_context& io, runtime_options options, i
                                  std::function<void(std::string_view)> on_fatal)
     : impl_(std::make_shared<impl>(io, std::move(options), std::move(handler), std::move(log))) {
     impl_->guild_state = impl_->options.cache ? impl_->options.cache : std::make_shared<cache::guild_cache>();
-    rest_options rest = impl_->options.rest;
-    if (!rest.log) rest.log = impl_->log;
-    if (!rest.inject_fault) rest.inject_fault = impl_->options.inject_fault;
-    impl_->rest = std::make_unique<rest_client>(io, std::move(rest));
+    if (impl_->options.rest_client) {
+        impl_->rest = impl_->options.rest_client;
+    } else {
+        rest_options rest = impl_->options.rest;
+        if (!rest.log) rest.log = impl_->log;
+        if (!rest.inject_fault) rest.inject_fault = impl_->options.inject_fault;
+        impl_->rest = std::make_shared<rest_client>(io, std::move(rest));
+    }
     gateway_handlers handlers;
     handlers.on_dispatch = [weak = std::weak_ptr<impl>(impl_)](std::string_view event, const json& d) {
         if (auto self = weak.lock()) self->on_dispatch(event, d);

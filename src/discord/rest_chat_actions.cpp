@@ -226,22 +226,26 @@ ports::chat_result<ports::chat_done> rest_chat_actions::member_role(http_method 
     return ports::chat_done{};
 }
 
-chat_error rest_chat_actions::explain_role_refusal(core::guild_id guild, core::role_id role, chat_error refusal) {
-    std::optional<core::user_id> me;
+ports::chat_result<core::user_id> rest_chat_actions::bot_identity() {
     {
         std::lock_guard lock(mutex_);
-        me = bot_user_;
+        if (bot_user_) return *bot_user_;
     }
-    if (!me) {
-        auto a = call(http_method::get, "/users/@me", std::nullopt, std::nullopt, {});
-        if (!a) return refusal;
-        const json j = parse_body(a->response);
-        me = j.is_object() && j.contains("id") && j["id"].is_string() ? core::user_id::parse(j["id"].get<std::string>())
-                                                                      : std::nullopt;
-        if (!me) return refusal;
-        std::lock_guard lock(mutex_);
-        bot_user_ = me;
-    }
+    auto a = call(http_method::get, "/users/@me", std::nullopt, std::nullopt, {});
+    if (!a) return a.error();
+    const json j = parse_body(a->response);
+    const auto me = j.is_object() && j.contains("id") && j["id"].is_string() ? core::user_id::parse(j["id"].get<std::string>())
+                                                                             : std::nullopt;
+    if (!me) return chat_error{chat_errc::unavailable, "GET /users/@me answered without the bot's id"};
+    std::lock_guard lock(mutex_);
+    bot_user_ = me;
+    return *me;
+}
+
+chat_error rest_chat_actions::explain_role_refusal(core::guild_id guild, core::role_id role, chat_error refusal) {
+    const auto identity = bot_identity();
+    if (!identity) return refusal;
+    const std::optional<core::user_id> me = *identity;
     auto roles_answer = call(http_method::get, "/guilds/" + guild.str() + "/roles", std::nullopt, std::nullopt, {});
     auto member_answer = call(http_method::get, "/guilds/" + guild.str() + "/members/" + me->str(), std::nullopt, std::nullopt, {});
     if (!roles_answer || !member_answer) return refusal;
@@ -281,6 +285,55 @@ ports::chat_result<ports::history_page> rest_chat_actions::read_history(core::ch
     auto a = call(http_method::get, path, std::nullopt, std::nullopt, {});
     if (!a) return a.error();
     return from_model(parse_history_page(parse_body(a->response), limit));
+}
+
+std::vector<std::string> missing_requirements(const cache::guild_cache& state, core::guild_id guild, core::user_id bot,
+                                              std::span<const ports::requirement> needs) {
+    std::vector<cache::permission_need> rights;
+    std::vector<cache::role_need> grantable;
+    for (const auto& r : needs) {
+        if (r.server_wide == ports::requirement::capability::manage_channels) {
+            rights.push_back({cache::permission::manage_channels, std::nullopt, r.why});
+        } else if (r.server_wide == ports::requirement::capability::manage_roles) {
+            rights.push_back({cache::permission::manage_roles, std::nullopt, r.why});
+        }
+        if (r.channel && !r.in_channel.empty()) {
+            // Seeing the channel comes with anything done in it.
+            rights.push_back({to_permission_bits(r.in_channel | ports::ability::view), r.channel, r.why});
+        }
+        if (r.grantable) grantable.push_back({*r.grantable, r.why});
+    }
+    std::vector<std::string> problems = state.missing(guild, bot, rights, grantable);
+    if (!state.knows(guild)) return problems;
+    for (const auto& r : needs) {
+        if (r.existing && !state.role(guild, *r.existing)) {
+            problems.push_back(r.why + ": the role " + r.existing->str() + " does not exist in the server");
+        }
+    }
+    return problems;
+}
+
+ports::chat_result<std::vector<std::string>> rest_chat_actions::missing(core::guild_id guild,
+                                                                       std::span<const ports::requirement> needs) {
+    if (guild.empty()) return invalid("guild id is 0");
+    const auto me = bot_identity();
+    if (!me) return me.error();
+    const std::string base = "/guilds/" + guild.str();
+    auto roles = call(http_method::get, base + "/roles", std::nullopt, std::nullopt, {});
+    if (!roles) return roles.error();
+    auto channels = call(http_method::get, base + "/channels", std::nullopt, std::nullopt, {});
+    if (!channels) return channels.error();
+    auto member = call(http_method::get, base + "/members/" + me->str(), std::nullopt, std::nullopt, {});
+    if (!member) return member.error();
+    cache::guild_cache view;
+    const json created{{"id", guild.str()},
+                       {"roles", parse_body(roles->response)},
+                       {"channels", parse_body(channels->response)},
+                       {"members", json::array({parse_body(member->response)})}};
+    if (!view.apply("GUILD_CREATE", created)) {
+        return chat_error{chat_errc::unavailable, "Discord's roles, channels or member answer could not be read"};
+    }
+    return missing_requirements(view, guild, *me, needs);
 }
 
 }  // namespace apexcore::discord

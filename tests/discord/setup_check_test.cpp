@@ -1,6 +1,6 @@
-// The reference bot's start-up check (examples/reference_bot/setup_check.hpp, issue 9 §3): the
-// features' neutral requirements checked against the guild cache, in words an owner can act on.
-#include "../../examples/reference_bot/setup_check.hpp"
+// The setup check (discord::missing_requirements, issue 9 §3): the features' neutral requirements
+// (ports::requirement) checked against the guild cache, in words an owner can act on.
+#include <apexcore/discord/rest_chat_actions.hpp>
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@ namespace {
 
 using namespace apexcore;
 using nlohmann::json;
-using apexcore::bot::requirement;
+using apexcore::ports::requirement;
 
 const core::guild_id guild{100};
 const core::user_id bot_user{1};
@@ -43,7 +43,7 @@ TEST(SetupCheckTest, EachFeaturesNeedIsNamedWithWhatIsMissing) {
     needs[2].grantable = gold;
     needs[3].why = "VIP tiers";
     needs[3].grantable = admin;
-    const auto problems = apexbot::setup_problems(cache, guild, bot_user, staff, needs);
+    const auto problems = discord::missing_requirements(cache, guild, bot_user, needs);
     ASSERT_EQ(problems.size(), 3U) << ::testing::PrintToString(problems);
     EXPECT_EQ(problems[0], "tickets: Manage Channels (server-wide)");
     EXPECT_EQ(problems[1], "logs: Send Messages, Attach Files in #sales-log");
@@ -51,13 +51,27 @@ TEST(SetupCheckTest, EachFeaturesNeedIsNamedWithWhatIsMissing) {
               std::string::npos);
 }
 
-TEST(SetupCheckTest, AllThereSaysNothingAndAMissingStaffRoleIsNamed) {
+TEST(SetupCheckTest, AnUnknownGuildIsSaidSoRatherThanReportedAsFine) {
+    discord::cache::guild_cache cache;
+    std::vector<requirement> needs(1);
+    needs[0].why = "staff commands";
+    needs[0].existing = staff;
+    const auto problems = discord::missing_requirements(cache, guild, bot_user, needs);
+    ASSERT_EQ(problems.size(), 1U);
+    EXPECT_NE(problems[0].find("is not known yet"), std::string::npos);
+}
+
+TEST(SetupCheckTest, AllThereSaysNothingAndAMissingRoleIsNamed) {
     discord::cache::guild_cache cache;
     ASSERT_TRUE(cache.apply("GUILD_CREATE", shop()));
-    EXPECT_TRUE(apexbot::setup_problems(cache, guild, bot_user, staff, {}).empty());
-    const auto problems = apexbot::setup_problems(cache, guild, bot_user, core::role_id{777}, {});
+    std::vector<requirement> needs(1);
+    needs[0].why = "staff commands";
+    needs[0].existing = staff;
+    EXPECT_TRUE(discord::missing_requirements(cache, guild, bot_user, needs).empty());
+    needs[0].existing = core::role_id{777};
+    const auto problems = discord::missing_requirements(cache, guild, bot_user, needs);
     ASSERT_EQ(problems.size(), 1U);
-    EXPECT_NE(problems[0].find("the role 777 (staff_role_id) does not exist"), std::string::npos);
+    EXPECT_EQ(problems[0], "staff commands: the role 777 does not exist in the server");
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 // sandbox's control API, not through the port it is testing.
 #include "bot_fixture.hpp"
 
+#include <apexcore/core/rejection.hpp>
 #include <apexcore/discord/rest_chat_actions.hpp>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -417,10 +418,38 @@ protected:
 
 TEST_F(MisconfiguredStaffRoleTest, TheBotNamesTheRoleThatDoesNotExist) {
     ASSERT_TRUE(wait_for([&] { return bot_->output().find("setup: ") != std::string::npos; }, 10s)) << bot_->output();
-    EXPECT_NE(bot_->output().find("setup: missing: staff commands: the role 1300000000000000777 (staff_role_id) does not exist "
-                                  "in the server"),
+    EXPECT_NE(bot_->output().find("setup: missing: staff commands (the staff role): the role 1300000000000000777 does not "
+                                  "exist in the server"),
               std::string::npos)
         << bot_->output();
+    EXPECT_NE(bot_->output().find("setup: set staff_role_id in the config to the id of your staff role"), std::string::npos)
+        << bot_->output();
+}
+
+// On demand: /setup check asks Discord (REST) for the state now and answers in the owner's words.
+TEST_F(SetupCheckTest, OnDemandStaffSeeThatNothingIsMissingAndMembersAreRefused) {
+    const auto r = command(staff(), "setup check");
+    ASSERT_EQ(r.status, 200U) << r.body.dump();
+    EXPECT_EQ(reply_text(r), "\xE2\x9C\x85 The bot holds everything the shop's features need.") << r.body.dump();
+    EXPECT_TRUE(r.body["response"]["data"].value("flags", 0) & 64) << "ephemeral";
+    const auto refused = command(customer(), "setup check");
+    ASSERT_EQ(refused.status, 200U) << refused.body.dump();
+    EXPECT_EQ(reply_text(refused), std::string(core::describe(core::rejection::not_staff)));
+    // It asked Discord, not a cache: the guild's roles, channels and the bot's member.
+    const json routes = stats()["by_route"];
+    const std::string guild_path = "GET /guilds/" + info_["guild_id"].get<std::string>();
+    EXPECT_TRUE(routes.contains(guild_path + "/roles")) << routes.dump();
+    EXPECT_TRUE(routes.contains(guild_path + "/channels")) << routes.dump();
+}
+
+TEST_F(MisconfiguredStaffRoleTest, TheOwnerWithoutTheStaffRoleCanStillAskAndIsToldWhatToFix) {
+    // The staff role id is wrong, so nobody is staff; the server owner (administrator) may still check.
+    const auto r = command(staff(), "setup check");
+    ASSERT_EQ(r.status, 200U) << r.body.dump();
+    EXPECT_EQ(reply_text(r),
+              "The bot is missing 1 thing the shop needs:\n\xE2\x80\xA2 staff commands (the staff role): the role "
+              "1300000000000000777 does not exist in the server")
+        << r.body.dump();
 }
 
 }  // namespace

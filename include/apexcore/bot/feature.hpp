@@ -8,6 +8,7 @@
 #include <apexcore/core/ids.hpp>
 #include <apexcore/core/money.hpp>
 #include <apexcore/ports/chat.hpp>
+#include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/ports/message.hpp>
 
 #include <functional>
@@ -29,16 +30,8 @@ struct bot_config {
     [[nodiscard]] bool is_staff(const ports::invoker& who) const;
 };
 
-/// Something a feature needs the platform to let the bot do, so that the owner can be told
-/// exactly what is missing (on Discord: discord::cache::guild_cache::missing, at start-up).
-struct requirement {
-    enum class capability { none, manage_channels, manage_roles };
-    std::string why;                           ///< the feature and its purpose, e.g. "tickets"
-    capability server_wide = capability::none; ///< a server-wide right
-    std::optional<core::channel_id> channel;   ///< with `in_channel`: where
-    ports::abilities in_channel;               ///< what the bot must be able to do in `channel`
-    std::optional<core::role_id> grantable;    ///< a role the bot must be able to grant (below its own)
-};
+/// Something a feature needs the platform to let the bot do (ports/chat_actions.hpp).
+using requirement = ports::requirement;
 
 /// A feature. Implementations must be thread-safe: the runtime handles interactions on several
 /// worker threads at once. A handler may throw; the router turns that into an apology and a log
@@ -53,7 +46,8 @@ public:
     [[nodiscard]] virtual std::vector<ports::command_spec> commands() const = 0;
     /// The custom_id namespaces it owns: a custom_id "<ns>:..." is routed here (unique too).
     [[nodiscard]] virtual std::vector<std::string> namespaces() const { return {}; }
-    /// What it needs the platform to allow (checked at start-up, reported to the owner).
+    /// What it needs the platform to allow (checked at start-up and by `/setup check`, reported
+    /// to the owner in the platform's words: ports::chat_actions::missing).
     [[nodiscard]] virtual std::vector<requirement> requirements() const { return {}; }
 
     /// One of its commands ("name" or "name sub").

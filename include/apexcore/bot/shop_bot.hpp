@@ -9,9 +9,12 @@
 ///   /buy                           product select -> product card with "Buy with wallet" ->
 ///                                  ephemeral confirmation with the order id
 ///   /addbalance user amount [reason]  staff only: credit a wallet (ledger type staff_credit)
+///   /setup check                   staff or administrator: what the bot lacks for the features
+///                                  (only with an outbound port, ports::chat_actions)
 
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/bot/router.hpp>
+#include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
 
@@ -19,13 +22,19 @@
 
 namespace apexcore::bot {
 
-/// The reference shop bot: a router with the wallet and storefront features (features/). Add,
+/// The reference shop bot: a router with the wallet, storefront and setup features (features/). Add,
 /// remove or replace features through `features()` before the bot starts handling interactions
 /// (docs/embedding.md). Thread-safe: handle() may run on several worker threads at once.
 class shop_bot {
 public:
-    /// Services must outlive the bot. `config.log` receives one line per unexpected failure.
-    shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog);
+    /// Services (and `actions`, when given) must outlive the bot. `config.log` receives one line
+    /// per unexpected failure. `actions` is the outbound port (e.g. discord_runtime::actions());
+    /// without it the features that act beyond the answer (/setup check) are left out.
+    shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog,
+             ports::chat_actions* actions = nullptr);
+
+    shop_bot(const shop_bot&) = delete;  ///< features keep references into the bot
+    shop_bot& operator=(const shop_bot&) = delete;
 
     /// The slash commands to register (Discord: bulk overwrite of guild commands).
     [[nodiscard]] std::vector<ports::command_spec> commands() const;

@@ -49,7 +49,12 @@ using interaction_handler = std::function<ports::interaction_response(const port
 
 /// Everything the runtime needs.
 struct runtime_options {
-    rest_options rest;
+    rest_options rest;  ///< for the REST client the runtime makes (unless `rest_client` is given)
+    /// A REST client to use instead of making one from `rest`: the one an outbound port
+    /// (rest_chat_actions) built before the runtime already uses, so that the bot's answers and
+    /// its other calls share one pool and one rate limiter (buckets, global limit). It must have
+    /// been made on the runtime's io_context; stop() stops it.
+    std::shared_ptr<discord::rest_client> rest_client;
     gateway_options gateway;
     core::guild_id guild;                        ///< where commands are registered
     std::vector<ports::command_spec> commands;   ///< registered on the first READY

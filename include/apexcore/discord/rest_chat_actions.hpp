@@ -16,6 +16,7 @@
 /// | fetch_member       | GET /guilds/{id}/members/{id}                      | —                                 |
 /// | read_history       | GET /channels/{id}/messages?before=&limit=         | View Channel, Read Message History |
 /// | download_attachment | GET of the attachment's signed CDN URL (not the API) | — (only `attachment_hosts`) |
+/// | missing            | GET /users/@me (once), /guilds/{id}/roles, /guilds/{id}/channels, /guilds/{id}/members/{bot} | — |
 ///
 /// Audit-log reasons go as `X-Audit-Log-Reason` (URL-encoded, REFERENCE.md §2.1).
 ///
@@ -30,6 +31,7 @@
 /// Thread-safety: thread-safe; each call blocks its caller until answered. A call made on a
 /// thread that runs `io` (where the answer would be produced) returns `unavailable` at once.
 
+#include <apexcore/discord/cache/guild_cache.hpp>
 #include <apexcore/discord/rest_client.hpp>
 #include <apexcore/ports/chat_actions.hpp>
 
@@ -41,6 +43,7 @@
 #include <string>
 #include <vector>
 #include <optional>
+#include <span>
 #include <system_error>
 
 namespace apexcore::discord {
@@ -61,6 +64,15 @@ struct chat_actions_options {
 /// The port's error for a failed REST exchange (see the file comment). `ec` is the transport
 /// error, if any; otherwise `response` has a status >= 300.
 [[nodiscard]] ports::chat_error classify_failure(std::error_code ec, const rest_response& response);
+
+/// What `bot` lacks in `guild` for `needs`, computed by the guild cache's permission arithmetic
+/// (cache::guild_cache::missing, REFERENCE.md §7.3) over `state`: server-wide rights, abilities
+/// in a channel (seeing it comes with anything done in it), roles the bot must be able to grant
+/// (below its highest role), and roles that must exist. One sentence per problem; empty when all
+/// is there. Used by rest_chat_actions::missing (over what REST just said) and by a bot's
+/// start-up check (over the gateway's cache, discord_runtime's on_guild_ready).
+[[nodiscard]] std::vector<std::string> missing_requirements(const cache::guild_cache& state, core::guild_id guild,
+                                                            core::user_id bot, std::span<const ports::requirement> needs);
 
 /// ports::chat_actions on a rest_client. Thread-safe; blocking (see the file comment).
 class rest_chat_actions final : public ports::chat_actions {
@@ -92,6 +104,10 @@ public:
                                                          int limit = ports::history_page_max) override;
     ports::chat_result<std::string> download_attachment(const ports::attachment_info& attachment, std::size_t max_bytes,
                                                         std::span<const std::string> content_types = {}) override;
+    /// Asks Discord for the guild's roles and channels and the bot's member (4 GETs, the first
+    /// once), then missing_requirements over them: the state now, not a cache's.
+    ports::chat_result<std::vector<std::string>> missing(core::guild_id guild,
+                                                         std::span<const ports::requirement> needs) override;
 
 private:
     struct answer {
@@ -100,6 +116,8 @@ private:
     };
     ports::chat_result<answer> call(http_method method, std::string path, const std::optional<json>& body,
                                     std::optional<encoded_body> encoded, std::string_view reason);
+    /// The bot's user id (GET /users/@me, asked once).
+    ports::chat_result<core::user_id> bot_identity();
     ports::chat_result<ports::chat_done> member_role(http_method method, core::guild_id guild, core::user_id user,
                                                      core::role_id role, std::string_view reason);
     /// After a 50013 on a role grant: role_hierarchy if the bot holds Manage Roles, else the error.

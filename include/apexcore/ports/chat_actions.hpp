@@ -170,6 +170,18 @@ struct history_page {
     std::optional<core::message_id> older;
 };
 
+/// Something a feature needs the platform to let the bot do, so that the owner can be told
+/// exactly what is missing (chat_actions::missing). Features declare them (bot/feature.hpp).
+struct requirement {
+    enum class capability { none, manage_channels, manage_roles };
+    std::string why;                           ///< the feature and its purpose, e.g. "tickets"
+    capability server_wide = capability::none; ///< a server-wide right
+    std::optional<core::channel_id> channel;   ///< with `in_channel`: where
+    abilities in_channel;                      ///< what the bot must be able to do in `channel`
+    std::optional<core::role_id> grantable;    ///< a role the bot must be able to grant (below its own)
+    std::optional<core::role_id> existing;     ///< a role that must exist (e.g. the staff role)
+};
+
 /// The outbound port. Thread-safe and blocking (see the file comment).
 class chat_actions {
 public:
@@ -222,6 +234,14 @@ public:
     /// A channel the bot may see but not read the history of gives an empty page (Discord does).
     virtual chat_result<history_page> read_history(core::channel_id channel, std::optional<core::message_id> before,
                                                    int limit = history_page_max) = 0;
+
+    /// What the bot lacks in `guild` for `needs`: one sentence per problem, naming the purpose
+    /// (`why`), the right in the platform's own words and where, and what to do — e.g.
+    /// "tickets: Manage Channels (server-wide)", "VIP tiers: the role VIP Gold (position 4) is not
+    /// below the bot's highest role (position 3); move the bot's role above it". Empty when
+    /// nothing is missing. `unavailable` while the guild's state is not known yet (on Discord:
+    /// before its GUILD_CREATE) or the bot's own identity cannot be read.
+    virtual chat_result<std::vector<std::string>> missing(core::guild_id guild, std::span<const requirement> needs) = 0;
 };
 
 }  // namespace apexcore::ports
