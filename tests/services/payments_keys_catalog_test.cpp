@@ -211,13 +211,19 @@ TEST_F(CommerceTest, StaffKeyRequestsAreApprovedOrDeclined) {
     EXPECT_EQ(keys_.export_csv(not_staff, std::nullopt).error(), rejection::not_staff);
 }
 
-TEST_F(CommerceTest, CatalogChangesAreStaffOnlyValidatedAndUnique) {
+/// Games / Keys / Indie / Standard at $9.99, not stored.
+core::product indie_standard() {
     core::product p;
     p.main_category = "Games";
     p.sub_category = "Keys";
     p.service_name = "Indie";
     p.variant_name = "Standard";
     p.price = core::money::usd_cents(999);
+    return p;
+}
+
+TEST_F(CommerceTest, CatalogChangesAreStaffOnlyValidatedAndUnique) {
+    core::product p = indie_standard();
     p.tags = {"indie", "steam"};
     EXPECT_EQ(catalog_.create(not_staff, p).error(), rejection::not_staff);
     auto created = catalog_.create(staff, p);
@@ -251,12 +257,7 @@ TEST_F(CommerceTest, CatalogChangesAreStaffOnlyValidatedAndUnique) {
 }
 
 TEST_F(CommerceTest, SeedingWithoutAnActorMakesTheSameChecksAsStaffCreation) {
-    core::product p;
-    p.main_category = "Games";
-    p.sub_category = "Keys";
-    p.service_name = "Indie";
-    p.variant_name = "Standard";
-    p.price = core::money::usd_cents(999);
+    core::product p = indie_standard();
     const auto added = catalog_.add(p);
     ASSERT_TRUE(added.ok());
     EXPECT_EQ(catalog_.find(added->id)->display_name(), p.display_name());
