@@ -118,6 +118,17 @@ std::optional<std::string> validate_config(const shop_config& config) {
     if (config.payment_session_ttl < std::chrono::minutes(1) || config.payment_session_ttl > std::chrono::hours(24 * 7)) {
         return std::string("payments.session_ttl_minutes: must be 1 to 10080");
     }
+    for (std::size_t i = 0; i < config.ticket_types.size(); ++i) {
+        const auto& t = config.ticket_types[i];
+        const std::string where = "tickets.types[" + std::to_string(i) + "]";
+        if (auto e = core::validate(t)) return where + "." + std::string(core::describe(*e));
+        for (std::size_t j = 0; j < i; ++j) {
+            if (config.ticket_types[j].key == t.key) return where + ".key: '" + t.key + "' is configured twice";
+        }
+    }
+    if (config.tickets.max_open_per_member < 1 || config.tickets.max_open_per_member > 50) {
+        return std::string("tickets.max_open_per_member: must be 1 to 50");
+    }
     return std::nullopt;
 }
 

@@ -251,12 +251,77 @@ CREATE INDEX license_keys_by_product_status ON license_keys (product_id, status,
 CREATE UNIQUE INDEX license_keys_one_per_order ON license_keys (order_id) WHERE order_id IS NOT NULL;
 )sql";
 
-constexpr std::array<migration, 4> migrations{{
+// v5: support tickets. Participants and answers in their own tables (no JSON to parse); the
+// event log is insert-only like the ledger.
+constexpr std::string_view v5_sql = R"sql(
+CREATE TABLE tickets (
+  id                      INTEGER PRIMARY KEY,
+  type                    TEXT    NOT NULL CHECK (length(type) BETWEEN 1 AND 32),
+  status                  TEXT    NOT NULL CHECK (status IN ('open', 'claimed', 'closed', 'deleted')),
+  opener_id               INTEGER NOT NULL,
+  channel_id              INTEGER UNIQUE,
+  subject                 TEXT    NOT NULL DEFAULT '' CHECK (length(subject) <= 100),
+  claimed_by              INTEGER,
+  opened_at_ms            INTEGER NOT NULL,
+  last_member_activity_ms INTEGER NOT NULL,
+  last_staff_activity_ms  INTEGER,
+  first_staff_response_ms INTEGER,
+  first_responder_id      INTEGER,
+  warned_at_ms            INTEGER,
+  closed_at_ms            INTEGER,
+  closed_by               INTEGER,
+  close_reason            TEXT    NOT NULL DEFAULT '' CHECK (length(close_reason) <= 500),
+  order_id                INTEGER REFERENCES orders (id),
+  payment_session_id      INTEGER REFERENCES payment_sessions (id),
+  refund_id               INTEGER REFERENCES refunds (id),
+  rating                  INTEGER CHECK (rating IS NULL OR rating BETWEEN 1 AND 5),
+  rating_comment          TEXT    NOT NULL DEFAULT '' CHECK (length(rating_comment) <= 1000),
+  CHECK ((status = 'claimed') = (claimed_by IS NOT NULL) OR status IN ('closed', 'deleted'))
+);
+CREATE INDEX tickets_active_by_opener ON tickets (opener_id, type) WHERE status IN ('open', 'claimed');
+CREATE INDEX tickets_by_opener_type_opened ON tickets (opener_id, type, opened_at_ms);
+CREATE INDEX tickets_active_by_silence ON tickets (last_member_activity_ms, id) WHERE status IN ('open', 'claimed');
+CREATE INDEX tickets_closed_by_type ON tickets (type, closed_at_ms) WHERE status = 'closed';
+CREATE INDEX tickets_by_opened ON tickets (opened_at_ms);
+CREATE TABLE ticket_participants (
+  ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+  user_id   INTEGER NOT NULL,
+  position  INTEGER NOT NULL,
+  PRIMARY KEY (ticket_id, user_id)
+) WITHOUT ROWID;
+CREATE TABLE ticket_answers (
+  ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+  position  INTEGER NOT NULL CHECK (position BETWEEN 0 AND 4),
+  question  TEXT    NOT NULL CHECK (length(question) BETWEEN 1 AND 45),
+  answer    TEXT    NOT NULL CHECK (length(answer) <= 4000),
+  PRIMARY KEY (ticket_id, position)
+) WITHOUT ROWID;
+CREATE TABLE ticket_events (
+  id         INTEGER PRIMARY KEY,
+  ticket_id  INTEGER NOT NULL REFERENCES tickets (id),
+  kind       TEXT    NOT NULL CHECK (kind IN ('opened', 'claimed', 'unclaimed', 'transferred', 'participant_added',
+                                               'participant_removed', 'renamed', 'warned', 'kept_open', 'closed',
+                                               'reopened', 'deleted', 'rated')),
+  actor_id   INTEGER,
+  subject_id INTEGER,
+  note       TEXT    NOT NULL DEFAULT '' CHECK (length(note) <= 1000),
+  at_ms      INTEGER NOT NULL
+);
+CREATE INDEX ticket_events_by_ticket ON ticket_events (ticket_id, id);
+CREATE INDEX ticket_events_by_kind_time ON ticket_events (kind, at_ms);
+CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events
+BEGIN SELECT RAISE(ABORT, 'ticket_events rows are insert-only'); END;
+CREATE TRIGGER ticket_events_no_delete BEFORE DELETE ON ticket_events
+BEGIN SELECT RAISE(ABORT, 'ticket_events rows are insert-only'); END;
+)sql";
+
+constexpr std::array<migration, 5> migrations{{
     {1, "core tables: products, wallets, orders, wallet_ledger", v1_sql},
     {2, "wallet_ledger is insert-only (triggers)", v2_sql},
     {3, "idempotency keys of money movements", v3_sql},
     {4, "commerce core: product fields, stock, tags; orders rebuilt; customers, promo codes, refunds, "
         "payment sessions, license keys", v4_sql, true},
+    {5, "support tickets: tickets, participants, answers, insert-only events", v5_sql},
 }};
 
 static_assert(migrations.front().version == 1);

@@ -4,6 +4,7 @@
 #include "money_repositories.hpp"
 #include "order_repositories.hpp"
 #include "product_repository.hpp"
+#include "ticket_repository.hpp"
 
 namespace apexcore::sqlite::detail {
 namespace {
@@ -19,7 +20,8 @@ public:
           orders_(db, clock, writable),
           refunds_(db, clock, writable),
           sessions_(db, clock, writable),
-          keys_(db, clock, writable) {}
+          keys_(db, clock, writable),
+          tickets_(db, clock, writable) {}
 
     ports::product_repository& products() override { return products_; }
     ports::wallet_repository& wallet() override { return wallet_; }
@@ -30,6 +32,7 @@ public:
     ports::refund_repository& refunds() override { return refunds_; }
     ports::payment_session_repository& payment_sessions() override { return sessions_; }
     ports::license_key_repository& license_keys() override { return keys_; }
+    ports::ticket_repository& tickets() override { return tickets_; }
 
 private:
     product_repository_impl products_;
@@ -40,6 +43,7 @@ private:
     refund_repository_impl refunds_;
     payment_session_repository_impl sessions_;
     license_key_repository_impl keys_;
+    ticket_repository_impl tickets_;
 };
 
 }  // namespace

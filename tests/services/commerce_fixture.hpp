@@ -11,6 +11,7 @@
 #include <apexcore/services/payment_service.hpp>
 #include <apexcore/services/promo_service.hpp>
 #include <apexcore/services/refund_service.hpp>
+#include <apexcore/services/ticket_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
@@ -73,6 +74,7 @@ protected:
     services::license_service keys_{*store_, config_};
     services::promo_service promos_{*store_, config_};
     services::member_service members_{*store_, config_};
+    services::ticket_service tickets_{*store_, config_};
 
     /// A stored product; tweak it with `edit` before it is created.
     template <class Edit = void (*)(core::product&)>

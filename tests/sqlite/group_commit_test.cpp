@@ -121,7 +121,7 @@ TEST(MigrationsV4Test, OrdersGetLegacyReferencesAndCustomersAreBackfilled) {
     sqlite3_close(raw);
 
     sqlite::sqlite_store store({.path = db.path()});
-    EXPECT_EQ(sqlite::schema_version(db.path()), 4);
+    EXPECT_EQ(sqlite::schema_version(db.path()), sqlite::latest_schema_version());
     store.read([](ports::unit_of_work& uow) {
         const auto order = uow.orders().find(core::order_id{1});
         ASSERT_TRUE(order.has_value());

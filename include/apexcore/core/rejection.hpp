@@ -50,6 +50,20 @@ enum class rejection {
     invalid_product,  ///< the product fields are invalid (core::validate)
     duplicate_product,  ///< a product with the same category, service and variant exists
     amount_too_large,  ///< a price, credit, balance or spend above core::amount_minor_max (money.hpp)
+    unknown_ticket,  ///< no ticket with that id or channel
+    unknown_ticket_type,  ///< the ticket type is not configured
+    ticket_limit_reached,  ///< the member has as many open tickets (in all, or of this type) as allowed
+    ticket_cooldown,  ///< the member opened a ticket of this type too recently
+    ticket_closed,  ///< the ticket is closed or deleted; this needs an open one
+    ticket_not_closed,  ///< reopening, feedback and deletion of what is not closed
+    ticket_already_claimed,  ///< another staff member claimed the ticket
+    ticket_not_claimed,  ///< unclaim or transfer of a ticket nobody claimed
+    not_participant,  ///< the caller is not the opener or a participant of the ticket
+    reopen_window_closed,  ///< the ticket was closed longer ago than its type allows reopening
+    confirmation_required,  ///< the opener closes their own ticket without confirming
+    invalid_rating,  ///< a rating outside 1..5
+    feedback_already_given,  ///< the opener already rated this ticket
+    participant_limit_reached,  ///< the ticket has as many participants as allowed
 };
 
 /// A short English sentence for a rejection, suitable for showing to the user.
@@ -95,6 +109,20 @@ enum class rejection {
         case rejection::invalid_product: return "The product details are not valid.";
         case rejection::duplicate_product: return "A product with these names already exists.";
         case rejection::amount_too_large: return "The amount is above the largest amount the shop accepts.";
+        case rejection::unknown_ticket: return "That ticket does not exist.";
+        case rejection::unknown_ticket_type: return "That kind of ticket is not available.";
+        case rejection::ticket_limit_reached: return "You already have as many open tickets as allowed; please use the one you have.";
+        case rejection::ticket_cooldown: return "You opened a ticket of this kind a moment ago; please wait before opening another.";
+        case rejection::ticket_closed: return "This ticket is closed.";
+        case rejection::ticket_not_closed: return "This ticket is not closed.";
+        case rejection::ticket_already_claimed: return "Another staff member has already claimed this ticket.";
+        case rejection::ticket_not_claimed: return "Nobody has claimed this ticket.";
+        case rejection::not_participant: return "Only the ticket's members and staff can do that.";
+        case rejection::reopen_window_closed: return "This ticket was closed too long ago to reopen; please open a new one.";
+        case rejection::confirmation_required: return "Please confirm that you want to close this ticket.";
+        case rejection::invalid_rating: return "A rating is 1 to 5 stars.";
+        case rejection::feedback_already_given: return "You have already rated this ticket.";
+        case rejection::participant_limit_reached: return "This ticket has as many members as it can have.";
     }
     return "The request was refused.";
 }
@@ -142,6 +170,20 @@ enum class rejection {
         case rejection::invalid_product: return "invalid_product";
         case rejection::duplicate_product: return "duplicate_product";
         case rejection::amount_too_large: return "amount_too_large";
+        case rejection::unknown_ticket: return "unknown_ticket";
+        case rejection::unknown_ticket_type: return "unknown_ticket_type";
+        case rejection::ticket_limit_reached: return "ticket_limit_reached";
+        case rejection::ticket_cooldown: return "ticket_cooldown";
+        case rejection::ticket_closed: return "ticket_closed";
+        case rejection::ticket_not_closed: return "ticket_not_closed";
+        case rejection::ticket_already_claimed: return "ticket_already_claimed";
+        case rejection::ticket_not_claimed: return "ticket_not_claimed";
+        case rejection::not_participant: return "not_participant";
+        case rejection::reopen_window_closed: return "reopen_window_closed";
+        case rejection::confirmation_required: return "confirmation_required";
+        case rejection::invalid_rating: return "invalid_rating";
+        case rejection::feedback_already_given: return "feedback_already_given";
+        case rejection::participant_limit_reached: return "participant_limit_reached";
     }
     return "unknown";
 }

@@ -13,6 +13,7 @@
 #include <apexcore/core/payment.hpp>
 #include <apexcore/core/pricing.hpp>
 #include <apexcore/core/refund.hpp>
+#include <apexcore/core/ticket.hpp>
 #include <apexcore/core/vip.hpp>
 
 #include <chrono>
@@ -230,6 +231,60 @@ public:
     virtual std::map<core::product_id, std::map<core::license_key_status, std::int64_t>> key_stats() = 0;
 };
 
+/// One staff member's figures over a period (ticket_repository::figures).
+struct staff_ticket_figures {
+    std::int64_t claimed = 0;   ///< claims (and transfers to them) in the period
+    std::int64_t closed = 0;    ///< tickets they closed in the period
+    std::vector<std::chrono::seconds> first_responses{};  ///< their first answers, on tickets opened in the period
+    std::int64_t ratings_sum = 0;    ///< ratings of tickets they handled (claimed, else first answered) opened in the period
+    std::int64_t ratings_count = 0;
+};
+
+/// Ticket figures over [from, to): per staff member and in all.
+struct ticket_figures {
+    std::int64_t opened = 0;        ///< tickets opened in the period
+    std::int64_t closed = 0;        ///< closings in the period (staff, opener or sweep)
+    std::vector<std::chrono::seconds> first_responses{};  ///< every first staff answer, tickets opened in the period
+    std::int64_t ratings_sum = 0;
+    std::int64_t ratings_count = 0;
+    std::map<core::user_id, staff_ticket_figures> staff{};
+};
+
+/// Support tickets, their participants, answers and insert-only event log.
+class ticket_repository {
+public:
+    virtual ~ticket_repository() = default;
+    /// Stores a new ticket with its participants and answers; returns it with its id.
+    virtual core::ticket insert_ticket(const core::ticket& t) = 0;
+    /// The ticket with `id`; nullopt if none.
+    virtual std::optional<core::ticket> find_ticket(core::ticket_id id) = 0;
+    /// The ticket whose channel is `channel` (any status); nullopt if none.
+    virtual std::optional<core::ticket> find_by_channel(core::channel_id channel) = 0;
+    /// The member's open or claimed tickets, of one type or (nullopt) of all.
+    virtual std::int64_t count_active(core::user_id opener, const std::optional<std::string>& type) = 0;
+    /// When the member last opened a ticket of `type`; nullopt if never.
+    virtual std::optional<std::chrono::system_clock::time_point> last_opened(core::user_id opener, const std::string& type) = 0;
+    /// Writes every mutable field of `t` (status, channel, subject, claim, activity times,
+    /// warning, closing, links, rating) and replaces its participants, if the stored status is
+    /// still `expected` (compare-and-set). False when it was not (or no such ticket).
+    virtual bool update_ticket(const core::ticket& t, core::ticket_status expected) = 0;
+    /// Open or claimed tickets whose member has been silent since `silent_since` or earlier,
+    /// by id, strictly after `after` (paging), at most `limit`: the sweep's candidates.
+    virtual std::vector<core::ticket> list_silent(std::chrono::system_clock::time_point silent_since,
+                                                  std::optional<core::ticket_id> after, std::size_t limit) = 0;
+    /// Closed tickets of `type` closed at or before `closed_before`, oldest first, at most `limit`
+    /// (their channels are due for deletion).
+    virtual std::vector<core::ticket> list_closed_before(const std::string& type,
+                                                         std::chrono::system_clock::time_point closed_before,
+                                                         std::size_t limit) = 0;
+    /// Appends one event (insert-only: the store refuses updates and deletions).
+    virtual void append_event(const core::ticket_event& e) = 0;
+    /// The ticket's events in order.
+    virtual std::vector<core::ticket_event> ticket_events(core::ticket_id id) = 0;
+    /// Figures over [from, to) (see ticket_figures), computed by the store.
+    virtual ticket_figures figures(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) = 0;
+};
+
 /// The repositories visible inside one transaction. Each accessor returns a repository bound to
 /// this unit of work; it must not be used after `work` returns.
 class unit_of_work {
@@ -244,6 +299,7 @@ public:
     virtual refund_repository& refunds() = 0;
     virtual payment_session_repository& payment_sessions() = 0;
     virtual license_key_repository& license_keys() = 0;
+    virtual ticket_repository& tickets() = 0;
 };
 
 /// The outcome of `store::reconcile`: every user whose balance disagrees with their ledger.

@@ -7,6 +7,7 @@
 #include <apexcore/core/money.hpp>
 #include <apexcore/core/payment.hpp>
 #include <apexcore/core/refund.hpp>
+#include <apexcore/core/ticket.hpp>
 #include <apexcore/core/vip.hpp>
 #include <apexcore/ports/clock.hpp>
 
@@ -32,12 +33,21 @@ struct shop_config {
     std::vector<core::payment_method> payment_methods{};
     std::chrono::minutes payment_session_ttl{60};  ///< an open session expires after this, 1 min .. 7 days
     core::license_key_pattern key_pattern{};       ///< default: 32 letters or digits
+    std::vector<core::ticket_type> ticket_types = core::default_ticket_types();  ///< core/ticket.hpp
+    core::ticket_policy tickets{};                 ///< limits over all ticket types
     const ports::clock* clock = nullptr;           ///< nullptr = system clock
 
     /// The configured clock or the system clock.
     [[nodiscard]] const ports::clock& time() const {
         static const ports::system_clock system;
         return clock != nullptr ? *clock : system;
+    }
+    /// The ticket type with `key`; nullptr if none.
+    [[nodiscard]] const core::ticket_type* find_ticket_type(std::string_view key) const {
+        for (const auto& t : ticket_types) {
+            if (t.key == key) return &t;
+        }
+        return nullptr;
     }
     /// The payment method named `name` (exact match); nullptr if none.
     [[nodiscard]] const core::payment_method* find_method(std::string_view name) const {
@@ -50,7 +60,8 @@ struct shop_config {
 
 /// The first problem of a config as a sentence naming the field, or nullopt when it is valid:
 /// tiers (names 1..32 bytes, discount 0..10000 bp, spend thresholds >= 0, distinct roles),
-/// refunds (core::is_valid), payment methods (core::validate, distinct names), TTL 1 min..7 days.
+/// refunds (core::is_valid), payment methods (core::validate, distinct names), TTL 1 min..7 days,
+/// ticket types (core::validate, distinct keys), tickets.max_open_per_member 1..50.
 [[nodiscard]] std::optional<std::string> validate_config(const shop_config& config);
 
 }  // namespace apexcore::services
