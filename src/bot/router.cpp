@@ -23,6 +23,8 @@ ports::interaction_response feature::on_autocomplete(const ports::interaction&, 
     return none;
 }
 
+void feature::on_message(const ports::channel_message&) {}
+
 ports::interaction_response ephemeral_reply(std::string text) {
     ports::interaction_response r;
     r.kind = ports::response_kind::reply;
@@ -160,6 +162,25 @@ ports::interaction_response router::handle(const ports::interaction& interaction
         if (config_.log) config_.log(std::string("interaction ") + interaction.id.str() + " failed: " + e.what());
         return ephemeral_reply("Something went wrong on our side and nothing was charged. Please try again.");
     }
+}
+
+void router::on_message(const ports::channel_message& message) const {
+    for (const auto& f : features_) {
+        try {
+            f->on_message(message);
+        } catch (const std::exception& e) {
+            if (config_.log) config_.log("feature " + f->name() + " failed on a message in " + message.channel.str() + ": " + e.what());
+        }
+    }
+}
+
+std::vector<scheduled_job> router::jobs() const {
+    std::vector<scheduled_job> out;
+    for (const auto& f : features_) {
+        auto j = f->jobs();
+        out.insert(out.end(), std::make_move_iterator(j.begin()), std::make_move_iterator(j.end()));
+    }
+    return out;
 }
 
 }  // namespace apexcore::bot

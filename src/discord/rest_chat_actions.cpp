@@ -226,7 +226,7 @@ ports::chat_result<ports::chat_done> rest_chat_actions::member_role(http_method 
     return ports::chat_done{};
 }
 
-ports::chat_result<core::user_id> rest_chat_actions::bot_identity() {
+ports::chat_result<core::user_id> rest_chat_actions::bot_user() {
     {
         std::lock_guard lock(mutex_);
         if (bot_user_) return *bot_user_;
@@ -243,7 +243,7 @@ ports::chat_result<core::user_id> rest_chat_actions::bot_identity() {
 }
 
 chat_error rest_chat_actions::explain_role_refusal(core::guild_id guild, core::role_id role, chat_error refusal) {
-    const auto identity = bot_identity();
+    const auto identity = bot_user();
     if (!identity) return refusal;
     const std::optional<core::user_id> me = *identity;
     auto roles_answer = call(http_method::get, "/guilds/" + guild.str() + "/roles", std::nullopt, std::nullopt, {});
@@ -316,7 +316,7 @@ std::vector<std::string> missing_requirements(const cache::guild_cache& state, c
 ports::chat_result<std::vector<std::string>> rest_chat_actions::missing(core::guild_id guild,
                                                                        std::span<const ports::requirement> needs) {
     if (guild.empty()) return invalid("guild id is 0");
-    const auto me = bot_identity();
+    const auto me = bot_user();
     if (!me) return me.error();
     const std::string base = "/guilds/" + guild.str();
     auto roles = call(http_method::get, base + "/roles", std::nullopt, std::nullopt, {});

@@ -281,6 +281,27 @@ core::result<core::ticket, rejection> ticket_service::remove(const actor& by, co
     });
 }
 
+core::result<core::ticket, rejection> ticket_service::abandon(core::ticket_id id, std::string reason) {
+    if (auto bad = check_text(reason, core::ticket_reason_length_max, true)) return *bad;
+    return change(id, {{}, core::ticket_event_kind::closed, std::nullopt, std::nullopt, reason},
+                  [&](auto&, core::ticket& t, auto&, auto now) -> changed {
+                      if (!core::is_active(t.status)) return rejection::ticket_closed;
+                      t.status = core::ticket_status::closed;
+                      t.closed_at = now;
+                      t.closed_by.reset();
+                      t.close_reason = reason;
+                      return true;
+                  });
+}
+
+core::result<core::ticket, rejection> ticket_service::expire(core::ticket_id id) {
+    return change(id, {{}, core::ticket_event_kind::deleted}, [&](auto&, core::ticket& t, auto&, auto) -> changed {
+        if (t.status != core::ticket_status::closed) return rejection::ticket_not_closed;
+        t.status = core::ticket_status::deleted;
+        return true;
+    });
+}
+
 core::result<core::ticket, rejection> ticket_service::rate(const actor& by, core::ticket_id id, int rating, std::string comment) {
     if (rating < core::ticket_rating_min || rating > core::ticket_rating_max) return rejection::invalid_rating;
     if (auto bad = check_text(comment, core::ticket_comment_length_max, true)) return *bad;

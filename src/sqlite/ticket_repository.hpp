@@ -62,7 +62,11 @@ public:
     }
 
     std::optional<time_point> last_opened(core::user_id opener, const std::string& type) override {
-        auto& s = db_.prepare("SELECT MAX(opened_at_ms) FROM tickets WHERE opener_id = ? AND type = ?");
+        // A ticket that was closed before it ever had a channel (the platform refused to make
+        // one) is the shop's failure, not the member's: it does not start a cooldown.
+        auto& s = db_.prepare(
+            "SELECT MAX(opened_at_ms) FROM tickets WHERE opener_id = ? AND type = ? AND "
+            "NOT (channel_id IS NULL AND status IN ('closed', 'deleted'))");
         s.bind(1, to_db(opener.value)).bind(2, type);
         s.step();
         auto out = read_opt_ms(s, 0);

@@ -1,10 +1,12 @@
 #pragma once
-// A fake outbound port (ports::chat_actions) for bot tests: it records what the bot asked for and
-// answers what the test set. Calls a test did not set up answer `unavailable`, so a feature that
-// uses a call nobody expected fails visibly instead of passing on a default.
+// A fake outbound port (ports::chat_actions) for bot tests: it records what the bot asked for
+// and answers it like a platform that allows everything — except the calls a test lists in
+// `refuse`, which answer `refusal`. Ids it makes start at 7000.
 #include <apexcore/ports/chat_actions.hpp>
 
+#include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,54 +14,117 @@ namespace apexcore::test_support {
 
 class fake_chat_actions final : public ports::chat_actions {
 public:
+    // --- what the test sets ---------------------------------------------------------------
     /// The answer to missing(); a problem list or an error.
     ports::chat_result<std::vector<std::string>> missing_answer = std::vector<std::string>{};
-    /// The requirements the last missing() call was asked about.
-    std::vector<ports::requirement> last_needs;
-    /// The calls made, by name, in order.
-    std::vector<std::string> calls;
+    /// Calls (by name: "create_channel", "send_dm", ...) that answer `refusal`.
+    std::set<std::string> refuse;
+    ports::chat_error refusal{ports::chat_errc::missing_permissions, "50013 Missing Permissions"};
+    core::user_id me{1};
 
-    ports::chat_result<ports::sent_message> send_message(core::channel_id, const ports::message&,
-                                                         std::span<const ports::outbound_file>) override {
-        return refuse("send_message");
+    // --- what the bot did -----------------------------------------------------------------
+    struct posted {
+        core::channel_id channel;
+        ports::message body;
+        std::vector<std::string> filenames;
+    };
+    std::vector<std::string> calls;                     ///< every call by name, in order
+    std::vector<ports::requirement> last_needs;         ///< the last missing() question
+    std::vector<posted> messages;                       ///< send_message, in order
+    std::vector<std::pair<core::user_id, posted>> dms;  ///< send_dm, in order
+    std::map<core::channel_id, ports::channel_info> channels;  ///< created and not deleted
+    std::vector<core::channel_id> deleted_channels;
+    std::vector<std::pair<core::channel_id, ports::channel_changes>> modifications;
+
+    ports::chat_result<ports::sent_message> send_message(core::channel_id channel, const ports::message& body,
+                                                         std::span<const ports::outbound_file> files) override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("send_message")) return *e;
+        posted p{channel, body, {}};
+        for (const auto& f : files) p.filenames.push_back(f.filename);
+        messages.push_back(std::move(p));
+        return ports::sent_message{channel, core::message_id{next_id_++}};
     }
-    ports::chat_result<ports::sent_message> edit_message(core::channel_id, core::message_id, const ports::message&) override {
-        return refuse("edit_message");
+    ports::chat_result<ports::sent_message> edit_message(core::channel_id channel, core::message_id id, const ports::message&) override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("edit_message")) return *e;
+        return ports::sent_message{channel, id};
     }
     ports::chat_result<ports::chat_done> delete_message(core::channel_id, core::message_id, std::string_view) override {
-        return refuse("delete_message");
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("delete_message")) return *e;
+        return ports::chat_done{};
     }
-    ports::chat_result<ports::sent_message> send_dm(core::user_id, const ports::message&,
-                                                    std::span<const ports::outbound_file>) override {
-        return refuse("send_dm");
+    ports::chat_result<ports::sent_message> send_dm(core::user_id user, const ports::message& body,
+                                                    std::span<const ports::outbound_file> files) override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("send_dm")) return *e;
+        posted p{core::channel_id{9000 + user.value % 1000}, body, {}};
+        for (const auto& f : files) p.filenames.push_back(f.filename);
+        dms.emplace_back(user, std::move(p));
+        return ports::sent_message{core::channel_id{9000}, core::message_id{next_id_++}};
     }
-    ports::chat_result<ports::channel_info> create_channel(core::guild_id, const ports::channel_spec&, std::string_view) override {
-        return refuse("create_channel");
+    ports::chat_result<ports::channel_info> create_channel(core::guild_id, const ports::channel_spec& spec, std::string_view) override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("create_channel")) return *e;
+        ports::channel_info info{core::channel_id{next_id_++}, spec.kind, spec.name, spec.topic, spec.parent, spec.overwrites};
+        channels[info.id] = info;
+        return info;
     }
-    ports::chat_result<ports::channel_info> modify_channel(core::channel_id, const ports::channel_changes&,
+    ports::chat_result<ports::channel_info> modify_channel(core::channel_id channel, const ports::channel_changes& changes,
                                                            std::string_view) override {
-        return refuse("modify_channel");
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("modify_channel")) return *e;
+        const auto it = channels.find(channel);
+        if (it == channels.end()) return ports::chat_error{ports::chat_errc::not_found, "10003 Unknown Channel"};
+        modifications.emplace_back(channel, changes);
+        if (changes.name) it->second.name = *changes.name;
+        if (changes.topic) it->second.topic = *changes.topic;
+        if (changes.overwrites) it->second.overwrites = *changes.overwrites;
+        return it->second;
     }
-    ports::chat_result<ports::chat_done> delete_channel(core::channel_id, std::string_view) override {
-        return refuse("delete_channel");
+    ports::chat_result<ports::chat_done> delete_channel(core::channel_id channel, std::string_view) override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("delete_channel")) return *e;
+        if (channels.erase(channel) == 0) return ports::chat_error{ports::chat_errc::not_found, "10003 Unknown Channel"};
+        deleted_channels.push_back(channel);
+        return ports::chat_done{};
     }
-    ports::chat_result<ports::role_info> create_role(core::guild_id, const ports::role_spec&, std::string_view) override {
-        return refuse("create_role");
+    ports::chat_result<ports::role_info> create_role(core::guild_id, const ports::role_spec& spec, std::string_view) override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("create_role")) return *e;
+        return ports::role_info{core::role_id{next_id_++}, spec.name, 1};
     }
     ports::chat_result<ports::chat_done> add_member_role(core::guild_id, core::user_id, core::role_id, std::string_view) override {
-        return refuse("add_member_role");
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("add_member_role")) return *e;
+        return ports::chat_done{};
     }
-    ports::chat_result<ports::chat_done> remove_member_role(core::guild_id, core::user_id, core::role_id,
-                                                            std::string_view) override {
-        return refuse("remove_member_role");
+    ports::chat_result<ports::chat_done> remove_member_role(core::guild_id, core::user_id, core::role_id, std::string_view) override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("remove_member_role")) return *e;
+        return ports::chat_done{};
     }
-    ports::chat_result<ports::member_info> fetch_member(core::guild_id, core::user_id) override { return refuse("fetch_member"); }
+    ports::chat_result<ports::member_info> fetch_member(core::guild_id, core::user_id user) override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("fetch_member")) return *e;
+        return ports::member_info{user, "member" + user.str(), "Member " + user.str(), false, {}};
+    }
     ports::chat_result<std::string> download_attachment(const ports::attachment_info&, std::size_t,
                                                         std::span<const std::string>) override {
-        return refuse("download_attachment");
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("download_attachment")) return *e;
+        return std::string();
     }
     ports::chat_result<ports::history_page> read_history(core::channel_id, std::optional<core::message_id>, int) override {
-        return refuse("read_history");
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("read_history")) return *e;
+        return ports::history_page{};
+    }
+    ports::chat_result<core::user_id> bot_user() override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("bot_user")) return *e;
+        return me;
     }
     ports::chat_result<std::vector<std::string>> missing(core::guild_id, std::span<const ports::requirement> needs) override {
         std::lock_guard lock(mutex_);
@@ -69,12 +134,13 @@ public:
     }
 
 private:
-    ports::chat_error refuse(const char* call) {
-        std::lock_guard lock(mutex_);
+    std::optional<ports::chat_error> refused(const char* call) {
         calls.emplace_back(call);
-        return {ports::chat_errc::unavailable, std::string("fake_chat_actions: ") + call + " was not set up by the test"};
+        if (refuse.count(call) != 0) return refusal;
+        return std::nullopt;
     }
     std::mutex mutex_;
+    std::uint64_t next_id_ = 7000;
 };
 
 }  // namespace apexcore::test_support

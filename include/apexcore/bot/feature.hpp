@@ -11,6 +11,7 @@
 #include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/ports/message.hpp>
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -32,6 +33,15 @@ struct bot_config {
 
 /// Something a feature needs the platform to let the bot do (ports/chat_actions.hpp).
 using requirement = ports::requirement;
+
+/// Work a feature wants done on a schedule (bot::scheduler runs it): the inactivity sweep, delayed
+/// deletions, expiries. What is due is read from the store each time, so nothing is lost across
+/// a restart; `run` must be idempotent and may throw (logged, retried at the next interval).
+struct scheduled_job {
+    std::string name;                      ///< for logs, e.g. "tickets.sweep"
+    std::chrono::seconds interval{60};     ///< how often it runs, >= 1 s
+    std::function<void()> run;
+};
 
 /// A feature. Implementations must be thread-safe: the runtime handles interactions on several
 /// worker threads at once. A handler may throw; the router turns that into an apology and a log
@@ -58,6 +68,11 @@ public:
     virtual ports::interaction_response on_modal(const ports::interaction& i, const ports::modal_submit& m);
     /// An autocomplete request for one of its commands. Default: no suggestions.
     virtual ports::interaction_response on_autocomplete(const ports::interaction& i, const ports::autocomplete_request& a);
+    /// A message posted in a channel (every feature sees every message; most ignore them).
+    /// Default: nothing. May throw (logged).
+    virtual void on_message(const ports::channel_message& m);
+    /// Its scheduled work. Default: none.
+    [[nodiscard]] virtual std::vector<scheduled_job> jobs() const { return {}; }
 };
 
 /// An ephemeral reply with `text`.

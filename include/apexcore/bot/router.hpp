@@ -46,6 +46,10 @@ public:
     [[nodiscard]] std::vector<ports::command_spec> commands() const;
     /// Answers one interaction. Never throws.
     [[nodiscard]] ports::interaction_response handle(const ports::interaction& interaction) const;
+    /// Gives a channel message to every feature. Never throws (a feature's exception is logged).
+    void on_message(const ports::channel_message& message) const;
+    /// Every feature's scheduled jobs, in order.
+    [[nodiscard]] std::vector<scheduled_job> jobs() const;
 
     [[nodiscard]] const bot_config& config() const { return config_; }
 

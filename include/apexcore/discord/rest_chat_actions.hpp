@@ -104,6 +104,8 @@ public:
                                                          int limit = ports::history_page_max) override;
     ports::chat_result<std::string> download_attachment(const ports::attachment_info& attachment, std::size_t max_bytes,
                                                         std::span<const std::string> content_types = {}) override;
+    /// GET /users/@me, asked once and remembered.
+    ports::chat_result<core::user_id> bot_user() override;
     /// Asks Discord for the guild's roles and channels and the bot's member (4 GETs, the first
     /// once), then missing_requirements over them: the state now, not a cache's.
     ports::chat_result<std::vector<std::string>> missing(core::guild_id guild,
@@ -116,8 +118,6 @@ private:
     };
     ports::chat_result<answer> call(http_method method, std::string path, const std::optional<json>& body,
                                     std::optional<encoded_body> encoded, std::string_view reason);
-    /// The bot's user id (GET /users/@me, asked once).
-    ports::chat_result<core::user_id> bot_identity();
     ports::chat_result<ports::chat_done> member_role(http_method method, core::guild_id guild, core::user_id user,
                                                      core::role_id role, std::string_view reason);
     /// After a 50013 on a role grant: role_hierarchy if the bot holds Manage Roles, else the error.

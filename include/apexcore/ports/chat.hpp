@@ -156,6 +156,18 @@ struct autocomplete_request {
     std::vector<command_option> options;  ///< the other options filled in so far
 };
 
+/// A message someone posted in a channel the bot can see (Discord: MESSAGE_CREATE, which needs
+/// the GUILD_MESSAGES intent; the content is not carried — it would need the privileged
+/// MESSAGE_CONTENT intent, and activity is all the bot needs).
+struct channel_message {
+    core::message_id id;
+    core::channel_id channel;
+    std::optional<core::guild_id> guild;
+    core::user_id author;
+    bool author_is_bot = false;             ///< a bot or a webhook (the shop's own messages included)
+    std::vector<core::role_id> author_roles;  ///< the author's roles in the guild (empty in DMs)
+};
+
 /// One inbound interaction, as the bot sees it.
 struct interaction {
     core::interaction_id id;

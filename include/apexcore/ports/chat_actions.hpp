@@ -235,6 +235,10 @@ public:
     virtual chat_result<history_page> read_history(core::channel_id channel, std::optional<core::message_id> before,
                                                    int limit = history_page_max) = 0;
 
+    /// The bot's own user id: for the overwrite that keeps the bot in a private channel it makes
+    /// (REFERENCE.md's ticket example). `unavailable` when the platform cannot be asked.
+    virtual chat_result<core::user_id> bot_user() = 0;
+
     /// What the bot lacks in `guild` for `needs`: one sentence per problem, naming the purpose
     /// (`why`), the right in the platform's own words and where, and what to do — e.g.
     /// "tickets: Manage Channels (server-wide)", "VIP tiers: the role VIP Gold (position 4) is not

@@ -262,7 +262,8 @@ public:
     virtual std::optional<core::ticket> find_by_channel(core::channel_id channel) = 0;
     /// The member's open or claimed tickets, of one type or (nullopt) of all.
     virtual std::int64_t count_active(core::user_id opener, const std::optional<std::string>& type) = 0;
-    /// When the member last opened a ticket of `type`; nullopt if never.
+    /// When the member last opened a ticket of `type` (tickets closed before they had a channel
+    /// do not count); nullopt if never.
     virtual std::optional<std::chrono::system_clock::time_point> last_opened(core::user_id opener, const std::string& type) = 0;
     /// Writes every mutable field of `t` (status, channel, subject, claim, activity times,
     /// warning, closing, links, rating) and replaces its participants, if the stored status is

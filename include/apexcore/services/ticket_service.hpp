@@ -134,6 +134,13 @@ public:
     /// Marks a closed ticket deleted (the platform then deletes the channel). Rejections:
     /// not_staff, unknown_ticket, ticket_not_closed.
     [[nodiscard]] core::result<core::ticket, core::rejection> remove(const actor& by, core::ticket_id id);
+    /// Closes an active ticket that could not be set up on the platform (its channel could not be
+    /// made), so it neither lingers nor counts against the member's limits. No closer is
+    /// recorded. Rejections: unknown_ticket, ticket_closed, invalid_text, text_too_long.
+    [[nodiscard]] core::result<core::ticket, core::rejection> abandon(core::ticket_id id, std::string reason);
+    /// Marks a closed ticket deleted once its channel was deleted on schedule (no actor: the
+    /// scheduler). Rejections: unknown_ticket, ticket_not_closed.
+    [[nodiscard]] core::result<core::ticket, core::rejection> expire(core::ticket_id id);
     /// The opener's rating (1..5) and comment (<= 1000 bytes) of a closed ticket. Rejections:
     /// unknown_ticket, not_owner (not the opener), ticket_not_closed, invalid_rating,
     /// feedback_already_given, invalid_text, text_too_long.

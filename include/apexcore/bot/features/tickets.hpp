@@ -1,0 +1,100 @@
+#pragma once
+/// @file tickets.hpp
+/// The tickets feature: the support desk on the chat platform, over services::ticket_service
+/// and the outbound port.
+///
+/// Member: presses a type's button on the ticket panel → fills the type's questions in a modal
+/// → gets a private channel (only they, the staff role and the type's staff roles, and the bot
+/// can see it) with an opening message: the answers, and Claim / Close / Close with reason.
+/// Writing in the channel is activity; after 48 h of silence the bot posts a warning with a
+/// "Keep open" button, after 49 h it closes the ticket (never while a payment waits for staff).
+/// On closing, the channel is locked (members keep reading, stop writing), a closing message
+/// offers Reopen / Delete to staff, and the opener is asked for a 1–5 rating by DM; the channel
+/// is deleted after the type's delay (default 1 h).
+///
+/// Commands (in a ticket channel): `/ticket add|remove user`, `/ticket claim|unclaim`,
+/// `/ticket transfer user`, `/ticket close [reason]`, `/ticket reopen`, `/ticket delete`,
+/// `/ticket rename subject`; anywhere, staff: `/ticket panel` (posts the panel here),
+/// `/ticket stats [days]`.
+///
+/// custom_ids (namespace "tk", every id checked again by the service): tk:open:<type>,
+/// tk:form:<type> (modal), tk:claim:<id>, tk:close:<id>, tk:why:<id> → tk:reason:<id> (modal),
+/// tk:confirm:<id>, tk:keep:<id>, tk:reopen:<id>, tk:delete:<id>, tk:rate:<id>:<1..5>.
+///
+/// Staff here: the bot's staff role, or one of the ticket type's staff roles.
+
+#include <apexcore/bot/feature.hpp>
+#include <apexcore/ports/chat_actions.hpp>
+#include <apexcore/services/ticket_service.hpp>
+
+#include <string>
+#include <vector>
+
+namespace apexcore::bot {
+
+/// The pure views of the tickets feature: data in, neutral messages out (unit-tested alone).
+namespace ticket_views {
+/// The panel: an embed and one button per type (at most 25, five rows of five).
+[[nodiscard]] ports::message panel(const std::vector<core::ticket_type>& types);
+/// The first message in a ticket's channel: who opened it, the answers, and the staff buttons.
+[[nodiscard]] ports::message opening(const core::ticket& t, const core::ticket_type& type);
+/// Posted when the ticket closes: by whom (or the sweep), the reason, Reopen / Delete.
+[[nodiscard]] ports::message closed(const core::ticket& t);
+/// The inactivity warning with its "Keep open" button.
+[[nodiscard]] ports::message inactivity_warning(const core::ticket& t, const core::ticket_type& type);
+/// The DM asking the opener for a rating (buttons 1..5).
+[[nodiscard]] ports::message rating_request(const core::ticket& t, const core::ticket_type& type);
+/// The overwrites of a ticket's channel: @everyone cannot see it; the opener, the participants,
+/// the staff role, the type's staff roles and the bot can. With `locked`, the opener and the
+/// participants can still read but no longer write.
+[[nodiscard]] std::vector<ports::overwrite> channel_overwrites(const core::ticket& t, const core::ticket_type& type,
+                                                               core::guild_id guild, core::role_id staff_role,
+                                                               core::user_id bot, bool locked);
+}  // namespace ticket_views
+
+/// See the file comment. Thread-safe; `tickets` and `actions` must outlive it.
+class tickets_feature final : public feature {
+public:
+    tickets_feature(const bot_config& config, services::ticket_service& tickets, ports::chat_actions& actions);
+
+    [[nodiscard]] std::string name() const override { return "tickets"; }
+    [[nodiscard]] std::vector<ports::command_spec> commands() const override;
+    [[nodiscard]] std::vector<std::string> namespaces() const override { return {"tk"}; }
+    /// Manage Channels and Manage Roles (channels with overwrites), and the bot's abilities in
+    /// each type's category.
+    [[nodiscard]] std::vector<requirement> requirements() const override;
+    /// tickets.sweep (warnings and closings) and tickets.delete (channels due), every minute.
+    [[nodiscard]] std::vector<scheduled_job> jobs() const override;
+
+    ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) override;
+    ports::interaction_response on_component(const ports::interaction& i, const ports::component_action& a) override;
+    ports::interaction_response on_modal(const ports::interaction& i, const ports::modal_submit& m) override;
+    void on_message(const ports::channel_message& m) override;
+
+    /// One round of the sweep: posts the warnings, closes (locks, notifies) what is due.
+    void run_sweep();
+    /// One round of deletions: deletes the channels of closed tickets whose delay has passed.
+    void run_deletions();
+
+private:
+    struct context;
+    [[nodiscard]] services::actor actor_for(const ports::invoker& who, const core::ticket_type* type) const;
+    ports::interaction_response start(const ports::interaction& i, const std::string& type);
+    ports::interaction_response open(const ports::interaction& i, const core::ticket_type& type,
+                                     std::vector<std::string> answers);
+    ports::interaction_response in_ticket(const ports::interaction& i, const ports::command_invocation& c);
+    ports::interaction_response act(const ports::interaction& i, const std::string& verb, core::ticket_id id,
+                                    const std::string& argument);
+    ports::interaction_response close(const ports::interaction& i, const core::ticket& t, std::string reason,
+                                      bool confirmed);
+    /// After a ticket closed: lock its channel, post the closing message, ask for a rating.
+    void after_close(const core::ticket& t);
+    [[nodiscard]] const core::ticket_type* type_of(const core::ticket& t) const;
+    void log(const std::string& line) const;
+
+    const bot_config& config_;
+    services::ticket_service& tickets_;
+    ports::chat_actions& actions_;
+};
+
+}  // namespace apexcore::bot

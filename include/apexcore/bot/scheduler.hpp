@@ -1,0 +1,63 @@
+#pragma once
+/// @file scheduler.hpp
+/// Runs the features' scheduled jobs (feature::jobs): each job at start and then every
+/// `interval`, on one thread of its own. What a job must do is read from the store each time
+/// (the due tickets, the expired sessions), so a restart loses nothing: the first round after a
+/// start catches up with whatever fell due while the bot was down.
+///
+/// Failures: a job that throws is logged ("scheduled job tickets.sweep failed: ...") and runs
+/// again at its next interval; the scheduler's thread never ends on a job's failure.
+///
+/// Tests drive it without the thread: run_due() with a manual clock (ports/clock.hpp).
+
+#include <apexcore/bot/feature.hpp>
+#include <apexcore/ports/clock.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+namespace apexcore::bot {
+
+/// See the file comment. Thread-safe: run_due() may be called while the thread runs (the jobs
+/// then run one at a time).
+class scheduler {
+public:
+    /// `clock` must outlive the scheduler; `log` may be empty. Jobs with an interval under 1 s
+    /// or without `run` throw std::invalid_argument.
+    scheduler(std::vector<scheduled_job> jobs, const ports::clock& clock, std::function<void(std::string_view)> log);
+    ~scheduler();
+    scheduler(const scheduler&) = delete;
+    scheduler& operator=(const scheduler&) = delete;
+
+    /// Runs every job due at clock.now() (each due at once after construction), one after the
+    /// other; returns how many ran (failed ones included).
+    std::size_t run_due();
+    /// Starts the thread: run_due() every `tick` until stop(). Calling it twice does nothing.
+    void start(std::chrono::milliseconds tick = std::chrono::seconds(1));
+    /// Stops and joins the thread (waits for a job that is running). Idempotent.
+    void stop();
+
+    /// Rounds run by each job, by name (observability, tests).
+    [[nodiscard]] std::vector<std::pair<std::string, std::uint64_t>> runs() const;
+
+private:
+    struct entry {
+        scheduled_job job;
+        std::chrono::system_clock::time_point next_due;
+        std::uint64_t runs = 0;
+    };
+    const ports::clock& clock_;
+    std::function<void(std::string_view)> log_;
+    mutable std::mutex run_mutex_;  // one round at a time
+    std::vector<entry> entries_;
+    std::mutex wait_mutex_;
+    std::condition_variable_any wake_;
+    std::jthread thread_;
+};
+
+}  // namespace apexcore::bot

@@ -1,0 +1,224 @@
+// The tickets feature (issue 10 §2) over a recording fake of the outbound port: the panel, the
+// modal, the private channel and its overwrites, claiming, the opener's confirmed close, the
+// channel locked and the rating asked by DM, members' messages as activity, the sweep's warning
+// and the scheduled deletion — and forged custom_ids, refused platforms and non-staff callers.
+#include "../services/commerce_fixture.hpp"
+#include "fake_chat_actions.hpp"
+
+#include <apexcore/bot/features/tickets.hpp>
+#include <apexcore/bot/router.hpp>
+#include <apexcore/bot/scheduler.hpp>
+
+namespace apexcore::test_support {
+namespace {
+
+using namespace std::chrono_literals;
+
+class TicketsFeatureTest : public CommerceTest {
+protected:
+    const core::guild_id guild_{100};
+    const core::role_id staff_role_{5};
+    const core::user_id member_{200};
+    const core::user_id helper_{300};
+    const core::channel_id lobby_{50};
+    fake_chat_actions actions_;
+    bot::router router_{{guild_, staff_role_, core::usd, [this](std::string_view l) { logs_.emplace_back(l); }}};
+    std::vector<std::string> logs_;
+    std::uint64_t next_ = 1;
+
+    void SetUp() override {
+        router_.add(std::make_shared<bot::tickets_feature>(router_.config(), tickets_, actions_));
+    }
+
+    ports::interaction from(core::user_id who, bool staff, std::optional<core::channel_id> channel,
+                            decltype(ports::interaction::action) action) {
+        ports::interaction i;
+        i.id = core::interaction_id{next_++};
+        i.guild = guild_;
+        i.channel = channel;
+        i.from.user = who;
+        i.from.display_name = "user" + who.str();
+        if (staff) i.from.roles = {staff_role_};
+        i.action = std::move(action);
+        return i;
+    }
+    ports::interaction_response click(core::user_id who, bool staff, const std::string& custom_id,
+                                      std::optional<core::channel_id> channel = std::nullopt) {
+        return router_.handle(from(who, staff, channel, ports::component_action{custom_id, {}, ports::component_kind::button}));
+    }
+    ports::interaction_response command(core::user_id who, bool staff, core::channel_id channel, std::string name,
+                                        std::vector<ports::command_option> options = {}) {
+        return router_.handle(from(who, staff, channel, ports::command_invocation{std::move(name), std::move(options)}));
+    }
+    /// Opens a support ticket as `member_` through the panel's button and the modal; its channel.
+    core::channel_id open_ticket() {
+        const auto form = click(member_, false, "tk:open:support");
+        EXPECT_EQ(form.kind, ports::response_kind::open_modal);
+        const auto r = router_.handle(from(member_, false, lobby_, ports::modal_submit{form.form.custom_id, {{"q0", "My key fails"}}}));
+        EXPECT_EQ(r.body.content.rfind("Your ticket is open: <#", 0), 0U) << r.body.content;
+        return actions_.channels.empty() ? core::channel_id{} : actions_.channels.rbegin()->first;
+    }
+    const ports::overwrite* overwrite_for(core::channel_id channel, std::uint64_t target) {
+        for (const auto& o : actions_.channels.at(channel).overwrites) {
+            if (o.target == target) return &o;
+        }
+        return nullptr;
+    }
+};
+
+TEST_F(TicketsFeatureTest, StaffPostThePanelWithAButtonPerType) {
+    EXPECT_EQ(command(member_, false, lobby_, "ticket panel").body.content, std::string(core::describe(core::rejection::not_staff)));
+    EXPECT_TRUE(actions_.messages.empty());
+    const auto r = command(helper_, true, lobby_, "ticket panel");
+    EXPECT_EQ(r.body.content, "The ticket panel is posted.");
+    ASSERT_EQ(actions_.messages.size(), 1U);
+    EXPECT_EQ(actions_.messages[0].channel, lobby_);
+    const auto& rows = actions_.messages[0].body.rows;
+    ASSERT_EQ(rows.size(), 2U) << "six types: a row of five and a row of one";
+    EXPECT_EQ(std::get<ports::button>(rows[0].components[0]).custom_id, "tk:open:support");
+    EXPECT_EQ(std::get<ports::button>(rows[1].components[0]).custom_id, "tk:open:billing");
+}
+
+TEST_F(TicketsFeatureTest, OpeningMakesAPrivateChannelOnlyTheMemberStaffAndTheBotSee) {
+    const auto form = click(member_, false, "tk:open:support");
+    ASSERT_EQ(form.kind, ports::response_kind::open_modal);
+    EXPECT_EQ(form.form.custom_id, "tk:form:support");
+    ASSERT_EQ(form.form.inputs.size(), 1U);
+    EXPECT_EQ(form.form.inputs[0].label, "How can we help?");
+    const auto channel = open_ticket();
+    const auto& info = actions_.channels.at(channel);
+    EXPECT_EQ(info.name, "support-1");
+    const auto* everyone = overwrite_for(channel, guild_.value);
+    ASSERT_NE(everyone, nullptr);
+    EXPECT_TRUE(everyone->deny.has(ports::ability::view));
+    ASSERT_NE(overwrite_for(channel, member_.value), nullptr);
+    EXPECT_TRUE(overwrite_for(channel, member_.value)->allow.has(ports::ability::send));
+    ASSERT_NE(overwrite_for(channel, staff_role_.value), nullptr);
+    ASSERT_NE(overwrite_for(channel, actions_.me.value), nullptr) << "the bot keeps itself in the channel";
+    // The opening message: the answer and the staff buttons.
+    ASSERT_EQ(actions_.messages.size(), 1U);
+    EXPECT_EQ(actions_.messages[0].channel, channel);
+    ASSERT_EQ(actions_.messages[0].body.embeds.size(), 1U);
+    EXPECT_EQ(actions_.messages[0].body.embeds[0].fields[0].value, "My key fails");
+    EXPECT_EQ(std::get<ports::button>(actions_.messages[0].body.rows[0].components[0]).custom_id, "tk:claim:1");
+    EXPECT_EQ(tickets_.find_by_channel(channel)->opener, member_);
+}
+
+TEST_F(TicketsFeatureTest, WhenThePlatformRefusesTheChannelTheMemberIsToldAndNotBlocked) {
+    actions_.refuse = {"create_channel"};
+    const auto form = click(member_, false, "tk:open:support");
+    const auto r = router_.handle(from(member_, false, lobby_, ports::modal_submit{form.form.custom_id, {{"q0", "Help"}}}));
+    EXPECT_NE(r.body.content.find("could not be opened"), std::string::npos) << r.body.content;
+    ASSERT_FALSE(logs_.empty());
+    EXPECT_NE(logs_.back().find("missing_permissions"), std::string::npos);
+    EXPECT_EQ(tickets_.find(core::ticket_id{1})->status, core::ticket_status::closed) << "abandoned, not lingering";
+    actions_.refuse.clear();
+    open_ticket();  // neither the limit nor the cooldown hold the member back
+}
+
+TEST_F(TicketsFeatureTest, ForgedAndStaleCustomIdsChangeNothing) {
+    open_ticket();
+    for (const char* forged : {"tk:claim:abc", "tk:claim:-1", "tk:claim:", "tk:", "tk:rate:1", "tk:bogus:1"}) {
+        EXPECT_EQ(click(helper_, true, forged).body.content, "This control is not valid.") << forged;
+    }
+    EXPECT_EQ(click(member_, false, "tk:rate:1:x").body.content, std::string(core::describe(core::rejection::invalid_rating)));
+    EXPECT_EQ(click(member_, false, "tk:rate:1:9").body.content, std::string(core::describe(core::rejection::invalid_rating)));
+    EXPECT_EQ(click(helper_, true, "tk:claim:999").body.content, std::string(core::describe(core::rejection::unknown_ticket)));
+    EXPECT_EQ(click(member_, false, "tk:open:nope").body.content,
+              std::string(core::describe(core::rejection::unknown_ticket_type)));
+    EXPECT_EQ(tickets_.find(core::ticket_id{1})->status, core::ticket_status::open);
+}
+
+TEST_F(TicketsFeatureTest, ClaimAddAndTheOpenersConfirmedCloseLockTheChannelAndAskForARating) {
+    const auto channel = open_ticket();
+    EXPECT_EQ(click(member_, false, "tk:claim:1").body.content, std::string(core::describe(core::rejection::not_staff)));
+    EXPECT_EQ(click(helper_, true, "tk:claim:1").body.content, "<@300> claimed this ticket.");
+    const core::user_id friend_{400};
+    const auto added = command(member_, false, channel, "ticket add", {{"user", friend_}});
+    EXPECT_EQ(added.body.content, "<@400> was added to this ticket.");
+    ASSERT_NE(overwrite_for(channel, friend_.value), nullptr) << "the added member can see the channel";
+
+    const auto ask = click(member_, false, "tk:close:1");
+    EXPECT_EQ(ask.body.content, "Close this ticket? You can reopen it within a day.");
+    ASSERT_EQ(ask.body.rows.size(), 1U);
+    EXPECT_EQ(std::get<ports::button>(ask.body.rows[0].components[0]).custom_id, "tk:confirm:1");
+    EXPECT_EQ(tickets_.find(core::ticket_id{1})->status, core::ticket_status::claimed) << "not closed before confirming";
+    EXPECT_EQ(click(member_, false, "tk:confirm:1").body.content, "Ticket #1 is closed.");
+    EXPECT_EQ(tickets_.find(core::ticket_id{1})->status, core::ticket_status::closed);
+    // Locked: the opener and the added member still read, no longer write; staff unchanged.
+    EXPECT_TRUE(overwrite_for(channel, member_.value)->deny.has(ports::ability::send));
+    EXPECT_TRUE(overwrite_for(channel, member_.value)->allow.has(ports::ability::view));
+    EXPECT_TRUE(overwrite_for(channel, friend_.value)->deny.has(ports::ability::send));
+    EXPECT_TRUE(overwrite_for(channel, staff_role_.value)->allow.has(ports::ability::send));
+    ASSERT_FALSE(actions_.messages.empty());
+    EXPECT_EQ(actions_.messages.back().body.embeds[0].title, "Ticket #1 closed");
+    ASSERT_EQ(actions_.dms.size(), 1U);
+    EXPECT_EQ(actions_.dms[0].first, member_);
+    EXPECT_EQ(std::get<ports::button>(actions_.dms[0].second.body.rows[0].components[4]).custom_id, "tk:rate:1:5");
+    EXPECT_EQ(click(member_, false, "tk:rate:1:5").body.content, "Thank you! You rated ticket #1 5 of 5.");
+    EXPECT_EQ(click(member_, false, "tk:rate:1:4").body.content,
+              std::string(core::describe(core::rejection::feedback_already_given)));
+}
+
+TEST_F(TicketsFeatureTest, CommandsOutsideATicketChannelSaySo) {
+    EXPECT_EQ(command(member_, false, lobby_, "ticket close").body.content,
+              "This channel is not a ticket. Use /ticket commands in a ticket's channel.");
+}
+
+TEST_F(TicketsFeatureTest, MessagesAreActivityAndTheScheduledSweepWarnsThenTheChannelIsDeleted) {
+    const auto channel = open_ticket();
+    bot::scheduler jobs(router_.jobs(), clock_, [this](std::string_view l) { logs_.emplace_back(l); });
+    clock_.advance(47h);
+    router_.on_message({core::message_id{1}, channel, guild_, member_, false, {}});
+    clock_.advance(2h);  // 2 h after the member's message: nothing due
+    jobs.run_due();
+    const auto warnings = [&] {
+        return std::count_if(actions_.messages.begin(), actions_.messages.end(),
+                             [](const auto& m) { return !m.body.embeds.empty() && m.body.embeds[0].title == "Is this still needed?"; });
+    };
+    EXPECT_EQ(warnings(), 0);
+    clock_.advance(46h);
+    jobs.run_due();
+    EXPECT_EQ(warnings(), 1) << "48 h after the member's last message";
+    // Staff writing does not count as the member's activity; the sweep closes an hour later.
+    router_.on_message({core::message_id{2}, channel, guild_, helper_, false, {staff_role_}});
+    clock_.advance(1h);
+    jobs.run_due();
+    EXPECT_EQ(tickets_.find(core::ticket_id{1})->status, core::ticket_status::closed);
+    EXPECT_EQ(tickets_.find(core::ticket_id{1})->first_responder, helper_);
+    EXPECT_EQ(actions_.dms.size(), 1U) << "the opener is asked for a rating";
+    EXPECT_TRUE(actions_.channels.count(channel)) << "kept for the type's delay";
+    clock_.advance(1h);
+    jobs.run_due();
+    EXPECT_FALSE(actions_.channels.count(channel)) << "deleted after 1 h";
+    EXPECT_EQ(tickets_.find(core::ticket_id{1})->status, core::ticket_status::deleted);
+}
+
+TEST_F(TicketsFeatureTest, ABotsOwnMessagesAreNotActivity) {
+    const auto channel = open_ticket();
+    clock_.advance(47h);
+    router_.on_message({core::message_id{1}, channel, guild_, actions_.me, true, {}});
+    clock_.advance(1h);
+    bot::scheduler jobs(router_.jobs(), clock_, {});
+    jobs.run_due();
+    EXPECT_TRUE(tickets_.find(core::ticket_id{1})->inactivity_warned_at);
+}
+
+TEST_F(TicketsFeatureTest, AJobThatFailsIsLoggedAndRunsAgain) {
+    int calls = 0;
+    bot::scheduler jobs({{"flaky", 60s, [&] {
+                              if (++calls == 1) throw std::runtime_error("database is locked");
+                          }}},
+                        clock_, [this](std::string_view l) { logs_.emplace_back(l); });
+    EXPECT_EQ(jobs.run_due(), 1U);
+    ASSERT_FALSE(logs_.empty());
+    EXPECT_EQ(logs_.back(), "scheduled job flaky failed: database is locked; it runs again in 60 s");
+    EXPECT_EQ(jobs.run_due(), 0U) << "not due yet";
+    clock_.advance(60s);
+    EXPECT_EQ(jobs.run_due(), 1U);
+    EXPECT_EQ(calls, 2);
+    EXPECT_THROW(bot::scheduler({{"bad", 0s, [] {}}}, clock_, {}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace apexcore::test_support
