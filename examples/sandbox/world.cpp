@@ -162,30 +162,57 @@ std::variant<json, api_failure> world::overwrite_guild_commands(const std::strin
     return stored;
 }
 
-json world::interaction_base(const member& m, int type, const std::string& id, const std::string& token) const {
-    json member = member_json(m, true);
+json world::interaction_base(const member& m, int type, const std::string& id, const std::string& token,
+                             const std::string& channel_id) const {
+    const channel_record* where = find_channel(channel_id);
+    json base{{"id", id},
+              {"application_id", ids_.application_id},
+              {"type", type},
+              {"token", token},
+              {"version", 1},
+              {"locale", "en-US"},
+              {"entitlements", json::array()},
+              {"attachment_size_limit", 10485760},
+              {"channel_id", channel_id}};
+    if (where != nullptr && where->type == 1) {
+        // A DM with the bot (REFERENCE.md §3.2): `user` instead of `member`, no guild, context 1.
+        base["user"] = user_json(m.user_id, m.username, false);
+        base["channel"] = {{"id", channel_id}, {"type", 1}};
+        base["app_permissions"] = std::to_string(perm::all & ~perm::administrator);
+        base["authorizing_integration_owners"] = {{"0", ids_.guild_id}};
+        base["context"] = 1;
+        return base;
+    }
     // Discord: the member's permissions in the channel the interaction came from, overwrites
     // included; app_permissions: the bot's there (REFERENCE.md §3.2).
-    const auto shop = channels_.find(ids_.shop_channel_id);
-    const channel_record* where = shop != channels_.end() ? &shop->second : nullptr;
+    json member = member_json(m, true);
     member["permissions"] = std::to_string(member_permissions(m.user_id, where));
-    return json{{"id", id},
-                {"application_id", ids_.application_id},
-                {"type", type},
-                {"guild_id", ids_.guild_id},
-                {"guild", {{"id", ids_.guild_id}, {"locale", "en-US"}, {"features", json::array()}}},
-                {"channel_id", ids_.shop_channel_id},
-                {"channel", {{"id", ids_.shop_channel_id}, {"type", 0}, {"name", "shop"}, {"guild_id", ids_.guild_id}}},
-                {"member", std::move(member)},
-                {"token", token},
-                {"version", 1},
-                {"app_permissions", std::to_string(bot_permissions(where))},
-                {"locale", "en-US"},
-                {"guild_locale", "en-US"},
-                {"entitlements", json::array()},
-                {"authorizing_integration_owners", {{"0", ids_.guild_id}}},
-                {"context", 0},
-                {"attachment_size_limit", 10485760}};
+    base["guild_id"] = ids_.guild_id;
+    base["guild"] = {{"id", ids_.guild_id}, {"locale", "en-US"}, {"features", json::array()}};
+    base["channel"] = {{"id", channel_id},
+                       {"type", where != nullptr ? where->type : 0},
+                       {"name", where != nullptr ? where->name : "shop"},
+                       {"guild_id", ids_.guild_id}};
+    base["member"] = std::move(member);
+    base["app_permissions"] = std::to_string(bot_permissions(where));
+    base["guild_locale"] = "en-US";
+    base["authorizing_integration_owners"] = {{"0", ids_.guild_id}};
+    base["context"] = 0;
+    return base;
+}
+
+std::variant<std::string, api_failure> world::acting_channel(const member& m, const std::string& requested) const {
+    const std::string id = requested.empty() ? ids_.shop_channel_id : requested;
+    const channel_record* c = find_channel(id);
+    if (c == nullptr || c->type == 4) return control_error(404, "no text channel " + id);
+    if (c->type == 1) {
+        if (c->recipient_id != m.user_id) return control_error(403, "that DM is another member's");
+        return id;
+    }
+    if ((member_permissions(m.user_id, c) & perm::view_channel) == 0) {
+        return control_error(403, "the member cannot see #" + c->name + " (its permission overwrites)");
+    }
+    return id;
 }
 
 void world::mark_as_response(json& message, const pending_interaction& p) const {
@@ -201,8 +228,10 @@ void world::mark_as_response(json& message, const pending_interaction& p) const 
 }
 
 void world::register_interaction(const std::string& id, const std::string& token, int type, const std::string& user_id,
-                                 std::optional<std::string> source_message_id, std::string command_name) {
+                                 std::optional<std::string> source_message_id, std::string command_name,
+                                 std::string channel_id) {
     pending_interaction pending;
+    pending.channel_id = std::move(channel_id);
     pending.command_name = std::move(command_name);
     pending.id = id;
     pending.token = token;

@@ -91,6 +91,7 @@ struct pending_interaction {
     std::string command_name;  ///< application commands: the command's name
     steady::time_point created;
     std::optional<std::string> source_message_id;  ///< component interactions: the message clicked
+    std::string channel_id;        ///< where it happened (its answers are posted there)
     bool acknowledged = false;
     bool deferred = false;         ///< answered with type 5/6; the result comes as an edit
     steady::time_point acknowledged_at{};
@@ -202,7 +203,8 @@ public:
     /// POST /users/@me/channels {"recipient_id"}: the DM channel (the existing one if any).
     [[nodiscard]] std::variant<json, api_failure> open_dm(const json& body);
 
-    /// Control API: a member posts `content` in a channel they can see (for transcripts).
+    /// Control API: a member posts `content` in a channel where they may view and send (else a
+    /// 403 control error); answers the MESSAGE_CREATE payload (with guild_id and the member).
     [[nodiscard]] std::variant<json, api_failure> member_says(const std::string& channel, const json& request);
     /// Control API: sets the permissions of the bot's own role ({"permissions":"<decimal>"}).
     [[nodiscard]] std::optional<api_failure> set_bot_permissions(const json& request);
@@ -238,13 +240,22 @@ private:
     [[nodiscard]] int bot_highest_position() const;
     [[nodiscard]] std::optional<api_failure> check_overwrites(const json& overwrites, bool creating) const;
     void remember(channel_record& c, const std::string& message_id);
+    /// remember() in the channel `channel_id` if it still exists (it may have been deleted meanwhile).
+    void remember_in(const std::string& channel_id, const std::string& message_id);
     void register_interaction(const std::string& id, const std::string& token, int type, const std::string& user_id,
-                              std::optional<std::string> source_message_id, std::string command_name = {});
+                              std::optional<std::string> source_message_id, std::string command_name, std::string channel_id);
     /// The fields Discord puts on a message created by an interaction response: `interaction`
     /// (MessageInteraction, which libraries such as discord.py use to route a click on it),
     /// `interaction_metadata`, `application_id`, `webhook_id`, and the message `type`.
     void mark_as_response(json& message, const pending_interaction& p) const;
-    [[nodiscard]] json interaction_base(const member& m, int type, const std::string& id, const std::string& token) const;
+    /// An interaction's common fields, as Discord sends them from `channel_id`: in a guild channel
+    /// with the member and their permissions there; in a DM (channel type 1) with `user`, no guild
+    /// and context 1 (BOT_DM).
+    [[nodiscard]] json interaction_base(const member& m, int type, const std::string& id, const std::string& token,
+                                        const std::string& channel_id) const;
+    /// Where a member acts: `requested` (empty = #shop) if it is a text or DM channel the member
+    /// can see, else a control error.
+    [[nodiscard]] std::variant<std::string, api_failure> acting_channel(const member& m, const std::string& requested) const;
     /// The options a member filled in (control `options`: name -> value) against their declared
     /// specs, with the `resolved` objects Discord adds; a control error for what a client could not send.
     [[nodiscard]] std::variant<json, api_failure> build_options(const json& specs, const json& given, json& resolved);

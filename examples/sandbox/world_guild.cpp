@@ -245,6 +245,11 @@ std::optional<api_failure> world::check_overwrites(const json& overwrites, bool 
     return std::nullopt;
 }
 
+void world::remember_in(const std::string& channel_id, const std::string& message_id) {
+    const auto c = channels_.find(channel_id);
+    if (c != channels_.end()) remember(c->second, message_id);
+}
+
 void world::remember(channel_record& c, const std::string& message_id) {
     c.history.push_back(message_id);
     if (c.history.size() > history_max) {
@@ -561,12 +566,20 @@ std::variant<json, api_failure> world::member_says(const std::string& channel, c
     if (m == nullptr) return control_error(404, "user_id is not a member of the sandbox guild");
     channel_record* c = find_channel(channel);
     if (c == nullptr || c->type == 4) return control_error(404, "no text channel " + channel);
+    // A client lets a member write only where they can see and send (REFERENCE.md §7.3).
+    const std::uint64_t may = member_permissions(m->user_id, c);
+    if ((may & perm::view_channel) == 0 || (may & perm::send_messages) == 0) {
+        return control_error(403, "the member may not send messages in #" + c->name + " (its permission overwrites)");
+    }
     const std::string content = request.value("content", "");
     if (content.empty() || length(content) > 2000) return control_error(400, "content must be 1..2000 characters");
     const std::string id = next_snowflake();
     json message = message_json(id, channel, user_json(m->user_id, m->username, false), json{{"content", content}});
     messages_[id] = message;
     remember(*c, id);
+    // As MESSAGE_CREATE carries it in a guild: with guild_id and the author's partial member.
+    message["guild_id"] = ids_.guild_id;
+    message["member"] = member_json(*m, false);
     return message;
 }
 

@@ -138,14 +138,17 @@ std::variant<json, api_failure> world::command_interaction(const json& request) 
         options = json::array({{{"name", it->first}, {"type", it->second}, {"options", options}}});
     }
 
+    const auto where = acting_channel(*m, request.value("channel_id", ""));
+    if (auto* f = std::get_if<api_failure>(&where)) return *f;
+    const std::string& channel = std::get<std::string>(where);
     const std::string id = next_snowflake();
     const std::string token = "aW50ZXJhY3Rpb246" + id;
-    json interaction = interaction_base(*m, 2, id, token);
+    json interaction = interaction_base(*m, 2, id, token, channel);
     json data{{"id", (*command)["id"]}, {"name", name}, {"type", 1}, {"guild_id", ids_.guild_id}};
     if (!options.empty()) data["options"] = std::move(options);
     if (!resolved.empty()) data["resolved"] = std::move(resolved);
     interaction["data"] = std::move(data);
-    register_interaction(id, token, 2, m->user_id, std::nullopt, full);
+    register_interaction(id, token, 2, m->user_id, std::nullopt, full, channel);
     return interaction;
 }
 
@@ -174,9 +177,9 @@ std::variant<json, api_failure> world::autocomplete_interaction(const json& requ
     options.push_back({{"name", option}, {"type", spec->value("type", 3)}, {"value", request.value("value", "")}, {"focused", true}});
     const std::string id = next_snowflake();
     const std::string token = "aW50ZXJhY3Rpb246" + id;
-    json interaction = interaction_base(*m, 4, id, token);
+    json interaction = interaction_base(*m, 4, id, token, ids_.shop_channel_id);
     interaction["data"] = {{"id", (*command)["id"]}, {"name", name}, {"type", 1}, {"options", std::move(options)}};
-    register_interaction(id, token, 4, m->user_id, std::nullopt, name);
+    register_interaction(id, token, 4, m->user_id, std::nullopt, name, ids_.shop_channel_id);
     return interaction;
 }
 
@@ -222,9 +225,10 @@ std::variant<json, api_failure> world::modal_submit_interaction(const json& requ
     opened->second.modal.reset();  // submitted once
     const std::string id = next_snowflake();
     const std::string token = "aW50ZXJhY3Rpb246" + id;
-    json interaction = interaction_base(*m, 5, id, token);
+    const std::string channel = opened->second.channel_id;
+    json interaction = interaction_base(*m, 5, id, token, channel);
     interaction["data"] = {{"custom_id", modal.value("custom_id", "")}, {"components", std::move(components)}};
-    register_interaction(id, token, 5, m->user_id, opened->second.source_message_id);
+    register_interaction(id, token, 5, m->user_id, opened->second.source_message_id, {}, channel);
     return interaction;
 }
 
@@ -238,6 +242,13 @@ std::variant<json, api_failure> world::component_interaction(const json& request
     if (message->second.value("ephemeral_user_id", "") != "" &&
         message->second.value("ephemeral_user_id", "") != m->user_id) {
         return control_error(403, "that ephemeral message is visible only to the user who invoked it");
+    }
+    // A member clicks only what they can see: the message's channel must be visible to them.
+    const bool ephemeral_for_them = message->second.value("ephemeral_user_id", "") == m->user_id;
+    const std::string message_channel = message->second.value("channel_id", ids_.shop_channel_id);
+    if (!ephemeral_for_them) {
+        const auto visible = acting_channel(*m, message_channel);
+        if (auto* f = std::get_if<api_failure>(&visible)) return *f;
     }
     const std::string custom_id = request.value("custom_id", "");
     const json values = request.value("values", json::array());
@@ -290,12 +301,12 @@ std::variant<json, api_failure> world::component_interaction(const json& request
     }
     const std::string id = next_snowflake();
     const std::string token = "aW50ZXJhY3Rpb246" + id;
-    json interaction = interaction_base(*m, 3, id, token);
+    json interaction = interaction_base(*m, 3, id, token, message_channel);
     json shown = message->second;
     shown.erase("ephemeral_user_id");
     interaction["message"] = shown;
     interaction["data"] = std::move(data);
-    register_interaction(id, token, 3, m->user_id, message_id);
+    register_interaction(id, token, 3, m->user_id, message_id, {}, message_channel);
     return interaction;
 }
 
@@ -319,12 +330,12 @@ std::optional<api_failure> world::interaction_callback(const std::string& id, co
         if (type == 5) {
             const bool ephemeral = body.contains("data") && body["data"].is_object() &&
                                    (body["data"].value("flags", 0) & 64) != 0;
-            json message = message_json(*p.message_id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true),
+            json message = message_json(*p.message_id, p.channel_id, user_json(ids_.bot_user_id, "apexbot", true),
                                         json{{"flags", ephemeral ? 64 + 128 : 128}});  // 128 = LOADING
             mark_as_response(message, p);
             if (ephemeral) message["ephemeral_user_id"] = p.user_id;
             messages_[*p.message_id] = std::move(message);
-            if (!ephemeral) remember(channels_.at(ids_.shop_channel_id), *p.message_id);
+            if (!ephemeral) remember_in(p.channel_id, *p.message_id);
         }
     }
     if (type == 4 || type == 7) {
@@ -339,12 +350,12 @@ std::optional<api_failure> world::interaction_callback(const std::string& id, co
             }
             message["edited_timestamp"] = iso8601_from_snowflake(next_snowflake());
         } else {
-            json message = message_json(message_id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true), data);
+            json message = message_json(message_id, p.channel_id, user_json(ids_.bot_user_id, "apexbot", true), data);
             mark_as_response(message, p);
             const bool ephemeral = (data.value("flags", 0) & 64) != 0;
             if (ephemeral) message["ephemeral_user_id"] = p.user_id;
             messages_[message_id] = std::move(message);
-            if (!ephemeral) remember(channels_.at(ids_.shop_channel_id), message_id);
+            if (!ephemeral) remember_in(p.channel_id, message_id);
         }
         p.message_id = message_id;
     }
@@ -438,14 +449,14 @@ std::variant<json, api_failure> world::followup(const std::string& application, 
         }
     }
     const std::string id = next_snowflake();
-    json message = message_json(id, ids_.shop_channel_id, user_json(ids_.bot_user_id, "apexbot", true), body);
+    json message = message_json(id, p.channel_id, user_json(ids_.bot_user_id, "apexbot", true), body);
     mark_as_response(message, p);
     message["type"] = 0;  // follow-ups are ordinary webhook messages
     message["attachments"] = attachments;
     const bool ephemeral = (body.value("flags", 0) & 64) != 0;
     if (ephemeral) message["ephemeral_user_id"] = p.user_id;
     messages_[id] = message;
-    if (!ephemeral) remember(channels_.at(ids_.shop_channel_id), id);
+    if (!ephemeral) remember_in(p.channel_id, id);
     message.erase("ephemeral_user_id");
     return message;
 }

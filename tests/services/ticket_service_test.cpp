@@ -71,10 +71,21 @@ TEST_F(TicketTest, LimitsPerTypePerMemberAndACooldownEachHaveTheirRejection) {
         << "three open tickets over all types by default";
     // Closing one frees the place, but the type's cooldown (5 min) still applies.
     const auto billing = tickets_.find(core::ticket_id{2});
+    ASSERT_TRUE(tickets_.attach_channel(billing->id, core::channel_id{700}).ok());
     ASSERT_TRUE(tickets_.close(staff, billing->id, "answered", false).ok());
     EXPECT_EQ(tickets_.open({alice, "billing", "", {"One more"}}).error(), rejection::ticket_cooldown);
     clock_.advance(5min);
     EXPECT_TRUE(tickets_.open({alice, "billing", "", {"One more"}}).ok());
+}
+
+TEST_F(TicketTest, ATicketAbandonedBeforeItHadAChannelStartsNoCooldown) {
+    const auto t = open_support();
+    const auto abandoned = tickets_.abandon(t.id, "The channel could not be created");
+    ASSERT_TRUE(abandoned.ok());
+    EXPECT_EQ(abandoned->status, ticket_status::closed);
+    EXPECT_FALSE(abandoned->closed_by);
+    EXPECT_EQ(tickets_.abandon(t.id, "").error(), rejection::ticket_closed);
+    EXPECT_TRUE(tickets_.open({alice, "support", "", {"Try again"}}).ok()) << "the shop's failure, not the member's";
 }
 
 TEST_F(TicketTest, LinksMustBeTheOpenersOwn) {
