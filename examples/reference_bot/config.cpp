@@ -1,4 +1,5 @@
 #include "config.hpp"
+#include "config_detail.hpp"
 
 #include <apexcore/discord/gateway/sharding.hpp>
 
@@ -10,69 +11,8 @@
 #include <sstream>
 
 namespace apexbot {
-namespace {
 
-using nlohmann::json;
-namespace fs = std::filesystem;
-
-json read_json(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw config_error(path + ": cannot open the file");
-    std::stringstream text;
-    text << in.rdbuf();
-    try {
-        return json::parse(text.str());
-    } catch (const json::exception& e) {
-        // parse_error, and out_of_range 406 for numbers such as 1e999 that no double can hold.
-        throw config_error(path + ": not valid JSON: " + e.what());
-    }
-}
-
-[[noreturn]] void bad(const std::string& path, const std::string& key, const std::string& expected) {
-    throw config_error(path + ": key '" + key + "': " + expected);
-}
-
-std::string string_key(const json& obj, const std::string& path, const std::string& key, bool required,
-                       const std::string& prefix = "") {
-    const auto it = obj.find(key);
-    if (it == obj.end() || it->is_null()) {
-        if (required) bad(path, prefix + key, "is required");
-        return {};
-    }
-    if (!it->is_string()) bad(path, prefix + key, "expected a string");
-    return it->get<std::string>();
-}
-
-/// An integer in [min, max], checked before any conversion (4294967297 is not 1, 1.5 is not 1).
-std::int64_t integer_value(const json& v, const std::string& path, const std::string& key, std::int64_t min,
-                           std::int64_t max, const std::string& expected) {
-    std::optional<std::int64_t> out;
-    if (v.is_number_unsigned()) {
-        const auto u = v.get<std::uint64_t>();
-        if (u <= static_cast<std::uint64_t>(max) && max >= 0) out = static_cast<std::int64_t>(u);
-    } else if (v.is_number_integer()) {
-        out = v.get<std::int64_t>();
-    }
-    if (!out || *out < min || *out > max) bad(path, key, expected);
-    return *out;
-}
-
-template <class Tag>
-apexcore::core::snowflake<Tag> snowflake_key(const json& obj, const std::string& path, const std::string& key) {
-    const std::string text = string_key(obj, path, key, true);
-    const auto id = apexcore::core::snowflake<Tag>::parse(text);
-    if (!id || id->empty()) bad(path, key, "expected a Discord id as a string of digits, e.g. \"123456789012345678\"");
-    return *id;
-}
-
-std::string resolve(const std::string& config_path, const std::string& value) {
-    if (value.empty() || value == ":memory:") return value;
-    const fs::path p(value);
-    if (p.is_absolute()) return value;
-    return (fs::path(config_path).parent_path() / p).lexically_normal().string();
-}
-
-}  // namespace
+using namespace detail;
 
 std::vector<apexcore::core::product> load_products(const std::string& path, const apexcore::core::currency& currency) {
     const json doc = read_json(path);
@@ -122,10 +62,11 @@ config load_config_document(const std::string& path, const json& doc) {
     if (!doc.is_object()) throw config_error(path + ": expected a JSON object at the top level");
     if (doc.contains("token")) bad(path, "token", "the bot token is read from DISCORD_TOKEN, never from the file");
     static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
-                                                "discord", "mode", "http", "$comment"};
+                                                "discord", "mode", "http", "tickets", "$comment"};
     for (const auto& [key, _] : doc.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
-            bad(path, key, "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord, mode, http)");
+            bad(path, key,
+                "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord, mode, http, tickets)");
         }
     }
     config c;
@@ -227,6 +168,7 @@ config load_config_document(const std::string& path, const json& doc) {
                          c.http_public_key.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
         if (!hex) bad(path, "http.public_key", "HTTP mode needs the application's public key (64 hex digits)");
     }
+    if (const auto t = doc.find("tickets"); t != doc.end()) load_tickets(*t, path, c);
     if (!c.products_file.empty()) c.seed_products = load_products(c.products_file, c.currency);
     return c;
 }

@@ -4,6 +4,7 @@
 #include <apexcore/core/catalog.hpp>
 #include <apexcore/core/ids.hpp>
 #include <apexcore/core/money.hpp>
+#include <apexcore/core/ticket.hpp>
 
 #include <cstdint>
 #include <stdexcept>
@@ -40,6 +41,10 @@ struct config {
     std::string http_public_key;            ///< "http.public_key" (64 hex digits)
     std::string http_tls_certificate;       ///< "http.tls_certificate": PEM chain; with the key, HTTPS
     std::string http_tls_private_key;       ///< "http.tls_private_key": PEM key
+    bool tickets_enabled = true;            ///< "tickets.enabled"
+    /// "tickets.types": the built-in types with the changes the file makes, plus its own.
+    std::vector<apexcore::core::ticket_type> ticket_types = apexcore::core::default_ticket_types();
+    apexcore::core::ticket_policy ticket_policy{};  ///< "tickets.max_open_per_member"
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

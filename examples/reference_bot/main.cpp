@@ -3,10 +3,12 @@
 // (or on apexcore-sandbox, when the config points there).
 #include "config.hpp"
 
+#include <apexcore/bot/scheduler.hpp>
 #include <apexcore/bot/shop_bot.hpp>
 #include <apexcore/discord/discord_runtime.hpp>
 #include <apexcore/discord/rest_chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/ticket_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
@@ -61,6 +63,14 @@ void print_summary(const apexbot::config& c) {
                                       : "http://" + c.http_address + ":" + std::to_string(c.http_port) + c.http_path)
               << "\n"
               << "  DISCORD_TOKEN:  " << (std::getenv("DISCORD_TOKEN") != nullptr ? "set" : "NOT SET") << "\n";
+    std::cout << "  tickets:        " << (c.tickets_enabled ? "on" : "off") << ", at most " << c.ticket_policy.max_open_per_member
+              << " open per member\n";
+    for (const auto& t : c.ticket_types) {
+        std::cout << "    " << t.key << " (" << t.label << "): " << t.questions.size() << " question(s), category "
+                  << (t.category ? t.category->str() : std::string("(none)")) << ", warn after "
+                  << std::chrono::duration_cast<std::chrono::hours>(t.warn_after).count() << " h, close after "
+                  << std::chrono::duration_cast<std::chrono::hours>(t.close_after).count() << " h\n";
+    }
 }
 
 /// Adds the seed products when the catalog is empty, so restarts never duplicate them.
@@ -171,8 +181,15 @@ int main(int argc, char** argv) {
         apexcore::sqlite::sqlite_store store({.path = cfg.database});
         apexcore::services::shop_config shop;
         shop.currency = cfg.currency;
+        shop.ticket_types = cfg.ticket_types;
+        shop.tickets = cfg.ticket_policy;
+        if (const auto problem = apexcore::services::validate_config(shop)) {
+            std::cerr << "apexbot: " << cfg.path << ": " << *problem << "\n";
+            return 2;
+        }
         apexcore::services::wallet_service wallet(store, shop);
         apexcore::services::catalog_service catalog(store, shop);
+        apexcore::services::ticket_service tickets(store, shop);
         seed_catalog(catalog, cfg);
 
         if (io_threads < 1 || io_threads > 64) {
@@ -193,10 +210,16 @@ int main(int argc, char** argv) {
         apexcore::discord::chat_actions_options actions_options;
         actions_options.ca_file = cfg.ca_file;
         apexcore::discord::rest_chat_actions actions(*options.rest_client, io, actions_options);
-        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog, &actions);
+        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog, &actions,
+                                    cfg.tickets_enabled ? &tickets : nullptr);
+        // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
+        // is read from the database each round, so a restart picks up where the last run stopped.
+        const apexcore::ports::system_clock wall_clock;
+        apexcore::bot::scheduler scheduler(bot.jobs(), wall_clock, log_line);
         options.gateway.token = token;
         options.gateway.ca_file = cfg.ca_file;
-        options.gateway.intents = cfg.intents;
+        // Tickets count members' messages as activity: GUILD_MESSAGES (1 << 9, not privileged).
+        options.gateway.intents = cfg.intents | (cfg.tickets_enabled ? (1U << 9) : 0U);
         options.gateway.gateway_url = cfg.gateway_url;
         options.gateway.shard_count = cfg.shard_count;
         options.gateway.shard_ids = cfg.shard_ids;
@@ -224,6 +247,7 @@ int main(int argc, char** argv) {
                 log_line("setup: set staff_role_id in the config to the id of your staff role");
             }
         };
+        options.on_message = [&bot](const apexcore::ports::channel_message& m) { bot.on_message(m); };
         if (!faults.empty()) {
             log_line("test mode: APEXBOT_INJECT_FAULTS is set");
             options.inject_fault = [&faults](std::string_view point) { faults.hit(point); };
@@ -242,6 +266,7 @@ int main(int argc, char** argv) {
         signals.async_wait([&](const boost::system::error_code& ec, int signal) {
             if (ec) return;
             log_line("received signal " + std::to_string(signal) + ", shutting down");
+            scheduler.request_stop();  // joined below, once the I/O threads are done
             runtime.stop();
             drain.expires_after(std::chrono::seconds(2));
             drain.async_wait([&](const boost::system::error_code&) { io.stop(); });
@@ -249,6 +274,7 @@ int main(int argc, char** argv) {
         log_line("starting: guild " + cfg.guild.str() + ", mode " + cfg.mode + ", database " + cfg.database + ", API " +
                  cfg.api_base);
         runtime.start();
+        scheduler.start();
         // Whatever escapes a handler ends the process with exit code 1 and a message, so a
         // supervisor restarts it: alive but deaf is the one outcome that is never allowed.
         std::atomic<bool> crashed{false};
@@ -265,6 +291,7 @@ int main(int argc, char** argv) {
         for (int i = 1; i < io_threads; ++i) extra.emplace_back(run_io);
         run_io();
         for (auto& t : extra) t.join();
+        scheduler.stop();
         if (crashed) exit_code = 1;
         log_line("stopped");
         return exit_code.load();

@@ -157,6 +157,7 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
                                  {"staff_role_id", state.ids().staff_role_id},
                                  {"staff_user_id", state.ids().staff_user_id},
                                  {"customer_user_id", state.ids().customer_user_id},
+                                 {"visitor_user_id", state.ids().visitor_user_id},
                                  {"channel_ids", state.channel_ids()},
                                  {"members", state.members_json()},
                                  {"commands", state.commands()}});
@@ -167,6 +168,12 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
     if (what == "bot-permissions" && post) {
         if (auto f = state.set_bot_permissions(body)) co_return failure_response(req, *f);
         co_return json_response(req, 200, state.guild_json());
+    }
+    if (what == "dms" && parts.size() == 4 && parts[3] == "messages" && get) {
+        // What the bot sent a member by DM (their DM channel's history), oldest first.
+        const auto channel = state.dm_channel_of(parts[2]);
+        if (!channel) co_return json_response(req, 404, {{"error", "the bot has no DM channel with " + parts[2]}});
+        co_return json_response(req, 200, {{"channel_id", *channel}, {"messages", *state.history_json(*channel)}});
     }
     if (what == "dms" && post) {
         if (auto f = state.set_member_dms(body)) co_return failure_response(req, *f);

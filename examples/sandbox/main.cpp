@@ -100,7 +100,8 @@ int main(int argc, char** argv) {
             {"control_url", server.control_url()},    {"ca_file", std::filesystem::absolute(dir / "ca.pem").string()},
             {"token", options.token},                 {"guild_id", ids.guild_id},
             {"staff_role_id", ids.staff_role_id},     {"staff_user_id", ids.staff_user_id},
-            {"customer_user_id", ids.customer_user_id}, {"application_id", ids.application_id},
+            {"customer_user_id", ids.customer_user_id}, {"visitor_user_id", ids.visitor_user_id},
+            {"application_id", ids.application_id},
             {"channel_ids", server.state().channel_ids()},
             {"public_key", server.public_key_hex()},
             {"pid", static_cast<long>(::getpid())}};

@@ -62,6 +62,7 @@ world::world(std::string token, world_ids ids, int text_channels) : token_(std::
     };
     members_.push_back({ids_.staff_user_id, "shop-owner", {ids_.staff_role_id}});
     members_.push_back({ids_.customer_user_id, "customer", {ids_.customer_role_id}});
+    members_.push_back({ids_.visitor_user_id, "visitor", {ids_.customer_role_id}});
     members_.push_back({ids_.bot_user_id, "apexbot", {ids_.bot_role_id}});
 }
 

@@ -113,6 +113,7 @@ struct world_ids {
     std::string shop_channel_id = "1300000000000000300";
     std::string staff_user_id = "1300000000000001000";
     std::string customer_user_id = "1300000000000002000";
+    std::string visitor_user_id = "1300000000000003000";  ///< a second customer (who must not see others' tickets)
     std::string bot_role_id = "1300000000000000202";    ///< managed, position 3
     std::string owner_role_id = "1300000000000000203";  ///< position 4, above the bot's role
 };
@@ -202,6 +203,8 @@ public:
     [[nodiscard]] std::variant<json, api_failure> get_member(const std::string& guild, const std::string& user) const;
     /// POST /users/@me/channels {"recipient_id"}: the DM channel (the existing one if any).
     [[nodiscard]] std::variant<json, api_failure> open_dm(const json& body);
+    /// The id of the bot's DM channel with `user`, if the bot opened one.
+    [[nodiscard]] std::optional<std::string> dm_channel_of(const std::string& user) const;
 
     /// Control API: a member posts `content` in a channel where they may view and send (else a
     /// 403 control error); answers the MESSAGE_CREATE payload (with guild_id and the member).

@@ -560,6 +560,13 @@ std::variant<json, api_failure> world::open_dm(const json& body) {
     return channel_json(channels_[id]);
 }
 
+std::optional<std::string> world::dm_channel_of(const std::string& user) const {
+    for (const auto& [id, c] : channels_) {
+        if (c.type == 1 && c.recipient_id == user) return id;
+    }
+    return std::nullopt;
+}
+
 std::variant<json, api_failure> world::member_says(const std::string& channel, const json& request) {
     if (!request.is_object()) return control_error(400, "body must be a JSON object");
     const member* m = find_member(request.value("user_id", ""));

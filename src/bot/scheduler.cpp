@@ -53,6 +53,11 @@ void scheduler::start(std::chrono::milliseconds tick) {
     });
 }
 
+void scheduler::request_stop() {
+    thread_.request_stop();
+    wake_.notify_all();
+}
+
 void scheduler::stop() {
     if (!thread_.joinable()) return;
     thread_.request_stop();

@@ -2,15 +2,19 @@
 
 #include <apexcore/bot/features/setup.hpp>
 #include <apexcore/bot/features/storefront.hpp>
+#include <apexcore/bot/features/tickets.hpp>
 #include <apexcore/bot/features/wallet.hpp>
 
 namespace apexcore::bot {
 
 shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog,
-                   ports::chat_actions* actions)
+                   ports::chat_actions* actions, services::ticket_service* tickets)
     : router_(std::move(config)) {
     router_.add(std::make_shared<wallet_feature>(router_.config(), wallet));
     router_.add(std::make_shared<storefront_feature>(router_.config(), wallet, catalog));
+    if (actions != nullptr && tickets != nullptr) {
+        router_.add(std::make_shared<tickets_feature>(router_.config(), *tickets, *actions));
+    }
     if (actions != nullptr) {
         router_.add(std::make_shared<setup_feature>(router_.config(), *actions, [this] { return router_.requirements(); }));
     }

@@ -12,6 +12,7 @@
 
 #include <deque>
 #include <mutex>
+#include <set>
 #include <unordered_set>
 
 namespace apexcore::discord {
@@ -85,6 +86,11 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     std::atomic<bool> stopped{false};
     std::shared_ptr<cache::guild_cache> guild_state;
     std::atomic<std::uint64_t> bot_user{0};  ///< from READY
+    // Messages: duplicates dropped (Discord may deliver an event twice), on the gateway's strand.
+    std::mutex messages_mutex;
+    std::set<core::message_id> recent_messages;
+    std::deque<core::message_id> recent_messages_order;
+    std::atomic<std::uint64_t> messages_ignored{0};
 
     void say(const std::string& line) const {
         detail::contain(nullptr, "runtime", [&] {
@@ -109,6 +115,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
             });
             return;
         }
+        if (event == "MESSAGE_CREATE") return on_message_create(d);
         if (event != "READY" && event != "INTERACTION_CREATE") return;
         if (event == "READY") {
             // Here, before GUILD_CREATE is applied, so on_guild_ready always knows the bot's id.
@@ -120,6 +127,30 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
             detail::fault_point(self->options.inject_fault, "runtime.dispatch");
             if (event == "READY") return self->on_ready(d);
             self->on_interaction_create(d);
+        });
+    }
+
+    /// From the gateway's strand: parse, drop duplicates, hand to the worker pool.
+    void on_message_create(const json& d) {
+        if (!options.on_message) return;
+        auto parsed = parse_message_create(d);
+        if (!parsed) {
+            if (++messages_ignored <= 5 || messages_ignored % 1000 == 0) {
+                say("message: ignored (" + std::to_string(messages_ignored) + " so far): " + parsed.error().what);
+            }
+            return;
+        }
+        {
+            std::lock_guard lock(messages_mutex);
+            if (!recent_messages.insert(parsed->id).second) return;
+            recent_messages_order.push_back(parsed->id);
+            if (recent_messages_order.size() > options.dedupe_capacity) {
+                recent_messages.erase(recent_messages_order.front());
+                recent_messages_order.pop_front();
+            }
+        }
+        net::post(pool, [self = shared_from_this(), m = std::move(parsed.value())] {
+            detail::contain(self->log, "on_message", [&] { self->options.on_message(m); });
         });
     }
 

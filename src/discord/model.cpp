@@ -211,6 +211,33 @@ core::result<ready_event, model_error> parse_ready(const json& d) {
     return r;
 }
 
+core::result<ports::channel_message, model_error> parse_message_create(const json& d) {
+    if (!d.is_object()) return model_error{"MESSAGE_CREATE: d is not an object"};
+    ports::channel_message m;
+    const auto id = snowflake_field<core::message_tag>(d, "id");
+    const auto channel = snowflake_field<core::channel_tag>(d, "channel_id");
+    if (!id || !channel) return model_error{"MESSAGE_CREATE: missing or malformed 'id' or 'channel_id'"};
+    m.id = *id;
+    m.channel = *channel;
+    if (const auto guild = snowflake_field<core::guild_tag>(d, "guild_id")) m.guild = *guild;
+    const auto author = d.find("author");
+    if (author == d.end() || !author->is_object()) return model_error{"MESSAGE_CREATE: missing 'author'"};
+    const auto author_id = snowflake_field<core::user_tag>(*author, "id");
+    if (!author_id) return model_error{"MESSAGE_CREATE: missing or malformed 'author.id'"};
+    m.author = *author_id;
+    m.author_is_bot = detail::bool_field(*author, "bot").value_or(false) || d.contains("webhook_id");
+    if (const auto member = d.find("member"); member != d.end() && member->is_object()) {
+        if (const auto roles = member->find("roles"); roles != member->end() && roles->is_array()) {
+            for (const auto& r : *roles) {
+                if (!r.is_string()) continue;
+                if (auto role = core::role_id::parse(r.get_ref<const std::string&>())) m.author_roles.push_back(*role);
+                if (m.author_roles.size() >= 250) break;  // Discord: at most 250 roles in a guild
+            }
+        }
+    }
+    return m;
+}
+
 core::result<interaction_envelope, model_error> parse_interaction(const json& d) {
     if (!d.is_object()) return model_error{"interaction: not an object"};
     interaction_envelope env;

@@ -39,6 +39,9 @@ public:
     std::size_t run_due();
     /// Starts the thread: run_due() every `tick` until stop(). Calling it twice does nothing.
     void start(std::chrono::milliseconds tick = std::chrono::seconds(1));
+    /// Asks the thread to stop after the job it is running, without waiting (safe on any thread,
+    /// e.g. a signal handler on an I/O thread that a running job may be waiting for).
+    void request_stop();
     /// Stops and joins the thread (waits for a job that is running). Idempotent.
     void stop();
 

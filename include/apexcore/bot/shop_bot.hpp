@@ -11,11 +11,14 @@
 ///   /addbalance user amount [reason]  staff only: credit a wallet (ledger type staff_credit)
 ///   /setup check                   staff or administrator: what the bot lacks for the features
 ///                                  (only with an outbound port, ports::chat_actions)
+///   /ticket ...                    support tickets (features/tickets.hpp; with an outbound port
+///                                  and a ticket service)
 
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/bot/router.hpp>
 #include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/ticket_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
 
 #include <vector>
@@ -27,11 +30,12 @@ namespace apexcore::bot {
 /// (docs/embedding.md). Thread-safe: handle() may run on several worker threads at once.
 class shop_bot {
 public:
-    /// Services (and `actions`, when given) must outlive the bot. `config.log` receives one line
-    /// per unexpected failure. `actions` is the outbound port (e.g. discord_runtime::actions());
-    /// without it the features that act beyond the answer (/setup check) are left out.
+    /// Services (and `actions` and `tickets`, when given) must outlive the bot. `config.log`
+    /// receives one line per unexpected failure. `actions` is the outbound port (e.g.
+    /// discord::rest_chat_actions); without it the features that act beyond the answer
+    /// (/setup check, tickets) are left out; tickets also need `tickets`.
     shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog,
-             ports::chat_actions* actions = nullptr);
+             ports::chat_actions* actions = nullptr, services::ticket_service* tickets = nullptr);
 
     shop_bot(const shop_bot&) = delete;  ///< features keep references into the bot
     shop_bot& operator=(const shop_bot&) = delete;
@@ -44,6 +48,10 @@ public:
     /// one transaction.
     [[nodiscard]] ports::interaction_response handle(const ports::interaction& interaction);
 
+    /// Gives a channel message to the features (ticket activity). Never throws.
+    void on_message(const ports::channel_message& message) { router_.on_message(message); }
+    /// The features' scheduled jobs, for a bot::scheduler.
+    [[nodiscard]] std::vector<scheduled_job> jobs() const { return router_.jobs(); }
     /// The router, to add, remove or replace features.
     [[nodiscard]] router& features() { return router_; }
 

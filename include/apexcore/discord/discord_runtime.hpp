@@ -78,6 +78,10 @@ struct runtime_options {
     /// that the bot holds what its features need (guild_cache::missing). Runs on the worker pool;
     /// may throw (logged).
     std::function<void(const cache::guild_cache&, core::user_id bot)> on_guild_ready;
+    /// Called for each MESSAGE_CREATE (needs the GUILD_MESSAGES intent, 1 << 9, in
+    /// gateway.intents; the content is not read), on the worker pool, at most once per message
+    /// id among the last `dedupe_capacity`. May throw (logged). Empty: messages are ignored.
+    std::function<void(const ports::channel_message&)> on_message;
 };
 
 /// Gateway + REST + handler wiring. Thread-safe (see the file comment).

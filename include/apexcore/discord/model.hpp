@@ -91,6 +91,12 @@ struct ready_event {
 /// Parses the `d` of a READY dispatch. Errors name the missing field.
 [[nodiscard]] core::result<ready_event, model_error> parse_ready(const json& d);
 
+/// Maps a MESSAGE_CREATE's `d` (REFERENCE.md §6.1) to the neutral channel_message: id, channel,
+/// guild, author (a webhook message counts as a bot's), and the author's roles from the partial
+/// `member` Discord adds in guilds. The content is not read. Errors: not an object, a missing or
+/// malformed id, channel_id or author.id.
+[[nodiscard]] core::result<ports::channel_message, model_error> parse_message_create(const json& d);
+
 /// An INTERACTION_CREATE as the adapter needs it: the neutral interaction plus what answering
 /// it takes (token for the callback URL, application id for webhook follow-ups).
 struct interaction_envelope {

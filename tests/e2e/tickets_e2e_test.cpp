@@ -1,0 +1,150 @@
+// Tickets with the real apexbot against the sandbox (issue 10 §2, §5): staff post the panel, a
+// member opens a ticket through its button and modal, the sandbox checks the private channel's
+// overwrites as Discord would (the visitor cannot see it, until added), messages are activity,
+// staff claim, the opener closes with confirmation, the channel is locked, the rating is asked
+// and given by DM, staff reopen and delete.
+#include "bot_fixture.hpp"
+
+namespace apexcore::test_support {
+namespace {
+
+using namespace std::chrono_literals;
+
+class TicketsE2eTest : public BotFixture {
+protected:
+    std::string visitor() const { return info_["visitor_user_id"]; }
+
+    control_response command_in(const std::string& user, const std::string& channel, const std::string& name,
+                                const json& options = json::object()) {
+        return control_->post("/_sandbox/commands",
+                              {{"user_id", user}, {"name", name}, {"options", options}, {"channel_id", channel}});
+    }
+    control_response say(const std::string& user, const std::string& channel, const std::string& content) {
+        return control_->post("/_sandbox/channels/" + channel + "/messages", {{"user_id", user}, {"content", content}});
+    }
+    /// The newest message in `channel` with a component whose custom_id starts with `prefix`.
+    std::optional<json> message_with(const std::string& channel, const std::string& prefix) {
+        const json history = channel_history(channel);
+        for (auto m = history.rbegin(); m != history.rend(); ++m) {
+            for (const auto& row : m->value("components", json::array())) {
+                for (const auto& c : row.value("components", json::array())) {
+                    if (c.value("custom_id", "").rfind(prefix, 0) == 0) return *m;
+                }
+            }
+        }
+        return std::nullopt;
+    }
+    json channel_state(const std::string& id) {
+        const json guild = control_->get("/_sandbox/guild").body;  // kept alive: the loop refers into it
+        for (const auto& c : guild["channels"]) {
+            if (c.value("id", "") == id) return c;
+        }
+        return nullptr;
+    }
+    /// Opens a support ticket as the customer through the panel; the ticket channel's id.
+    std::string open_ticket() {
+        EXPECT_EQ(reply_text(command(staff(), "ticket panel")), "The ticket panel is posted.") << log_text();
+        const auto panel = message_with(shop_channel(), "tk:open:");
+        EXPECT_TRUE(panel) << channel_history(shop_channel()).dump();
+        if (!panel) return "";
+        const auto form = click(customer(), (*panel)["id"], "tk:open:support");
+        EXPECT_EQ(form.body["response"].value("type", 0), 9) << form.body.dump();
+        const auto sent = control_->post("/_sandbox/modals", {{"user_id", customer()},
+                                                              {"interaction_id", form.body["interaction_id"]},
+                                                              {"values", {{"q0", "My key for Editor Pro does not activate"}}}});
+        const std::string text = reply_text(sent);
+        EXPECT_EQ(text.rfind("Your ticket is open: <#", 0), 0U) << sent.body.dump() << log_text();
+        if (text.size() < 25) return "";
+        return text.substr(23, text.size() - 24);
+    }
+    std::string log_text() { return "\nbot:\n" + bot_->output(); }
+};
+
+TEST_F(TicketsE2eTest, AMemberOpensATicketOnlyTheyAndStaffSeeAndClosesItWithARating) {
+    const std::string channel = open_ticket();
+    ASSERT_FALSE(channel.empty());
+    const json state = channel_state(channel);
+    ASSERT_FALSE(state.is_null()) << channel;
+    EXPECT_EQ(state["name"], "support-1");
+    // The sandbox enforces the overwrites: the opener writes, the visitor cannot even see it.
+    EXPECT_EQ(say(customer(), channel, "Here is a screenshot of the error").status, 200U);
+    const auto hidden = say(visitor(), channel, "Let me in");
+    EXPECT_EQ(hidden.status, 403U) << hidden.body.dump();
+    EXPECT_EQ(say(staff(), channel, "Looking into it").status, 200U);
+    // The opening message: the member's answer, and Claim for staff.
+    const auto opening = message_with(channel, "tk:claim:");
+    ASSERT_TRUE(opening) << channel_history(channel).dump();
+    EXPECT_EQ((*opening)["embeds"][0]["fields"][0]["value"], "My key for Editor Pro does not activate");
+    const auto not_staff = click(customer(), (*opening)["id"], "tk:claim:1");
+    EXPECT_EQ(reply_text(not_staff), "Only staff members can do that.");
+    EXPECT_EQ(reply_text(click(staff(), (*opening)["id"], "tk:claim:1")), "<@" + staff() + "> claimed this ticket.");
+
+    // Staff add the visitor, who can now write there.
+    const auto added = command_in(staff(), channel, "ticket add", {{"user", visitor()}});
+    EXPECT_EQ(reply_text(added), "<@" + visitor() + "> was added to this ticket.") << added.body.dump() << log_text();
+    EXPECT_EQ(say(visitor(), channel, "I have the same problem").status, 200U);
+
+    // The opener closes: asked to confirm first (ephemeral), then the channel is locked.
+    const auto ask = click(customer(), (*opening)["id"], "tk:close:1");
+    EXPECT_EQ(reply_text(ask), "Close this ticket? You can reopen it within a day.") << ask.body.dump();
+    const std::string confirm_on = ask.body.value("message_id", "");
+    const auto closed = click(customer(), confirm_on, "tk:confirm:1");
+    EXPECT_EQ(reply_text(closed), "Ticket #1 is closed.") << closed.body.dump() << log_text();
+    ASSERT_TRUE(wait_for([&] { return say(customer(), channel, "one more thing").status == 403U; }))
+        << "the opener can no longer write\n" << channel_state(channel).dump();
+    EXPECT_TRUE(message_with(channel, "tk:reopen:")) << "the closing message offers Reopen";
+
+    // The rating, by DM: a DM interaction (no guild) routed back to the bot.
+    control_response dms;
+    ASSERT_TRUE(wait_for([&] {
+        dms = control_->get("/_sandbox/dms/" + customer() + "/messages");
+        return dms.status == 200U && !dms.body["messages"].empty();
+    })) << log_text();
+    const json& dm = dms.body["messages"].back();
+    EXPECT_EQ(dm["embeds"][0]["title"], "How did we do?");
+    const auto rated = click(customer(), dm["id"], "tk:rate:1:5");
+    EXPECT_EQ(reply_text(rated), "Thank you! You rated ticket #1 5 of 5.") << rated.body.dump() << log_text();
+
+    // Staff reopen (the opener writes again), close and delete: the channel goes.
+    const auto reopen_on = message_with(channel, "tk:reopen:");
+    ASSERT_TRUE(reopen_on);
+    EXPECT_EQ(reply_text(click(staff(), (*reopen_on)["id"], "tk:reopen:1")), "Ticket reopened by <@" + staff() + ">.");
+    ASSERT_TRUE(wait_for([&] { return say(customer(), channel, "thanks for reopening").status == 200U; }));
+    EXPECT_EQ(reply_text(command_in(staff(), channel, "ticket close", {{"reason", "Solved: new key sent"}})), "Ticket #1 is closed.");
+    const auto delete_on = message_with(channel, "tk:delete:");
+    ASSERT_TRUE(delete_on);
+    EXPECT_EQ(reply_text(click(staff(), (*delete_on)["id"], "tk:delete:1")), "Deleting this ticket's channel.");
+    EXPECT_TRUE(wait_for([&] { return channel_state(channel).is_null(); })) << "the channel is deleted";
+    // What the sandbox's audit log recorded for the channel's life.
+    const json audit = control_->get("/_sandbox/audit-log").body;
+    EXPECT_NE(audit.dump().find("ticket #1 opened"), std::string::npos) << audit.dump();
+    EXPECT_NE(audit.dump().find("ticket #1 deleted"), std::string::npos) << audit.dump();
+}
+
+TEST_F(TicketsE2eTest, TheLimitIsSaidAndABotWithoutManageChannelsTellsTheMemberAndTheLog) {
+    ASSERT_FALSE(open_ticket().empty());
+    const auto panel = message_with(shop_channel(), "tk:open:");
+    ASSERT_TRUE(panel);
+    const auto again = click(customer(), (*panel)["id"], "tk:open:support");
+    const auto refused = control_->post("/_sandbox/modals", {{"user_id", customer()},
+                                                             {"interaction_id", again.body["interaction_id"]},
+                                                             {"values", {{"q0", "Another one"}}}});
+    EXPECT_EQ(reply_text(refused), "You already have as many open tickets as allowed; please use the one you have.");
+
+    // The bot loses Manage Channels: the visitor's ticket cannot be made, and everybody is told.
+    ASSERT_EQ(control_->post("/_sandbox/bot-permissions", {{"permissions", "268435456"}}).status, 200U);  // Manage Roles only
+    const auto form = click(visitor(), (*panel)["id"], "tk:open:billing");
+    const auto failed = control_->post("/_sandbox/modals", {{"user_id", visitor()},
+                                                            {"interaction_id", form.body["interaction_id"]},
+                                                            {"values", {{"q0", "Where is my invoice?"}}}});
+    EXPECT_NE(reply_text(failed).find("could not be opened"), std::string::npos) << failed.body.dump();
+    EXPECT_TRUE(wait_for([&] { return bot_->output().find("tickets: creating the channel for ticket #2 failed: missing_permissions") !=
+                                      std::string::npos; }))
+        << log_text();
+    const auto check = command(staff(), "setup check");
+    EXPECT_NE(reply_text(check).find("tickets (private channels): Manage Channels (server-wide)"), std::string::npos)
+        << reply_text(check);
+}
+
+}  // namespace
+}  // namespace apexcore::test_support
