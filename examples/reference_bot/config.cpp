@@ -168,6 +168,7 @@ config load_config_document(const std::string& path, const json& doc) {
                          c.http_public_key.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
         if (!hex) bad(path, "http.public_key", "HTTP mode needs the application's public key (64 hex digits)");
     }
+    c.transcript_directory = resolve(path, c.transcript_directory);
     if (const auto t = doc.find("tickets"); t != doc.end()) load_tickets(*t, path, c);
     if (!c.products_file.empty()) c.seed_products = load_products(c.products_file, c.currency);
     return c;

@@ -7,6 +7,7 @@
 #include <apexcore/core/ticket.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -45,6 +46,8 @@ struct config {
     /// "tickets.types": the built-in types with the changes the file makes, plus its own.
     std::vector<apexcore::core::ticket_type> ticket_types = apexcore::core::default_ticket_types();
     apexcore::core::ticket_policy ticket_policy{};  ///< "tickets.max_open_per_member"
+    std::optional<apexcore::core::channel_id> transcript_channel;  ///< "tickets.transcript_channel_id"
+    std::string transcript_directory = "transcripts";  ///< "tickets.transcript_directory", relative to the config file
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

@@ -94,8 +94,10 @@ void apply_type(const json& t, const std::string& path, const std::string& where
 void load_tickets(const json& tickets, const std::string& path, config& c) {
     if (!tickets.is_object()) bad(path, "tickets", "expected an object");
     for (const auto& [key, _] : tickets.items()) {
-        if (key != "enabled" && key != "max_open_per_member" && key != "types" && key != "category_id") {
-            bad(path, "tickets." + key, "unknown key (known: enabled, max_open_per_member, category_id, types)");
+        if (key != "enabled" && key != "max_open_per_member" && key != "types" && key != "category_id" &&
+            key != "transcript_channel_id" && key != "transcript_directory") {
+            bad(path, "tickets." + key,
+                "unknown key (known: enabled, max_open_per_member, category_id, transcript_channel_id, transcript_directory, types)");
         }
     }
     if (tickets.contains("enabled")) {
@@ -105,6 +107,12 @@ void load_tickets(const json& tickets, const std::string& path, config& c) {
     if (tickets.contains("max_open_per_member")) {
         c.ticket_policy.max_open_per_member =
             static_cast<int>(integer_value(tickets["max_open_per_member"], path, "tickets.max_open_per_member", 1, 50, "expected 1..50"));
+    }
+    if (tickets.contains("transcript_channel_id")) {
+        c.transcript_channel = apexcore::core::channel_id{id_key(tickets, path, "transcript_channel_id", "tickets.")};
+    }
+    if (const std::string dir = string_key(tickets, path, "transcript_directory", false, "tickets."); !dir.empty()) {
+        c.transcript_directory = resolve(path, dir);
     }
     if (tickets.contains("category_id")) {
         // The category of every type that does not name its own.

@@ -8,7 +8,9 @@
 #include <apexcore/discord/discord_runtime.hpp>
 #include <apexcore/discord/rest_chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
+#include <apexcore/render/transcript_archive.hpp>
 #include <apexcore/services/ticket_service.hpp>
+#include <apexcore/storage/directory_transcript_store.hpp>
 #include <apexcore/services/wallet_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
@@ -64,7 +66,8 @@ void print_summary(const apexbot::config& c) {
               << "\n"
               << "  DISCORD_TOKEN:  " << (std::getenv("DISCORD_TOKEN") != nullptr ? "set" : "NOT SET") << "\n";
     std::cout << "  tickets:        " << (c.tickets_enabled ? "on" : "off") << ", at most " << c.ticket_policy.max_open_per_member
-              << " open per member\n";
+              << " open per member; transcripts in " << c.transcript_directory << ", posted to "
+              << (c.transcript_channel ? c.transcript_channel->str() : std::string("(no channel)")) << "\n";
     for (const auto& t : c.ticket_types) {
         std::cout << "    " << t.key << " (" << t.label << "): " << t.questions.size() << " question(s), category "
                   << (t.category ? t.category->str() : std::string("(none)")) << ", warn after "
@@ -210,8 +213,14 @@ int main(int argc, char** argv) {
         apexcore::discord::chat_actions_options actions_options;
         actions_options.ca_file = cfg.ca_file;
         apexcore::discord::rest_chat_actions actions(*options.rest_client, io, actions_options);
-        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog, &actions,
-                                    cfg.tickets_enabled ? &tickets : nullptr);
+        // Ticket transcripts: rendered (HTML + JSON), kept in a local directory, posted and DMed.
+        apexcore::storage::directory_transcript_store transcript_files(cfg.transcript_directory);
+        apexcore::render::store_archive transcript_archive(transcript_files);
+        apexcore::bot::shop_parts parts;
+        parts.actions = &actions;
+        parts.tickets = cfg.tickets_enabled ? &tickets : nullptr;
+        parts.transcripts = {&transcript_archive, cfg.transcript_channel, {}};
+        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog, parts);
         // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
         // is read from the database each round, so a restart picks up where the last run stopped.
         const apexcore::ports::system_clock wall_clock;

@@ -7,16 +7,15 @@
 
 namespace apexcore::bot {
 
-shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog,
-                   ports::chat_actions* actions, services::ticket_service* tickets)
+shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog, shop_parts parts)
     : router_(std::move(config)) {
     router_.add(std::make_shared<wallet_feature>(router_.config(), wallet));
     router_.add(std::make_shared<storefront_feature>(router_.config(), wallet, catalog));
-    if (actions != nullptr && tickets != nullptr) {
-        router_.add(std::make_shared<tickets_feature>(router_.config(), *tickets, *actions));
+    if (parts.actions != nullptr && parts.tickets != nullptr) {
+        router_.add(std::make_shared<tickets_feature>(router_.config(), *parts.tickets, *parts.actions, std::move(parts.transcripts)));
     }
-    if (actions != nullptr) {
-        router_.add(std::make_shared<setup_feature>(router_.config(), *actions, [this] { return router_.requirements(); }));
+    if (parts.actions != nullptr) {
+        router_.add(std::make_shared<setup_feature>(router_.config(), *parts.actions, [this] { return router_.requirements(); }));
     }
 }
 

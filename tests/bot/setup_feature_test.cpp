@@ -37,7 +37,7 @@ protected:
     services::catalog_service catalog_{store_, services::shop_config{}};
     test_support::fake_chat_actions actions_;
     const core::role_id staff_role_{5};
-    bot::shop_bot bot_{{core::guild_id{1}, staff_role_, core::usd, {}}, wallet_, catalog_, &actions_};
+    bot::shop_bot bot_{{core::guild_id{1}, staff_role_, core::usd, {}}, wallet_, catalog_, {&actions_}};
 
     ports::interaction check(bool staff, bool administrator = false) {
         ports::interaction i;

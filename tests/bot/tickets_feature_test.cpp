@@ -30,7 +30,7 @@ protected:
         router_.add(std::make_shared<bot::tickets_feature>(router_.config(), tickets_, actions_));
     }
 
-    ports::interaction from(core::user_id who, bool staff, std::optional<core::channel_id> channel,
+    ports::interaction from(core::user_id who, bool as_staff, std::optional<core::channel_id> channel,
                             decltype(ports::interaction::action) action) {
         ports::interaction i;
         i.id = core::interaction_id{next_++};
@@ -38,17 +38,17 @@ protected:
         i.channel = channel;
         i.from.user = who;
         i.from.display_name = "user" + who.str();
-        if (staff) i.from.roles = {staff_role_};
+        if (as_staff) i.from.roles = {staff_role_};
         i.action = std::move(action);
         return i;
     }
-    ports::interaction_response click(core::user_id who, bool staff, const std::string& custom_id,
+    ports::interaction_response click(core::user_id who, bool as_staff, const std::string& custom_id,
                                       std::optional<core::channel_id> channel = std::nullopt) {
-        return router_.handle(from(who, staff, channel, ports::component_action{custom_id, {}, ports::component_kind::button}));
+        return router_.handle(from(who, as_staff, channel, ports::component_action{custom_id, {}, ports::component_kind::button}));
     }
-    ports::interaction_response command(core::user_id who, bool staff, core::channel_id channel, std::string name,
+    ports::interaction_response command(core::user_id who, bool as_staff, core::channel_id channel, std::string name,
                                         std::vector<ports::command_option> options = {}) {
-        return router_.handle(from(who, staff, channel, ports::command_invocation{std::move(name), std::move(options)}));
+        return router_.handle(from(who, as_staff, channel, ports::command_invocation{std::move(name), std::move(options)}));
     }
     /// Opens a support ticket as `member_` through the panel's button and the modal; its channel.
     core::channel_id open_ticket() {

@@ -12,6 +12,9 @@ using namespace std::chrono_literals;
 
 class TicketsE2eTest : public BotFixture {
 protected:
+    // Transcripts go to #channel-1.
+    json extra_config() override { return {{"tickets", {{"transcript_channel_id", transcript_channel()}}}}; }
+    static std::string transcript_channel() { return "1300000000000000301"; }
     std::string visitor() const { return info_["visitor_user_id"]; }
 
     control_response command_in(const std::string& user, const std::string& channel, const std::string& name,
@@ -102,6 +105,21 @@ TEST_F(TicketsE2eTest, AMemberOpensATicketOnlyTheyAndStaffSeeAndClosesItWithARat
     })) << log_text();
     const json& dm = dms.body["messages"].back();
     EXPECT_EQ(dm["embeds"][0]["title"], "How did we do?");
+    ASSERT_EQ(dm["attachments"].size(), 1U) << dm.dump();
+    EXPECT_EQ(dm["attachments"][0]["filename"], "transcript-support-1.html");
+    // The transcript: posted to the transcript channel (HTML and JSON), kept on disk, complete.
+    const json posted = channel_history(transcript_channel());
+    ASSERT_FALSE(posted.empty());
+    ASSERT_EQ(posted.back()["attachments"].size(), 2U) << posted.back().dump();
+    EXPECT_EQ(posted.back()["attachments"][1]["filename"], "transcript-support-1.json");
+    const fs::path kept = dir_ / "transcripts" / "support-1-1" / "transcript-support-1.html";
+    std::ifstream in(kept);
+    ASSERT_TRUE(in) << kept;
+    const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (const char* said : {"Here is a screenshot of the error", "Looking into it", "I have the same problem",
+                             "My key for Editor Pro does not activate"}) {
+        EXPECT_NE(html.find(said), std::string::npos) << said;
+    }
     const auto rated = click(customer(), dm["id"], "tk:rate:1:5");
     EXPECT_EQ(reply_text(rated), "Thank you! You rated ticket #1 5 of 5.") << rated.body.dump() << log_text();
 

@@ -15,6 +15,7 @@
 ///                                  and a ticket service)
 
 #include <apexcore/bot/feature.hpp>
+#include <apexcore/bot/features/tickets.hpp>
 #include <apexcore/bot/router.hpp>
 #include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
@@ -25,18 +26,23 @@
 
 namespace apexcore::bot {
 
+/// What the bot may use beyond the wallet and the catalog; each part adds features.
+struct shop_parts {
+    ports::chat_actions* actions = nullptr;       ///< the outbound port: /setup check, tickets
+    services::ticket_service* tickets = nullptr;  ///< with `actions`: the tickets feature
+    ticket_transcripts transcripts{};             ///< where ticket transcripts go (none: not made)
+};
+
 /// The reference shop bot: a router with the wallet, storefront and setup features (features/). Add,
 /// remove or replace features through `features()` before the bot starts handling interactions
 /// (docs/embedding.md). Thread-safe: handle() may run on several worker threads at once.
 class shop_bot {
 public:
-    /// Services (and `actions` and `tickets`, when given) must outlive the bot. `config.log`
-    /// receives one line per unexpected failure. `actions` is the outbound port (e.g.
-    /// discord::rest_chat_actions); without it the features that act beyond the answer
-    /// (/setup check, tickets) are left out; tickets also need `tickets`.
-    shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog,
-             ports::chat_actions* actions = nullptr, services::ticket_service* tickets = nullptr);
-
+    /// Services (and what `parts` points to) must outlive the bot. `config.log` receives one
+    /// line per unexpected failure. Without `parts.actions` (the outbound port, e.g.
+    /// discord::rest_chat_actions) the features that act beyond the answer (/setup check,
+    /// tickets) are left out; tickets also need `parts.tickets`.
+    shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog, shop_parts parts = {});
     shop_bot(const shop_bot&) = delete;  ///< features keep references into the bot
     shop_bot& operator=(const shop_bot&) = delete;
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <span>
 
 namespace apexcore::bot {
 namespace {
@@ -45,8 +46,9 @@ ports::interaction_response update_with(std::string text) {
 
 }  // namespace
 
-tickets_feature::tickets_feature(const bot_config& config, services::ticket_service& tickets, ports::chat_actions& actions)
-    : config_(config), tickets_(tickets), actions_(actions) {}
+tickets_feature::tickets_feature(const bot_config& config, services::ticket_service& tickets, ports::chat_actions& actions,
+                                 ticket_transcripts transcripts)
+    : config_(config), tickets_(tickets), actions_(actions), transcripts_(std::move(transcripts)) {}
 
 std::vector<ports::command_spec> tickets_feature::commands() const {
     using ports::option_type;
@@ -73,6 +75,13 @@ std::vector<requirement> tickets_feature::requirements() const {
     out[0].server_wide = requirement::capability::manage_channels;
     out[1].why = "tickets (channel permissions)";
     out[1].server_wide = requirement::capability::manage_roles;
+    if (transcripts_.archive != nullptr && transcripts_.channel) {
+        requirement r;
+        r.why = "ticket transcripts";
+        r.channel = transcripts_.channel;
+        r.in_channel = ports::abilities{ports::ability::send} | ports::ability::attach_files;
+        out.push_back(std::move(r));
+    }
     for (const auto& type : tickets_.types()) {
         if (!type.category) continue;
         requirement r;
@@ -380,10 +389,38 @@ void tickets_feature::after_close(const core::ticket& t) {
             log("tickets: the closing message of ticket #" + std::to_string(t.id.value) + " failed: " + posted.error().detail);
         }
     }
-    if (type != nullptr) {
-        if (const auto dm = actions_.send_dm(t.opener, ticket_views::rating_request(t, *type)); !dm) {
-            log("tickets: asking " + t.opener.str() + " for a rating failed: " + dm.error().detail);
+    if (type == nullptr) return;
+    // The transcript: kept, posted to the transcript channel, and sent to the opener.
+    std::vector<ports::outbound_file> files;
+    if (transcripts_.archive != nullptr && t.channel) {
+        if (auto transcript = build_transcript(t, *type)) {
+            auto archived = transcripts_.archive->archive(*transcript);
+            if (!archived) {
+                log("tickets: keeping the transcript of ticket #" + std::to_string(t.id.value) + " failed: " + archived.error().detail);
+            } else {
+                for (auto& f : archived->files) {
+                    if (f.bytes.size() <= ports::file_size_max) files.push_back(std::move(f));
+                }
+                if (transcripts_.channel) {
+                    ports::message note;
+                    note.content = core::truncate_utf8(
+                        type->label + " ticket #" + std::to_string(t.id.value) + " (" + core::ticket_channel_name(t) + ") closed" +
+                            (t.closed_by ? " by <@" + t.closed_by->str() + ">" : std::string(" automatically")) +
+                            (t.close_reason.empty() ? "" : ": " + t.close_reason) + "\nKept at " + archived->location,
+                        ports::content_length_max);
+                    if (const auto posted = actions_.send_message(*transcripts_.channel, note, files); !posted) {
+                        log("tickets: posting the transcript of ticket #" + std::to_string(t.id.value) + " failed: " +
+                            posted.error().detail);
+                    }
+                }
+            }
         }
+    }
+    ports::message dm = ticket_views::rating_request(t, *type);
+    if (!files.empty()) dm.embeds.front().footer = "The transcript of the conversation is attached.";
+    const std::span<const ports::outbound_file> html(files.data(), files.empty() ? 0 : 1);
+    if (const auto sent = actions_.send_dm(t.opener, dm, html); !sent) {
+        log("tickets: sending the rating request to " + t.opener.str() + " failed: " + sent.error().detail);
     }
 }
 

@@ -9,8 +9,10 @@
 /// Writing in the channel is activity; after 48 h of silence the bot posts a warning with a
 /// "Keep open" button, after 49 h it closes the ticket (never while a payment waits for staff).
 /// On closing, the channel is locked (members keep reading, stop writing), a closing message
-/// offers Reopen / Delete to staff, and the opener is asked for a 1–5 rating by DM; the channel
-/// is deleted after the type's delay (default 1 h).
+/// offers Reopen / Delete to staff, the transcript (the channel's whole history, up to
+/// core::transcript_messages_max messages) is rendered, kept and posted to the transcript channel,
+/// and the opener gets it by DM with a request for a 1–5 rating; the channel is deleted after the
+/// type's delay (default 1 h).
 ///
 /// Commands (in a ticket channel): `/ticket add|remove user`, `/ticket claim|unclaim`,
 /// `/ticket transfer user`, `/ticket close [reason]`, `/ticket reopen`, `/ticket delete`,
@@ -25,6 +27,7 @@
 
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/ports/chat_actions.hpp>
+#include <apexcore/ports/transcript_store.hpp>
 #include <apexcore/services/ticket_service.hpp>
 
 #include <string>
@@ -52,16 +55,24 @@ namespace ticket_views {
                                                                core::user_id bot, bool locked);
 }  // namespace ticket_views
 
+/// Where transcripts go. Without an archive no transcript is made.
+struct ticket_transcripts {
+    ports::transcript_archive* archive = nullptr;      ///< renders and keeps them; must outlive the feature
+    std::optional<core::channel_id> channel{};         ///< the transcript log channel (none: not posted)
+    std::string guild_name{};                          ///< shown in the transcript's header
+};
+
 /// See the file comment. Thread-safe; `tickets` and `actions` must outlive it.
 class tickets_feature final : public feature {
 public:
-    tickets_feature(const bot_config& config, services::ticket_service& tickets, ports::chat_actions& actions);
+    tickets_feature(const bot_config& config, services::ticket_service& tickets, ports::chat_actions& actions,
+                    ticket_transcripts transcripts = {});
 
     [[nodiscard]] std::string name() const override { return "tickets"; }
     [[nodiscard]] std::vector<ports::command_spec> commands() const override;
     [[nodiscard]] std::vector<std::string> namespaces() const override { return {"tk"}; }
-    /// Manage Channels and Manage Roles (channels with overwrites), and the bot's abilities in
-    /// each type's category.
+    /// Manage Channels and Manage Roles (channels with overwrites), the bot's abilities in each
+    /// type's category, and Send Messages + Attach Files in the transcript channel.
     [[nodiscard]] std::vector<requirement> requirements() const override;
     /// tickets.sweep (warnings and closings) and tickets.delete (channels due), every minute.
     [[nodiscard]] std::vector<scheduled_job> jobs() const override;
@@ -87,14 +98,18 @@ private:
                                     const std::string& argument);
     ports::interaction_response close(const ports::interaction& i, const core::ticket& t, std::string reason,
                                       bool confirmed);
-    /// After a ticket closed: lock its channel, post the closing message, ask for a rating.
+    /// After a ticket closed: lock its channel, post the closing message, make and post the
+    /// transcript, ask for a rating (with the transcript attached).
     void after_close(const core::ticket& t);
+    /// The ticket's transcript from its channel's history; nullopt when it cannot be read (logged).
+    [[nodiscard]] std::optional<core::transcript> build_transcript(const core::ticket& t, const core::ticket_type& type);
     [[nodiscard]] const core::ticket_type* type_of(const core::ticket& t) const;
     void log(const std::string& line) const;
 
     const bot_config& config_;
     services::ticket_service& tickets_;
     ports::chat_actions& actions_;
+    ticket_transcripts transcripts_;
 };
 
 }  // namespace apexcore::bot
