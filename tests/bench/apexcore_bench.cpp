@@ -23,6 +23,10 @@
 //     gateway sends them; reports the heap it holds (malloc's in-use bytes), bytes per member,
 //     load time and permission questions per second.
 //
+//   apexcore-bench tickets [--messages N] [--tickets T] [--db PATH]
+//     Renders a transcript of N messages (HTML and JSON: time, size), then sweeps T open
+//     tickets in SQLite with none due and with all due (tickets_bench.cpp).
+//
 // Each prints one line of JSON.
 #include "../e2e/control_client.hpp"
 #include "bench_common.hpp"
@@ -387,6 +391,7 @@ int main(int argc, char** argv) {
         "                           [--global-per-second G] [--stall-ms MS] [--sandbox PATH]\n"
         "       apexcore-bench gateway [--events N]\n"
         "       apexcore-bench guild-cache [--members N] [--channels C] [--roles R]\n"
+        "       apexcore-bench tickets [--messages N] [--tickets T] [--db PATH]\n"
         "       apexcore-bench purchases [--db PATH] [--users U] [--products P] [--purchases N] [--workers C]\n"
         "                                [--seed S] [--deposit-cents D] [--sync full|normal]\n"
         "Each prints one line of JSON; see docs/benchmarks.md.\n";
@@ -400,6 +405,7 @@ int main(int argc, char** argv) {
         if (what == "gateway") return run_gateway(argc - 1, argv + 1);
         if (what == "guild-cache") return run_guild_cache(argc - 1, argv + 1);
         if (what == "purchases") return apexcore::bench::run_purchases(argc - 1, argv + 1);
+        if (what == "tickets") return apexcore::bench::run_tickets(argc - 1, argv + 1);
     } catch (const std::exception& e) {
         std::cerr << "apexcore-bench: " << e.what() << "\n";
         return 2;

@@ -398,15 +398,22 @@ void tickets_feature::after_close(const core::ticket& t) {
             if (!archived) {
                 log("tickets: keeping the transcript of ticket #" + std::to_string(t.id.value) + " failed: " + archived.error().detail);
             } else {
+                std::string too_large;
                 for (auto& f : archived->files) {
-                    if (f.bytes.size() <= ports::file_size_max) files.push_back(std::move(f));
+                    if (f.bytes.size() <= ports::file_size_max) {
+                        files.push_back(std::move(f));
+                    } else {
+                        // Discord takes files up to 10 MiB (REFERENCE.md §2.4): a bigger one stays in the store only.
+                        too_large += "\n" + f.filename + " is " + std::to_string(f.bytes.size() / (1024 * 1024)) +
+                                     " MiB, too large to attach; it is kept in the store.";
+                    }
                 }
                 if (transcripts_.channel) {
                     ports::message note;
                     note.content = core::truncate_utf8(
                         type->label + " ticket #" + std::to_string(t.id.value) + " (" + core::ticket_channel_name(t) + ") closed" +
                             (t.closed_by ? " by <@" + t.closed_by->str() + ">" : std::string(" automatically")) +
-                            (t.close_reason.empty() ? "" : ": " + t.close_reason) + "\nKept at " + archived->location,
+                            (t.close_reason.empty() ? "" : ": " + t.close_reason) + "\nKept at " + archived->location + too_large,
                         ports::content_length_max);
                     if (const auto posted = actions_.send_message(*transcripts_.channel, note, files); !posted) {
                         log("tickets: posting the transcript of ticket #" + std::to_string(t.id.value) + " failed: " +
