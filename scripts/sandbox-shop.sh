@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Acts as a member of the apexcore-sandbox guild, through the sandbox's control API.
 # Usage: scripts/sandbox-shop.sh topup AMOUNT | balance | products | buy PRODUCT_VALUE | check [member] | state
+#        scripts/sandbox-shop.sh panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON]
+#                                | history CHANNEL | dms        (tickets; WHO is customer, staff or visitor)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 info=${APEXCORE_SANDBOX_INFO:-.apexcore/sandbox/sandbox.json}  # another sandbox: its sandbox.json
@@ -8,6 +10,9 @@ info=${APEXCORE_SANDBOX_INFO:-.apexcore/sandbox/sandbox.json}  # another sandbox
 control=$(jq -r .control_url "$info")
 staff=$(jq -r .staff_user_id "$info")
 customer=$(jq -r .customer_user_id "$info")
+visitor=$(jq -r '.visitor_user_id // empty' "$info")
+who() { case "$1" in customer) echo "$customer" ;; staff) echo "$staff" ;; visitor) echo "$visitor" ;; *) echo "$1" ;; esac; }
+shop_channel=$(jq -r '.channel_ids[0]' "$info")
 
 post() { curl -sS -X POST "$control$1" -H 'Content-Type: application/json' -d "$2"; }
 show() {  # prints the bot's reply: content, embeds and components, readably
@@ -44,6 +49,32 @@ case "${1:-}" in
   check)  # /setup check as the shop's owner (staff), or as a member with "check member"
     if [ "${2:-}" = member ]; then who=$customer; else who=$staff; fi
     command "$who" "setup check" | show ;;
+  panel) command "$staff" "ticket panel" | show ;;  # staff post the ticket panel in #shop
+  open)  # the customer presses TYPE's button on the newest panel and answers its first question
+    [ -n "${3:-}" ] || { echo "usage: $0 open TYPE ANSWER   (types: support order deposit refund warranty billing)" >&2; exit 2; }
+    panel=$(curl -sS "$control/_sandbox/channels/$shop_channel/messages" |
+      jq -r '[.[] | select(any(.components[]?.components[]?; (.custom_id // "") | startswith("tk:open:")))] | last | .id // empty')
+    [ -n "$panel" ] || { echo "no ticket panel in #shop yet: run $0 panel" >&2; exit 1; }
+    form=$(post /_sandbox/components "$(jq -n --arg u "$customer" --arg m "$panel" --arg c "tk:open:$2" '{user_id:$u,message_id:$m,custom_id:$c}')")
+    echo "$form" | jq -r '"[form] " + (.response.data.title // .error // "?") + ": " + ([.response.data.components[]?.label] | join(" / "))'
+    post /_sandbox/modals "$(jq -n --arg u "$customer" --arg i "$(echo "$form" | jq -r .interaction_id)" --arg a "$3"       '{user_id:$u,interaction_id:$i,values:{q0:$a}}')" | show ;;
+  say)  # WHO posts TEXT in CHANNEL (refused where the channel's overwrites do not let them)
+    [ -n "${4:-}" ] || { echo "usage: $0 say CHANNEL customer|staff|visitor TEXT" >&2; exit 2; }
+    post "/_sandbox/channels/$2/messages" "$(jq -n --arg u "$(who "$3")" --arg t "$4" '{user_id:$u,content:$t}')" |
+      jq -r 'if .error then "refused: " + .error else "posted: " + .content end' ;;
+  ticket)  # /ticket SUBCOMMAND as WHO in CHANNEL, e.g. "ticket 123 staff claim", "ticket 123 staff close Solved"
+    [ -n "${4:-}" ] || { echo "usage: $0 ticket CHANNEL customer|staff|visitor claim|unclaim|close|reopen|delete [REASON]" >&2; exit 2; }
+    options='{}'
+    [ "$4" = close ] && [ -n "${5:-}" ] && options=$(jq -n --arg r "$5" '{reason:$r}')
+    post /_sandbox/commands "$(jq -n --arg u "$(who "$3")" --arg n "ticket $4" --arg c "$2" --argjson o "$options"       '{user_id:$u,name:$n,options:$o,channel_id:$c}')" | show ;;
+  history) curl -sS "$control/_sandbox/channels/$2/messages" |
+    jq -r '.[] | (.author.username + ": " + .content + ([.embeds[]? | " [" + (.title // "") + "]"] | join("")) +
+                  ([.attachments[]? | " <" + .filename + ">"] | join("")))' ;;
+  dms) curl -sS "$control/_sandbox/dms/$customer/messages" |
+    jq -r '.messages[]? | ("[" + (.embeds[0].title // "") + "] " + (.embeds[0].description // .content) +
+                          ([.attachments[]? | " <" + .filename + ">"] | join("")))' ;;
   state) curl -sS "$control/_sandbox/state" | jq . ;;
-  *) echo "usage: $0 topup AMOUNT | balance | products | buy PRODUCT_VALUE | check [member] | state" >&2; exit 2 ;;
+  *) echo "usage: $0 topup AMOUNT | balance | products | buy PRODUCT_VALUE | check [member] | state" >&2
+     echo "       $0 panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON] | history CHANNEL | dms" >&2
+     exit 2 ;;
 esac

@@ -115,6 +115,40 @@ TEST(ApexbotCliTest, HelpDescribesEveryFlag) {
     }
 }
 
+TEST(ApexbotCliTest, TicketTypesAreChangedAddedOrSwitchedOffAndBadOnesNamed) {
+    const fs::path path = fs::temp_directory_path() / ("apexbot-tickets-config-" + std::to_string(::getpid()) + ".json");
+    std::ofstream(path) << R"({"guild_id": "1", "staff_role_id": "2", "tickets": {
+        "transcript_channel_id": "77", "max_open_per_member": 2,
+        "types": [{"key": "order", "category_id": "55", "warn_after_hours": 24, "close_after_hours": 25},
+                  {"key": "billing", "enabled": false},
+                  {"key": "partners", "label": "Partnership", "questions": [{"label": "Your brand"}]}]}})";
+    const auto [code, out] = apexcore::test_support::run_to_completion(APEXBOT_PATH, {"--config", path.string(), "--check-config"},
+                                                                  "/tmp/apexbot-tickets-config.log");
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("at most 2 open per member"), std::string::npos) << out;
+    EXPECT_NE(out.find("posted to 77"), std::string::npos) << out;
+    EXPECT_NE(out.find("order (Order): 2 question(s), category 55, warn after 24 h, close after 25 h"), std::string::npos) << out;
+    EXPECT_NE(out.find("partners (Partnership): 1 question(s)"), std::string::npos) << out;
+    EXPECT_EQ(out.find("billing ("), std::string::npos) << "switched off\n" << out;
+
+    const std::pair<const char*, const char*> bad[] = {
+        {R"({"key": "support", "close_after_hours": 10})", "tickets.types[0]': warn_after at least 1 hour, close_after after"},
+        {R"({"key": "new-one"})", "tickets.types[0].label': a new ticket type needs a label"},
+        {R"({"key": "Bad Key", "label": "x"})", "tickets.types[0].key'"},
+        {R"({"key": "support", "questions": [{"required": true}]})", "tickets.types[0].questions[0].label': is required"},
+        {R"({"key": "support", "cooldown_minutes": -1})", "tickets.types[0].cooldown_minutes'"},
+        {R"({"key": "support", "colour": "red"})", "tickets.types[0].colour': unknown key"},
+    };
+    for (const auto& [type, expected] : bad) {
+        std::ofstream(path, std::ios::trunc) << R"({"guild_id": "1", "staff_role_id": "2", "tickets": {"types": [)" << type << "]}}";
+        const auto [bad_code, bad_out] = apexcore::test_support::run_to_completion(
+            APEXBOT_PATH, {"--config", path.string(), "--check-config"}, "/tmp/apexbot-tickets-config.log");
+        EXPECT_EQ(bad_code, 2) << type << "\n" << bad_out;
+        EXPECT_NE(bad_out.find(expected), std::string::npos) << type << "\n" << bad_out;
+    }
+    fs::remove(path);
+}
+
 TEST(ApexbotCliTest, ConfigErrorsNameTheFileAndKey) {
     const fs::path path = fs::temp_directory_path() / ("apexbot-bad-config-" + std::to_string(::getpid()) + ".json");
     std::ofstream(path) << R"({"guild_id": 123, "staff_role_id": "1"})";
