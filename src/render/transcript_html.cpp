@@ -15,7 +15,11 @@ namespace {
 constexpr std::array<std::string_view, 8> palette{"#f47b67", "#faa61a", "#43b581", "#7289da",
                                                   "#e67ee1", "#3ec9d6", "#f9c74f", "#b9bbbe"};
 
-std::string_view colour_of(core::user_id u) { return palette[u.value % palette.size()]; }
+std::string_view colour_of(core::user_id u) {
+    // Snowflakes share their low bits (worker, increment); mix before picking.
+    const std::uint64_t mixed = (u.value ^ (u.value >> 22U)) * 0x9E3779B97F4A7C15ULL;
+    return palette[(mixed >> 61U) % palette.size()];
+}
 
 /// "2026-11-30 14:05 UTC" (the fallback without script).
 std::string utc_text(std::int64_t unix_ms) {

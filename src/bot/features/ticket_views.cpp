@@ -52,7 +52,7 @@ ports::message opening(const core::ticket& t, const core::ticket_type& type) {
     e.color = brand_color;
     for (const auto& a : t.answers) e.fields.push_back({core::truncate_utf8(a.question, 256), core::truncate_utf8(a.answer, 1024), false});
     if (t.order) e.fields.push_back({"Order", "#" + std::to_string(t.order->value), true});
-    e.footer = "Opened by " + t.opener.str();
+    e.footer = type.label + " · ticket #" + id_of(t);
     m.embeds.push_back(std::move(e));
     m.rows.push_back({{button("Claim", "tk:claim:" + id_of(t), ports::button_style::primary),
                        button("Close", "tk:close:" + id_of(t), ports::button_style::danger),
