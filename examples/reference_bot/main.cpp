@@ -2,6 +2,7 @@
 // DISCORD_TOKEN, opens the SQLite store and runs the shop bot on Discord's Gateway and REST API
 // (or on apexcore-sandbox, when the config points there).
 #include "config.hpp"
+#include "test_clock.hpp"
 
 #include <apexcore/bot/scheduler.hpp>
 #include <apexcore/bot/shop_bot.hpp>
@@ -181,8 +182,16 @@ int main(int argc, char** argv) {
     }
 
     try {
-        apexcore::sqlite::sqlite_store store({.path = cfg.database});
+        // The shop's clock: the system's, or in tests one they can move forward (test_clock.hpp).
+        const apexcore::ports::system_clock wall_clock;
+        const char* test_clock_file = std::getenv("APEXBOT_TEST_CLOCK_FILE");
+        const apexbot::file_offset_clock test_clock(test_clock_file != nullptr ? test_clock_file : "");
+        const apexcore::ports::clock& shop_clock =
+            test_clock_file != nullptr ? static_cast<const apexcore::ports::clock&>(test_clock) : wall_clock;
+        if (test_clock_file != nullptr) log_line("test mode: APEXBOT_TEST_CLOCK_FILE is set");
+        apexcore::sqlite::sqlite_store store({.path = cfg.database, .clock = &shop_clock});
         apexcore::services::shop_config shop;
+        shop.clock = &shop_clock;
         shop.currency = cfg.currency;
         shop.ticket_types = cfg.ticket_types;
         shop.tickets = cfg.ticket_policy;
@@ -223,8 +232,7 @@ int main(int argc, char** argv) {
         apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog, parts);
         // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
         // is read from the database each round, so a restart picks up where the last run stopped.
-        const apexcore::ports::system_clock wall_clock;
-        apexcore::bot::scheduler scheduler(bot.jobs(), wall_clock, log_line);
+        apexcore::bot::scheduler scheduler(bot.jobs(), shop_clock, log_line);
         options.gateway.token = token;
         options.gateway.ca_file = cfg.ca_file;
         // Tickets count members' messages as activity: GUILD_MESSAGES (1 << 9, not privileged).

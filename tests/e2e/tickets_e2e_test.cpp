@@ -166,3 +166,65 @@ TEST_F(TicketsE2eTest, TheLimitIsSaidAndABotWithoutManageChannelsTellsTheMemberA
 
 }  // namespace
 }  // namespace apexcore::test_support
+
+namespace apexcore::test_support {
+namespace {
+
+// The inactivity sweep with the real apexbot: time moves through APEXBOT_TEST_CLOCK_FILE (the
+// shop's clock runs that many seconds ahead), the bot's scheduler finds the sweep due at its next
+// tick, warns after 48 h of member silence, and closes an hour after the warning.
+class TicketSweepE2eTest : public TicketsE2eTest {
+protected:
+    TicketSweepE2eTest() {
+        clock_file_ = fs::temp_directory_path() / ("apexcore-e2e-clock-" + std::to_string(::getpid()));
+        std::ofstream(clock_file_) << 0;
+        bot_env_ = {"APEXBOT_TEST_CLOCK_FILE=" + clock_file_.string()};
+    }
+    ~TicketSweepE2eTest() override { fs::remove(clock_file_); }
+    void move_clock(std::chrono::hours ahead) { std::ofstream(clock_file_, std::ios::trunc) << ahead.count() * 3600; }
+    bool has_embed(const std::string& channel, const std::string& title) {
+        const json history = channel_history(channel);
+        return std::any_of(history.begin(), history.end(), [&](const json& m) {
+            return m.contains("embeds") && !m["embeds"].empty() && m["embeds"][0].value("title", "") == title;
+        });
+    }
+    fs::path clock_file_;
+};
+
+TEST_F(TicketSweepE2eTest, SilenceIsWarnedAfter48HoursAndClosedAfter49) {
+    const std::string channel = open_ticket();
+    ASSERT_FALSE(channel.empty());
+    EXPECT_NE(bot_->output().find("test mode: APEXBOT_TEST_CLOCK_FILE is set"), std::string::npos);
+    move_clock(std::chrono::hours(47));
+    std::this_thread::sleep_for(2500ms);  // two scheduler ticks: nothing is due yet
+    EXPECT_FALSE(has_embed(channel, "Is this still needed?"));
+    move_clock(std::chrono::hours(48));
+    ASSERT_TRUE(wait_for([&] { return has_embed(channel, "Is this still needed?"); }, 20s)) << log_text();
+    // "Keep open" restarts the member's clock: no closing an hour later.
+    const auto warning = message_with(channel, "tk:keep:");
+    ASSERT_TRUE(warning);
+    EXPECT_EQ(reply_text(click(customer(), (*warning)["id"], "tk:keep:1")), "Kept open by <@" + customer() + ">.");
+    move_clock(std::chrono::hours(49));
+    std::this_thread::sleep_for(2500ms);
+    EXPECT_FALSE(has_embed(channel, "Ticket #1 closed"));
+    // Silent again for 48 h: warned, and an hour later closed automatically with the DM.
+    move_clock(std::chrono::hours(48 + 48));
+    ASSERT_TRUE(wait_for([&] {
+        const json history = channel_history(channel);
+        return std::count_if(history.begin(), history.end(), [](const json& m) {
+                   return !m["embeds"].empty() && m["embeds"][0].value("title", "") == "Is this still needed?";
+               }) == 2;
+    }, 20s)) << log_text();
+    move_clock(std::chrono::hours(48 + 49));
+    ASSERT_TRUE(wait_for([&] { return has_embed(channel, "Ticket #1 closed"); }, 20s)) << log_text();
+    const auto closing = message_with(channel, "tk:reopen:");
+    ASSERT_TRUE(closing);
+    EXPECT_EQ((*closing)["embeds"][0].value("description", ""), "Closed automatically.");
+    ASSERT_TRUE(wait_for([&] { return control_->get("/_sandbox/dms/" + customer() + "/messages").status == 200U; }));
+    // An hour after closing, the channel is deleted.
+    move_clock(std::chrono::hours(48 + 51));
+    EXPECT_TRUE(wait_for([&] { return channel_state(channel).is_null(); }, 20s)) << log_text();
+}
+
+}  // namespace
+}  // namespace apexcore::test_support

@@ -74,6 +74,8 @@ public:
     /// `store` must outlive the service; `config` is copied (its ticket types, policy and clock).
     ticket_service(ports::store& store, shop_config config) : store_(store), config_(std::move(config)) {}
 
+    /// The shop's clock's time (shop_config::clock): what the ticket rules see as now.
+    [[nodiscard]] std::chrono::system_clock::time_point now() const { return config_.time().now(); }
     /// The configured types, in config order.
     [[nodiscard]] const std::vector<core::ticket_type>& types() const { return config_.ticket_types; }
 

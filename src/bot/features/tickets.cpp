@@ -138,7 +138,7 @@ ports::interaction_response tickets_feature::on_command(const ports::interaction
         std::int64_t days = 30;
         if (const auto* d = find_option(c, "days"); d != nullptr && std::holds_alternative<std::int64_t>(*d)) days = std::get<std::int64_t>(*d);
         if (days < 1 || days > 3650) return ephemeral_reply("days: 1 to 3650.");
-        const auto now = std::chrono::system_clock::now();
+        const auto now = tickets_.now();
         const auto s = tickets_.stats(now - std::chrono::hours(24) * days, now);
         const auto minutes = [](const std::optional<std::chrono::seconds>& v) {
             return v ? std::to_string(std::chrono::duration_cast<std::chrono::minutes>(*v).count()) + " min" : std::string("—");
