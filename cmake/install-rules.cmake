@@ -8,7 +8,7 @@ install(DIRECTORY include/apexcore DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
   COMPONENT apexcore_development)
 
 install(TARGETS apexcore_core apexcore_ports apexcore_services apexcore_bot apexcore_sqlite
-    apexcore_render apexcore_storage apexcore_discord_model apexcore_discord
+    apexcore_render apexcore_storage apexcore_asio apexcore_s3 apexcore_discord_model apexcore_discord
   EXPORT apexcoreTargets
   ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT apexcore_development
   LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT apexcore_runtime

@@ -40,10 +40,13 @@ else
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# discord.js for the conformance test, at the version package-lock.json pins, from npm (the only
-# registry besides Debian's); installed beside the test, not into the system.
-js_dir="$(cd "$(dirname "$0")/.." && pwd)/tests/conformance/discordjs"
-if [ ! -f "$js_dir/node_modules/.package-lock.json" ] || [ "$js_dir/package-lock.json" -nt "$js_dir/node_modules/.package-lock.json" ]; then
-  echo "install-deps: npm ci in $js_dir"
-  (cd "$js_dir" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# From npm (the only registry besides Debian's), at the versions package-lock.json pins, installed
+# beside their tests, not into the system: discord.js for the conformance test, s3rver (a local
+# S3-compatible server) for the S3 transcript store's test.
+root="$(cd "$(dirname "$0")/.." && pwd)"
+for js_dir in "$root/tests/conformance/discordjs" "$root/tests/s3"; do
+  if [ ! -f "$js_dir/node_modules/.package-lock.json" ] || [ "$js_dir/package-lock.json" -nt "$js_dir/node_modules/.package-lock.json" ]; then
+    echo "install-deps: npm ci in $js_dir"
+    (cd "$js_dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

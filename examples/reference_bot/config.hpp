@@ -48,6 +48,15 @@ struct config {
     apexcore::core::ticket_policy ticket_policy{};  ///< "tickets.max_open_per_member"
     std::optional<apexcore::core::channel_id> transcript_channel;  ///< "tickets.transcript_channel_id"
     std::string transcript_directory = "transcripts";  ///< "tickets.transcript_directory", relative to the config file
+    /// "tickets.s3": keep transcripts in an S3-compatible bucket instead of the directory; the
+    /// keys come from APEXBOT_S3_ACCESS_KEY / APEXBOT_S3_SECRET_KEY, never from the file.
+    struct s3_settings {
+        std::string endpoint;
+        std::string bucket;
+        std::string region = "us-east-1";
+        std::string prefix;
+    };
+    std::optional<s3_settings> transcript_s3;
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

@@ -95,9 +95,10 @@ void load_tickets(const json& tickets, const std::string& path, config& c) {
     if (!tickets.is_object()) bad(path, "tickets", "expected an object");
     for (const auto& [key, _] : tickets.items()) {
         if (key != "enabled" && key != "max_open_per_member" && key != "types" && key != "category_id" &&
-            key != "transcript_channel_id" && key != "transcript_directory") {
+            key != "transcript_channel_id" && key != "transcript_directory" && key != "s3") {
             bad(path, "tickets." + key,
-                "unknown key (known: enabled, max_open_per_member, category_id, transcript_channel_id, transcript_directory, types)");
+                "unknown key (known: enabled, max_open_per_member, category_id, transcript_channel_id, transcript_directory, s3, "
+                "types)");
         }
     }
     if (tickets.contains("enabled")) {
@@ -113,6 +114,26 @@ void load_tickets(const json& tickets, const std::string& path, config& c) {
     }
     if (const std::string dir = string_key(tickets, path, "transcript_directory", false, "tickets."); !dir.empty()) {
         c.transcript_directory = resolve(path, dir);
+    }
+    if (const auto s3 = tickets.find("s3"); s3 != tickets.end()) {
+        if (!s3->is_object()) bad(path, "tickets.s3", "expected an object {\"endpoint\", \"bucket\", \"region\"?, \"prefix\"?}");
+        for (const auto& [key, _] : s3->items()) {
+            if (key == "access_key" || key == "secret_key") {
+                bad(path, "tickets.s3." + key, "S3 keys are read from APEXBOT_S3_ACCESS_KEY and APEXBOT_S3_SECRET_KEY, never from the file");
+            }
+            if (key != "endpoint" && key != "bucket" && key != "region" && key != "prefix") {
+                bad(path, "tickets.s3." + key, "unknown key (known: endpoint, bucket, region, prefix)");
+            }
+        }
+        config::s3_settings s;
+        s.endpoint = string_key(*s3, path, "endpoint", true, "tickets.s3.");
+        if (!s.endpoint.starts_with("https://") && !s.endpoint.starts_with("http://")) {
+            bad(path, "tickets.s3.endpoint", "expected an https:// (or, for a local server, http://) URL");
+        }
+        s.bucket = string_key(*s3, path, "bucket", true, "tickets.s3.");
+        if (const std::string region = string_key(*s3, path, "region", false, "tickets.s3."); !region.empty()) s.region = region;
+        s.prefix = string_key(*s3, path, "prefix", false, "tickets.s3.");
+        c.transcript_s3 = s;
     }
     if (tickets.contains("category_id")) {
         // The category of every type that does not name its own.

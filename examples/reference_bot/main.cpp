@@ -12,6 +12,7 @@
 #include <apexcore/render/transcript_archive.hpp>
 #include <apexcore/services/ticket_service.hpp>
 #include <apexcore/storage/directory_transcript_store.hpp>
+#include <apexcore/storage/s3_transcript_store.hpp>
 #include <apexcore/services/wallet_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
@@ -67,7 +68,10 @@ void print_summary(const apexbot::config& c) {
               << "\n"
               << "  DISCORD_TOKEN:  " << (std::getenv("DISCORD_TOKEN") != nullptr ? "set" : "NOT SET") << "\n";
     std::cout << "  tickets:        " << (c.tickets_enabled ? "on" : "off") << ", at most " << c.ticket_policy.max_open_per_member
-              << " open per member; transcripts in " << c.transcript_directory << ", posted to "
+              << " open per member; transcripts in "
+              << (c.transcript_s3 ? "S3 " + c.transcript_s3->endpoint + "/" + c.transcript_s3->bucket + "/" + c.transcript_s3->prefix
+                                  : c.transcript_directory)
+              << ", posted to "
               << (c.transcript_channel ? c.transcript_channel->str() : std::string("(no channel)")) << "\n";
     for (const auto& t : c.ticket_types) {
         std::cout << "    " << t.key << " (" << t.label << "): " << t.questions.size() << " question(s), category "
@@ -223,8 +227,22 @@ int main(int argc, char** argv) {
         actions_options.ca_file = cfg.ca_file;
         apexcore::discord::rest_chat_actions actions(*options.rest_client, io, actions_options);
         // Ticket transcripts: rendered (HTML + JSON), kept in a local directory, posted and DMed.
-        apexcore::storage::directory_transcript_store transcript_files(cfg.transcript_directory);
-        apexcore::render::store_archive transcript_archive(transcript_files);
+        std::unique_ptr<apexcore::ports::transcript_store> transcript_files;
+        if (cfg.transcript_s3) {
+            const char* access = std::getenv("APEXBOT_S3_ACCESS_KEY");
+            const char* secret = std::getenv("APEXBOT_S3_SECRET_KEY");
+            if (access == nullptr || secret == nullptr || *access == '\0' || *secret == '\0') {
+                std::cerr << "apexbot: tickets.s3 is set: export APEXBOT_S3_ACCESS_KEY and APEXBOT_S3_SECRET_KEY\n";
+                return 2;
+            }
+            apexcore::storage::s3_options s3{cfg.transcript_s3->endpoint, cfg.transcript_s3->bucket, cfg.transcript_s3->region,
+                                             access, secret, cfg.transcript_s3->prefix};
+            s3.ca_file = cfg.ca_file;
+            transcript_files = std::make_unique<apexcore::storage::s3_transcript_store>(s3);
+        } else {
+            transcript_files = std::make_unique<apexcore::storage::directory_transcript_store>(cfg.transcript_directory);
+        }
+        apexcore::render::store_archive transcript_archive(*transcript_files);
         apexcore::bot::shop_parts parts;
         parts.actions = &actions;
         parts.tickets = cfg.tickets_enabled ? &tickets : nullptr;

@@ -3,7 +3,10 @@
 // overwrites as Discord would (the visitor cannot see it, until added), messages are activity,
 // staff claim, the opener closes with confirmation, the channel is locked, the rating is asked
 // and given by DM, staff reopen and delete.
+#include "../support/s3rver.hpp"
 #include "bot_fixture.hpp"
+
+#include <apexcore/storage/s3_transcript_store.hpp>
 
 namespace apexcore::test_support {
 namespace {
@@ -224,6 +227,41 @@ TEST_F(TicketSweepE2eTest, SilenceIsWarnedAfter48HoursAndClosedAfter49) {
     // An hour after closing, the channel is deleted.
     move_clock(std::chrono::hours(48 + 51));
     EXPECT_TRUE(wait_for([&] { return channel_state(channel).is_null(); }, 20s)) << log_text();
+}
+
+}  // namespace
+}  // namespace apexcore::test_support
+
+namespace apexcore::test_support {
+namespace {
+
+// Transcripts in an S3-compatible bucket: apexbot with tickets.s3 and the keys in its environment.
+class TicketS3E2eTest : public TicketsE2eTest {
+protected:
+    TicketS3E2eTest() : s3_(APEXCORE_S3_DIR, "shop-transcripts") {
+        bot_env_ = {std::string("APEXBOT_S3_ACCESS_KEY=") + s3rver::access_key, std::string("APEXBOT_S3_SECRET_KEY=") + s3rver::secret_key};
+    }
+    json extra_config() override {
+        return {{"tickets", {{"transcript_channel_id", transcript_channel()},
+                             {"s3", {{"endpoint", s3_.endpoint()}, {"bucket", "shop-transcripts"}, {"prefix", "apexbot/"}}}}}};
+    }
+    s3rver s3_;
+};
+
+TEST_F(TicketS3E2eTest, AClosedTicketsTranscriptIsKeptInTheBucket) {
+    const std::string channel = open_ticket();
+    ASSERT_FALSE(channel.empty());
+    ASSERT_EQ(say(customer(), channel, "Please keep this in the bucket").status, 200U);
+    EXPECT_EQ(reply_text(command_in(staff(), channel, "ticket close", {{"reason", "Done"}})), "Ticket #1 is closed.");
+    ASSERT_TRUE(wait_for([&] { return !channel_history(transcript_channel()).empty(); })) << log_text();
+    const std::string note = channel_history(transcript_channel()).back().value("content", "");
+    const std::string url = s3_.endpoint() + "/shop-transcripts/apexbot/support-1-1/transcript-support-1.html";
+    EXPECT_NE(note.find("Kept at " + url), std::string::npos) << note;
+    storage::s3_transcript_store reader({s3_.endpoint(), "shop-transcripts", "us-east-1", s3rver::access_key, s3rver::secret_key,
+                                         "apexbot/"});
+    const auto html = reader.get("support-1-1/transcript-support-1.html");
+    ASSERT_TRUE(html.ok()) << html.error().detail;
+    EXPECT_NE(html->find("Please keep this in the bucket"), std::string::npos);
 }
 
 }  // namespace
