@@ -9,6 +9,7 @@
 #include <apexcore/discord/discord_runtime.hpp>
 #include <apexcore/discord/rest_chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/payment_service.hpp>
 #include <apexcore/render/transcript_archive.hpp>
 #include <apexcore/services/ticket_service.hpp>
 #include <apexcore/storage/directory_transcript_store.hpp>
@@ -206,6 +207,7 @@ int main(int argc, char** argv) {
         apexcore::services::wallet_service wallet(store, shop);
         apexcore::services::catalog_service catalog(store, shop);
         apexcore::services::ticket_service tickets(store, shop);
+        apexcore::services::payment_service payments(store, shop);
         seed_catalog(catalog, cfg);
 
         if (io_threads < 1 || io_threads > 64) {
@@ -247,6 +249,8 @@ int main(int argc, char** argv) {
         parts.actions = &actions;
         parts.tickets = cfg.tickets_enabled ? &tickets : nullptr;
         parts.transcripts = {&transcript_archive, cfg.transcript_channel, {}};
+        parts.payments = &payments;
+        parts.payment_methods = shop.payment_methods;
         apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog, parts);
         // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
         // is read from the database each round, so a restart picks up where the last run stopped.

@@ -12,7 +12,9 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
     router_.add(std::make_shared<wallet_feature>(router_.config(), wallet));
     router_.add(std::make_shared<storefront_feature>(router_.config(), wallet, catalog));
     if (parts.actions != nullptr && parts.tickets != nullptr) {
-        router_.add(std::make_shared<tickets_feature>(router_.config(), *parts.tickets, *parts.actions, std::move(parts.transcripts)));
+        ticket_shop shop{&wallet, &catalog, parts.payments, std::move(parts.payment_methods)};
+        router_.add(std::make_shared<tickets_feature>(router_.config(), *parts.tickets, *parts.actions, std::move(parts.transcripts),
+                                                      std::move(shop)));
     }
     if (parts.actions != nullptr) {
         router_.add(std::make_shared<setup_feature>(router_.config(), *parts.actions, [this] { return router_.requirements(); }));

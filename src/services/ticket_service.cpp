@@ -281,6 +281,19 @@ core::result<core::ticket, rejection> ticket_service::remove(const actor& by, co
     });
 }
 
+core::result<core::ticket, rejection> ticket_service::link_order(core::ticket_id id, core::order_id order,
+                                                               std::optional<core::payment_session_id> session) {
+    return detail::transact<core::ticket>(store_, [&](ports::unit_of_work& uow) -> outcome {
+        auto t = uow.tickets().find_ticket(id);
+        if (!t) return rejection::unknown_ticket;
+        if (!core::is_active(t->status)) return rejection::ticket_closed;
+        t->order = order;
+        if (session) t->payment_session = session;
+        if (!uow.tickets().update_ticket(*t, t->status)) return rejection::forbidden_transition;
+        return *t;
+    });
+}
+
 core::result<core::ticket, rejection> ticket_service::abandon(core::ticket_id id, std::string reason) {
     if (auto bad = check_text(reason, core::ticket_reason_length_max, true)) return *bad;
     return change(id, {{}, core::ticket_event_kind::closed, std::nullopt, std::nullopt, reason},

@@ -7,6 +7,58 @@
 namespace apexcore::services {
 namespace {
 
+/// What a purchase would cost, read inside `uow`: the product checked (exists, active, the shop's
+/// currency, the price the customer saw), then the best role discount over the recorded tier roles
+/// and the member's roles, then the promo code (docs/pricing.md).
+struct priced_purchase {
+    std::optional<core::product> product;
+    core::customer_profile profile;
+    std::optional<core::promo_code> promo;
+    core::basis_points role_discount = 0;
+    core::price_quote quote;
+};
+
+core::result<priced_purchase, core::rejection> price_for(ports::unit_of_work& uow, const shop_config& config,
+                                                        const purchase_request& r, std::chrono::system_clock::time_point now) {
+    priced_purchase out;
+    out.product = uow.products().find(r.product);
+    if (!out.product) return core::rejection::unknown_product;
+    if (!out.product->active) return core::rejection::product_inactive;
+    if (!(out.product->price.currency_of() == config.currency)) return core::rejection::currency_mismatch;
+    if (r.expected_price && !(*r.expected_price == out.product->price)) return core::rejection::price_changed;
+    out.profile = uow.customers().profile(r.customer);
+    std::set<core::role_id> held = out.profile.held_roles;
+    held.insert(r.member_roles.begin(), r.member_roles.end());
+    out.role_discount = core::best_discount(config.tiers, held);
+    core::promo_usage usage{};
+    if (!r.promo_code.empty()) {
+        out.promo = uow.promos().find_promo(r.promo_code);
+        if (!out.promo) return core::rejection::unknown_promo_code;
+        usage = uow.promos().usage(out.promo->code, r.customer);
+    }
+    const auto quote = core::quote_price(*out.product, out.role_discount, out.promo ? &*out.promo : nullptr, usage, now);
+    if (!quote) return detail::to_rejection(quote.error());
+    out.quote = *quote;
+    return out;
+}
+
+}  // namespace
+
+core::result<core::price_quote, core::rejection> wallet_service::quote(const purchase_request& r) {
+    std::optional<core::result<core::price_quote, core::rejection>> out;
+    store_.read([&](ports::unit_of_work& uow) {
+        auto priced = price_for(uow, config_, r, config_.time().now());
+        if (priced) {
+            out.emplace(priced->quote);
+        } else {
+            out.emplace(priced.error());
+        }
+    });
+    return std::move(*out);
+}
+
+namespace {
+
 std::string credit_fingerprint(const staff_credit_request& r, core::ledger_entry_type type) {
     return std::string(core::to_string(type)) + "|" + r.customer.str() + "|" + std::to_string(r.amount.minor_units()) +
            "|" + r.amount.currency_of().code_string() + "|" + r.staff.user.str();
@@ -103,26 +155,13 @@ core::result<purchase_receipt, core::rejection> wallet_service::purchase(const p
             receipt.replayed = true;
             return receipt;
         }
-        const auto product = uow.products().find(r.product);
-        if (!product) return core::rejection::unknown_product;
-        if (!product->active) return core::rejection::product_inactive;
-        if (!(product->price.currency_of() == config_.currency)) return core::rejection::currency_mismatch;
-        if (r.expected_price && !(*r.expected_price == product->price)) return core::rejection::price_changed;
-
-        // Price: the best role discount over recorded tier roles and the member's roles, then the promo code.
-        const core::customer_profile before = uow.customers().profile(r.customer);
-        std::set<core::role_id> held = before.held_roles;
-        held.insert(r.member_roles.begin(), r.member_roles.end());
-        const core::basis_points role_discount = core::best_discount(config_.tiers, held);
-        std::optional<core::promo_code> promo;
-        core::promo_usage usage{};
-        if (!r.promo_code.empty()) {
-            promo = uow.promos().find_promo(r.promo_code);
-            if (!promo) return core::rejection::unknown_promo_code;
-            usage = uow.promos().usage(promo->code, r.customer);
-        }
-        const auto quote = core::quote_price(*product, role_discount, promo ? &*promo : nullptr, usage, clock.now());
-        if (!quote) return detail::to_rejection(quote.error());
+        auto priced = price_for(uow, config_, r, clock.now());
+        if (!priced) return priced.error();
+        const std::optional<core::product> product = std::move(priced->product);
+        const core::customer_profile before = std::move(priced->profile);
+        const std::optional<core::promo_code> promo = std::move(priced->promo);
+        const std::optional<core::price_quote> quote = priced->quote;
+        const core::basis_points role_discount = priced->role_discount;
         const core::money price = quote->final_price;
 
         const core::money balance = uow.wallet().balance(r.customer, config_.currency);

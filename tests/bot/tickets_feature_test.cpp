@@ -27,7 +27,8 @@ protected:
     std::uint64_t next_ = 1;
 
     void SetUp() override {
-        router_.add(std::make_shared<bot::tickets_feature>(router_.config(), tickets_, actions_));
+        router_.add(std::make_shared<bot::tickets_feature>(router_.config(), tickets_, actions_, bot::ticket_transcripts{},
+                                                           bot::ticket_shop{&wallet_, &catalog_, &payments_, config_.payment_methods}));
     }
 
     ports::interaction from(core::user_id who, bool as_staff, std::optional<core::channel_id> channel,
@@ -50,9 +51,9 @@ protected:
                                         std::vector<ports::command_option> options = {}) {
         return router_.handle(from(who, as_staff, channel, ports::command_invocation{std::move(name), std::move(options)}));
     }
-    /// Opens a support ticket as `member_` through the panel's button and the modal; its channel.
-    core::channel_id open_ticket() {
-        const auto form = click(member_, false, "tk:open:support");
+    /// Opens a ticket of `type` as `member_` through the panel's button and the modal; its channel.
+    core::channel_id open_ticket(const std::string& type = "support") {
+        const auto form = click(member_, false, "tk:open:" + type);
         EXPECT_EQ(form.kind, ports::response_kind::open_modal);
         const auto r = router_.handle(from(member_, false, lobby_, ports::modal_submit{form.form.custom_id, {{"q0", "My key fails"}}}));
         EXPECT_EQ(r.body.content.rfind("Your ticket is open: <#", 0), 0U) << r.body.content;
@@ -202,6 +203,69 @@ TEST_F(TicketsFeatureTest, ABotsOwnMessagesAreNotActivity) {
     bot::scheduler jobs(router_.jobs(), clock_, {});
     jobs.run_due();
     EXPECT_TRUE(tickets_.find(core::ticket_id{1})->inactivity_warned_at);
+}
+
+TEST_F(TicketsFeatureTest, AnOrderTicketShowsTheDiscountedPriceAndChargesOncePerProduct) {
+    const auto p = product(2000);
+    ASSERT_TRUE(wallet_.deposit({staff, member_, core::money::usd_cents(5000), "test deposit"}).ok());
+    open_ticket("order");
+    const auto& opening = actions_.messages.back().body;
+    ASSERT_EQ(opening.rows.size(), 2U) << "staff buttons, then the products";
+    const auto& select = std::get<ports::string_select>(opening.rows[1].components[0]);
+    EXPECT_EQ(select.custom_id, "tk:product:1");
+    ASSERT_EQ(select.options.size(), 1U);
+    // The member holds Apex Legend (3.75 %): the card says so and quotes the price after it.
+    auto pick = from(member_, false, std::nullopt, ports::component_action{"tk:product:1", {std::to_string(p.id.value)}, ports::component_kind::string_select});
+    pick.from.roles = {legend_role};
+    const auto card = router_.handle(pick);
+    ASSERT_EQ(card.body.embeds.size(), 1U) << card.body.content;
+    EXPECT_EQ(card.body.embeds[0].fields[1].value, "3.75 %");
+    EXPECT_EQ(card.body.embeds[0].fields[2].value, "**$19.25**");
+    const auto& buttons = card.body.rows[0].components;
+    ASSERT_EQ(buttons.size(), 3U) << "wallet, PayPal, Bank";
+    const std::string pay = std::get<ports::button>(buttons[0]).custom_id;
+    EXPECT_EQ(pay, "tk:wallet:1:" + std::to_string(p.id.value) + ":2000");
+    EXPECT_EQ(click(helper_, true, pay).body.content, "Only the member who opened this ticket can pay here.");
+    auto press = from(member_, false, std::nullopt, ports::component_action{pay, {}, ports::component_kind::button});
+    press.from.roles = {legend_role};
+    const auto paid = router_.handle(press);
+    EXPECT_EQ(paid.body.content.rfind("Paid: order **AC-", 0), 0U) << paid.body.content;
+    ASSERT_EQ(paid.followups.size(), 1U) << "the ticket's channel is told too";
+    press.id = core::interaction_id{next_++};
+    const auto again = router_.handle(press);
+    EXPECT_EQ(again.body.content.rfind("Already paid: order **AC-", 0), 0U) << again.body.content;
+    EXPECT_EQ(wallet_.balance(member_).minor_units(), 5000 - 1925) << "charged once";
+    EXPECT_TRUE(tickets_.find(core::ticket_id{1})->order) << "the ticket is linked to its order";
+    // A manual method opens a payment session linked to the ticket.
+    const auto bank = router_.handle(from(member_, false, std::nullopt,
+                                          ports::component_action{"tk:method:1:" + std::to_string(p.id.value) + ":1", {},
+                                                                  ports::component_kind::button}));
+    ASSERT_EQ(bank.body.embeds.size(), 1U) << bank.body.content;
+    EXPECT_EQ(bank.body.embeds[0].title, "Pay by Bank");
+    EXPECT_TRUE(tickets_.find(core::ticket_id{1})->payment_session);
+    EXPECT_EQ(click(member_, false, "tk:method:1:" + std::to_string(p.id.value) + ":9").body.content, "This control is not valid.");
+}
+
+TEST_F(TicketsFeatureTest, ADepositTicketCreditsTheWalletOnceAndOnlyByStaff) {
+    open_ticket("deposit");
+    const auto& opening = actions_.messages.back().body;
+    ASSERT_EQ(opening.rows.size(), 2U);
+    EXPECT_EQ(std::get<ports::button>(opening.rows[1].components[0]).custom_id, "tk:credit:1");
+    EXPECT_EQ(click(member_, false, "tk:credit:1").body.content, std::string(core::describe(core::rejection::not_staff)));
+    const auto form = click(helper_, true, "tk:credit:1");
+    ASSERT_EQ(form.kind, ports::response_kind::open_modal);
+    EXPECT_EQ(form.form.custom_id, "tk:amount:1");
+    const auto bad = router_.handle(from(helper_, true, std::nullopt, ports::modal_submit{"tk:amount:1", {{"amount", "12,5x"}}}));
+    EXPECT_NE(bad.body.content.find("is not valid"), std::string::npos) << bad.body.content;
+    const auto negative = router_.handle(from(helper_, true, std::nullopt, ports::modal_submit{"tk:amount:1", {{"amount", "-5"}}}));
+    EXPECT_EQ(negative.body.content, std::string(core::describe(core::rejection::invalid_amount)));
+    const auto credited = router_.handle(from(helper_, true, std::nullopt, ports::modal_submit{"tk:amount:1", {{"amount", "25.00"}}}));
+    EXPECT_EQ(credited.body.content, "<@300> credited **$25.00** to <@200>'s wallet. New balance: **$25.00**.");
+    const auto twice = router_.handle(from(helper_, true, std::nullopt, ports::modal_submit{"tk:amount:1", {{"amount", "30.00"}}}));
+    EXPECT_EQ(twice.body.content, "This ticket's deposit was already credited (with another amount); nothing was changed.");
+    const auto forged = router_.handle(from(member_, false, std::nullopt, ports::modal_submit{"tk:amount:1", {{"amount", "1000"}}}));
+    EXPECT_EQ(forged.body.content, std::string(core::describe(core::rejection::not_staff)));
+    EXPECT_EQ(wallet_.balance(member_).minor_units(), 2500);
 }
 
 TEST_F(TicketsFeatureTest, AJobThatFailsIsLoggedAndRunsAgain) {

@@ -142,6 +142,47 @@ TEST_F(TicketsE2eTest, AMemberOpensATicketOnlyTheyAndStaffSeeAndClosesItWithARat
     EXPECT_NE(audit.dump().find("ticket #1 deleted"), std::string::npos) << audit.dump();
 }
 
+TEST_F(TicketsE2eTest, AnOrderTicketIsPaidFromTheWalletOnce) {
+    ASSERT_EQ(reply_text(command(staff(), "addbalance", {{"user", customer()}, {"amount", "50.00"}})).rfind("Added **$50.00**", 0), 0U);
+    EXPECT_EQ(reply_text(command(staff(), "ticket panel")), "The ticket panel is posted.");
+    const auto panel = message_with(shop_channel(), "tk:open:");
+    ASSERT_TRUE(panel);
+    const auto form = click(customer(), (*panel)["id"], "tk:open:order");
+    const auto opened = control_->post("/_sandbox/modals", {{"user_id", customer()},
+                                                            {"interaction_id", form.body["interaction_id"]},
+                                                            {"values", {{"q0", "A game key"}}}});
+    const std::string text = reply_text(opened);
+    ASSERT_EQ(text.rfind("Your ticket is open: <#", 0), 0U) << opened.body.dump() << log_text();
+    const std::string channel = text.substr(23, text.size() - 24);
+    // The opening message offers the products; the member picks the first.
+    const auto opening = message_with(channel, "tk:product:");
+    ASSERT_TRUE(opening) << channel_history(channel).dump();
+    const json select = (*opening)["components"][1]["components"][0];
+    const std::string product = select["options"][0]["value"];
+    const auto card = click(customer(), (*opening)["id"], "tk:product:1", json::array({product}));
+    ASSERT_EQ(card.status, 200U) << card.body.dump();
+    const json embed = card.body["response"]["data"]["embeds"][0];
+    EXPECT_EQ(embed["fields"][0]["name"], "Price") << embed.dump();
+    const std::string pay = card.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
+    ASSERT_EQ(pay.rfind("tk:wallet:1:" + product + ":", 0), 0U) << pay;
+    // Pay; a second press (a double click) charges nothing and shows the same order.
+    const auto paid = click(customer(), card.body["message_id"], pay);
+    const std::string receipt = reply_text(paid);
+    ASSERT_EQ(receipt.rfind("Paid: order **AC-", 0), 0U) << paid.body.dump() << log_text();
+    const std::string reference = receipt.substr(14, receipt.find("**", 14) - 14);  // after "Paid: order **"
+    const auto again = click(customer(), card.body["message_id"], pay);
+    EXPECT_EQ(reply_text(again).rfind("Already paid: order **" + reference + "**", 0), 0U) << reply_text(again);
+    const std::string balance = reply_text(command(customer(), "balance"));
+    EXPECT_NE(balance.find("$"), std::string::npos);
+    EXPECT_NE(balance, "Your wallet balance is **$50.00**.") << "charged";
+    // The channel was told, once.
+    EXPECT_TRUE(wait_for([&] { return count_messages(channel, "<@" + customer() + "> paid order **" + reference + "** (" +
+                                                                 std::string(select["options"][0]["label"]) + ", " +
+                                                                 receipt.substr(receipt.find(", $") + 2, receipt.find(" from") - receipt.find(", $") - 2) +
+                                                                 ") from their wallet.") == 1; }))
+        << channel_history(channel).dump();
+}
+
 TEST_F(TicketsE2eTest, TheLimitIsSaidAndABotWithoutManageChannelsTellsTheMemberAndTheLog) {
     ASSERT_FALSE(open_ticket().empty());
     const auto panel = message_with(shop_channel(), "tk:open:");

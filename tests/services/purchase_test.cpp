@@ -306,3 +306,33 @@ TEST_F(CommerceTest, HistoryPagesWithTicketLinks) {
 
 }  // namespace
 }  // namespace apexcore::test_support
+
+namespace apexcore::test_support {
+namespace {
+
+TEST_F(CommerceTest, AQuoteShowsThePriceAfterTheRoleDiscountAndChargesNothing) {
+    const auto p = product(1000);
+    fund(alice, 5000);
+    services::purchase_request r{alice, p.id, p.price};
+    r.member_roles = {legend_role};  // Apex Legend: 3.75 %
+    const auto quoted = wallet_.quote(r);
+    ASSERT_TRUE(quoted.ok()) << core::to_string(quoted.error());
+    EXPECT_EQ(quoted->list_price.minor_units(), 1000);
+    EXPECT_EQ(quoted->role_discount, 375);
+    EXPECT_LT(quoted->final_price.minor_units(), 1000);
+    EXPECT_EQ(quoted->final_price, quoted->after_role);
+    EXPECT_EQ(wallet_.balance(alice).minor_units(), 5000) << "nothing charged";
+    EXPECT_EQ(count("orders"), 0);
+    // The purchase charges exactly the quoted price.
+    const auto bought = wallet_.purchase(r);
+    ASSERT_TRUE(bought.ok());
+    EXPECT_EQ(bought->order.price_paid, quoted->final_price);
+    r.promo_code = "NOPE";
+    EXPECT_EQ(wallet_.quote(r).error(), core::rejection::unknown_promo_code);
+    r.promo_code.clear();
+    r.expected_price = core::money::usd_cents(999);
+    EXPECT_EQ(wallet_.quote(r).error(), core::rejection::price_changed);
+}
+
+}  // namespace
+}  // namespace apexcore::test_support

@@ -31,6 +31,8 @@ struct shop_parts {
     ports::chat_actions* actions = nullptr;       ///< the outbound port: /setup check, tickets
     services::ticket_service* tickets = nullptr;  ///< with `actions`: the tickets feature
     ticket_transcripts transcripts{};             ///< where ticket transcripts go (none: not made)
+    services::payment_service* payments = nullptr;  ///< with tickets: manual payments in order tickets
+    std::vector<core::payment_method> payment_methods{};  ///< the configured methods (shop_config)
 };
 
 /// The reference shop bot: a router with the wallet, storefront and setup features (features/). Add,

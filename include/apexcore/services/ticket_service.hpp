@@ -136,6 +136,11 @@ public:
     /// Marks a closed ticket deleted (the platform then deletes the channel). Rejections:
     /// not_staff, unknown_ticket, ticket_not_closed.
     [[nodiscard]] core::result<core::ticket, core::rejection> remove(const actor& by, core::ticket_id id);
+    /// Links an active ticket to the order (and payment session) made from it — an order ticket
+    /// paid in the ticket. Not an event (the order has its own history). Rejections:
+    /// unknown_ticket, ticket_closed.
+    [[nodiscard]] core::result<core::ticket, core::rejection> link_order(core::ticket_id id, core::order_id order,
+                                                                         std::optional<core::payment_session_id> session);
     /// Closes an active ticket that could not be set up on the platform (its channel could not be
     /// made), so it neither lingers nor counts against the member's limits. No closer is
     /// recorded. Rejections: unknown_ticket, ticket_closed, invalid_text, text_too_long.

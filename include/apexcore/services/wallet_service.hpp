@@ -100,6 +100,12 @@ public:
     /// with `replayed` set (role changes and stock events are not repeated).
     [[nodiscard]] core::result<purchase_receipt, core::rejection> purchase(const purchase_request& r);
 
+    /// What `purchase(r)` would charge now, without charging: every step of the price (list
+    /// price, best role / VIP discount, promo code, final). Reads only; the idempotency key is
+    /// ignored. Rejections: those of purchase's pricing (unknown_product, product_inactive,
+    /// currency_mismatch, price_changed, unknown_promo_code and the promo rejections).
+    [[nodiscard]] core::result<core::price_quote, core::rejection> quote(const purchase_request& r);
+
 private:
     core::result<core::ledger_entry, core::rejection> credit(const staff_credit_request& r, core::ledger_entry_type type);
 

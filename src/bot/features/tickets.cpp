@@ -47,8 +47,8 @@ ports::interaction_response update_with(std::string text) {
 }  // namespace
 
 tickets_feature::tickets_feature(const bot_config& config, services::ticket_service& tickets, ports::chat_actions& actions,
-                                 ticket_transcripts transcripts)
-    : config_(config), tickets_(tickets), actions_(actions), transcripts_(std::move(transcripts)) {}
+                                 ticket_transcripts transcripts, ticket_shop shop)
+    : config_(config), tickets_(tickets), actions_(actions), transcripts_(std::move(transcripts)), shop_(std::move(shop)) {}
 
 std::vector<ports::command_spec> tickets_feature::commands() const {
     using ports::option_type;
@@ -190,8 +190,25 @@ ports::interaction_response tickets_feature::on_component(const ports::interacti
         if (!ticket || colon == std::string::npos) return ephemeral_reply("This control is not valid.");
         return act(i, "rate", *ticket, id->rest.substr(colon + 1));
     }
+    if (id->verb == "wallet" || id->verb == "method" || id->verb == "product") {
+        // tk:<verb>:<ticket>[:<rest>]
+        const auto colon = id->rest.find(':');
+        const auto ticket = parse_ticket_id(std::string_view(id->rest).substr(0, colon));
+        if (!ticket) return ephemeral_reply("This control is not valid.");
+        const auto t = tickets_.find(*ticket);
+        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
+        const std::string rest = colon == std::string::npos ? std::string() : id->rest.substr(colon + 1);
+        if (id->verb == "product") return show_product(i, *t, a.values.size() == 1 ? a.values.front() : std::string());
+        if (rest.empty()) return ephemeral_reply("This control is not valid.");
+        return id->verb == "wallet" ? pay_with_wallet(i, *t, rest) : pay_by_method(i, *t, rest);
+    }
     const auto ticket = parse_ticket_id(id->rest);
     if (!ticket) return ephemeral_reply("This control is not valid.");
+    if (id->verb == "credit") {
+        const auto t = tickets_.find(*ticket);
+        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
+        return ask_deposit(i, *t);
+    }
     if (id->verb == "why") {
         ports::interaction_response r;
         r.kind = ports::response_kind::open_modal;
@@ -220,6 +237,13 @@ ports::interaction_response tickets_feature::on_modal(const ports::interaction& 
         std::vector<std::string> answers;
         for (std::size_t q = 0; q < type->questions.size(); ++q) answers.push_back(m.value("q" + std::to_string(q)).value_or(""));
         return open(i, *type, std::move(answers));
+    }
+    if (id->verb == "amount") {
+        const auto ticket = parse_ticket_id(id->rest);
+        if (!ticket) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
+        const auto t = tickets_.find(*ticket);
+        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
+        return credit_deposit(i, *t, m.value("amount").value_or(""));
     }
     if (id->verb == "reason") {
         const auto ticket = parse_ticket_id(id->rest);
@@ -279,7 +303,9 @@ ports::interaction_response tickets_feature::open(const ports::interaction& i, c
     }
     const auto attached = tickets_.attach_channel(opened->id, channel->id);
     if (!attached) return ephemeral_reply(say(attached.error()));
-    if (const auto posted = actions_.send_message(channel->id, ticket_views::opening(*attached, type)); !posted) {
+    ports::message opening = ticket_views::opening(*attached, type);
+    add_commerce_row(*attached, opening);
+    if (const auto posted = actions_.send_message(channel->id, opening); !posted) {
         log("tickets: the opening message of ticket #" + std::to_string(opened->id.value) + " failed: " + posted.error().detail);
     }
     return ephemeral_reply("Your ticket is open: <#" + channel->id.str() + ">");

@@ -19,16 +19,28 @@
 /// `/ticket rename subject`; anywhere, staff: `/ticket panel` (posts the panel here),
 /// `/ticket stats [days]`.
 ///
+/// Order tickets (type key "order", with the shop's services): the opening message offers the
+/// active products; picking one shows its price before and after the member's role / VIP
+/// discount with "Pay with wallet" and one button per manual payment method; paying links the
+/// order (and the payment session) to the ticket — a second press charges nothing (the ticket and
+/// product make the idempotency key). Deposit tickets (type key "deposit"): staff press "Credit
+/// wallet" and enter the amount; the wallet is credited once per ticket (ledger type deposit).
+///
 /// custom_ids (namespace "tk", every id checked again by the service): tk:open:<type>,
 /// tk:form:<type> (modal), tk:claim:<id>, tk:close:<id>, tk:why:<id> → tk:reason:<id> (modal),
-/// tk:confirm:<id>, tk:keep:<id>, tk:reopen:<id>, tk:delete:<id>, tk:rate:<id>:<1..5>.
+/// tk:confirm:<id>, tk:keep:<id>, tk:reopen:<id>, tk:delete:<id>, tk:rate:<id>:<1..5>,
+/// tk:product:<id> (select), tk:wallet:<id>:<product>:<list price minor>,
+/// tk:method:<id>:<product>:<method index>, tk:credit:<id> → tk:amount:<id> (modal).
 ///
 /// Staff here: the bot's staff role, or one of the ticket type's staff roles.
 
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/ports/transcript_store.hpp>
+#include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/payment_service.hpp>
 #include <apexcore/services/ticket_service.hpp>
+#include <apexcore/services/wallet_service.hpp>
 
 #include <string>
 #include <vector>
@@ -55,6 +67,14 @@ namespace ticket_views {
                                                                core::user_id bot, bool locked);
 }  // namespace ticket_views
 
+/// The shop's services for order and deposit tickets (each may be null: that part is left out).
+struct ticket_shop {
+    services::wallet_service* wallet = nullptr;     ///< quotes, wallet payments, deposits
+    services::catalog_service* catalog = nullptr;   ///< the products an order ticket offers
+    services::payment_service* payments = nullptr;  ///< manual payment sessions
+    std::vector<core::payment_method> methods{};    ///< as configured (shop_config::payment_methods)
+};
+
 /// Where transcripts go. Without an archive no transcript is made.
 struct ticket_transcripts {
     ports::transcript_archive* archive = nullptr;      ///< renders and keeps them; must outlive the feature
@@ -66,7 +86,7 @@ struct ticket_transcripts {
 class tickets_feature final : public feature {
 public:
     tickets_feature(const bot_config& config, services::ticket_service& tickets, ports::chat_actions& actions,
-                    ticket_transcripts transcripts = {});
+                    ticket_transcripts transcripts = {}, ticket_shop shop = {});
 
     [[nodiscard]] std::string name() const override { return "tickets"; }
     [[nodiscard]] std::vector<ports::command_spec> commands() const override;
@@ -104,12 +124,21 @@ private:
     /// The ticket's transcript from its channel's history; nullopt when it cannot be read (logged).
     [[nodiscard]] std::optional<core::transcript> build_transcript(const core::ticket& t, const core::ticket_type& type);
     [[nodiscard]] const core::ticket_type* type_of(const core::ticket& t) const;
+    // Order and deposit tickets (ticket_commerce.cpp).
+    /// The opening message's extra row: the product select (order) or Credit wallet (deposit).
+    void add_commerce_row(const core::ticket& t, ports::message& opening);
+    ports::interaction_response show_product(const ports::interaction& i, const core::ticket& t, const std::string& product);
+    ports::interaction_response pay_with_wallet(const ports::interaction& i, const core::ticket& t, const std::string& argument);
+    ports::interaction_response pay_by_method(const ports::interaction& i, const core::ticket& t, const std::string& argument);
+    ports::interaction_response ask_deposit(const ports::interaction& i, const core::ticket& t);
+    ports::interaction_response credit_deposit(const ports::interaction& i, const core::ticket& t, const std::string& amount);
     void log(const std::string& line) const;
 
     const bot_config& config_;
     services::ticket_service& tickets_;
     ports::chat_actions& actions_;
     ticket_transcripts transcripts_;
+    ticket_shop shop_;
 };
 
 }  // namespace apexcore::bot

@@ -1,0 +1,212 @@
+// Order and deposit tickets: the tickets feature over the shop's wallet, catalog and payment
+// services (features/tickets.hpp, "Order tickets").
+#include <apexcore/bot/features/tickets.hpp>
+
+#include <apexcore/core/rejection.hpp>
+#include <apexcore/core/text.hpp>
+
+#include <charconv>
+
+namespace apexcore::bot {
+namespace {
+
+constexpr std::uint32_t order_color = 0x57F287;
+
+std::string say(core::rejection r) { return std::string(core::describe(r)); }
+
+/// A decimal integer, the whole text; nullopt otherwise.
+std::optional<std::int64_t> integer(std::string_view text) {
+    std::int64_t v = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+    return v;
+}
+
+/// "a:b:c" -> {"a", "b", "c"}.
+std::vector<std::string> split(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    while (true) {
+        const auto colon = text.find(':', from);
+        out.push_back(text.substr(from, colon == std::string::npos ? std::string::npos : colon - from));
+        if (colon == std::string::npos) return out;
+        from = colon + 1;
+    }
+}
+
+std::string percent(core::basis_points bp) {
+    return std::to_string(bp / 100) + (bp % 100 == 0 ? "" : "." + std::string(bp % 100 < 10 ? "0" : "") + std::to_string(bp % 100)) + " %";
+}
+
+}  // namespace
+
+void tickets_feature::add_commerce_row(const core::ticket& t, ports::message& opening) {
+    if (t.type == "order" && shop_.catalog != nullptr && shop_.wallet != nullptr) {
+        const auto products = shop_.catalog->list_active(ports::select_options_max);
+        if (products.empty()) return;
+        ports::string_select select;
+        select.custom_id = "tk:product:" + std::to_string(t.id.value);
+        select.placeholder = "Choose the product to order";
+        for (const auto& p : products) {
+            select.options.push_back({core::truncate_utf8(p.display_name(), 100), std::to_string(p.id.value),
+                                      core::truncate_utf8(p.main_category + " / " + p.sub_category + " - " + core::format_money(p.price), 100)});
+        }
+        opening.rows.push_back({{std::move(select)}});
+    } else if (t.type == "deposit" && shop_.wallet != nullptr) {
+        ports::button credit;
+        credit.label = "Credit wallet (staff)";
+        credit.custom_id = "tk:credit:" + std::to_string(t.id.value);
+        credit.style = ports::button_style::success;
+        opening.rows.push_back({{std::move(credit)}});
+    }
+}
+
+ports::interaction_response tickets_feature::show_product(const ports::interaction& i, const core::ticket& t,
+                                                          const std::string& product) {
+    if (shop_.wallet == nullptr || shop_.catalog == nullptr) return ephemeral_reply("Ordering in tickets is not set up here.");
+    if (!core::is_active(t.status)) return ephemeral_reply(say(core::rejection::ticket_closed));
+    if (i.from.user != t.opener) return ephemeral_reply("Only the member who opened this ticket can order here.");
+    const auto id = core::product_id::parse(product);
+    if (!id) return ephemeral_reply(say(core::rejection::unknown_product));
+    const auto p = shop_.catalog->find(*id);
+    if (!p) return ephemeral_reply(say(core::rejection::unknown_product));
+    services::purchase_request request{t.opener, p->id, p->price};
+    request.member_roles.insert(i.from.roles.begin(), i.from.roles.end());
+    const auto quote = shop_.wallet->quote(request);
+    if (!quote) return ephemeral_reply(say(quote.error()));
+    const core::money balance = shop_.wallet->balance(t.opener);
+    ports::embed card{core::truncate_utf8(p->display_name(), 256), "", {}, order_color, "Ticket #" + std::to_string(t.id.value)};
+    card.fields.push_back({"Price", core::format_money(quote->list_price), true});
+    if (quote->role_discount > 0) card.fields.push_back({"Your discount", percent(quote->role_discount), true});
+    card.fields.push_back({"You pay", "**" + core::format_money(quote->final_price) + "**", true});
+    card.fields.push_back({"Your wallet", core::format_money(balance), true});
+    ports::interaction_response r;
+    r.body.embeds.push_back(std::move(card));
+    ports::action_row row;
+    ports::button wallet;
+    wallet.label = "Pay with wallet";
+    wallet.custom_id = "tk:wallet:" + std::to_string(t.id.value) + ":" + std::to_string(p->id.value) + ":" +
+                       std::to_string(p->price.minor_units());
+    wallet.style = ports::button_style::success;
+    wallet.disabled = balance.minor_units() < quote->final_price.minor_units();
+    row.components.emplace_back(std::move(wallet));
+    if (shop_.payments != nullptr) {
+        for (std::size_t m = 0; m < shop_.methods.size() && m + 1 < ports::buttons_per_row_max; ++m) {
+            ports::button method;
+            method.label = core::truncate_utf8("Pay by " + shop_.methods[m].name, 80);
+            method.custom_id = "tk:method:" + std::to_string(t.id.value) + ":" + std::to_string(p->id.value) + ":" + std::to_string(m);
+            method.style = ports::button_style::secondary;
+            row.components.emplace_back(std::move(method));
+        }
+    }
+    r.body.rows.push_back(std::move(row));
+    return r;
+}
+
+ports::interaction_response tickets_feature::pay_with_wallet(const ports::interaction& i, const core::ticket& t,
+                                                             const std::string& argument) {
+    if (shop_.wallet == nullptr) return ephemeral_reply("Ordering in tickets is not set up here.");
+    const auto parts = split(argument);
+    const auto product = parts.size() == 2 ? core::product_id::parse(parts[0]) : std::nullopt;
+    const auto list_price = parts.size() == 2 ? integer(parts[1]) : std::nullopt;
+    if (!product || !list_price || *list_price < 0) return ephemeral_reply("This control is not valid.");
+    if (!core::is_active(t.status)) return ephemeral_reply(say(core::rejection::ticket_closed));
+    if (i.from.user != t.opener) return ephemeral_reply("Only the member who opened this ticket can pay here.");
+    services::purchase_request request{t.opener, *product, core::money{*list_price, config_.currency}};
+    request.member_roles.insert(i.from.roles.begin(), i.from.roles.end());
+    // One purchase per ticket and product: a double click or a second device replays the receipt.
+    request.idempotency_key = "ticket:" + std::to_string(t.id.value) + ":product:" + std::to_string(product->value);
+    const auto receipt = shop_.wallet->purchase(request);
+    if (!receipt) return ephemeral_reply(say(receipt.error()));
+    if (const auto linked = tickets_.link_order(t.id, receipt->order.id, std::nullopt); !linked) {
+        log("tickets: linking order " + receipt->order.reference + " to ticket #" + std::to_string(t.id.value) + " failed: " +
+            std::string(core::to_string(linked.error())));
+    }
+    std::string text = (receipt->replayed ? "Already paid: order **" : "Paid: order **") + receipt->order.reference + "**, " +
+                       receipt->product_name + ", " + core::format_money(receipt->order.price_paid) + " from your wallet.";
+    if (receipt->license_key) text += "\nYour key: `" + *receipt->license_key + "` (only you see this message).";
+    ports::interaction_response r = ephemeral_reply(core::truncate_utf8(text, ports::content_length_max));
+    if (!receipt->replayed) {
+        ports::message note;
+        note.content = "<@" + t.opener.str() + "> paid order **" + receipt->order.reference + "** (" + receipt->product_name + ", " +
+                       core::format_money(receipt->order.price_paid) + ") from their wallet.";
+        r.followups.push_back(std::move(note));
+    }
+    return r;
+}
+
+ports::interaction_response tickets_feature::pay_by_method(const ports::interaction& i, const core::ticket& t,
+                                                           const std::string& argument) {
+    if (shop_.payments == nullptr) return ephemeral_reply("Manual payments are not set up here.");
+    const auto parts = split(argument);
+    const auto product = parts.size() == 2 ? core::product_id::parse(parts[0]) : std::nullopt;
+    const auto index = parts.size() == 2 ? integer(parts[1]) : std::nullopt;
+    if (!product || !index || *index < 0 || static_cast<std::size_t>(*index) >= shop_.methods.size()) {
+        return ephemeral_reply("This control is not valid.");
+    }
+    if (!core::is_active(t.status)) return ephemeral_reply(say(core::rejection::ticket_closed));
+    if (i.from.user != t.opener) return ephemeral_reply("Only the member who opened this ticket can pay here.");
+    const auto& method = shop_.methods[static_cast<std::size_t>(*index)];
+    services::start_payment_request request{t.opener, *product, method.name};
+    request.idempotency_key = "ticket:" + std::to_string(t.id.value) + ":product:" + std::to_string(product->value) + ":method:" + method.name;
+    const auto view = shop_.payments->start(request);
+    if (!view) return ephemeral_reply(say(view.error()));
+    if (const auto linked = tickets_.link_order(t.id, view->order.id, view->session.id); !linked) {
+        log("tickets: linking payment session " + std::to_string(view->session.id.value) + " to ticket #" +
+            std::to_string(t.id.value) + " failed: " + std::string(core::to_string(linked.error())));
+    }
+    ports::embed e{"Pay by " + method.name, core::truncate_utf8(method.instructions, 4096), {}, order_color,
+                   "Staff check the payment here; the ticket stays open meanwhile."};
+    e.fields.push_back({"Order", view->order.reference, true});
+    e.fields.push_back({"Amount", core::format_money(view->order.price_paid), true});
+    const auto expires = std::chrono::duration_cast<std::chrono::seconds>(view->session.expires_at.time_since_epoch()).count();
+    e.fields.push_back({"Pay before", "<t:" + std::to_string(expires) + ":f>", true});
+    ports::interaction_response r;
+    r.body.embeds.push_back(std::move(e));
+    return r;
+}
+
+ports::interaction_response tickets_feature::ask_deposit(const ports::interaction& i, const core::ticket& t) {
+    if (shop_.wallet == nullptr) return ephemeral_reply("Deposits in tickets are not set up here.");
+    if (!actor_for(i.from, type_of(t)).staff) return ephemeral_reply(say(core::rejection::not_staff));
+    if (!core::is_active(t.status)) return ephemeral_reply(say(core::rejection::ticket_closed));
+    ports::interaction_response r;
+    r.kind = ports::response_kind::open_modal;
+    r.form.custom_id = "tk:amount:" + std::to_string(t.id.value);
+    r.form.title = "Credit the member's wallet";
+    ports::text_input amount;
+    amount.custom_id = "amount";
+    amount.label = "Amount received (" + std::string(config_.currency.code_string()) + ")";
+    amount.max_length = 20;
+    amount.placeholder = "e.g. 25.00";
+    r.form.inputs.push_back(std::move(amount));
+    return r;
+}
+
+ports::interaction_response tickets_feature::credit_deposit(const ports::interaction& i, const core::ticket& t,
+                                                            const std::string& amount) {
+    if (shop_.wallet == nullptr) return ephemeral_reply("Deposits in tickets are not set up here.");
+    const services::actor by = actor_for(i.from, type_of(t));
+    if (!by.staff) return ephemeral_reply(say(core::rejection::not_staff));
+    const auto parsed = core::parse_money(amount, config_.currency);
+    if (!parsed) {
+        return ephemeral_reply("Amount `" + core::truncate_utf8(amount, 20) + "` is not valid: " + std::string(core::describe(parsed.error())) + ".");
+    }
+    services::staff_credit_request request{by, t.opener, *parsed, "Deposit verified in ticket #" + std::to_string(t.id.value)};
+    // One deposit per ticket: a double click, or a second staff member, cannot credit twice.
+    request.idempotency_key = "ticket:" + std::to_string(t.id.value) + ":deposit";
+    request.ticket = t.channel;
+    const auto entry = shop_.wallet->deposit(request);
+    if (!entry) {
+        if (entry.error() == core::rejection::idempotency_conflict) {
+            return ephemeral_reply("This ticket's deposit was already credited (with another amount); nothing was changed.");
+        }
+        return ephemeral_reply(say(entry.error()));
+    }
+    ports::interaction_response r;
+    r.body.content = "<@" + i.from.user.str() + "> credited **" + core::format_money(entry->amount) + "** to <@" + t.opener.str() +
+                     ">'s wallet. New balance: **" + core::format_money(entry->balance_after) + "**.";
+    return r;
+}
+
+}  // namespace apexcore::bot
