@@ -2,6 +2,8 @@
 // read statistics. Documented in docs/sandbox.md.
 #include "sandbox_impl.hpp"
 
+#include <boost/url.hpp>
+
 namespace apexcore::sandbox {
 
 using namespace std::chrono_literals;
@@ -185,7 +187,26 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
         co_return json_response(req, 200, *history);
     }
     if (what == "channels" && parts.size() == 4 && parts[3] == "messages" && post) {
-        auto said = state.member_says(parts[2], body);
+        // Files a member attaches: {"files": [{"filename", "content_type"?, "text"}]}, served like
+        // the bot's uploads (GET /attachments/<id>/<filename>).
+        json attachments = json::array();
+        const json uploads = body.is_object() ? body.value("files", json::array()) : json::array();
+        if (!uploads.is_array() || uploads.size() > 10) co_return json_response(req, 400, {{"error", "files: at most 10"}});
+        for (const auto& f : uploads) {
+            const std::string name = f.is_object() ? f.value("filename", "") : "";
+            const std::string text = f.is_object() ? f.value("text", "") : "";
+            if (name.empty() || name.size() > 255 || name.find_first_of("/\\") != std::string::npos || text.size() > 1024 * 1024) {
+                co_return json_response(req, 400, {{"error", "each file needs a filename (no slashes) and text up to 1 MiB"}});
+            }
+            const std::string id = state.next_snowflake();
+            const std::string type = f.value("content_type", "text/plain");
+            const std::string url = "https://" + host_port(api_acceptor.local_endpoint().port()) + "/attachments/" + id + "/" +
+                                    boost::urls::encode(name, boost::urls::unreserved_chars);
+            store_file(id, {type, text});
+            attachments.push_back({{"id", id}, {"filename", name}, {"size", text.size()}, {"url", url}, {"proxy_url", url},
+                                   {"content_type", type}});
+        }
+        auto said = state.member_says(parts[2], body, attachments);
         if (auto* f = std::get_if<api_failure>(&said)) co_return failure_response(req, *f);
         // MESSAGE_CREATE needs GUILD_MESSAGES (1 << 9); its content needs MESSAGE_CONTENT (1 << 15)
         // (REFERENCE.md §1.8).

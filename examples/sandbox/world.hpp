@@ -208,7 +208,9 @@ public:
 
     /// Control API: a member posts `content` in a channel where they may view and send (else a
     /// 403 control error); answers the MESSAGE_CREATE payload (with guild_id and the member).
-    [[nodiscard]] std::variant<json, api_failure> member_says(const std::string& channel, const json& request);
+    /// `attachments` (attachment objects of files the member uploads) need Attach Files there.
+    [[nodiscard]] std::variant<json, api_failure> member_says(const std::string& channel, const json& request,
+                                                              const json& attachments = json::array());
     /// Control API: sets the permissions of the bot's own role ({"permissions":"<decimal>"}).
     [[nodiscard]] std::optional<api_failure> set_bot_permissions(const json& request);
     /// Control API: whether a member accepts DMs from the bot ({"user_id","accepts_dms"}).

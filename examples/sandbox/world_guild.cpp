@@ -567,7 +567,7 @@ std::optional<std::string> world::dm_channel_of(const std::string& user) const {
     return std::nullopt;
 }
 
-std::variant<json, api_failure> world::member_says(const std::string& channel, const json& request) {
+std::variant<json, api_failure> world::member_says(const std::string& channel, const json& request, const json& attachments) {
     if (!request.is_object()) return control_error(400, "body must be a JSON object");
     const member* m = find_member(request.value("user_id", ""));
     if (m == nullptr) return control_error(404, "user_id is not a member of the sandbox guild");
@@ -578,10 +578,16 @@ std::variant<json, api_failure> world::member_says(const std::string& channel, c
     if ((may & perm::view_channel) == 0 || (may & perm::send_messages) == 0) {
         return control_error(403, "the member may not send messages in #" + c->name + " (its permission overwrites)");
     }
+    if (!attachments.empty() && (may & perm::attach_files) == 0) {
+        return control_error(403, "the member may not attach files in #" + c->name + " (its permission overwrites)");
+    }
     const std::string content = request.value("content", "");
-    if (content.empty() || length(content) > 2000) return control_error(400, "content must be 1..2000 characters");
+    if ((content.empty() && attachments.empty()) || length(content) > 2000) {
+        return control_error(400, "content must be 1..2000 characters (or send files)");
+    }
     const std::string id = next_snowflake();
     json message = message_json(id, channel, user_json(m->user_id, m->username, false), json{{"content", content}});
+    message["attachments"] = attachments;
     messages_[id] = message;
     remember(*c, id);
     // As MESSAGE_CREATE carries it in a guild: with guild_id and the author's partial member.

@@ -74,6 +74,11 @@ TEST_F(TicketsE2eTest, AMemberOpensATicketOnlyTheyAndStaffSeeAndClosesItWithARat
     EXPECT_EQ(state["name"], "support-1");
     // The sandbox enforces the overwrites: the opener writes, the visitor cannot even see it.
     EXPECT_EQ(say(customer(), channel, "Here is a screenshot of the error").status, 200U);
+    const auto uploaded = control_->post("/_sandbox/channels/" + channel + "/messages",
+                                         {{"user_id", customer()},
+                                          {"content", "and the log"},
+                                          {"files", json::array({{{"filename", "error-log.txt"}, {"text", "E 0x80070005"}}})}});
+    ASSERT_EQ(uploaded.status, 200U) << uploaded.body.dump();
     const auto hidden = say(visitor(), channel, "Let me in");
     EXPECT_EQ(hidden.status, 403U) << hidden.body.dump();
     EXPECT_EQ(say(staff(), channel, "Looking into it").status, 200U);
@@ -120,9 +125,12 @@ TEST_F(TicketsE2eTest, AMemberOpensATicketOnlyTheyAndStaffSeeAndClosesItWithARat
     ASSERT_TRUE(in) << kept;
     const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     for (const char* said : {"Here is a screenshot of the error", "Looking into it", "I have the same problem",
-                             "My key for Editor Pro does not activate"}) {
+                             "My key for Editor Pro does not activate", "and the log"}) {
         EXPECT_NE(html.find(said), std::string::npos) << said;
     }
+    // The member's file is linked where the sandbox (like Discord's CDN) serves it.
+    EXPECT_NE(html.find("/attachments/"), std::string::npos);
+    EXPECT_NE(html.find("error-log.txt (1 KB)</a>"), std::string::npos) << "an https link to the upload";
     const auto rated = click(customer(), dm["id"], "tk:rate:1:5");
     EXPECT_EQ(reply_text(rated), "Thank you! You rated ticket #1 5 of 5.") << rated.body.dump() << log_text();
 
