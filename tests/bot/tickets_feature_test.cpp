@@ -222,9 +222,33 @@ TEST_F(TicketsFeatureTest, AnOrderTicketShowsTheDiscountedPriceAndChargesOncePer
     EXPECT_EQ(card.body.embeds[0].fields[1].value, "3.75 %");
     EXPECT_EQ(card.body.embeds[0].fields[2].value, "**$19.25**");
     const auto& buttons = card.body.rows[0].components;
-    ASSERT_EQ(buttons.size(), 3U) << "wallet, PayPal, Bank";
-    const std::string pay = std::get<ports::button>(buttons[0]).custom_id;
-    EXPECT_EQ(pay, "tk:wallet:1:" + std::to_string(p.id.value) + ":2000");
+    ASSERT_EQ(buttons.size(), 4U) << "wallet, promo code, PayPal, Bank";
+    EXPECT_EQ(std::get<ports::button>(buttons[0]).custom_id, "tk:wallet:1:" + std::to_string(p.id.value) + ":2000");
+    // A promo code: entered in a modal, the card shows it, the payment uses it.
+    core::promo_code spring;
+    spring.code = "SPRING10";
+    spring.kind = core::promo_kind::percent;
+    spring.percent = 1000;
+    spring.min_spend = core::money::usd_cents(0);
+    ASSERT_TRUE(promos_.upsert(staff, spring).ok());
+    const std::string ask = std::get<ports::button>(buttons[1]).custom_id;
+    EXPECT_EQ(ask, "tk:promo:1:" + std::to_string(p.id.value));
+    const auto form = click(member_, false, ask);
+    ASSERT_EQ(form.kind, ports::response_kind::open_modal);
+    auto typed = from(member_, false, std::nullopt, ports::modal_submit{form.form.custom_id, {{"code", "NOPE"}}});
+    EXPECT_EQ(router_.handle(typed).body.content, std::string(core::describe(core::rejection::unknown_promo_code)));
+    typed = from(member_, false, std::nullopt, ports::modal_submit{form.form.custom_id, {{"code", " SPRING10 "}}});
+    typed.from.roles = {legend_role};
+    const auto with_code = router_.handle(typed);
+    ASSERT_EQ(with_code.body.embeds.size(), 1U) << with_code.body.content;
+    services::purchase_request expected{member_, p.id, p.price};
+    expected.member_roles = {legend_role};
+    expected.promo_code = "SPRING10";
+    const auto quoted = wallet_.quote(expected).value();
+    EXPECT_EQ(with_code.body.embeds[0].fields[2].name, "Promo SPRING10");
+    EXPECT_EQ(with_code.body.embeds[0].fields[3].value, "**" + core::format_money(quoted.final_price) + "**");
+    const std::string pay = std::get<ports::button>(with_code.body.rows[0].components[0]).custom_id;
+    EXPECT_EQ(pay, "tk:wallet:1:" + std::to_string(p.id.value) + ":2000:SPRING10");
     EXPECT_EQ(click(helper_, true, pay).body.content, "Only the member who opened this ticket can pay here.");
     auto press = from(member_, false, std::nullopt, ports::component_action{pay, {}, ports::component_kind::button});
     press.from.roles = {legend_role};
@@ -234,7 +258,7 @@ TEST_F(TicketsFeatureTest, AnOrderTicketShowsTheDiscountedPriceAndChargesOncePer
     press.id = core::interaction_id{next_++};
     const auto again = router_.handle(press);
     EXPECT_EQ(again.body.content.rfind("Already paid: order **AC-", 0), 0U) << again.body.content;
-    EXPECT_EQ(wallet_.balance(member_).minor_units(), 5000 - 1925) << "charged once";
+    EXPECT_EQ(wallet_.balance(member_).minor_units(), 5000 - quoted.final_price.minor_units()) << "charged once, with the code";
     EXPECT_TRUE(tickets_.find(core::ticket_id{1})->order) << "the ticket is linked to its order";
     // A manual method opens a payment session linked to the ticket.
     const auto bank = router_.handle(from(member_, false, std::nullopt,

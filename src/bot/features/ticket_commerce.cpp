@@ -5,6 +5,8 @@
 #include <apexcore/core/rejection.hpp>
 #include <apexcore/core/text.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace apexcore::bot {
@@ -62,7 +64,12 @@ void tickets_feature::add_commerce_row(const core::ticket& t, ports::message& op
 }
 
 ports::interaction_response tickets_feature::show_product(const ports::interaction& i, const core::ticket& t,
-                                                          const std::string& product) {
+                                                          const std::string& product, const std::string& promo) {
+    // A code travels in custom_ids between ':'s: only letters, digits, '-' and '_' (<= 32).
+    const bool promo_ok = promo.size() <= 32 && std::all_of(promo.begin(), promo.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+    });
+    if (!promo_ok) return ephemeral_reply(say(core::rejection::unknown_promo_code));
     if (shop_.wallet == nullptr || shop_.catalog == nullptr) return ephemeral_reply("Ordering in tickets is not set up here.");
     if (!core::is_active(t.status)) return ephemeral_reply(say(core::rejection::ticket_closed));
     if (i.from.user != t.opener) return ephemeral_reply("Only the member who opened this ticket can order here.");
@@ -72,12 +79,14 @@ ports::interaction_response tickets_feature::show_product(const ports::interacti
     if (!p) return ephemeral_reply(say(core::rejection::unknown_product));
     services::purchase_request request{t.opener, p->id, p->price};
     request.member_roles.insert(i.from.roles.begin(), i.from.roles.end());
+    request.promo_code = promo;
     const auto quote = shop_.wallet->quote(request);
     if (!quote) return ephemeral_reply(say(quote.error()));
     const core::money balance = shop_.wallet->balance(t.opener);
     ports::embed card{core::truncate_utf8(p->display_name(), 256), "", {}, order_color, "Ticket #" + std::to_string(t.id.value)};
     card.fields.push_back({"Price", core::format_money(quote->list_price), true});
     if (quote->role_discount > 0) card.fields.push_back({"Your discount", percent(quote->role_discount), true});
+    if (!promo.empty()) card.fields.push_back({"Promo " + promo, "-" + core::format_money(quote->promo_discount), true});
     card.fields.push_back({"You pay", "**" + core::format_money(quote->final_price) + "**", true});
     card.fields.push_back({"Your wallet", core::format_money(balance), true});
     ports::interaction_response r;
@@ -86,12 +95,19 @@ ports::interaction_response tickets_feature::show_product(const ports::interacti
     ports::button wallet;
     wallet.label = "Pay with wallet";
     wallet.custom_id = "tk:wallet:" + std::to_string(t.id.value) + ":" + std::to_string(p->id.value) + ":" +
-                       std::to_string(p->price.minor_units());
+                       std::to_string(p->price.minor_units()) + (promo.empty() ? "" : ":" + promo);
     wallet.style = ports::button_style::success;
     wallet.disabled = balance.minor_units() < quote->final_price.minor_units();
     row.components.emplace_back(std::move(wallet));
+    if (promo.empty()) {
+        ports::button code;
+        code.label = "Promo code";
+        code.custom_id = "tk:promo:" + std::to_string(t.id.value) + ":" + std::to_string(p->id.value);
+        code.style = ports::button_style::secondary;
+        row.components.emplace_back(std::move(code));
+    }
     if (shop_.payments != nullptr) {
-        for (std::size_t m = 0; m < shop_.methods.size() && m + 1 < ports::buttons_per_row_max; ++m) {
+        for (std::size_t m = 0; m < shop_.methods.size() && row.components.size() < ports::buttons_per_row_max; ++m) {
             ports::button method;
             method.label = core::truncate_utf8("Pay by " + shop_.methods[m].name, 80);
             method.custom_id = "tk:method:" + std::to_string(t.id.value) + ":" + std::to_string(p->id.value) + ":" + std::to_string(m);
@@ -106,9 +122,10 @@ ports::interaction_response tickets_feature::show_product(const ports::interacti
 ports::interaction_response tickets_feature::pay_with_wallet(const ports::interaction& i, const core::ticket& t,
                                                              const std::string& argument) {
     if (shop_.wallet == nullptr) return ephemeral_reply("Ordering in tickets is not set up here.");
-    const auto parts = split(argument);
-    const auto product = parts.size() == 2 ? core::product_id::parse(parts[0]) : std::nullopt;
-    const auto list_price = parts.size() == 2 ? integer(parts[1]) : std::nullopt;
+    const auto parts = split(argument);  // product:list price[:promo code]
+    const bool shaped = parts.size() == 2 || parts.size() == 3;
+    const auto product = shaped ? core::product_id::parse(parts[0]) : std::nullopt;
+    const auto list_price = shaped ? integer(parts[1]) : std::nullopt;
     if (!product || !list_price || *list_price < 0) return ephemeral_reply("This control is not valid.");
     if (!core::is_active(t.status)) return ephemeral_reply(say(core::rejection::ticket_closed));
     if (i.from.user != t.opener) return ephemeral_reply("Only the member who opened this ticket can pay here.");
@@ -116,6 +133,7 @@ ports::interaction_response tickets_feature::pay_with_wallet(const ports::intera
     request.member_roles.insert(i.from.roles.begin(), i.from.roles.end());
     // One purchase per ticket and product: a double click or a second device replays the receipt.
     request.idempotency_key = "ticket:" + std::to_string(t.id.value) + ":product:" + std::to_string(product->value);
+    if (parts.size() == 3) request.promo_code = parts[2];
     const auto receipt = shop_.wallet->purchase(request);
     if (!receipt) return ephemeral_reply(say(receipt.error()));
     if (const auto linked = tickets_.link_order(t.id, receipt->order.id, std::nullopt); !linked) {
@@ -163,6 +181,21 @@ ports::interaction_response tickets_feature::pay_by_method(const ports::interact
     e.fields.push_back({"Pay before", "<t:" + std::to_string(expires) + ":f>", true});
     ports::interaction_response r;
     r.body.embeds.push_back(std::move(e));
+    return r;
+}
+
+ports::interaction_response tickets_feature::ask_promo(const ports::interaction& i, const core::ticket& t, const std::string& product) {
+    if (i.from.user != t.opener) return ephemeral_reply("Only the member who opened this ticket can order here.");
+    if (!core::product_id::parse(product)) return ephemeral_reply("This control is not valid.");
+    ports::interaction_response r;
+    r.kind = ports::response_kind::open_modal;
+    r.form.custom_id = "tk:promocode:" + std::to_string(t.id.value) + ":" + product;
+    r.form.title = "Promo code";
+    ports::text_input code;
+    code.custom_id = "code";
+    code.label = "Your promo code";
+    code.max_length = 32;
+    r.form.inputs.push_back(std::move(code));
     return r;
 }
 

@@ -190,7 +190,7 @@ ports::interaction_response tickets_feature::on_component(const ports::interacti
         if (!ticket || colon == std::string::npos) return ephemeral_reply("This control is not valid.");
         return act(i, "rate", *ticket, id->rest.substr(colon + 1));
     }
-    if (id->verb == "wallet" || id->verb == "method" || id->verb == "product") {
+    if (id->verb == "wallet" || id->verb == "method" || id->verb == "product" || id->verb == "promo") {
         // tk:<verb>:<ticket>[:<rest>]
         const auto colon = id->rest.find(':');
         const auto ticket = parse_ticket_id(std::string_view(id->rest).substr(0, colon));
@@ -199,6 +199,7 @@ ports::interaction_response tickets_feature::on_component(const ports::interacti
         if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
         const std::string rest = colon == std::string::npos ? std::string() : id->rest.substr(colon + 1);
         if (id->verb == "product") return show_product(i, *t, a.values.size() == 1 ? a.values.front() : std::string());
+        if (id->verb == "promo") return ask_promo(i, *t, rest);
         if (rest.empty()) return ephemeral_reply("This control is not valid.");
         return id->verb == "wallet" ? pay_with_wallet(i, *t, rest) : pay_by_method(i, *t, rest);
     }
@@ -237,6 +238,18 @@ ports::interaction_response tickets_feature::on_modal(const ports::interaction& 
         std::vector<std::string> answers;
         for (std::size_t q = 0; q < type->questions.size(); ++q) answers.push_back(m.value("q" + std::to_string(q)).value_or(""));
         return open(i, *type, std::move(answers));
+    }
+    if (id->verb == "promocode") {
+        // tk:promocode:<ticket>:<product>
+        const auto colon = id->rest.find(':');
+        const auto ticket = parse_ticket_id(std::string_view(id->rest).substr(0, colon));
+        if (!ticket || colon == std::string::npos) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
+        const auto t = tickets_.find(*ticket);
+        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
+        std::string code = m.value("code").value_or("");
+        while (!code.empty() && code.back() == ' ') code.pop_back();
+        while (!code.empty() && code.front() == ' ') code.erase(code.begin());
+        return show_product(i, *t, id->rest.substr(colon + 1), code);
     }
     if (id->verb == "amount") {
         const auto ticket = parse_ticket_id(id->rest);

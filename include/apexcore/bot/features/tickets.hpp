@@ -21,7 +21,7 @@
 ///
 /// Order tickets (type key "order", with the shop's services): the opening message offers the
 /// active products; picking one shows its price before and after the member's role / VIP
-/// discount with "Pay with wallet" and one button per manual payment method; paying links the
+/// discount and an optional promo code, with "Pay with wallet" and one button per manual method; paying links the
 /// order (and the payment session) to the ticket — a second press charges nothing (the ticket and
 /// product make the idempotency key). Deposit tickets (type key "deposit"): staff press "Credit
 /// wallet" and enter the amount; the wallet is credited once per ticket (ledger type deposit).
@@ -29,7 +29,8 @@
 /// custom_ids (namespace "tk", every id checked again by the service): tk:open:<type>,
 /// tk:form:<type> (modal), tk:claim:<id>, tk:close:<id>, tk:why:<id> → tk:reason:<id> (modal),
 /// tk:confirm:<id>, tk:keep:<id>, tk:reopen:<id>, tk:delete:<id>, tk:rate:<id>:<1..5>,
-/// tk:product:<id> (select), tk:wallet:<id>:<product>:<list price minor>,
+/// tk:product:<id> (select), tk:promo:<id>:<product> → tk:promocode:<id>:<product> (modal),
+/// tk:wallet:<id>:<product>:<list price minor>[:<promo code>],
 /// tk:method:<id>:<product>:<method index>, tk:credit:<id> → tk:amount:<id> (modal).
 ///
 /// Staff here: the bot's staff role, or one of the ticket type's staff roles.
@@ -127,7 +128,9 @@ private:
     // Order and deposit tickets (ticket_commerce.cpp).
     /// The opening message's extra row: the product select (order) or Credit wallet (deposit).
     void add_commerce_row(const core::ticket& t, ports::message& opening);
-    ports::interaction_response show_product(const ports::interaction& i, const core::ticket& t, const std::string& product);
+    ports::interaction_response show_product(const ports::interaction& i, const core::ticket& t, const std::string& product,
+                                             const std::string& promo = {});
+    ports::interaction_response ask_promo(const ports::interaction& i, const core::ticket& t, const std::string& product);
     ports::interaction_response pay_with_wallet(const ports::interaction& i, const core::ticket& t, const std::string& argument);
     ports::interaction_response pay_by_method(const ports::interaction& i, const core::ticket& t, const std::string& argument);
     ports::interaction_response ask_deposit(const ports::interaction& i, const core::ticket& t);
