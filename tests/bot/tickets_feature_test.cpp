@@ -124,6 +124,9 @@ TEST_F(TicketsFeatureTest, ForgedAndStaleCustomIdsChangeNothing) {
     }
     EXPECT_EQ(click(member_, false, "tk:rate:1:x").body.content, std::string(core::describe(core::rejection::invalid_rating)));
     EXPECT_EQ(click(member_, false, "tk:rate:1:9").body.content, std::string(core::describe(core::rejection::invalid_rating)));
+    const auto forged_stars = router_.handle(from(member_, false, std::nullopt, ports::modal_submit{"tk:feedback:1:9", {{"comment", ""}}}));
+    EXPECT_EQ(forged_stars.body.content, std::string(core::describe(core::rejection::invalid_rating)))
+        << "a forged form is checked by the service again";
     EXPECT_EQ(click(helper_, true, "tk:claim:999").body.content, std::string(core::describe(core::rejection::unknown_ticket)));
     EXPECT_EQ(click(member_, false, "tk:open:nope").body.content,
               std::string(core::describe(core::rejection::unknown_ticket_type)));
@@ -156,9 +159,18 @@ TEST_F(TicketsFeatureTest, ClaimAddAndTheOpenersConfirmedCloseLockTheChannelAndA
     ASSERT_EQ(actions_.dms.size(), 1U);
     EXPECT_EQ(actions_.dms[0].first, member_);
     EXPECT_EQ(std::get<ports::button>(actions_.dms[0].second.body.rows[0].components[4]).custom_id, "tk:rate:1:5");
-    EXPECT_EQ(click(member_, false, "tk:rate:1:5").body.content, "Thank you! You rated ticket #1 5 of 5.");
+    EXPECT_EQ(click(helper_, true, "tk:rate:1:5").body.content, std::string(core::describe(core::rejection::not_owner)));
+    const auto form = click(member_, false, "tk:rate:1:5");
+    ASSERT_EQ(form.kind, ports::response_kind::open_modal);
+    EXPECT_EQ(form.form.custom_id, "tk:feedback:1:5");
+    EXPECT_FALSE(form.form.inputs[0].required) << "the comment is optional";
+    const auto rated = router_.handle(from(member_, false, std::nullopt, ports::modal_submit{"tk:feedback:1:5", {{"comment", "Fast and kind"}}}));
+    EXPECT_EQ(rated.body.content, "Thank you! You rated ticket #1 5 of 5.");
+    EXPECT_EQ(tickets_.find(core::ticket_id{1})->rating_comment, "Fast and kind");
     EXPECT_EQ(click(member_, false, "tk:rate:1:4").body.content,
               std::string(core::describe(core::rejection::feedback_already_given)));
+    const auto forged = router_.handle(from(member_, false, std::nullopt, ports::modal_submit{"tk:feedback:1:4", {{"comment", "again"}}}));
+    EXPECT_EQ(forged.body.content, std::string(core::describe(core::rejection::feedback_already_given)));
 }
 
 TEST_F(TicketsFeatureTest, CommandsOutsideATicketChannelSaySo) {

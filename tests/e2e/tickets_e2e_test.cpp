@@ -131,7 +131,11 @@ TEST_F(TicketsE2eTest, AMemberOpensATicketOnlyTheyAndStaffSeeAndClosesItWithARat
     // The member's file is linked where the sandbox (like Discord's CDN) serves it.
     EXPECT_NE(html.find("/attachments/"), std::string::npos);
     EXPECT_NE(html.find("error-log.txt (1 KB)</a>"), std::string::npos) << "an https link to the upload";
-    const auto rated = click(customer(), dm["id"], "tk:rate:1:5");
+    const auto form = click(customer(), dm["id"], "tk:rate:1:5");
+    ASSERT_EQ(form.body["response"].value("type", 0), 9) << form.body.dump() << log_text();
+    const auto rated = control_->post("/_sandbox/modals", {{"user_id", customer()},
+                                                           {"interaction_id", form.body["interaction_id"]},
+                                                           {"values", {{"comment", "Quick and friendly"}}}});
     EXPECT_EQ(reply_text(rated), "Thank you! You rated ticket #1 5 of 5.") << rated.body.dump() << log_text();
 
     // Staff reopen (the opener writes again), close and delete: the channel goes.

@@ -185,10 +185,28 @@ ports::interaction_response tickets_feature::on_component(const ports::interacti
     if (!id) return ephemeral_reply("This control is not valid.");
     if (id->verb == "open") return start(i, id->rest);
     if (id->verb == "rate") {
+        // tk:rate:<ticket>:<stars>: checked now, then a pop-up for an optional comment.
         const auto colon = id->rest.find(':');
         const auto ticket = parse_ticket_id(std::string_view(id->rest).substr(0, colon));
         if (!ticket || colon == std::string::npos) return ephemeral_reply("This control is not valid.");
-        return act(i, "rate", *ticket, id->rest.substr(colon + 1));
+        const std::string stars = id->rest.substr(colon + 1);
+        if (stars.size() != 1 || stars[0] < '1' || stars[0] > '5') return ephemeral_reply(say(rejection::invalid_rating));
+        const auto t = tickets_.find(*ticket);
+        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
+        if (t->opener != i.from.user) return ephemeral_reply(say(rejection::not_owner));
+        if (t->rating) return ephemeral_reply(say(rejection::feedback_already_given));
+        ports::interaction_response r;
+        r.kind = ports::response_kind::open_modal;
+        r.form.custom_id = "tk:feedback:" + id->rest;
+        r.form.title = "Ticket #" + std::to_string(ticket->value) + ": " + stars + " of 5";
+        ports::text_input comment;
+        comment.custom_id = "comment";
+        comment.label = "Anything to add? (optional)";
+        comment.paragraph = true;
+        comment.required = false;
+        comment.max_length = static_cast<int>(core::ticket_comment_length_max);
+        r.form.inputs.push_back(std::move(comment));
+        return r;
     }
     if (id->verb == "wallet" || id->verb == "method" || id->verb == "product" || id->verb == "promo") {
         // tk:<verb>:<ticket>[:<rest>]
@@ -238,6 +256,13 @@ ports::interaction_response tickets_feature::on_modal(const ports::interaction& 
         std::vector<std::string> answers;
         for (std::size_t q = 0; q < type->questions.size(); ++q) answers.push_back(m.value("q" + std::to_string(q)).value_or(""));
         return open(i, *type, std::move(answers));
+    }
+    if (id->verb == "feedback") {
+        // tk:feedback:<ticket>:<stars>
+        const auto colon = id->rest.find(':');
+        const auto ticket = parse_ticket_id(std::string_view(id->rest).substr(0, colon));
+        if (!ticket || colon == std::string::npos) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
+        return act(i, "rate", *ticket, id->rest.substr(colon + 1) + ":" + m.value("comment").value_or(""));
     }
     if (id->verb == "promocode") {
         // tk:promocode:<ticket>:<product>
@@ -364,11 +389,14 @@ ports::interaction_response tickets_feature::act(const ports::interaction& i, co
         done = tickets_.remove(by, id);
         ok = "Deleting this ticket's channel.";
     } else if (verb == "rate") {
+        // "<stars>:<comment>" from the feedback form.
+        const std::string stars_text = argument.substr(0, argument.find(':'));
+        const std::string comment = argument.find(':') == std::string::npos ? "" : argument.substr(argument.find(':') + 1);
         int stars = 0;
-        const auto [end, ec] = std::from_chars(argument.data(), argument.data() + argument.size(), stars);
-        if (ec != std::errc{} || end != argument.data() + argument.size()) return ephemeral_reply(say(rejection::invalid_rating));
-        done = tickets_.rate(by, id, stars, "");
-        if (done) return update_with("Thank you! You rated ticket #" + std::to_string(id.value) + " " + argument + " of 5.");
+        const auto [end, ec] = std::from_chars(stars_text.data(), stars_text.data() + stars_text.size(), stars);
+        if (ec != std::errc{} || end != stars_text.data() + stars_text.size()) return ephemeral_reply(say(rejection::invalid_rating));
+        done = tickets_.rate(by, id, stars, comment);
+        if (done) return ephemeral_reply("Thank you! You rated ticket #" + std::to_string(id.value) + " " + stars_text + " of 5.");
     } else {
         return ephemeral_reply("This control is not valid.");
     }

@@ -28,7 +28,8 @@
 ///
 /// custom_ids (namespace "tk", every id checked again by the service): tk:open:<type>,
 /// tk:form:<type> (modal), tk:claim:<id>, tk:close:<id>, tk:why:<id> → tk:reason:<id> (modal),
-/// tk:confirm:<id>, tk:keep:<id>, tk:reopen:<id>, tk:delete:<id>, tk:rate:<id>:<1..5>,
+/// tk:confirm:<id>, tk:keep:<id>, tk:reopen:<id>, tk:delete:<id>, tk:rate:<id>:<1..5> →
+/// tk:feedback:<id>:<1..5> (modal: an optional comment),
 /// tk:product:<id> (select), tk:promo:<id>:<product> → tk:promocode:<id>:<product> (modal),
 /// tk:wallet:<id>:<product>:<list price minor>[:<promo code>],
 /// tk:method:<id>:<product>:<method index>, tk:credit:<id> → tk:amount:<id> (modal).
