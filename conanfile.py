@@ -1,5 +1,7 @@
 # Conan 2 recipe for apexcore (conan-center-index cmake_package template). Debian 12 has no Conan
 # client, so CI builds test_package/ against a staged CMake install instead (tests/CMakeLists.txt).
+import os
+
 from conan import ConanFile
 from conan.tools.cmake import CMake, CMakeDeps, CMakeToolchain, cmake_layout
 from conan.tools.files import copy
@@ -9,7 +11,7 @@ class ApexcoreConan(ConanFile):
     name = "apexcore"
     version = "0.1.0"
     description = "A C++20 library and reference bot that runs a Discord shop"
-    license = "proprietary"
+    license = "Apache-2.0"
     url = "https://example.com/apexcore"
     topics = ("discord", "shop", "wallet", "ledger", "beast")
     package_type = "library"
@@ -17,7 +19,7 @@ class ApexcoreConan(ConanFile):
     options = {"shared": [True, False], "fPIC": [True, False]}
     default_options = {"shared": False, "fPIC": True}
     implements = ["auto_shared_fpic"]
-    exports_sources = "CMakeLists.txt", "cmake/*", "include/*", "src/*", "examples/*", "docs/*"
+    exports_sources = "CMakeLists.txt", "LICENSE", "cmake/*", "include/*", "src/*", "examples/*", "docs/*"
 
     def layout(self):
         cmake_layout(self)
@@ -43,6 +45,7 @@ class ApexcoreConan(ConanFile):
         cmake.build()
 
     def package(self):
+        copy(self, "LICENSE", src=self.source_folder, dst=os.path.join(self.package_folder, "licenses"))
         CMake(self).install()
 
     def package_info(self):

@@ -6,6 +6,8 @@ set(APEXCORE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/apexcore")
 
 install(DIRECTORY include/apexcore DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
   COMPONENT apexcore_development)
+# Apache-2.0 (LICENSE): installed with the package, where a packager expects it.
+install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/apexcore" COMPONENT apexcore_development)
 
 install(TARGETS apexcore_core apexcore_ports apexcore_services apexcore_bot apexcore_sqlite
     apexcore_render apexcore_storage apexcore_asio apexcore_s3 apexcore_discord_model apexcore_discord

@@ -82,17 +82,25 @@ void print_summary(const apexbot::config& c) {
     }
 }
 
-/// Adds the seed products when the catalog is empty, so restarts never duplicate them.
+/// Reconciles the catalog with the products file on every start: a product the file lists and the
+/// catalog lacks (matched by its four names) is added, one log line each; products already there
+/// are left alone (staff may have changed their price or stock since), and so are products the
+/// file no longer lists. Throws when the file lists a product the catalog cannot take.
 void seed_catalog(apexcore::services::catalog_service& catalog, const apexbot::config& c) {
-    if (c.seed_products.empty() || !catalog.list_active(1).empty()) return;
+    if (c.seed_products.empty()) return;
+    std::size_t added = 0;
     for (const auto& p : c.seed_products) {
-        const auto added = catalog.add(p);
-        if (!added) {
+        const auto result = catalog.add(p);
+        if (result) {
+            ++added;
+            log_line("catalog: added \"" + p.display_name() + "\" from " + c.products_file);
+        } else if (result.error() != apexcore::core::rejection::duplicate_product) {
             throw std::runtime_error("cannot add product " + p.display_name() + ": " +
-                                     std::string(apexcore::core::describe(added.error())));
+                                     std::string(apexcore::core::describe(result.error())));
         }
     }
-    log_line("seeded " + std::to_string(c.seed_products.size()) + " products from " + c.products_file);
+    log_line("catalog: " + std::to_string(added) + " added, " + std::to_string(c.seed_products.size() - added) +
+             " already there, from " + c.products_file);
 }
 
 /// Test-only fault injection (docs/configuration.md): APEXBOT_INJECT_FAULTS="point[:N],..." throws
