@@ -45,7 +45,7 @@ ticket_service::outcome ticket_service::change(core::ticket_id id, core::ticket_
 }
 
 core::result<core::ticket, rejection> ticket_service::open(const open_ticket_request& r) {
-    const core::ticket_type* type = config_.find_ticket_type(r.type);
+    const core::ticket_type* type = find_type(r.type);
     if (type == nullptr) return rejection::unknown_ticket_type;
     if (auto bad = check_text(r.subject, core::ticket_subject_length_max, false)) return *bad;
     if (r.answers.size() > type->questions.size()) return rejection::invalid_text;
@@ -251,7 +251,7 @@ core::result<core::ticket, rejection> ticket_service::reopen(const actor& by, co
                                                                             auto now) -> changed {
         if (t.status != core::ticket_status::closed) return rejection::ticket_not_closed;
         if (!by.staff && !t.is_member(by.user)) return rejection::not_participant;
-        const core::ticket_type* type = config_.find_ticket_type(t.type);
+        const core::ticket_type* type = find_type(t.type);
         if (!by.staff && (type == nullptr || !core::within_reopen_window(t, *type, now))) {
             return rejection::reopen_window_closed;
         }
@@ -349,7 +349,7 @@ sweep_outcome ticket_service::sweep(std::size_t limit) {
         after = batch.back().id;
         out.examined += batch.size();
         for (const auto& candidate : batch) {
-            const core::ticket_type* type = config_.find_ticket_type(candidate.type);
+            const core::ticket_type* type = find_type(candidate.type);
             if (type == nullptr) continue;  // a type removed from the config: staff close those by hand
             // Decide again inside the write transaction: the member may have written meanwhile.
             std::optional<core::ticket> acted;

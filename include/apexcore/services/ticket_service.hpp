@@ -78,6 +78,8 @@ public:
     [[nodiscard]] std::chrono::system_clock::time_point now() const { return config_.time().now(); }
     /// The configured types, in config order.
     [[nodiscard]] const std::vector<core::ticket_type>& types() const { return config_.ticket_types; }
+    /// The configured type with `key`; nullptr if none.
+    [[nodiscard]] const core::ticket_type* find_type(std::string_view key) const { return config_.find_ticket_type(key); }
 
     /// Opens a ticket (status open, no channel yet). Rejections: unknown_ticket_type;
     /// invalid_text / text_too_long (subject, or an answer: a required one empty, over its

@@ -2,12 +2,13 @@
 // services (features/tickets.hpp, "Order tickets").
 #include <apexcore/bot/features/tickets.hpp>
 
+#include "ticket_custom_id.hpp"
+
 #include <apexcore/core/rejection.hpp>
 #include <apexcore/core/text.hpp>
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 
 namespace apexcore::bot {
 namespace {
@@ -16,25 +17,8 @@ constexpr std::uint32_t order_color = 0x57F287;
 
 std::string say(core::rejection r) { return std::string(core::describe(r)); }
 
-/// A decimal integer, the whole text; nullopt otherwise.
-std::optional<std::int64_t> integer(std::string_view text) {
-    std::int64_t v = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
-    return v;
-}
-
-/// "a:b:c" -> {"a", "b", "c"}.
-std::vector<std::string> split(const std::string& text) {
-    std::vector<std::string> out;
-    std::size_t from = 0;
-    while (true) {
-        const auto colon = text.find(':', from);
-        out.push_back(text.substr(from, colon == std::string::npos ? std::string::npos : colon - from));
-        if (colon == std::string::npos) return out;
-        from = colon + 1;
-    }
-}
+using ticket_ids::integer;
+using ticket_ids::split;
 
 std::string percent(core::basis_points bp) {
     return std::to_string(bp / 100) + (bp % 100 == 0 ? "" : "." + std::string(bp % 100 < 10 ? "0" : "") + std::to_string(bp % 100)) + " %";

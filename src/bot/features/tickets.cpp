@@ -1,10 +1,11 @@
 #include <apexcore/bot/features/tickets.hpp>
 
+#include "ticket_custom_id.hpp"
+
 #include <apexcore/core/rejection.hpp>
 #include <apexcore/core/text.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <span>
 
 namespace apexcore::bot {
@@ -13,27 +14,6 @@ namespace {
 using core::rejection;
 
 std::string say(rejection r) { return std::string(core::describe(r)); }
-
-/// "tk:<verb>:<rest>" split; nullopt for anything else.
-struct parsed_id {
-    std::string verb;
-    std::string rest;
-};
-std::optional<parsed_id> parse_custom_id(std::string_view id) {
-    if (id.substr(0, 3) != "tk:") return std::nullopt;
-    id.remove_prefix(3);
-    const auto colon = id.find(':');
-    if (colon == std::string_view::npos || colon == 0) return std::nullopt;
-    return parsed_id{std::string(id.substr(0, colon)), std::string(id.substr(colon + 1))};
-}
-
-/// A ticket id in decimal without sign, leading '+' or garbage; nullopt otherwise.
-std::optional<core::ticket_id> parse_ticket_id(std::string_view text) {
-    std::int64_t v = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (text.empty() || ec != std::errc{} || end != text.data() + text.size() || v <= 0) return std::nullopt;
-    return core::ticket_id{v};
-}
 
 std::string mention(core::user_id u) { return "<@" + u.str() + ">"; }
 
@@ -99,12 +79,7 @@ std::vector<scheduled_job> tickets_feature::jobs() const {
             {"tickets.delete", std::chrono::seconds(60), [self] { self->run_deletions(); }}};
 }
 
-const core::ticket_type* tickets_feature::type_of(const core::ticket& t) const {
-    for (const auto& type : tickets_.types()) {
-        if (type.key == t.type) return &type;
-    }
-    return nullptr;
-}
+const core::ticket_type* tickets_feature::type_of(const core::ticket& t) const { return tickets_.find_type(t.type); }
 
 services::actor tickets_feature::actor_for(const ports::invoker& who, const core::ticket_type* type) const {
     bool staff = config_.is_staff(who);
@@ -181,54 +156,14 @@ ports::interaction_response tickets_feature::in_ticket(const ports::interaction&
 }
 
 ports::interaction_response tickets_feature::on_component(const ports::interaction& i, const ports::component_action& a) {
-    const auto id = parse_custom_id(a.custom_id);
+    const auto id = ticket_ids::parse(a.custom_id);
     if (!id) return ephemeral_reply("This control is not valid.");
     if (id->verb == "open") return start(i, id->rest);
-    if (id->verb == "rate") {
-        // tk:rate:<ticket>:<stars>: checked now, then a pop-up for an optional comment.
-        const auto colon = id->rest.find(':');
-        const auto ticket = parse_ticket_id(std::string_view(id->rest).substr(0, colon));
-        if (!ticket || colon == std::string::npos) return ephemeral_reply("This control is not valid.");
-        const std::string stars = id->rest.substr(colon + 1);
-        if (stars.size() != 1 || stars[0] < '1' || stars[0] > '5') return ephemeral_reply(say(rejection::invalid_rating));
-        const auto t = tickets_.find(*ticket);
-        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
-        if (t->opener != i.from.user) return ephemeral_reply(say(rejection::not_owner));
-        if (t->rating) return ephemeral_reply(say(rejection::feedback_already_given));
-        ports::interaction_response r;
-        r.kind = ports::response_kind::open_modal;
-        r.form.custom_id = "tk:feedback:" + id->rest;
-        r.form.title = "Ticket #" + std::to_string(ticket->value) + ": " + stars + " of 5";
-        ports::text_input comment;
-        comment.custom_id = "comment";
-        comment.label = "Anything to add? (optional)";
-        comment.paragraph = true;
-        comment.required = false;
-        comment.max_length = static_cast<int>(core::ticket_comment_length_max);
-        r.form.inputs.push_back(std::move(comment));
-        return r;
-    }
-    if (id->verb == "wallet" || id->verb == "method" || id->verb == "product" || id->verb == "promo") {
-        // tk:<verb>:<ticket>[:<rest>]
-        const auto colon = id->rest.find(':');
-        const auto ticket = parse_ticket_id(std::string_view(id->rest).substr(0, colon));
-        if (!ticket) return ephemeral_reply("This control is not valid.");
-        const auto t = tickets_.find(*ticket);
-        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
-        const std::string rest = colon == std::string::npos ? std::string() : id->rest.substr(colon + 1);
-        if (id->verb == "product") return show_product(i, *t, a.values.size() == 1 ? a.values.front() : std::string());
-        if (id->verb == "promo") return ask_promo(i, *t, rest);
-        if (rest.empty()) return ephemeral_reply("This control is not valid.");
-        return id->verb == "wallet" ? pay_with_wallet(i, *t, rest) : pay_by_method(i, *t, rest);
-    }
-    const auto ticket = parse_ticket_id(id->rest);
-    if (!ticket) return ephemeral_reply("This control is not valid.");
-    if (id->verb == "credit") {
-        const auto t = tickets_.find(*ticket);
-        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
-        return ask_deposit(i, *t);
-    }
-    if (id->verb == "why") {
+    // Every other control names its ticket: "tk:<verb>:<ticket>[:<tail>]".
+    const auto ref = id->ticket();
+    if (!ref) return ephemeral_reply("This control is not valid.");
+    const auto& [ticket, tail] = *ref;
+    if (id->verb == "why" && tail.empty()) {
         ports::interaction_response r;
         r.kind = ports::response_kind::open_modal;
         r.form.custom_id = "tk:reason:" + id->rest;
@@ -241,63 +176,72 @@ ports::interaction_response tickets_feature::on_component(const ports::interacti
         r.form.inputs.push_back(std::move(reason));
         return r;
     }
-    return act(i, id->verb, *ticket, "");
+    const bool commerce = id->verb == "wallet" || id->verb == "method" || id->verb == "product" || id->verb == "promo" ||
+                          id->verb == "credit";
+    if (id->verb != "rate" && !commerce) {
+        if (!tail.empty()) return ephemeral_reply("This control is not valid.");
+        return act(i, id->verb, ticket, "");
+    }
+    if (id->verb == "rate" && tail.empty()) return ephemeral_reply("This control is not valid.");
+    if (id->verb == "rate" && (tail.size() != 1 || tail[0] < '1' || tail[0] > '5')) {
+        return ephemeral_reply(say(rejection::invalid_rating));
+    }
+    const auto t = tickets_.find(ticket);
+    if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
+    if (id->verb == "rate") {
+        // Checked now, then a pop-up for an optional comment (the service checks again).
+        if (t->opener != i.from.user) return ephemeral_reply(say(rejection::not_owner));
+        if (t->rating) return ephemeral_reply(say(rejection::feedback_already_given));
+        ports::interaction_response r;
+        r.kind = ports::response_kind::open_modal;
+        r.form.custom_id = "tk:feedback:" + id->rest;
+        r.form.title = "Ticket #" + std::to_string(ticket.value) + ": " + tail + " of 5";
+        ports::text_input comment;
+        comment.custom_id = "comment";
+        comment.label = "Anything to add? (optional)";
+        comment.paragraph = true;
+        comment.required = false;
+        comment.max_length = static_cast<int>(core::ticket_comment_length_max);
+        r.form.inputs.push_back(std::move(comment));
+        return r;
+    }
+    if (id->verb == "credit") return tail.empty() ? ask_deposit(i, *t) : ephemeral_reply("This control is not valid.");
+    if (id->verb == "product") return show_product(i, *t, a.values.size() == 1 ? a.values.front() : std::string());
+    if (id->verb == "promo") return ask_promo(i, *t, tail);
+    if (tail.empty()) return ephemeral_reply("This control is not valid.");
+    return id->verb == "wallet" ? pay_with_wallet(i, *t, tail) : pay_by_method(i, *t, tail);
 }
 
 ports::interaction_response tickets_feature::on_modal(const ports::interaction& i, const ports::modal_submit& m) {
-    const auto id = parse_custom_id(m.custom_id);
+    const auto id = ticket_ids::parse(m.custom_id);
     if (!id) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
     if (id->verb == "form") {
-        const core::ticket_type* type = nullptr;
-        for (const auto& t : tickets_.types()) {
-            if (t.key == id->rest) type = &t;
-        }
+        const core::ticket_type* type = tickets_.find_type(id->rest);
         if (type == nullptr) return ephemeral_reply(say(rejection::unknown_ticket_type));
         std::vector<std::string> answers;
         for (std::size_t q = 0; q < type->questions.size(); ++q) answers.push_back(m.value("q" + std::to_string(q)).value_or(""));
         return open(i, *type, std::move(answers));
     }
-    if (id->verb == "feedback") {
-        // tk:feedback:<ticket>:<stars>
-        const auto colon = id->rest.find(':');
-        const auto ticket = parse_ticket_id(std::string_view(id->rest).substr(0, colon));
-        if (!ticket || colon == std::string::npos) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
-        return act(i, "rate", *ticket, id->rest.substr(colon + 1) + ":" + m.value("comment").value_or(""));
-    }
+    // The other forms name their ticket: "tk:<verb>:<ticket>[:<tail>]".
+    const auto ref = id->ticket();
+    if (!ref) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
+    const auto& [ticket, tail] = *ref;
+    if (id->verb == "feedback") return act(i, "rate", ticket, tail + ":" + m.value("comment").value_or(""));
+    const auto t = tickets_.find(ticket);
+    if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
     if (id->verb == "promocode") {
-        // tk:promocode:<ticket>:<product>
-        const auto colon = id->rest.find(':');
-        const auto ticket = parse_ticket_id(std::string_view(id->rest).substr(0, colon));
-        if (!ticket || colon == std::string::npos) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
-        const auto t = tickets_.find(*ticket);
-        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
         std::string code = m.value("code").value_or("");
         while (!code.empty() && code.back() == ' ') code.pop_back();
         while (!code.empty() && code.front() == ' ') code.erase(code.begin());
-        return show_product(i, *t, id->rest.substr(colon + 1), code);
+        return show_product(i, *t, tail, code);
     }
-    if (id->verb == "amount") {
-        const auto ticket = parse_ticket_id(id->rest);
-        if (!ticket) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
-        const auto t = tickets_.find(*ticket);
-        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
-        return credit_deposit(i, *t, m.value("amount").value_or(""));
-    }
-    if (id->verb == "reason") {
-        const auto ticket = parse_ticket_id(id->rest);
-        if (!ticket) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
-        const auto t = tickets_.find(*ticket);
-        if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
-        return close(i, *t, m.value("reason").value_or(""), true);
-    }
+    if (id->verb == "amount") return credit_deposit(i, *t, m.value("amount").value_or(""));
+    if (id->verb == "reason") return close(i, *t, m.value("reason").value_or(""), true);
     return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
 }
 
 ports::interaction_response tickets_feature::start(const ports::interaction& i, const std::string& key) {
-    const core::ticket_type* type = nullptr;
-    for (const auto& t : tickets_.types()) {
-        if (t.key == key) type = &t;
-    }
+    const core::ticket_type* type = tickets_.find_type(key);
     if (type == nullptr) return ephemeral_reply(say(rejection::unknown_ticket_type));
     if (type->questions.empty()) return open(i, *type, {});
     ports::interaction_response r;
@@ -392,10 +336,11 @@ ports::interaction_response tickets_feature::act(const ports::interaction& i, co
         // "<stars>:<comment>" from the feedback form.
         const std::string stars_text = argument.substr(0, argument.find(':'));
         const std::string comment = argument.find(':') == std::string::npos ? "" : argument.substr(argument.find(':') + 1);
-        int stars = 0;
-        const auto [end, ec] = std::from_chars(stars_text.data(), stars_text.data() + stars_text.size(), stars);
-        if (ec != std::errc{} || end != stars_text.data() + stars_text.size()) return ephemeral_reply(say(rejection::invalid_rating));
-        done = tickets_.rate(by, id, stars, comment);
+        const auto stars = ticket_ids::integer(stars_text);  // range-checked before it becomes an int
+        if (!stars || *stars < core::ticket_rating_min || *stars > core::ticket_rating_max) {
+            return ephemeral_reply(say(rejection::invalid_rating));
+        }
+        done = tickets_.rate(by, id, static_cast<int>(*stars), comment);
         if (done) return ephemeral_reply("Thank you! You rated ticket #" + std::to_string(id.value) + " " + stars_text + " of 5.");
     } else {
         return ephemeral_reply("This control is not valid.");
