@@ -2,8 +2,6 @@
 // read statistics. Documented in docs/sandbox.md.
 #include "sandbox_impl.hpp"
 
-#include <boost/url.hpp>
-
 namespace apexcore::sandbox {
 
 using namespace std::chrono_literals;
@@ -198,13 +196,7 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
             if (name.empty() || name.size() > 255 || name.find_first_of("/\\") != std::string::npos || text.size() > 1024 * 1024) {
                 co_return json_response(req, 400, {{"error", "each file needs a filename (no slashes) and text up to 1 MiB"}});
             }
-            const std::string id = state.next_snowflake();
-            const std::string type = f.value("content_type", "text/plain");
-            const std::string url = "https://" + host_port(api_acceptor.local_endpoint().port()) + "/attachments/" + id + "/" +
-                                    boost::urls::encode(name, boost::urls::unreserved_chars);
-            store_file(id, {type, text});
-            attachments.push_back({{"id", id}, {"filename", name}, {"size", text.size()}, {"url", url}, {"proxy_url", url},
-                                   {"content_type", type}});
+            attachments.push_back(keep_upload(name, f.value("content_type", "text/plain"), text));
         }
         auto said = state.member_says(parts[2], body, attachments);
         if (auto* f = std::get_if<api_failure>(&said)) co_return failure_response(req, *f);

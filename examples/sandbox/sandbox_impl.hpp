@@ -155,6 +155,9 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     std::size_t file_bytes = 0;
     static constexpr std::size_t file_bytes_max = 64 * 1024 * 1024;
     void store_file(const std::string& id, stored_file f);
+    /// Keeps an uploaded file and returns its attachment object (id, filename, size, url and
+    /// proxy_url served at /attachments/<id>/<filename> like Discord's CDN, content_type).
+    json keep_upload(const std::string& filename, const std::string& content_type, std::string bytes);
     /// The newest audit-log entries (X-Audit-Log-Reason on REST requests), for the control API.
     std::deque<json> audit_log;
     static constexpr std::size_t audit_log_max = 200;

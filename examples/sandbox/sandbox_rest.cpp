@@ -10,6 +10,21 @@
 
 namespace apexcore::sandbox {
 
+json sandbox_server::impl::keep_upload(const std::string& filename, const std::string& content_type, std::string bytes) {
+    const std::string id = state.next_snowflake();
+    // Served by the sandbox itself, as Discord's CDN serves uploads (signed URLs there).
+    const std::string url = "https://" + host_port(api_acceptor.local_endpoint().port()) + "/attachments/" + id + "/" +
+                            boost::urls::encode(filename, boost::urls::unreserved_chars);
+    json a{{"id", id},
+           {"filename", filename},
+           {"size", bytes.size()},
+           {"url", url},
+           {"proxy_url", url},
+           {"content_type", content_type.empty() ? json(nullptr) : json(content_type)}};
+    store_file(id, {content_type, std::move(bytes)});
+    return a;
+}
+
 void sandbox_server::impl::store_file(const std::string& id, stored_file f) {
     file_bytes += f.bytes.size();
     files[id] = std::move(f);
@@ -118,17 +133,7 @@ response sandbox_server::impl::answer_rest(const request& req) {
                 if (f.bytes.size() > 10 * 1024 * 1024) {
                     return failure_response(req, error_body(413, 40005, "Request entity too large"));
                 }
-                const std::string id = state.next_snowflake();
-                // Served by the sandbox itself, as Discord's CDN serves uploads (signed URLs there).
-                const std::string url = "https://" + host_port(api_acceptor.local_endpoint().port()) + "/attachments/" + id + "/" +
-                                        boost::urls::encode(f.filename, boost::urls::unreserved_chars);
-                json a{{"id", id},
-                       {"filename", f.filename},
-                       {"size", f.bytes.size()},
-                       {"url", url},
-                       {"proxy_url", url},
-                       {"content_type", f.content_type.empty() ? json(nullptr) : json(f.content_type)}};
-                store_file(id, {f.content_type, f.bytes});
+                json a = keep_upload(f.filename, f.content_type, f.bytes);
                 // payload_json.attachments[].id refers to files[n] and may add a description.
                 for (const auto& meta : call.body.value("attachments", json::array())) {
                     if (meta.is_object() && meta.value("id", -1) == f.index && meta.contains("description")) {

@@ -57,7 +57,6 @@ core::result<response_type, ports::storage_error> send(const s3_options& o, bool
     net::io_context ioc;
     tcp::resolver resolver(ioc);
     beast::error_code ec = net::error::would_block;
-    bool finished = false;
     response_type res;
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
@@ -81,14 +80,12 @@ core::result<response_type, ports::storage_error> send(const s3_options& o, bool
     resolver.async_resolve(host, port, [&](beast::error_code rec, const tcp::resolver::results_type& endpoints) {
         if (rec) {
             ec = rec;
-            finished = true;
             return;
         }
         tcp_layer.async_connect(endpoints, [&](beast::error_code cec, const tcp::endpoint&) {
             if (cec) {
                 ec = cec;
-                finished = true;
-                return;
+                    return;
             }
             if (!tls) {
                 exchange(*plain, req, res, body_limit, ec, buffer, parser);
@@ -97,8 +94,7 @@ core::result<response_type, ports::storage_error> send(const s3_options& o, bool
             secure->async_handshake(net::ssl::stream_base::client, [&](beast::error_code hec) {
                 if (hec) {
                     ec = hec;
-                    finished = true;
-                    return;
+                            return;
                 }
                 exchange(*secure, req, res, body_limit, ec, buffer, parser);
             });
@@ -106,7 +102,6 @@ core::result<response_type, ports::storage_error> send(const s3_options& o, bool
     });
     ioc.run_for(o.timeout);
     if (!ioc.stopped() && ec == net::error::would_block) return unavailable("S3 " + host + ": no answer within " + std::to_string(o.timeout.count()) + " s");
-    (void)finished;
     if (ec) return unavailable("S3 " + host + ":" + port + ": " + ec.message());
     return res;
 }
@@ -117,6 +112,44 @@ std::string error_code_of(const std::string& body) {
     const auto close = body.find("</Code>");
     if (open == std::string::npos || close == std::string::npos || close < open) return {};
     return body.substr(open + 6, std::min<std::size_t>(close - open - 6, 64));
+}
+
+/// Where a store sends its requests (parsed once from the endpoint).
+struct target {
+    const s3_options& options;
+    bool tls;
+    const std::string& host;
+    const std::string& port;
+    const std::string& host_header;
+};
+
+/// One signed request for `key` (checked): the object's path and the response.
+core::result<std::pair<std::string, response_type>, ports::storage_error> exchange(const target& to, http::verb verb,
+                                                                                   const std::string& key, const std::string& body,
+                                                                                   const std::string& content_type,
+                                                                                   std::size_t body_limit) {
+    if (!ports::is_valid_storage_key(key) || !ports::is_valid_storage_key(to.options.prefix + key)) {
+        return ports::storage_error{ports::storage_error::code::invalid_key, "invalid key '" + key + "'"};
+    }
+    // Path-style, signed with SigV4 over the host, the date and the body's hash.
+    const std::string path = "/" + to.options.bucket + "/" + uri_encode_path(to.options.prefix + key);
+    const std::string date = amz_date(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+    const std::string payload = sha256_hex(body);
+    const sigv4_request signing{std::string(http::to_string(verb)), path, "", {{"host", to.host_header}, {"x-amz-date", date}}, payload};
+    request_type req{verb, path, 11};
+    req.set(http::field::host, to.host_header);
+    req.set("x-amz-date", date);
+    req.set("x-amz-content-sha256", payload);
+    if (!content_type.empty()) req.set(http::field::content_type, content_type);
+    req.set(http::field::authorization,
+            sigv4_authorization(signing, {to.options.access_key, to.options.secret_key, to.options.region, "s3"}, date));
+    if (verb == http::verb::put) {
+        req.body() = body;
+        req.prepare_payload();
+    }
+    auto res = send(to.options, to.tls, to.host, to.port, std::move(req), body_limit);
+    if (!res) return res.error();
+    return std::pair{path, std::move(*res)};
 }
 
 }  // namespace
@@ -146,51 +179,23 @@ s3_transcript_store::s3_transcript_store(s3_options options) : options_(std::mov
 
 core::result<std::string, ports::storage_error> s3_transcript_store::put(const std::string& key, const std::string& bytes,
                                                                          const std::string& content_type) {
-    if (!ports::is_valid_storage_key(key) || !ports::is_valid_storage_key(options_.prefix + key)) {
-        return ports::storage_error{ports::storage_error::code::invalid_key, "invalid key '" + key + "'"};
-    }
-    const std::string path = "/" + options_.bucket + "/" + uri_encode_path(options_.prefix + key);
-    const std::string date = amz_date(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    const std::string payload = sha256_hex(bytes);
-    sigv4_request signing{"PUT", path, "", {{"host", host_header_}, {"x-amz-date", date}}, payload};
-    request_type req{http::verb::put, path, 11};
-    req.set(http::field::host, host_header_);
-    req.set("x-amz-date", date);
-    req.set("x-amz-content-sha256", payload);
-    req.set(http::field::content_type, content_type.empty() ? "application/octet-stream" : content_type);
-    req.set(http::field::authorization,
-            sigv4_authorization(signing, {options_.access_key, options_.secret_key, options_.region, "s3"}, date));
-    req.body() = bytes;
-    req.prepare_payload();
-    auto res = send(options_, tls_, host_, port_, std::move(req), 1024 * 1024);
+    auto res = exchange({options_, tls_, host_, port_, host_header_}, http::verb::put, key, bytes, content_type.empty() ? "application/octet-stream" : content_type, 1024 * 1024);
     if (!res) return res.error();
-    if (res->result_int() != 200) {
-        return unavailable("S3 PUT " + path + ": " + std::to_string(res->result_int()) + " " + error_code_of(res->body()));
+    if (res->second.result_int() != 200) {
+        return unavailable("S3 PUT " + res->first + ": " + std::to_string(res->second.result_int()) + " " + error_code_of(res->second.body()));
     }
-    return options_.endpoint + path;
+    return options_.endpoint + res->first;
 }
 
 core::result<std::string, ports::storage_error> s3_transcript_store::get(const std::string& key) {
-    if (!ports::is_valid_storage_key(key) || !ports::is_valid_storage_key(options_.prefix + key)) {
-        return ports::storage_error{ports::storage_error::code::invalid_key, "invalid key '" + key + "'"};
-    }
-    const std::string path = "/" + options_.bucket + "/" + uri_encode_path(options_.prefix + key);
-    const std::string date = amz_date(std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count());
-    const std::string payload = sha256_hex("");
-    sigv4_request signing{"GET", path, "", {{"host", host_header_}, {"x-amz-date", date}}, payload};
-    request_type req{http::verb::get, path, 11};
-    req.set(http::field::host, host_header_);
-    req.set("x-amz-date", date);
-    req.set("x-amz-content-sha256", payload);
-    req.set(http::field::authorization,
-            sigv4_authorization(signing, {options_.access_key, options_.secret_key, options_.region, "s3"}, date));
-    auto res = send(options_, tls_, host_, port_, std::move(req), options_.max_object_bytes);
+    auto res = exchange({options_, tls_, host_, port_, host_header_}, http::verb::get, key, "", "", options_.max_object_bytes);
     if (!res) return res.error();
-    if (res->result_int() == 404) return ports::storage_error{ports::storage_error::code::not_found, "S3 GET " + path + ": 404"};
-    if (res->result_int() != 200) {
-        return unavailable("S3 GET " + path + ": " + std::to_string(res->result_int()) + " " + error_code_of(res->body()));
+    const auto& [path, response] = *res;
+    if (response.result_int() == 404) return ports::storage_error{ports::storage_error::code::not_found, "S3 GET " + path + ": 404"};
+    if (response.result_int() != 200) {
+        return unavailable("S3 GET " + path + ": " + std::to_string(response.result_int()) + " " + error_code_of(response.body()));
     }
-    return std::move(res->body());
+    return std::move(res->second.body());
 }
 
 }  // namespace apexcore::storage
