@@ -3,6 +3,7 @@
 #include <apexcore/discord/chat_model.hpp>
 
 #include "detail/json_access.hpp"
+#include "detail/recent_ids.hpp"
 #include "detail/supervise.hpp"
 
 #include <boost/asio/post.hpp>
@@ -10,10 +11,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
-#include <deque>
 #include <mutex>
-#include <set>
-#include <unordered_set>
 
 namespace apexcore::discord {
 
@@ -80,16 +78,14 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     // State below is touched only on `strand`.
     bool commands_registered = false;
     core::application_id application;
-    std::deque<core::interaction_id> recent_order;
-    std::unordered_set<core::interaction_id> recent;
+    detail::recent_ids<core::interaction_id> recent_interactions{options.dedupe_capacity};
     std::uint64_t interactions_ignored = 0;
     std::atomic<bool> stopped{false};
     std::shared_ptr<cache::guild_cache> guild_state;
     std::atomic<std::uint64_t> bot_user{0};  ///< from READY
-    // Messages: duplicates dropped (Discord may deliver an event twice), on the gateway's strand.
+    // Messages: duplicates dropped (Discord may deliver an event twice); the shards' strands share it.
     std::mutex messages_mutex;
-    std::set<core::message_id> recent_messages;
-    std::deque<core::message_id> recent_messages_order;
+    detail::recent_ids<core::message_id> recent_messages{options.dedupe_capacity};
     std::atomic<std::uint64_t> messages_ignored{0};
 
     void say(const std::string& line) const {
@@ -142,12 +138,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         }
         {
             std::lock_guard lock(messages_mutex);
-            if (!recent_messages.insert(parsed->id).second) return;
-            recent_messages_order.push_back(parsed->id);
-            if (recent_messages_order.size() > options.dedupe_capacity) {
-                recent_messages.erase(recent_messages_order.front());
-                recent_messages_order.pop_front();
-            }
+            if (!recent_messages.first_time(parsed->id)) return;
         }
         net::post(pool, [self = shared_from_this(), m = std::move(parsed.value())] {
             detail::contain(self->log, "on_message", [&] { self->options.on_message(m); });
@@ -201,7 +192,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     }
 
     void accept(interaction_envelope envelope, acknowledge_fn acknowledge) {
-        if (!remember(envelope.neutral.id)) {
+        if (!recent_interactions.first_time(envelope.neutral.id)) {
             return say("interaction " + envelope.neutral.id.str() + ": duplicate delivery ignored");
         }
         if (envelope.application.empty()) envelope.application = application;
@@ -261,17 +252,6 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                 self->options.on_guild_ready(*self->guild_state, core::user_id{self->bot_user.load()});
             });
         });
-    }
-
-    /// True the first time an id is seen (bounded memory).
-    bool remember(core::interaction_id id) {
-        if (!recent.insert(id).second) return false;
-        recent_order.push_back(id);
-        if (recent_order.size() > options.dedupe_capacity) {
-            recent.erase(recent_order.front());
-            recent_order.pop_front();
-        }
-        return true;
     }
 
     void handle(interaction_envelope envelope, acknowledge_fn acknowledge) {
