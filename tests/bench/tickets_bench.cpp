@@ -4,12 +4,13 @@
 //  - the inactivity sweep over T open tickets (default 100,000) in SQLite: a round when none is
 //    due (the query cost a bot pays every minute) and a round when every one is due (warnings
 //    written one transaction each).
-#include "../services/commerce_fixture.hpp"
+#include "../support/manual_clock.hpp"
 #include "bench_common.hpp"
 
 #include <apexcore/render/transcript_html.hpp>
 #include <apexcore/render/transcript_json.hpp>
 #include <apexcore/services/ticket_service.hpp>
+#include <apexcore/sqlite/sqlite_store.hpp>
 
 #include <nlohmann/json.hpp>
 

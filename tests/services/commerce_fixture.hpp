@@ -3,6 +3,7 @@
 // and every service, for the commerce use-case tests.
 #include "../bench/purchases_workload.hpp"
 #include "../sqlite/temp_db.hpp"
+#include "../support/manual_clock.hpp"
 
 #include <apexcore/services/catalog_service.hpp>
 #include <apexcore/services/license_service.hpp>
@@ -22,18 +23,6 @@
 #include <memory>
 
 namespace apexcore::test_support {
-
-/// A clock tests move by hand.
-class manual_clock final : public ports::clock {
-public:
-    std::chrono::system_clock::time_point now() const override {
-        return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms_.load()));
-    }
-    void advance(std::chrono::milliseconds d) { ms_ += d.count(); }
-
-private:
-    std::atomic<std::int64_t> ms_{1795000000000};  // 2026-11-18
-};
 
 /// The role ids of example_tiers(), in table order.
 inline constexpr core::role_id client_role{1}, vip_role{2}, elite_role{3}, legend_role{4}, sovereign_role{5},
