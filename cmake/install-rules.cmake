@@ -1,34 +1,49 @@
-# Install the libraries, their headers and an exported apexcoreConfig.cmake so that
-# find_package(apexcore CONFIG REQUIRED) works (cmake-init install-rules.cmake).
+# Install the libraries, their headers and a component-aware apexcoreConfig.cmake, so that
+#   find_package(apexcore CONFIG REQUIRED COMPONENTS services sqlite)
+# asks only for what those parts need (cmake-init install-rules.cmake; one export set per
+# component, loaded with its dependencies by cmake/apexcoreConfig.cmake.in).
 include(CMakePackageConfigHelpers)
 
 set(APEXCORE_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/apexcore")
 
 install(DIRECTORY include/apexcore DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
   COMPONENT apexcore_development)
+install(FILES "${PROJECT_BINARY_DIR}/include/apexcore/version.hpp"
+  DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/apexcore" COMPONENT apexcore_development)
 # Apache-2.0 (LICENSE): installed with the package, where a packager expects it.
-install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/apexcore" COMPONENT apexcore_development)
+install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/apexcore" COMPONENT apexcore_runtime)
 
-install(TARGETS apexcore_core apexcore_ports apexcore_services apexcore_bot apexcore_sqlite
-    apexcore_render apexcore_storage apexcore_asio apexcore_s3 apexcore_discord_model apexcore_discord
-  EXPORT apexcoreTargets
-  ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT apexcore_development
-  LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT apexcore_runtime
-  INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+set(apexcore_components core ports services bot sqlite storage)
+if(APEXCORE_WITH_DISCORD)
+  list(APPEND apexcore_components render s3 discord_model discord)
+endif()
+foreach(component IN LISTS apexcore_components)
+  install(TARGETS apexcore_${component}
+    EXPORT apexcore-${component}-targets
+    ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT apexcore_development
+    LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT apexcore_runtime
+      NAMELINK_COMPONENT apexcore_development
+    INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+  install(EXPORT apexcore-${component}-targets NAMESPACE apexcore::
+    DESTINATION "${APEXCORE_CMAKE_DIR}" COMPONENT apexcore_development)
+endforeach()
 
-install(EXPORT apexcoreTargets NAMESPACE apexcore:: DESTINATION "${APEXCORE_CMAKE_DIR}"
-  COMPONENT apexcore_development)
-
+# Private dependencies of static libraries must be found by consumers too (they are linked into
+# the program); a shared build keeps them inside the .so files.
+if(BUILD_SHARED_LIBS)
+  set(APEXCORE_STATIC_LIBRARIES OFF)
+else()
+  set(APEXCORE_STATIC_LIBRARIES ON)
+endif()
 configure_package_config_file(cmake/apexcoreConfig.cmake.in
   "${PROJECT_BINARY_DIR}/apexcoreConfig.cmake"
   INSTALL_DESTINATION "${APEXCORE_CMAKE_DIR}")
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/apexcoreConfigVersion.cmake"
-  COMPATIBILITY SameMajorVersion)
+  COMPATIBILITY SameMinorVersion)
 install(FILES "${PROJECT_BINARY_DIR}/apexcoreConfig.cmake"
     "${PROJECT_BINARY_DIR}/apexcoreConfigVersion.cmake"
   DESTINATION "${APEXCORE_CMAKE_DIR}" COMPONENT apexcore_development)
 
 if(APEXCORE_BUILD_EXAMPLES)
-  install(TARGETS apexbot apexcore-sandbox RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}"
-    COMPONENT apexcore_runtime)
+  include(cmake/daemon-rules.cmake)
 endif()

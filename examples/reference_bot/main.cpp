@@ -16,6 +16,7 @@
 #include <apexcore/storage/s3_transcript_store.hpp>
 #include <apexcore/services/wallet_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
+#include <apexcore/version.hpp>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -24,8 +25,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <cstdlib>
+#include <cctype>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -49,6 +54,23 @@ void log_line(std::string_view line) {
     std::clog << stamp << " apexbot: " << line << std::endl;
 }
 
+/// The bot token: DISCORD_TOKEN, else the systemd credential "discord_token"
+/// ($CREDENTIALS_DIRECTORY/discord_token, LoadCredential= in apexbot.service), without trailing
+/// white space; "" when neither is there. Throws when the credential exists but cannot be read.
+std::string read_token() {
+    if (const char* env = std::getenv("DISCORD_TOKEN"); env != nullptr && *env != '\0') return env;
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (dir == nullptr || *dir == '\0') return {};
+    const std::string path = std::string(dir) + "/discord_token";
+    std::ifstream in(path);
+    if (!in) return {};
+    std::string token;
+    std::getline(in, token);
+    if (in.bad()) throw std::runtime_error(path + ": cannot read the token");
+    while (!token.empty() && (std::isspace(static_cast<unsigned char>(token.back())) != 0)) token.pop_back();
+    return token;
+}
+
 void print_summary(const apexbot::config& c) {
     std::cout << "config " << c.path << " is valid\n"
               << "  guild_id:       " << c.guild.str() << "\n"
@@ -67,7 +89,8 @@ void print_summary(const apexbot::config& c) {
               << (c.mode == "gateway" ? std::string("(off)")
                                       : "http://" + c.http_address + ":" + std::to_string(c.http_port) + c.http_path)
               << "\n"
-              << "  DISCORD_TOKEN:  " << (std::getenv("DISCORD_TOKEN") != nullptr ? "set" : "NOT SET") << "\n";
+              << "  token:          " << (read_token().empty() ? "NOT SET (DISCORD_TOKEN or the discord_token credential)" : "set")
+              << "\n";
     std::cout << "  tickets:        " << (c.tickets_enabled ? "on" : "off") << ", at most " << c.ticket_policy.max_open_per_member
               << " open per member; transcripts in "
               << (c.transcript_s3 ? "S3 " + c.transcript_s3->endpoint + "/" + c.transcript_s3->bucket + "/" + c.transcript_s3->prefix
@@ -101,6 +124,47 @@ void seed_catalog(apexcore::services::catalog_service& catalog, const apexbot::c
     }
     log_line("catalog: " + std::to_string(added) + " added, " + std::to_string(c.seed_products.size() - added) +
              " already there, from " + c.products_file);
+}
+
+/// SIGHUP: reads the config file again. A valid file's products file is reconciled with the
+/// catalog (new products added); every other setting takes effect at the next restart, and the
+/// log says which changed. An invalid file changes nothing and the log says why.
+void reload_config(const std::string& path, const apexbot::config& running, apexcore::services::catalog_service& catalog) {
+    log_line("reload: reading " + path + " (SIGHUP)");
+    apexbot::config fresh;
+    try {
+        fresh = apexbot::load_config(path);
+    } catch (const apexbot::config_error& e) {
+        log_line(std::string("reload: config error, nothing changed: ") + e.what());
+        return;
+    }
+    try {
+        seed_catalog(catalog, fresh);
+    } catch (const std::exception& e) {
+        log_line(std::string("reload: products file: ") + e.what());
+    }
+    std::vector<std::string> restart;
+    if (fresh.guild != running.guild) restart.emplace_back("guild_id");
+    if (fresh.staff_role != running.staff_role) restart.emplace_back("staff_role_id");
+    if (fresh.currency.code_string() != running.currency.code_string()) restart.emplace_back("currency");
+    if (fresh.database != running.database) restart.emplace_back("database");
+    if (fresh.api_base != running.api_base || fresh.gateway_url != running.gateway_url || fresh.ca_file != running.ca_file ||
+        fresh.intents != running.intents || fresh.shard_count != running.shard_count || fresh.shard_ids != running.shard_ids ||
+        fresh.defer_after_ms != running.defer_after_ms) {
+        restart.emplace_back("discord");
+    }
+    if (fresh.mode != running.mode || fresh.http_address != running.http_address || fresh.http_port != running.http_port ||
+        fresh.http_path != running.http_path || fresh.http_public_key != running.http_public_key) {
+        restart.emplace_back("mode/http");
+    }
+    if (fresh.tickets_enabled != running.tickets_enabled || fresh.transcript_directory != running.transcript_directory ||
+        fresh.transcript_channel != running.transcript_channel || fresh.ticket_types.size() != running.ticket_types.size()) {
+        restart.emplace_back("tickets");
+    }
+    std::string changed;
+    for (const auto& key : restart) changed += (changed.empty() ? "" : ", ") + key;
+    log_line(restart.empty() ? std::string("reload: done")
+                             : "reload: done; changed settings that take effect at the next restart: " + changed);
 }
 
 /// Test-only fault injection (docs/configuration.md): APEXBOT_INJECT_FAULTS="point[:N],..." throws
@@ -170,7 +234,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (vm.count("version") != 0U) {
-        std::cout << "apexbot 0.1.0\n";
+        std::cout << "apexbot " << apexcore::version << "\n";
         return 0;
     }
     if (config_path.empty()) {
@@ -188,11 +252,19 @@ int main(int argc, char** argv) {
         print_summary(cfg);
         return 0;
     }
-    const char* token = std::getenv("DISCORD_TOKEN");
-    if (token == nullptr || *token == '\0') {
-        std::cerr << "apexbot: DISCORD_TOKEN is not set; export the bot token from the Discord Developer Portal\n";
+    std::string token_text;
+    try {
+        token_text = read_token();
+    } catch (const std::exception& e) {
+        std::cerr << "apexbot: " << e.what() << "\n";
         return 2;
     }
+    if (token_text.empty()) {
+        std::cerr << "apexbot: DISCORD_TOKEN is not set; export the bot token from the Discord Developer Portal "
+                     "(as a systemd service: put it in /etc/apexbot/discord_token, docs/deployment.md)\n";
+        return 2;
+    }
+    const char* token = token_text.c_str();
 
     try {
         // The shop's clock: the system's, or in tests one they can move forward (test_clock.hpp).
@@ -307,17 +379,35 @@ int main(int argc, char** argv) {
                 io.stop();
             });
 
-        // Graceful shutdown: close the gateway and drain for up to 2 s, then stop.
-        boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-        boost::asio::steady_timer drain(io);
-        signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-            if (ec) return;
-            log_line("received signal " + std::to_string(signal) + ", shutting down");
-            scheduler.request_stop();  // joined below, once the I/O threads are done
-            runtime.stop();
-            drain.expires_after(std::chrono::seconds(2));
-            drain.async_wait([&](const boost::system::error_code&) { io.stop(); });
-        });
+        // SIGTERM / SIGINT: graceful shutdown — the gateway closes, the endpoint stops, queued REST
+        // requests are dropped; io.run() returns as soon as the last connection has closed, and a
+        // watchdog stops it after 2 s if one does not. SIGHUP: reload the config (reload_config).
+        boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+        std::mutex drain_mutex;
+        std::condition_variable drained;
+        bool io_done = false;
+        std::thread drain_watchdog;
+        std::function<void()> await_signal = [&] {
+            signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+                if (ec) return;
+                if (signal == SIGHUP) {
+                    reload_config(config_path, cfg, catalog);
+                    await_signal();
+                    return;
+                }
+                log_line("received signal " + std::to_string(signal) + ", shutting down");
+                scheduler.request_stop();  // joined below, once the I/O threads are done
+                runtime.stop();
+                drain_watchdog = std::thread([&] {
+                    std::unique_lock lock(drain_mutex);
+                    if (!drained.wait_for(lock, std::chrono::seconds(2), [&] { return io_done; })) {
+                        log_line("shutdown: connections still open after 2 s; stopping anyway");
+                        io.stop();
+                    }
+                });
+            });
+        };
+        await_signal();
         log_line("starting: guild " + cfg.guild.str() + ", mode " + cfg.mode + ", database " + cfg.database + ", API " +
                  cfg.api_base);
         runtime.start();
@@ -338,6 +428,12 @@ int main(int argc, char** argv) {
         for (int i = 1; i < io_threads; ++i) extra.emplace_back(run_io);
         run_io();
         for (auto& t : extra) t.join();
+        {
+            const std::lock_guard lock(drain_mutex);
+            io_done = true;
+        }
+        drained.notify_all();
+        if (drain_watchdog.joinable()) drain_watchdog.join();
         scheduler.stop();
         if (crashed) exit_code = 1;
         log_line("stopped");

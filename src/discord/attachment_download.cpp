@@ -2,6 +2,7 @@
 // Discord's file hosts, bounded in size, type and time. Its own translation unit: the only
 // coroutine of the outbound port.
 #include <apexcore/discord/http_url.hpp>
+#include <apexcore/discord/rest_client.hpp>
 #include <apexcore/discord/rest_chat_actions.hpp>
 #include <apexcore/discord/tls.hpp>
 
@@ -57,7 +58,7 @@ net::awaitable<ports::chat_result<fetched>> fetch(endpoint_url url, std::string 
     if (hec) co_return chat_error{chat_errc::unavailable, "TLS with " + url.host + " failed: " + hec.message()};
     http::request<http::empty_body> req{http::verb::get, target, 11};
     req.set(http::field::host, url.host);
-    req.set(http::field::user_agent, "DiscordBot (https://example.com/apexcore, 0.1.0)");
+    req.set(http::field::user_agent, default_user_agent());
     auto [wec, wn] = co_await http::async_write(stream, req, use_tuple);
     (void)wn;
     if (wec) co_return chat_error{chat_errc::unavailable, "request failed: " + wec.message()};

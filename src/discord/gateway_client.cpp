@@ -6,8 +6,10 @@
 #include <apexcore/discord/gateway/sharding.hpp>
 #include <apexcore/discord/gateway_client.hpp>
 #include <apexcore/discord/http_url.hpp>
+#include <apexcore/discord/rest_client.hpp>
 #include <apexcore/discord/tls.hpp>
 
+#include "detail/connect_errors.hpp"
 #include "detail/supervise.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -276,10 +278,19 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             ws.set_option(websocket::stream_base::timeout{10s, websocket::stream_base::none(), false});
             ws.read_message_max(inbound_message_max);
             ws.set_option(websocket::stream_base::decorator([lib = options.library](websocket::request_type& req) {
-                req.set(beast::http::field::user_agent, "DiscordBot (https://example.com/apexcore, 0.1.0) " + lib);
+                req.set(beast::http::field::user_agent, default_user_agent() + " " + lib);
             }));
             const std::string target = (url->path.empty() ? "/" : url->path) + (url->query.empty() ? "" : "?" + url->query);
             co_await ws.async_handshake(url->host + ":" + url->port, target, net::use_awaitable);
+        } catch (const boost::system::system_error& e) {
+            if (stopped) co_return;
+            // The handshake's certificate verdict, if it got that far, names the certificate problem.
+            log("gateway: " + prefix(s) +
+                detail::describe_connect_error(e.code(), "connecting to", url->host + ":" + url->port,
+                                               conn->ws.next_layer().native_handle(), options.ca_file));
+            s.machine.on_closed(std::nullopt, now());
+            pump(s);
+            co_return;
         } catch (const std::exception& e) {
             if (stopped) co_return;
             log("gateway: " + prefix(s) + "cannot connect to " + url->host + ":" + url->port + ": " + e.what());

@@ -3,6 +3,7 @@
 #include <apexcore/discord/rest_client.hpp>
 #include <apexcore/discord/tls.hpp>
 
+#include "detail/connect_errors.hpp"
 #include "detail/supervise.hpp"
 
 #include <apexcore/core/text.hpp>
@@ -167,6 +168,8 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
     std::shared_ptr<ratelimit::limiter> limiter;
     std::mt19937_64 rng;
     rest_stats counters;
+    std::string last_connect_error;  ///< the last connect failure logged ("" after a success)
+    steady::time_point last_connect_error_logged{};
     request_ticket next_ticket = 1;
     bool dispatcher_running = false;
     bool stopped = false;
@@ -360,15 +363,39 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
             throw boost::system::system_error(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
         }
         s->set_verify_callback(ssl::host_name_verification(base.host));
+        const std::string where = base.host + ":" + base.port;
         tcp::resolver resolver(strand);
-        const auto endpoints = co_await resolver.async_resolve(base.host, base.port, net::use_awaitable);
+        auto [rec, endpoints] = co_await resolver.async_resolve(base.host, base.port, use_tuple);
+        if (rec) fail_connect(rec, detail::describe_connect_error(rec, "resolving", where, nullptr, options.ca_file));
         beast::get_lowest_layer(*s).expires_after(timeout);
-        co_await beast::get_lowest_layer(*s).async_connect(endpoints, net::use_awaitable);
+        auto [cec, endpoint] = co_await beast::get_lowest_layer(*s).async_connect(endpoints, use_tuple);
+        (void)endpoint;
+        if (cec) fail_connect(cec, detail::describe_connect_error(cec, "connecting to", where, nullptr, options.ca_file));
         beast::get_lowest_layer(*s).expires_after(timeout);
-        co_await s->async_handshake(ssl::stream_base::client, net::use_awaitable);
+        auto [hec] = co_await s->async_handshake(ssl::stream_base::client, use_tuple);
+        if (hec) fail_connect(hec, detail::describe_connect_error(hec, "TLS with", where, s->native_handle(), options.ca_file));
         conn.stream = std::move(s);
         std::lock_guard lock(mutex);
         ++counters.connections_opened;
+        last_connect_error.clear();
+    }
+
+    /// Logs why a connection could not be made — when the reason changes, and otherwise at most
+    /// once a minute, so a bot that retries for hours says why without flooding the log — and
+    /// throws `ec` for the caller's retry logic.
+    [[noreturn]] void fail_connect(const boost::system::error_code& ec, std::string line) {
+        const auto now = steady::now();
+        bool say = false;
+        {
+            std::lock_guard lock(mutex);
+            if (line != last_connect_error || now - last_connect_error_logged >= std::chrono::minutes(1)) {
+                last_connect_error = line;
+                last_connect_error_logged = now;
+                say = true;
+            }
+        }
+        if (say) log("rest: " + line);
+        throw boost::system::system_error(ec);
     }
 
     net::awaitable<void> exchange(std::shared_ptr<connection> conn, std::shared_ptr<pending> job) {

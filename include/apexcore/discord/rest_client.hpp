@@ -28,6 +28,7 @@
 #include <apexcore/discord/model.hpp>
 #include <apexcore/discord/ratelimit/rate_limiter.hpp>
 #include <apexcore/discord/supervision.hpp>
+#include <apexcore/version.hpp>
 
 #include <boost/asio/io_context.hpp>
 
@@ -41,12 +42,18 @@
 
 namespace apexcore::discord {
 
+/// Discord's required User-Agent, "DiscordBot ($url, $versionNumber)" (REFERENCE.md §2.1), with
+/// apexcore's home page and version (<apexcore/version.hpp>).
+inline std::string default_user_agent() {
+    return std::string("DiscordBot (") + apexcore::homepage_url + ", " + apexcore::version + ")";
+}
+
 /// How to reach the API.
 struct rest_options {
     std::string api_base = "https://discord.com/api/v10";  ///< https:// URL including the version
     std::string token;            ///< bot token, sent as "Authorization: Bot <token>"
     std::string ca_file;          ///< PEM file to trust instead of the system store (sandbox)
-    std::string user_agent = "DiscordBot (https://example.com/apexcore, 0.1.0)";  ///< REFERENCE.md §2.1
+    std::string user_agent = default_user_agent();  ///< REFERENCE.md §2.1; a bot may name its own URL
     std::chrono::seconds timeout{30};  ///< connect, TLS handshake and each exchange
     int retries_max = 3;               ///< retries after 5xx / connection failures (safe requests)
     int retries_429_max = 10;          ///< retries after 429 responses
