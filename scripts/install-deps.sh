@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
   python3 python3-discord
+  dpkg-dev systemd  # scripts/check-package.sh: dpkg-shlibdeps for CPack, systemd-analyze verify
 )
 # Node.js for the discord.js conformance test: Debian's nodejs and npm, unless a Node.js with npm
 # is already there (e.g. from NodeSource, whose nodejs package conflicts with Debian's npm).

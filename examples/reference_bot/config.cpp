@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace apexbot {
 
@@ -62,11 +63,12 @@ config load_config_document(const std::string& path, const json& doc) {
     if (!doc.is_object()) throw config_error(path + ": expected a JSON object at the top level");
     if (doc.contains("token")) bad(path, "token", "the bot token is read from DISCORD_TOKEN, never from the file");
     static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
-                                                "discord", "mode", "http", "tickets", "$comment"};
+                                                "discord", "mode", "http", "tickets", "log", "monitoring", "$comment"};
     for (const auto& [key, _] : doc.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             bad(path, key,
-                "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord, mode, http, tickets)");
+                "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord, mode, http, tickets, "
+                "log, monitoring)");
         }
     }
     config c;
@@ -138,18 +140,7 @@ config load_config_document(const std::string& path, const json& doc) {
             }
         }
         if (const std::string listen = string_key(*h, path, "listen", false, "http."); !listen.empty()) {
-            const auto colon = listen.rfind(':');
-            if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) {
-                bad(path, "http.listen", "expected \"address:port\", e.g. \"127.0.0.1:8080\"");
-            }
-            const std::string_view port_text = std::string_view(listen).substr(colon + 1);
-            unsigned port = 0;
-            const auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-            if (ec != std::errc{} || end != port_text.data() + port_text.size() || port > 65535) {
-                bad(path, "http.listen", "expected \"address:port\", e.g. \"127.0.0.1:8080\"");
-            }
-            c.http_address = listen.substr(0, colon);
-            c.http_port = static_cast<std::uint16_t>(port);
+            std::tie(c.http_address, c.http_port) = listen_key(listen, path, "http.listen", "127.0.0.1:8080");
         }
         if (const std::string p = string_key(*h, path, "path", false, "http."); !p.empty()) {
             if (p.front() != '/') bad(path, "http.path", "expected a path starting with '/'");
@@ -170,6 +161,7 @@ config load_config_document(const std::string& path, const json& doc) {
     }
     c.transcript_directory = resolve(path, c.transcript_directory);
     if (const auto t = doc.find("tickets"); t != doc.end()) load_tickets(*t, path, c);
+    load_operations(doc, path, c);
     if (!c.products_file.empty()) c.seed_products = load_products(c.products_file, c.currency);
     return c;
 }

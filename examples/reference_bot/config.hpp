@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,11 @@ struct config {
         std::string prefix;
     };
     std::optional<s3_settings> transcript_s3;
+    std::string log_level = "info";         ///< "log.level": debug, info, warning or error
+    std::string log_format = "text";        ///< "log.format": text or json
+    /// "monitoring.listen": where /healthz and /metrics are served (plain HTTP; keep it on
+    /// loopback or a private network); off when absent.
+    std::optional<std::pair<std::string, std::uint16_t>> monitoring_listen;
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

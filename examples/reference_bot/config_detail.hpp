@@ -11,6 +11,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <utility>
 
 namespace apexbot::detail {
 
@@ -78,5 +79,12 @@ inline std::string resolve(const std::string& config_path, const std::string& va
 /// `tickets` in the config: the ticket types (built-in ones changed or switched off, new ones
 /// added) and the limits, into `c`. See docs/tickets.md.
 void load_tickets(const json& tickets, const std::string& path, config& c);
+
+/// "address:port" (port 0..65535) from `value` of `key`; throws config_error showing `example`.
+std::pair<std::string, std::uint16_t> listen_key(const std::string& value, const std::string& path, const std::string& key,
+                                                 const std::string& example);
+
+/// The "log" and "monitoring" sections (config_operations.cpp).
+void load_operations(const json& doc, const std::string& path, config& c);
 
 }  // namespace apexbot::detail

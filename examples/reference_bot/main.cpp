@@ -2,6 +2,8 @@
 // DISCORD_TOKEN, opens the SQLite store and runs the shop bot on Discord's Gateway and REST API
 // (or on apexcore-sandbox, when the config points there).
 #include "config.hpp"
+#include "logging.hpp"
+#include "monitoring.hpp"
 #include "test_clock.hpp"
 
 #include <apexcore/bot/scheduler.hpp>
@@ -10,6 +12,7 @@
 #include <apexcore/discord/rest_chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
 #include <apexcore/services/payment_service.hpp>
+#include <apexcore/render/prometheus.hpp>
 #include <apexcore/render/transcript_archive.hpp>
 #include <apexcore/services/ticket_service.hpp>
 #include <apexcore/storage/directory_transcript_store.hpp>
@@ -22,6 +25,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/program_options.hpp>
+
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -42,17 +47,8 @@ namespace po = boost::program_options;
 
 namespace {
 
-std::mutex log_mutex;
-
-void log_line(std::string_view line) {
-    const std::lock_guard lock(log_mutex);  // the io_context may run on several threads
-    const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    std::clog << stamp << " apexbot: " << line << std::endl;
-}
+/// The process's log (logging.hpp): text or JSON lines on stderr, for every component.
+apexbot::logger logs(std::clog);
 
 /// The bot token: DISCORD_TOKEN, else the systemd credential "discord_token"
 /// ($CREDENTIALS_DIRECTORY/discord_token, LoadCredential= in apexbot.service), without trailing
@@ -116,32 +112,65 @@ void seed_catalog(apexcore::services::catalog_service& catalog, const apexbot::c
         const auto result = catalog.add(p);
         if (result) {
             ++added;
-            log_line("catalog: added \"" + p.display_name() + "\" from " + c.products_file);
+            logs.info("catalog", "added \"" + p.display_name() + "\" from " + c.products_file);
         } else if (result.error() != apexcore::core::rejection::duplicate_product) {
             throw std::runtime_error("cannot add product " + p.display_name() + ": " +
                                      std::string(apexcore::core::describe(result.error())));
         }
     }
-    log_line("catalog: " + std::to_string(added) + " added, " + std::to_string(c.seed_products.size() - added) +
+    logs.info("catalog", std::to_string(added) + " added, " + std::to_string(c.seed_products.size() - added) +
              " already there, from " + c.products_file);
 }
 
-/// SIGHUP: reads the config file again. A valid file's products file is reconciled with the
-/// catalog (new products added); every other setting takes effect at the next restart, and the
-/// log says which changed. An invalid file changes nothing and the log says why.
+/// GET /healthz: healthy when every shard this process runs has a live session (in HTTP-only
+/// mode: the endpoint listens) and the database answers a read; otherwise 503 and the reasons.
+/// Body: {"status":"ok"|"unavailable","gateway":{"shards_ready":n,"shards_total":n},
+/// "endpoint":bool,"database":{"reachable":bool},"problems":[…]}.
+apexbot::health_report check_health(const apexcore::discord::runtime_health& runtime, apexcore::ports::store& store) {
+    nlohmann::json problems = nlohmann::json::array();
+    if (runtime.gateway && (runtime.shards_total == 0 || runtime.shards_ready < runtime.shards_total)) {
+        problems.push_back(std::to_string(runtime.shards_ready) + " of " + std::to_string(runtime.shards_total) +
+                           " gateway shards have a live session");
+    }
+    if (!runtime.gateway && !runtime.endpoint) problems.push_back("the interactions endpoint is not listening");
+    bool reachable = true;
+    try {
+        store.read([](apexcore::ports::unit_of_work&) {});
+    } catch (const std::exception& e) {
+        reachable = false;
+        problems.push_back(std::string("the database does not answer: ") + e.what());
+    }
+    const nlohmann::json body{{"status", problems.empty() ? "ok" : "unavailable"},
+                              {"gateway", {{"shards_ready", runtime.shards_ready}, {"shards_total", runtime.shards_total}}},
+                              {"endpoint", runtime.endpoint},
+                              {"database", {{"reachable", reachable}}},
+                              {"problems", problems}};
+    return {problems.empty(), body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
+}
+
+/// The config's "log" section applied to the process's log (at start and on SIGHUP).
+void apply_log_settings(const apexbot::config& c) {
+    logs.set_level(apexbot::parse_log_level(c.log_level).value_or(apexcore::ports::log_level::info));
+    logs.set_format(c.log_format == "json" ? apexbot::log_format::json : apexbot::log_format::text);
+}
+
+/// SIGHUP: reads the config file again. A valid file's log settings apply at once and its
+/// products file is reconciled with the catalog (new products added); every other setting takes
+/// effect at the next restart, and the log says which changed. An invalid file changes nothing and the log says why.
 void reload_config(const std::string& path, const apexbot::config& running, apexcore::services::catalog_service& catalog) {
-    log_line("reload: reading " + path + " (SIGHUP)");
+    logs.info("reload", "reading " + path + " (SIGHUP)");
     apexbot::config fresh;
     try {
         fresh = apexbot::load_config(path);
     } catch (const apexbot::config_error& e) {
-        log_line(std::string("reload: config error, nothing changed: ") + e.what());
+        logs.error("reload", std::string("config error, nothing changed: ") + e.what());
         return;
     }
+    apply_log_settings(fresh);
     try {
         seed_catalog(catalog, fresh);
     } catch (const std::exception& e) {
-        log_line(std::string("reload: products file: ") + e.what());
+        logs.error("reload", std::string("products file: ") + e.what());
     }
     std::vector<std::string> restart;
     if (fresh.guild != running.guild) restart.emplace_back("guild_id");
@@ -157,14 +186,15 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
         fresh.http_path != running.http_path || fresh.http_public_key != running.http_public_key) {
         restart.emplace_back("mode/http");
     }
+    if (fresh.monitoring_listen != running.monitoring_listen) restart.emplace_back("monitoring");
     if (fresh.tickets_enabled != running.tickets_enabled || fresh.transcript_directory != running.transcript_directory ||
         fresh.transcript_channel != running.transcript_channel || fresh.ticket_types.size() != running.ticket_types.size()) {
         restart.emplace_back("tickets");
     }
     std::string changed;
     for (const auto& key : restart) changed += (changed.empty() ? "" : ", ") + key;
-    log_line(restart.empty() ? std::string("reload: done")
-                             : "reload: done; changed settings that take effect at the next restart: " + changed);
+    logs.info("reload", restart.empty() ? std::string("done")
+                                        : "done; changed settings that take effect at the next restart: " + changed);
 }
 
 /// Test-only fault injection (docs/configuration.md): APEXBOT_INJECT_FAULTS="point[:N],..." throws
@@ -265,6 +295,9 @@ int main(int argc, char** argv) {
         return 2;
     }
     const char* token = token_text.c_str();
+    logs.redact(token_text);  // whatever a component puts in a line, the token never reaches the log
+    if (const char* secret = std::getenv("APEXBOT_S3_SECRET_KEY")) logs.redact(secret);
+    apply_log_settings(cfg);
 
     try {
         // The shop's clock: the system's, or in tests one they can move forward (test_clock.hpp).
@@ -273,10 +306,13 @@ int main(int argc, char** argv) {
         const apexbot::file_offset_clock test_clock(test_clock_file != nullptr ? test_clock_file : "");
         const apexcore::ports::clock& shop_clock =
             test_clock_file != nullptr ? static_cast<const apexcore::ports::clock&>(test_clock) : wall_clock;
-        if (test_clock_file != nullptr) log_line("test mode: APEXBOT_TEST_CLOCK_FILE is set");
-        apexcore::sqlite::sqlite_store store({.path = cfg.database, .clock = &shop_clock});
+        if (test_clock_file != nullptr) logs.warning("apexbot", "test mode: APEXBOT_TEST_CLOCK_FILE is set");
+        // Metrics from every component, served on monitoring.listen (off unless configured).
+        apexcore::render::prometheus_registry metrics;
+        apexcore::sqlite::sqlite_store store({.path = cfg.database, .clock = &shop_clock, .metrics = &metrics});
         apexcore::services::shop_config shop;
         shop.clock = &shop_clock;
+        shop.metrics = &metrics;
         shop.currency = cfg.currency;
         shop.ticket_types = cfg.ticket_types;
         shop.tickets = cfg.ticket_policy;
@@ -301,7 +337,9 @@ int main(int argc, char** argv) {
         options.rest.api_base = cfg.api_base;
         options.rest.token = token;
         options.rest.ca_file = cfg.ca_file;
-        options.rest.log = log_line;
+        options.rest.metrics = &metrics;
+        options.metrics = &metrics;
+        options.rest.log = logs.sink();
         if (!faults.empty()) options.rest.inject_fault = [&faults](std::string_view point) { faults.hit(point); };
         // One REST client for the runtime's answers and the outbound port: one pool, one limiter.
         options.rest_client = std::make_shared<apexcore::discord::rest_client>(io, options.rest);
@@ -331,10 +369,10 @@ int main(int argc, char** argv) {
         parts.transcripts = {&transcript_archive, cfg.transcript_channel, {}};
         parts.payments = &payments;
         parts.payment_methods = shop.payment_methods;
-        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, log_line}, wallet, catalog, parts);
+        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, logs.sink()}, wallet, catalog, parts);
         // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
         // is read from the database each round, so a restart picks up where the last run stopped.
-        apexcore::bot::scheduler scheduler(bot.jobs(), shop_clock, log_line);
+        apexcore::bot::scheduler scheduler(bot.jobs(), shop_clock, logs.sink());
         options.gateway.token = token;
         options.gateway.ca_file = cfg.ca_file;
         // Tickets count members' messages as activity: GUILD_MESSAGES (1 << 9, not privileged).
@@ -360,21 +398,21 @@ int main(int argc, char** argv) {
         options.on_guild_ready = [guild = cfg.guild, staff_role = cfg.staff_role, needs = bot.features().requirements()](
                                      const apexcore::discord::cache::guild_cache& cache, apexcore::core::user_id bot_user) {
             const auto problems = apexcore::discord::missing_requirements(cache, guild, bot_user, needs);
-            if (problems.empty()) log_line("setup: the bot holds everything its features need in server " + guild.str());
-            for (const auto& p : problems) log_line("setup: missing: " + p);
+            if (problems.empty()) logs.info("setup", "the bot holds everything its features need in server " + guild.str());
+            for (const auto& p : problems) logs.warning("setup", "missing: " + p);
             if (!cache.role(guild, staff_role) && cache.knows(guild)) {
-                log_line("setup: set staff_role_id in the config to the id of your staff role");
+                logs.warning("setup", "set staff_role_id in the config to the id of your staff role");
             }
         };
         options.on_message = [&bot](const apexcore::ports::channel_message& m) { bot.on_message(m); };
         if (!faults.empty()) {
-            log_line("test mode: APEXBOT_INJECT_FAULTS is set");
+            logs.warning("apexbot", "test mode: APEXBOT_INJECT_FAULTS is set");
             options.inject_fault = [&faults](std::string_view point) { faults.hit(point); };
         }
         apexcore::discord::discord_runtime runtime(
-            io, std::move(options), [&bot](const apexcore::ports::interaction& i) { return bot.handle(i); }, log_line,
+            io, std::move(options), [&bot](const apexcore::ports::interaction& i) { return bot.handle(i); }, logs.sink(),
             [&](std::string_view reason) {
-                log_line(std::string("stopping: ") + std::string(reason));
+                logs.error("apexbot", std::string("stopping: ") + std::string(reason));
                 exit_code = 1;
                 io.stop();
             });
@@ -382,6 +420,7 @@ int main(int argc, char** argv) {
         // SIGTERM / SIGINT: graceful shutdown — the gateway closes, the endpoint stops, queued REST
         // requests are dropped; io.run() returns as soon as the last connection has closed, and a
         // watchdog stops it after 2 s if one does not. SIGHUP: reload the config (reload_config).
+        std::unique_ptr<apexbot::monitoring_server> monitor;  // made below when monitoring.listen is set
         boost::asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
         std::mutex drain_mutex;
         std::condition_variable drained;
@@ -395,21 +434,30 @@ int main(int argc, char** argv) {
                     await_signal();
                     return;
                 }
-                log_line("received signal " + std::to_string(signal) + ", shutting down");
+                logs.info("apexbot", "received signal " + std::to_string(signal) + ", shutting down");
                 scheduler.request_stop();  // joined below, once the I/O threads are done
                 runtime.stop();
+                if (monitor) monitor->stop();
                 drain_watchdog = std::thread([&] {
                     std::unique_lock lock(drain_mutex);
                     if (!drained.wait_for(lock, std::chrono::seconds(2), [&] { return io_done; })) {
-                        log_line("shutdown: connections still open after 2 s; stopping anyway");
+                        logs.warning("apexbot", "shutdown: connections still open after 2 s; stopping anyway");
                         io.stop();
                     }
                 });
             });
         };
         await_signal();
-        log_line("starting: guild " + cfg.guild.str() + ", mode " + cfg.mode + ", database " + cfg.database + ", API " +
+        logs.info("apexbot", "starting: guild " + cfg.guild.str() + ", mode " + cfg.mode + ", database " + cfg.database + ", API " +
                  cfg.api_base);
+        if (cfg.monitoring_listen) {
+            monitor = std::make_unique<apexbot::monitoring_server>(
+                io, cfg.monitoring_listen->first, cfg.monitoring_listen->second, metrics,
+                [&runtime, &store] { return check_health(runtime.health(), store); }, logs.sink());
+            monitor->start();
+            logs.info("monitoring", "serving /healthz and /metrics on http://" + cfg.monitoring_listen->first + ":" +
+                                        std::to_string(monitor->port()));
+        }
         runtime.start();
         scheduler.start();
         // Whatever escapes a handler ends the process with exit code 1 and a message, so a
@@ -419,7 +467,7 @@ int main(int argc, char** argv) {
             try {
                 io.run();
             } catch (const std::exception& e) {
-                log_line(std::string("fatal: unexpected failure on an I/O thread: ") + e.what() + "; exiting with code 1");
+                logs.error("apexbot", std::string("fatal: unexpected failure on an I/O thread: ") + e.what() + "; exiting with code 1");
                 crashed = true;
                 io.stop();
             }
@@ -436,7 +484,7 @@ int main(int argc, char** argv) {
         if (drain_watchdog.joinable()) drain_watchdog.join();
         scheduler.stop();
         if (crashed) exit_code = 1;
-        log_line("stopped");
+        logs.info("apexbot", "stopped");
         return exit_code.load();
     } catch (const std::exception& e) {
         std::cerr << "apexbot: " << e.what() << "\n";

@@ -159,7 +159,9 @@ ports::interaction_response router::handle(const ports::interaction& interaction
         none.kind = ports::response_kind::suggest;
         return none;
     } catch (const std::exception& e) {
-        if (config_.log) config_.log(std::string("interaction ") + interaction.id.str() + " failed: " + e.what());
+        const std::string id = interaction.id.str();
+        ports::emit(config_.log, ports::log_level::error, "router", "interaction " + id + " failed: " + e.what(),
+                    {.interaction = id});
         return ephemeral_reply("Something went wrong on our side and nothing was charged. Please try again.");
     }
 }
@@ -169,7 +171,8 @@ void router::on_message(const ports::channel_message& message) const {
         try {
             f->on_message(message);
         } catch (const std::exception& e) {
-            if (config_.log) config_.log("feature " + f->name() + " failed on a message in " + message.channel.str() + ": " + e.what());
+            ports::emit(config_.log, ports::log_level::error, "router",
+                        "feature " + f->name() + " failed on a message in " + message.channel.str() + ": " + e.what());
         }
     }
 }

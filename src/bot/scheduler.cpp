@@ -4,7 +4,7 @@
 
 namespace apexcore::bot {
 
-scheduler::scheduler(std::vector<scheduled_job> jobs, const ports::clock& clock, std::function<void(std::string_view)> log)
+scheduler::scheduler(std::vector<scheduled_job> jobs, const ports::clock& clock, ports::log_fn log)
     : clock_(clock), log_(std::move(log)) {
     const auto now = clock_.now();
     for (auto& job : jobs) {
@@ -26,10 +26,12 @@ std::size_t scheduler::run_due() {
         try {
             e.job.run();
         } catch (const std::exception& ex) {
-            if (log_) log_("scheduled job " + e.job.name + " failed: " + ex.what() + "; it runs again in " +
-                           std::to_string(e.job.interval.count()) + " s");
+            ports::emit(log_, ports::log_level::error, "scheduler",
+                        "scheduled job " + e.job.name + " failed: " + ex.what() + "; it runs again in " +
+                            std::to_string(e.job.interval.count()) + " s");
         } catch (...) {
-            if (log_) log_("scheduled job " + e.job.name + " failed with an unknown exception; it runs again later");
+            ports::emit(log_, ports::log_level::error, "scheduler",
+                        "scheduled job " + e.job.name + " failed with an unknown exception; it runs again later");
         }
         ++e.runs;
         ++ran;

@@ -88,10 +88,16 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     detail::recent_ids<core::message_id> recent_messages{options.dedupe_capacity};
     std::atomic<std::uint64_t> messages_ignored{0};
 
-    void say(const std::string& line) const {
-        detail::contain(nullptr, "runtime", [&] {
-            if (log) log(line);
-        });
+    /// One record of `component`; a line about an interaction ("interaction <id>: …") carries
+    /// the interaction's id in its context.
+    void say(ports::log_level level, std::string_view component, const std::string& line) const {
+        std::string_view interaction;
+        if (line.starts_with("interaction ")) {
+            const std::string_view rest = std::string_view(line).substr(12);
+            const auto digits = rest.find_first_not_of("0123456789");
+            if (digits != 0 && digits != std::string_view::npos && rest[digits] == ':') interaction = rest.substr(0, digits);
+        }
+        ports::emit(log, level, component, line, {.interaction = interaction});
     }
 
     static std::string describe(std::error_code ec, const rest_response& res) {
@@ -132,7 +138,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         auto parsed = parse_message_create(d);
         if (!parsed) {
             if (++messages_ignored <= 5 || messages_ignored % 1000 == 0) {
-                say("message: ignored (" + std::to_string(messages_ignored) + " so far): " + parsed.error().what);
+                say(ports::log_level::warning, "messages", "message: ignored (" + std::to_string(messages_ignored) + " so far): " + parsed.error().what);
             }
             return;
         }
@@ -150,7 +156,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         if (!parsed) {
             // Rate-limited log (the first 5, then every 1000th); the gateway stays up.
             if (++interactions_ignored <= 5 || interactions_ignored % 1000 == 0) {
-                say("interaction: ignored (" + std::to_string(interactions_ignored) + " so far): " + parsed.error().what);
+                say(ports::log_level::warning, "interactions", "interaction: ignored (" + std::to_string(interactions_ignored) + " so far): " + parsed.error().what);
             }
             return;
         }
@@ -169,7 +175,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                     if (!owner) return;
                     const bool ok = !ec && res.ok();
                     if (!ok) {
-                        owner->say("interaction " + id + ": callback failed (" + describe(ec, res) +
+                        owner->say(ports::log_level::error, "interactions", "interaction " + id + ": callback failed (" + describe(ec, res) +
                                    "); Discord's 3 s deadline has passed or the request was refused");
                     }
                     net::post(owner->strand, [acknowledged, ok] {
@@ -193,7 +199,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
 
     void accept(interaction_envelope envelope, acknowledge_fn acknowledge) {
         if (!recent_interactions.first_time(envelope.neutral.id)) {
-            return say("interaction " + envelope.neutral.id.str() + ": duplicate delivery ignored");
+            return say(ports::log_level::info, "interactions", "interaction " + envelope.neutral.id.str() + ": duplicate delivery ignored");
         }
         if (envelope.application.empty()) envelope.application = application;
         handle(std::move(envelope), std::move(acknowledge));
@@ -211,9 +217,9 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
             net::post(self->strand, [self, ec, res = std::move(res)] {
                 if (ec || !res.ok()) {
                     self->commands_registered = false;
-                    return self->say("commands: registration failed: " + describe(ec, res));
+                    return self->say(ports::log_level::error, "commands", "commands: registration failed: " + describe(ec, res));
                 }
-                self->say("commands: registered " + std::to_string(self->options.commands.size()) + " guild commands");
+                self->say(ports::log_level::info, "commands", "commands: registered " + std::to_string(self->options.commands.size()) + " guild commands");
             });
         });
     }
@@ -230,7 +236,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                               id = core::application_id::parse(body["id"].get<std::string>());
                           }
                           net::post(self->strand, [self, id, ec, res = std::move(res)] {
-                              if (!id) return self->say("GET /applications/@me failed: " + describe(ec, res));
+                              if (!id) return self->say(ports::log_level::error, "commands", "GET /applications/@me failed: " + describe(ec, res));
                               self->application = *id;
                               self->register_commands(*id);
                           });
@@ -254,8 +260,30 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         });
     }
 
+    /// The metrics label of an interaction type (REFERENCE.md §3.2).
+    static std::string_view kind_of(int type) {
+        switch (type) {
+            case 2: return "command";
+            case 3: return "component";
+            case 4: return "autocomplete";
+            case 5: return "modal";
+            default: return "other";
+        }
+    }
+
+    /// apexcore_interaction_response_seconds: receipt -> the initial response (answer or
+    /// deferral) accepted by Discord.
+    void observe_response(const in_flight& job) const {
+        if (options.metrics == nullptr) return;
+        options.metrics->observe("apexcore_interaction_response_seconds", {{"kind", kind_of(job.envelope.type)}},
+                                 std::chrono::duration<double>(steady::now() - job.received).count());
+    }
+
     void handle(interaction_envelope envelope, acknowledge_fn acknowledge) {
         auto job = std::make_shared<in_flight>(std::move(envelope), strand, std::move(acknowledge));
+        if (options.metrics != nullptr) {
+            options.metrics->count("apexcore_interactions_total", {{"kind", kind_of(job->envelope.type)}});
+        }
         if (job->envelope.type == 4) {
             // Autocomplete cannot be deferred (REFERENCE.md §3.5): suggestions come within 3 s or not at all.
         } else if (options.defer_after.count() <= 0) {
@@ -270,11 +298,16 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         }
         net::post(pool, [self = shared_from_this(), job] {
             ports::interaction_response response;
+            const auto started = steady::now();
             try {
                 detail::fault_point(self->options.inject_fault, "runtime.handler");
                 response = self->handler(job->envelope.neutral);
+                if (self->options.metrics != nullptr) {
+                    self->options.metrics->observe("apexcore_interaction_handler_seconds", {{"kind", kind_of(job->envelope.type)}},
+                                                   std::chrono::duration<double>(steady::now() - started).count());
+                }
             } catch (...) {
-                self->say("interaction " + job->envelope.neutral.id.str() + ": the handler threw: " +
+                self->say(ports::log_level::error, "interactions", "interaction " + job->envelope.neutral.id.str() + ": the handler threw: " +
                           detail::describe(std::current_exception()) + "; answering with a generic error");
                 response = generic_error(job->envelope.neutral.id);
             }
@@ -291,7 +324,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         // The answer is ready but not delivered: if it has not been written yet, withdraw it and
         // defer instead, so the member is acknowledged within the deadline.
         if (job->answer_ticket != 0 && rest->cancel(job->answer_ticket)) {
-            say("interaction " + job->envelope.neutral.id.str() + ": answer not sent in time; deferring instead");
+            say(ports::log_level::warning, "interactions", "interaction " + job->envelope.neutral.id.str() + ": answer not sent in time; deferring instead");
             defer(job);
         }
     }
@@ -302,12 +335,13 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         const bool component = job->envelope.type == 3;
         json body{{"type", component ? 6 : 5}};
         if (!component && options.defer_ephemeral) body["data"] = {{"flags", 64}};
-        say("interaction " + job->envelope.neutral.id.str() + ": deferring (type " + std::to_string(component ? 6 : 5) + ")");
+        say(ports::log_level::info, "interactions", "interaction " + job->envelope.neutral.id.str() + ": deferring (type " + std::to_string(component ? 6 : 5) + ")");
         job->acknowledge(std::move(body), [weak = weak_from_this(), job](bool ok) {
             auto self = weak.lock();
             if (!self) return;
             job->at = stage::deferred;
             if (!ok) return;  // the interaction is lost; the failure was logged
+            self->observe_response(*job);
             if (job->result) self->edit_original(job, *job->result);
         });
     }
@@ -329,6 +363,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                     job->at = stage::done;
                     job->defer_timer.cancel();
                     auto self = weak.lock();
+                    if (ok && self) self->observe_response(*job);
                     if (ok && self && job->result) self->send_followups(job, 0);
                 });
                 break;
@@ -347,7 +382,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         ports::message body = response.body;
         if (response.kind == ports::response_kind::open_modal || response.kind == ports::response_kind::suggest) {
             // A modal or suggestions can only be the first answer, and this one was deferred.
-            say("interaction " + job->envelope.neutral.id.str() + ": the handler answered with a " +
+            say(ports::log_level::warning, "interactions", "interaction " + job->envelope.neutral.id.str() + ": the handler answered with a " +
                 (response.kind == ports::response_kind::open_modal ? "modal" : "suggestion list") +
                 " after the deferral; Discord cannot show it now");
             body = ports::message{};
@@ -362,7 +397,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                              [weak = weak_from_this(), id, job](std::error_code ec, rest_response res) {
                                  auto self = weak.lock();
                                  if (!self) return;
-                                 if (ec || !res.ok()) return self->say("interaction " + id + ": edit of @original failed: " + describe(ec, res));
+                                 if (ec || !res.ok()) return self->say(ports::log_level::error, "interactions", "interaction " + id + ": edit of @original failed: " + describe(ec, res));
                                  net::post(self->strand, [self, job] { self->send_followups(job, 0); });
                              });
     }
@@ -379,7 +414,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                                  auto self = weak.lock();
                                  if (!self) return;
                                  if (ec || !res.ok()) {
-                                     return self->say("interaction " + id + ": follow-up " + std::to_string(index + 1) +
+                                     return self->say(ports::log_level::error, "interactions", "interaction " + id + ": follow-up " + std::to_string(index + 1) +
                                                       " failed: " + describe(ec, res));
                                  }
                                  net::post(self->strand, [self, job, index] { self->send_followups(job, index + 1); });
@@ -404,8 +439,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
 };
 
 discord_runtime::discord_runtime(net::io_context& io, runtime_options options, interaction_handler handler,
-                                 std::function<void(std::string_view)> log,
-                                 std::function<void(std::string_view)> on_fatal)
+                                 log_fn log, std::function<void(std::string_view)> on_fatal)
     : impl_(std::make_shared<impl>(io, std::move(options), std::move(handler), std::move(log))) {
     impl_->guild_state = impl_->options.cache ? impl_->options.cache : std::make_shared<cache::guild_cache>();
     if (impl_->options.rest_client) {
@@ -414,6 +448,7 @@ discord_runtime::discord_runtime(net::io_context& io, runtime_options options, i
         rest_options rest = impl_->options.rest;
         if (!rest.log) rest.log = impl_->log;
         if (!rest.inject_fault) rest.inject_fault = impl_->options.inject_fault;
+        if (rest.metrics == nullptr) rest.metrics = impl_->options.metrics;
         impl_->rest = std::make_shared<rest_client>(io, std::move(rest));
     }
     gateway_handlers handlers;
@@ -424,6 +459,7 @@ discord_runtime::discord_runtime(net::io_context& io, runtime_options options, i
     handlers.log = impl_->log;
     gateway_options gateway = impl_->options.gateway;
     if (!gateway.inject_fault) gateway.inject_fault = impl_->options.inject_fault;
+    if (gateway.metrics == nullptr) gateway.metrics = impl_->options.metrics;
     impl_->gateway = std::make_unique<gateway_client>(io, *impl_->rest, std::move(gateway), std::move(handlers));
     if (impl_->options.http) {
         endpoint_options http = *impl_->options.http;
@@ -450,12 +486,24 @@ void discord_runtime::start() {
     if (impl_->endpoint) {
         impl_->endpoint->start();
         const bool https = !impl_->options.http->tls_certificate_file.empty();
-        impl_->say(std::string("interactions endpoint listening on ") + (https ? "https://" : "http://") +
+        impl_->say(ports::log_level::info, "endpoint", std::string("interactions endpoint listening on ") + (https ? "https://" : "http://") +
                    impl_->options.http->address + ":" +
                    std::to_string(impl_->endpoint->port()) + impl_->options.http->path);
     }
     if (impl_->options.use_gateway) impl_->gateway->start();
     else net::post(impl_->strand, [self = impl_] { self->fetch_application(); });
+}
+
+runtime_health discord_runtime::health() const {
+    runtime_health h;
+    h.gateway = impl_->options.use_gateway;
+    if (h.gateway) {
+        const auto shards = impl_->gateway->shards();
+        h.shards_ready = shards.ready;
+        h.shards_total = shards.total;
+    }
+    h.endpoint = impl_->endpoint != nullptr && !impl_->stopped;
+    return h;
 }
 
 void discord_runtime::stop() {

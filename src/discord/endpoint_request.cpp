@@ -9,9 +9,7 @@ endpoint_decision decide_endpoint_request(std::string_view configured_path, std:
                                           std::string_view timestamp, std::string_view body,
                                           const signature_verifier& verifier, std::chrono::system_clock::time_point now,
                                           const log_fn& log) {
-    const auto say = [&log](const std::string& line) {
-        if (log) log(line);
-    };
+    const auto say = [&log](const std::string& line) { ports::emit(log, ports::log_level::warning, "endpoint", line); };
     if (target.substr(0, target.find('?')) != configured_path) return endpoint_reply{404, {{"error", "not found"}}};
     if (method != "POST") return endpoint_reply{405, {{"error", "POST only"}}};
     // The signature is checked on the raw bytes before anything is parsed (REFERENCE.md §3.8).

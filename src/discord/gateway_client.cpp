@@ -25,6 +25,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include <atomic>
 #include <deque>
 #include <random>
 
@@ -77,6 +78,7 @@ struct shard_state {
     std::shared_ptr<connection_state> current;
     net::steady_timer wakeup;
     net::steady_timer identify_wait;
+    bool ready = false;  ///< READY or RESUMED received on the current connection
 };
 
 }  // namespace
@@ -96,15 +98,17 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
     std::vector<std::unique_ptr<shard_state>> shards;
     std::optional<gateway::identify_limiter> identify;
     int shard_total = 1;
+    std::atomic<int> shards_running{0};  ///< shards of the plan this process runs
+    std::atomic<int> shards_ready{0};    ///< of those, with a live session
     int discovery_failures = 0;
     bool stopped = false;
 
     static gateway::time_point now() { return std::chrono::steady_clock::now(); }
 
-    void log(const std::string& line) const {
-        detail::contain(nullptr, "gateway", [&] {
-            if (handlers.log) handlers.log(line);
-        });
+    /// A record of the "gateway" component; `line` may still start with "gateway: ".
+    void log(const std::string& line, ports::log_level level = ports::log_level::info) const {
+        const std::string_view message = line.starts_with("gateway: ") ? std::string_view(line).substr(9) : line;
+        ports::emit(handlers.log, level, "gateway", message);
     }
     std::string prefix(const shard_state& s) const {
         return shard_total > 1 ? "[shard " + std::to_string(s.id) + "/" + std::to_string(shard_total) + "] " : "";
@@ -132,7 +136,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             const std::string why = ec ? ec.message()
                                        : "HTTP " + std::to_string(res.status) + (res.error ? " " + res.error->message : "");
             const auto delay = std::min<std::chrono::milliseconds>(60s, 1s * (1 << std::min(discovery_failures++, 6)));
-            log("gateway: GET /gateway/bot failed (" + why + "); retrying in " + std::to_string(delay.count()) + " ms");
+            log("gateway: GET /gateway/bot failed (" + why + "); retrying in " + std::to_string(delay.count()) + " ms", ports::log_level::warning);
             discovery_retry.expires_after(delay);
             discovery_retry.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
                 if (!wait_ec && !self->stopped) self->discover();
@@ -147,6 +151,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
         if (const auto* error = std::get_if<std::string>(&planned)) return fail("gateway: " + *error);
         const auto& plan = std::get<gateway::shard_plan>(planned);
         shard_total = plan.total;
+        shards_running = static_cast<int>(plan.ids.size());
         identify.emplace(plan.max_concurrency, options.identify_window);
         if (plan.total > 1 || !options.shard_ids.empty()) {
             log("gateway: running " + std::to_string(plan.ids.size()) + " of " + std::to_string(plan.total) +
@@ -168,7 +173,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
 
     void fail(const std::string& reason) {
         stopped = true;
-        log("gateway: fatal: " + reason);
+        log("gateway: fatal: " + reason, ports::log_level::error);
         for (auto& s : shards) {
             s->wakeup.cancel();
             s->identify_wait.cancel();
@@ -214,13 +219,24 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             s.current.reset();
         }
         if (stopped) return;
-        log("gateway: " + prefix(s) + "reconnecting after the failure");
+        log("gateway: " + prefix(s) + "reconnecting after the failure", ports::log_level::warning);
         // The machine is connecting (connect failed) or open: either way it is now closed.
+        set_ready(s, false);
         s.machine.on_closed(std::nullopt, now());
         pump(s);
     }
 
+    /// Marks a shard live (READY / RESUMED) or not (its connection closed), for shards() and
+    /// the apexcore_gateway_shards_ready gauge.
+    void set_ready(shard_state& s, bool ready) {
+        if (s.ready == ready) return;
+        s.ready = ready;
+        const int now_ready = ready ? ++shards_ready : --shards_ready;
+        if (options.metrics != nullptr) options.metrics->set("apexcore_gateway_shards_ready", {}, now_ready);
+    }
+
     void execute(shard_state& s, gateway::connect_action& a) {
+        if (options.metrics != nullptr) options.metrics->count("apexcore_gateway_connects_total", {{"cause", a.cause}});
         if (a.resume) {
             spawn_connection(s, a.url, true);
             return;
@@ -241,6 +257,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
         if (s.current) s.current->close_with(a.code);
     }
     void execute(shard_state& s, gateway::dispatch_action& a) {
+        if (a.event == "READY" || a.event == "RESUMED") set_ready(s, true);
         detail::contain(handlers.log, "gateway " + prefix(s) + a.event + " handler", [&] {
             detail::fault_point(options.inject_fault, "gateway.dispatch");
             if (handlers.on_dispatch) handlers.on_dispatch(a.event, a.data);
@@ -248,7 +265,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
     }
     void execute(shard_state& s, gateway::fatal_action& a) { fail(prefix(s) + a.reason); }
     void execute(shard_state& s, gateway::log_action& a) {
-        log(a.line.starts_with("gateway: ") ? "gateway: " + prefix(s) + a.line.substr(9) : a.line);
+        log(prefix(s) + a.line, a.level);
     }
 
     net::awaitable<void> connect_and_read(shard_state& s, std::string url_text, bool resuming) {
@@ -287,13 +304,16 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             // The handshake's certificate verdict, if it got that far, names the certificate problem.
             log("gateway: " + prefix(s) +
                 detail::describe_connect_error(e.code(), "connecting to", url->host + ":" + url->port,
-                                               conn->ws.next_layer().native_handle(), options.ca_file));
+                                               conn->ws.next_layer().native_handle(), options.ca_file),
+                ports::log_level::error);
+            set_ready(s, false);
             s.machine.on_closed(std::nullopt, now());
             pump(s);
             co_return;
         } catch (const std::exception& e) {
             if (stopped) co_return;
-            log("gateway: " + prefix(s) + "cannot connect to " + url->host + ":" + url->port + ": " + e.what());
+            log("gateway: " + prefix(s) + "cannot connect to " + url->host + ":" + url->port + ": " + e.what(), ports::log_level::error);
+            set_ready(s, false);
             s.machine.on_closed(std::nullopt, now());
             pump(s);
             co_return;
@@ -329,6 +349,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
         conn->shutdown();
         if (s.current == conn) s.current.reset();
         if (stopped) co_return;
+        set_ready(s, false);
         s.machine.on_closed(close_code, now());
         pump(s);
     }
@@ -365,6 +386,10 @@ gateway_client::~gateway_client() { stop(); }
 
 void gateway_client::start() {
     net::post(impl_->strand, [self = impl_] { self->discover(); });
+}
+
+gateway_client::shard_counts gateway_client::shards() const {
+    return {impl_->shards_ready.load(), impl_->shards_running.load()};
 }
 
 void gateway_client::stop() {

@@ -59,7 +59,7 @@ constexpr auto accept_backoff = 100ms;
 struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
     using executor_type = net::strand<net::io_context::executor_type>;
 
-    impl(net::io_context& io_context, endpoint_options opts, interaction_fn handler, std::function<void(std::string_view)> l)
+    impl(net::io_context& io_context, endpoint_options opts, interaction_fn handler, log_fn l)
         : io(io_context), strand(net::make_strand(io_context)), options(std::move(opts)),
           verifier(options.public_key_hex), on_interaction(std::move(handler)), log(std::move(l)), acceptor(strand),
           backoff(strand) {
@@ -90,7 +90,7 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
     endpoint_options options;
     signature_verifier verifier;
     interaction_fn on_interaction;
-    std::function<void(std::string_view)> log;
+    log_fn log;
     tcp::acceptor acceptor;
     net::steady_timer backoff;
     std::optional<net::ssl::context> tls;
@@ -100,11 +100,7 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
     std::uint64_t refused = 0;      ///< connections closed at the cap (accept strand)
     std::uint64_t accept_errors = 0;
 
-    void say(const std::string& line) const {
-        detail::contain(nullptr, "endpoint", [&] {
-            if (log) log(line);
-        });
-    }
+    void say(ports::log_level level, const std::string& line) const { ports::emit(log, level, "endpoint", line); }
 
     /// Counts a connection while it lives.
     struct connection_slot {
@@ -124,7 +120,7 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
                           self->backoff.expires_after(accept_backoff);
                           self->backoff.async_wait([self](boost::system::error_code ec) {
                               if (ec || self->stopped) return;
-                              self->say("interactions endpoint: restarting the accept loop");
+                              self->say(ports::log_level::warning, "interactions endpoint: restarting the accept loop");
                               self->start_accepting();
                           });
                       }));
@@ -138,7 +134,7 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
             if (ec) {
                 // Never stop accepting: log (the first few, then every 1000th) and go on.
                 if (++accept_errors <= 5 || accept_errors % 1000 == 0) {
-                    say("interactions endpoint: accept failed (" + ec.message() + "); still accepting");
+                    say(ports::log_level::warning, "interactions endpoint: accept failed (" + ec.message() + "); still accepting");
                 }
                 if (ec == net::error::no_descriptors || ec.value() == ENFILE || ec == net::error::no_buffer_space ||
                     ec == net::error::no_memory) {
@@ -149,7 +145,7 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
             }
             if (connections.load() >= options.connections_max) {
                 if (++refused <= 5 || refused % 1000 == 0) {
-                    say("interactions endpoint: " + std::to_string(options.connections_max) +
+                    say(ports::log_level::warning, "interactions endpoint: " + std::to_string(options.connections_max) +
                         " connections open; closing a new one (" + std::to_string(refused) + " so far)");
                 }
                 boost::system::error_code ignored;
@@ -198,7 +194,7 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
             if (rec == http::error::header_limit || rec == http::error::body_limit) {
                 const bool header = rec == http::error::header_limit;
                 const auto status = header ? http::status::request_header_fields_too_large : http::status::payload_too_large;
-                say(std::string("interactions endpoint: ") + (header ? "431: headers" : "413: body") + " over the limit");
+                say(ports::log_level::warning, std::string("interactions endpoint: ") + (header ? "431: headers" : "413: body") + " over the limit");
                 auto res = reply(11, false, status, {{"error", header ? "request headers too large" : "request body too large"}});
                 beast::get_lowest_layer(stream).expires_after(options.read_timeout);
                 co_await http::async_write(stream, res, use_tuple);
@@ -237,7 +233,7 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
         });
         if (!answer->has_value()) co_await signal->async_wait(use_tuple);
         if (!answer->has_value()) {
-            say("interactions endpoint: the handler did not respond in time");
+            say(ports::log_level::error, "interactions endpoint: the handler did not respond in time");
             co_return reply(req, http::status::internal_server_error, {{"error", "no response"}});
         }
         co_return reply(req, http::status::ok, **answer);
@@ -245,7 +241,7 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
 };
 
 interactions_endpoint::interactions_endpoint(net::io_context& io, endpoint_options options, interaction_fn on_interaction,
-                                             std::function<void(std::string_view)> log)
+                                             log_fn log)
     : impl_(std::make_shared<impl>(io, std::move(options), std::move(on_interaction), std::move(log))) {}
 
 interactions_endpoint::~interactions_endpoint() { stop(); }

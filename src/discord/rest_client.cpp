@@ -174,10 +174,10 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
     bool dispatcher_running = false;
     bool stopped = false;
 
-    void log(const std::string& line) const {
-        detail::contain(nullptr, "rest", [&] {
-            if (options.log) options.log(line);
-        });
+    /// A record of the "rest" component; `line` may still start with "rest: ".
+    void log(const std::string& line, ports::log_level level = ports::log_level::warning) const {
+        const std::string_view message = line.starts_with("rest: ") ? std::string_view(line).substr(6) : line;
+        ports::emit(options.log, level, "rest", message);
     }
 
     /// Wakes the dispatcher (from any thread).
@@ -196,7 +196,7 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
                               if (self->stopped) return;
                               ++self->counters.restarts;
                           }
-                          self->log("rest dispatcher: restarting");
+                          self->log("rest dispatcher: restarting", ports::log_level::error);
                           self->ensure_dispatcher();
                       }));
     }
@@ -394,7 +394,7 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
                 say = true;
             }
         }
-        if (say) log("rest: " + line);
+        if (say) log("rest: " + line, ports::log_level::error);
         throw boost::system::system_error(ec);
     }
 
@@ -437,6 +437,17 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
         finish(conn, job, result, ec, parser.release());
     }
 
+    /// apexcore_rest_requests_total{method, status}: one attempt, answered with `status` or not
+    /// answered at all ("error": connect, TLS, timeout, connection lost).
+    void count_attempt(const pending& job, std::optional<unsigned> status) const {
+        if (options.metrics == nullptr) return;
+        std::string_view status_class = "error";
+        if (status) {
+            status_class = *status == 429 ? "429" : *status < 300 ? "2xx" : *status < 400 ? "3xx" : *status < 500 ? "4xx" : "5xx";
+        }
+        options.metrics->count("apexcore_rest_requests_total", {{"method", method_name(job.method)}, {"status", status_class}});
+    }
+
     /// Applies the retry rules to a finished exchange (on the strand).
     void finish(const std::shared_ptr<connection>& conn, const std::shared_ptr<pending>& job, outcome result,
                 boost::system::error_code ec, http::response<http::string_body> res) {
@@ -455,6 +466,7 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
                 if (front) queue.push_front(job);
                 else queue.push_back(job);
             };
+            count_attempt(*job, answered ? std::optional<unsigned>(res.result_int()) : std::nullopt);
             if (!answered) {
                 limiter->on_abandoned(job->key, now);
                 const bool may_resend = result == outcome::not_sent || job->idempotent;
@@ -471,6 +483,11 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
                 bool retried = false;
                 if (info.status == 429) {
                     ++counters.responses_429;
+                    if (options.metrics != nullptr) {
+                        const std::string_view scope = info.scope ? std::string_view(*info.scope) : std::string_view("unknown");
+                        const bool known = scope == "user" || scope == "global" || scope == "shared";
+                        options.metrics->count("apexcore_rest_rate_limited_total", {{"scope", known ? scope : "unknown"}});
+                    }
                     const auto wait = std::chrono::milliseconds(
                         static_cast<std::int64_t>(std::clamp(info.retry_after_s.value_or(1.0), 0.0, 3600.0) * 1000.0));
                     if (job->attempts_429++ < options.retries_429_max && within_deadline(now + wait)) {

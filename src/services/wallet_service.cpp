@@ -128,6 +128,16 @@ core::result<core::ledger_entry, core::rejection> wallet_service::credit(const s
 }
 
 core::result<purchase_receipt, core::rejection> wallet_service::purchase(const purchase_request& r) {
+    auto result = purchase_unmetered(r);
+    if (config_.metrics != nullptr) {
+        const std::string_view outcome = !result ? "rejected" : result->replayed ? "replayed" : "ok";
+        const std::string_view reason = result ? std::string_view("none") : core::to_string(result.error());
+        config_.metrics->count("apexcore_purchases_total", {{"outcome", outcome}, {"reason", reason}});
+    }
+    return result;
+}
+
+core::result<purchase_receipt, core::rejection> wallet_service::purchase_unmetered(const purchase_request& r) {
     const bool keyed = !r.idempotency_key.empty();
     if (keyed && !core::is_valid_idempotency_key(r.idempotency_key)) return core::rejection::invalid_idempotency_key;
     if (r.promo_code.size() > 32) return core::rejection::unknown_promo_code;

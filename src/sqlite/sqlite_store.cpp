@@ -57,6 +57,13 @@ struct sqlite_store::impl {
         return std::make_unique<connection>(options.path, options.busy_timeout, options.synchronous_full);
     }
 
+    /// apexcore_store_commit_seconds: one committed transaction (a whole group-commit batch).
+    void observe_commit(std::chrono::steady_clock::time_point started) const {
+        if (options.metrics == nullptr) return;
+        options.metrics->observe("apexcore_store_commit_seconds", {},
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+
     void start_writer() {
         writer_connection = open_connection();
         writer = std::thread([this] {
@@ -157,7 +164,9 @@ struct sqlite_store::impl {
             return;
         }
         try {
+            const auto started = std::chrono::steady_clock::now();
             c.exec("COMMIT");
+            observe_commit(started);
         } catch (...) {
             auto error = std::current_exception();
             try {
@@ -244,7 +253,9 @@ struct sqlite_store::impl {
             throw;
         }
         try {
+            const auto started = std::chrono::steady_clock::now();
             c->exec(commit ? "COMMIT" : "ROLLBACK");
+            if (commit) observe_commit(started);
         } catch (...) {
             try {
                 c->exec("ROLLBACK");

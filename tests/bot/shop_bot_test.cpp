@@ -20,7 +20,7 @@ protected:
     services::wallet_service wallet_{store_, services::shop_config{}};
     services::catalog_service catalog_{store_, services::shop_config{}};
     std::vector<std::string> log_;
-    bot::shop_bot bot_{{core::guild_id{1}, staff_role, core::usd, [this](std::string_view line) { log_.emplace_back(line); }},
+    bot::shop_bot bot_{{core::guild_id{1}, staff_role, core::usd, [this](const apexcore::ports::log_record& r) { log_.emplace_back(r.message); }},
                        wallet_, catalog_};
     std::uint64_t next_id_ = 1000;
 

@@ -22,7 +22,7 @@ protected:
     const core::user_id helper_{300};
     const core::channel_id lobby_{50};
     fake_chat_actions actions_;
-    bot::router router_{{guild_, staff_role_, core::usd, [this](std::string_view l) { logs_.emplace_back(l); }}};
+    bot::router router_{{guild_, staff_role_, core::usd, [this](const apexcore::ports::log_record& r) { logs_.emplace_back(r.message); }}};
     std::vector<std::string> logs_;
     std::uint64_t next_ = 1;
 
@@ -180,7 +180,7 @@ TEST_F(TicketsFeatureTest, CommandsOutsideATicketChannelSaySo) {
 
 TEST_F(TicketsFeatureTest, MessagesAreActivityAndTheScheduledSweepWarnsThenTheChannelIsDeleted) {
     const auto channel = open_ticket();
-    bot::scheduler jobs(router_.jobs(), clock_, [this](std::string_view l) { logs_.emplace_back(l); });
+    bot::scheduler jobs(router_.jobs(), clock_, [this](const apexcore::ports::log_record& r) { logs_.emplace_back(r.message); });
     clock_.advance(47h);
     router_.on_message({core::message_id{1}, channel, guild_, member_, false, {}});
     clock_.advance(2h);  // 2 h after the member's message: nothing due
@@ -309,7 +309,7 @@ TEST_F(TicketsFeatureTest, AJobThatFailsIsLoggedAndRunsAgain) {
     bot::scheduler jobs({{"flaky", 60s, [&] {
                               if (++calls == 1) throw std::runtime_error("database is locked");
                           }}},
-                        clock_, [this](std::string_view l) { logs_.emplace_back(l); });
+                        clock_, [this](const apexcore::ports::log_record& r) { logs_.emplace_back(r.message); });
     EXPECT_EQ(jobs.run_due(), 1U);
     ASSERT_FALSE(logs_.empty());
     EXPECT_EQ(logs_.back(), "scheduled job flaky failed: database is locked; it runs again in 60 s");

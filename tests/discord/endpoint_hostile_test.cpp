@@ -47,9 +47,9 @@ protected:
         }
         endpoint_ = std::make_unique<apexcore::discord::interactions_endpoint>(
             io_, options, [](apexcore::discord::interaction_envelope, auto respond) { respond(json{{"type", 4}}); },
-            [this](std::string_view line) {
+            [this](const apexcore::ports::log_record& r) {
                 std::lock_guard lock(mutex_);
-                log_ += std::string(line) + "\n";
+                log_ += std::string(r.component) + ": " + std::string(r.message) + "\n";
             });
         endpoint_->start();
         thread_ = std::thread([this] { io_.run(); });

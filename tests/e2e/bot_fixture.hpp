@@ -59,8 +59,10 @@ protected:
         if (!start_bot_) return;
         std::vector<std::string> bot_args{"--config", (dir_ / "config.json").string()};
         bot_args.insert(bot_args.end(), bot_args_.begin(), bot_args_.end());
-        std::vector<std::string> bot_env{"DISCORD_TOKEN=" + token_};
-        bot_env.insert(bot_env.end(), bot_env_.begin(), bot_env_.end());
+        std::vector<std::string> bot_env = bot_env_;  // bot_env_ may set DISCORD_TOKEN itself
+        if (std::none_of(bot_env.begin(), bot_env.end(), [](const std::string& e) { return e.starts_with("DISCORD_TOKEN="); })) {
+            bot_env.push_back("DISCORD_TOKEN=" + token_);
+        }
         bot_ = std::make_unique<child_process>(APEXBOT_PATH, bot_args, (dir_ / "bot.log").string(), bot_env);
         if (!wait_for_bot_) return;
         ASSERT_TRUE(wait_for([&] {

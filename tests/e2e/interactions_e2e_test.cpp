@@ -33,9 +33,9 @@ protected:
         options.commands = commands();
         runtime_ = std::make_unique<discord::discord_runtime>(
             io_, std::move(options), [this](const ports::interaction& i) { return handle(i); },
-            [this](std::string_view line) {
+            [this](const apexcore::ports::log_record& r) {
                 std::lock_guard lock(mutex_);
-                log_ += std::string(line) + "\n";
+                log_ += std::string(r.component) + ": " + std::string(r.message) + "\n";
             },
             [](std::string_view) {});
         runtime_->start();

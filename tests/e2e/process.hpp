@@ -64,6 +64,11 @@ public:
         }
     }
 
+    /// Sends `signal` and returns at once (e.g. SIGHUP to a daemon that keeps running).
+    void send(int signal) const {
+        if (!exit_code_) ::kill(pid_, signal);
+    }
+
     /// Sends `signal` and waits up to `timeout` for the exit code (nullopt: still running).
     std::optional<int> stop(int signal, std::chrono::milliseconds timeout) {
         if (exit_code_) return exit_code_;

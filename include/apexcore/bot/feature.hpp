@@ -9,6 +9,7 @@
 #include <apexcore/core/money.hpp>
 #include <apexcore/ports/chat.hpp>
 #include <apexcore/ports/chat_actions.hpp>
+#include <apexcore/ports/log.hpp>
 #include <apexcore/ports/message.hpp>
 
 #include <chrono>
@@ -25,7 +26,7 @@ struct bot_config {
     core::guild_id guild;                 ///< the guild the shop lives in
     core::role_id staff_role;             ///< members holding it may use staff commands
     core::currency currency = core::usd;  ///< prices and wallets are in this currency
-    std::function<void(std::string_view)> log;  ///< one line per unexpected failure; may be empty
+    ports::log_fn log;  ///< one record per unexpected failure (components "router", "tickets", "setup"); may be empty
 
     /// Whether `who` holds the staff role (the services re-check staff-only use cases).
     [[nodiscard]] bool is_staff(const ports::invoker& who) const;

@@ -29,7 +29,7 @@ class scheduler {
 public:
     /// `clock` must outlive the scheduler; `log` may be empty. Jobs with an interval under 1 s
     /// or without `run` throw std::invalid_argument.
-    scheduler(std::vector<scheduled_job> jobs, const ports::clock& clock, std::function<void(std::string_view)> log);
+    scheduler(std::vector<scheduled_job> jobs, const ports::clock& clock, ports::log_fn log);
     ~scheduler();
     scheduler(const scheduler&) = delete;
     scheduler& operator=(const scheduler&) = delete;
@@ -55,7 +55,7 @@ private:
         std::uint64_t runs = 0;
     };
     const ports::clock& clock_;
-    std::function<void(std::string_view)> log_;
+    ports::log_fn log_;
     mutable std::mutex run_mutex_;  // one round at a time
     std::vector<entry> entries_;
     std::mutex wait_mutex_;

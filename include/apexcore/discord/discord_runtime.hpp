@@ -82,22 +82,37 @@ struct runtime_options {
     /// gateway.intents; the content is not read), on the worker pool, at most once per message
     /// id among the last `dedupe_capacity`. May throw (logged). Empty: messages are ignored.
     std::function<void(const ports::channel_message&)> on_message;
+    /// Where the runtime, its REST client and its gateway record metrics (ports/metrics.hpp:
+    /// interactions, handler and response latency, REST requests and 429s, gateway connects,
+    /// ready shards); nullptr: none. Given to `rest` and `gateway` unless they name their own.
+    /// Must outlive the runtime.
+    ports::metrics* metrics = nullptr;
+};
+
+/// What /healthz reports about the Discord side.
+struct runtime_health {
+    bool gateway = false;        ///< the gateway is in use (false in HTTP-only mode)
+    int shards_ready = 0;        ///< shards with a live session (READY or RESUMED, not closed since)
+    int shards_total = 0;        ///< shards this process runs (0 until GET /gateway/bot answered)
+    bool endpoint = false;       ///< the Interactions Endpoint is listening
 };
 
 /// Gateway + REST + handler wiring. Thread-safe (see the file comment).
 class discord_runtime {
 public:
-    /// Throws std::invalid_argument for malformed options (URL, empty token). `log` gets one line
-    /// per notable event; `on_fatal` is called once when the bot cannot go on (bad token,
+    /// Throws std::invalid_argument for malformed options (URL, empty token). `log` gets one record
+    /// per notable event (supervision.hpp lists the components); `on_fatal` is called once when the bot cannot go on (bad token,
     /// disallowed intents, a component that cannot restart): the caller should exit with code 1.
     discord_runtime(boost::asio::io_context& io, runtime_options options, interaction_handler handler,
-                    std::function<void(std::string_view)> log, std::function<void(std::string_view)> on_fatal);
+                    log_fn log, std::function<void(std::string_view)> on_fatal);
     ~discord_runtime();
 
     /// Connects; returns at once.
     void start();
     /// Closes the gateway and the endpoint, and drops queued REST requests.
     void stop();
+    /// The state of the gateway shards and the endpoint now. Thread-safe.
+    [[nodiscard]] runtime_health health() const;
     /// The HTTP endpoint's bound port (0 when HTTP mode is off).
     [[nodiscard]] std::uint16_t http_port() const;
     /// The guild state cache (thread-safe; filled once the gateway is connected).

@@ -40,6 +40,9 @@ struct gateway_options {
     /// Minimum spacing of IDENTIFYs sharing a rate-limit key (Discord: 5 s).
     std::chrono::milliseconds identify_window{5000};
     fault_hook inject_fault;  ///< tests only (supervision.hpp)
+    /// apexcore_gateway_connects_total{cause} and apexcore_gateway_shards_ready
+    /// (ports/metrics.hpp); nullptr: none. Must outlive the client.
+    ports::metrics* metrics = nullptr;
 };
 
 /// What the session reports. All run on the client's strand; an exception thrown by one is
@@ -49,8 +52,8 @@ struct gateway_handlers {
     std::function<void(std::string_view event, const json& d)> on_dispatch;
     /// A fatal condition the session will not retry (bad token, disallowed intents, ...).
     std::function<void(std::string_view reason)> on_fatal;
-    /// One human-readable line per lifecycle event (connect, resume, close codes).
-    std::function<void(std::string_view line)> log;
+    /// One record per lifecycle event (connect, resume, close codes), component "gateway".
+    log_fn log;
 };
 
 /// The gateway session. Thread-safe: start() and stop() may be called from any thread; all I/O
@@ -68,6 +71,14 @@ public:
     void start();
     /// Closes the connection (code 1000: the session ends) and stops reconnecting.
     void stop();
+
+    /// How many shards this client runs and how many have a live session (READY or RESUMED
+    /// received, not closed since). Thread-safe.
+    struct shard_counts {
+        int ready = 0;
+        int total = 0;  ///< 0 until the shard plan is known (after GET /gateway/bot)
+    };
+    [[nodiscard]] shard_counts shards() const;
 
 private:
     struct impl;

@@ -93,7 +93,7 @@ public:
     /// Binds at once; throws std::invalid_argument for a bad key or unreadable TLS files, and
     /// boost::system::system_error when the address cannot be bound.
     interactions_endpoint(boost::asio::io_context& io, endpoint_options options, interaction_fn on_interaction,
-                          std::function<void(std::string_view)> log);
+                          log_fn log);
     ~interactions_endpoint();
 
     /// Starts accepting connections.

@@ -28,6 +28,7 @@
 #include <apexcore/discord/model.hpp>
 #include <apexcore/discord/ratelimit/rate_limiter.hpp>
 #include <apexcore/discord/supervision.hpp>
+#include <apexcore/ports/metrics.hpp>
 #include <apexcore/version.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -66,7 +67,10 @@ struct rest_options {
     /// A kept-alive connection idle longer than this is closed instead of reused (the server may
     /// have closed it, and a POST written to a dead connection could not be safely re-sent).
     std::chrono::seconds keep_alive_idle_max{20};
-    log_fn log;             ///< one line per notable event (restarts, contained callback errors)
+    log_fn log;             ///< one record per notable event, component "rest" (supervision.hpp)
+    /// apexcore_rest_requests_total and apexcore_rest_rate_limited_total (ports/metrics.hpp);
+    /// nullptr: none. Must outlive the client.
+    ports::metrics* metrics = nullptr;
     /// The rate limiter to ask (ratelimit::limiter); empty = an in-process ratelimit::rate_limiter
     /// with `global_per_second`. One limiter serves one client unless it synchronises itself.
     std::shared_ptr<ratelimit::limiter> limiter;

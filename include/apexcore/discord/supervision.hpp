@@ -13,6 +13,8 @@
 /// handlers) are user code: an exception from one is logged and contained, never propagated
 /// into the layer's own state.
 
+#include <apexcore/ports/log.hpp>
+
 #include <functional>
 #include <string_view>
 
@@ -26,9 +28,10 @@ namespace apexcore::discord {
 /// exits with code 1).
 using fault_hook = std::function<void(std::string_view point)>;
 
-/// One log line. Called from the components' strands: when the io_context runs on several
-/// threads, it may be called from several threads at once and must be thread-safe. An exception
-/// it throws is swallowed.
-using log_fn = std::function<void(std::string_view line)>;
+/// Log records (ports/log.hpp). Called from the components' strands: when the io_context runs on
+/// several threads, it may be called from several threads at once and must be thread-safe. An
+/// exception it throws is swallowed. Components: "gateway" (with the shard as "shard i/n: …" in
+/// the message), "rest", "endpoint", "runtime".
+using log_fn = ports::log_fn;
 
 }  // namespace apexcore::discord

@@ -10,6 +10,7 @@
 #include <apexcore/core/ticket.hpp>
 #include <apexcore/core/vip.hpp>
 #include <apexcore/ports/clock.hpp>
+#include <apexcore/ports/metrics.hpp>
 
 #include <chrono>
 #include <optional>
@@ -36,6 +37,9 @@ struct shop_config {
     std::vector<core::ticket_type> ticket_types = core::default_ticket_types();  ///< core/ticket.hpp
     core::ticket_policy tickets{};                 ///< limits over all ticket types
     const ports::clock* clock = nullptr;           ///< nullptr = system clock
+    /// Where services count what they do (apexcore_purchases_total, ports/metrics.hpp); nullptr:
+    /// not counted. Must outlive the services.
+    ports::metrics* metrics = nullptr;
 
     /// The configured clock or the system clock.
     [[nodiscard]] const ports::clock& time() const {

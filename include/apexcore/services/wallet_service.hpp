@@ -108,6 +108,7 @@ public:
 
 private:
     core::result<core::ledger_entry, core::rejection> credit(const staff_credit_request& r, core::ledger_entry_type type);
+    core::result<purchase_receipt, core::rejection> purchase_unmetered(const purchase_request& r);
 
     ports::store& store_;
     shop_config config_;

@@ -14,6 +14,7 @@
 /// - Ledger rows are insert-only (enforced by triggers since schema v2).
 
 #include <apexcore/ports/clock.hpp>
+#include <apexcore/ports/metrics.hpp>
 #include <apexcore/ports/store.hpp>
 
 #include <chrono>
@@ -36,6 +37,9 @@ struct sqlite_options {
     /// synchronous=FULL: each commit is fsynced before `transact` returns (durable). false =
     /// NORMAL: in WAL mode a commit survives a process crash but may be lost on power failure.
     bool synchronous_full = true;
+    /// Where apexcore_store_commit_seconds goes (ports/metrics.hpp); nullptr: not recorded. Must
+    /// outlive the store.
+    ports::metrics* metrics = nullptr;
 };
 
 /// ports::store over SQLite. Thread-safe; not copyable.

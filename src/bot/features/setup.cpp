@@ -33,8 +33,8 @@ ports::interaction_response setup_feature::on_command(const ports::interaction& 
     const auto needs = requirements_ ? requirements_() : requirements();
     const auto problems = actions_.missing(config_.guild, needs);
     if (!problems) {
-        if (config_.log) config_.log("setup check failed: " + std::string(ports::to_string(problems.error().code)) + " " +
-                                     problems.error().detail);
+        ports::emit(config_.log, ports::log_level::warning, "setup",
+                    "setup check failed: " + std::string(ports::to_string(problems.error().code)) + " " + problems.error().detail);
         return ephemeral_reply("The check could not run right now (" + std::string(ports::to_string(problems.error().code)) +
                                "). Try again in a minute.");
     }

@@ -122,7 +122,8 @@ ports::interaction_response tickets_feature::pay_with_wallet(const ports::intera
     if (!receipt) return ephemeral_reply(say(receipt.error()));
     if (const auto linked = tickets_.link_order(t.id, receipt->order.id, std::nullopt); !linked) {
         log("tickets: linking order " + receipt->order.reference + " to ticket #" + std::to_string(t.id.value) + " failed: " +
-            std::string(core::to_string(linked.error())));
+                std::string(core::to_string(linked.error())),
+            receipt->order.reference);
     }
     std::string text = (receipt->replayed ? "Already paid: order **" : "Paid: order **") + receipt->order.reference + "**, " +
                        receipt->product_name + ", " + core::format_money(receipt->order.price_paid) + " from your wallet.";
@@ -155,7 +156,8 @@ ports::interaction_response tickets_feature::pay_by_method(const ports::interact
     if (!view) return ephemeral_reply(say(view.error()));
     if (const auto linked = tickets_.link_order(t.id, view->order.id, view->session.id); !linked) {
         log("tickets: linking payment session " + std::to_string(view->session.id.value) + " to ticket #" +
-            std::to_string(t.id.value) + " failed: " + std::string(core::to_string(linked.error())));
+                std::to_string(t.id.value) + " failed: " + std::string(core::to_string(linked.error())),
+            view->order.reference);
     }
     ports::embed e{"Pay by " + method.name, core::truncate_utf8(method.instructions, 4096), {}, order_color,
                    "Staff check the payment here; the ticket stays open meanwhile."};

@@ -91,8 +91,17 @@ services::actor tickets_feature::actor_for(const ports::invoker& who, const core
     return {who.user, staff};
 }
 
-void tickets_feature::log(const std::string& line) const {
-    if (config_.log) config_.log(line);
+void tickets_feature::log(const std::string& line, std::string_view order) const {
+    // Every line names its ticket as "ticket #<id>": that id goes into the record's context.
+    std::string_view message = line;
+    if (message.starts_with("tickets: ")) message.remove_prefix(9);
+    std::int64_t ticket = 0;
+    if (const auto at = message.find("ticket #"); at != std::string_view::npos) {
+        for (std::size_t i = at + 8; i < message.size() && message[i] >= '0' && message[i] <= '9' && ticket < 1'000'000'000'000'000; ++i) {
+            ticket = ticket * 10 + (message[i] - '0');
+        }
+    }
+    ports::emit(config_.log, ports::log_level::warning, "tickets", message, {.order = order, .ticket = ticket});
 }
 
 ports::interaction_response tickets_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {

@@ -20,15 +20,18 @@ inline std::string describe(std::exception_ptr e) {
     }
 }
 
-/// A co_spawn completion handler: on an exception, logs "<component>: failed: <what>" and calls
-/// `on_failure(what)`; does nothing on normal completion.
+/// The log component of a supervised part: its first word ("gateway shard 0/1 writer" ->
+/// "gateway", "rest connection 2" -> "rest").
+inline std::string_view component_of(std::string_view part) { return part.substr(0, part.find(' ')); }
+
+/// A co_spawn completion handler: on an exception, logs "<part>: failed: <what>" as an error of
+/// the part's component and calls `on_failure(what)`; does nothing on normal completion.
 template <class OnFailure>
-auto supervised(log_fn log, std::string component, OnFailure on_failure) {
-    return [log = std::move(log), component = std::move(component),
-            on_failure = std::move(on_failure)](std::exception_ptr e) mutable {
+auto supervised(log_fn log, std::string part, OnFailure on_failure) {
+    return [log = std::move(log), part = std::move(part), on_failure = std::move(on_failure)](std::exception_ptr e) mutable {
         if (!e) return;
         const std::string what = describe(e);
-        if (log) log(component + ": failed: " + what);
+        ports::emit(log, ports::log_level::error, component_of(part), part + ": failed: " + what);
         on_failure(what);
     };
 }
@@ -42,7 +45,8 @@ bool contain(const log_fn& log, std::string_view where, F&& f) noexcept {
         return true;
     } catch (...) {
         try {
-            if (log) log(std::string(where) + ": a callback threw (contained): " + describe(std::current_exception()));
+            ports::emit(log, ports::log_level::error, component_of(where),
+                        std::string(where) + ": a callback threw (contained): " + describe(std::current_exception()));
         } catch (...) {
         }
         return false;

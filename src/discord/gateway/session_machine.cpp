@@ -62,7 +62,7 @@ void session_machine::on_open(time_point now) {
     sent_.clear();
     close_requested_ = false;
     phase_ = phase::awaiting_hello;
-    if (stopping_) begin_close(1000, "shutting down", false, milliseconds(0));
+    if (stopping_) begin_close(1000, "shutting down", false, milliseconds(0), "stop");
     (void)now;
 }
 
@@ -73,7 +73,7 @@ void session_machine::on_text(std::string_view frame, time_point now) {
         // Logged rate-limited (the first 5, then every 1000th): a hostile or broken server cannot
         // flood the log; the connection stays up.
         if (++frames_ignored_ <= 5 || frames_ignored_ % 1000 == 0) {
-            log("gateway: ignoring frame (" + std::to_string(frames_ignored_) + " so far): " + payload.error().what);
+            log("ignoring frame (" + std::to_string(frames_ignored_) + " so far): " + payload.error().what, ports::log_level::warning);
         }
         return;
     }
@@ -85,16 +85,16 @@ void session_machine::on_text(std::string_view frame, time_point now) {
             break;
         case opcode::heartbeat: write_now(make_heartbeat(session_.sequence), now, true); break;
         case opcode::dispatch: on_dispatch(std::move(*payload)); break;
-        case opcode::reconnect: begin_close(4000, "op 7 RECONNECT: reconnecting to resume", true, milliseconds(0)); break;
+        case opcode::reconnect: begin_close(4000, "op 7 RECONNECT: reconnecting to resume", true, milliseconds(0), "reconnect_requested"); break;
         case opcode::invalid_session: {
             const bool resumable = payload->d.is_boolean() && payload->d.get<bool>();
             if (resumable) {
-                begin_close(4000, "op 9 INVALID_SESSION (resumable): reconnecting to resume", true, milliseconds(0));
+                begin_close(4000, "op 9 INVALID_SESSION (resumable): reconnecting to resume", true, milliseconds(0), "invalid_session");
             } else {
                 session_ = session_info{};
                 std::uniform_int_distribution<int> wait_ms(1000, 5000);  // §1.10 (advice): 1-5 s
                 begin_close(4000, "op 9 INVALID_SESSION: identifying again after a short wait", false,
-                            milliseconds(wait_ms(rng_)));
+                            milliseconds(wait_ms(rng_)), "invalid_session");
             }
             break;
         }
@@ -109,10 +109,10 @@ void session_machine::on_hello(const json& d, time_point now) {
     const auto parsed = detail::integer_field(d, "heartbeat_interval", 1, heartbeat_interval_ms_max);
     const std::int64_t interval = parsed.value_or(0);
     if (interval <= 0) {
-        log("gateway: HELLO without a valid heartbeat_interval (an integer of 1.." +
-            std::to_string(heartbeat_interval_ms_max) + " ms)");
+        log("HELLO without a valid heartbeat_interval (an integer of 1.." +
+            std::to_string(heartbeat_interval_ms_max) + " ms)", ports::log_level::error);
         ++failures_;
-        begin_close(4000, "malformed HELLO", true, next_backoff());
+        begin_close(4000, "malformed HELLO", true, next_backoff(), "malformed_hello");
         return;
     }
     heartbeat_interval_ = milliseconds(interval);
@@ -142,27 +142,29 @@ void session_machine::on_dispatch(gateway_payload p) {
             session_.resume_url = ready->resume_gateway_url;
             phase_ = phase::ready;
             failures_ = 0;
-            log("gateway: READY (session " + session_.session_id + ")");
+            log("READY (session " + session_.session_id + ")");
         } else {
-            log("gateway: " + ready.error().what);
+            log(ready.error().what, ports::log_level::error);
         }
     } else if (p.t == "RESUMED") {
         phase_ = phase::ready;
         failures_ = 0;
-        log("gateway: RESUMED");
+        log("RESUMED");
     }
     emit<dispatch_action>(std::move(p.t), std::move(p.d), p.s.value_or(0));
 }
 
-void session_machine::begin_close(std::uint16_t code, std::string why, bool resume_after, milliseconds delay) {
+void session_machine::begin_close(std::uint16_t code, std::string why, bool resume_after, milliseconds delay,
+                                  std::string cause) {
     if (close_requested_) return;
+    reconnect_cause_ = std::move(cause);
     assert(code != 1000 || !resume_after);  // 1000 ends the session (§1.10)
     (void)resume_after;                     // documents intent; what happens next is in session_
     close_requested_ = true;
     phase_ = phase::closing;
     reconnect_delay_ = delay;
     next_heartbeat_.reset();
-    log("gateway: closing with " + std::to_string(code) + ": " + why);
+    log("closing with " + std::to_string(code) + ": " + why);
     emit<close_action>(code, std::move(why));
 }
 
@@ -187,11 +189,12 @@ void session_machine::on_closed(std::optional<std::uint16_t> code, time_point no
         return;
     }
     if (code && (*code == 4007 || *code == 4009)) session_ = session_info{};
+    reconnect_cause_ = code ? "closed_" + std::to_string(*code) : "connection_lost";
     ++failures_;
     const milliseconds delay = next_backoff();
-    log(std::string("gateway: connection ") + (code ? "closed with " + std::to_string(*code) + " (" + describe_close(*code) + ")"
+    log(std::string("connection ") + (code ? "closed with " + std::to_string(*code) + " (" + describe_close(*code) + ")"
                                                     : "lost without a close code") +
-        "; reconnecting in " + std::to_string(delay.count()) + " ms" + (session_.resumable() ? " to resume" : ""));
+        "; reconnecting in " + std::to_string(delay.count()) + " ms" + (session_.resumable() ? " to resume" : ""), ports::log_level::warning);
     schedule_reconnect(now, delay);
 }
 
@@ -214,7 +217,7 @@ void session_machine::on_timer(time_point now) {
         const bool resume = session_.resumable();
         const std::string& url = resume && !session_.resume_url.empty() ? session_.resume_url : gateway_url_;
         phase_ = phase::connecting;
-        emit<connect_action>(with_query(url), resume);
+        emit<connect_action>(with_query(url), resume, reconnect_cause_);
         return;
     }
     if (next_heartbeat_ && now >= *next_heartbeat_) heartbeat(now);
@@ -224,11 +227,11 @@ void session_machine::on_timer(time_point now) {
 void session_machine::heartbeat(time_point now) {
     assert(heartbeat_interval_.has_value());
     if (ack_pending_) {
-        begin_close(4000, "no heartbeat ACK since the last heartbeat (zombie connection)", true, milliseconds(0));
+        begin_close(4000, "no heartbeat ACK since the last heartbeat (zombie connection)", true, milliseconds(0), "zombie");
         return;
     }
     if (!write_now(make_heartbeat(session_.sequence), now, true)) {
-        log("gateway: heartbeat over the send budget; retrying shortly");
+        log("heartbeat over the send budget; retrying shortly", ports::log_level::warning);
         next_heartbeat_ = now + milliseconds(500);
         return;
     }
@@ -262,8 +265,8 @@ bool session_machine::write_now(std::string frame, time_point now, bool is_heart
     const int limit = is_heartbeat ? options_.send_limit : options_.send_limit - options_.heartbeat_reserve;
     if (sends_in_window(now) >= limit) return false;
     if (frame.size() > options_.payload_max) {
-        log("gateway: refusing to send a " + std::to_string(frame.size()) + "-byte payload (limit " +
-            std::to_string(options_.payload_max) + ")");
+        log("refusing to send a " + std::to_string(frame.size()) + "-byte payload (limit " +
+            std::to_string(options_.payload_max) + ")", ports::log_level::error);
         return true;  // dropped, not retried
     }
     sent_.push_back(now);
@@ -281,7 +284,7 @@ void session_machine::stop(time_point now) {
         case phase::resuming:
         case phase::ready:
             close_requested_ = false;
-            begin_close(1000, "shutting down", false, milliseconds(0));
+            begin_close(1000, "shutting down", false, milliseconds(0), "stop");
             break;
         case phase::connecting:
         case phase::closing: break;  // on_open / on_closed finish the job

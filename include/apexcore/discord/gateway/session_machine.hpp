@@ -20,6 +20,7 @@
 ///   are refused before sending.
 
 #include <apexcore/discord/model.hpp>
+#include <apexcore/ports/log.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -55,6 +56,10 @@ struct machine_options {
 struct connect_action {
     std::string url;
     bool resume = false;
+    /// Why: "start", or the reconnect's cause — "reconnect_requested" (op 7),
+    /// "invalid_session" (op 9), "zombie" (no heartbeat ACK), "malformed_hello",
+    /// "closed_<code>" (the server's close code) or "connection_lost". A bounded set (metrics label).
+    std::string cause = "start";
 };
 /// Write one text frame on the current connection.
 struct send_action {
@@ -76,9 +81,10 @@ struct fatal_action {
     std::uint16_t code = 0;
     std::string reason;
 };
-/// Something worth a log line (reconnects, zombies, close codes).
+/// Something worth a log record of the "gateway" component (reconnects, zombies, close codes).
 struct log_action {
-    std::string line;
+    std::string line;  ///< the message, e.g. "RESUMED", "closing with 4000: …"
+    ports::log_level level = ports::log_level::info;
 };
 
 using action = std::variant<connect_action, send_action, close_action, dispatch_action, fatal_action, log_action>;
@@ -144,7 +150,7 @@ public:
 private:
     void on_hello(const json& d, time_point now);
     void on_dispatch(gateway_payload p);
-    void begin_close(std::uint16_t code, std::string why, bool resume_after, milliseconds delay);
+    void begin_close(std::uint16_t code, std::string why, bool resume_after, milliseconds delay, std::string cause);
     void schedule_reconnect(time_point now, milliseconds delay);
     void heartbeat(time_point now);
     void flush(time_point now);
@@ -155,7 +161,7 @@ private:
     void emit(Args&&... args) {
         actions_.emplace_back(std::in_place_type<T>, T{std::forward<Args>(args)...});
     }
-    void log(std::string line) { emit<log_action>(std::move(line)); }
+    void log(std::string line, ports::log_level level = ports::log_level::info) { emit<log_action>(std::move(line), level); }
 
     machine_options options_;
     std::mt19937_64 rng_;
@@ -178,6 +184,7 @@ private:
     int failures_ = 0;
     std::optional<time_point> reconnect_at_;
     milliseconds reconnect_delay_{0};     ///< planned delay after the current close
+    std::string reconnect_cause_ = "start";  ///< connect_action::cause of the next connect
     bool close_requested_ = false;        ///< we issued close_action and await on_closed
     std::uint64_t frames_ignored_ = 0;    ///< malformed frames skipped (their log is rate-limited)
     bool stopping_ = false;
