@@ -12,7 +12,9 @@ namespace apexcore::test_support {
 
 struct control_response {
     unsigned status = 0;
-    nlohmann::json body;
+    nlohmann::json body;       ///< parsed, or discarded when the body is not JSON
+    std::string text;          ///< the body as received
+    std::string content_type;  ///< the Content-Type header
 };
 
 class control_client {
@@ -54,6 +56,8 @@ private:
         control_response out;
         out.status = res.result_int();
         out.body = nlohmann::json::parse(res.body(), nullptr, false);
+        out.text = res.body();
+        out.content_type = std::string(res[http::field::content_type]);
         return out;
     }
 

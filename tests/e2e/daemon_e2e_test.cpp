@@ -5,6 +5,7 @@
 #include "bot_fixture.hpp"
 
 #include <csignal>
+#include <sstream>
 
 namespace {
 
@@ -103,6 +104,112 @@ TEST_F(UntrustedCertificateTest, TheLogNamesTheCertificateProblemAndTheCaFile) {
     EXPECT_EQ(occurrences("the server's certificate was refused"), 1U) << bot_->output();
     EXPECT_EQ(bot_->output().find("/usr/include"), std::string::npos) << "a library source path was logged";
     EXPECT_EQ(bot_->output().find(token_), std::string::npos) << "the token was logged";
+}
+
+}  // namespace
+
+namespace {
+
+// Health and metrics (issue 14 §1) and JSON logs (§2), on a real run through the sandbox.
+class MonitoringTest : public DaemonTest {
+protected:
+    MonitoringTest() { bot_env_ = {"APEXBOT_INJECT_FAULTS=runtime.handler:2"}; }
+    json extra_config() override {
+        return {{"monitoring", {{"listen", "127.0.0.1:0"}}}, {"log", {{"format", "json"}, {"level", "info"}}}};
+    }
+    /// The JSON log lines so far, each parsed (a line that is not JSON fails the test).
+    std::vector<json> log_lines() const {
+        std::vector<json> lines;
+        std::istringstream in(bot_->output());
+        for (std::string line; std::getline(in, line);) {
+            auto parsed = json::parse(line, nullptr, false);
+            EXPECT_FALSE(parsed.is_discarded()) << "not a JSON line: " << line;
+            if (!parsed.is_discarded()) lines.push_back(std::move(parsed));
+        }
+        return lines;
+    }
+    apexcore::test_support::control_client monitoring() {
+        std::string url;
+        for (const auto& line : log_lines()) {
+            const std::string message = line.value("message", "");
+            if (line.value("component", "") == "monitoring" && message.starts_with("serving /healthz and /metrics on ")) {
+                url = message.substr(std::string("serving /healthz and /metrics on ").size());
+            }
+        }
+        EXPECT_FALSE(url.empty()) << bot_->output();
+        return apexcore::test_support::control_client(url);
+    }
+};
+
+TEST_F(MonitoringTest, HealthzMetricsAndJsonLinesFromARealRun) {
+    auto monitor = monitoring();
+    const auto healthy = monitor.get("/healthz");
+    EXPECT_EQ(healthy.status, 200U) << healthy.text;
+    EXPECT_EQ(healthy.content_type, "application/json");
+    EXPECT_EQ(healthy.body["status"], "ok") << healthy.text;
+    EXPECT_EQ(healthy.body["gateway"]["shards_ready"], 1) << healthy.text;
+    EXPECT_EQ(healthy.body["database"]["reachable"], true) << healthy.text;
+
+    // A top-up and a purchase; the second interaction's handler throws (injected), so the log
+    // has a line about that interaction with its id.
+    ASSERT_EQ(command(staff(), "addbalance", {{"user", customer()}, {"amount", "20.00"}}).status, 200U);
+    const auto failed = command(customer(), "balance");
+    ASSERT_EQ(failed.status, 200U);
+    const auto bought = buy_through_menu(customer(), "1");
+    ASSERT_EQ(bought.status, 200U) << bought.body.dump();
+
+    const auto metrics = monitor.get("/metrics");
+    EXPECT_EQ(metrics.status, 200U);
+    EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4; charset=utf-8");
+    for (const char* expected : {"# TYPE apexcore_interactions_total counter\n", "apexcore_interactions_total{kind=\"command\"} ",
+                                 "apexcore_interactions_total{kind=\"component\"} ",
+                                 "apexcore_purchases_total{outcome=\"ok\",reason=\"none\"} 1\n",
+                                 "apexcore_interaction_handler_seconds_bucket{kind=\"command\",le=\"+Inf\"} ",
+                                 "apexcore_interaction_response_seconds_count{kind=\"component\"} ",
+                                 "apexcore_rest_requests_total{method=\"POST\",status=\"2xx\"} ",
+                                 "apexcore_gateway_connects_total{cause=\"start\"} 1\n", "apexcore_gateway_shards_ready 1\n",
+                                 "# TYPE apexcore_store_commit_seconds histogram\n"}) {
+        EXPECT_NE(metrics.text.find(expected), std::string::npos) << expected << "\n" << metrics.text;
+    }
+    EXPECT_EQ(monitor.get("/nothing").status, 404U);
+
+    const auto lines = log_lines();
+    bool about_interaction = false;
+    for (const auto& line : lines) {
+        for (const char* key : {"ts", "level", "component", "message"}) EXPECT_TRUE(line.contains(key)) << line.dump();
+        if (line.value("component", "") == "interactions" && line.value("level", "") == "error" && line.contains("interaction") &&
+            line["message"].get<std::string>().find("the handler threw") != std::string::npos) {
+            about_interaction = line["message"].get<std::string>().find(line["interaction"].get<std::string>()) != std::string::npos;
+        }
+    }
+    EXPECT_TRUE(about_interaction) << bot_->output();
+    EXPECT_EQ(bot_->output().find(token_), std::string::npos) << "the token was logged";
+
+    // Discord gone: the shard loses its session and /healthz says so with 503.
+    sandbox_->stop(SIGKILL, 5s);
+    ASSERT_TRUE(wait_for([&] { return monitor.get("/healthz").status == 503U; })) << bot_->output();
+    const auto down = monitor.get("/healthz");
+    EXPECT_EQ(down.body["status"], "unavailable") << down.text;
+    EXPECT_EQ(down.body["problems"][0], "0 of 1 gateway shards have a live session") << down.text;
+}
+
+TEST(ApexbotCliTest, LogAndMonitoringSettingsAreCheckedAndNamed) {
+    const fs::path path = fs::temp_directory_path() / ("apexbot-ops-config-" + std::to_string(::getpid()) + ".json");
+    const std::pair<const char*, const char*> bad[] = {
+        {R"("log": {"level": "verbose"})", "log.level': expected \"debug\", \"info\", \"warning\" or \"error\""},
+        {R"("log": {"format": "xml"})", "log.format': expected \"text\" or \"json\""},
+        {R"("log": {"colour": true})", "log.colour': unknown key"},
+        {R"("monitoring": {"listen": "9464"})", "monitoring.listen': expected \"address:port\""},
+        {R"("monitoring": {})", "monitoring.listen'"},
+    };
+    for (const auto& [section, expected] : bad) {
+        std::ofstream(path, std::ios::trunc) << R"({"guild_id": "1", "staff_role_id": "2", )" << section << "}";
+        const auto [code, out] = apexcore::test_support::run_to_completion(
+            APEXBOT_PATH, {"--config", path.string(), "--check-config"}, "/tmp/apexbot-ops-config.log");
+        EXPECT_EQ(code, 2) << section << "\n" << out;
+        EXPECT_NE(out.find(expected), std::string::npos) << section << "\n" << out;
+    }
+    fs::remove(path);
 }
 
 }  // namespace
