@@ -5,12 +5,14 @@
 # Build them with: cpack --config <build>/CPackConfig.cmake -B <dir>
 install(TARGETS apexbot apexcore-sandbox RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT apexbot)
 set(apexbot_packaging "${PROJECT_SOURCE_DIR}/examples/reference_bot/packaging")
-# Debian 12 keeps units in /lib/systemd/system (its usr-merge symlinks /lib to /usr/lib).
+# The package installs under /usr (CPack's default prefix for DEB): the unit goes to
+# /usr/lib/systemd/system (Debian 12 merges /lib into /usr/lib). The config is the package's, at
+# the absolute path the unit names, /etc/apexbot — so this component is for packaging; a source
+# install copies these files by hand (docs/deployment.md).
 install(FILES "${apexbot_packaging}/apexbot.service" DESTINATION lib/systemd/system COMPONENT apexbot)
-install(FILES "${apexbot_packaging}/apexbot.json" DESTINATION "${CMAKE_INSTALL_FULL_SYSCONFDIR}/apexbot"
-  COMPONENT apexbot)
+install(FILES "${apexbot_packaging}/apexbot.json" DESTINATION /etc/apexbot COMPONENT apexbot)
 install(FILES "${PROJECT_SOURCE_DIR}/examples/reference_bot/products.example.json"
-  DESTINATION "${CMAKE_INSTALL_FULL_SYSCONFDIR}/apexbot" RENAME products.json COMPONENT apexbot)
+  DESTINATION /etc/apexbot RENAME products.json COMPONENT apexbot)
 install(FILES LICENSE docs/deployment.md docs/configuration.md DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/apexbot"
   COMPONENT apexbot)
 

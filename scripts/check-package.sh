@@ -55,6 +55,6 @@ trap 'apt-get purge -y -qq apexbot >/dev/null 2>&1 || true' EXIT
 apexbot --version | grep -qx "apexbot $version"
 echo "installed: $(apexbot --version)"
 apexbot --config /etc/apexbot/apexbot.json --check-config | sed 's/^/  /'
-systemd-analyze verify --man=no /lib/systemd/system/apexbot.service
+systemd-analyze verify --man=no /usr/lib/systemd/system/apexbot.service
 echo "systemd-analyze verify apexbot.service: no problems"
 echo "check-package: ok"
