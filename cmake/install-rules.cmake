@@ -10,8 +10,14 @@ install(DIRECTORY include/apexcore DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
   COMPONENT apexcore_development)
 install(FILES "${PROJECT_BINARY_DIR}/include/apexcore/version.hpp"
   DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/apexcore" COMPONENT apexcore_development)
-# Apache-2.0 (LICENSE): installed with the package, where a packager expects it.
-install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/apexcore" COMPONENT apexcore_runtime)
+# Apache-2.0 (LICENSE): installed with the package, where a packager expects it — with the shared
+# libraries when there are some, else with the headers and static libraries.
+if(BUILD_SHARED_LIBS)
+  set(apexcore_license_component apexcore_runtime)
+else()
+  set(apexcore_license_component apexcore_development)
+endif()
+install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/apexcore" COMPONENT ${apexcore_license_component})
 
 set(apexcore_components core ports services bot sqlite storage)
 if(APEXCORE_WITH_DISCORD)

@@ -24,17 +24,19 @@ echo "--- 2. shared libraries with the recipe's options, installed; test_package
 cmake -S . -B "$work/shared" -DCMAKE_BUILD_TYPE=Release -DBUILD_SHARED_LIBS=ON \
   -DAPEXCORE_BUILD_TESTS=OFF -DAPEXCORE_BUILD_EXAMPLES=OFF -DAPEXCORE_INSTALL=ON -DAPEXCORE_WITH_DISCORD=ON \
   -DCMAKE_CXX_COMPILER_LAUNCHER=ccache >/dev/null
-cmake --build "$work/shared" -j2
+cmake --build "$work/shared" -j2 >"$work/shared-build.log" 2>&1 || { cat "$work/shared-build.log"; exit 1; }
 cmake --install "$work/shared" --prefix "$work/stage-shared" >/dev/null
+sonames=""
 for lib in "$work"/stage-shared/lib/libapexcore_*.so; do
   soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
   expected="$(basename "$lib").${version%.*}"
   if [ "$soname" != "$expected" ]; then echo "$lib: SONAME '$soname', expected '$expected'" >&2; exit 1; fi
+  sonames="$sonames $soname"
 done
-echo "sonames: $(cd "$work/stage-shared/lib" && ls libapexcore_*.so.*.*.* | tr '\n' ' ')"
+echo "sonames:$sonames"
 cmake -S test_package -B "$work/test_package-shared" -DCMAKE_PREFIX_PATH="$work/stage-shared" \
   -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_STANDARD=17 -DCMAKE_CXX_EXTENSIONS=ON >/dev/null
-cmake --build "$work/test_package-shared" -j2
+cmake --build "$work/test_package-shared" -j2 >"$work/test_package-build.log" 2>&1 || { cat "$work/test_package-build.log"; exit 1; }
 LD_LIBRARY_PATH="$work/stage-shared/lib" "$work/test_package-shared/test_package"
 
 echo "--- 3. Debian packages from build/ci"
@@ -42,16 +44,24 @@ echo "--- 3. Debian packages from build/ci"
 for deb in "$work"/debs/*.deb; do
   echo "$(basename "$deb"):"
   dpkg-deb --field "$deb" Package Version Depends | sed 's/^/  /'
-  dpkg-deb --contents "$deb" | awk '{print "  " $6 ($7 ? " " $7 " " $8 : "")}' | grep -v '/$'
+  # Every file, except that the headers are counted rather than listed.
+  dpkg-deb --contents "$deb" | awk '{print "  " $6 ($7 ? " " $7 " " $8 : "")}' | grep -v '/$' | grep -v '/usr/include/' || true
+  headers=$(dpkg-deb --contents "$deb" | grep -c '/usr/include/.*\.hpp$' || true)
+  if [ "$headers" -gt 0 ]; then echo "  ./usr/include/apexcore/… ($headers headers)"; fi
 done
 if [ "$(id -u)" -ne 0 ]; then
   echo "check-package: not root; the apexbot package was built but not installed" >&2
   exit 0
 fi
 bot_deb=$(ls "$work"/debs/apexbot_*.deb)
+dev_deb=$(ls "$work"/debs/libapexcore-dev_*.deb)
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -qq --no-install-recommends "$bot_deb" >/dev/null
-trap 'apt-get purge -y -qq apexbot >/dev/null 2>&1 || true' EXIT
+apt-get install -y -qq --no-install-recommends "$bot_deb" "$dev_deb" >/dev/null
+trap 'apt-get purge -y -qq apexbot libapexcore-dev >/dev/null 2>&1 || true' EXIT
+# The development package, installed: test_package finds it under /usr with no hint at all.
+cmake -S test_package -B "$work/test_package-deb" -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$work/test_package-deb" -j2 >"$work/test_package-deb.log" 2>&1 || { cat "$work/test_package-deb.log"; exit 1; }
+echo "test_package against the installed libapexcore-dev: $("$work/test_package-deb/test_package")"
 apexbot --version | grep -qx "apexbot $version"
 echo "installed: $(apexbot --version)"
 apexbot --config /etc/apexbot/apexbot.json --check-config | sed 's/^/  /'

@@ -93,6 +93,12 @@ void print_summary(const apexbot::config& c) {
                                   : c.transcript_directory)
               << ", posted to "
               << (c.transcript_channel ? c.transcript_channel->str() : std::string("(no channel)")) << "\n";
+    std::cout << "  log:            " << c.log_level << ", " << c.log_format << " lines on stderr\n"
+              << "  monitoring:     "
+              << (c.monitoring_listen ? "/healthz and /metrics on http://" + c.monitoring_listen->first + ":" +
+                                            std::to_string(c.monitoring_listen->second)
+                                      : std::string("(off)"))
+              << "\n";
     for (const auto& t : c.ticket_types) {
         std::cout << "    " << t.key << " (" << t.label << "): " << t.questions.size() << " question(s), category "
                   << (t.category ? t.category->str() : std::string("(none)")) << ", warn after "
@@ -242,7 +248,9 @@ int main(int argc, char** argv) {
         "apexbot: the apexcore reference shop bot (wallet, /buy, staff top-ups) for Discord.\n\n"
         "Usage: DISCORD_TOKEN=<bot token> apexbot --config FILE [--check-config]\n\n"
         "Environment:\n"
-        "  DISCORD_TOKEN   the bot token (required to run; never put it in the config file)\n\n"
+        "  DISCORD_TOKEN   the bot token (required to run; never put it in the config file); under\n"
+        "                  systemd it may come from the credential discord_token instead\n\n"
+        "Signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the config (log settings, products file).\n\n"
         "Options");
     desc.add_options()
         ("help,h", "print this help and exit")

@@ -93,9 +93,9 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     void say(ports::log_level level, std::string_view component, const std::string& line) const {
         std::string_view interaction;
         if (line.starts_with("interaction ")) {
-            const std::string_view rest = std::string_view(line).substr(12);
-            const auto digits = rest.find_first_not_of("0123456789");
-            if (digits != 0 && digits != std::string_view::npos && rest[digits] == ':') interaction = rest.substr(0, digits);
+            const std::string_view tail = std::string_view(line).substr(12);
+            const auto digits = tail.find_first_not_of("0123456789");
+            if (digits != 0 && digits != std::string_view::npos && tail[digits] == ':') interaction = tail.substr(0, digits);
         }
         ports::emit(log, level, component, line, {.interaction = interaction});
     }

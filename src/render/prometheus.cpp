@@ -74,8 +74,17 @@ std::string label_text(ports::metric_labels labels) {
 
 /// `labels` (as label_text made it) with one more label appended.
 std::string with_label(const std::string& labels, std::string_view extra) {
-    if (labels.empty()) return "{" + std::string(extra) + "}";
-    return labels.substr(0, labels.size() - 1) + "," + std::string(extra) + "}";
+    std::string out;
+    out.reserve(labels.size() + extra.size() + 2);
+    if (labels.empty()) {
+        out += '{';
+    } else {
+        out.append(labels, 0, labels.size() - 1);  // without its closing brace
+        out += ',';
+    }
+    out += extra;
+    out += '}';
+    return out;
 }
 
 }  // namespace

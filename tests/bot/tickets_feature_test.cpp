@@ -22,8 +22,14 @@ protected:
     const core::user_id helper_{300};
     const core::channel_id lobby_{50};
     fake_chat_actions actions_;
-    bot::router router_{{guild_, staff_role_, core::usd, [this](const apexcore::ports::log_record& r) { logs_.emplace_back(r.message); }}};
+    bot::router router_{{guild_, staff_role_, core::usd, [this](const apexcore::ports::log_record& r) {
+                             logs_.emplace_back(r.message);
+                             log_tickets_.push_back(r.context.ticket);
+                             log_components_.emplace_back(r.component);
+                         }}};
     std::vector<std::string> logs_;
+    std::vector<std::int64_t> log_tickets_;       ///< each record's context.ticket
+    std::vector<std::string> log_components_;  ///< each record's component
     std::uint64_t next_ = 1;
 
     void SetUp() override {
@@ -112,6 +118,8 @@ TEST_F(TicketsFeatureTest, WhenThePlatformRefusesTheChannelTheMemberIsToldAndNot
     EXPECT_NE(r.body.content.find("could not be opened"), std::string::npos) << r.body.content;
     ASSERT_FALSE(logs_.empty());
     EXPECT_NE(logs_.back().find("missing_permissions"), std::string::npos);
+    EXPECT_EQ(log_components_.back(), "tickets");
+    EXPECT_EQ(log_tickets_.back(), 1) << "the record names the ticket: " << logs_.back();
     EXPECT_EQ(tickets_.find(core::ticket_id{1})->status, core::ticket_status::closed) << "abandoned, not lingering";
     actions_.refuse.clear();
     open_ticket();  // neither the limit nor the cooldown hold the member back
