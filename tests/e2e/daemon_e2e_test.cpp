@@ -4,6 +4,7 @@
 // setting that decides it, and no library source path is logged.
 #include "bot_fixture.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <sstream>
 
@@ -183,6 +184,21 @@ TEST_F(MonitoringTest, HealthzMetricsAndJsonLinesFromARealRun) {
         }
     }
     EXPECT_TRUE(about_interaction) << bot_->output();
+    // The purchase: one line in "orders" with the order reference and the interaction.
+    const auto paid = std::find_if(lines.begin(), lines.end(), [](const json& line) {
+        return line.value("component", "") == "orders" && line.contains("order") && line.contains("interaction");
+    });
+    ASSERT_NE(paid, lines.end()) << bot_->output();
+    EXPECT_NE((*paid)["message"].get<std::string>().find("order " + (*paid)["order"].get<std::string>() + " paid: "),
+              std::string::npos)
+        << paid->dump();
+    EXPECT_NE(std::find_if(lines.begin(), lines.end(),
+                           [](const json& line) {
+                               return line.value("component", "") == "wallet" &&
+                                      line["message"].get<std::string>().find(" credited $20.00 to member ") != std::string::npos;
+                           }),
+              lines.end())
+        << bot_->output();
     EXPECT_EQ(bot_->output().find(token_), std::string::npos) << "the token was logged";
 
     // Discord gone: the shard loses its session and /healthz says so with 503.

@@ -81,6 +81,13 @@ ports::interaction_response storefront_feature::buy(const ports::interaction& i,
     const auto receipt = wallet_.purchase(
         {i.from.user, product, core::money{price_minor, config_.currency}, "interaction:" + i.id.str()});
     if (!receipt) return ephemeral_reply(std::string(core::describe(receipt.error())));
+    // One line per money movement, findable by the order reference the member sees.
+    const std::string interaction_id = i.id.str();
+    ports::emit(config_.log, ports::log_level::info, "orders",
+                "order " + receipt->order.reference + (receipt->replayed ? " (repeated request) " : " ") + "paid: " +
+                    receipt->product_name + " for " + core::format_money(receipt->order.price_paid) + " by member " +
+                    i.from.user.str(),
+                {.interaction = interaction_id, .order = receipt->order.reference});
     ports::interaction_response r = ephemeral_reply("Thank you! Order **#" + std::to_string(receipt->order.id.value) +
                                                     "** is paid.");
     ports::embed e{"Order #" + std::to_string(receipt->order.id.value), receipt->product_name, {}, success_color, ""};

@@ -58,6 +58,11 @@ ports::interaction_response wallet_feature::add_balance(const ports::interaction
     }
     const auto entry = wallet_.staff_credit({{i.from.user, true}, customer, *parsed, reason, "interaction:" + i.id.str()});
     if (!entry) return ephemeral_reply(std::string(core::describe(entry.error())));
+    const std::string interaction_id = i.id.str();
+    ports::emit(config_.log, ports::log_level::info, "wallet",
+                "staff member " + i.from.user.str() + " credited " + core::format_money(entry->amount) + " to member " +
+                    customer.str() + " (ledger entry " + std::to_string(entry->id.value) + ")",
+                {.interaction = interaction_id});
     return ephemeral_reply("Added **" + core::format_money(entry->amount) + "** to " + mention(customer) +
                            "'s wallet. New balance: **" + core::format_money(entry->balance_after) + "**.");
 }
