@@ -1,9 +1,12 @@
 #include <apexcore/bot/shop_bot.hpp>
 
 #include <apexcore/bot/custom_id.hpp>
+#include <apexcore/services/license_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 namespace {
 
@@ -122,6 +125,28 @@ TEST_F(ShopBotTest, EmptyShopSaysSo) {
 TEST_F(ShopBotTest, BalanceShowsFormattedMoney) {
     ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(1234), ""}).ok());
     EXPECT_EQ(bot_.handle(command(customer, "balance")).body.content, "Your wallet balance is **$12.34**.");
+}
+
+}  // namespace
+
+namespace {
+
+// A license key that was charged for is shown to the buyer in the receipt (only they see it).
+TEST_F(ShopBotTest, TheReceiptShowsTheLicenseKeyThatWasBought) {
+    auto product = *catalog_.add({{}, "Games", "Keys", "Indie Bundle", "Key", money::usd_cents(500), true, {}, {}, {}, {},
+                                  {}, {}, {{core::deliverable_kind::key, ""}}});
+    services::license_service keys(store_, services::shop_config{});
+    const auto imported = keys.import_keys({staff_user, true}, product.id, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789\n");
+    ASSERT_TRUE(imported.ok());
+    ASSERT_EQ(imported->added, 1U);
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(500), ""}).ok());
+    const auto done = bot_.handle(click(customer, bot::encode_custom_id({bot::component_kind::buy_product, product.id, 500})));
+    ASSERT_EQ(done.body.embeds.size(), 1U) << done.body.content;
+    const auto& fields = done.body.embeds[0].fields;
+    const auto key = std::find_if(fields.begin(), fields.end(), [](const auto& f) { return f.name == "Your license key"; });
+    ASSERT_NE(key, fields.end()) << "the key was charged for but not shown";
+    EXPECT_EQ(key->value, "`ABCDEFGHJKLMNPQRSTUVWXYZ23456789`");
+    EXPECT_TRUE(done.body.ephemeral);
 }
 
 }  // namespace

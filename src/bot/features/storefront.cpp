@@ -93,6 +93,14 @@ ports::interaction_response storefront_feature::buy(const ports::interaction& i,
     ports::embed e{"Order #" + std::to_string(receipt->order.id.value), receipt->product_name, {}, success_color, ""};
     e.fields.push_back({"Paid", core::format_money(receipt->order.price_paid), true});
     e.fields.push_back({"New balance", core::format_money(receipt->debit.balance_after), true});
+    // What was bought, in the receipt itself (ephemeral: only the buyer sees it). A license key
+    // goes in a code span so it copies cleanly. Embed field values hold at most 1,024 characters
+    // (Discord's embed limits; the Discord model clips to them too): cut here, on a character.
+    const std::string& delivered = receipt->license_key ? *receipt->license_key : receipt->order.delivery;
+    if (!delivered.empty()) {
+        const std::string shown = receipt->license_key ? "`" + delivered + "`" : delivered;
+        e.fields.push_back({receipt->license_key ? "Your license key" : "Delivery", core::truncate_utf8(shown, 1024), false});
+    }
     r.body.embeds.push_back(std::move(e));
     return r;
 }
