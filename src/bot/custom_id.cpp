@@ -42,6 +42,7 @@ std::string encode_custom_id(const custom_id_action& action) {
         case component_kind::select_product: out += ":s"; break;
         case component_kind::buy_product:
             out += ":b:" + std::to_string(action.product.value) + ":" + std::to_string(action.price_minor);
+            if (action.checkout.value != 0) out += ":" + action.checkout.str();
             break;
     }
     return out;
@@ -50,7 +51,7 @@ std::string encode_custom_id(const custom_id_action& action) {
 core::result<custom_id_action, custom_id_error> decode_custom_id(std::string_view text) {
     if (text.empty()) return custom_id_error::empty;
     if (text.size() > ports::custom_id_length_max) return custom_id_error::too_long;
-    const auto parts = split(text, ':', 4);
+    const auto parts = split(text, ':', 5);
     if (parts.front() != custom_id_version) return custom_id_error::stale_version;
     if (parts.size() < 2) return custom_id_error::malformed;
     const std::string_view kind = parts[1];
@@ -59,11 +60,17 @@ core::result<custom_id_action, custom_id_error> decode_custom_id(std::string_vie
         return custom_id_action{component_kind::select_product, {}, 0};
     }
     if (kind == "b") {
-        if (parts.size() != 4) return custom_id_error::malformed;
+        if (parts.size() != 4 && parts.size() != 5) return custom_id_error::malformed;
         const auto product = core::product_id::parse(parts[2]);
         const auto price = parse_canonical(parts[3]);
         if (!product || !price) return custom_id_error::malformed;
-        return custom_id_action{component_kind::buy_product, *product, *price};
+        custom_id_action action{component_kind::buy_product, *product, *price, {}};
+        if (parts.size() == 5) {
+            const auto checkout = core::interaction_id::parse(parts[4]);
+            if (!checkout || checkout->value == 0) return custom_id_error::malformed;
+            action.checkout = *checkout;
+        }
+        return action;
     }
     return custom_id_error::unknown_action;
 }

@@ -32,7 +32,10 @@ TEST(CustomIdTest, RejectsForgedValues) {
         {"ac1:x:1", custom_id_error::unknown_action},
         {"ac1", custom_id_error::malformed},
         {"ac1:b:1", custom_id_error::malformed},
-        {"ac1:b:1:100:7", custom_id_error::malformed},
+        {"ac1:b:1:100:7:8", custom_id_error::malformed},
+        {"ac1:b:1:100:0", custom_id_error::malformed},
+        {"ac1:b:1:100:07", custom_id_error::malformed},
+        {"ac1:b:1:100:", custom_id_error::malformed},
         {"ac1:b:-1:100", custom_id_error::malformed},
         {"ac1:b:1:-100", custom_id_error::malformed},
         {"ac1:b:0:100", custom_id_error::malformed},
@@ -47,6 +50,16 @@ TEST(CustomIdTest, RejectsForgedValues) {
         ASSERT_FALSE(decoded.ok()) << text;
         EXPECT_EQ(decoded.error(), expected) << text;
     }
+}
+
+TEST(CustomIdTest, TheBuyButtonCarriesItsCheckoutTokenAndTheOlderFormStillReads) {
+    const custom_id_action with_token{component_kind::buy_product, apexcore::core::product_id{42}, 1999,
+                                      apexcore::core::interaction_id{1300000000000000555}};
+    EXPECT_EQ(encode_custom_id(with_token), "ac1:b:42:1999:1300000000000000555");
+    EXPECT_EQ(decode_custom_id("ac1:b:42:1999:1300000000000000555").value(), with_token);
+    const auto older = decode_custom_id("ac1:b:42:1999");
+    ASSERT_TRUE(older.ok());
+    EXPECT_TRUE(older->checkout.empty()) << "a button made before checkout tokens";
 }
 
 TEST(CustomIdTest, RejectsTooLong) {

@@ -150,3 +150,35 @@ TEST_F(ShopBotTest, TheReceiptShowsTheLicenseKeyThatWasBought) {
 }
 
 }  // namespace
+
+namespace {
+
+// A checkout is one-time: the same "Buy with wallet" button pressed twice (a double-click, a
+// second device) charges once; the second press shows the first receipt and says so.
+TEST_F(ShopBotTest, PressingTheSameBuyButtonTwiceChargesOnce) {
+    const auto product = add(700);
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(2000), ""}).ok());
+    const auto menu = bot_.handle(command(customer, "buy"));
+    const auto& select = std::get<ports::string_select>(menu.body.rows.at(0).components.at(0));
+    const auto card = bot_.handle(click(customer, select.custom_id, {std::to_string(product.id.value)}));
+    const std::string buy = std::get<ports::button>(card.body.rows.at(0).components.at(0)).custom_id;
+
+    const auto first = bot_.handle(click(customer, buy));
+    const auto second = bot_.handle(click(customer, buy));  // a new interaction, the same button
+    EXPECT_EQ(first.kind, ports::response_kind::update_message);
+    EXPECT_NE(first.body.content.find("Thank you! Order **#1** is paid."), std::string::npos) << first.body.content;
+    EXPECT_NE(second.body.content.find("Already bought — nothing was charged again. Order **#1**"), std::string::npos)
+        << second.body.content;
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(1300)) << "charged once";
+    const auto& bought = std::get<ports::button>(first.body.rows.at(0).components.at(0));
+    EXPECT_TRUE(bought.disabled);
+    EXPECT_EQ(bought.label, "Bought");
+
+    // A new card (a new checkout) buys again.
+    const auto card2 = bot_.handle(click(customer, select.custom_id, {std::to_string(product.id.value)}));
+    const auto third = bot_.handle(click(customer, std::get<ports::button>(card2.body.rows.at(0).components.at(0)).custom_id));
+    EXPECT_NE(third.body.content.find("Order **#2**"), std::string::npos) << third.body.content;
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(600));
+}
+
+}  // namespace

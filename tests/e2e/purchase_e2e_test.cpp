@@ -54,9 +54,12 @@ TEST_F(PurchaseEndToEndTest, StaffTopUpThenWalletPurchase) {
     const auto bought = control_->post("/_sandbox/components",
                                        {{"user_id", customer()}, {"message_id", message_id}, {"custom_id", button["custom_id"]}});
     ASSERT_EQ(bought.status, 200U) << bought.body.dump();
-    EXPECT_EQ(bought.body["response"]["type"], 4);
-    EXPECT_EQ(bought.body["response"]["data"]["flags"], 64);
+    // The ephemeral card becomes the receipt (UPDATE_MESSAGE), its button disabled.
+    EXPECT_EQ(bought.body["response"]["type"], 7);
     EXPECT_EQ(bought.body["response"]["data"]["content"], "Thank you! Order **#1** is paid.");
+    const json after = bought.body["response"]["data"]["components"][0]["components"][0];
+    EXPECT_EQ(after["label"], "Bought");
+    EXPECT_EQ(after["disabled"], true);
 
     const auto balance = command(customer(), "balance");
     EXPECT_EQ(balance.body["response"]["data"]["content"], "Your wallet balance is **$13.00**.");

@@ -4,7 +4,11 @@
 ///
 /// Wire form (ASCII, <= 100 chars as Discord allows, REFERENCE.md §4):
 ///   "ac1:s"                       the product select of /buy
-///   "ac1:b:<product_id>:<price>"  the "Buy with wallet" button; price in minor units as shown
+///   "ac1:b:<product_id>:<price>:<checkout>"  the "Buy with wallet" button; price in minor units as
+///                                 shown; checkout = the id of the interaction that showed the card,
+///                                 so every press of that one button is one checkout
+///   "ac1:b:<product_id>:<price>"  the same button as apexcore 0.1.0 before checkout tokens made it
+///                                 (still accepted; such a press is keyed by its own interaction)
 /// "ac1" names the codec version: a custom_id from an older or newer codec (or from another bot)
 /// is `stale_version`, never misread. Every field is parsed strictly (decimal digits only, no
 /// sign, no leading zeros, no extra fields), so a forged value is rejected with a reason; one
@@ -31,6 +35,10 @@ struct custom_id_action {
     component_kind kind = component_kind::select_product;
     core::product_id product;        ///< buy_product only
     std::int64_t price_minor = 0;    ///< buy_product only: the price the customer saw
+    /// buy_product only: the checkout token — the snowflake of the interaction that showed the
+    /// card. Presses that carry the same token are one purchase (its idempotency key); 0 for the
+    /// older 4-field form.
+    core::interaction_id checkout{};
     friend bool operator==(const custom_id_action&, const custom_id_action&) = default;
 };
 

@@ -30,7 +30,7 @@ ports::interaction_response storefront_feature::on_component(const ports::intera
     if (!decoded) return ephemeral_reply(std::string(describe(decoded.error())));
     switch (decoded->kind) {
         case component_kind::select_product: return show_product(i, a);
-        case component_kind::buy_product: return buy(i, decoded->product, decoded->price_minor);
+        case component_kind::buy_product: return buy(i, *decoded);
     }
     return ephemeral_reply("This control is not valid.");
 }
@@ -69,17 +69,23 @@ ports::interaction_response storefront_feature::show_product(const ports::intera
     r.kind = ports::response_kind::update_message;
     r.body.ephemeral = true;
     r.body.embeds.push_back(std::move(card));
+    // The card's interaction id is the checkout token: every press of this one button is one purchase.
     ports::button buy_button{"Buy with wallet",
-                             encode_custom_id({component_kind::buy_product, product->id, product->price.minor_units()}),
+                             encode_custom_id({component_kind::buy_product, product->id, product->price.minor_units(), i.id}),
                              ports::button_style::success, balance.minor_units() < product->price.minor_units()};
     r.body.rows.push_back({{std::move(buy_button)}});
     return r;
 }
 
-ports::interaction_response storefront_feature::buy(const ports::interaction& i, core::product_id product,
-                                          std::int64_t price_minor) {
+ports::interaction_response storefront_feature::buy(const ports::interaction& i, const custom_id_action& action) {
+    // One checkout, one charge: a double-click or a second device presses the same button, whose
+    // token keys the purchase, so the second press charges nothing and shows the first receipt.
+    // (A button from before checkout tokens carries none: that press is keyed by itself.)
+    const std::string key = action.checkout.empty()
+                                ? "interaction:" + i.id.str()
+                                : "checkout:" + i.from.user.str() + ":" + action.checkout.str();
     const auto receipt = wallet_.purchase(
-        {i.from.user, product, core::money{price_minor, config_.currency}, "interaction:" + i.id.str()});
+        {i.from.user, action.product, core::money{action.price_minor, config_.currency}, key});
     if (!receipt) return ephemeral_reply(std::string(core::describe(receipt.error())));
     // One line per money movement, findable by the order reference the member sees.
     const std::string interaction_id = i.id.str();
@@ -88,8 +94,12 @@ ports::interaction_response storefront_feature::buy(const ports::interaction& i,
                     receipt->product_name + " for " + core::format_money(receipt->order.price_paid) + " by member " +
                     i.from.user.str(),
                 {.interaction = interaction_id, .order = receipt->order.reference});
-    ports::interaction_response r = ephemeral_reply("Thank you! Order **#" + std::to_string(receipt->order.id.value) +
-                                                    "** is paid.");
+    // The card becomes the receipt, its button disabled (the card is ephemeral: only the buyer sees it).
+    ports::interaction_response r =
+        ephemeral_reply((receipt->replayed ? "Already bought — nothing was charged again. Order **#"
+                                           : "Thank you! Order **#") +
+                        std::to_string(receipt->order.id.value) + "** is paid.");
+    r.kind = action.checkout.empty() ? ports::response_kind::reply : ports::response_kind::update_message;
     ports::embed e{"Order #" + std::to_string(receipt->order.id.value), receipt->product_name, {}, success_color, ""};
     e.fields.push_back({"Paid", core::format_money(receipt->order.price_paid), true});
     e.fields.push_back({"New balance", core::format_money(receipt->debit.balance_after), true});
@@ -102,6 +112,9 @@ ports::interaction_response storefront_feature::buy(const ports::interaction& i,
         e.fields.push_back({receipt->license_key ? "Your license key" : "Delivery", core::truncate_utf8(shown, 1024), false});
     }
     r.body.embeds.push_back(std::move(e));
+    if (!action.checkout.empty()) {
+        r.body.rows.push_back({{ports::button{"Bought", encode_custom_id(action), ports::button_style::secondary, true}}});
+    }
     return r;
 }
 
