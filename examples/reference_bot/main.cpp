@@ -11,6 +11,7 @@
 #include <apexcore/discord/discord_runtime.hpp>
 #include <apexcore/discord/rest_chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/order_service.hpp>
 #include <apexcore/services/payment_service.hpp>
 #include <apexcore/render/prometheus.hpp>
 #include <apexcore/render/transcript_archive.hpp>
@@ -332,6 +333,7 @@ int main(int argc, char** argv) {
         apexcore::services::catalog_service catalog(store, shop);
         apexcore::services::ticket_service tickets(store, shop);
         apexcore::services::payment_service payments(store, shop);
+        apexcore::services::order_service orders(store, shop);
         seed_catalog(catalog, cfg);
 
         if (io_threads < 1 || io_threads > 64) {
@@ -377,6 +379,7 @@ int main(int argc, char** argv) {
         parts.transcripts = {&transcript_archive, cfg.transcript_channel, {}};
         parts.payments = &payments;
         parts.payment_methods = shop.payment_methods;
+        parts.orders = &orders;
         apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, logs.sink()}, wallet, catalog, parts);
         // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
         // is read from the database each round, so a restart picks up where the last run stopped.

@@ -97,7 +97,12 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
             const auto digits = tail.find_first_not_of("0123456789");
             if (digits != 0 && digits != std::string_view::npos && tail[digits] == ':') interaction = tail.substr(0, digits);
         }
-        ports::emit(log, level, component, line, {.interaction = interaction});
+        std::string_view message = line;  // "commands: registered …" from component "commands": said once
+        if (message.size() > component.size() + 1 && message.starts_with(component) && message[component.size()] == ':' &&
+            message[component.size() + 1] == ' ') {
+            message.remove_prefix(component.size() + 2);
+        }
+        ports::emit(log, level, component, message, {.interaction = interaction});
     }
 
     static std::string describe(std::error_code ec, const rest_response& res) {

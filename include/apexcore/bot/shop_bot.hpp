@@ -19,6 +19,7 @@
 #include <apexcore/bot/router.hpp>
 #include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/order_service.hpp>
 #include <apexcore/services/ticket_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
 
@@ -33,6 +34,7 @@ struct shop_parts {
     ticket_transcripts transcripts{};             ///< where ticket transcripts go (none: not made)
     services::payment_service* payments = nullptr;  ///< with tickets: manual payments in order tickets
     std::vector<core::payment_method> payment_methods{};  ///< the configured methods (shop_config)
+    services::order_service* orders = nullptr;    ///< the orders feature: /orders and /order
 };
 
 /// The reference shop bot: a router with the wallet, storefront and setup features (features/). Add,

@@ -1,0 +1,38 @@
+#pragma once
+/// @file orders.hpp
+/// The orders feature, for customers: `/orders` (their last 10 orders, newest first) and
+/// `/order reference` (one order: product, price paid, status, dates, warranty, and what was
+/// delivered — the license key, code or payload — so a delivery is never lost after the receipt
+/// is gone). Answers are ephemeral: only the asker sees them. A member sees only their own
+/// orders; staff see any (order_service checks both). A reference is read as members type it
+/// (case, spaces, O/0 and I/L/1 forgiven; core/order_reference.hpp).
+
+#include <apexcore/bot/feature.hpp>
+#include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/order_service.hpp>
+
+namespace apexcore::bot {
+
+/// /orders and /order. Thread-safe; the services must outlive it.
+class orders_feature final : public feature {
+public:
+    orders_feature(const bot_config& config, services::order_service& orders, services::catalog_service& catalog);
+
+    [[nodiscard]] std::string name() const override { return "orders"; }
+    [[nodiscard]] std::vector<ports::command_spec> commands() const override;
+    ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) override;
+
+    /// How many orders /orders lists.
+    static constexpr std::size_t listed_max = 10;
+
+private:
+    ports::interaction_response show(const ports::interaction& i, const ports::command_invocation& c);
+    ports::interaction_response list(const ports::interaction& i);
+    [[nodiscard]] std::string product_name(core::product_id id);
+
+    const bot_config& config_;
+    services::order_service& orders_;
+    services::catalog_service& catalog_;
+};
+
+}  // namespace apexcore::bot

@@ -1,0 +1,89 @@
+#include <apexcore/bot/features/orders.hpp>
+
+#include <apexcore/core/text.hpp>
+
+#include <chrono>
+
+namespace apexcore::bot {
+namespace {
+
+constexpr std::uint32_t order_color = 0x5865F2;
+
+/// Discord's timestamp markup, shown in each reader's own time zone and language:
+/// <t:SECONDS:f> ("30 November 2026 04:20"), <t:SECONDS:D> (the date).
+std::string discord_time(std::chrono::system_clock::time_point at, char style) {
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
+    return "<t:" + std::to_string(seconds) + ":" + style + ">";
+}
+
+}  // namespace
+
+orders_feature::orders_feature(const bot_config& config, services::order_service& orders, services::catalog_service& catalog)
+    : config_(config), orders_(orders), catalog_(catalog) {}
+
+std::vector<ports::command_spec> orders_feature::commands() const {
+    return {
+        {"orders", "Your last orders", {}, false},
+        {"order",
+         "One of your orders, with what was delivered",
+         {{"reference", "The order reference, e.g. AC-20261130-SQHNDP", ports::option_type::string, true}},
+         false},
+    };
+}
+
+ports::interaction_response orders_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
+    if (c.name == "orders") return list(i);
+    if (c.name == "order") return show(i, c);
+    return ephemeral_reply("Unknown command /" + c.name + ".");
+}
+
+std::string orders_feature::product_name(core::product_id id) {
+    const auto product = catalog_.find(id);
+    return product ? product->display_name() : "product #" + std::to_string(id.value);
+}
+
+ports::interaction_response orders_feature::show(const ports::interaction& i, const ports::command_invocation& c) {
+    const auto* typed = find_option(c, "reference");
+    if (typed == nullptr || !std::holds_alternative<std::string>(*typed)) {
+        return ephemeral_reply("Usage: /order reference:<e.g. AC-20261130-SQHNDP> (see /orders)");
+    }
+    const auto order = orders_.find_by_reference({i.from.user, config_.is_staff(i.from)}, std::get<std::string>(*typed));
+    // Another member's order reads as unknown, like a reference that does not exist: a reference
+    // is not a secret, but whether it exists is nobody else's business.
+    if (!order) {
+        return ephemeral_reply(order.error() == core::rejection::not_owner
+                                   ? std::string(core::describe(core::rejection::unknown_order))
+                                   : std::string(core::describe(order.error())));
+    }
+    ports::embed e{"Order " + order->reference, product_name(order->product), {}, order_color, ""};
+    e.fields.push_back({"Paid", core::format_money(order->price_paid), true});
+    e.fields.push_back({"Status", std::string(core::to_string(order->status)), true});
+    e.fields.push_back({"Bought", discord_time(order->created_at, 'f'), true});
+    if (order->refunded.minor_units() > 0) e.fields.push_back({"Refunded", core::format_money(order->refunded), true});
+    if (order->warranty_expires_at) e.fields.push_back({"Warranty until", discord_time(*order->warranty_expires_at, 'D'), true});
+    if (!order->delivery.empty()) {
+        // The delivery as stored (a key, a code, a payload), clipped to an embed field's 1,024 characters.
+        e.fields.push_back({"Delivered", core::truncate_utf8("`" + order->delivery + "`", 1024), false});
+    }
+    if (order->customer != i.from.user) e.footer = "Customer: " + order->customer.str();
+    ports::interaction_response r = ephemeral_reply("");
+    r.body.embeds.push_back(std::move(e));
+    return r;
+}
+
+ports::interaction_response orders_feature::list(const ports::interaction& i) {
+    const auto orders = orders_.list_for(i.from.user, listed_max);
+    if (orders.empty()) return ephemeral_reply("You have no orders yet. Browse the shop with /buy.");
+    std::string lines;
+    for (const auto& o : orders) {
+        lines += "`" + o.reference + "` · " + product_name(o.product) + " · " + core::format_money(o.price_paid) + " · " +
+                 std::string(core::to_string(o.status)) + " · " + discord_time(o.created_at, 'D') + "\n";
+    }
+    ports::embed e{"Your orders", core::truncate_utf8(lines, 4096), {}, order_color,
+                   "The last " + std::to_string(orders.size()) + ". Details and delivery: /order reference"};
+    ports::interaction_response r = ephemeral_reply("");
+    r.body.embeds.push_back(std::move(e));
+    return r;
+}
+
+}  // namespace apexcore::bot

@@ -1,0 +1,101 @@
+// The orders feature (issue 11 §2, §4): a member finds their orders and what was delivered again
+// after the receipt is gone; nobody else's; references read as members type them.
+#include <apexcore/bot/shop_bot.hpp>
+
+#include <apexcore/services/license_service.hpp>
+#include <apexcore/sqlite/sqlite_store.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace {
+
+using namespace apexcore;
+using core::money;
+
+constexpr core::role_id staff_role{77};
+constexpr core::user_id staff_user{10};
+constexpr core::user_id customer{20};
+constexpr core::user_id stranger{30};
+
+class OrdersFeatureTest : public ::testing::Test {
+protected:
+    sqlite::sqlite_store store_{{.path = ":memory:"}};
+    services::wallet_service wallet_{store_, services::shop_config{}};
+    services::catalog_service catalog_{store_, services::shop_config{}};
+    services::order_service orders_{store_, services::shop_config{}};
+    bot::shop_bot bot_{{core::guild_id{1}, staff_role, core::usd, {}}, wallet_, catalog_, {.orders = &orders_}};
+    std::uint64_t next_id_ = 5000;
+
+    ports::interaction command(core::user_id from, std::string name, std::vector<ports::command_option> options = {},
+                               std::vector<core::role_id> roles = {}) {
+        return {core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {from, "member", std::move(roles)},
+                ports::command_invocation{std::move(name), std::move(options)}};
+    }
+    /// A key product bought by `customer`; returns the order's reference.
+    std::string buy_key(const std::string& key) {
+        const auto product = *catalog_.add({{}, "Games", "Keys", "Indie Bundle", "Key " + key.substr(0, 4), money::usd_cents(500), true,
+                                            {}, {}, {}, {}, {}, {}, {{core::deliverable_kind::key, ""}}});
+        services::license_service keys(store_, services::shop_config{});
+        EXPECT_EQ(keys.import_keys({staff_user, true}, product.id, key)->added, 1U);
+        EXPECT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(500), ""}).ok());
+        const auto receipt = wallet_.purchase({customer, product.id, std::nullopt});
+        EXPECT_TRUE(receipt.ok());
+        return receipt->order.reference;
+    }
+    static const ports::embed_field* field(const ports::interaction_response& r, std::string_view name) {
+        if (r.body.embeds.empty()) return nullptr;
+        const auto& f = r.body.embeds[0].fields;
+        const auto it = std::find_if(f.begin(), f.end(), [&](const auto& x) { return x.name == name; });
+        return it == f.end() ? nullptr : &*it;
+    }
+};
+
+TEST_F(OrdersFeatureTest, TheCommandsAreThereOnlyWithTheOrderService) {
+    const auto commands = bot_.commands();
+    for (const char* name : {"orders", "order"}) {
+        EXPECT_NE(std::find_if(commands.begin(), commands.end(), [&](const auto& c) { return c.name == name; }), commands.end())
+            << name;
+    }
+    bot::shop_bot without{{core::guild_id{1}, staff_role, core::usd, {}}, wallet_, catalog_};
+    EXPECT_EQ(without.commands().size(), 3U);
+}
+
+TEST_F(OrdersFeatureTest, AMemberSeesTheirOrderAndItsKeyAgain) {
+    const std::string reference = buy_key("ABCDEFGHJKLMNPQRSTUVWXYZ23456789");
+    const auto list = bot_.handle(command(customer, "orders"));
+    EXPECT_TRUE(list.body.ephemeral);
+    ASSERT_EQ(list.body.embeds.size(), 1U);
+    EXPECT_NE(list.body.embeds[0].description.find("`" + reference + "` · Indie Bundle - Key ABCD · $5.00 · delivered"),
+              std::string::npos)
+        << list.body.embeds[0].description;
+
+    // Typed as members type it: lower case, with spaces.
+    std::string typed = reference;
+    std::transform(typed.begin(), typed.end(), typed.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const auto shown = bot_.handle(command(customer, "order", {{"reference", " " + typed + " "}}));
+    ASSERT_EQ(shown.body.embeds.size(), 1U) << shown.body.content;
+    EXPECT_EQ(shown.body.embeds[0].title, "Order " + reference);
+    ASSERT_NE(field(shown, "Delivered"), nullptr);
+    EXPECT_EQ(field(shown, "Delivered")->value, "`ABCDEFGHJKLMNPQRSTUVWXYZ23456789`");
+    EXPECT_EQ(field(shown, "Paid")->value, "$5.00");
+    EXPECT_TRUE(shown.body.ephemeral);
+}
+
+TEST_F(OrdersFeatureTest, SomeoneElsesOrderReadsAsUnknownButStaffSeeIt) {
+    const std::string reference = buy_key("ZYXWVUTSRQPNMLKJHGFEDCBA98765432");
+    const auto other = bot_.handle(command(stranger, "order", {{"reference", reference}}));
+    EXPECT_EQ(other.body.content, "That order does not exist.");
+    EXPECT_TRUE(other.body.embeds.empty()) << "nothing of the order is shown";
+    const auto none = bot_.handle(command(customer, "order", {{"reference", "AC-20990101-ZZZZZZ"}}));
+    EXPECT_EQ(none.body.content, "That order does not exist.");
+    EXPECT_EQ(bot_.handle(command(stranger, "orders")).body.content, "You have no orders yet. Browse the shop with /buy.");
+
+    const auto staff = bot_.handle(command(staff_user, "order", {{"reference", reference}}, {staff_role}));
+    ASSERT_EQ(staff.body.embeds.size(), 1U) << staff.body.content;
+    EXPECT_EQ(staff.body.embeds[0].footer, "Customer: " + customer.str());
+}
+
+}  // namespace
