@@ -54,6 +54,8 @@ cat <<MSG
     scripts/sandbox-shop.sh balance         # customer runs /balance
     scripts/sandbox-shop.sh products        # customer runs /buy and sees the product list
     scripts/sandbox-shop.sh buy 4           # customer picks product 4 and clicks "Buy with wallet"
+    scripts/sandbox-shop.sh orders          # customer runs /orders
+    scripts/sandbox-shop.sh order AC-…      # customer runs /order with a reference from /orders
 
   Press Ctrl+C to stop the bot and the sandbox.
 
