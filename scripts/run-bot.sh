@@ -56,6 +56,7 @@ cat <<MSG
     scripts/sandbox-shop.sh buy 4           # customer picks product 4 and clicks "Buy with wallet"
     scripts/sandbox-shop.sh orders          # customer runs /orders
     scripts/sandbox-shop.sh order AC-…      # customer runs /order with a reference from /orders
+    scripts/sandbox-shop.sh help staff      # a staff member runs /help (staff commands listed apart)
 
   Press Ctrl+C to stop the bot and the sandbox.
 

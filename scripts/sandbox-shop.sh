@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Acts as a member of the apexcore-sandbox guild, through the sandbox's control API.
 # Usage: scripts/sandbox-shop.sh topup AMOUNT | balance | products | buy PRODUCT_VALUE | orders | order REFERENCE
-#                                | check [member] | state
+#                                | help [customer|staff] | check [member] | state
 #        scripts/sandbox-shop.sh panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON]
 #                                | history CHANNEL | dms        (tickets; WHO is customer, staff or visitor)
 set -euo pipefail
@@ -36,6 +36,7 @@ case "${1:-}" in
   balance) command "$customer" balance | show ;;
   products) command "$customer" buy | show ;;
   orders) command "$customer" orders | show ;;
+  help) command "$(who "${2:-customer}")" help | show ;;
   order)
     [ -n "${2:-}" ] || { echo "usage: $0 order REFERENCE   (see: $0 orders)" >&2; exit 2; }
     command "$customer" order "$(jq -n --arg r "$2" '{reference:$r}')" | show ;;
@@ -79,7 +80,7 @@ case "${1:-}" in
     jq -r '.messages[]? | ("[" + (.embeds[0].title // "") + "] " + (.embeds[0].description // .content) +
                           ([.attachments[]? | " <" + .filename + ">"] | join("")))' ;;
   state) curl -sS "$control/_sandbox/state" | jq . ;;
-  *) echo "usage: $0 topup AMOUNT | balance | products | buy PRODUCT_VALUE | orders | order REFERENCE | check [member] | state" >&2
+  *) echo "usage: $0 topup AMOUNT | balance | products | buy PRODUCT_VALUE | orders | order REFERENCE | help [customer|staff] | check [member] | state" >&2
      echo "       $0 panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON] | history CHANNEL | dms" >&2
      exit 2 ;;
 esac

@@ -1,5 +1,6 @@
 #include <apexcore/bot/shop_bot.hpp>
 
+#include <apexcore/bot/features/help.hpp>
 #include <apexcore/bot/features/orders.hpp>
 #include <apexcore/bot/features/setup.hpp>
 #include <apexcore/bot/features/storefront.hpp>
@@ -21,6 +22,7 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
     if (parts.actions != nullptr) {
         router_.add(std::make_shared<setup_feature>(router_.config(), *parts.actions, [this] { return router_.requirements(); }));
     }
+    router_.add(std::make_shared<help_feature>(router_.config(), [this] { return router_.commands(); }));
 }
 
 std::vector<ports::command_spec> shop_bot::commands() const { return router_.commands(); }

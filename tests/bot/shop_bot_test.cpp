@@ -43,12 +43,12 @@ protected:
 
 TEST_F(ShopBotTest, DeclaresItsCommands) {
     const auto commands = bot_.commands();
-    ASSERT_EQ(commands.size(), 3U);
+    ASSERT_EQ(commands.size(), 4U);
     const auto add = std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.name == "addbalance"; });
     ASSERT_NE(add, commands.end());
     EXPECT_TRUE(add->staff_only);
     EXPECT_EQ(add->options[0].type, ports::option_type::user);
-    EXPECT_EQ(bot_.features().features(), (std::vector<std::string>{"wallet", "storefront"}));
+    EXPECT_EQ(bot_.features().features(), (std::vector<std::string>{"wallet", "storefront", "help"}));
 }
 
 TEST_F(ShopBotTest, AddBalanceRequiresTheStaffRole) {
@@ -179,6 +179,29 @@ TEST_F(ShopBotTest, PressingTheSameBuyButtonTwiceChargesOnce) {
     const auto third = bot_.handle(click(customer, std::get<ports::button>(card2.body.rows.at(0).components.at(0)).custom_id));
     EXPECT_NE(third.body.content.find("Order **#2**"), std::string::npos) << third.body.content;
     EXPECT_EQ(wallet_.balance(customer), money::usd_cents(600));
+}
+
+}  // namespace
+
+namespace {
+
+// /help lists what the asker may use: members do not see staff commands; staff see them apart.
+TEST_F(ShopBotTest, HelpListsTheCommandsTheMemberMayUse) {
+    const auto member = bot_.handle(command(customer, "help"));
+    ASSERT_EQ(member.body.embeds.size(), 1U);
+    const auto& listed = member.body.embeds[0].description;
+    EXPECT_NE(listed.find("`/balance` — Show your wallet balance"), std::string::npos) << listed;
+    EXPECT_NE(listed.find("`/buy`"), std::string::npos) << listed;
+    EXPECT_NE(listed.find("`/help`"), std::string::npos) << listed;
+    EXPECT_EQ(listed.find("addbalance"), std::string::npos) << "a staff command shown to a member";
+    EXPECT_TRUE(member.body.embeds[0].fields.empty());
+    EXPECT_TRUE(member.body.ephemeral);
+
+    const auto staff = bot_.handle(command(staff_user, "help", {}, {staff_role}));
+    ASSERT_EQ(staff.body.embeds.size(), 1U);
+    ASSERT_EQ(staff.body.embeds[0].fields.size(), 1U);
+    EXPECT_EQ(staff.body.embeds[0].fields[0].name, "Staff");
+    EXPECT_EQ(staff.body.embeds[0].fields[0].value, "`/addbalance user amount [reason]` — Staff: add money to a member's wallet\n");
 }
 
 }  // namespace

@@ -37,7 +37,8 @@ struct shop_parts {
     services::order_service* orders = nullptr;    ///< the orders feature: /orders and /order
 };
 
-/// The reference shop bot: a router with the wallet, storefront and setup features (features/). Add,
+/// The reference shop bot: a router with the wallet, storefront, orders, tickets, setup and help
+/// features (features/; orders, tickets and setup when `shop_parts` gives what they need). Add,
 /// remove or replace features through `features()` before the bot starts handling interactions
 /// (docs/embedding.md). Thread-safe: handle() may run on several worker threads at once.
 class shop_bot {

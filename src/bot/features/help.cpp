@@ -1,0 +1,41 @@
+#include <apexcore/bot/features/help.hpp>
+
+#include <apexcore/core/text.hpp>
+
+#include <algorithm>
+
+namespace apexcore::bot {
+
+help_feature::help_feature(const bot_config& config, std::function<std::vector<ports::command_spec>()> commands)
+    : config_(config), commands_(std::move(commands)) {}
+
+std::vector<ports::command_spec> help_feature::commands() const {
+    return {{"help", "The commands you can use here", {}, false}};
+}
+
+ports::interaction_response help_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
+    if (c.name != "help") return ephemeral_reply("Unknown command /" + c.name + ".");
+    const bool staff = config_.is_staff(i.from);
+    auto all = commands_ ? commands_() : std::vector<ports::command_spec>{};
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    std::string members;
+    std::string staff_only;
+    for (const auto& command : all) {
+        std::string line = "`/" + command.name;
+        for (const auto& o : command.options) line += o.required ? " " + o.name : " [" + o.name + "]";
+        std::string subs;  // "/ticket panel|close|…", "/setup check"
+        for (const auto& s : command.subcommands) subs += (subs.empty() ? "" : "|") + s.name;
+        for (const auto& g : command.groups) subs += (subs.empty() ? "" : "|") + g.name + " …";
+        if (!subs.empty()) line += " " + subs;
+        line += "` — " + command.description + "\n";
+        if (!command.staff_only) members += line;
+        else if (staff) staff_only += line;
+    }
+    ports::embed e{"Commands", core::truncate_utf8(members, 4096), {}, 0x5865F2, ""};
+    if (!staff_only.empty()) e.fields.push_back({"Staff", core::truncate_utf8(staff_only, 1024), false});
+    ports::interaction_response r = ephemeral_reply("");
+    r.body.embeds.push_back(std::move(e));
+    return r;
+}
+
+}  // namespace apexcore::bot
