@@ -88,21 +88,14 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
     detail::recent_ids<core::message_id> recent_messages{options.dedupe_capacity};
     std::atomic<std::uint64_t> messages_ignored{0};
 
-    /// One record of `component`; a line about an interaction ("interaction <id>: …") carries
-    /// the interaction's id in its context.
-    void say(ports::log_level level, std::string_view component, const std::string& line) const {
-        std::string_view interaction;
-        if (line.starts_with("interaction ")) {
-            const std::string_view tail = std::string_view(line).substr(12);
-            const auto digits = tail.find_first_not_of("0123456789");
-            if (digits != 0 && digits != std::string_view::npos && tail[digits] == ':') interaction = tail.substr(0, digits);
-        }
-        std::string_view message = line;  // "commands: registered …" from component "commands": said once
-        if (message.size() > component.size() + 1 && message.starts_with(component) && message[component.size()] == ':' &&
-            message[component.size() + 1] == ' ') {
-            message.remove_prefix(component.size() + 2);
-        }
-        ports::emit(log, level, component, message, {.interaction = interaction});
+    /// One record of `component`.
+    void say(ports::log_level level, std::string_view component, const std::string& message) const {
+        ports::emit(log, level, component, message);
+    }
+    /// One record of "interactions" about the interaction `id` (decimal): "interaction <id>: <what>",
+    /// with the id in the record's context.
+    void say_about(ports::log_level level, std::string_view id, const std::string& what) const {
+        ports::emit(log, level, "interactions", "interaction " + std::string(id) + ": " + what, {.interaction = id});
     }
 
     static std::string describe(std::error_code ec, const rest_response& res) {
@@ -143,7 +136,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         auto parsed = parse_message_create(d);
         if (!parsed) {
             if (++messages_ignored <= 5 || messages_ignored % 1000 == 0) {
-                say(ports::log_level::warning, "messages", "message: ignored (" + std::to_string(messages_ignored) + " so far): " + parsed.error().what);
+                say(ports::log_level::warning, "messages", "ignored (" + std::to_string(messages_ignored) + " so far): " + parsed.error().what);
             }
             return;
         }
@@ -161,7 +154,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         if (!parsed) {
             // Rate-limited log (the first 5, then every 1000th); the gateway stays up.
             if (++interactions_ignored <= 5 || interactions_ignored % 1000 == 0) {
-                say(ports::log_level::warning, "interactions", "interaction: ignored (" + std::to_string(interactions_ignored) + " so far): " + parsed.error().what);
+                say(ports::log_level::warning, "interactions", "ignored (" + std::to_string(interactions_ignored) + " so far): " + parsed.error().what);
             }
             return;
         }
@@ -180,7 +173,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                     if (!owner) return;
                     const bool ok = !ec && res.ok();
                     if (!ok) {
-                        owner->say(ports::log_level::error, "interactions", "interaction " + id + ": callback failed (" + describe(ec, res) +
+                        owner->say_about(ports::log_level::error, id, "callback failed (" + describe(ec, res) +
                                    "); Discord's 3 s deadline has passed or the request was refused");
                     }
                     net::post(owner->strand, [acknowledged, ok] {
@@ -204,7 +197,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
 
     void accept(interaction_envelope envelope, acknowledge_fn acknowledge) {
         if (!recent_interactions.first_time(envelope.neutral.id)) {
-            return say(ports::log_level::info, "interactions", "interaction " + envelope.neutral.id.str() + ": duplicate delivery ignored");
+            return say_about(ports::log_level::info, envelope.neutral.id.str(), "duplicate delivery ignored");
         }
         if (envelope.application.empty()) envelope.application = application;
         handle(std::move(envelope), std::move(acknowledge));
@@ -222,9 +215,9 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
             net::post(self->strand, [self, ec, res = std::move(res)] {
                 if (ec || !res.ok()) {
                     self->commands_registered = false;
-                    return self->say(ports::log_level::error, "commands", "commands: registration failed: " + describe(ec, res));
+                    return self->say(ports::log_level::error, "commands", "registration failed: " + describe(ec, res));
                 }
-                self->say(ports::log_level::info, "commands", "commands: registered " + std::to_string(self->options.commands.size()) + " guild commands");
+                self->say(ports::log_level::info, "commands", "registered " + std::to_string(self->options.commands.size()) + " guild commands");
             });
         });
     }
@@ -312,7 +305,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                                                    std::chrono::duration<double>(steady::now() - started).count());
                 }
             } catch (...) {
-                self->say(ports::log_level::error, "interactions", "interaction " + job->envelope.neutral.id.str() + ": the handler threw: " +
+                self->say_about(ports::log_level::error, job->envelope.neutral.id.str(), "the handler threw: " +
                           detail::describe(std::current_exception()) + "; answering with a generic error");
                 response = generic_error(job->envelope.neutral.id);
             }
@@ -329,7 +322,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         // The answer is ready but not delivered: if it has not been written yet, withdraw it and
         // defer instead, so the member is acknowledged within the deadline.
         if (job->answer_ticket != 0 && rest->cancel(job->answer_ticket)) {
-            say(ports::log_level::warning, "interactions", "interaction " + job->envelope.neutral.id.str() + ": answer not sent in time; deferring instead");
+            say_about(ports::log_level::warning, job->envelope.neutral.id.str(), "answer not sent in time; deferring instead");
             defer(job);
         }
     }
@@ -340,7 +333,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         const bool component = job->envelope.type == 3;
         json body{{"type", component ? 6 : 5}};
         if (!component && options.defer_ephemeral) body["data"] = {{"flags", 64}};
-        say(ports::log_level::info, "interactions", "interaction " + job->envelope.neutral.id.str() + ": deferring (type " + std::to_string(component ? 6 : 5) + ")");
+        say_about(ports::log_level::info, job->envelope.neutral.id.str(), "deferring (type " + std::to_string(component ? 6 : 5) + ")");
         job->acknowledge(std::move(body), [weak = weak_from_this(), job](bool ok) {
             auto self = weak.lock();
             if (!self) return;
@@ -387,7 +380,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
         ports::message body = response.body;
         if (response.kind == ports::response_kind::open_modal || response.kind == ports::response_kind::suggest) {
             // A modal or suggestions can only be the first answer, and this one was deferred.
-            say(ports::log_level::warning, "interactions", "interaction " + job->envelope.neutral.id.str() + ": the handler answered with a " +
+            say_about(ports::log_level::warning, job->envelope.neutral.id.str(), std::string("the handler answered with a ") +
                 (response.kind == ports::response_kind::open_modal ? "modal" : "suggestion list") +
                 " after the deferral; Discord cannot show it now");
             body = ports::message{};
@@ -402,7 +395,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                              [weak = weak_from_this(), id, job](std::error_code ec, rest_response res) {
                                  auto self = weak.lock();
                                  if (!self) return;
-                                 if (ec || !res.ok()) return self->say(ports::log_level::error, "interactions", "interaction " + id + ": edit of @original failed: " + describe(ec, res));
+                                 if (ec || !res.ok()) return self->say_about(ports::log_level::error, id, "edit of @original failed: " + describe(ec, res));
                                  net::post(self->strand, [self, job] { self->send_followups(job, 0); });
                              });
     }
@@ -419,7 +412,7 @@ struct discord_runtime::impl : std::enable_shared_from_this<impl> {
                                  auto self = weak.lock();
                                  if (!self) return;
                                  if (ec || !res.ok()) {
-                                     return self->say(ports::log_level::error, "interactions", "interaction " + id + ": follow-up " + std::to_string(index + 1) +
+                                     return self->say_about(ports::log_level::error, id, "follow-up " + std::to_string(index + 1) +
                                                       " failed: " + describe(ec, res));
                                  }
                                  net::post(self->strand, [self, job, index] { self->send_followups(job, index + 1); });

@@ -105,9 +105,8 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
 
     static gateway::time_point now() { return std::chrono::steady_clock::now(); }
 
-    /// A record of the "gateway" component; `line` may still start with "gateway: ".
-    void log(const std::string& line, ports::log_level level = ports::log_level::info) const {
-        const std::string_view message = line.starts_with("gateway: ") ? std::string_view(line).substr(9) : line;
+    /// A record of the "gateway" component.
+    void log(const std::string& message, ports::log_level level = ports::log_level::info) const {
         ports::emit(handlers.log, level, "gateway", message);
     }
     std::string prefix(const shard_state& s) const {
@@ -136,7 +135,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             const std::string why = ec ? ec.message()
                                        : "HTTP " + std::to_string(res.status) + (res.error ? " " + res.error->message : "");
             const auto delay = std::min<std::chrono::milliseconds>(60s, 1s * (1 << std::min(discovery_failures++, 6)));
-            log("gateway: GET /gateway/bot failed (" + why + "); retrying in " + std::to_string(delay.count()) + " ms", ports::log_level::warning);
+            log("GET /gateway/bot failed (" + why + "); retrying in " + std::to_string(delay.count()) + " ms", ports::log_level::warning);
             discovery_retry.expires_after(delay);
             discovery_retry.async_wait([self = shared_from_this()](boost::system::error_code wait_ec) {
                 if (!wait_ec && !self->stopped) self->discover();
@@ -148,13 +147,13 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
 
     void begin(const gateway::gateway_bot_info& info) {
         const auto planned = gateway::plan_shards(info, options.shard_count, options.shard_ids);
-        if (const auto* error = std::get_if<std::string>(&planned)) return fail("gateway: " + *error);
+        if (const auto* error = std::get_if<std::string>(&planned)) return fail(*error);
         const auto& plan = std::get<gateway::shard_plan>(planned);
         shard_total = plan.total;
         shards_running = static_cast<int>(plan.ids.size());
         identify.emplace(plan.max_concurrency, options.identify_window);
         if (plan.total > 1 || !options.shard_ids.empty()) {
-            log("gateway: running " + std::to_string(plan.ids.size()) + " of " + std::to_string(plan.total) +
+            log("running " + std::to_string(plan.ids.size()) + " of " + std::to_string(plan.total) +
                 " shards (max_concurrency " + std::to_string(plan.max_concurrency) + ")");
         }
         for (int id : plan.ids) {
@@ -173,7 +172,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
 
     void fail(const std::string& reason) {
         stopped = true;
-        log("gateway: fatal: " + reason, ports::log_level::error);
+        log("fatal: " + reason, ports::log_level::error);
         for (auto& s : shards) {
             s->wakeup.cancel();
             s->identify_wait.cancel();
@@ -219,10 +218,16 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             s.current.reset();
         }
         if (stopped) return;
-        log("gateway: " + prefix(s) + "reconnecting after the failure", ports::log_level::warning);
+        log(prefix(s) + "reconnecting after the failure", ports::log_level::warning);
         // The machine is connecting (connect failed) or open: either way it is now closed.
+        closed(s, std::nullopt);
+    }
+
+    /// The shard's connection is gone (`code`: the server's close code, if it sent one): it has no
+    /// live session any more, and its machine decides what comes next.
+    void closed(shard_state& s, std::optional<std::uint16_t> code) {
         set_ready(s, false);
-        s.machine.on_closed(std::nullopt, now());
+        s.machine.on_closed(code, now());
         pump(s);
     }
 
@@ -243,7 +248,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
         }
         // A new session needs an IDENTIFY slot (one per 5 s per rate-limit key, §1.12).
         const auto slot = identify->reserve(s.id, now());
-        if (slot > now()) log("gateway: " + prefix(s) + "waiting for an identify slot");
+        if (slot > now()) log(prefix(s) + "waiting for an identify slot");
         s.identify_wait.expires_at(slot);
         s.identify_wait.async_wait([self = shared_from_this(), &s, url = a.url](boost::system::error_code ec) {
             if (ec || self->stopped) return;
@@ -299,27 +304,21 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
             }));
             const std::string target = (url->path.empty() ? "/" : url->path) + (url->query.empty() ? "" : "?" + url->query);
             co_await ws.async_handshake(url->host + ":" + url->port, target, net::use_awaitable);
-        } catch (const boost::system::system_error& e) {
-            if (stopped) co_return;
-            // The handshake's certificate verdict, if it got that far, names the certificate problem.
-            log("gateway: " + prefix(s) +
-                detail::describe_connect_error(e.code(), "connecting to", url->host + ":" + url->port,
-                                               conn->ws.next_layer().native_handle(), options.ca_file),
-                ports::log_level::error);
-            set_ready(s, false);
-            s.machine.on_closed(std::nullopt, now());
-            pump(s);
-            co_return;
         } catch (const std::exception& e) {
             if (stopped) co_return;
-            log("gateway: " + prefix(s) + "cannot connect to " + url->host + ":" + url->port + ": " + e.what(), ports::log_level::error);
-            set_ready(s, false);
-            s.machine.on_closed(std::nullopt, now());
-            pump(s);
+            // A network error says it in its own words (no source location) and, after a TLS
+            // handshake, names the certificate problem and the setting that decides it.
+            const auto* network = dynamic_cast<const boost::system::system_error*>(&e);
+            log(prefix(s) + (network != nullptr ? detail::describe_connect_error(network->code(), "connecting to",
+                                                                                url->host + ":" + url->port,
+                                                                                conn->ws.next_layer().native_handle(), options.ca_file)
+                                                : "cannot connect to " + url->host + ":" + url->port + ": " + e.what()),
+                ports::log_level::error);
+            closed(s, std::nullopt);
             co_return;
         }
         if (stopped) co_return;
-        log("gateway: " + prefix(s) + "connected to " + url->host + ":" + url->port + (resuming ? " (resuming)" : ""));
+        log(prefix(s) + "connected to " + url->host + ":" + url->port + (resuming ? " (resuming)" : ""));
         s.current = conn;
         net::co_spawn(strand, writer(conn),
                       detail::supervised(handlers.log, "gateway " + prefix(s) + "writer", [conn](const std::string&) {
@@ -349,9 +348,7 @@ struct gateway_client::impl : std::enable_shared_from_this<impl> {
         conn->shutdown();
         if (s.current == conn) s.current.reset();
         if (stopped) co_return;
-        set_ready(s, false);
-        s.machine.on_closed(close_code, now());
-        pump(s);
+        closed(s, close_code);
     }
 
     net::awaitable<void> writer(std::shared_ptr<connection_state> conn) {

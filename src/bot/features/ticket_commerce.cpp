@@ -121,7 +121,7 @@ ports::interaction_response tickets_feature::pay_with_wallet(const ports::intera
     const auto receipt = shop_.wallet->purchase(request);
     if (!receipt) return ephemeral_reply(say(receipt.error()));
     if (const auto linked = tickets_.link_order(t.id, receipt->order.id, std::nullopt); !linked) {
-        log("tickets: linking order " + receipt->order.reference + " to ticket #" + std::to_string(t.id.value) + " failed: " +
+        log(t.id, "linking order " + receipt->order.reference + " to ticket #" + std::to_string(t.id.value) + " failed: " +
                 std::string(core::to_string(linked.error())),
             receipt->order.reference);
     }
@@ -155,7 +155,7 @@ ports::interaction_response tickets_feature::pay_by_method(const ports::interact
     const auto view = shop_.payments->start(request);
     if (!view) return ephemeral_reply(say(view.error()));
     if (const auto linked = tickets_.link_order(t.id, view->order.id, view->session.id); !linked) {
-        log("tickets: linking payment session " + std::to_string(view->session.id.value) + " to ticket #" +
+        log(t.id, "linking payment session " + std::to_string(view->session.id.value) + " to ticket #" +
                 std::to_string(t.id.value) + " failed: " + std::string(core::to_string(linked.error())),
             view->order.reference);
     }

@@ -19,7 +19,7 @@ std::optional<core::transcript> tickets_feature::build_transcript(const core::ti
     while (true) {
         const auto page = actions_.read_history(*t.channel, before, ports::history_page_max);
         if (!page) {
-            log("tickets: reading the history of ticket #" + std::to_string(t.id.value) + " failed: " + page.error().detail);
+            log(t.id, "reading the history of ticket #" + std::to_string(t.id.value) + " failed: " + page.error().detail);
             return std::nullopt;
         }
         std::vector<core::transcript_message> converted;

@@ -91,17 +91,9 @@ services::actor tickets_feature::actor_for(const ports::invoker& who, const core
     return {who.user, staff};
 }
 
-void tickets_feature::log(const std::string& line, std::string_view order) const {
-    // Every line names its ticket as "ticket #<id>": that id goes into the record's context.
-    std::string_view message = line;
-    if (message.starts_with("tickets: ")) message.remove_prefix(9);
-    std::int64_t ticket = 0;
-    if (const auto at = message.find("ticket #"); at != std::string_view::npos) {
-        for (std::size_t i = at + 8; i < message.size() && message[i] >= '0' && message[i] <= '9' && ticket < 1'000'000'000'000'000; ++i) {
-            ticket = ticket * 10 + (message[i] - '0');
-        }
-    }
-    ports::emit(config_.log, ports::log_level::warning, "tickets", message, {.order = order, .ticket = ticket});
+void tickets_feature::log(core::ticket_id ticket, const std::string& message, std::string_view order) const {
+    ports::emit(config_.log, ports::log_level::warning, "tickets", message,
+                {.order = order, .ticket = ticket.value});
 }
 
 ports::interaction_response tickets_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
@@ -111,7 +103,7 @@ ports::interaction_response tickets_feature::on_command(const ports::interaction
         if (!i.channel) return ephemeral_reply("Run /ticket panel in the channel where the panel should be.");
         const auto posted = actions_.send_message(*i.channel, ticket_views::panel(tickets_.types()));
         if (!posted) {
-            log("tickets: posting the panel failed: " + posted.error().detail);
+            log(core::ticket_id{}, "posting the panel failed: " + posted.error().detail);
             return ephemeral_reply("The panel could not be posted here (" + std::string(ports::to_string(posted.error().code)) +
                                    "). /setup check tells what the bot lacks.");
         }
@@ -286,7 +278,7 @@ ports::interaction_response tickets_feature::open(const ports::interaction& i, c
                              : ports::chat_result<ports::channel_info>(bot.error());
     if (!channel) {
         // The member must not be left with a ticket they cannot see (and that counts against their limit).
-        log("tickets: creating the channel for ticket #" + std::to_string(opened->id.value) + " failed: " +
+        log(opened->id, "creating the channel for ticket #" + std::to_string(opened->id.value) + " failed: " +
             std::string(ports::to_string(channel.error().code)) + " " + channel.error().detail);
         (void)tickets_.abandon(opened->id, "The channel could not be created");
         return ephemeral_reply("Your ticket could not be opened: the bot may not create its channel here. "
@@ -297,7 +289,7 @@ ports::interaction_response tickets_feature::open(const ports::interaction& i, c
     ports::message opening = ticket_views::opening(*attached, type);
     add_commerce_row(*attached, opening);
     if (const auto posted = actions_.send_message(channel->id, opening); !posted) {
-        log("tickets: the opening message of ticket #" + std::to_string(opened->id.value) + " failed: " + posted.error().detail);
+        log(opened->id, "the opening message of ticket #" + std::to_string(opened->id.value) + " failed: " + posted.error().detail);
     }
     return ephemeral_reply("Your ticket is open: <#" + channel->id.str() + ">");
 }
@@ -362,7 +354,7 @@ ports::interaction_response tickets_feature::act(const ports::interaction& i, co
             ports::channel_changes changes;
             changes.overwrites = ticket_views::channel_overwrites(*done, *type, config_.guild, config_.staff_role, *bot, false);
             if (const auto m = actions_.modify_channel(*t->channel, changes, "ticket #" + std::to_string(id.value) + ": " + verb); !m) {
-                log("tickets: updating the channel of ticket #" + std::to_string(id.value) + " failed: " + m.error().detail);
+                log(id, "updating the channel of ticket #" + std::to_string(id.value) + " failed: " + m.error().detail);
                 return ephemeral_reply("Recorded, but the channel's permissions could not be changed (" +
                                        std::string(ports::to_string(m.error().code)) + ").");
             }
@@ -371,7 +363,7 @@ ports::interaction_response tickets_feature::act(const ports::interaction& i, co
     if (t->channel && verb == "delete") {
         if (const auto d = actions_.delete_channel(*t->channel, "ticket #" + std::to_string(id.value) + " deleted"); !d &&
             d.error().code != ports::chat_errc::not_found) {
-            log("tickets: deleting the channel of ticket #" + std::to_string(id.value) + " failed: " + d.error().detail);
+            log(id, "deleting the channel of ticket #" + std::to_string(id.value) + " failed: " + d.error().detail);
             return ephemeral_reply("The ticket is deleted, but its channel could not be removed (" +
                                    std::string(ports::to_string(d.error().code)) + ").");
         }
@@ -403,11 +395,11 @@ void tickets_feature::after_close(const core::ticket& t) {
             ports::channel_changes lock;
             lock.overwrites = ticket_views::channel_overwrites(t, *type, config_.guild, config_.staff_role, *bot, true);
             if (const auto m = actions_.modify_channel(*t.channel, lock, "ticket #" + std::to_string(t.id.value) + " closed"); !m) {
-                log("tickets: locking the channel of ticket #" + std::to_string(t.id.value) + " failed: " + m.error().detail);
+                log(t.id, "locking the channel of ticket #" + std::to_string(t.id.value) + " failed: " + m.error().detail);
             }
         }
         if (const auto posted = actions_.send_message(*t.channel, ticket_views::closed(t)); !posted) {
-            log("tickets: the closing message of ticket #" + std::to_string(t.id.value) + " failed: " + posted.error().detail);
+            log(t.id, "the closing message of ticket #" + std::to_string(t.id.value) + " failed: " + posted.error().detail);
         }
     }
     if (type == nullptr) return;
@@ -417,7 +409,7 @@ void tickets_feature::after_close(const core::ticket& t) {
         if (auto transcript = build_transcript(t, *type)) {
             auto archived = transcripts_.archive->archive(*transcript);
             if (!archived) {
-                log("tickets: keeping the transcript of ticket #" + std::to_string(t.id.value) + " failed: " + archived.error().detail);
+                log(t.id, "keeping the transcript of ticket #" + std::to_string(t.id.value) + " failed: " + archived.error().detail);
             } else {
                 std::string too_large;
                 for (auto& f : archived->files) {
@@ -437,7 +429,7 @@ void tickets_feature::after_close(const core::ticket& t) {
                             (t.close_reason.empty() ? "" : ": " + t.close_reason) + "\nKept at " + archived->location + too_large,
                         ports::content_length_max);
                     if (const auto posted = actions_.send_message(*transcripts_.channel, note, files); !posted) {
-                        log("tickets: posting the transcript of ticket #" + std::to_string(t.id.value) + " failed: " +
+                        log(t.id, "posting the transcript of ticket #" + std::to_string(t.id.value) + " failed: " +
                             posted.error().detail);
                     }
                 }
@@ -448,7 +440,7 @@ void tickets_feature::after_close(const core::ticket& t) {
     if (!files.empty()) dm.embeds.front().footer = "The transcript of the conversation is attached.";
     const std::span<const ports::outbound_file> html(files.data(), files.empty() ? 0 : 1);
     if (const auto sent = actions_.send_dm(t.opener, dm, html); !sent) {
-        log("tickets: sending the rating request to " + t.opener.str() + " failed: " + sent.error().detail);
+        log(t.id, "sending the rating request to " + t.opener.str() + " failed: " + sent.error().detail);
     }
 }
 
@@ -461,7 +453,7 @@ void tickets_feature::on_message(const ports::channel_message& m) {
     who.roles = m.author_roles;
     const auto recorded = tickets_.record_activity(t->id, actor_for(who, type_of(*t)));
     if (!recorded && recorded.error() != rejection::ticket_closed) {
-        log("tickets: recording activity in ticket #" + std::to_string(t->id.value) + " failed: " +
+        log(t->id, "recording activity in ticket #" + std::to_string(t->id.value) + " failed: " +
             std::string(core::to_string(recorded.error())));
     }
 }
@@ -472,7 +464,7 @@ void tickets_feature::run_sweep() {
         const core::ticket_type* type = type_of(t);
         if (!t.channel || type == nullptr) continue;
         if (const auto posted = actions_.send_message(*t.channel, ticket_views::inactivity_warning(t, *type)); !posted) {
-            log("tickets: the inactivity warning of ticket #" + std::to_string(t.id.value) + " failed: " + posted.error().detail);
+            log(t.id, "the inactivity warning of ticket #" + std::to_string(t.id.value) + " failed: " + posted.error().detail);
         }
     }
     for (const auto& t : swept.closed) after_close(t);
@@ -483,7 +475,7 @@ void tickets_feature::run_deletions() {
         if (t.channel) {
             const auto d = actions_.delete_channel(*t.channel, "ticket #" + std::to_string(t.id.value) + " closed");
             if (!d && d.error().code != ports::chat_errc::not_found) {
-                log("tickets: deleting the channel of ticket #" + std::to_string(t.id.value) + " failed: " + d.error().detail +
+                log(t.id, "deleting the channel of ticket #" + std::to_string(t.id.value) + " failed: " + d.error().detail +
                     "; trying again in a minute");
                 continue;
             }

@@ -136,9 +136,9 @@ private:
     ports::interaction_response pay_by_method(const ports::interaction& i, const core::ticket& t, const std::string& argument);
     ports::interaction_response ask_deposit(const ports::interaction& i, const core::ticket& t);
     ports::interaction_response credit_deposit(const ports::interaction& i, const core::ticket& t, const std::string& amount);
-    /// A warning of the "tickets" component; the ticket named as "ticket #<id>" in `line`, and
-    /// `order` (a reference) when given, go into the record's context.
-    void log(const std::string& line, std::string_view order = {}) const;
+    /// A warning of the "tickets" component about `ticket` (empty: none) and `order` (a
+    /// reference, when given), both in the record's context.
+    void log(core::ticket_id ticket, const std::string& message, std::string_view order = {}) const;
 
     const bot_config& config_;
     services::ticket_service& tickets_;
