@@ -4,6 +4,7 @@
 #include <apexcore/discord/tls.hpp>
 
 #include "detail/connect_errors.hpp"
+#include "detail/rest_wire.hpp"
 #include "detail/supervise.hpp"
 
 #include <apexcore/core/text.hpp>
@@ -22,7 +23,6 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
-#include <charconv>
 #include <deque>
 #include <mutex>
 #include <random>
@@ -38,73 +38,16 @@ namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using steady = std::chrono::steady_clock;
 
+using detail::is_idempotent;
+using detail::is_retryable_status;
+using detail::method_name;
+using detail::rate_info;
+using detail::to_verb;
+
 namespace {
 
 constexpr std::size_t response_body_limit = 8 * 1024 * 1024;
 constexpr std::size_t queue_max = 10000;
-
-http::verb to_verb(http_method m) {
-    switch (m) {
-        case http_method::get: return http::verb::get;
-        case http_method::post: return http::verb::post;
-        case http_method::put: return http::verb::put;
-        case http_method::patch: return http::verb::patch;
-        case http_method::del: return http::verb::delete_;
-    }
-    return http::verb::get;
-}
-
-std::string_view method_name(http_method m) {
-    switch (m) {
-        case http_method::get: return "GET";
-        case http_method::post: return "POST";
-        case http_method::put: return "PUT";
-        case http_method::patch: return "PATCH";
-        case http_method::del: return "DELETE";
-    }
-    return "GET";
-}
-
-template <class T>
-std::optional<T> header_number(const http::response<http::string_body>& res, std::string_view name) {
-    const auto it = res.find(name);
-    if (it == res.end()) return std::nullopt;
-    const std::string_view v = it->value();
-    T out{};
-    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
-    if (ec != std::errc{} || end != v.data() + v.size()) return std::nullopt;
-    return out;
-}
-
-/// The rate-limit facts of a response: headers first, 429 body fields as a fallback.
-ratelimit::response_info rate_info(const http::response<http::string_body>& res) {
-    ratelimit::response_info info;
-    info.status = res.result_int();
-    info.limit = header_number<int>(res, "X-RateLimit-Limit");
-    info.remaining = header_number<int>(res, "X-RateLimit-Remaining");
-    info.reset_after_s = header_number<double>(res, "X-RateLimit-Reset-After");
-    if (const auto it = res.find("X-RateLimit-Bucket"); it != res.end()) info.bucket = std::string(it->value());
-    if (const auto it = res.find("X-RateLimit-Scope"); it != res.end()) info.scope = std::string(it->value());
-    if (const auto it = res.find("X-RateLimit-Global"); it != res.end()) info.global = it->value() == "true";
-    info.retry_after_s = header_number<double>(res, "Retry-After");
-    if (info.status == 429) {
-        const json body = json::parse(res.body(), nullptr, false);
-        if (body.is_object()) {
-            if (const auto r = body.find("retry_after"); r != body.end() && r->is_number()) {
-                info.retry_after_s = r->get<double>();  // the body has sub-second precision
-            }
-            if (const auto g = body.find("global"); g != body.end() && g->is_boolean() && g->get<bool>()) {
-                info.global = true;
-            }
-        }
-    }
-    return info;
-}
-
-bool is_retryable_status(unsigned status) { return status == 500 || status == 502 || status == 503 || status == 504; }
-
-/// Idempotent methods (RFC 9110 §9.2.2) may be sent again after they may have been received.
-bool is_idempotent(http_method m) { return m == http_method::get || m == http_method::put || m == http_method::del; }
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
 
@@ -174,9 +117,8 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
     bool dispatcher_running = false;
     bool stopped = false;
 
-    /// A record of the "rest" component; `line` may still start with "rest: ".
-    void log(const std::string& line, ports::log_level level = ports::log_level::warning) const {
-        const std::string_view message = line.starts_with("rest: ") ? std::string_view(line).substr(6) : line;
+    /// A record of the "rest" component.
+    void log(const std::string& message, ports::log_level level = ports::log_level::warning) const {
         ports::emit(options.log, level, "rest", message);
     }
 
@@ -325,7 +267,7 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
             const auto next = schedule(steady::now(), expired, starts);
             for (auto& [conn, job] : starts) net::co_spawn(strand, exchange(conn, job), exchange_done(conn, job));
             for (auto& job : expired) {
-                log("rest: " + job->key.route + ": deadline passed before it could be sent; dropped");
+                log(job->key.route + ": deadline passed before it could be sent; dropped");
                 deliver(job, std::make_error_code(std::errc::timed_out), {});
             }
             wake.expires_at(next ? *next : steady::time_point::max());
@@ -394,7 +336,7 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
                 say = true;
             }
         }
-        if (say) log("rest: " + line, ports::log_level::error);
+        if (say) log(line, ports::log_level::error);
         throw boost::system::system_error(ec);
     }
 
