@@ -82,6 +82,24 @@ protected:
         }
     }
 
+    /// Writes a products file with the example products plus "Editor Pro - 1 year" ($40.00), and
+    /// points the config at it; `change` may edit the config before it is written.
+    template <class Change>
+    void add_product_to_file(Change change) {
+        std::ifstream in(APEXCORE_PRODUCTS_FILE);
+        auto products = nlohmann::json::parse(in);
+        products.push_back({{"main_category", "Software"}, {"sub_category", "Tools"}, {"service_name", "Editor Pro"},
+                            {"variant_name", "1 year"}, {"price", "40.00"}});
+        std::ofstream(dir_ / "products.json") << products.dump(2);
+        auto config = nlohmann::json::parse(std::ifstream(dir_ / "config.json"));
+        config["products_file"] = (dir_ / "products.json").string();
+        change(config);
+        std::ofstream(dir_ / "config.json", std::ios::trunc) << config.dump(2);
+    }
+    void add_product_to_file() {
+        add_product_to_file([](nlohmann::json&) {});
+    }
+
     /// Polls `condition` every 20 ms for up to `limit`.
     template <class Condition>
     static bool wait_for(Condition condition, std::chrono::milliseconds limit = 15s) {

@@ -27,15 +27,9 @@ protected:
 
 TEST_F(DaemonTest, SighupAddsNewProductsAndABrokenConfigChangesNothing) {
     ASSERT_TRUE(wait_for([&] { return occurrences("catalog: 5 added, 0 already there") == 1; })) << bot_->output();
-    std::ifstream in(APEXCORE_PRODUCTS_FILE);
-    json products = json::parse(in);
-    products.push_back({{"main_category", "Software"}, {"sub_category", "Tools"}, {"service_name", "Editor Pro"},
-                        {"variant_name", "1 year"}, {"price", "40.00"}});
-    std::ofstream(dir_ / "products.json") << products.dump(2);
-    json config = json::parse(std::ifstream(dir_ / "config.json"));
-    config["products_file"] = (dir_ / "products.json").string();
-    config["guild_id"] = "42";  // needs a restart: applied then, and the log says so
-    std::ofstream(dir_ / "config.json", std::ios::trunc) << config.dump(2);
+    add_product_to_file([](json& config) {
+        config["guild_id"] = "42";  // needs a restart: applied then, and the log says so
+    });
 
     bot_->send(SIGHUP);
     ASSERT_TRUE(wait_for([&] { return occurrences("reload: done") == 1; })) << bot_->output();

@@ -111,14 +111,7 @@ TEST_F(PurchaseEndToEndTest, AProductAddedToTheFileLaterIsAddedOnTheNextStart) {
     ASSERT_TRUE(wait_for([&] { return bot_->output().find("catalog: 5 added, 0 already there") != std::string::npos; }))
         << bot_->output();
     bot_.reset();  // killed; the database keeps what was committed
-    std::ifstream in(APEXCORE_PRODUCTS_FILE);
-    json products = json::parse(in);
-    products.push_back({{"main_category", "Software"}, {"sub_category", "Tools"}, {"service_name", "Editor Pro"},
-                        {"variant_name", "1 year"}, {"price", "40.00"}});
-    std::ofstream(dir_ / "products.json") << products.dump(2);
-    json config = json::parse(std::ifstream(dir_ / "config.json"));
-    config["products_file"] = (dir_ / "products.json").string();
-    std::ofstream(dir_ / "config.json", std::ios::trunc) << config.dump(2);
+    add_product_to_file();
     bot_ = std::make_unique<apexcore::test_support::child_process>(
         APEXBOT_PATH, std::vector<std::string>{"--config", (dir_ / "config.json").string()}, (dir_ / "bot2.log").string(),
         std::vector<std::string>{"DISCORD_TOKEN=" + token_});
