@@ -58,7 +58,7 @@ chat_error classify_failure(std::error_code ec, const rest_response& r) {
     if (r.status == 404 || is_unknown_resource(code)) return {chat_errc::not_found, describe(r)};
     if (code == 50001 || code == 50013) return {chat_errc::missing_permissions, describe(r)};
     if (code == 50005) return {chat_errc::invalid_input, "only the bot's own messages can be edited (" + describe(r) + ")"};
-    if (code == 50007) return {chat_errc::invalid_input, "the member does not accept direct messages (" + describe(r) + ")"};
+    if (code == 50007) return {chat_errc::dm_closed, "the member does not accept direct messages (" + describe(r) + ")"};
     if (r.status == 403) return {chat_errc::missing_permissions, describe(r)};
     if (r.status >= 400 && r.status < 500 && r.status != 401 && r.status != 408) return {chat_errc::invalid_input, describe(r)};
     return {chat_errc::unavailable, describe(r)};

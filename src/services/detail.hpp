@@ -86,6 +86,18 @@ bool delivers_key(const core::product& product);
 std::vector<core::stock_event> release_reservation(ports::unit_of_work& uow, const core::order& order,
                                                    const core::product& product);
 
+/// Writes a log-channel event of `topic` to the outbox when the shop posts that topic
+/// (shop_config::notifications); facts are made valid UTF-8 and cut to the outbox's limits. A
+/// full outbox drops the event and counts it (apexcore_outbox_dropped_total) — the decision it
+/// reports stands.
+void notify_log(ports::unit_of_work& uow, const shop_config& config, core::log_topic topic, std::string event,
+                core::outbox_facts facts);
+
+/// Writes a DM to `member` when the shop sends DMs; `fallback` is the log channel told instead
+/// when the member does not accept DMs (without facts named "secret"). Same bound as notify_log.
+void notify_member(ports::unit_of_work& uow, const shop_config& config, core::user_id member, core::log_topic fallback,
+                   std::string event, core::outbox_facts facts);
+
 /// The rejection for a promo code problem.
 core::rejection to_rejection(core::promo_rejection r);
 

@@ -129,6 +129,7 @@ std::optional<std::string> validate_config(const shop_config& config) {
     if (config.tickets.max_open_per_member < 1 || config.tickets.max_open_per_member > 50) {
         return std::string("tickets.max_open_per_member: must be 1 to 50");
     }
+    if (config.notifications.max_pending < 1) return std::string("notifications.max_pending: must be at least 1");
     return std::nullopt;
 }
 

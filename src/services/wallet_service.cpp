@@ -123,8 +123,57 @@ core::result<core::ledger_entry, core::rejection> wallet_service::credit(const s
         draft.ticket = r.ticket;
         const core::ledger_entry entry = uow.wallet().append(draft);
         if (keyed) uow.idempotency().record_key({r.idempotency_key, operation, fingerprint, entry.id.value, std::nullopt});
+        const core::outbox_facts facts{{"member", r.customer.str()},
+                                       {"staff", r.staff.user.str()},
+                                       {"amount", core::format_money(entry.amount)},
+                                       {"balance", core::format_money(entry.balance_after)},
+                                       {"reason", r.description},
+                                       {"type", operation},
+                                       {"entry", std::to_string(entry.id.value)}};
+        detail::notify_log(uow, config_, core::log_topic::payments, "wallet.credited", facts);
+        detail::notify_member(uow, config_, r.customer, core::log_topic::payments, "wallet.credited", facts);
         return entry;
     });
+}
+
+void wallet_service::notify_purchase(ports::unit_of_work& uow, const core::order& order, const core::product& product,
+                                     const core::price_quote& quote, const std::optional<core::ledger_entry>& debit,
+                                     const std::optional<std::string>& key,
+                                     const std::vector<core::stock_event>& stock) const {
+    core::outbox_facts facts{{"order", order.reference},
+                             {"member", order.customer.str()},
+                             {"product", product.display_name()},
+                             {"list_price", core::format_money(quote.list_price)},
+                             {"price", core::format_money(quote.final_price)},
+                             {"status", std::string(core::to_string(order.status))}};
+    if (quote.role_discount > 0) facts.emplace("role_discount_bp", std::to_string(quote.role_discount));
+    if (!quote.promo_discount.is_zero()) facts.emplace("promo_discount", core::format_money(quote.promo_discount));
+    if (order.promo_code) facts.emplace("promo_code", *order.promo_code);
+    if (debit) {
+        facts.emplace("balance", core::format_money(debit->balance_after));
+        facts.emplace("entry", std::to_string(debit->id.value));
+    }
+    if (const auto tier = order.metadata.find("vip_tier"); tier != order.metadata.end()) facts.emplace("vip_tier", tier->second);
+    if (order.warranty_expires_at) {
+        const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(order.warranty_expires_at->time_since_epoch());
+        facts.emplace("warranty_until", std::to_string(seconds.count()));
+    }
+    detail::notify_log(uow, config_, core::log_topic::orders, "order.paid", facts);
+    // The member's copy carries what was delivered (never posted to a log channel).
+    if (key) {
+        facts.emplace("secret", *key);
+        facts.emplace("delivery_kind", "license_key");
+    } else if (!order.delivery.empty()) {
+        facts.emplace("secret", order.delivery);
+        facts.emplace("delivery_kind", "payload");
+    }
+    detail::notify_member(uow, config_, order.customer, core::log_topic::orders, "order.paid", std::move(facts));
+    for (const auto& e : stock) {
+        detail::notify_log(uow, config_, core::log_topic::orders, "stock." + std::string(core::to_string(e.kind)),
+                           {{"product", product.display_name()},
+                            {"product_id", std::to_string(product.id.value)},
+                            {"stock", std::to_string(e.stock_after)}});
+    }
 }
 
 core::result<purchase_receipt, core::rejection> wallet_service::purchase(const purchase_request& r) {
@@ -219,6 +268,7 @@ core::result<purchase_receipt, core::rejection> wallet_service::purchase_unmeter
                                           debit ? std::optional<std::int64_t>(debit->id.value) : std::nullopt,
                                           order.id.value});
         }
+        notify_purchase(uow, order, *product, *quote, debit, delivered->key, *events);
         purchase_receipt receipt{order, debit.value_or(core::ledger_entry{}), product->display_name()};
         receipt.quote = *quote;
         receipt.license_key = delivered->key;

@@ -315,13 +315,40 @@ CREATE TRIGGER ticket_events_no_delete BEFORE DELETE ON ticket_events
 BEGIN SELECT RAISE(ABORT, 'ticket_events rows are insert-only'); END;
 )sql";
 
-constexpr std::array<migration, 5> migrations{{
+// v6: the outbox (core/outbox.hpp): events to post in a log channel or send by DM, written in
+// the transaction of the decision they report. Not a ledger: sent entries are purged after a
+// retention period. The partial indexes keep the dispatcher's query and the enqueue bound
+// (max(id) - min(id) of the pending entries) cheap however many sent entries are kept.
+constexpr std::string_view v6_sql = R"sql(
+CREATE TABLE outbox (
+  id                 INTEGER PRIMARY KEY,
+  kind               TEXT    NOT NULL CHECK (kind IN ('log_post', 'direct_message')),
+  topic              TEXT    NOT NULL CHECK (topic IN ('orders', 'payments', 'audit', 'tickets', 'errors')),
+  recipient_id       INTEGER CHECK ((kind = 'direct_message') = (recipient_id IS NOT NULL)),
+  event              TEXT    NOT NULL CHECK (length(event) BETWEEN 1 AND 64),
+  facts              TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(facts)),
+  status             TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts           INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+  next_attempt_at_ms INTEGER NOT NULL,
+  last_error         TEXT    NOT NULL DEFAULT '' CHECK (length(last_error) <= 300),
+  channel_id         INTEGER,
+  message_id         INTEGER,
+  created_at_ms      INTEGER NOT NULL,
+  sent_at_ms         INTEGER
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at_ms, id) WHERE status = 'pending';
+CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';
+CREATE INDEX outbox_sent ON outbox (sent_at_ms) WHERE status = 'sent';
+)sql";
+
+constexpr std::array<migration, 6> migrations{{
     {1, "core tables: products, wallets, orders, wallet_ledger", v1_sql},
     {2, "wallet_ledger is insert-only (triggers)", v2_sql},
     {3, "idempotency keys of money movements", v3_sql},
     {4, "commerce core: product fields, stock, tags; orders rebuilt; customers, promo codes, refunds, "
         "payment sessions, license keys", v4_sql, true},
     {5, "support tickets: tickets, participants, answers, insert-only events", v5_sql},
+    {6, "the outbox: log posts and direct messages to send", v6_sql},
 }};
 
 static_assert(migrations.front().version == 1);

@@ -58,7 +58,6 @@ T parse_stored(const std::string& text, Parse parse, const char* what) {
     return *v;
 }
 
-/// The items of a JSON array as text (SQLite's json_each).
 /// A decimal integer stored as text (e.g. inside stored JSON); store_error when it is not one
 /// (std::stoll threw std::invalid_argument here once).
 inline std::int64_t stored_integer(std::string_view text) {
@@ -70,6 +69,7 @@ inline std::int64_t stored_integer(std::string_view text) {
     return v;
 }
 
+/// The items of a JSON array as text (SQLite's json_each).
 inline std::vector<std::string> json_array_items(connection& db, const std::string& json) {
     std::vector<std::string> out;
     if (json == "[]") return out;

@@ -3,6 +3,7 @@
 #include "fulfilment_repositories.hpp"
 #include "money_repositories.hpp"
 #include "order_repositories.hpp"
+#include "outbox_repository.hpp"
 #include "product_repository.hpp"
 #include "ticket_repository.hpp"
 
@@ -21,7 +22,8 @@ public:
           refunds_(db, clock, writable),
           sessions_(db, clock, writable),
           keys_(db, clock, writable),
-          tickets_(db, clock, writable) {}
+          tickets_(db, clock, writable),
+          outbox_(db, clock, writable) {}
 
     ports::product_repository& products() override { return products_; }
     ports::wallet_repository& wallet() override { return wallet_; }
@@ -33,6 +35,7 @@ public:
     ports::payment_session_repository& payment_sessions() override { return sessions_; }
     ports::license_key_repository& license_keys() override { return keys_; }
     ports::ticket_repository& tickets() override { return tickets_; }
+    ports::outbox_repository& outbox() override { return outbox_; }
 
 private:
     product_repository_impl products_;
@@ -44,6 +47,7 @@ private:
     payment_session_repository_impl sessions_;
     license_key_repository_impl keys_;
     ticket_repository_impl tickets_;
+    outbox_repository_impl outbox_;
 };
 
 }  // namespace

@@ -236,7 +236,7 @@ TEST(ClassifyFailureTest, EveryRefusalHasItsClass) {
     EXPECT_EQ(with(400, 10011), chat_errc::not_found) << "unknown role";
     EXPECT_EQ(with(403, 50013), chat_errc::missing_permissions);
     EXPECT_EQ(with(403, 50001), chat_errc::missing_permissions);
-    EXPECT_EQ(with(403, 50007), chat_errc::invalid_input) << "DMs closed";
+    EXPECT_EQ(with(403, 50007), chat_errc::dm_closed) << "DMs closed";
     EXPECT_EQ(with(403, 50005), chat_errc::invalid_input) << "another user's message";
     EXPECT_EQ(with(400, 50035), chat_errc::invalid_input);
     EXPECT_EQ(with(400, 30013), chat_errc::invalid_input) << "too many channels";

@@ -257,7 +257,7 @@ TEST_F(ChatActionsTest, DirectMessagesReachMembersWhoAcceptThem) {
     ASSERT_EQ(control_->post("/_sandbox/dms", {{"user_id", customer()}, {"accepts_dms", false}}).status, 200U);
     const auto closed = chat_->send_dm(customer_id_, text("hello?"));
     ASSERT_FALSE(closed.ok());
-    EXPECT_EQ(closed.error().code, chat_errc::invalid_input);
+    EXPECT_EQ(closed.error().code, chat_errc::dm_closed);
     EXPECT_NE(closed.error().detail.find("does not accept direct messages"), std::string::npos) << closed.error().detail;
 
     const auto stranger = chat_->send_dm(core::user_id{999999999999999999ULL}, text("hi"));

@@ -37,7 +37,8 @@ enum class chat_errc {
     missing_permissions,   ///< the bot lacks a permission for this (Discord 50001/50013); the owner must grant it
     role_hierarchy,        ///< the role is at or above the bot's highest role (Discord 50013 with Manage Roles held, REFERENCE.md §7.3)
     rate_limited_timeout,  ///< still rate limited when the call's time ran out; nothing was done
-    invalid_input,         ///< the request was malformed or over a limit (Discord 50035 and other 400s, 50006, 50007 DMs closed)
+    invalid_input,         ///< the request was malformed or over a limit (Discord 50035 and other 400s, 50006)
+    dm_closed,             ///< the member does not accept direct messages from the bot (Discord 50007); tell them another way
     unavailable,           ///< the platform could not be reached or failed (5xx, timeouts, called on an I/O thread)
 };
 
@@ -49,6 +50,7 @@ enum class chat_errc {
         case chat_errc::role_hierarchy: return "role_hierarchy";
         case chat_errc::rate_limited_timeout: return "rate_limited_timeout";
         case chat_errc::invalid_input: return "invalid_input";
+        case chat_errc::dm_closed: return "dm_closed";
         case chat_errc::unavailable: return "unavailable";
     }
     return "unknown";
@@ -197,7 +199,7 @@ public:
     /// Deletes a message (others' messages need manage_messages). `reason` goes to the audit log.
     virtual chat_result<chat_done> delete_message(core::channel_id channel, core::message_id id,
                                                   std::string_view reason = {}) = 0;
-    /// Sends a direct message. `invalid_input` when the member does not accept DMs from the bot.
+    /// Sends a direct message. `dm_closed` when the member does not accept DMs from the bot.
     virtual chat_result<sent_message> send_dm(core::user_id user, const message& body,
                                               std::span<const outbound_file> files = {}) = 0;
 

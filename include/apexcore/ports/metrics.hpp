@@ -19,6 +19,9 @@
 /// | apexcore_gateway_connects_total | counter | cause (start, then the reconnect's cause) | gateway client |
 /// | apexcore_gateway_shards_ready | gauge | — | gateway client: shards with a live session |
 /// | apexcore_purchases_total | counter | outcome (ok, replayed, rejected), reason (a core::rejection name or "none") | wallet service |
+/// | apexcore_outbox_dropped_total | counter | event | services: an event not written because the outbox was full |
+/// | apexcore_outbox_pending | gauge | — | notifications feature: entries waiting, after each dispatch round |
+/// | apexcore_outbox_sends_total | counter | outcome (sent, fallback, retry, failed) | notifications feature: each attempt |
 /// | apexcore_store_commit_seconds | histogram | — | sqlite store: each committed transaction |
 
 #include <cstdint>

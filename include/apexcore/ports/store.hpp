@@ -10,6 +10,7 @@
 #include <apexcore/core/ledger.hpp>
 #include <apexcore/core/license_key.hpp>
 #include <apexcore/core/order.hpp>
+#include <apexcore/core/outbox.hpp>
 #include <apexcore/core/payment.hpp>
 #include <apexcore/core/pricing.hpp>
 #include <apexcore/core/refund.hpp>
@@ -286,6 +287,42 @@ public:
     virtual ticket_figures figures(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) = 0;
 };
 
+/// The outbox (core/outbox.hpp): events to post or DM, written in the transaction of the
+/// decision they report, claimed and sent by a dispatcher.
+class outbox_repository {
+public:
+    virtual ~outbox_repository() = default;
+    /// Writes a valid draft (core::is_valid) as a pending entry due at once, unless about
+    /// `max_pending` entries are already pending (the store may over-count slightly, never
+    /// under-count): then nothing is written and nullopt is returned, so a long outage cannot
+    /// grow the store without bound. Throws store_error for an invalid draft.
+    virtual std::optional<core::outbox_id> enqueue(const core::outbox_draft& draft, std::int64_t max_pending) = 0;
+    /// Pending entries due at `now` (next attempt <= now), oldest due first, at most `limit`;
+    /// each is leased: its next attempt moves to `lease_until`, so another dispatcher (or this
+    /// one after a crash) takes it only when the lease ends without a send being recorded.
+    virtual std::vector<core::outbox_entry> claim_due(std::chrono::system_clock::time_point now,
+                                                      std::chrono::system_clock::time_point lease_until,
+                                                      std::size_t limit) = 0;
+    /// Records a send of a pending entry: status sent, where it went, `note` (e.g. how a fallback
+    /// was used; may be empty). False when the entry is not pending.
+    virtual bool mark_sent(core::outbox_id id, std::chrono::system_clock::time_point at,
+                           std::optional<core::channel_id> channel, std::optional<core::message_id> message,
+                           const std::string& note) = 0;
+    /// Records a failed attempt of a pending entry and when to try again; `count_attempt` false
+    /// puts a claimed entry back without counting (it was not tried). False when not pending.
+    virtual bool reschedule(core::outbox_id id, std::chrono::system_clock::time_point next_attempt,
+                            const std::string& error, bool count_attempt) = 0;
+    /// Gives up on a pending entry: status failed with `error`. False when not pending.
+    virtual bool mark_failed(core::outbox_id id, const std::string& error) = 0;
+    /// One entry; nullopt if none.
+    virtual std::optional<core::outbox_entry> find_outbox(core::outbox_id id) = 0;
+    /// Counts and the oldest pending entry.
+    virtual core::outbox_stats outbox_stats() = 0;
+    /// Deletes at most `limit` sent entries sent before `before` (the outbox is not a ledger:
+    /// the log channel and the member keep the message); returns how many.
+    virtual std::size_t purge_sent(std::chrono::system_clock::time_point before, std::size_t limit) = 0;
+};
+
 /// The repositories visible inside one transaction. Each accessor returns a repository bound to
 /// this unit of work; it must not be used after `work` returns.
 class unit_of_work {
@@ -301,6 +338,7 @@ public:
     virtual payment_session_repository& payment_sessions() = 0;
     virtual license_key_repository& license_keys() = 0;
     virtual ticket_repository& tickets() = 0;
+    virtual outbox_repository& outbox() = 0;
 };
 
 /// The outcome of `store::reconcile`: every user whose balance disagrees with their ledger.

@@ -5,6 +5,7 @@
 
 #include <apexcore/core/license_key.hpp>
 #include <apexcore/core/money.hpp>
+#include <apexcore/core/outbox.hpp>
 #include <apexcore/core/payment.hpp>
 #include <apexcore/core/refund.hpp>
 #include <apexcore/core/ticket.hpp>
@@ -26,6 +27,25 @@ struct actor {
     bool staff = false;
 };
 
+/// What the services write to the outbox (core/outbox.hpp) in the transaction of the decision
+/// they report, for the bot to post in log channels and send by DM. Off by default: a shop
+/// without log channels or DMs writes no outbox rows.
+struct notification_policy {
+    std::vector<core::log_topic> log_topics{};  ///< topics with a log channel: their events are written
+    bool direct_messages = false;  ///< tell members by DM (deliveries, wallet credits)
+    /// The outbox bound (ports::outbox_repository::enqueue): past it, new events are dropped and
+    /// counted (apexcore_outbox_dropped_total) instead of failing the purchase. >= 1.
+    std::int64_t max_pending = 50'000;
+
+    /// Whether events of `topic` are written.
+    [[nodiscard]] bool logs(core::log_topic topic) const {
+        for (const auto t : log_topics) {
+            if (t == topic) return true;
+        }
+        return false;
+    }
+};
+
 /// Shop-wide configuration. Build it once, validate it (`validate_config`), pass it to services.
 struct shop_config {
     core::currency currency = core::usd;
@@ -37,6 +57,7 @@ struct shop_config {
     std::vector<core::ticket_type> ticket_types = core::default_ticket_types();  ///< core/ticket.hpp
     core::ticket_policy tickets{};                 ///< limits over all ticket types
     const ports::clock* clock = nullptr;           ///< nullptr = system clock
+    notification_policy notifications{};           ///< log channel posts and DMs to write
     /// Where services count what they do (apexcore_purchases_total, ports/metrics.hpp); nullptr:
     /// not counted. Must outlive the services.
     ports::metrics* metrics = nullptr;

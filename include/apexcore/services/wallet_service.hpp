@@ -109,6 +109,11 @@ public:
 private:
     core::result<core::ledger_entry, core::rejection> credit(const staff_credit_request& r, core::ledger_entry_type type);
     core::result<purchase_receipt, core::rejection> purchase_unmetered(const purchase_request& r);
+    // Writes the purchase's events to the outbox (order.paid to the orders log and the member,
+    // stock.* alerts), inside the purchase's unit of work.
+    void notify_purchase(ports::unit_of_work& uow, const core::order& order, const core::product& product,
+                         const core::price_quote& quote, const std::optional<core::ledger_entry>& debit,
+                         const std::optional<std::string>& key, const std::vector<core::stock_event>& stock) const;
 
     ports::store& store_;
     shop_config config_;

@@ -1,0 +1,334 @@
+#include <apexcore/bot/features/notifications.hpp>
+
+#include <apexcore/core/text.hpp>
+
+#include <ctime>
+#include <stdexcept>
+
+namespace apexcore::bot {
+namespace {
+
+constexpr std::uint32_t green = 0x2ECC71;
+constexpr std::uint32_t blue = 0x5865F2;
+constexpr std::uint32_t amber = 0xF1C40F;
+constexpr std::uint32_t red = 0xE74C3C;
+
+/// The fact `name`, or "" when the entry has none.
+std::string_view fact(const core::outbox_entry& e, std::string_view name) {
+    const auto it = e.draft.facts.find(name);
+    return it == e.draft.facts.end() ? std::string_view() : std::string_view(it->second);
+}
+
+/// A mention of the user whose id is `id` (Discord markup, REFERENCE.md §Message formatting), or
+/// "someone" when it is not an id.
+std::string mention(std::string_view id) {
+    return core::user_id::parse(id) ? "<@" + std::string(id) + ">" : std::string("someone");
+}
+
+/// Embed text limits (REFERENCE.md §5): title 256, field name 256, value 1024, description 4096.
+std::string title(std::string_view text) { return core::truncate_utf8(text, 256); }
+std::string value(std::string_view text) { return text.empty() ? std::string("—") : core::truncate_utf8(text, 1024); }
+
+void add_field(ports::embed& e, std::string name, std::string_view text, bool inline_ = true) {
+    if (text.empty() || e.fields.size() >= 25) return;
+    e.fields.push_back({title(name), value(text), inline_});
+}
+
+/// ISO 8601 UTC ("2026-11-30T08:15:00Z") for the embed's timestamp.
+std::string iso8601(std::chrono::system_clock::time_point at) {
+    const std::time_t t = std::chrono::system_clock::to_time_t(at);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[32];
+    const std::size_t n = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return std::string(buffer, n);
+}
+
+/// <t:SECONDS:D> for a fact holding Unix seconds; "" otherwise.
+std::string discord_date(std::string_view seconds) {
+    if (seconds.empty() || seconds.size() > 12) return {};
+    for (const char c : seconds) {
+        if (c < '0' || c > '9') return {};
+    }
+    return "<t:" + std::string(seconds) + ":D>";
+}
+
+/// A code span that survives any key text: backticks inside would end it, so they are dropped.
+std::string code_span(std::string_view text) {
+    std::string clean;
+    for (const char c : text) {
+        if (c != '`') clean += c;
+    }
+    return "`" + core::truncate_utf8(clean, 1000) + "`";
+}
+
+ports::embed base(const core::outbox_entry& entry, std::string heading, std::uint32_t color) {
+    ports::embed e;
+    e.title = title(heading);
+    e.color = color;
+    e.timestamp = iso8601(entry.created_at);
+    return e;
+}
+
+ports::embed order_paid(const core::outbox_entry& entry) {
+    auto e = base(entry, "Order " + std::string(fact(entry, "order")) + " paid", green);
+    e.description = core::truncate_utf8(mention(fact(entry, "member")) + " bought **" + std::string(fact(entry, "product")) + "**", 4096);
+    add_field(e, "Price", fact(entry, "price"));
+    if (fact(entry, "list_price") != fact(entry, "price")) add_field(e, "List price", fact(entry, "list_price"));
+    if (!fact(entry, "promo_code").empty()) {
+        add_field(e, "Promo code", std::string(fact(entry, "promo_code")) + " (−" + std::string(fact(entry, "promo_discount")) + ")");
+    }
+    if (!fact(entry, "role_discount_bp").empty()) {
+        add_field(e, "Role discount", std::string(fact(entry, "role_discount_bp")) + " bp");
+    }
+    add_field(e, "VIP tier", fact(entry, "vip_tier"));
+    add_field(e, "Balance after", fact(entry, "balance"));
+    add_field(e, "Status", fact(entry, "status"));
+    add_field(e, "Warranty until", discord_date(fact(entry, "warranty_until")));
+    if (!fact(entry, "entry").empty()) e.footer = "Ledger entry " + std::string(fact(entry, "entry"));
+    return e;
+}
+
+ports::embed wallet_credited(const core::outbox_entry& entry) {
+    auto e = base(entry, "Wallet credited", blue);
+    e.description = mention(fact(entry, "staff")) + " credited " + mention(fact(entry, "member")) + " **" +
+                    std::string(fact(entry, "amount")) + "**";
+    add_field(e, "Reason", fact(entry, "reason"), false);
+    add_field(e, "Balance after", fact(entry, "balance"));
+    add_field(e, "Type", fact(entry, "type"));
+    if (!fact(entry, "entry").empty()) e.footer = "Ledger entry " + std::string(fact(entry, "entry"));
+    return e;
+}
+
+ports::embed stock_alert(const core::outbox_entry& entry) {
+    const std::string_view kind = std::string_view(entry.draft.event).substr(6);  // after "stock."
+    const std::string product(fact(entry, "product"));
+    const std::string left(fact(entry, "stock"));
+    if (kind == "out_of_stock") {
+        auto e = base(entry, "Sold out: " + product, red);
+        e.description = "Nobody can buy it until it is restocked.";
+        return e;
+    }
+    if (kind == "restocked") {
+        auto e = base(entry, "Back in stock: " + product, green);
+        e.description = left + " in stock.";
+        return e;
+    }
+    auto e = base(entry, (kind == "critical" ? "Critical stock: " : "Low stock: ") + product, kind == "critical" ? red : amber);
+    e.description = left + " left.";
+    if (!fact(entry, "product_id").empty()) e.footer = "Product " + std::string(fact(entry, "product_id"));
+    return e;
+}
+
+/// Any other event: its name and its facts (without the secret), so an embedder's own events
+/// show up readably without a view of their own.
+ports::embed generic(const core::outbox_entry& entry) {
+    auto e = base(entry, entry.draft.event, blue);
+    for (const auto& [name, text] : entry.draft.facts) {
+        if (name != "secret") add_field(e, name, text);
+    }
+    return e;
+}
+
+}  // namespace
+
+ports::message log_post_view(const core::outbox_entry& entry) {
+    ports::message m;
+    const std::string& event = entry.draft.event;
+    if (event == "order.paid") {
+        m.embeds.push_back(order_paid(entry));
+    } else if (event == "wallet.credited") {
+        m.embeds.push_back(wallet_credited(entry));
+    } else if (event.starts_with("stock.")) {
+        m.embeds.push_back(stock_alert(entry));
+    } else {
+        m.embeds.push_back(generic(entry));
+    }
+    return m;
+}
+
+ports::message direct_message_view(const core::outbox_entry& entry) {
+    ports::message m;
+    const std::string& event = entry.draft.event;
+    if (event == "order.paid") {
+        const std::string reference(fact(entry, "order"));
+        auto e = base(entry, "Thank you for your purchase", green);
+        e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")), 4096);
+        add_field(e, "Paid", fact(entry, "price"));
+        add_field(e, "Warranty until", discord_date(fact(entry, "warranty_until")));
+        const std::string_view secret = fact(entry, "secret");
+        if (!secret.empty()) {
+            add_field(e, fact(entry, "delivery_kind") == "license_key" ? "Your license key" : "Your delivery",
+                      code_span(secret), false);
+        }
+        e.footer = "/order " + reference + " shows this order again.";
+        m.embeds.push_back(std::move(e));
+    } else if (event == "wallet.credited") {
+        auto e = base(entry, "Your wallet was credited", blue);
+        e.description = "**" + std::string(fact(entry, "amount")) + "** was added to your wallet.";
+        add_field(e, "Balance", fact(entry, "balance"));
+        add_field(e, "Reason", fact(entry, "reason"), false);
+        m.embeds.push_back(std::move(e));
+    } else {
+        m.embeds.push_back(generic(entry));
+    }
+    return m;
+}
+
+ports::message dm_fallback_view(const core::outbox_entry& entry) {
+    const std::string who = entry.draft.recipient ? mention(entry.draft.recipient->str()) : std::string("A member");
+    std::string about;
+    if (entry.draft.event == "order.paid") {
+        const std::string reference(fact(entry, "order"));
+        about = "their order " + reference + " (" + std::string(fact(entry, "product")) + "). They can see it with /order " +
+                reference + ".";
+    } else if (entry.draft.event == "wallet.credited") {
+        about = "a wallet credit of " + std::string(fact(entry, "amount")) + ". They can see it with /balance.";
+    } else {
+        about = entry.draft.event + ".";
+    }
+    ports::message m;
+    m.content = core::truncate_utf8(who + " does not accept direct messages, so they were not told about " + about,
+                                    ports::content_length_max);
+    return m;
+}
+
+notifications_feature::notifications_feature(const bot_config& config, services::outbox_service& outbox,
+                                             ports::chat_actions& actions, notifications_options options)
+    : config_(config), outbox_(outbox), actions_(actions), options_(std::move(options)) {
+    if (options_.batch < 1 || options_.batch > 500) throw std::invalid_argument("notifications: batch must be 1 to 500");
+    if (options_.retry_cap < std::chrono::seconds(1)) throw std::invalid_argument("notifications: retry_cap must be >= 1 s");
+}
+
+std::vector<requirement> notifications_feature::requirements() const {
+    std::vector<requirement> out;
+    for (const auto& [topic, channel] : options_.channels) {
+        requirement r;
+        r.why = "the " + std::string(core::to_string(topic)) + " log channel";
+        r.channel = channel;
+        r.in_channel = ports::abilities{ports::ability::view} | ports::ability::send | ports::ability::embed_links;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+ports::interaction_response notifications_feature::on_command(const ports::interaction&, const ports::command_invocation& c) {
+    return ephemeral_reply("Unknown command /" + c.name + ".");
+}
+
+std::vector<scheduled_job> notifications_feature::jobs() const {
+    auto* self = const_cast<notifications_feature*>(this);  // jobs act on the feature; the router keeps it alive
+    return {{"outbox.dispatch", std::chrono::seconds(1), [self] { self->dispatch(); }},
+            {"outbox.purge", std::chrono::hours(1), [self] { self->outbox_.purge(self->options_.keep_sent); }}};
+}
+
+void notifications_feature::count(std::string_view outcome) {
+    if (options_.metrics != nullptr) options_.metrics->count("apexcore_outbox_sends_total", {{"outcome", outcome}});
+}
+
+dispatch_report notifications_feature::dispatch() {
+    std::lock_guard lock(round_);
+    dispatch_report report;
+    // The lease covers a whole round of blocking sends; an entry whose send is never recorded
+    // (a crash mid-round) is due again when it ends.
+    const auto entries = outbox_.claim(options_.batch, std::chrono::seconds(300));
+    bool go_on = true;
+    for (const auto& entry : entries) {
+        if (!go_on) {
+            outbox_.retry(entry.id, std::chrono::seconds(1), "not tried: the platform was unavailable", false);
+            continue;
+        }
+        go_on = send(entry, report);
+    }
+    if (options_.metrics != nullptr) {
+        options_.metrics->set("apexcore_outbox_pending", {}, static_cast<double>(outbox_.stats().pending));
+    }
+    return report;
+}
+
+bool notifications_feature::send(const core::outbox_entry& entry, dispatch_report& report) {
+    const std::string what = "outbox entry " + std::to_string(entry.id.value) + " (" + entry.draft.event + ")";
+    const auto channel_of = [&](core::log_topic topic) -> std::optional<core::channel_id> {
+        const auto it = options_.channels.find(topic);
+        return it == options_.channels.end() ? std::nullopt : std::optional<core::channel_id>(it->second);
+    };
+    const auto give_up = [&](const std::string& why) {
+        outbox_.give_up(entry.id, why);
+        ++report.failed;
+        count("failed");
+        ports::emit(config_.log, ports::log_level::error, "notifications", what + " given up: " + why);
+        return true;
+    };
+
+    ports::chat_result<ports::sent_message> result = ports::chat_error{};
+    bool fallback = false;
+    if (entry.draft.kind == core::outbox_kind::direct_message && entry.draft.recipient) {
+        result = actions_.send_dm(*entry.draft.recipient, direct_message_view(entry));
+        if (!result && result.error().code == ports::chat_errc::dm_closed) {
+            const auto channel = channel_of(entry.draft.topic);
+            if (!channel) {
+                outbox_.sent(entry.id, std::nullopt, std::nullopt,
+                             "dm_closed; no " + std::string(core::to_string(entry.draft.topic)) + " log channel to tell");
+                ++report.fallbacks;
+                count("fallback");
+                return true;
+            }
+            fallback = true;
+            result = actions_.send_message(*channel, dm_fallback_view(entry));
+        }
+    } else {
+        const auto channel = channel_of(entry.draft.topic);
+        if (!channel) return give_up("no log channel is configured for " + std::string(core::to_string(entry.draft.topic)));
+        result = actions_.send_message(*channel, log_post_view(entry));
+    }
+
+    if (result) {
+        outbox_.sent(entry.id, result->channel, result->id, fallback ? "fallback: the member does not accept DMs" : "");
+        if (fallback) {
+            ++report.fallbacks;
+            count("fallback");
+        } else {
+            ++report.sent;
+            count("sent");
+        }
+        return true;
+    }
+    const ports::chat_error& error = result.error();
+    const std::string why = std::string(ports::to_string(error.code)) + ": " + error.detail;
+    switch (error.code) {
+        case ports::chat_errc::unavailable:
+        case ports::chat_errc::rate_limited_timeout: {
+            const auto delay = core::outbox_backoff(entry.attempts + 1, options_.retry_cap);
+            outbox_.retry(entry.id, delay, why);
+            ++report.retried;
+            count("retry");
+            if (entry.attempts == 0 || (entry.attempts + 1) % 10 == 0) {
+                ports::emit(config_.log, ports::log_level::warning, "notifications",
+                            what + " not sent (" + why + "); trying again in " + std::to_string(delay.count()) + " s");
+            }
+            return false;
+        }
+        case ports::chat_errc::missing_permissions:
+        case ports::chat_errc::not_found:
+        case ports::chat_errc::role_hierarchy: {
+            if (outbox_.clock().now() - entry.created_at >= options_.give_up_after) {
+                return give_up(why + " for " + std::to_string(options_.give_up_after.count()) + " h");
+            }
+            outbox_.retry(entry.id, options_.retry_cap, why);
+            ++report.retried;
+            count("retry");
+            if (entry.attempts == 0 || (entry.attempts + 1) % 10 == 0) {
+                ports::emit(config_.log, ports::log_level::warning, "notifications",
+                            what + " refused (" + why + "); the owner must fix this, trying again every " +
+                                std::to_string(options_.retry_cap.count()) + " s");
+            }
+            return true;
+        }
+        case ports::chat_errc::invalid_input:
+        case ports::chat_errc::dm_closed:
+            return give_up(why);
+    }
+    return give_up(why);
+}
+
+}  // namespace apexcore::bot

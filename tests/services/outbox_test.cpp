@@ -1,0 +1,231 @@
+// The outbox (core/outbox.hpp): what the services write with their decisions, and the
+// dispatcher's side (services::outbox_service over the SQLite outbox repository).
+#include "commerce_fixture.hpp"
+
+#include <apexcore/services/outbox_service.hpp>
+
+#include <map>
+#include <mutex>
+
+namespace apexcore {
+namespace {
+
+using test_support::CommerceTest;
+using namespace std::chrono_literals;
+
+/// Counts what the services count (ports/metrics.hpp), by name and first label value.
+class counting_metrics final : public ports::metrics {
+public:
+    void count(std::string_view name, ports::metric_labels labels, std::uint64_t by) override {
+        std::lock_guard lock(mutex_);
+        counts[std::string(name) + "/" + (labels.size() > 0 ? std::string(labels.begin()->second) : "")] += by;
+    }
+    void set(std::string_view, ports::metric_labels, double) override {}
+    void observe(std::string_view, ports::metric_labels, double) override {}
+    std::map<std::string, std::uint64_t> counts;
+
+private:
+    std::mutex mutex_;
+};
+
+class OutboxTest : public CommerceTest {
+protected:
+    services::shop_config notifying(std::int64_t max_pending = 50'000) {
+        services::shop_config c = config_;
+        c.notifications.log_topics = {core::log_topic::orders, core::log_topic::payments};
+        c.notifications.direct_messages = true;
+        c.notifications.max_pending = max_pending;
+        c.metrics = &metrics_;
+        return c;
+    }
+    /// Every pending entry, claimed (and so leased) in id order.
+    std::vector<core::outbox_entry> claim_all() {
+        auto entries = outbox_.claim(500, 60s);
+        std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+        return entries;
+    }
+
+    counting_metrics metrics_;
+    services::shop_config notify_config_ = notifying();
+    services::wallet_service notifying_wallet_{*store_, notify_config_};
+    services::outbox_service outbox_{*store_, notify_config_};
+};
+
+TEST_F(OutboxTest, NothingIsWrittenWhenTheShopHasNoLogChannelsAndNoDms) {
+    const auto p = product(500);
+    fund(alice, 1000);
+    ASSERT_TRUE(buy(alice, p).ok());  // the fixture's services: notifications off
+    EXPECT_EQ(count("outbox"), 0);
+    EXPECT_EQ(outbox_.stats().pending, 0);
+}
+
+TEST_F(OutboxTest, APurchaseWritesTheOrdersLogPostTheBuyersDmWithTheKeyAndTheStockAlert) {
+    const auto p = product(500, "key", [](core::product& x) {
+        x.deliverables = {{core::deliverable_kind::key, ""}};
+        x.stock = 2;
+        x.low_stock_threshold = 5;
+        x.critical_stock_threshold = 1;
+    });
+    const std::string key(32, 'K');
+    ASSERT_EQ(keys_.import_keys(staff, p.id, key + "\n" + std::string(32, 'L') + "\n")->added, 2U);
+    fund(alice, 1000);
+    const auto receipt = notifying_wallet_.purchase({alice, p.id, std::nullopt});
+    ASSERT_TRUE(receipt.ok());
+
+    const auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 3U);
+    const auto& log = entries[0];
+    EXPECT_EQ(log.draft.kind, core::outbox_kind::log_post);
+    EXPECT_EQ(log.draft.topic, core::log_topic::orders);
+    EXPECT_EQ(log.draft.event, "order.paid");
+    EXPECT_EQ(log.draft.facts.at("order"), receipt->order.reference);
+    EXPECT_EQ(log.draft.facts.at("member"), alice.str());
+    EXPECT_EQ(log.draft.facts.at("price"), "$5.00");
+    EXPECT_EQ(log.draft.facts.at("balance"), "$5.00");
+    EXPECT_EQ(log.draft.facts.count("secret"), 0U) << "the key never goes to a log channel";
+
+    const auto& dm = entries[1];
+    EXPECT_EQ(dm.draft.kind, core::outbox_kind::direct_message);
+    EXPECT_EQ(dm.draft.recipient, std::optional<core::user_id>(alice));
+    EXPECT_EQ(dm.draft.topic, core::log_topic::orders) << "the fallback channel";
+    EXPECT_EQ(dm.draft.facts.at("secret"), key);
+    EXPECT_EQ(dm.draft.facts.at("delivery_kind"), "license_key");
+
+    EXPECT_EQ(entries[2].draft.event, "stock.critical");
+    EXPECT_EQ(entries[2].draft.facts.at("stock"), "1");
+    EXPECT_EQ(entries[2].status, core::outbox_status::pending);
+}
+
+TEST_F(OutboxTest, ARejectedPurchaseWritesNoEventBecauseItIsThePurchasesOwnTransaction) {
+    const auto p = product(500);
+    fund(alice, 100);
+    const std::int64_t before = count("outbox");  // the deposit was made by the non-notifying fixture
+    EXPECT_EQ(notifying_wallet_.purchase({alice, p.id, std::nullopt}).error(), core::rejection::insufficient_funds);
+    EXPECT_EQ(count("outbox"), before);
+}
+
+TEST_F(OutboxTest, AStaffCreditIsPostedToThePaymentsLogAndToldToTheMember) {
+    ASSERT_TRUE(notifying_wallet_.staff_credit({staff, bob, core::money::usd_cents(1250), "goodwill \"gesture\"\n"}).ok());
+    const auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 2U);
+    EXPECT_EQ(entries[0].draft.topic, core::log_topic::payments);
+    EXPECT_EQ(entries[0].draft.event, "wallet.credited");
+    EXPECT_EQ(entries[0].draft.facts.at("amount"), "$12.50");
+    EXPECT_EQ(entries[0].draft.facts.at("staff"), staff_id.str());
+    EXPECT_EQ(entries[0].draft.facts.at("reason"), "goodwill \"gesture\"\n") << "quotes and newlines survive the JSON";
+    EXPECT_EQ(entries[1].draft.recipient, std::optional<core::user_id>(bob));
+}
+
+TEST_F(OutboxTest, AFullOutboxDropsAndCountsTheEventButThePurchaseStands) {
+    services::shop_config tight = notifying(2);
+    services::wallet_service wallet{*store_, tight};
+    const auto p = product(100);
+    fund(alice, 1000);
+    ASSERT_TRUE(wallet.purchase({alice, p.id, std::nullopt}).ok());  // log + DM: 2 pending
+    const auto second = wallet.purchase({alice, p.id, std::nullopt});
+    ASSERT_TRUE(second.ok()) << "a full outbox never fails a purchase";
+    EXPECT_EQ(outbox_.stats().pending, 2);
+    EXPECT_EQ(metrics_.counts["apexcore_outbox_dropped_total/order.paid"], 2U);
+    EXPECT_EQ(wallet.balance(alice).minor_units(), 800);
+}
+
+TEST_F(OutboxTest, AClaimLeasesEntriesUntilTheLeaseEndsOrTheSendIsRecorded) {
+    ASSERT_TRUE(notifying_wallet_.staff_credit({staff, bob, core::money::usd_cents(100), "x"}).ok());
+    const auto first = outbox_.claim(10, 30s);
+    ASSERT_EQ(first.size(), 2U);
+    EXPECT_TRUE(outbox_.claim(10, 30s).empty()) << "leased: nobody else takes them";
+    ASSERT_TRUE(outbox_.sent(first[0].id, core::channel_id{42}, core::message_id{43}));
+    EXPECT_FALSE(outbox_.sent(first[0].id, core::channel_id{42}, core::message_id{43})) << "sent once";
+    clock_.advance(31s);
+    const auto again = outbox_.claim(10, 30s);
+    ASSERT_EQ(again.size(), 1U) << "the unrecorded send is due again after its lease (at least once)";
+    EXPECT_EQ(again[0].id, first[1].id);
+
+    const auto sent = outbox_.find(first[0].id);
+    ASSERT_TRUE(sent);
+    EXPECT_EQ(sent->status, core::outbox_status::sent);
+    EXPECT_EQ(sent->channel, std::optional<core::channel_id>(core::channel_id{42}));
+    EXPECT_EQ(sent->attempts, 1);
+}
+
+TEST_F(OutboxTest, RetriesCountAttemptsWaitTheirDelayAndGivingUpKeepsTheEntry) {
+    ASSERT_TRUE(notifying_wallet_.staff_credit({staff, bob, core::money::usd_cents(100), "x"}).ok());
+    auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 2U);
+    ASSERT_TRUE(outbox_.retry(entries[0].id, 4s, "unavailable: 503"));
+    ASSERT_TRUE(outbox_.retry(entries[1].id, 1s, "not tried", false));
+    clock_.advance(2s);
+    auto due = outbox_.claim(10, 60s);
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0].id, entries[1].id);
+    EXPECT_EQ(due[0].attempts, 0) << "an entry that was not tried is not counted";
+    clock_.advance(3s);
+    due = outbox_.claim(10, 60s);
+    ASSERT_EQ(due.size(), 1U);
+    EXPECT_EQ(due[0].attempts, 1);
+    EXPECT_EQ(due[0].last_error, "unavailable: 503");
+
+    ASSERT_TRUE(outbox_.give_up(due[0].id, std::string(1000, 'e')));
+    EXPECT_EQ(outbox_.stats().failed, 1);
+    EXPECT_EQ(outbox_.find(due[0].id)->last_error.size(), core::outbox_error_length_max) << "clipped to the column";
+    EXPECT_FALSE(outbox_.retry(due[0].id, 1s, "late")) << "a failed entry stays failed";
+}
+
+TEST_F(OutboxTest, StatsReportTheOldestPendingEntryAndPurgeDeletesOnlyOldSentEntries) {
+    ASSERT_TRUE(notifying_wallet_.staff_credit({staff, bob, core::money::usd_cents(100), "x"}).ok());
+    const auto created = clock_.now();
+    clock_.advance(5min);
+    auto stats = outbox_.stats();
+    EXPECT_EQ(stats.pending, 2);
+    EXPECT_EQ(stats.oldest_pending, std::optional<std::chrono::system_clock::time_point>(created));
+    const auto entries = claim_all();
+    ASSERT_TRUE(outbox_.sent(entries[0].id, std::nullopt, std::nullopt));
+    EXPECT_EQ(outbox_.purge(24h), 0U) << "sent just now";
+    clock_.advance(25h);
+    EXPECT_EQ(outbox_.purge(24h), 1U);
+    EXPECT_FALSE(outbox_.find(entries[0].id));
+    EXPECT_TRUE(outbox_.find(entries[1].id)) << "pending entries are never purged";
+}
+
+TEST_F(OutboxTest, FactsOfAnyTextRoundTripAndAnInvalidEntryIsRefusedWithoutWriting) {
+    const std::string odd = std::string("quote \" backslash \\ tab \t nul-free ctrl \x01 emoji \xF0\x9F\x94\x91 ") + "\xFF";
+    store_->transact([&](ports::unit_of_work& uow) {
+        EXPECT_TRUE(uow.outbox().enqueue({core::outbox_kind::log_post, core::log_topic::audit, std::nullopt, "custom.event",
+                                          {{"text", core::to_valid_utf8(odd)}, {"empty", ""}}},
+                                         10));
+        return ports::tx_outcome::commit;
+    });
+    const auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 1U);
+    EXPECT_EQ(entries[0].draft.facts.at("text"), core::to_valid_utf8(odd));
+    EXPECT_EQ(entries[0].draft.facts.at("empty"), "");
+    EXPECT_EQ(entries[0].draft.topic, core::log_topic::audit);
+
+    const std::int64_t before = count("outbox");
+    for (const core::outbox_draft& bad :
+         {core::outbox_draft{core::outbox_kind::log_post, core::log_topic::audit, std::nullopt, "Bad Event", {}},
+          core::outbox_draft{core::outbox_kind::direct_message, core::log_topic::audit, std::nullopt, "dm.nobody", {}},
+          core::outbox_draft{core::outbox_kind::log_post, core::log_topic::audit, bob, "log.with_recipient", {}},
+          core::outbox_draft{core::outbox_kind::log_post, core::log_topic::audit, std::nullopt, "x", {{"Bad-Name", "v"}}}}) {
+        EXPECT_THROW(store_->transact([&](ports::unit_of_work& uow) {
+            uow.outbox().enqueue(bad, 10);
+            return ports::tx_outcome::commit;
+        }),
+                     ports::store_error)
+            << bad.event;
+    }
+    EXPECT_EQ(count("outbox"), before);
+}
+
+TEST(OutboxBackoffTest, DoublesFromOneSecondUpToTheCap) {
+    EXPECT_EQ(core::outbox_backoff(1, 60s), 1s);
+    EXPECT_EQ(core::outbox_backoff(2, 60s), 2s);
+    EXPECT_EQ(core::outbox_backoff(6, 60s), 32s);
+    EXPECT_EQ(core::outbox_backoff(7, 60s), 60s);
+    EXPECT_EQ(core::outbox_backoff(1000, 60s), 60s);
+    EXPECT_EQ(core::outbox_backoff(0, 60s), 1s);
+    EXPECT_EQ(core::outbox_backoff(3, 2s), 2s);
+}
+
+}  // namespace
+}  // namespace apexcore
