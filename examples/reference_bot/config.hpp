@@ -4,9 +4,11 @@
 #include <apexcore/core/catalog.hpp>
 #include <apexcore/core/ids.hpp>
 #include <apexcore/core/money.hpp>
+#include <apexcore/core/outbox.hpp>
 #include <apexcore/core/ticket.hpp>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <utility>
@@ -63,6 +65,11 @@ struct config {
     /// "monitoring.listen": where /healthz and /metrics are served (plain HTTP; keep it on
     /// loopback or a private network); off when absent.
     std::optional<std::pair<std::string, std::uint16_t>> monitoring_listen;
+    /// "log_channels": the channel each kind of event is posted to ("orders", "payments",
+    /// "audit", "tickets", "errors"); topics left out are not posted.
+    std::map<apexcore::core::log_topic, apexcore::core::channel_id> log_channels;
+    bool direct_messages = true;            ///< "notifications.direct_messages": deliveries and credits by DM
+    std::int64_t outbox_max_pending = 50'000;  ///< "notifications.max_pending": the outbox bound, 1..10,000,000
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

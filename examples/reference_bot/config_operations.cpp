@@ -1,4 +1,4 @@
-// The "log" and "monitoring" sections of apexbot's config (docs/configuration.md).
+// The "log", "monitoring", "log_channels" and "notifications" sections of apexbot's config (docs/configuration.md).
 #include "config_detail.hpp"
 
 namespace apexbot::detail {
@@ -39,6 +39,30 @@ void load_operations(const json& doc, const std::string& path, config& c) {
         }
         const std::string listen = string_key(*m, path, "listen", true, "monitoring.");
         c.monitoring_listen = listen_key(listen, path, "monitoring.listen", "127.0.0.1:9464");
+    }
+    if (const auto l = doc.find("log_channels"); l != doc.end()) {
+        if (!l->is_object()) bad(path, "log_channels", "expected an object, e.g. {\"orders\": \"123456789012345678\"}");
+        for (const auto& [key, _] : l->items()) {
+            const auto topic = apexcore::core::parse_log_topic(key);
+            if (!topic) bad(path, "log_channels." + key, "unknown log channel (known: orders, payments, audit, tickets, errors)");
+            const auto id = apexcore::core::channel_id::parse(string_key(*l, path, key, true, "log_channels."));
+            if (!id) bad(path, "log_channels." + key, "expected a Discord channel id as a string of digits, e.g. \"123456789012345678\"");
+            c.log_channels[*topic] = *id;
+        }
+    }
+    if (const auto n = doc.find("notifications"); n != doc.end()) {
+        if (!n->is_object()) bad(path, "notifications", "expected an object, e.g. {\"direct_messages\": true}");
+        for (const auto& [key, value] : n->items()) {
+            if (key == "direct_messages") {
+                if (!value.is_boolean()) bad(path, "notifications.direct_messages", "expected true or false");
+                c.direct_messages = value.get<bool>();
+            } else if (key == "max_pending") {
+                c.outbox_max_pending = integer_value(value, path, "notifications.max_pending", 1, 10'000'000,
+                                                     "expected an integer from 1 to 10000000");
+            } else {
+                bad(path, "notifications." + key, "unknown key (known: direct_messages, max_pending)");
+            }
+        }
     }
 }
 

@@ -12,6 +12,7 @@
 #include <apexcore/discord/rest_chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
 #include <apexcore/services/order_service.hpp>
+#include <apexcore/services/outbox_service.hpp>
 #include <apexcore/services/payment_service.hpp>
 #include <apexcore/render/prometheus.hpp>
 #include <apexcore/render/transcript_archive.hpp>
@@ -132,8 +133,11 @@ void seed_catalog(apexcore::services::catalog_service& catalog, const apexbot::c
 /// GET /healthz: healthy when every shard this process runs has a live session (in HTTP-only
 /// mode: the endpoint listens) and the database answers a read; otherwise 503 and the reasons.
 /// Body: {"status":"ok"|"unavailable","gateway":{"shards_ready":n,"shards_total":n},
-/// "endpoint":bool,"database":{"reachable":bool},"problems":[…]}.
-apexbot::health_report check_health(const apexcore::discord::runtime_health& runtime, apexcore::ports::store& store) {
+/// "endpoint":bool,"database":{"reachable":bool},"outbox":{"pending":n,"failed":n,
+/// "oldest_pending_seconds":n|null},"problems":[…]}. A growing outbox is reported, not a problem:
+/// it is what the bot does while Discord is away (alert on it: docs/deployment.md).
+apexbot::health_report check_health(const apexcore::discord::runtime_health& runtime,
+                                    apexcore::services::outbox_service& outbox) {
     nlohmann::json problems = nlohmann::json::array();
     if (runtime.gateway && (runtime.shards_total == 0 || runtime.shards_ready < runtime.shards_total)) {
         problems.push_back(std::to_string(runtime.shards_ready) + " of " + std::to_string(runtime.shards_total) +
@@ -141,8 +145,15 @@ apexbot::health_report check_health(const apexcore::discord::runtime_health& run
     }
     if (!runtime.gateway && !runtime.endpoint) problems.push_back("the interactions endpoint is not listening");
     bool reachable = true;
+    nlohmann::json queue{{"pending", nullptr}, {"failed", nullptr}, {"oldest_pending_seconds", nullptr}};
     try {
-        store.read([](apexcore::ports::unit_of_work&) {});
+        const auto stats = outbox.stats();  // a read: proves the database answers
+        queue["pending"] = stats.pending;
+        queue["failed"] = stats.failed;
+        if (stats.oldest_pending) {
+            const auto age = std::chrono::duration_cast<std::chrono::seconds>(outbox.clock().now() - *stats.oldest_pending);
+            queue["oldest_pending_seconds"] = std::max<std::int64_t>(0, age.count());
+        }
     } catch (const std::exception& e) {
         reachable = false;
         problems.push_back(std::string("the database does not answer: ") + e.what());
@@ -151,6 +162,7 @@ apexbot::health_report check_health(const apexcore::discord::runtime_health& run
                               {"gateway", {{"shards_ready", runtime.shards_ready}, {"shards_total", runtime.shards_total}}},
                               {"endpoint", runtime.endpoint},
                               {"database", {{"reachable", reachable}}},
+                              {"outbox", queue},
                               {"problems", problems}};
     return {problems.empty(), body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
 }
@@ -194,6 +206,10 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
         restart.emplace_back("mode/http");
     }
     if (fresh.monitoring_listen != running.monitoring_listen) restart.emplace_back("monitoring");
+    if (fresh.log_channels != running.log_channels) restart.emplace_back("log_channels");
+    if (fresh.direct_messages != running.direct_messages || fresh.outbox_max_pending != running.outbox_max_pending) {
+        restart.emplace_back("notifications");
+    }
     if (fresh.tickets_enabled != running.tickets_enabled || fresh.transcript_directory != running.transcript_directory ||
         fresh.transcript_channel != running.transcript_channel || fresh.ticket_types.size() != running.ticket_types.size()) {
         restart.emplace_back("tickets");
@@ -325,6 +341,10 @@ int main(int argc, char** argv) {
         shop.currency = cfg.currency;
         shop.ticket_types = cfg.ticket_types;
         shop.tickets = cfg.ticket_policy;
+        // Log channel posts and DMs go through the outbox, written with each purchase or credit.
+        for (const auto& [topic, channel] : cfg.log_channels) shop.notifications.log_topics.push_back(topic);
+        shop.notifications.direct_messages = cfg.direct_messages;
+        shop.notifications.max_pending = cfg.outbox_max_pending;
         if (const auto problem = apexcore::services::validate_config(shop)) {
             std::cerr << "apexbot: " << cfg.path << ": " << *problem << "\n";
             return 2;
@@ -334,6 +354,7 @@ int main(int argc, char** argv) {
         apexcore::services::ticket_service tickets(store, shop);
         apexcore::services::payment_service payments(store, shop);
         apexcore::services::order_service orders(store, shop);
+        apexcore::services::outbox_service outbox(store, shop);
         seed_catalog(catalog, cfg);
 
         if (io_threads < 1 || io_threads > 64) {
@@ -380,6 +401,9 @@ int main(int argc, char** argv) {
         parts.payments = &payments;
         parts.payment_methods = shop.payment_methods;
         parts.orders = &orders;
+        parts.outbox = &outbox;
+        parts.notifications.channels = cfg.log_channels;
+        parts.notifications.metrics = &metrics;
         apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, logs.sink()}, wallet, catalog, parts);
         // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
         // is read from the database each round, so a restart picks up where the last run stopped.
@@ -464,7 +488,7 @@ int main(int argc, char** argv) {
         if (cfg.monitoring_listen) {
             monitor = std::make_unique<apexbot::monitoring_server>(
                 io, cfg.monitoring_listen->first, cfg.monitoring_listen->second, metrics,
-                [&runtime, &store] { return check_health(runtime.health(), store); }, logs.sink());
+                [&runtime, &outbox] { return check_health(runtime.health(), outbox); }, logs.sink());
             monitor->start();
             logs.info("monitoring", "serving /healthz and /metrics on http://" + cfg.monitoring_listen->first + ":" +
                                         std::to_string(monitor->port()));

@@ -19,6 +19,10 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
         router_.add(std::make_shared<tickets_feature>(router_.config(), *parts.tickets, *parts.actions, std::move(parts.transcripts),
                                                       std::move(shop)));
     }
+    if (parts.actions != nullptr && parts.outbox != nullptr) {
+        router_.add(std::make_shared<notifications_feature>(router_.config(), *parts.outbox, *parts.actions,
+                                                            std::move(parts.notifications)));
+    }
     if (parts.actions != nullptr) {
         router_.add(std::make_shared<setup_feature>(router_.config(), *parts.actions, [this] { return router_.requirements(); }));
     }

@@ -15,6 +15,7 @@
 ///                                  and a ticket service)
 
 #include <apexcore/bot/feature.hpp>
+#include <apexcore/bot/features/notifications.hpp>
 #include <apexcore/bot/features/tickets.hpp>
 #include <apexcore/bot/router.hpp>
 #include <apexcore/ports/chat_actions.hpp>
@@ -35,10 +36,14 @@ struct shop_parts {
     services::payment_service* payments = nullptr;  ///< with tickets: manual payments in order tickets
     std::vector<core::payment_method> payment_methods{};  ///< the configured methods (shop_config)
     services::order_service* orders = nullptr;    ///< the orders feature: /orders and /order
+    /// With `actions`: the notifications feature sends the outbox (log channels, DMs) through it.
+    services::outbox_service* outbox = nullptr;
+    notifications_options notifications{};        ///< its log channels and retry settings
 };
 
-/// The reference shop bot: a router with the wallet, storefront, orders, tickets, setup and help
-/// features (features/; orders, tickets and setup when `shop_parts` gives what they need). Add,
+/// The reference shop bot: a router with the wallet, storefront, orders, tickets, notifications,
+/// setup and help features (features/; orders, tickets, notifications and setup when
+/// `shop_parts` gives what they need). Add,
 /// remove or replace features through `features()` before the bot starts handling interactions
 /// (docs/embedding.md). Thread-safe: handle() may run on several worker threads at once.
 class shop_bot {
