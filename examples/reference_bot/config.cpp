@@ -36,6 +36,11 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
             if (!item["active"].is_boolean()) bad(path, where + "active", "expected true or false");
             p.active = item["active"].get<bool>();
         }
+        // What a buyer receives at once (a download link, instructions): shown on the receipt,
+        // sent by DM and kept with the order (/order).
+        if (const std::string payload = string_key(item, path, "delivery_payload", false, where); !payload.empty()) {
+            p.delivery_payload = payload;
+        }
         if (auto error = apexcore::core::validate(p)) {
             switch (*error) {
                 case apexcore::core::product_error::empty_name: bad(path, where + "name", "names must not be empty");
@@ -63,12 +68,13 @@ config load_config_document(const std::string& path, const json& doc) {
     if (!doc.is_object()) throw config_error(path + ": expected a JSON object at the top level");
     if (doc.contains("token")) bad(path, "token", "the bot token is read from DISCORD_TOKEN, never from the file");
     static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
-                                                "discord", "mode", "http", "tickets", "log", "monitoring", "$comment"};
+                                                "discord", "mode", "http", "tickets", "log", "monitoring", "log_channels",
+                                                "notifications", "$comment"};
     for (const auto& [key, _] : doc.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             bad(path, key,
                 "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord, mode, http, tickets, "
-                "log, monitoring)");
+                "log, monitoring, log_channels, notifications)");
         }
     }
     config c;

@@ -71,8 +71,13 @@ response sandbox_server::impl::set_faults(const request& req, const json& body) 
         const json& e = body["rest_error"];
         const unsigned status = e.value("status", 503U);
         if (status < 500 || status > 599) return json_response(req, 400, {{"error", "rest_error.status must be 5xx"}});
+        const json path = e.value("path", json(""));
+        if (!path.is_string() || (!path.get<std::string>().empty() && !path.get<std::string>().starts_with("/api/v10/"))) {
+            return json_response(req, 400, {{"error", "rest_error.path must be a string starting with /api/v10/"}});
+        }
         faults.rest_error_status = status;
         faults.rest_error_count = e.value("count", 1);
+        faults.rest_error_path = path.get<std::string>();
     }
     if (body.contains("rest_429")) {
         faults.rest_429_count = body["rest_429"].value("count", 1);
@@ -102,7 +107,8 @@ response sandbox_server::impl::set_faults(const request& req, const json& body) 
         limits.configure(c);
     }
     return json_response(req, 200, {{"heartbeat_ack", faults.heartbeat_ack},
-                                     {"rest_error", {{"status", faults.rest_error_status}, {"count", faults.rest_error_count}}},
+                                     {"rest_error", {{"status", faults.rest_error_status}, {"count", faults.rest_error_count},
+                                                    {"path", faults.rest_error_path}}},
                                      {"rest_429", {{"count", faults.rest_429_count}, {"retry_after", faults.rest_429_retry_after}}},
                                      {"rest_delay_ms", faults.rest_delay.count()},
                                      {"duplicate_interactions", faults.duplicate_interactions},

@@ -96,6 +96,7 @@ struct fault_state {
     bool heartbeat_ack = true;        ///< false: heartbeats are not ACKed (zombie)
     unsigned rest_error_status = 0;   ///< answer the next rest_error_count requests with this
     int rest_error_count = 0;
+    std::string rest_error_path;      ///< only requests whose target starts with this (empty: every request)
     int rest_429_count = 0;           ///< answer the next N requests with 429 (scope user)
     double rest_429_retry_after = 0.5;
     std::chrono::milliseconds rest_delay{0};  ///< delay every REST response

@@ -95,7 +95,7 @@ response sandbox_server::impl::answer_rest(const request& req) {
         for (const auto& [k, v] : d.headers) res.set(k, v);
         return res;
     }
-    if (faults.rest_error_count > 0) {
+    if (faults.rest_error_count > 0 && std::string_view(req.target()).starts_with(faults.rest_error_path)) {
         --faults.rest_error_count;
         ++stats.rest_errors_injected;
         return failure_response(req, error_body(faults.rest_error_status, 0, "injected server error"));

@@ -1,0 +1,110 @@
+// End to end (issue 12 §6, issue 11 §2 and §6): the real apexbot with log channels and DMs
+// against the sandbox. A credit and a purchase are posted to their log channels and DMed to the
+// member with the delivery; a log channel that is down delays its posts but loses none, not
+// even across a SIGKILL; a member who does not accept DMs is reported to staff without the
+// delivery.
+#include "bot_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr const char* payload = "https://downloads.example.com/editor-pro/8f3a9c";
+
+class NotificationsEndToEndTest : public apexcore::test_support::BotFixture {
+protected:
+    json extra_config() override {
+        json products = json::array({{{"main_category", "Software"},
+                                      {"sub_category", "Tools"},
+                                      {"service_name", "Editor Pro"},
+                                      {"variant_name", "1 year"},
+                                      {"price", "5.00"},
+                                      {"delivery_payload", payload}}});
+        std::ofstream(dir_ / "products.json") << products.dump(2);
+        return {{"products_file", (dir_ / "products.json").string()},
+                {"log_channels", {{"orders", orders_log()}, {"payments", payments_log()}}}};
+    }
+    std::string orders_log() const { return info_["channel_ids"][1].get<std::string>(); }
+    std::string payments_log() const { return info_["channel_ids"][2].get<std::string>(); }
+
+    /// The messages the bot posted to `channel` (its history, oldest first).
+    json posts(const std::string& channel) { return channel_history(channel); }
+    json dms() { return control_->get("/_sandbox/dms/" + customer() + "/messages").body.value("messages", json::array()); }
+    static std::string embed_title(const json& message) {
+        return message.contains("embeds") && !message["embeds"].empty() ? message["embeds"][0].value("title", "") : "";
+    }
+    /// A staff top-up of $20.00, then the catalog's one product bought through /buy.
+    void top_up_and_buy() {
+        const auto topup = command(staff(), "addbalance", {{"user", customer()}, {"amount", "20.00"}, {"reason", "e2e"}});
+        ASSERT_EQ(topup.status, 200U) << topup.body.dump();
+        const auto menu = command(customer(), "buy");
+        ASSERT_EQ(menu.status, 200U) << menu.body.dump();
+        const json select = menu.body["response"]["data"]["components"][0]["components"][0];
+        const auto bought = buy_through_menu(customer(), select["options"][0]["value"]);
+        ASSERT_EQ(bought.status, 200U) << bought.body.dump();
+        EXPECT_NE(bought.body.dump().find("is paid"), std::string::npos) << "the purchase does not wait for any log channel";
+    }
+};
+
+TEST_F(NotificationsEndToEndTest, ACreditAndAPurchaseArePostedToTheirLogChannelsAndDmedWithTheDelivery) {
+    top_up_and_buy();
+    ASSERT_TRUE(wait_for([&] { return posts(orders_log()).size() == 1 && posts(payments_log()).size() == 1 && dms().size() == 2; }))
+        << posts(orders_log()).dump() << posts(payments_log()).dump() << dms().dump() << bot_->output();
+
+    const json credit = posts(payments_log())[0];
+    EXPECT_EQ(embed_title(credit), "Wallet credited");
+    EXPECT_NE(credit.dump().find("<@" + staff() + "> credited <@" + customer() + "> **$20.00**"), std::string::npos) << credit.dump();
+
+    const json order = posts(orders_log())[0];
+    EXPECT_TRUE(embed_title(order).starts_with("Order AC-")) << order.dump();
+    EXPECT_NE(order.dump().find("Editor Pro - 1 year"), std::string::npos);
+    EXPECT_EQ(order.dump().find(payload), std::string::npos) << "the delivery never goes to a log channel";
+
+    const json messages = dms();
+    EXPECT_EQ(embed_title(messages[0]), "Your wallet was credited");
+    EXPECT_EQ(embed_title(messages[1]), "Thank you for your purchase");
+    EXPECT_NE(messages[1].dump().find(std::string("`") + payload + "`"), std::string::npos) << messages[1].dump();
+}
+
+TEST_F(NotificationsEndToEndTest, ALogChannelThatIsDownLosesNothingEvenWhenTheBotIsKilledMeanwhile) {
+    const std::string route = "/api/v10/channels/" + orders_log() + "/messages";
+    ASSERT_EQ(faults({{"rest_error", {{"status", 503}, {"count", 100000}, {"path", route}}}}).status, 200U);
+    top_up_and_buy();
+    // The payments log and the DMs are not held up by the orders channel being down.
+    ASSERT_TRUE(wait_for([&] { return posts(payments_log()).size() == 1 && dms().size() == 2; })) << bot_->output();
+    ASSERT_TRUE(wait_for([&] { return stats().value("rest_errors_injected", 0) >= 2; })) << "the bot keeps trying";
+    EXPECT_TRUE(posts(orders_log()).empty());
+
+    // SIGKILL: no chance to flush anything; the outbox is in the database.
+    const std::string first_run = bot_->output();
+    EXPECT_NE(first_run.find("not sent (unavailable"), std::string::npos) << first_run;
+    bot_->stop(SIGKILL, 5s);
+    ASSERT_EQ(faults({{"rest_error", {{"status", 503}, {"count", 0}}}}).status, 200U);  // the channel is back
+    bot_ = std::make_unique<apexcore::test_support::child_process>(
+        APEXBOT_PATH, std::vector<std::string>{"--config", (dir_ / "config.json").string()}, (dir_ / "bot-2.log").string(),
+        std::vector<std::string>{"DISCORD_TOKEN=" + token_});
+    ASSERT_TRUE(wait_for([&] { return posts(orders_log()).size() == 1; }, 20s)) << bot_->output();
+    EXPECT_TRUE(embed_title(posts(orders_log())[0]).starts_with("Order AC-"));
+    std::this_thread::sleep_for(1500ms);  // a round or more later: still exactly one of each
+    EXPECT_EQ(posts(orders_log()).size(), 1U);
+    EXPECT_EQ(posts(payments_log()).size(), 1U);
+    EXPECT_EQ(dms().size(), 2U);
+}
+
+TEST_F(NotificationsEndToEndTest, AMemberWhoDoesNotAcceptDmsIsReportedToStaffWithoutTheDelivery) {
+    ASSERT_EQ(control_->post("/_sandbox/dms", {{"user_id", customer()}, {"accepts_dms", false}}).status, 200U);
+    top_up_and_buy();
+    ASSERT_TRUE(wait_for([&] { return posts(orders_log()).size() == 2 && posts(payments_log()).size() == 2; }))
+        << posts(orders_log()).dump() << bot_->output();
+    const json notice = posts(orders_log())[1];
+    const std::string text = notice.value("content", "");
+    EXPECT_TRUE(text.starts_with("<@" + customer() + "> does not accept direct messages")) << text;
+    EXPECT_NE(text.find("/order AC-"), std::string::npos) << text;
+    EXPECT_EQ(notice.dump().find(payload), std::string::npos);
+    EXPECT_TRUE(dms().empty());
+}
+
+}  // namespace
