@@ -4,6 +4,7 @@
 #                                | help [customer|staff] | check [member] | state
 #        scripts/sandbox-shop.sh panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON]
 #                                | history CHANNEL | dms        (tickets; WHO is customer, staff or visitor)
+#        scripts/sandbox-shop.sh log orders|payments|audit|tickets|errors   (a log channel of the bot's config)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 info=${APEXCORE_SANDBOX_INFO:-.apexcore/sandbox/sandbox.json}  # another sandbox: its sandbox.json
@@ -27,6 +28,9 @@ show() {  # prints the bot's reply: content, embeds and components, readably
        else "  [button] " + .label + (if .disabled then " (disabled)" else "" end) end)
     end'
 }
+# A stored message readably: its text, then each embed's title, description and fields.
+message_lines='(if (.content // "") != "" then .content else empty end),
+  (.embeds // [] | .[] | "[" + (.title // "") + "] " + (.description // ""), (.fields // [] | .[] | "    " + .name + ": " + .value))'
 command() { post /_sandbox/commands "$(jq -n --arg u "$1" --arg n "$2" --argjson o "${3:-{\}}" '{user_id:$u,name:$n,options:$o}')"; }
 
 case "${1:-}" in
@@ -77,10 +81,15 @@ case "${1:-}" in
     jq -r '.[] | (.author.username + ": " + .content + ([.embeds[]? | " [" + (.title // "") + "]"] | join("")) +
                   ([.attachments[]? | " <" + .filename + ">"] | join("")))' ;;
   dms) curl -sS "$control/_sandbox/dms/$customer/messages" |
-    jq -r '.messages[]? | ("[" + (.embeds[0].title // "") + "] " + (.embeds[0].description // .content) +
-                          ([.attachments[]? | " <" + .filename + ">"] | join("")))' ;;
+    jq -r ".messages[]? | $message_lines, ([.attachments[]? | \"  <\" + .filename + \">\"] | join(\"\"))" ;;
+  log)  # the bot's posts in a log channel named in its config (scripts/run-bot.sh sets orders and payments)
+    config=${APEXCORE_BOT_CONFIG:-.apexcore/sandbox-config.json}
+    channel=$(jq -r --arg t "${2:-orders}" '.log_channels[$t] // empty' "$config" 2>/dev/null || true)
+    [ -n "$channel" ] || { echo "sandbox-shop: no '${2:-orders}' log channel in $config" >&2; exit 1; }
+    curl -sS "$control/_sandbox/channels/$channel/messages" | jq -r ".[] | $message_lines" ;;
   state) curl -sS "$control/_sandbox/state" | jq . ;;
   *) echo "usage: $0 topup AMOUNT | balance | products | buy PRODUCT_VALUE | orders | order REFERENCE | help [customer|staff] | check [member] | state" >&2
      echo "       $0 panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON] | history CHANNEL | dms" >&2
+     echo "       $0 log orders|payments|audit|tickets|errors" >&2
      exit 2 ;;
 esac

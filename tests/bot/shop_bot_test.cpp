@@ -92,7 +92,9 @@ TEST_F(ShopBotTest, BuyFlowFromSelectToConfirmation) {
 
     const auto done = bot_.handle(click(customer, button.custom_id));
     EXPECT_TRUE(done.body.ephemeral);
-    EXPECT_NE(done.body.content.find("Order **#1**"), std::string::npos) << done.body.content;
+    EXPECT_TRUE(done.body.content.starts_with("Thank you! Order **AC-")) << done.body.content;
+    ASSERT_EQ(done.body.embeds.size(), 1U);
+    EXPECT_TRUE(done.body.embeds[0].title.starts_with("Order AC-")) << "the reference /order and the DM show";
     EXPECT_EQ(wallet_.balance(customer), money::usd_cents(800));
 }
 
@@ -166,9 +168,9 @@ TEST_F(ShopBotTest, PressingTheSameBuyButtonTwiceChargesOnce) {
     const auto first = bot_.handle(click(customer, buy));
     const auto second = bot_.handle(click(customer, buy));  // a new interaction, the same button
     EXPECT_EQ(first.kind, ports::response_kind::update_message);
-    EXPECT_NE(first.body.content.find("Thank you! Order **#1** is paid."), std::string::npos) << first.body.content;
-    EXPECT_NE(second.body.content.find("Already bought — nothing was charged again. Order **#1**"), std::string::npos)
-        << second.body.content;
+    const std::string reference = first.body.embeds.at(0).title.substr(6);  // "Order AC-…"
+    EXPECT_EQ(first.body.content, "Thank you! Order **" + reference + "** is paid.");
+    EXPECT_EQ(second.body.content, "Already bought — nothing was charged again. Order **" + reference + "** is paid.");
     EXPECT_EQ(wallet_.balance(customer), money::usd_cents(1300)) << "charged once";
     const auto& bought = std::get<ports::button>(first.body.rows.at(0).components.at(0));
     EXPECT_TRUE(bought.disabled);
@@ -177,7 +179,8 @@ TEST_F(ShopBotTest, PressingTheSameBuyButtonTwiceChargesOnce) {
     // A new card (a new checkout) buys again.
     const auto card2 = bot_.handle(click(customer, select.custom_id, {std::to_string(product.id.value)}));
     const auto third = bot_.handle(click(customer, std::get<ports::button>(card2.body.rows.at(0).components.at(0)).custom_id));
-    EXPECT_NE(third.body.content.find("Order **#2**"), std::string::npos) << third.body.content;
+    EXPECT_TRUE(third.body.content.starts_with("Thank you! Order **AC-")) << third.body.content;
+    EXPECT_EQ(third.body.content.find(reference), std::string::npos) << "another order";
     EXPECT_EQ(wallet_.balance(customer), money::usd_cents(600));
 }
 

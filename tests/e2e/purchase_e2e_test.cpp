@@ -56,7 +56,8 @@ TEST_F(PurchaseEndToEndTest, StaffTopUpThenWalletPurchase) {
     ASSERT_EQ(bought.status, 200U) << bought.body.dump();
     // The ephemeral card becomes the receipt (UPDATE_MESSAGE), its button disabled.
     EXPECT_EQ(bought.body["response"]["type"], 7);
-    EXPECT_EQ(bought.body["response"]["data"]["content"], "Thank you! Order **#1** is paid.");
+    const std::string paid = bought.body["response"]["data"]["content"];
+    EXPECT_TRUE(paid.starts_with("Thank you! Order **AC-") && paid.ends_with("** is paid.")) << paid;
     const json after = bought.body["response"]["data"]["components"][0]["components"][0];
     EXPECT_EQ(after["label"], "Bought");
     EXPECT_EQ(after["disabled"], true);

@@ -160,6 +160,8 @@ ports::message direct_message_view(const core::outbox_entry& entry) {
         if (!secret.empty()) {
             add_field(e, fact(entry, "delivery_kind") == "license_key" ? "Your license key" : "Your delivery",
                       code_span(secret), false);
+        } else if (fact(entry, "status") == "paid") {
+            add_field(e, "Delivery", "Nothing is delivered automatically for this product: staff will deliver it.", false);
         }
         e.footer = "/order " + reference + " shows this order again.";
         m.embeds.push_back(std::move(e));

@@ -96,11 +96,13 @@ ports::interaction_response storefront_feature::buy(const ports::interaction& i,
                 {.interaction = interaction_id, .order = receipt->order.reference});
     // The card becomes the receipt, its button disabled (the card is ephemeral: only the buyer sees it).
     ports::interaction_response r =
-        ephemeral_reply((receipt->replayed ? "Already bought — nothing was charged again. Order **#"
-                                           : "Thank you! Order **#") +
-                        std::to_string(receipt->order.id.value) + "** is paid.");
+        ephemeral_reply((receipt->replayed ? "Already bought — nothing was charged again. Order **"
+                                           : "Thank you! Order **") +
+                        receipt->order.reference + "** is paid.");
     r.kind = action.checkout.empty() ? ports::response_kind::reply : ports::response_kind::update_message;
-    ports::embed e{"Order #" + std::to_string(receipt->order.id.value), receipt->product_name, {}, success_color, ""};
+    // The reference is what /order, the DM and the orders log all show.
+    ports::embed e{"Order " + receipt->order.reference, receipt->product_name, {}, success_color,
+                   "/order " + receipt->order.reference + " shows this order again."};
     e.fields.push_back({"Paid", core::format_money(receipt->order.price_paid), true});
     e.fields.push_back({"New balance", core::format_money(receipt->debit.balance_after), true});
     // What was bought, in the receipt itself (ephemeral: only the buyer sees it). A license key
