@@ -101,6 +101,13 @@ void print_summary(const apexbot::config& c) {
                                             std::to_string(c.monitoring_listen->second)
                                       : std::string("(off)"))
               << "\n";
+    std::string channels;
+    for (const auto& [topic, channel] : c.log_channels) {
+        channels += (channels.empty() ? "" : ", ") + std::string(apexcore::core::to_string(topic)) + " -> " + channel.str();
+    }
+    std::cout << "  log_channels:   " << (channels.empty() ? std::string("(none)") : channels) << "\n"
+              << "  notifications:  DMs " << (c.direct_messages ? "on" : "off") << ", at most " << c.outbox_max_pending
+              << " waiting\n";
     for (const auto& t : c.ticket_types) {
         std::cout << "    " << t.key << " (" << t.label << "): " << t.questions.size() << " question(s), category "
                   << (t.category ? t.category->str() : std::string("(none)")) << ", warn after "

@@ -203,7 +203,7 @@ TEST_F(MonitoringTest, HealthzMetricsAndJsonLinesFromARealRun) {
     EXPECT_EQ(down.body["problems"][0], "0 of 1 gateway shards have a live session") << down.text;
 }
 
-TEST(ApexbotCliTest, LogAndMonitoringSettingsAreCheckedAndNamed) {
+TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
     const fs::path path = fs::temp_directory_path() / ("apexbot-ops-config-" + std::to_string(::getpid()) + ".json");
     const std::pair<const char*, const char*> bad[] = {
         {R"("log": {"level": "verbose"})", "log.level': expected \"debug\", \"info\", \"warning\" or \"error\""},
@@ -211,6 +211,14 @@ TEST(ApexbotCliTest, LogAndMonitoringSettingsAreCheckedAndNamed) {
         {R"("log": {"colour": true})", "log.colour': unknown key"},
         {R"("monitoring": {"listen": "9464"})", "monitoring.listen': expected \"address:port\""},
         {R"("monitoring": {})", "monitoring.listen'"},
+        {R"("log_channels": {"sales": "123"})", "log_channels.sales': unknown log channel (known: orders, payments, audit, tickets, errors)"},
+        {R"("log_channels": {"orders": 123})", "log_channels.orders': expected a string"},
+        {R"("log_channels": {"orders": "0"})", "log_channels.orders': expected a Discord channel id"},
+        {R"("log_channels": ["123"])", "log_channels': expected an object"},
+        {R"("notifications": {"direct_messages": "yes"})", "notifications.direct_messages': expected true or false"},
+        {R"("notifications": {"max_pending": 0})", "notifications.max_pending': expected an integer from 1 to 10000000"},
+        {R"("notifications": {"max_pending": 1.5})", "notifications.max_pending': expected an integer"},
+        {R"("notifications": {"dm": true})", "notifications.dm': unknown key (known: direct_messages, max_pending)"},
     };
     for (const auto& [section, expected] : bad) {
         std::ofstream(path, std::ios::trunc) << R"({"guild_id": "1", "staff_role_id": "2", )" << section << "}";
@@ -219,6 +227,14 @@ TEST(ApexbotCliTest, LogAndMonitoringSettingsAreCheckedAndNamed) {
         EXPECT_EQ(code, 2) << section << "\n" << out;
         EXPECT_NE(out.find(expected), std::string::npos) << section << "\n" << out;
     }
+    std::ofstream(path, std::ios::trunc)
+        << R"({"guild_id": "1", "staff_role_id": "2", "log_channels": {"payments": "502", "orders": "501"},
+               "notifications": {"direct_messages": false, "max_pending": 1000}})";
+    const auto [code, out] = apexcore::test_support::run_to_completion(
+        APEXBOT_PATH, {"--config", path.string(), "--check-config"}, "/tmp/apexbot-ops-config.log");
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("log_channels:   orders -> 501, payments -> 502"), std::string::npos) << out;
+    EXPECT_NE(out.find("notifications:  DMs off, at most 1000 waiting"), std::string::npos) << out;
     fs::remove(path);
 }
 
