@@ -76,8 +76,10 @@ core::result<std::vector<core::stock_event>, core::rejection> catalog_service::r
             if (!product) return core::rejection::unknown_product;
             const auto change = uow.products().adjust_stock(id, units);
             if (!change || change->refused) return core::rejection::invalid_amount;
-            return core::stock_events_for(id, change->before, change->after, product->low_stock_threshold,
-                                          product->critical_stock_threshold);
+            auto events = core::stock_events_for(id, change->before, change->after, product->low_stock_threshold,
+                                                 product->critical_stock_threshold);
+            detail::notify_stock(uow, config_, *product, events);
+            return events;
         });
 }
 
@@ -91,8 +93,10 @@ core::result<std::vector<core::stock_event>, core::rejection> catalog_service::s
             if (!product) return core::rejection::unknown_product;
             uow.products().set_stock(id, stock);
             if (!product->stock || !stock) return std::vector<core::stock_event>{};
-            return core::stock_events_for(id, *product->stock, *stock, product->low_stock_threshold,
-                                          product->critical_stock_threshold);
+            auto events = core::stock_events_for(id, *product->stock, *stock, product->low_stock_threshold,
+                                                 product->critical_stock_threshold);
+            detail::notify_stock(uow, config_, *product, events);
+            return events;
         });
 }
 

@@ -179,4 +179,22 @@ void notify_member(ports::unit_of_work& uow, const shop_config& config, core::us
     enqueue(uow, config, {core::outbox_kind::direct_message, fallback, member, std::move(event), std::move(facts)});
 }
 
+void notify_stock(ports::unit_of_work& uow, const shop_config& config, const core::product& product,
+                  const std::vector<core::stock_event>& events) {
+    for (const auto& e : events) {
+        notify_log(uow, config, core::log_topic::orders, "stock." + std::string(core::to_string(e.kind)),
+                   {{"product", product.display_name()},
+                    {"product_id", std::to_string(product.id.value)},
+                    {"stock", std::to_string(e.stock_after)}});
+    }
+}
+
+core::outbox_facts order_facts(const core::order& order, const std::string& product_name) {
+    return {{"order", order.reference},
+            {"member", order.customer.str()},
+            {"product", product_name},
+            {"price", core::format_money(order.price_paid)},
+            {"status", std::string(core::to_string(order.status))}};
+}
+
 }  // namespace apexcore::services::detail

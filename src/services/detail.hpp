@@ -98,6 +98,14 @@ void notify_log(ports::unit_of_work& uow, const shop_config& config, core::log_t
 void notify_member(ports::unit_of_work& uow, const shop_config& config, core::user_id member, core::log_topic fallback,
                    std::string event, core::outbox_facts facts);
 
+/// Writes one "stock.<kind>" event per threshold crossing of `product` (low, critical,
+/// out_of_stock, restocked) for the orders log.
+void notify_stock(ports::unit_of_work& uow, const shop_config& config, const core::product& product,
+                  const std::vector<core::stock_event>& events);
+
+/// The facts every order event carries: reference, member, product, price paid, status.
+core::outbox_facts order_facts(const core::order& order, const std::string& product_name);
+
 /// The rejection for a promo code problem.
 core::rejection to_rejection(core::promo_rejection r);
 

@@ -170,7 +170,19 @@ core::result<payment_view, core::rejection> payment_service::approve(const actor
         }
         if (!delivered.empty()) detail::deliver(uow, order, *product, delivered, clock.now());
         auto changes = detail::settle_spend(uow, config_, order.customer, order.price_paid.minor_units(), 1);
-        return payment_view{*s, *uow.orders().find(order.id), key_text, std::move(changes)};
+        const core::order after = *uow.orders().find(order.id);
+        core::outbox_facts facts = detail::order_facts(after, product->display_name());
+        facts.emplace("method", s->method);
+        facts.emplace("session", std::to_string(s->id.value));
+        facts.emplace("staff", staff.user.str());
+        if (!s->transaction_id.empty()) facts.emplace("transaction", s->transaction_id);
+        detail::notify_log(uow, config_, core::log_topic::payments, "payment.approved", facts);
+        if (!delivered.empty()) {
+            facts.emplace("secret", delivered);
+            facts.emplace("delivery_kind", key_text ? "license_key" : "payload");
+        }
+        detail::notify_member(uow, config_, after.customer, core::log_topic::payments, "payment.approved", std::move(facts));
+        return payment_view{*s, after, key_text, std::move(changes)};
     });
 }
 
@@ -191,7 +203,16 @@ core::result<payment_view, core::rejection> payment_service::reject(const actor&
         if (from == status::submitted) {
             uow.orders().set_status(s->order, core::order_status::awaiting_review, core::order_status::pending_payment);
         }
-        return payment_view{*s, *uow.orders().find(s->order)};
+        const core::order order = *uow.orders().find(s->order);
+        const auto product = uow.products().find(order.product);
+        core::outbox_facts facts = detail::order_facts(order, product ? product->display_name() : std::string());
+        facts.emplace("method", s->method);
+        facts.emplace("session", std::to_string(s->id.value));
+        facts.emplace("staff", staff.user.str());
+        facts.emplace("reason", reason);
+        detail::notify_log(uow, config_, core::log_topic::payments, "payment.rejected", facts);
+        detail::notify_member(uow, config_, order.customer, core::log_topic::payments, "payment.rejected", std::move(facts));
+        return payment_view{*s, order};
     });
 }
 

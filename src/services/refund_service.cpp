@@ -85,7 +85,21 @@ core::result<refund_outcome, core::rejection> refund_service::approve(const acto
         refund->decided_at = config_.time().now();
         if (!uow.refunds().decide(*refund)) return core::rejection::already_decided;
         auto changes = detail::settle_spend(uow, config_, order->customer, -net.minor_units(), 0);
-        return refund_outcome{*refund, *uow.orders().find(order->id), credit, std::move(changes)};
+        const core::order after = *uow.orders().find(order->id);
+        const auto product = uow.products().find(order->product);
+        core::outbox_facts facts = detail::order_facts(after, product ? product->display_name() : std::string());
+        facts.emplace("amount", core::format_money(refund->amount));
+        if (!fee.is_zero()) facts.emplace("fee", core::format_money(fee));
+        facts.emplace("credited", core::format_money(net));
+        facts.emplace("staff", staff.user.str());
+        facts.emplace("note", note);
+        if (credit) {
+            facts.emplace("balance", core::format_money(credit->balance_after));
+            facts.emplace("entry", std::to_string(credit->id.value));
+        }
+        detail::notify_log(uow, config_, core::log_topic::orders, "refund.approved", facts);
+        detail::notify_member(uow, config_, after.customer, core::log_topic::orders, "refund.approved", std::move(facts));
+        return refund_outcome{*refund, after, credit, std::move(changes)};
     });
 }
 
@@ -104,6 +118,15 @@ core::result<core::refund, core::rejection> refund_service::reject(const actor& 
         refund->decision_reason = reason;
         refund->decided_at = config_.time().now();
         if (!uow.refunds().decide(*refund)) return core::rejection::already_decided;
+        if (const auto order = uow.orders().find(refund->order)) {
+            const auto product = uow.products().find(order->product);
+            core::outbox_facts facts = detail::order_facts(*order, product ? product->display_name() : std::string());
+            facts.emplace("amount", core::format_money(refund->amount));
+            facts.emplace("staff", staff.user.str());
+            facts.emplace("reason", reason);
+            detail::notify_log(uow, config_, core::log_topic::orders, "refund.rejected", facts);
+            detail::notify_member(uow, config_, order->customer, core::log_topic::orders, "refund.rejected", std::move(facts));
+        }
         return *refund;
     });
 }

@@ -140,12 +140,9 @@ void wallet_service::notify_purchase(ports::unit_of_work& uow, const core::order
                                      const core::price_quote& quote, const std::optional<core::ledger_entry>& debit,
                                      const std::optional<std::string>& key,
                                      const std::vector<core::stock_event>& stock) const {
-    core::outbox_facts facts{{"order", order.reference},
-                             {"member", order.customer.str()},
-                             {"product", product.display_name()},
-                             {"list_price", core::format_money(quote.list_price)},
-                             {"price", core::format_money(quote.final_price)},
-                             {"status", std::string(core::to_string(order.status))}};
+    core::outbox_facts facts = detail::order_facts(order, product.display_name());
+    facts.emplace("list_price", core::format_money(quote.list_price));
+    facts["price"] = core::format_money(quote.final_price);
     if (quote.role_discount > 0) facts.emplace("role_discount_bp", std::to_string(quote.role_discount));
     if (!quote.promo_discount.is_zero()) facts.emplace("promo_discount", core::format_money(quote.promo_discount));
     if (order.promo_code) facts.emplace("promo_code", *order.promo_code);
@@ -168,12 +165,7 @@ void wallet_service::notify_purchase(ports::unit_of_work& uow, const core::order
         facts.emplace("delivery_kind", "payload");
     }
     detail::notify_member(uow, config_, order.customer, core::log_topic::orders, "order.paid", std::move(facts));
-    for (const auto& e : stock) {
-        detail::notify_log(uow, config_, core::log_topic::orders, "stock." + std::string(core::to_string(e.kind)),
-                           {{"product", product.display_name()},
-                            {"product_id", std::to_string(product.id.value)},
-                            {"stock", std::to_string(e.stock_after)}});
-    }
+    detail::notify_stock(uow, config_, product, stock);
 }
 
 core::result<purchase_receipt, core::rejection> wallet_service::purchase(const purchase_request& r) {

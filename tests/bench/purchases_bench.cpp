@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <limits>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -72,6 +73,7 @@ int run_purchases(int argc, char** argv) {
     std::string sync = "full";
     bool no_group_commit = false;
     bool no_keys = false;
+    bool notifications = false;
     po::options_description desc("apexcore-bench purchases options (shared/bench/purchases.md)");
     desc.add_options()("help,h", "this help")(
         "db", po::value(&db_path), "database file to create (must not exist); default: a temporary file, removed after")(
@@ -84,7 +86,9 @@ int run_purchases(int argc, char** argv) {
         "sync", po::value(&sync)->default_value("full"),
         "full = synchronous=FULL (every acknowledged purchase fsynced); normal = synchronous=NORMAL (WAL)")(
         "no-group-commit", po::bool_switch(&no_group_commit), "one transaction and fsync per purchase (for comparison)")(
-        "no-idempotency-keys", po::bool_switch(&no_keys), "purchase without idempotency keys (the bot always sends one)");
+        "no-idempotency-keys", po::bool_switch(&no_keys), "purchase without idempotency keys (the bot always sends one)")(
+        "notifications", po::bool_switch(&notifications),
+        "write the outbox rows a shop with an orders log channel and DMs writes: 2 per purchase (docs/operations.md)");
     if (parse_options(argc, argv, desc)) return 0;
     if (w.users == 0 || w.products == 0 || workers == 0 || w.deposit_cents < 0) {
         std::cerr << "apexcore-bench purchases: --users, --products and --workers must be > 0, --deposit-cents >= 0\n";
@@ -107,6 +111,11 @@ int run_purchases(int argc, char** argv) {
     services::shop_config config;
     config.currency = core::usd;
     config.tiers = example_tiers();
+    if (notifications) {
+        config.notifications.log_topics = {core::log_topic::orders, core::log_topic::payments};
+        config.notifications.direct_messages = true;
+        config.notifications.max_pending = std::numeric_limits<std::int64_t>::max();  // nothing is sent here: keep them all
+    }
     std::uint64_t ok = 0, rejected = 0, errors = 0, promotions = 0;
     std::vector<double> latencies;
     double seconds = 0;
@@ -261,6 +270,7 @@ int run_purchases(int argc, char** argv) {
                               {"sync", sync},
                               {"group_commit", !no_group_commit},
                               {"idempotency_keys", !no_keys},
+                              {"notifications", notifications},
                               {"seconds", seconds},
                               {"purchases_per_s", seconds > 0 ? attempts / seconds : 0.0},
                               {"completed_per_s", seconds > 0 ? static_cast<double>(ok) / seconds : 0.0},

@@ -221,6 +221,23 @@ TEST(NotificationViewsTest, LongTextStaysWithinDiscordsEmbedLimitsAndSecretsStay
     EXPECT_NE(all_text(generic).find("someone"), std::string::npos);
     EXPECT_EQ(all_text(generic).find("hidden"), std::string::npos);
 
+    // Every event with a view of its own gets a title that names it, in the log and in the DM.
+    const std::pair<const char*, const char*> titled[] = {
+        {"refund.approved", "Refund approved: order AC-1"}, {"refund.rejected", "Refund declined: order AC-1"},
+        {"payment.approved", "Payment approved: order AC-1"}, {"payment.rejected", "Payment rejected: order AC-1"}};
+    for (const auto& [event, title] : titled) {
+        core::outbox_entry decided;
+        decided.draft.event = event;
+        decided.draft.recipient = core::user_id{20};
+        decided.draft.facts = {{"order", "AC-1"}, {"member", "20"}, {"staff", "10"}, {"product", "Flix"}, {"reason", "why"},
+                               {"secret", "KEY"}};
+        EXPECT_EQ(bot::log_post_view(decided).embeds.at(0).title, title);
+        EXPECT_EQ(all_text(bot::log_post_view(decided)).find("KEY"), std::string::npos) << event;
+        EXPECT_NE(bot::direct_message_view(decided).embeds.at(0).title, event) << "a DM of its own";
+        EXPECT_NE(bot::dm_fallback_view(decided).content.find("/order AC-1"), std::string::npos) << event;
+        EXPECT_EQ(bot::dm_fallback_view(decided).content.find("KEY"), std::string::npos) << event;
+    }
+
     core::outbox_entry stock;
     stock.draft.event = "stock.out_of_stock";
     stock.draft.facts = {{"product", "Flix 1 month"}, {"stock", "0"}};

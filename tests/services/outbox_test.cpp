@@ -3,6 +3,8 @@
 #include "commerce_fixture.hpp"
 
 #include <apexcore/services/outbox_service.hpp>
+#include <apexcore/services/payment_service.hpp>
+#include <apexcore/services/refund_service.hpp>
 
 #include <map>
 #include <mutex>
@@ -215,6 +217,72 @@ TEST_F(OutboxTest, FactsOfAnyTextRoundTripAndAnInvalidEntryIsRefusedWithoutWriti
             << bad.event;
     }
     EXPECT_EQ(count("outbox"), before);
+}
+
+TEST_F(OutboxTest, RefundDecisionsAreLoggedAndToldToTheMember) {
+    services::refund_service refunds{*store_, notify_config_};
+    const auto p = product(1000);
+    fund(alice, 3000);
+    const auto first = buy(alice, p);
+    const auto second = buy(alice, p);
+    ASSERT_TRUE(first.ok() && second.ok());
+    const auto approve_me = refunds.request({{alice, false}, first->order.id, std::nullopt, "did not work"});
+    const auto reject_me = refunds.request({{alice, false}, second->order.id, std::nullopt, "changed my mind"});
+    ASSERT_TRUE(approve_me.ok() && reject_me.ok());
+    ASSERT_TRUE(refunds.approve(staff, approve_me->id, "sorry").ok());
+    ASSERT_TRUE(refunds.reject(staff, reject_me->id, "outside the policy").ok());
+
+    const auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 4U);
+    EXPECT_EQ(entries[0].draft.event, "refund.approved");
+    EXPECT_EQ(entries[0].draft.topic, core::log_topic::orders);
+    EXPECT_EQ(entries[0].draft.facts.at("order"), first->order.reference);
+    EXPECT_EQ(entries[0].draft.facts.at("amount"), "$10.00");
+    EXPECT_EQ(entries[0].draft.facts.at("fee"), "$1.00") << "the fixture's 10 % fee";
+    EXPECT_EQ(entries[0].draft.facts.at("credited"), "$9.00");
+    EXPECT_EQ(entries[0].draft.facts.at("status"), "refunded");
+    EXPECT_EQ(entries[1].draft.recipient, std::optional<core::user_id>(alice));
+    EXPECT_EQ(entries[2].draft.event, "refund.rejected");
+    EXPECT_EQ(entries[2].draft.facts.at("reason"), "outside the policy");
+    EXPECT_EQ(entries[3].draft.kind, core::outbox_kind::direct_message);
+}
+
+TEST_F(OutboxTest, AnApprovedPaymentDmsTheKeyAndARejectedOneItsReason) {
+    services::payment_service payments{*store_, notify_config_};
+    const auto p = product(6000, "key", [](core::product& x) { x.deliverables = {{core::deliverable_kind::key, ""}}; });
+    const std::string key(32, 'Q');
+    ASSERT_EQ(keys_.import_keys(staff, p.id, key + "\n" + std::string(32, 'R'))->added, 2U);
+    const services::payment_proof proof{"TX-991", "alice@example.com", "paid", "https://cdn.discordapp.com/attachments/1/2/p.png"};
+    const auto paid = payments.start({alice, p.id, "PayPal"});
+    const auto refused = payments.start({bob, p.id, "Bank"});
+    ASSERT_TRUE(paid.ok() && refused.ok());
+    ASSERT_TRUE(payments.submit(alice, paid->session.id, proof).ok());
+    ASSERT_TRUE(payments.submit(bob, refused->session.id, proof).ok());
+    EXPECT_TRUE(claim_all().empty()) << "starting and submitting are not decisions";
+    ASSERT_TRUE(payments.approve(staff, paid->session.id).ok());
+    ASSERT_TRUE(payments.reject(staff, refused->session.id, "no such transfer").ok());
+
+    const auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 4U);
+    EXPECT_EQ(entries[0].draft.event, "payment.approved");
+    EXPECT_EQ(entries[0].draft.topic, core::log_topic::payments);
+    EXPECT_EQ(entries[0].draft.facts.at("method"), "PayPal");
+    EXPECT_EQ(entries[0].draft.facts.at("transaction"), "TX-991");
+    EXPECT_EQ(entries[0].draft.facts.count("secret"), 0U);
+    EXPECT_EQ(entries[1].draft.facts.at("secret"), key) << "the key goes to the buyer";
+    EXPECT_EQ(entries[2].draft.event, "payment.rejected");
+    EXPECT_EQ(entries[2].draft.facts.at("reason"), "no such transfer");
+    EXPECT_EQ(entries[3].draft.recipient, std::optional<core::user_id>(bob));
+}
+
+TEST_F(OutboxTest, RestockingASoldOutProductPostsBackInStock) {
+    services::catalog_service catalog{*store_, notify_config_};
+    const auto p = product(100, "counted", [](core::product& x) { x.stock = 0; });
+    ASSERT_TRUE(catalog.restock(staff, p.id, 5).ok());
+    const auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 1U);
+    EXPECT_EQ(entries[0].draft.event, "stock.restocked");
+    EXPECT_EQ(entries[0].draft.facts.at("stock"), "5");
 }
 
 TEST(OutboxBackoffTest, DoublesFromOneSecondUpToTheCap) {

@@ -120,6 +120,55 @@ ports::embed stock_alert(const core::outbox_entry& entry) {
     return e;
 }
 
+std::string order_line(const core::outbox_entry& entry) {
+    return std::string(fact(entry, "product")).empty() ? std::string()
+                                                       : " for **" + std::string(fact(entry, "product")) + "**";
+}
+
+ports::embed refund_decided(const core::outbox_entry& entry, bool approved) {
+    const std::string reference(fact(entry, "order"));
+    auto e = base(entry, (approved ? "Refund approved: order " : "Refund declined: order ") + reference, approved ? amber : red);
+    e.description = core::truncate_utf8(mention(fact(entry, "staff")) + (approved ? " refunded " : " declined the refund of ") +
+                                            mention(fact(entry, "member")) + " **" + std::string(fact(entry, "amount")) +
+                                            "**" + order_line(entry),
+                                        4096);
+    if (approved) {
+        add_field(e, "Fee kept", fact(entry, "fee"));
+        add_field(e, "Credited", fact(entry, "credited"));
+        add_field(e, "Balance after", fact(entry, "balance"));
+        add_field(e, "Order status", fact(entry, "status"));
+        add_field(e, "Note", fact(entry, "note"), false);
+        if (!fact(entry, "entry").empty()) e.footer = "Ledger entry " + std::string(fact(entry, "entry"));
+    } else {
+        add_field(e, "Reason", fact(entry, "reason"), false);
+    }
+    return e;
+}
+
+ports::embed payment_decided(const core::outbox_entry& entry, bool approved) {
+    const std::string reference(fact(entry, "order"));
+    auto e = base(entry, (approved ? "Payment approved: order " : "Payment rejected: order ") + reference, approved ? green : red);
+    e.description = core::truncate_utf8(mention(fact(entry, "staff")) + (approved ? " approved " : " rejected ") +
+                                            mention(fact(entry, "member")) + "'s " + std::string(fact(entry, "method")) +
+                                            " payment of **" + std::string(fact(entry, "price")) + "**" + order_line(entry),
+                                        4096);
+    add_field(e, "Transaction", fact(entry, "transaction"));
+    add_field(e, "Order status", fact(entry, "status"));
+    if (!approved) add_field(e, "Reason", fact(entry, "reason"), false);
+    if (!fact(entry, "session").empty()) e.footer = "Payment session " + std::string(fact(entry, "session"));
+    return e;
+}
+
+/// The delivery field of a member's DM: the key or payload in a code span, or that staff deliver.
+void add_delivery(ports::embed& e, const core::outbox_entry& entry) {
+    const std::string_view secret = fact(entry, "secret");
+    if (!secret.empty()) {
+        add_field(e, fact(entry, "delivery_kind") == "license_key" ? "Your license key" : "Your delivery", code_span(secret), false);
+    } else if (fact(entry, "status") == "paid") {
+        add_field(e, "Delivery", "Nothing is delivered automatically for this product: staff will deliver it.", false);
+    }
+}
+
 /// Any other event: its name and its facts (without the secret), so an embedder's own events
 /// show up readably without a view of their own.
 ports::embed generic(const core::outbox_entry& entry) {
@@ -141,6 +190,10 @@ ports::message log_post_view(const core::outbox_entry& entry) {
         m.embeds.push_back(wallet_credited(entry));
     } else if (event.starts_with("stock.")) {
         m.embeds.push_back(stock_alert(entry));
+    } else if (event == "refund.approved" || event == "refund.rejected") {
+        m.embeds.push_back(refund_decided(entry, event == "refund.approved"));
+    } else if (event == "payment.approved" || event == "payment.rejected") {
+        m.embeds.push_back(payment_decided(entry, event == "payment.approved"));
     } else {
         m.embeds.push_back(generic(entry));
     }
@@ -156,14 +209,41 @@ ports::message direct_message_view(const core::outbox_entry& entry) {
         e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")), 4096);
         add_field(e, "Paid", fact(entry, "price"));
         add_field(e, "Warranty until", discord_date(fact(entry, "warranty_until")));
-        const std::string_view secret = fact(entry, "secret");
-        if (!secret.empty()) {
-            add_field(e, fact(entry, "delivery_kind") == "license_key" ? "Your license key" : "Your delivery",
-                      code_span(secret), false);
-        } else if (fact(entry, "status") == "paid") {
-            add_field(e, "Delivery", "Nothing is delivered automatically for this product: staff will deliver it.", false);
-        }
+        add_delivery(e, entry);
         e.footer = "/order " + reference + " shows this order again.";
+        m.embeds.push_back(std::move(e));
+    } else if (event == "payment.approved") {
+        const std::string reference(fact(entry, "order"));
+        auto e = base(entry, "Your payment was approved", green);
+        e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")) + " is paid.", 4096);
+        add_field(e, "Paid", fact(entry, "price"));
+        add_field(e, "Method", fact(entry, "method"));
+        add_delivery(e, entry);
+        e.footer = "/order " + reference + " shows this order again.";
+        m.embeds.push_back(std::move(e));
+    } else if (event == "payment.rejected") {
+        const std::string reference(fact(entry, "order"));
+        auto e = base(entry, "Your payment was not accepted", red);
+        e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")) +
+                                                ". Nothing was charged; ask staff in your order ticket what to do next.",
+                                            4096);
+        add_field(e, "Reason", fact(entry, "reason"), false);
+        m.embeds.push_back(std::move(e));
+    } else if (event == "refund.approved") {
+        const std::string reference(fact(entry, "order"));
+        auto e = base(entry, "Your refund was approved", amber);
+        e.description = core::truncate_utf8("Order **" + reference + "**: **" + std::string(fact(entry, "credited")) +
+                                                "** was credited to your wallet.",
+                                            4096);
+        add_field(e, "Fee kept", fact(entry, "fee"));
+        add_field(e, "Balance", fact(entry, "balance"));
+        add_field(e, "Note", fact(entry, "note"), false);
+        m.embeds.push_back(std::move(e));
+    } else if (event == "refund.rejected") {
+        const std::string reference(fact(entry, "order"));
+        auto e = base(entry, "Your refund request was declined", red);
+        e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")), 4096);
+        add_field(e, "Reason", fact(entry, "reason"), false);
         m.embeds.push_back(std::move(e));
     } else if (event == "wallet.credited") {
         auto e = base(entry, "Your wallet was credited", blue);
@@ -180,10 +260,15 @@ ports::message direct_message_view(const core::outbox_entry& entry) {
 ports::message dm_fallback_view(const core::outbox_entry& entry) {
     const std::string who = entry.draft.recipient ? mention(entry.draft.recipient->str()) : std::string("A member");
     std::string about;
-    if (entry.draft.event == "order.paid") {
+    const std::string& event = entry.draft.event;
+    if (!fact(entry, "order").empty()) {
         const std::string reference(fact(entry, "order"));
-        about = "their order " + reference + " (" + std::string(fact(entry, "product")) + "). They can see it with /order " +
-                reference + ".";
+        const std::string what = event == "refund.approved"    ? "the approved refund of their order "
+                                 : event == "refund.rejected"  ? "the declined refund of their order "
+                                 : event == "payment.approved" ? "the approved payment of their order "
+                                 : event == "payment.rejected" ? "the rejected payment of their order "
+                                                               : "their order ";
+        about = what + reference + " (" + std::string(fact(entry, "product")) + "). They can see it with /order " + reference + ".";
     } else if (entry.draft.event == "wallet.credited") {
         about = "a wallet credit of " + std::string(fact(entry, "amount")) + ". They can see it with /balance.";
     } else {
