@@ -23,6 +23,21 @@ std::optional<int> average_centi(std::int64_t sum, std::int64_t count) {
     return static_cast<int>((sum * 100 * 2 + count) / (2 * count));
 }
 
+/// Appends `e` to the ticket's insert-only log and writes "ticket.<kind>" for the tickets log
+/// channel, in the same unit of work.
+void record(ports::unit_of_work& uow, const shop_config& config, const core::ticket& t, const core::ticket_event& e) {
+    uow.tickets().append_event(e);
+    core::outbox_facts facts{{"ticket", std::to_string(t.id.value)},
+                             {"type", t.type},
+                             {"opener", t.opener.str()},
+                             {"status", std::string(core::to_string(t.status))}};
+    if (t.channel) facts.emplace("channel", t.channel->str());
+    if (e.actor) facts.emplace("actor", e.actor->str());
+    if (e.subject) facts.emplace("subject", e.subject->str());
+    if (!e.note.empty()) facts.emplace("note", e.note);
+    detail::notify_log(uow, config, core::log_topic::tickets, "ticket." + std::string(core::to_string(e.kind)), std::move(facts));
+}
+
 }  // namespace
 
 template <class Change>
@@ -39,7 +54,7 @@ ticket_service::outcome ticket_service::change(core::ticket_id id, core::ticket_
         if (!uow.tickets().update_ticket(t, before)) return rejection::forbidden_transition;
         event.ticket = id;
         event.at = now;
-        uow.tickets().append_event(event);
+        record(uow, config_, t, event);
         return t;
     });
 }
@@ -90,7 +105,7 @@ core::result<core::ticket, rejection> ticket_service::open(const open_ticket_req
         t.opened_at = now;
         t.last_member_activity = now;
         core::ticket stored = uow.tickets().insert_ticket(t);
-        uow.tickets().append_event({stored.id, core::ticket_event_kind::opened, r.opener, std::nullopt, r.subject, now});
+        record(uow, config_, stored, {stored.id, core::ticket_event_kind::opened, r.opener, std::nullopt, r.subject, now});
         return stored;
     });
 }
@@ -378,7 +393,7 @@ sweep_outcome ticket_service::sweep(std::size_t limit) {
                         std::chrono::duration_cast<std::chrono::hours>(type->close_after).count()) + " hours without a reply";
                 }
                 if (!uow.tickets().update_ticket(*t, before)) return ports::tx_outcome::rollback;
-                uow.tickets().append_event({t->id, kind, std::nullopt, std::nullopt, t->close_reason, now});
+                record(uow, config_, *t, {t->id, kind, std::nullopt, std::nullopt, t->close_reason, now});
                 acted = *t;
                 return ports::tx_outcome::commit;
             });

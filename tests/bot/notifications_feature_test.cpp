@@ -238,6 +238,14 @@ TEST(NotificationViewsTest, LongTextStaysWithinDiscordsEmbedLimitsAndSecretsStay
         EXPECT_EQ(bot::dm_fallback_view(decided).content.find("KEY"), std::string::npos) << event;
     }
 
+    core::outbox_entry ticket;
+    ticket.draft.event = "ticket.participant_added";
+    ticket.draft.facts = {{"ticket", "12"}, {"channel", "345"}, {"actor", "10"}, {"subject", "30"}, {"type", "support"}};
+    const auto posted = bot::log_post_view(ticket);
+    EXPECT_EQ(posted.embeds.at(0).title, "Ticket #12 participant added");
+    EXPECT_NE(all_text(posted).find("<#345>"), std::string::npos);
+    EXPECT_NE(all_text(posted).find("<@30>"), std::string::npos);
+
     core::outbox_entry stock;
     stock.draft.event = "stock.out_of_stock";
     stock.draft.facts = {{"product", "Flix 1 month"}, {"stock", "0"}};

@@ -5,6 +5,7 @@
 #include <apexcore/services/outbox_service.hpp>
 #include <apexcore/services/payment_service.hpp>
 #include <apexcore/services/refund_service.hpp>
+#include <apexcore/services/ticket_service.hpp>
 
 #include <map>
 #include <mutex>
@@ -283,6 +284,28 @@ TEST_F(OutboxTest, RestockingASoldOutProductPostsBackInStock) {
     ASSERT_EQ(entries.size(), 1U);
     EXPECT_EQ(entries[0].draft.event, "stock.restocked");
     EXPECT_EQ(entries[0].draft.facts.at("stock"), "5");
+}
+
+TEST_F(OutboxTest, EveryTicketEventGoesToTheTicketsLogWhenItHasAChannel) {
+    services::shop_config with_tickets = notify_config_;
+    with_tickets.notifications.log_topics.push_back(core::log_topic::tickets);
+    services::ticket_service tickets{*store_, with_tickets};
+    const auto t = tickets.open({alice, "support", "Key problem", {"It does not activate"}});
+    ASSERT_TRUE(t.ok());
+    ASSERT_TRUE(tickets.close(staff, t->id, "answered", false).ok());
+    const auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 2U);
+    EXPECT_EQ(entries[0].draft.event, "ticket.opened");
+    EXPECT_EQ(entries[0].draft.topic, core::log_topic::tickets);
+    EXPECT_EQ(entries[0].draft.facts.at("ticket"), std::to_string(t->id.value));
+    EXPECT_EQ(entries[0].draft.facts.at("opener"), alice.str());
+    EXPECT_EQ(entries[1].draft.event, "ticket.closed");
+    EXPECT_EQ(entries[1].draft.facts.at("actor"), staff_id.str());
+    EXPECT_EQ(entries[1].draft.facts.at("note"), "answered");
+
+    services::ticket_service quiet{*store_, notify_config_};  // no tickets channel: nothing written
+    ASSERT_TRUE(quiet.open({bob, "support", "Another", {"x"}}).ok());
+    EXPECT_TRUE(claim_all().empty());
 }
 
 TEST(OutboxBackoffTest, DoublesFromOneSecondUpToTheCap) {

@@ -159,6 +159,23 @@ ports::embed payment_decided(const core::outbox_entry& entry, bool approved) {
     return e;
 }
 
+/// "ticket.<kind>": what happened to which ticket, by whom.
+ports::embed ticket_event(const core::outbox_entry& entry) {
+    std::string kind(std::string_view(entry.draft.event).substr(7));  // after "ticket."
+    for (char& c : kind) {
+        if (c == '_') c = ' ';
+    }
+    auto e = base(entry, "Ticket #" + std::string(fact(entry, "ticket")) + " " + kind,
+                  kind == "closed" || kind == "deleted" ? red : kind == "opened" ? green : blue);
+    add_field(e, "Type", fact(entry, "type"));
+    if (core::channel_id::parse(fact(entry, "channel"))) add_field(e, "Channel", "<#" + std::string(fact(entry, "channel")) + ">");
+    add_field(e, "Opened by", fact(entry, "opener").empty() ? "" : mention(fact(entry, "opener")));
+    add_field(e, "By", fact(entry, "actor").empty() ? "" : mention(fact(entry, "actor")));
+    add_field(e, "Member", fact(entry, "subject").empty() ? "" : mention(fact(entry, "subject")));
+    add_field(e, "Note", fact(entry, "note"), false);
+    return e;
+}
+
 /// The delivery field of a member's DM: the key or payload in a code span, or that staff deliver.
 void add_delivery(ports::embed& e, const core::outbox_entry& entry) {
     const std::string_view secret = fact(entry, "secret");
@@ -194,6 +211,8 @@ ports::message log_post_view(const core::outbox_entry& entry) {
         m.embeds.push_back(refund_decided(entry, event == "refund.approved"));
     } else if (event == "payment.approved" || event == "payment.rejected") {
         m.embeds.push_back(payment_decided(entry, event == "payment.approved"));
+    } else if (event.starts_with("ticket.")) {
+        m.embeds.push_back(ticket_event(entry));
     } else {
         m.embeds.push_back(generic(entry));
     }

@@ -3,7 +3,8 @@
 /// Log channels and DMs: sends what the services wrote to the outbox (core/outbox.hpp) — a
 /// purchase to the orders log and, with its delivery, to the buyer by DM; a staff credit to the
 /// payments log and to the member; refund and manual-payment decisions to their log and to the
-/// member (a payment approved with its delivery); stock alerts to the orders log.
+/// member (a payment approved with its delivery); stock alerts to the orders log; every ticket
+/// event (opened, claimed, closed ...) to the tickets log.
 ///
 /// The dispatcher is a scheduled job ("outbox.dispatch", every second): it leases up to
 /// `batch` due entries, renders each with the views below and sends it through the outbound
@@ -55,7 +56,7 @@ struct dispatch_report {
 /// The log-channel post for an entry (log_post), or for any entry when rendered for staff: an
 /// embed per event ("order.paid", "wallet.credited", "refund.approved", "refund.rejected",
 /// "payment.approved", "payment.rejected", "stock.low", "stock.critical", "stock.out_of_stock",
-/// "stock.restocked"; any other event shows its facts as fields), within
+/// "stock.restocked", "ticket.<event kind>"; any other event shows its facts as fields), within
 /// Discord's embed limits (REFERENCE.md §5), never showing the fact "secret".
 [[nodiscard]] ports::message log_post_view(const core::outbox_entry& entry);
 /// The member's DM for an entry (direct_message): what happened to them, with the delivery
