@@ -41,6 +41,12 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
         if (const std::string payload = string_key(item, path, "delivery_payload", false, where); !payload.empty()) {
             p.delivery_payload = payload;
         }
+        // A role every buyer of the product is given (a "Members" role, access to a channel).
+        if (const std::string role = string_key(item, path, "role_id", false, where); !role.empty()) {
+            const auto id = apexcore::core::role_id::parse(role);
+            if (!id) bad(path, where + "role_id", "expected a Discord role id as a string of digits");
+            p.role_to_grant = *id;
+        }
         if (auto error = apexcore::core::validate(p)) {
             switch (*error) {
                 case apexcore::core::product_error::empty_name: bad(path, where + "name", "names must not be empty");
@@ -69,12 +75,12 @@ config load_config_document(const std::string& path, const json& doc) {
     if (doc.contains("token")) bad(path, "token", "the bot token is read from DISCORD_TOKEN, never from the file");
     static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
                                                 "discord", "mode", "http", "tickets", "log", "monitoring", "log_channels",
-                                                "notifications", "$comment"};
+                                                "notifications", "tiers", "$comment"};
     for (const auto& [key, _] : doc.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             bad(path, key,
                 "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord, mode, http, tickets, "
-                "log, monitoring, log_channels, notifications)");
+                "log, monitoring, log_channels, notifications, tiers)");
         }
     }
     config c;

@@ -6,6 +6,7 @@
 #include <apexcore/core/money.hpp>
 #include <apexcore/core/outbox.hpp>
 #include <apexcore/core/ticket.hpp>
+#include <apexcore/core/vip.hpp>
 
 #include <cstdint>
 #include <map>
@@ -70,6 +71,9 @@ struct config {
     std::map<apexcore::core::log_topic, apexcore::core::channel_id> log_channels;
     bool direct_messages = true;            ///< "notifications.direct_messages": deliveries and credits by DM
     std::int64_t outbox_max_pending = 50'000;  ///< "notifications.max_pending": the outbox bound, 1..10,000,000
+    /// "tiers": the VIP tiers (role, how it is earned, discount); their roles are granted and
+    /// taken back on Discord by the bot (docs/operations.md §VIP tiers).
+    std::vector<apexcore::core::vip_tier> tiers;
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

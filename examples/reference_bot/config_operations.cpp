@@ -1,4 +1,4 @@
-// The "log", "monitoring", "log_channels" and "notifications" sections of apexbot's config (docs/configuration.md).
+// The "log", "monitoring", "log_channels", "notifications" and "tiers" sections of apexbot's config (docs/configuration.md).
 #include "config_detail.hpp"
 
 namespace apexbot::detail {
@@ -62,6 +62,48 @@ void load_operations(const json& doc, const std::string& path, config& c) {
             } else {
                 bad(path, "notifications." + key, "unknown key (known: direct_messages, max_pending)");
             }
+        }
+    }
+    if (const auto t = doc.find("tiers"); t != doc.end()) {
+        if (!t->is_array()) bad(path, "tiers", "expected an array of tiers, e.g. [{\"name\": \"Gold\", \"role_id\": \"…\", \"mode\": \"spend\", \"spend_threshold\": \"50.00\", \"discount_bp\": 500}]");
+        for (std::size_t i = 0; i < t->size(); ++i) {
+            const json& item = (*t)[i];
+            const std::string where = "tiers[" + std::to_string(i) + "].";
+            if (!item.is_object()) bad(path, where.substr(0, where.size() - 1), "expected an object");
+            for (const auto& [key, _] : item.items()) {
+                if (key != "name" && key != "role_id" && key != "mode" && key != "spend_threshold" && key != "discount_bp") {
+                    bad(path, where + key, "unknown key (known: name, role_id, mode, spend_threshold, discount_bp)");
+                }
+            }
+            apexcore::core::vip_tier tier;
+            tier.name = string_key(item, path, "name", true, where);
+            const auto role = apexcore::core::role_id::parse(string_key(item, path, "role_id", true, where));
+            if (!role) bad(path, where + "role_id", "expected a Discord role id as a string of digits");
+            tier.role = *role;
+            const std::string mode = string_key(item, path, "mode", true, where);
+            if (mode == "spend") {
+                tier.mode = apexcore::core::tier_mode::automatic_spend;
+            } else if (mode == "first_purchase") {
+                tier.mode = apexcore::core::tier_mode::automatic_first_purchase;
+            } else if (mode == "manual") {
+                tier.mode = apexcore::core::tier_mode::manual;
+            } else if (mode == "all_ranks") {
+                tier.mode = apexcore::core::tier_mode::automatic_all_ranks;
+            } else {
+                bad(path, where + "mode", "expected \"spend\", \"first_purchase\", \"manual\" or \"all_ranks\"");
+            }
+            if (const std::string threshold = string_key(item, path, "spend_threshold", false, where); !threshold.empty()) {
+                const auto parsed = apexcore::core::parse_money(threshold, c.currency);
+                if (!parsed) bad(path, where + "spend_threshold", std::string(apexcore::core::describe(parsed.error())));
+                tier.spend_threshold_minor = parsed->minor_units();
+            } else if (tier.mode == apexcore::core::tier_mode::automatic_spend) {
+                bad(path, where + "spend_threshold", "a \"spend\" tier needs the lifetime spend that earns it, e.g. \"50.00\"");
+            }
+            if (const auto d = item.find("discount_bp"); d != item.end()) {
+                tier.discount = static_cast<apexcore::core::basis_points>(
+                    integer_value(*d, path, where + "discount_bp", 0, 10000, "expected basis points from 0 to 10000 (500 = 5 %)"));
+            }
+            c.tiers.push_back(std::move(tier));
         }
     }
 }

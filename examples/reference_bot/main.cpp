@@ -105,6 +105,11 @@ void print_summary(const apexbot::config& c) {
     for (const auto& [topic, channel] : c.log_channels) {
         channels += (channels.empty() ? "" : ", ") + std::string(apexcore::core::to_string(topic)) + " -> " + channel.str();
     }
+    std::string tiers;
+    for (const auto& t : c.tiers) {
+        tiers += (tiers.empty() ? "" : ", ") + t.name + " (role " + t.role.str() + ", " + std::to_string(t.discount) + " bp)";
+    }
+    std::cout << "  tiers:          " << (tiers.empty() ? std::string("(none)") : tiers) << "\n";
     std::cout << "  log_channels:   " << (channels.empty() ? std::string("(none)") : channels) << "\n"
               << "  notifications:  DMs " << (c.direct_messages ? "on" : "off") << ", at most " << c.outbox_max_pending
               << " waiting\n";
@@ -135,6 +140,21 @@ void seed_catalog(apexcore::services::catalog_service& catalog, const apexbot::c
     }
     logs.info("catalog", std::to_string(added) + " added, " + std::to_string(c.seed_products.size() - added) +
              " already there, from " + c.products_file);
+}
+
+/// The shop's rules from the config file (clock and metrics are the caller's).
+apexcore::services::shop_config shop_config_for(const apexbot::config& cfg) {
+    apexcore::services::shop_config shop;
+    shop.currency = cfg.currency;
+    shop.ticket_types = cfg.ticket_types;
+    shop.tickets = cfg.ticket_policy;
+    shop.tiers = cfg.tiers;
+    // Log channel posts, DMs and role changes go through the outbox, written with each decision.
+    for (const auto& [topic, channel] : cfg.log_channels) shop.notifications.log_topics.push_back(topic);
+    shop.notifications.direct_messages = cfg.direct_messages;
+    shop.notifications.max_pending = cfg.outbox_max_pending;
+    shop.notifications.apply_roles = true;  // VIP tier and product roles
+    return shop;
 }
 
 /// GET /healthz: healthy when every shard this process runs has a live session (in HTTP-only
@@ -214,6 +234,13 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
     }
     if (fresh.monitoring_listen != running.monitoring_listen) restart.emplace_back("monitoring");
     if (fresh.log_channels != running.log_channels) restart.emplace_back("log_channels");
+    if (fresh.tiers.size() != running.tiers.size() ||
+        !std::equal(fresh.tiers.begin(), fresh.tiers.end(), running.tiers.begin(), [](const auto& a, const auto& b) {
+            return a.name == b.name && a.role == b.role && a.mode == b.mode &&
+                   a.spend_threshold_minor == b.spend_threshold_minor && a.discount == b.discount;
+        })) {
+        restart.emplace_back("tiers");
+    }
     if (fresh.direct_messages != running.direct_messages || fresh.outbox_max_pending != running.outbox_max_pending) {
         restart.emplace_back("notifications");
     }
@@ -311,6 +338,10 @@ int main(int argc, char** argv) {
         return 2;
     }
     if (vm.count("check-config") != 0U) {
+        if (const auto problem = apexcore::services::validate_config(shop_config_for(cfg))) {
+            std::cerr << "apexbot: config error: " << cfg.path << ": " << *problem << "\n";
+            return 2;
+        }
         print_summary(cfg);
         return 0;
     }
@@ -342,18 +373,11 @@ int main(int argc, char** argv) {
         // Metrics from every component, served on monitoring.listen (off unless configured).
         apexcore::render::prometheus_registry metrics;
         apexcore::sqlite::sqlite_store store({.path = cfg.database, .clock = &shop_clock, .metrics = &metrics});
-        apexcore::services::shop_config shop;
+        apexcore::services::shop_config shop = shop_config_for(cfg);
         shop.clock = &shop_clock;
         shop.metrics = &metrics;
-        shop.currency = cfg.currency;
-        shop.ticket_types = cfg.ticket_types;
-        shop.tickets = cfg.ticket_policy;
-        // Log channel posts and DMs go through the outbox, written with each purchase or credit.
-        for (const auto& [topic, channel] : cfg.log_channels) shop.notifications.log_topics.push_back(topic);
-        shop.notifications.direct_messages = cfg.direct_messages;
-        shop.notifications.max_pending = cfg.outbox_max_pending;
         if (const auto problem = apexcore::services::validate_config(shop)) {
-            std::cerr << "apexbot: " << cfg.path << ": " << *problem << "\n";
+            std::cerr << "apexbot: config error: " << cfg.path << ": " << *problem << "\n";
             return 2;
         }
         apexcore::services::wallet_service wallet(store, shop);
@@ -411,6 +435,10 @@ int main(int argc, char** argv) {
         parts.outbox = &outbox;
         parts.notifications.channels = cfg.log_channels;
         parts.notifications.metrics = &metrics;
+        for (const auto& tier : cfg.tiers) parts.notifications.granted_roles.emplace_back("VIP tier " + tier.name, tier.role);
+        for (const auto& product : cfg.seed_products) {
+            if (product.role_to_grant) parts.notifications.granted_roles.emplace_back("product " + product.display_name(), *product.role_to_grant);
+        }
         apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, logs.sink()}, wallet, catalog, parts);
         // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
         // is read from the database each round, so a restart picks up where the last run stopped.

@@ -47,7 +47,10 @@ core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& con
                                                             core::amount_minor_max);
     profile.completed_purchases = std::max<std::int64_t>(profile.completed_purchases + purchases_delta, 0);
     core::tier_changes changes = core::evaluate_tiers(config.tiers, profile.standing());
-    if (!changes.empty()) uow.customers().apply_roles(profile.user, changes);
+    if (!changes.empty()) {
+        uow.customers().apply_roles(profile.user, changes);
+        notify_roles(uow, config, profile.user, changes);
+    }
     return changes;
 }
 
@@ -177,6 +180,36 @@ void notify_member(ports::unit_of_work& uow, const shop_config& config, core::us
                    std::string event, core::outbox_facts facts) {
     if (!config.notifications.direct_messages) return;
     enqueue(uow, config, {core::outbox_kind::direct_message, fallback, member, std::move(event), std::move(facts)});
+}
+
+namespace {
+
+void enqueue_role(ports::unit_of_work& uow, const shop_config& config, core::outbox_kind kind, core::user_id member,
+                  core::role_id role, std::string why) {
+    enqueue(uow, config,
+            {kind, core::log_topic::errors, member, kind == core::outbox_kind::role_grant ? "role.grant" : "role.revoke",
+             {{"role", role.str()}, {"member", member.str()}, {"why", std::move(why)}}});
+}
+
+std::string tier_name(const shop_config& config, core::role_id role) {
+    for (const auto& t : config.tiers) {
+        if (t.role == role) return "VIP tier " + t.name;
+    }
+    return "VIP tier";
+}
+
+}  // namespace
+
+void notify_roles(ports::unit_of_work& uow, const shop_config& config, core::user_id member, const core::tier_changes& changes) {
+    if (!config.notifications.apply_roles) return;
+    // Revocations first: a member moving up a tier loses the old role before gaining the new.
+    for (const auto role : changes.revoke) enqueue_role(uow, config, core::outbox_kind::role_revoke, member, role, tier_name(config, role));
+    for (const auto role : changes.grant) enqueue_role(uow, config, core::outbox_kind::role_grant, member, role, tier_name(config, role));
+}
+
+void notify_product_role(ports::unit_of_work& uow, const shop_config& config, core::user_id member, const core::product& product) {
+    if (!config.notifications.apply_roles || !product.role_to_grant || product.role_to_grant->empty()) return;
+    enqueue_role(uow, config, core::outbox_kind::role_grant, member, *product.role_to_grant, "product " + product.display_name());
 }
 
 void notify_stock(ports::unit_of_work& uow, const shop_config& config, const core::product& product,

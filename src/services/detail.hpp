@@ -98,6 +98,13 @@ void notify_log(ports::unit_of_work& uow, const shop_config& config, core::log_t
 void notify_member(ports::unit_of_work& uow, const shop_config& config, core::user_id member, core::log_topic fallback,
                    std::string event, core::outbox_facts facts);
 
+/// Writes a role_grant / role_revoke entry for each change when the shop applies roles
+/// (shop_config::notifications::apply_roles); `why` says what earned it ("VIP tier Gold",
+/// "product Editor Pro - 1 year") and is shown when the platform refuses. Tier roles are named
+/// by their tier. Same bound as notify_log.
+void notify_roles(ports::unit_of_work& uow, const shop_config& config, core::user_id member, const core::tier_changes& changes);
+void notify_product_role(ports::unit_of_work& uow, const shop_config& config, core::user_id member, const core::product& product);
+
 /// Writes one "stock.<kind>" event per threshold crossing of `product` (low, critical,
 /// out_of_stock, restocked) for the orders log.
 void notify_stock(ports::unit_of_work& uow, const shop_config& config, const core::product& product,

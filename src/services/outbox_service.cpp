@@ -44,6 +44,16 @@ bool outbox_service::give_up(core::outbox_id id, const std::string& error) {
     return done;
 }
 
+std::optional<core::outbox_id> outbox_service::post(const core::outbox_draft& draft) {
+    if (!core::is_valid(draft)) throw std::invalid_argument("outbox post: invalid entry for event '" + draft.event.substr(0, 64) + "'");
+    std::optional<core::outbox_id> id;
+    store_.transact([&](ports::unit_of_work& uow) {
+        id = uow.outbox().enqueue(draft, config_.notifications.max_pending);
+        return ports::tx_outcome::commit;
+    });
+    return id;
+}
+
 std::optional<core::outbox_entry> outbox_service::find(core::outbox_id id) {
     std::optional<core::outbox_entry> out;
     store_.read([&](ports::unit_of_work& uow) { out = uow.outbox().find_outbox(id); });

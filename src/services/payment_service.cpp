@@ -170,6 +170,7 @@ core::result<payment_view, core::rejection> payment_service::approve(const actor
         }
         if (!delivered.empty()) detail::deliver(uow, order, *product, delivered, clock.now());
         auto changes = detail::settle_spend(uow, config_, order.customer, order.price_paid.minor_units(), 1);
+        detail::notify_product_role(uow, config_, order.customer, *product);
         const core::order after = *uow.orders().find(order.id);
         core::outbox_facts facts = detail::order_facts(after, product->display_name());
         facts.emplace("method", s->method);

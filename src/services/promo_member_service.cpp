@@ -1,6 +1,8 @@
 #include <apexcore/services/member_service.hpp>
 #include <apexcore/services/promo_service.hpp>
 
+#include "detail.hpp"
+
 #include <algorithm>
 
 namespace apexcore::services {
@@ -82,6 +84,7 @@ core::result<core::tier_changes, core::rejection> member_service::set_manual_rol
             all.grant.insert(all.grant.end(), follow.grant.begin(), follow.grant.end());
             all.revoke.insert(all.revoke.end(), follow.revoke.begin(), follow.revoke.end());
         }
+        detail::notify_roles(uow, config_, user, all);
         return ports::tx_outcome::commit;
     });
     return all;

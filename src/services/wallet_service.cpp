@@ -255,6 +255,7 @@ core::result<purchase_receipt, core::rejection> wallet_service::purchase_unmeter
         if (delivered->delivered) order = *uow.orders().find(order.id);
 
         core::tier_changes changes = detail::settle_spend(uow, config_, before, price.minor_units(), 1);
+        detail::notify_product_role(uow, config_, r.customer, *product);
         if (keyed) {
             uow.idempotency().record_key({r.idempotency_key, "purchase", fingerprint,
                                           debit ? std::optional<std::int64_t>(debit->id.value) : std::nullopt,

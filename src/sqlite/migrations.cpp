@@ -315,16 +315,17 @@ CREATE TRIGGER ticket_events_no_delete BEFORE DELETE ON ticket_events
 BEGIN SELECT RAISE(ABORT, 'ticket_events rows are insert-only'); END;
 )sql";
 
-// v6: the outbox (core/outbox.hpp): events to post in a log channel or send by DM, written in
+// v6: the outbox (core/outbox.hpp): events to post in a log channel or send by DM, and member
+// role changes to apply, written in
 // the transaction of the decision they report. Not a ledger: sent entries are purged after a
 // retention period. The partial indexes keep the dispatcher's query and the enqueue bound
 // (max(id) - min(id) of the pending entries) cheap however many sent entries are kept.
 constexpr std::string_view v6_sql = R"sql(
 CREATE TABLE outbox (
   id                 INTEGER PRIMARY KEY,
-  kind               TEXT    NOT NULL CHECK (kind IN ('log_post', 'direct_message')),
+  kind               TEXT    NOT NULL CHECK (kind IN ('log_post', 'direct_message', 'role_grant', 'role_revoke')),
   topic              TEXT    NOT NULL CHECK (topic IN ('orders', 'payments', 'audit', 'tickets', 'errors')),
-  recipient_id       INTEGER CHECK ((kind = 'direct_message') = (recipient_id IS NOT NULL)),
+  recipient_id       INTEGER CHECK ((kind <> 'log_post') = (recipient_id IS NOT NULL)),
   event              TEXT    NOT NULL CHECK (length(event) BETWEEN 1 AND 64),
   facts              TEXT    NOT NULL DEFAULT '{}' CHECK (json_valid(facts)),
   status             TEXT    NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'failed')),

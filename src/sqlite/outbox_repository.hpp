@@ -163,8 +163,7 @@ private:
     core::outbox_entry read(statement& s) {
         core::outbox_entry e;
         e.id = core::outbox_id{s.int64(0)};
-        const std::string kind = s.text(1);
-        e.draft.kind = kind == "direct_message" ? core::outbox_kind::direct_message : core::outbox_kind::log_post;
+        e.draft.kind = parse_stored<core::outbox_kind>(s.text(1), core::parse_outbox_kind, "outbox kind");
         e.draft.topic = parse_stored<core::log_topic>(s.text(2), core::parse_log_topic, "outbox topic");
         e.draft.recipient = read_opt_user(s, 3);
         e.draft.event = s.text(4);

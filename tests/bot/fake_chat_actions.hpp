@@ -35,6 +35,13 @@ public:
     std::map<core::channel_id, ports::channel_info> channels;  ///< created and not deleted
     std::vector<core::channel_id> deleted_channels;
     std::vector<std::pair<core::channel_id, ports::channel_changes>> modifications;
+    struct role_change {
+        bool granted = true;  ///< false: taken away
+        core::user_id user;
+        core::role_id role;
+        std::string reason;
+    };
+    std::vector<role_change> role_changes;  ///< add_member_role / remove_member_role, in order
 
     ports::chat_result<ports::sent_message> send_message(core::channel_id channel, const ports::message& body,
                                                          std::span<const ports::outbound_file> files) override {
@@ -95,14 +102,18 @@ public:
         if (auto e = refused("create_role")) return *e;
         return ports::role_info{core::role_id{next_id_++}, spec.name, 1};
     }
-    ports::chat_result<ports::chat_done> add_member_role(core::guild_id, core::user_id, core::role_id, std::string_view) override {
+    ports::chat_result<ports::chat_done> add_member_role(core::guild_id, core::user_id user, core::role_id role,
+                                                         std::string_view reason) override {
         std::lock_guard lock(mutex_);
         if (auto e = refused("add_member_role")) return *e;
+        role_changes.push_back({true, user, role, std::string(reason)});
         return ports::chat_done{};
     }
-    ports::chat_result<ports::chat_done> remove_member_role(core::guild_id, core::user_id, core::role_id, std::string_view) override {
+    ports::chat_result<ports::chat_done> remove_member_role(core::guild_id, core::user_id user, core::role_id role,
+                                                            std::string_view reason) override {
         std::lock_guard lock(mutex_);
         if (auto e = refused("remove_member_role")) return *e;
+        role_changes.push_back({false, user, role, std::string(reason)});
         return ports::chat_done{};
     }
     ports::chat_result<ports::member_info> fetch_member(core::guild_id, core::user_id user) override {

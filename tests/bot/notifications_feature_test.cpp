@@ -13,6 +13,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace {
 
 using namespace apexcore;
@@ -69,9 +71,14 @@ protected:
     services::catalog_service catalog_{store_, config_};
     services::outbox_service outbox_{store_, config_};
     test_support::fake_chat_actions chat_;
-    std::vector<ports::log_record> logged_;
+    /// A log record's level and text (a ports::log_record holds views valid only during the call).
+    struct logged {
+        ports::log_level level;
+        std::string message;
+    };
+    std::vector<logged> logged_;
     bot::bot_config bot_config_{core::guild_id{1}, core::role_id{77}, core::usd,
-                                [this](const ports::log_record& r) { logged_.push_back(r); }};
+                                [this](const ports::log_record& r) { logged_.push_back({r.level, std::string(r.message)}); }};
     bot::notifications_feature feature_{bot_config_, outbox_, chat_, options()};
 };
 
@@ -178,6 +185,58 @@ TEST_F(NotificationsFeatureTest, AnEntryForATopicWithoutAChannelFailsAtOnceAndMa
     EXPECT_TRUE(chat_.messages.empty());
 }
 
+TEST_F(NotificationsFeatureTest, RoleChangesAreAppliedAndARefusalIsReportedOnceThenAppliedWhenFixed) {
+    constexpr core::channel_id errors_log{503};
+    bot::notifications_feature feature{bot_config_, outbox_, chat_,
+                                       options({{core::log_topic::orders, orders_log}, {core::log_topic::errors, errors_log}})};
+    const auto grant = [&](core::role_id role) {
+        return outbox_.post({core::outbox_kind::role_grant, core::log_topic::errors, customer, "role.grant",
+                             {{"role", role.str()}, {"member", customer.str()}, {"why", "VIP tier Gold"}}});
+    };
+    ASSERT_TRUE(grant(core::role_id{900}));
+    EXPECT_EQ(feature.dispatch().sent, 1U);
+    ASSERT_EQ(chat_.role_changes.size(), 1U);
+    EXPECT_TRUE(chat_.role_changes[0].granted);
+    EXPECT_EQ(chat_.role_changes[0].role, core::role_id{900});
+    EXPECT_EQ(chat_.role_changes[0].reason, "Granted for VIP tier Gold") << "the audit log reason";
+
+    chat_.refuse = {"add_member_role"};
+    chat_.refusal = {ports::chat_errc::role_hierarchy, "the role is not below the bot's highest role"};
+    ASSERT_TRUE(grant(core::role_id{901}));
+    auto report = feature.dispatch();
+    EXPECT_EQ(report.retried, 1U);
+    const auto error = std::find_if(logged_.begin(), logged_.end(), [](const auto& r) { return r.level == ports::log_level::error; });
+    ASSERT_NE(error, logged_.end());
+    EXPECT_NE(error->message.find("could not give member " + customer.str() + " the role 901 (VIP tier Gold)"), std::string::npos)
+        << error->message;
+    report = feature.dispatch();  // the report, written by the first round
+    ASSERT_EQ(chat_.messages.size(), 1U);
+    EXPECT_EQ(chat_.messages[0].channel, errors_log);
+    const std::string posted = all_text(chat_.messages[0].body);
+    EXPECT_EQ(chat_.messages[0].body.embeds.at(0).title, "Could not give a role");
+    EXPECT_NE(posted.find("<@&901>"), std::string::npos) << posted;
+    EXPECT_NE(posted.find("Move the bot's role above <@&901>"), std::string::npos) << posted;
+    clock_.advance(61s);
+    feature.dispatch();
+    EXPECT_EQ(chat_.messages.size(), 1U) << "reported once, not at every attempt";
+
+    chat_.refuse.clear();  // the owner moved the bot's role up
+    clock_.advance(61s);
+    EXPECT_EQ(feature.dispatch().sent, 1U);
+    EXPECT_EQ(chat_.role_changes.back().role, core::role_id{901});
+    EXPECT_EQ(outbox_.stats().pending, 0);
+
+    // A member who left: reported and not tried again.
+    chat_.refuse = {"remove_member_role"};
+    chat_.refusal = {ports::chat_errc::not_found, "10007 Unknown Member"};
+    ASSERT_TRUE(outbox_.post({core::outbox_kind::role_revoke, core::log_topic::errors, customer, "role.revoke",
+                              {{"role", "902"}, {"member", customer.str()}, {"why", "VIP tier Gold"}}}));
+    EXPECT_EQ(feature.dispatch().failed, 1U);
+    feature.dispatch();
+    EXPECT_EQ(chat_.messages.back().body.embeds.at(0).title, "Could not take a role back");
+    EXPECT_NE(all_text(chat_.messages.back().body).find("will not try again"), std::string::npos);
+}
+
 TEST_F(NotificationsFeatureTest, RequirementsNameEachLogChannel) {
     const auto needs = feature_.requirements();
     ASSERT_EQ(needs.size(), 2U);
@@ -185,6 +244,12 @@ TEST_F(NotificationsFeatureTest, RequirementsNameEachLogChannel) {
     EXPECT_EQ(needs[0].channel, std::optional<core::channel_id>(orders_log));
     EXPECT_TRUE(needs[0].in_channel.has(ports::ability::embed_links));
     EXPECT_TRUE(needs[0].in_channel.has(ports::ability::send));
+    bot::notifications_options with_roles = options();
+    with_roles.granted_roles = {{"VIP tier Gold", core::role_id{900}}};
+    const auto role_needs = bot::notifications_feature{bot_config_, outbox_, chat_, with_roles}.requirements();
+    ASSERT_EQ(role_needs.size(), 3U);
+    EXPECT_EQ(role_needs[2].why, "VIP tier Gold");
+    EXPECT_EQ(role_needs[2].grantable, std::optional<core::role_id>(core::role_id{900}));
     const auto jobs = feature_.jobs();
     ASSERT_EQ(jobs.size(), 2U);
     EXPECT_EQ(jobs[0].name, "outbox.dispatch");

@@ -208,3 +208,81 @@ TEST_F(ShopBotTest, HelpListsTheCommandsTheMemberMayUse) {
 }
 
 }  // namespace
+
+namespace {
+
+// The product card (issue 11 §1, §5): the price this member pays with their role or VIP discount,
+// and the stock state — a sold-out product cannot be bought.
+class ProductCardTest : public ::testing::Test {
+protected:
+    static constexpr core::role_id gold{900};
+    static services::shop_config with_tiers() {
+        services::shop_config c;
+        c.tiers = {{"Gold", gold, core::tier_mode::manual, 0, 1000}};  // 10 % off for members holding Gold
+        return c;
+    }
+    sqlite::sqlite_store store_{{.path = ":memory:"}};
+    services::wallet_service wallet_{store_, with_tiers()};
+    services::catalog_service catalog_{store_, with_tiers()};
+    bot::shop_bot bot_{{core::guild_id{1}, staff_role, core::usd, {}}, wallet_, catalog_};
+    std::uint64_t next_id_ = 1000;
+
+    ports::interaction click(std::string custom_id, std::vector<std::string> values, std::vector<core::role_id> roles) {
+        return {core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {customer, "member", std::move(roles)},
+                ports::component_action{std::move(custom_id), std::move(values)}};
+    }
+    /// The card of `product` as `roles` see it.
+    ports::interaction_response card(const core::product& product, std::vector<core::role_id> roles) {
+        const auto menu = bot_.handle({core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2},
+                                       {customer, "member", roles}, ports::command_invocation{"buy", {}}});
+        const auto& select = std::get<ports::string_select>(menu.body.rows.at(0).components.at(0));
+        return bot_.handle(click(select.custom_id, {std::to_string(product.id.value)}, std::move(roles)));
+    }
+    static std::string field(const ports::interaction_response& r, std::string_view name) {
+        for (const auto& f : r.body.embeds.at(0).fields) {
+            if (f.name == name) return f.value;
+        }
+        return "(none)";
+    }
+    static const ports::button& button(const ports::interaction_response& r) {
+        return std::get<ports::button>(r.body.rows.at(0).components.at(0));
+    }
+    core::product add(std::int64_t cents, std::optional<std::int64_t> stock) {
+        core::product p{{}, "Games", "Keys", "Indie Bundle", "Edition " + std::to_string(next_id_++), money::usd_cents(cents), true};
+        p.stock = stock;
+        p.low_stock_threshold = 5;
+        return *catalog_.add(p);
+    }
+};
+
+TEST_F(ProductCardTest, AMemberWithADiscountSeesAndPaysTheDiscountedPrice) {
+    const auto p = add(1200, std::nullopt);
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(2000), ""}).ok());
+    const auto plain = card(p, {});
+    EXPECT_EQ(field(plain, "Price"), "$12.00");
+    EXPECT_EQ(field(plain, "Your discount"), "(none)");
+
+    const auto discounted = card(p, {gold});
+    EXPECT_EQ(field(discounted, "Price"), "~~$12.00~~ **$10.80**");
+    EXPECT_EQ(field(discounted, "Your discount"), "10 % (your VIP tier or role)");
+    EXPECT_EQ(field(discounted, "Stock"), "(none)") << "unlimited stock says nothing";
+    const auto receipt = bot_.handle(click(button(discounted).custom_id, {}, {gold}));
+    EXPECT_TRUE(receipt.body.content.starts_with("Thank you! Order **AC-")) << receipt.body.content;
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(920)) << "charged the price the card showed";
+}
+
+TEST_F(ProductCardTest, FewLeftIsShownAndASoldOutProductCannotBeBought) {
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(5000), ""}).ok());
+    const auto few = card(add(100, 3), {});
+    EXPECT_EQ(field(few, "Stock"), "Only 3 left");
+    EXPECT_FALSE(button(few).disabled);
+    const auto plenty = card(add(100, 50), {});
+    EXPECT_EQ(field(plenty, "Stock"), "(none)");
+
+    const auto sold_out = card(add(100, 0), {});
+    EXPECT_EQ(field(sold_out, "Stock"), "Sold out");
+    EXPECT_EQ(button(sold_out).label, "Sold out");
+    EXPECT_TRUE(button(sold_out).disabled);
+}
+
+}  // namespace

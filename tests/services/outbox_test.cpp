@@ -308,6 +308,45 @@ TEST_F(OutboxTest, EveryTicketEventGoesToTheTicketsLogWhenItHasAChannel) {
     EXPECT_TRUE(claim_all().empty());
 }
 
+TEST_F(OutboxTest, TierRolesEarnedAndLostAndAProductsRoleAreWrittenForTheBotToApply) {
+    services::shop_config with_roles = notify_config_;
+    with_roles.notifications.apply_roles = true;
+    services::wallet_service wallet{*store_, with_roles};
+    services::refund_service refunds{*store_, with_roles};
+    const core::role_id members{4242};
+    const auto p = product(6000, "role", [&](core::product& x) { x.role_to_grant = members; });
+    fund(alice, 10000);
+    const auto bought = wallet.purchase({alice, p.id, std::nullopt});
+    ASSERT_TRUE(bought.ok());
+    const auto roles_of = [](const std::vector<core::outbox_entry>& entries, core::outbox_kind kind) {
+        std::vector<std::string> out;
+        for (const auto& e : entries) {
+            if (e.draft.kind == kind) out.push_back(e.draft.facts.at("role") + " " + e.draft.facts.at("why"));
+        }
+        return out;
+    };
+    auto entries = claim_all();
+    EXPECT_EQ(roles_of(entries, core::outbox_kind::role_grant),
+              (std::vector<std::string>{"1 VIP tier Client", "2 VIP tier Apex VIP", "4242 product Flix - role"}));
+    for (const auto& e : entries) {
+        if (e.draft.kind == core::outbox_kind::role_grant) {
+            EXPECT_EQ(e.draft.recipient, std::optional<core::user_id>(alice));
+            EXPECT_EQ(e.draft.topic, core::log_topic::errors) << "where a refusal is reported";
+        }
+    }
+
+    const auto request = refunds.request({{alice, false}, bought->order.id, std::nullopt, "broken"});
+    ASSERT_TRUE(request.ok());
+    ASSERT_TRUE(refunds.approve(staff, request->id).ok());
+    entries = claim_all();
+    EXPECT_EQ(roles_of(entries, core::outbox_kind::role_revoke), (std::vector<std::string>{"2 VIP tier Apex VIP"}))
+        << "spend fell under the Apex VIP threshold";
+
+    fund(bob, 1000);
+    ASSERT_TRUE(buy(bob, product(100)).ok());  // the fixture's services: roles not applied through the outbox
+    EXPECT_TRUE(roles_of(claim_all(), core::outbox_kind::role_grant).empty());
+}
+
 TEST(OutboxBackoffTest, DoublesFromOneSecondUpToTheCap) {
     EXPECT_EQ(core::outbox_backoff(1, 60s), 1s);
     EXPECT_EQ(core::outbox_backoff(2, 60s), 2s);

@@ -61,17 +61,37 @@ inline constexpr log_topic all_log_topics[] = {log_topic::orders, log_topic::pay
     return std::nullopt;
 }
 
-/// Who an entry is for.
+/// Who an entry is for, and what is done with it.
 enum class outbox_kind {
     log_post,        ///< a post in the log channel of `topic`
     direct_message,  ///< a DM to `recipient`; when DMs are closed, a notice (without anything
                      ///< secret) in the log channel of `topic` instead
+    role_grant,      ///< give `recipient` the role in fact "role" (a VIP tier, a product's role);
+                     ///< a refusal is reported in the log channel of `topic`
+    role_revoke,     ///< take the role in fact "role" from `recipient`; same reporting
 };
 
-/// "log_post", "direct_message".
+/// "log_post", "direct_message", "role_grant", "role_revoke": the names used in the store.
 [[nodiscard]] constexpr std::string_view to_string(outbox_kind k) {
-    return k == outbox_kind::log_post ? "log_post" : "direct_message";
+    switch (k) {
+        case outbox_kind::log_post: return "log_post";
+        case outbox_kind::direct_message: return "direct_message";
+        case outbox_kind::role_grant: return "role_grant";
+        case outbox_kind::role_revoke: return "role_revoke";
+    }
+    return "log_post";
 }
+
+/// The kind named `name`; nullopt otherwise.
+[[nodiscard]] constexpr std::optional<outbox_kind> parse_outbox_kind(std::string_view name) {
+    for (const auto k : {outbox_kind::log_post, outbox_kind::direct_message, outbox_kind::role_grant, outbox_kind::role_revoke}) {
+        if (to_string(k) == name) return k;
+    }
+    return std::nullopt;
+}
+
+/// Whether entries of kind `k` are about one member (`recipient` set): all but log_post.
+[[nodiscard]] constexpr bool has_recipient(outbox_kind k) { return k != outbox_kind::log_post; }
 
 /// Where an entry is in its life: pending until sent; failed when it can never be sent (its
 /// channel is not configured any more, the message was refused as malformed, or the platform
@@ -101,7 +121,7 @@ inline constexpr std::size_t outbox_error_length_max = 300;      ///< bytes of t
 struct outbox_draft {
     outbox_kind kind = outbox_kind::log_post;
     log_topic topic = log_topic::orders;  ///< the log channel (log_post) or the fallback channel (direct_message)
-    std::optional<user_id> recipient;     ///< direct_message only: the member
+    std::optional<user_id> recipient;     ///< the member (every kind but log_post)
     std::string event;                    ///< e.g. "order.paid"; 1..64 bytes of [a-z0-9._]
     outbox_facts facts;                   ///< <= 24 facts; names 1..32 bytes of [a-z0-9_], values <= 2000 bytes of UTF-8
 };
@@ -133,13 +153,18 @@ struct outbox_stats {
 }
 
 /// Whether `d` respects the limits above (values are checked for length here; the service
-/// makes them valid UTF-8 before). A direct_message needs a recipient, a log_post has none.
+/// makes them valid UTF-8 before). Every kind but log_post needs a recipient, a log_post has
+/// none; a role change needs a fact "role" holding a snowflake.
 [[nodiscard]] inline bool is_valid(const outbox_draft& d) {
     if (d.event.empty() || d.event.size() > outbox_event_length_max) return false;
     for (const char c : d.event) {
         if (!is_outbox_name_char(c, true)) return false;
     }
-    if ((d.kind == outbox_kind::direct_message) != (d.recipient.has_value() && !d.recipient->empty())) return false;
+    if (has_recipient(d.kind) != (d.recipient.has_value() && !d.recipient->empty())) return false;
+    if (d.kind == outbox_kind::role_grant || d.kind == outbox_kind::role_revoke) {
+        const auto role = d.facts.find("role");
+        if (role == d.facts.end() || !role_id::parse(role->second)) return false;
+    }
     if (d.facts.size() > outbox_facts_max) return false;
     for (const auto& [name, value] : d.facts) {
         if (name.empty() || name.size() > outbox_fact_name_length_max || value.size() > outbox_fact_value_length_max) {

@@ -36,6 +36,10 @@ public:
     bool retry(core::outbox_id id, std::chrono::seconds delay, const std::string& error, bool count_attempt = true);
     /// Gives up on the entry (kept as failed, with `error`). False when not pending.
     bool give_up(core::outbox_id id, const std::string& error);
+    /// Writes one entry of its own (a report the sender makes, e.g. a refused role change), in
+    /// one transaction, within shop_config::notifications::max_pending; nullopt when the outbox is
+    /// full. std::invalid_argument for an invalid draft (core::is_valid).
+    std::optional<core::outbox_id> post(const core::outbox_draft& draft);
     /// One entry; nullopt if none.
     [[nodiscard]] std::optional<core::outbox_entry> find(core::outbox_id id);
     /// Pending and failed counts, and the oldest pending entry's time.

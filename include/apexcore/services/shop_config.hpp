@@ -33,6 +33,10 @@ struct actor {
 struct notification_policy {
     std::vector<core::log_topic> log_topics{};  ///< topics with a log channel: their events are written
     bool direct_messages = false;  ///< tell members by DM (deliveries, wallet credits)
+    /// Apply role grants and revocations (VIP tiers, a product's role) through the outbox, so
+    /// they reach the chat platform even across an outage; refusals are reported in the errors
+    /// log channel. Off: only returned (purchase_receipt::role_changes) for the caller to apply.
+    bool apply_roles = false;
     /// The outbox bound (ports::outbox_repository::enqueue): past it, new events are dropped and
     /// counted (apexcore_outbox_dropped_total) instead of failing the purchase. >= 1.
     std::int64_t max_pending = 50'000;

@@ -176,6 +176,29 @@ ports::embed ticket_event(const core::outbox_entry& entry) {
     return e;
 }
 
+/// "role.refused": a role change the platform refused, and what the owner can do.
+ports::embed role_refused(const core::outbox_entry& entry) {
+    const bool grant = fact(entry, "action") == "grant";
+    const std::string role = "<@&" + std::string(fact(entry, "role")) + ">";
+    auto e = base(entry, grant ? "Could not give a role" : "Could not take a role back", red);
+    e.description = core::truncate_utf8(
+        mention(fact(entry, "member")) + (grant ? " should have been given " : " should have lost ") + role + " (" +
+            std::string(fact(entry, "why")) + "), but Discord refused.",
+        4096);
+    add_field(e, "Refusal", fact(entry, "error"), false);
+    const std::string_view error = fact(entry, "error");
+    std::string fix = error.starts_with("role_hierarchy")
+                          ? "Move the bot's role above " + role + " in Server Settings → Roles."
+                          : error.starts_with("missing_permissions") ? std::string("Give the bot's role Manage Roles.")
+                                                                     : std::string("Check that the member and the role still exist.");
+    const std::string_view hours = fact(entry, "retrying");
+    fix += hours.empty() || hours == "0" ? " The bot will not try again: change the role by hand."
+                                         : " The bot tries again every minute for " + std::string(hours) +
+                                               " h, so fixing it is enough.";
+    add_field(e, "What to do", fix, false);
+    return e;
+}
+
 /// The delivery field of a member's DM: the key or payload in a code span, or that staff deliver.
 void add_delivery(ports::embed& e, const core::outbox_entry& entry) {
     const std::string_view secret = fact(entry, "secret");
@@ -213,6 +236,8 @@ ports::message log_post_view(const core::outbox_entry& entry) {
         m.embeds.push_back(payment_decided(entry, event == "payment.approved"));
     } else if (event.starts_with("ticket.")) {
         m.embeds.push_back(ticket_event(entry));
+    } else if (event == "role.refused") {
+        m.embeds.push_back(role_refused(entry));
     } else {
         m.embeds.push_back(generic(entry));
     }
@@ -315,6 +340,13 @@ std::vector<requirement> notifications_feature::requirements() const {
         r.in_channel = ports::abilities{ports::ability::view} | ports::ability::send | ports::ability::embed_links;
         out.push_back(std::move(r));
     }
+    for (const auto& [why, role] : options_.granted_roles) {
+        requirement r;
+        r.why = why;
+        r.server_wide = requirement::capability::manage_roles;
+        r.grantable = role;
+        out.push_back(std::move(r));
+    }
     return out;
 }
 
@@ -365,6 +397,65 @@ bool notifications_feature::send(const core::outbox_entry& entry, dispatch_repor
         ports::emit(config_.log, ports::log_level::error, "notifications", what + " given up: " + why);
         return true;
     };
+    const auto succeeded = [&](std::optional<core::channel_id> channel, std::optional<core::message_id> message, bool fallback) {
+        outbox_.sent(entry.id, channel, message, fallback ? "fallback: the member does not accept DMs" : "");
+        ++(fallback ? report.fallbacks : report.sent);
+        count(fallback ? "fallback" : "sent");
+        return true;
+    };
+    // Discord away: back off and end the round (one request per round while it lasts).
+    const auto transient = [&](const std::string& why) {
+        const auto delay = core::outbox_backoff(entry.attempts + 1, options_.retry_cap);
+        outbox_.retry(entry.id, delay, why);
+        ++report.retried;
+        count("retry");
+        if (entry.attempts == 0 || (entry.attempts + 1) % 10 == 0) {
+            ports::emit(config_.log, ports::log_level::warning, "notifications",
+                        what + " not sent (" + why + "); trying again in " + std::to_string(delay.count()) + " s");
+        }
+        return false;
+    };
+    // Something only the owner can fix: try again every retry_cap until give_up_after.
+    const auto owner_must_fix = [&](const std::string& why) {
+        if (outbox_.clock().now() - entry.created_at >= options_.give_up_after) {
+            return give_up(why + " for " + std::to_string(options_.give_up_after.count()) + " h");
+        }
+        outbox_.retry(entry.id, options_.retry_cap, why);
+        ++report.retried;
+        count("retry");
+        if (entry.attempts == 0 || (entry.attempts + 1) % 10 == 0) {
+            ports::emit(config_.log, ports::log_level::warning, "notifications",
+                        what + " refused (" + why + "); the owner must fix this, trying again every " +
+                            std::to_string(options_.retry_cap.count()) + " s");
+        }
+        return true;
+    };
+
+    if (entry.draft.kind == core::outbox_kind::role_grant || entry.draft.kind == core::outbox_kind::role_revoke) {
+        const bool grant = entry.draft.kind == core::outbox_kind::role_grant;
+        const auto role = core::role_id::parse(fact(entry, "role"));
+        if (!role || !entry.draft.recipient) return give_up("the entry names no role or no member");
+        const std::string reason = std::string(grant ? "Granted for " : "Taken back: ") + std::string(fact(entry, "why"));
+        const auto done = grant ? actions_.add_member_role(config_.guild, *entry.draft.recipient, *role, reason)
+                                : actions_.remove_member_role(config_.guild, *entry.draft.recipient, *role, reason);
+        if (done) return succeeded(std::nullopt, std::nullopt, false);
+        const ports::chat_error& error = done.error();
+        const std::string why = std::string(ports::to_string(error.code)) + ": " + error.detail;
+        switch (error.code) {
+            case ports::chat_errc::unavailable:
+            case ports::chat_errc::rate_limited_timeout: return transient(why);
+            case ports::chat_errc::role_hierarchy:
+            case ports::chat_errc::missing_permissions:
+                if (entry.attempts == 0) report_role_refusal(entry, why, true);
+                return owner_must_fix(why);
+            case ports::chat_errc::not_found:
+            case ports::chat_errc::invalid_input:
+            case ports::chat_errc::dm_closed:
+                report_role_refusal(entry, why, false);
+                return give_up(why);
+        }
+        return give_up(why);
+    }
 
     ports::chat_result<ports::sent_message> result = ports::chat_error{};
     bool fallback = false;
@@ -387,54 +478,41 @@ bool notifications_feature::send(const core::outbox_entry& entry, dispatch_repor
         if (!channel) return give_up("no log channel is configured for " + std::string(core::to_string(entry.draft.topic)));
         result = actions_.send_message(*channel, log_post_view(entry));
     }
+    if (result) return succeeded(result->channel, result->id, fallback);
 
-    if (result) {
-        outbox_.sent(entry.id, result->channel, result->id, fallback ? "fallback: the member does not accept DMs" : "");
-        if (fallback) {
-            ++report.fallbacks;
-            count("fallback");
-        } else {
-            ++report.sent;
-            count("sent");
-        }
-        return true;
-    }
     const ports::chat_error& error = result.error();
     const std::string why = std::string(ports::to_string(error.code)) + ": " + error.detail;
     switch (error.code) {
         case ports::chat_errc::unavailable:
-        case ports::chat_errc::rate_limited_timeout: {
-            const auto delay = core::outbox_backoff(entry.attempts + 1, options_.retry_cap);
-            outbox_.retry(entry.id, delay, why);
-            ++report.retried;
-            count("retry");
-            if (entry.attempts == 0 || (entry.attempts + 1) % 10 == 0) {
-                ports::emit(config_.log, ports::log_level::warning, "notifications",
-                            what + " not sent (" + why + "); trying again in " + std::to_string(delay.count()) + " s");
-            }
-            return false;
-        }
+        case ports::chat_errc::rate_limited_timeout: return transient(why);
         case ports::chat_errc::missing_permissions:
         case ports::chat_errc::not_found:
-        case ports::chat_errc::role_hierarchy: {
-            if (outbox_.clock().now() - entry.created_at >= options_.give_up_after) {
-                return give_up(why + " for " + std::to_string(options_.give_up_after.count()) + " h");
-            }
-            outbox_.retry(entry.id, options_.retry_cap, why);
-            ++report.retried;
-            count("retry");
-            if (entry.attempts == 0 || (entry.attempts + 1) % 10 == 0) {
-                ports::emit(config_.log, ports::log_level::warning, "notifications",
-                            what + " refused (" + why + "); the owner must fix this, trying again every " +
-                                std::to_string(options_.retry_cap.count()) + " s");
-            }
-            return true;
-        }
+        case ports::chat_errc::role_hierarchy: return owner_must_fix(why);
         case ports::chat_errc::invalid_input:
-        case ports::chat_errc::dm_closed:
-            return give_up(why);
+        case ports::chat_errc::dm_closed: return give_up(why);
     }
     return give_up(why);
+}
+
+void notifications_feature::report_role_refusal(const core::outbox_entry& entry, const std::string& why, bool retrying) {
+    const bool grant = entry.draft.kind == core::outbox_kind::role_grant;
+    const std::string member = entry.draft.recipient ? entry.draft.recipient->str() : std::string("?");
+    ports::emit(config_.log, ports::log_level::error, "notifications",
+                std::string("could not ") + (grant ? "give member " : "take from member ") + member + " the role " +
+                    std::string(fact(entry, "role")) + " (" + std::string(fact(entry, "why")) + "): " + why +
+                    (retrying ? "; trying again every " + std::to_string(options_.retry_cap.count()) + " s for " +
+                                    std::to_string(options_.give_up_after.count()) + " h"
+                              : ""));
+    if (options_.channels.count(entry.draft.topic) == 0) return;
+    core::outbox_facts facts{{"member", member},
+                             {"role", std::string(fact(entry, "role"))},
+                             {"why", std::string(fact(entry, "why"))},
+                             {"action", grant ? "grant" : "revoke"},
+                             {"error", core::truncate_utf8_bytes(why, 500)},
+                             {"retrying", retrying ? std::to_string(options_.give_up_after.count()) : "0"}};
+    if (!outbox_.post({core::outbox_kind::log_post, entry.draft.topic, std::nullopt, "role.refused", std::move(facts)})) {
+        ports::emit(config_.log, ports::log_level::error, "notifications", "the outbox is full: the report was not written");
+    }
 }
 
 }  // namespace apexcore::bot

@@ -2,11 +2,27 @@
 
 #include <apexcore/bot/custom_id.hpp>
 
+#include <set>
+
 namespace apexcore::bot {
 namespace {
 
 constexpr std::uint32_t brand_color = 0x5865F2;
 constexpr std::uint32_t success_color = 0x57F287;
+
+/// The member's roles as pricing takes them (their best role or VIP discount applies).
+std::set<core::role_id> roles_of(const ports::interaction& i) { return {i.from.roles.begin(), i.from.roles.end()}; }
+
+/// "12.5 %" for 1250 basis points.
+std::string percent(core::basis_points bp) {
+    std::string out = std::to_string(bp / 100);
+    if (bp % 100 != 0) {
+        const int rest = static_cast<int>(bp % 100);
+        out += "." + std::string(rest < 10 ? "0" : "") + std::to_string(rest);
+        while (out.back() == '0') out.pop_back();
+    }
+    return out + " %";
+}
 
 }  // namespace
 
@@ -61,18 +77,35 @@ ports::interaction_response storefront_feature::show_product(const ports::intera
     if (!product->active) return ephemeral_reply(std::string(core::describe(core::rejection::product_inactive)));
 
     const core::money balance = wallet_.balance(i.from.user);
+    // The price this member pays: their best role or VIP discount applied (services::wallet_service::quote).
+    services::purchase_request ask{i.from.user, product->id, std::nullopt};
+    ask.member_roles = roles_of(i);
+    const auto quote = wallet_.quote(ask);
+    const core::money price = quote ? quote->final_price : product->price;
     ports::embed card{product->display_name(), "", {}, brand_color, "Paid from your wallet balance."};
     card.fields.push_back({"Category", product->main_category + " / " + product->sub_category, true});
-    card.fields.push_back({"Price", core::format_money(product->price), true});
+    if (quote && quote->role_discount > 0 && price.minor_units() < product->price.minor_units()) {
+        card.fields.push_back({"Price", "~~" + core::format_money(product->price) + "~~ **" + core::format_money(price) + "**", true});
+        card.fields.push_back({"Your discount", percent(quote->role_discount) + " (your VIP tier or role)", true});
+    } else {
+        card.fields.push_back({"Price", core::format_money(price), true});
+    }
     card.fields.push_back({"Your balance", core::format_money(balance), true});
+    // Stock: counted products say how many are left when few are, and cannot be bought when none is.
+    const bool sold_out = product->stock && *product->stock <= 0;
+    if (sold_out) {
+        card.fields.push_back({"Stock", "Sold out", true});
+    } else if (product->stock && *product->stock <= product->low_stock_threshold) {
+        card.fields.push_back({"Stock", "Only " + std::to_string(*product->stock) + " left", true});
+    }
     ports::interaction_response r;
     r.kind = ports::response_kind::update_message;
     r.body.ephemeral = true;
     r.body.embeds.push_back(std::move(card));
     // The card's interaction id is the checkout token: every press of this one button is one purchase.
-    ports::button buy_button{"Buy with wallet",
+    ports::button buy_button{sold_out ? "Sold out" : "Buy with wallet",
                              encode_custom_id({component_kind::buy_product, product->id, product->price.minor_units(), i.id}),
-                             ports::button_style::success, balance.minor_units() < product->price.minor_units()};
+                             ports::button_style::success, sold_out || balance.minor_units() < price.minor_units()};
     r.body.rows.push_back({{std::move(buy_button)}});
     return r;
 }
@@ -84,8 +117,9 @@ ports::interaction_response storefront_feature::buy(const ports::interaction& i,
     const std::string key = action.checkout.empty()
                                 ? "interaction:" + i.id.str()
                                 : "checkout:" + i.from.user.str() + ":" + action.checkout.str();
-    const auto receipt = wallet_.purchase(
-        {i.from.user, action.product, core::money{action.price_minor, config_.currency}, key});
+    services::purchase_request request{i.from.user, action.product, core::money{action.price_minor, config_.currency}, key};
+    request.member_roles = roles_of(i);
+    const auto receipt = wallet_.purchase(request);
     if (!receipt) return ephemeral_reply(std::string(core::describe(receipt.error())));
     // One line per money movement, findable by the order reference the member sees.
     const std::string interaction_id = i.id.str();

@@ -4,7 +4,8 @@
 /// purchase to the orders log and, with its delivery, to the buyer by DM; a staff credit to the
 /// payments log and to the member; refund and manual-payment decisions to their log and to the
 /// member (a payment approved with its delivery); stock alerts to the orders log; every ticket
-/// event (opened, claimed, closed ...) to the tickets log.
+/// event (opened, claimed, closed ...) to the tickets log; VIP tier and product roles granted to
+/// and taken from members (refusals reported to the errors log with what to do).
 ///
 /// The dispatcher is a scheduled job ("outbox.dispatch", every second): it leases up to
 /// `batch` due entries, renders each with the views below and sends it through the outbound
@@ -19,6 +20,10 @@
 ///   - the member does not accept DMs (dm_closed): a notice without anything secret goes to the
 ///     entry's log channel instead, so staff can reach the member; the entry counts as sent.
 ///   - malformed (invalid_input) or no channel configured for its topic: failed at once, logged.
+///   - a role change refused (role_hierarchy, missing_permissions): reported once in the errors
+///     log channel ("role.refused": who, which role, why, what to do) and logged as an error, then
+///     tried like any refusal the owner must fix — so fixing the role order is enough; not_found
+///     (the member left, the role is gone) is reported and given up at once.
 /// Sent entries are deleted after `keep_sent`.
 ///
 /// Facts named "secret" (a license key, a delivery) are shown only in the member's DM.
@@ -43,6 +48,9 @@ struct notifications_options {
     std::chrono::hours give_up_after{24};         ///< for refusals only the owner can fix
     std::chrono::hours keep_sent{24 * 7};         ///< sent entries are deleted after this
     ports::metrics* metrics = nullptr;            ///< apexcore_outbox_pending / _sends_total; may be null
+    /// Roles the bot grants (VIP tiers, products' roles), with what they are for: each must be
+    /// below the bot's highest role, which requirements() asks /setup check to verify.
+    std::vector<std::pair<std::string, core::role_id>> granted_roles{};
 };
 
 /// What one dispatch round did (tests, logs).
@@ -75,7 +83,8 @@ public:
 
     [[nodiscard]] std::string name() const override { return "notifications"; }
     [[nodiscard]] std::vector<ports::command_spec> commands() const override { return {}; }
-    /// View, send and embed links in every configured log channel.
+    /// View, send and embed links in every configured log channel; Manage Roles and each granted
+    /// role below the bot's own.
     [[nodiscard]] std::vector<requirement> requirements() const override;
     ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) override;
     /// "outbox.dispatch" every second (one round), "outbox.purge" every hour.
@@ -89,6 +98,9 @@ private:
     /// Sends one entry; true when the round should go on (false: the platform is away).
     bool send(const core::outbox_entry& entry, dispatch_report& report);
     void count(std::string_view outcome);
+    /// Logs a refused role change and, when the entry's topic has a channel, writes a
+    /// "role.refused" post for it (with what the owner can do).
+    void report_role_refusal(const core::outbox_entry& entry, const std::string& why, bool retrying);
 
     const bot_config& config_;
     services::outbox_service& outbox_;
