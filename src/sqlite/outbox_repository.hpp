@@ -55,7 +55,9 @@ public:
         if (!core::is_valid(d)) throw ports::store_error("outbox: invalid entry for event '" + d.event.substr(0, 64) + "'");
         // max(id) - min(id) + 1 over the pending index bounds their number from above in two
         // index probes (COUNT(*) would walk them all on every purchase).
-        auto& bound = db_.prepare("SELECT COALESCE(MAX(id) - MIN(id) + 1, 0) FROM outbox WHERE status = 'pending'");
+        auto& bound = db_.prepare(
+            "SELECT COALESCE((SELECT id FROM outbox WHERE status = 'pending' ORDER BY id DESC LIMIT 1) - "
+            "(SELECT id FROM outbox WHERE status = 'pending' ORDER BY id LIMIT 1) + 1, 0)");
         bound.step();
         const std::int64_t pending = bound.int64(0);
         bound.reset();
