@@ -107,4 +107,53 @@ TEST_F(NotificationsEndToEndTest, AMemberWhoDoesNotAcceptDmsIsReportedToStaffWit
     EXPECT_TRUE(dms().empty());
 }
 
+// VIP tiers on Discord (issue 11 §5): the sandbox's roles are fixed, so the tier that can be
+// granted uses its Staff role (position 2, below the bot's 3) and the one that cannot its Owner
+// role (position 4, above the bot's).
+class VipTiersEndToEndTest : public NotificationsEndToEndTest {
+protected:
+    static constexpr const char* owner_role = "1300000000000000203";
+    json extra_config() override {
+        json config = NotificationsEndToEndTest::extra_config();
+        config["log_channels"]["errors"] = errors_log();
+        config["tiers"] = json::array({{{"name", "Gold"}, {"role_id", info_["staff_role_id"]}, {"mode", "first_purchase"},
+                                        {"discount_bp", 1000}},
+                                       {{"name", "Inner Circle"}, {"role_id", owner_role}, {"mode", "spend"},
+                                        {"spend_threshold", "5.00"}, {"discount_bp", 2000}}});
+        return config;
+    }
+    std::string errors_log() const { return info_["channel_ids"][3].get<std::string>(); }
+    json customer_roles() {
+        const auto guild = control_->get("/_sandbox/guild");  // kept: a temporary's members would dangle in the loop
+        for (const auto& m : guild.body["members"]) {
+            if (m["user_id"] == customer()) return m["roles"];
+        }
+        return json::array();
+    }
+};
+
+TEST_F(VipTiersEndToEndTest, AnEarnedTierRoleIsGrantedAndOneAboveTheBotIsReportedToStaff) {
+    top_up_and_buy();
+    const std::string gold = info_["staff_role_id"];
+    ASSERT_TRUE(wait_for([&] { return customer_roles().dump().find(gold) != std::string::npos; })) << customer_roles().dump();
+    EXPECT_EQ(customer_roles().dump().find(owner_role), std::string::npos) << "above the bot's role: refused";
+
+    ASSERT_TRUE(wait_for([&] { return !posts(errors_log()).empty(); })) << bot_->output();
+    const json report = posts(errors_log())[0];
+    EXPECT_EQ(embed_title(report), "Could not give a role");
+    EXPECT_NE(report.dump().find("Move the bot's role above <@&" + std::string(owner_role) + ">"), std::string::npos) << report.dump();
+    EXPECT_NE(bot_->output().find("could not give member " + customer() + " the role " + owner_role + " (VIP tier Inner Circle)"),
+              std::string::npos)
+        << bot_->output();
+
+    // The best tier earned prices the next card: Inner Circle's 20 %. The shop's own record of
+    // what the member earned decides the discount, not whether Discord showed the role — a
+    // misordered role costs the member nothing.
+    const auto menu = command(customer(), "buy");
+    const json select = menu.body["response"]["data"]["components"][0]["components"][0];
+    const auto card = click(customer(), menu.body["message_id"], select["custom_id"], json::array({select["options"][0]["value"]}));
+    ASSERT_EQ(card.status, 200U) << card.body.dump();
+    EXPECT_NE(card.body.dump().find("~~$5.00~~ **$4.00**"), std::string::npos) << card.body.dump();
+}
+
 }  // namespace
