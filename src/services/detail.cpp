@@ -156,30 +156,32 @@ bool is_clean_text(std::string_view text, std::size_t max, bool multiline) {
 
 namespace {
 
-void enqueue(ports::unit_of_work& uow, const shop_config& config, core::outbox_draft draft) {
+bool enqueue(ports::unit_of_work& uow, const shop_config& config, core::outbox_draft draft) {
     for (auto& [name, value] : draft.facts) {
         if (value.size() > core::outbox_fact_value_length_max || !core::is_valid_utf8(value)) {
             value = core::truncate_utf8_bytes(value, core::outbox_fact_value_length_max);
         }
     }
-    if (uow.outbox().enqueue(draft, config.notifications.max_pending)) return;
+    if (const auto done = uow.outbox().enqueue(draft, config.notifications.max_pending)) return !done->duplicate;
     if (config.metrics != nullptr) {
         config.metrics->count("apexcore_outbox_dropped_total", {{"event", draft.event}});
     }
+    return false;
 }
 
 }  // namespace
 
-void notify_log(ports::unit_of_work& uow, const shop_config& config, core::log_topic topic, std::string event,
+bool notify_log(ports::unit_of_work& uow, const shop_config& config, core::log_topic topic, std::string event,
                 core::outbox_facts facts) {
-    if (!config.notifications.logs(topic)) return;
-    enqueue(uow, config, {core::outbox_kind::log_post, topic, std::nullopt, std::move(event), std::move(facts)});
+    if (!config.notifications.logs(topic)) return false;
+    return enqueue(uow, config, {core::outbox_kind::log_post, topic, std::nullopt, std::move(event), std::move(facts)});
 }
 
-void notify_member(ports::unit_of_work& uow, const shop_config& config, core::user_id member, core::log_topic fallback,
-                   std::string event, core::outbox_facts facts) {
-    if (!config.notifications.direct_messages) return;
-    enqueue(uow, config, {core::outbox_kind::direct_message, fallback, member, std::move(event), std::move(facts)});
+bool notify_member(ports::unit_of_work& uow, const shop_config& config, core::user_id member, core::log_topic fallback,
+                   std::string event, core::outbox_facts facts, std::string dedup_key) {
+    if (!config.notifications.direct_messages) return false;
+    return enqueue(uow, config,
+            {core::outbox_kind::direct_message, fallback, member, std::move(event), std::move(facts), std::move(dedup_key)});
 }
 
 namespace {

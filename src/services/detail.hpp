@@ -90,13 +90,15 @@ std::vector<core::stock_event> release_reservation(ports::unit_of_work& uow, con
 /// (shop_config::notifications); facts are made valid UTF-8 and cut to the outbox's limits. A
 /// full outbox drops the event and counts it (apexcore_outbox_dropped_total) — the decision it
 /// reports stands.
-void notify_log(ports::unit_of_work& uow, const shop_config& config, core::log_topic topic, std::string event,
+/// Returns whether a new entry was written.
+bool notify_log(ports::unit_of_work& uow, const shop_config& config, core::log_topic topic, std::string event,
                 core::outbox_facts facts);
 
 /// Writes a DM to `member` when the shop sends DMs; `fallback` is the log channel told instead
-/// when the member does not accept DMs (without facts named "secret"). Same bound as notify_log.
-void notify_member(ports::unit_of_work& uow, const shop_config& config, core::user_id member, core::log_topic fallback,
-                   std::string event, core::outbox_facts facts);
+/// when the member does not accept DMs (without facts named "secret"); `dedup_key` makes it
+/// once-only (core::outbox_draft). Same bound as notify_log; returns whether a new entry was written.
+bool notify_member(ports::unit_of_work& uow, const shop_config& config, core::user_id member, core::log_topic fallback,
+                   std::string event, core::outbox_facts facts, std::string dedup_key = {});
 
 /// Writes a role_grant / role_revoke entry for each change when the shop applies roles
 /// (shop_config::notifications::apply_roles); `why` says what earned it ("VIP tier Gold",

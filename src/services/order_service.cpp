@@ -142,4 +142,39 @@ std::vector<core::order> order_service::warranty_expiring_within(std::chrono::ho
     return out;
 }
 
+std::size_t order_service::queue_warranty_notices() {
+    if (!config_.notifications.direct_messages) return 0;
+    const auto now = config_.time().now();
+    constexpr std::size_t page = 200;
+    std::size_t written = 0;
+    auto from = now;
+    // Pages by expiry time; a page that ends on a tie starts the next one at that time again
+    // (dedup keys make the repeats free), bounded so a pile of ties cannot loop forever.
+    for (int pages = 0; pages < 500; ++pages) {
+        std::vector<core::order> due;
+        store_.read([&](ports::unit_of_work& uow) { due = uow.orders().warranty_expiring(from, now + std::chrono::days(7), page); });
+        if (due.empty()) break;
+        store_.transact([&](ports::unit_of_work& uow) {
+            for (const auto& order : due) {
+                if (!order.warranty_expires_at) continue;
+                const bool last_day = *order.warranty_expires_at - now <= std::chrono::days(1);
+                const std::string key = "warranty:" + std::to_string(order.id.value) + (last_day ? ":1d" : ":7d");
+                const auto product = uow.products().find(order.product);
+                core::outbox_facts facts = detail::order_facts(order, product ? product->display_name() : std::string());
+                const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(order.warranty_expires_at->time_since_epoch());
+                facts.emplace("warranty_until", std::to_string(seconds.count()));
+                if (detail::notify_member(uow, config_, order.customer, core::log_topic::orders, "warranty.expiring",
+                                          std::move(facts), key)) {
+                    ++written;
+                }
+            }
+            return ports::tx_outcome::commit;
+        });
+        if (due.size() < page) break;
+        const auto last = due.back().warranty_expires_at.value_or(from);
+        from = last > from ? last : from + std::chrono::milliseconds(1);
+    }
+    return written;
+}
+
 }  // namespace apexcore::services

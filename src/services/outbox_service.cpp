@@ -48,7 +48,7 @@ std::optional<core::outbox_id> outbox_service::post(const core::outbox_draft& dr
     if (!core::is_valid(draft)) throw std::invalid_argument("outbox post: invalid entry for event '" + draft.event.substr(0, 64) + "'");
     std::optional<core::outbox_id> id;
     store_.transact([&](ports::unit_of_work& uow) {
-        id = uow.outbox().enqueue(draft, config_.notifications.max_pending);
+        if (const auto done = uow.outbox().enqueue(draft, config_.notifications.max_pending)) id = done->id;
         return ports::tx_outcome::commit;
     });
     return id;

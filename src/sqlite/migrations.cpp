@@ -335,7 +335,8 @@ CREATE TABLE outbox (
   channel_id         INTEGER,
   message_id         INTEGER,
   created_at_ms      INTEGER NOT NULL,
-  sent_at_ms         INTEGER
+  sent_at_ms         INTEGER,
+  dedup_key          TEXT    UNIQUE CHECK (dedup_key IS NULL OR length(dedup_key) BETWEEN 1 AND 100)
 );
 CREATE INDEX outbox_due ON outbox (next_attempt_at_ms, id) WHERE status = 'pending';
 CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';

@@ -44,15 +44,23 @@ inline std::string facts_json(const core::outbox_facts& facts) {
 
 constexpr std::string_view outbox_select =
     "SELECT id, kind, topic, recipient_id, event, facts, status, attempts, next_attempt_at_ms, last_error, channel_id, "
-    "message_id, created_at_ms, sent_at_ms FROM outbox";
+    "message_id, created_at_ms, sent_at_ms, dedup_key FROM outbox";
 
 class outbox_repository_impl final : public ports::outbox_repository, repository_base {
 public:
     using repository_base::repository_base;
 
-    std::optional<core::outbox_id> enqueue(const core::outbox_draft& d, std::int64_t max_pending) override {
+    std::optional<ports::outbox_enqueued> enqueue(const core::outbox_draft& d, std::int64_t max_pending) override {
         require_writable();
         if (!core::is_valid(d)) throw ports::store_error("outbox: invalid entry for event '" + d.event.substr(0, 64) + "'");
+        if (!d.dedup_key.empty()) {
+            auto& seen = db_.prepare("SELECT id FROM outbox WHERE dedup_key = ?");
+            seen.bind(1, d.dedup_key);
+            std::optional<core::outbox_id> existing;
+            if (seen.step()) existing = core::outbox_id{seen.int64(0)};
+            seen.reset();
+            if (existing) return ports::outbox_enqueued{*existing, true};
+        }
         // max(id) - min(id) + 1 over the pending index bounds their number from above in two
         // index probes (COUNT(*) would walk them all on every purchase).
         auto& bound = db_.prepare(
@@ -63,8 +71,8 @@ public:
         bound.reset();
         if (pending >= max_pending) return std::nullopt;
         const std::int64_t now = now_ms();
-        db_.prepare("INSERT INTO outbox (kind, topic, recipient_id, event, facts, next_attempt_at_ms, created_at_ms) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?)")
+        db_.prepare("INSERT INTO outbox (kind, topic, recipient_id, event, facts, next_attempt_at_ms, created_at_ms, dedup_key) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
             .bind(1, core::to_string(d.kind))
             .bind(2, core::to_string(d.topic))
             .bind(3, opt_user(d.recipient))
@@ -72,8 +80,9 @@ public:
             .bind(5, facts_json(d.facts))
             .bind(6, now)
             .bind(7, now)
+            .bind(8, d.dedup_key.empty() ? std::optional<std::string>() : std::optional<std::string>(d.dedup_key))
             .run();
-        return core::outbox_id{db_.last_insert_rowid()};
+        return ports::outbox_enqueued{core::outbox_id{db_.last_insert_rowid()}, false};
     }
 
     std::vector<core::outbox_entry> claim_due(time_point now, time_point lease_until, std::size_t limit) override {
@@ -181,6 +190,7 @@ private:
         if (!s.is_null(11)) e.message = core::message_id{from_db(s.int64(11))};
         e.created_at = from_ms(s.int64(12));
         e.sent_at = read_opt_ms(s, 13);
+        if (!s.is_null(14)) e.draft.dedup_key = s.text(14);
         if (facts != "{}") {
             auto& f = db_.prepare("SELECT key, value FROM json_each(?)");
             f.bind(1, facts);

@@ -303,6 +303,16 @@ TEST(NotificationViewsTest, LongTextStaysWithinDiscordsEmbedLimitsAndSecretsStay
         EXPECT_EQ(bot::dm_fallback_view(decided).content.find("KEY"), std::string::npos) << event;
     }
 
+    core::outbox_entry warranty;
+    warranty.draft.event = "warranty.expiring";
+    warranty.draft.recipient = core::user_id{20};
+    warranty.draft.facts = {{"order", "AC-9"}, {"product", "Flix"}, {"warranty_until", "1796000000"}};
+    const auto notice = bot::direct_message_view(warranty);
+    EXPECT_EQ(notice.embeds.at(0).title, "Your warranty ends soon");
+    EXPECT_NE(notice.embeds.at(0).description.find("<t:1796000000:R>, <t:1796000000:D>"), std::string::npos)
+        << notice.embeds.at(0).description;
+    EXPECT_NE(bot::dm_fallback_view(warranty).content.find("the warranty ending on their order AC-9"), std::string::npos);
+
     core::outbox_entry ticket;
     ticket.draft.event = "ticket.participant_added";
     ticket.draft.facts = {{"ticket", "12"}, {"channel", "345"}, {"actor", "10"}, {"subject", "30"}, {"type", "support"}};

@@ -2,6 +2,7 @@
 // dispatcher's side (services::outbox_service over the SQLite outbox repository).
 #include "commerce_fixture.hpp"
 
+#include <apexcore/services/order_service.hpp>
 #include <apexcore/services/outbox_service.hpp>
 #include <apexcore/services/payment_service.hpp>
 #include <apexcore/services/refund_service.hpp>
@@ -345,6 +346,56 @@ TEST_F(OutboxTest, TierRolesEarnedAndLostAndAProductsRoleAreWrittenForTheBotToAp
     fund(bob, 1000);
     ASSERT_TRUE(buy(bob, product(100)).ok());  // the fixture's services: roles not applied through the outbox
     EXPECT_TRUE(roles_of(claim_all(), core::outbox_kind::role_grant).empty());
+}
+
+TEST_F(OutboxTest, WarrantyNoticesAreWrittenSevenDaysAndOneDayBeforeEachOnce) {
+    services::order_service orders{*store_, notify_config_};
+    const auto p = product(500, "30 days", [](core::product& x) {
+        x.duration_days = 30;
+        x.delivery_payload = "https://example.com/download";
+    });
+    fund(alice, 1000);
+    const auto bought = notifying_wallet_.purchase({alice, p.id, std::nullopt});
+    ASSERT_TRUE(bought.ok());
+    ASSERT_TRUE(bought->order.warranty_expires_at);
+    for (const auto& e : claim_all()) outbox_.sent(e.id, std::nullopt, std::nullopt);  // the purchase's own entries
+
+    EXPECT_EQ(orders.queue_warranty_notices(), 0U) << "30 days left";
+    clock_.advance(std::chrono::days(24));
+    EXPECT_EQ(orders.queue_warranty_notices(), 1U) << "6 days left";
+    EXPECT_EQ(orders.queue_warranty_notices(), 0U) << "once";
+    auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 1U);
+    EXPECT_EQ(entries[0].draft.event, "warranty.expiring");
+    EXPECT_EQ(entries[0].draft.recipient, std::optional<core::user_id>(alice));
+    EXPECT_EQ(entries[0].draft.dedup_key, "warranty:" + std::to_string(bought->order.id.value) + ":7d");
+    EXPECT_EQ(entries[0].draft.facts.at("order"), bought->order.reference);
+    ASSERT_TRUE(outbox_.sent(entries[0].id, std::nullopt, std::nullopt));
+
+    clock_.advance(std::chrono::days(5) + std::chrono::hours(1));
+    EXPECT_EQ(orders.queue_warranty_notices(), 1U) << "under a day left";
+    EXPECT_EQ(orders.queue_warranty_notices(), 0U);
+    entries = claim_all();
+    ASSERT_EQ(entries.size(), 1U);
+    EXPECT_TRUE(entries[0].draft.dedup_key.ends_with(":1d"));
+    clock_.advance(std::chrono::days(2));
+    EXPECT_EQ(orders.queue_warranty_notices(), 0U) << "expired: nothing more";
+
+    services::order_service quiet{*store_, config_};  // no DMs: nothing
+    EXPECT_EQ(quiet.queue_warranty_notices(), 0U);
+}
+
+TEST_F(OutboxTest, ADedupKeyMakesAnEntryOnceOnly) {
+    store_->transact([&](ports::unit_of_work& uow) {
+        const core::outbox_draft d{core::outbox_kind::direct_message, core::log_topic::orders, alice, "x.y", {}, "once:1"};
+        const auto first = uow.outbox().enqueue(d, 10);
+        const auto second = uow.outbox().enqueue(d, 10);
+        EXPECT_TRUE(first && !first->duplicate);
+        EXPECT_TRUE(second && second->duplicate);
+        EXPECT_EQ(first->id, second->id);
+        return ports::tx_outcome::commit;
+    });
+    EXPECT_EQ(outbox_.stats().pending, 1);
 }
 
 TEST(OutboxBackoffTest, DoublesFromOneSecondUpToTheCap) {

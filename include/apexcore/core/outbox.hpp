@@ -116,6 +116,7 @@ inline constexpr std::size_t outbox_facts_max = 24;              ///< facts per 
 inline constexpr std::size_t outbox_fact_name_length_max = 32;   ///< bytes of a fact's name
 inline constexpr std::size_t outbox_fact_value_length_max = 2000;  ///< bytes of a fact's value
 inline constexpr std::size_t outbox_error_length_max = 300;      ///< bytes of the recorded last error
+inline constexpr std::size_t outbox_dedup_key_length_max = 100;  ///< bytes of a deduplication key
 
 /// An entry to write (the store assigns id, status pending, times).
 struct outbox_draft {
@@ -124,6 +125,10 @@ struct outbox_draft {
     std::optional<user_id> recipient;     ///< the member (every kind but log_post)
     std::string event;                    ///< e.g. "order.paid"; 1..64 bytes of [a-z0-9._]
     outbox_facts facts;                   ///< <= 24 facts; names 1..32 bytes of [a-z0-9_], values <= 2000 bytes of UTF-8
+    /// Empty, or a key (<= 100 bytes) that makes the entry once-only: a second entry with the same
+    /// key is not written, however often a scheduled job asks (e.g. "warranty:42:7d"). The key is
+    /// forgotten when the sent entry is purged.
+    std::string dedup_key{};
 };
 
 /// A stored entry.
@@ -165,7 +170,7 @@ struct outbox_stats {
         const auto role = d.facts.find("role");
         if (role == d.facts.end() || !role_id::parse(role->second)) return false;
     }
-    if (d.facts.size() > outbox_facts_max) return false;
+    if (d.facts.size() > outbox_facts_max || d.dedup_key.size() > outbox_dedup_key_length_max) return false;
     for (const auto& [name, value] : d.facts) {
         if (name.empty() || name.size() > outbox_fact_name_length_max || value.size() > outbox_fact_value_length_max) {
             return false;

@@ -287,6 +287,12 @@ public:
     virtual ticket_figures figures(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) = 0;
 };
 
+/// What outbox_repository::enqueue did.
+struct outbox_enqueued {
+    core::outbox_id id;      ///< the new entry, or the stored one with the same dedup key
+    bool duplicate = false;  ///< true: nothing was written (the dedup key was already stored)
+};
+
 /// The outbox (core/outbox.hpp): events to post or DM, written in the transaction of the
 /// decision they report, claimed and sent by a dispatcher.
 class outbox_repository {
@@ -295,8 +301,10 @@ public:
     /// Writes a valid draft (core::is_valid) as a pending entry due at once, unless about
     /// `max_pending` entries are already pending (the store may over-count slightly, never
     /// under-count): then nothing is written and nullopt is returned, so a long outage cannot
-    /// grow the store without bound. Throws store_error for an invalid draft.
-    virtual std::optional<core::outbox_id> enqueue(const core::outbox_draft& draft, std::int64_t max_pending) = 0;
+    /// grow the store without bound. A draft whose dedup_key is already stored is not written
+    /// either: the stored entry's id is returned, marked duplicate. Throws store_error for an
+    /// invalid draft.
+    virtual std::optional<outbox_enqueued> enqueue(const core::outbox_draft& draft, std::int64_t max_pending) = 0;
     /// Pending entries due at `now` (next attempt <= now), oldest due first, at most `limit`;
     /// each is leased: its next attempt moves to `lease_until`, so another dispatcher (or this
     /// one after a crash) takes it only when the lease ends without a send being recorded.

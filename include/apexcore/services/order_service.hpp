@@ -80,6 +80,14 @@ public:
     /// Delivered orders whose warranty ends within `window` from now, soonest first.
     [[nodiscard]] std::vector<core::order> warranty_expiring_within(std::chrono::hours window, std::size_t limit);
 
+    /// Writes the "your warranty ends soon" DMs that are due (issue "The storefront" §6): one
+    /// "warranty.expiring" entry per delivered order whose warranty ends within 7 days, and another
+    /// once it ends within 1 day — each at most once (outbox dedup keys "warranty:<order>:7d" /
+    /// ":1d"), so a scheduled job may call this as often as it likes, and a bot that was down
+    /// catches up with the notices still worth sending. Nothing when the shop sends no DMs.
+    /// Returns how many entries it wrote.
+    std::size_t queue_warranty_notices();
+
 private:
     ports::store& store_;
     shop_config config_;

@@ -283,6 +283,18 @@ ports::message direct_message_view(const core::outbox_entry& entry) {
         add_field(e, "Balance", fact(entry, "balance"));
         add_field(e, "Note", fact(entry, "note"), false);
         m.embeds.push_back(std::move(e));
+    } else if (event == "warranty.expiring") {
+        const std::string reference(fact(entry, "order"));
+        const std::string_view until = fact(entry, "warranty_until");
+        auto e = base(entry, "Your warranty ends soon", amber);
+        e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")) +
+                                                " — the warranty ends " +
+                                                (discord_date(until).empty() ? std::string("soon")
+                                                                             : "<t:" + std::string(until) + ":R>, " + discord_date(until)) +
+                                                ".",
+                                            4096);
+        e.footer = "/order " + reference + " shows this order.";
+        m.embeds.push_back(std::move(e));
     } else if (event == "refund.rejected") {
         const std::string reference(fact(entry, "order"));
         auto e = base(entry, "Your refund request was declined", red);
@@ -311,7 +323,8 @@ ports::message dm_fallback_view(const core::outbox_entry& entry) {
                                  : event == "refund.rejected"  ? "the declined refund of their order "
                                  : event == "payment.approved" ? "the approved payment of their order "
                                  : event == "payment.rejected" ? "the rejected payment of their order "
-                                                               : "their order ";
+                                 : event == "warranty.expiring" ? "the warranty ending on their order "
+                                                                : "their order ";
         about = what + reference + " (" + std::string(fact(entry, "product")) + "). They can see it with /order " + reference + ".";
     } else if (entry.draft.event == "wallet.credited") {
         about = "a wallet credit of " + std::string(fact(entry, "amount")) + ". They can see it with /balance.";

@@ -31,6 +31,11 @@ std::vector<ports::command_spec> orders_feature::commands() const {
     };
 }
 
+std::vector<scheduled_job> orders_feature::jobs() const {
+    auto* self = const_cast<orders_feature*>(this);  // the job acts on the service; the router keeps the feature alive
+    return {{"orders.warranty_notices", std::chrono::hours(1), [self] { self->orders_.queue_warranty_notices(); }}};
+}
+
 ports::interaction_response orders_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     if (c.name == "orders") return list(i);
     if (c.name == "order") return show(i, c);

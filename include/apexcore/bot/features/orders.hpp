@@ -21,6 +21,9 @@ public:
     [[nodiscard]] std::string name() const override { return "orders"; }
     [[nodiscard]] std::vector<ports::command_spec> commands() const override;
     ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) override;
+    /// "orders.warranty_notices" every hour: the "your warranty ends soon" DMs that fell due
+    /// (services::order_service::queue_warranty_notices; each sent once).
+    [[nodiscard]] std::vector<scheduled_job> jobs() const override;
 
     /// How many orders /orders lists.
     static constexpr std::size_t listed_max = 10;
