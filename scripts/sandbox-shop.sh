@@ -36,7 +36,14 @@ command() { post /_sandbox/commands "$(jq -n --arg u "$1" --arg n "$2" --argjson
 case "${1:-}" in
   topup)
     [ -n "${2:-}" ] || { echo "usage: $0 topup AMOUNT" >&2; exit 2; }
-    command "$staff" addbalance "$(jq -n --arg c "$customer" --arg a "$2" '{user:$c,amount:$a}')" | show ;;
+    # /addbalance shows a preview; staff then press its Confirm button (nothing moves before)
+    preview=$(command "$staff" addbalance "$(jq -n --arg c "$customer" --arg a "$2" '{user:$c,amount:$a}')")
+    confirm=$(jq -r '.response.data.components[0].components[0].custom_id // empty' <<<"$preview")
+    show <<<"$preview"
+    [ -n "$confirm" ] || exit 0
+    echo "  -> staff press Confirm credit:"
+    post /_sandbox/components "$(jq -n --arg u "$staff" --arg m "$(jq -r .message_id <<<"$preview")" --arg c "$confirm" \
+      '{user_id:$u,message_id:$m,custom_id:$c}')" | show ;;
   balance) command "$customer" balance | show ;;
   products) command "$customer" buy | show ;;
   orders) command "$customer" orders | show ;;

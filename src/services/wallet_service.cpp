@@ -168,6 +168,107 @@ void wallet_service::notify_purchase(ports::unit_of_work& uow, const core::order
     detail::notify_stock(uow, config_, product, stock);
 }
 
+namespace {
+
+std::string proposal_fingerprint(const core::staff_proposal& p) {
+    return std::string(core::to_string(p.action)) + "|" + p.member.str() + "|" + std::to_string(p.amount.minor_units()) + "|" +
+           p.amount.currency_of().code_string() + "|" + p.staff.str();
+}
+
+/// The ledger type a proposal writes.
+core::ledger_entry_type ledger_type(core::staff_action a) {
+    return a == core::staff_action::wallet_credit ? core::ledger_entry_type::staff_credit : core::ledger_entry_type::withdrawal;
+}
+
+}  // namespace
+
+core::result<staff_preview, core::rejection> wallet_service::propose(const staff_proposal_request& r) {
+    if (!r.staff.staff) return core::rejection::not_staff;
+    if (!(r.amount.currency_of() == config_.currency)) return core::rejection::currency_mismatch;
+    if (r.amount.minor_units() <= 0) return core::rejection::invalid_amount;
+    if (r.amount.minor_units() > core::amount_minor_max) return core::rejection::amount_too_large;
+    if (r.reason.size() > core::ledger_description_length_max) return core::rejection::description_too_long;
+    if (!core::is_valid_proposal_token(r.token)) return core::rejection::invalid_text;
+    const auto now = config_.time().now();
+    return detail::transact<staff_preview>(store_, [&](ports::unit_of_work& uow) -> core::result<staff_preview, core::rejection> {
+        core::staff_proposal p{r.token, r.action, r.staff.user, r.member, r.amount, r.reason, now, now + core::staff_proposal_ttl};
+        if (const auto stored = uow.proposals().find_proposal(r.token)) {
+            if (stored->staff != r.staff.user) return core::rejection::not_proposer;
+            p = *stored;  // a repeated delivery: the first proposal stands
+        } else {
+            uow.proposals().purge_proposals(now - std::chrono::hours(1), 100);
+            uow.proposals().insert_proposal(p);
+        }
+        staff_preview out{p, uow.wallet().balance(p.member, config_.currency), {}, uow.wallet().history(p.member, 3, std::nullopt)};
+        const auto after = p.action == core::staff_action::wallet_credit ? out.balance_before.plus(p.amount)
+                                                                          : out.balance_before.minus(p.amount);
+        if (!after) return core::rejection::balance_overflow;
+        if (after->is_negative()) return core::rejection::insufficient_funds;
+        out.balance_after = *after;
+        return out;
+    });
+}
+
+core::result<staff_confirmation, core::rejection> wallet_service::confirm(const actor& staff, const std::string& token) {
+    if (!staff.staff) return core::rejection::not_staff;
+    if (!core::is_valid_proposal_token(token)) return core::rejection::unknown_proposal;
+    const auto now = config_.time().now();
+    return detail::transact<staff_confirmation>(store_, [&](ports::unit_of_work& uow)
+                                                    -> core::result<staff_confirmation, core::rejection> {
+        const auto p = uow.proposals().find_proposal(token);
+        if (!p) return core::rejection::unknown_proposal;
+        if (p->staff != staff.user) return core::rejection::not_proposer;
+        const std::string key = "proposal:" + token;
+        const std::string operation(core::to_string(ledger_type(p->action)));
+        const auto seen = detail::look_up_key(uow, key, operation, proposal_fingerprint(*p));
+        if (seen.state == detail::key_state::conflict || (seen.state == detail::key_state::replay && !seen.record.ledger_entry)) {
+            return core::rejection::idempotency_conflict;
+        }
+        if (seen.state == detail::key_state::replay) {
+            auto entry = uow.wallet().find_entry(core::ledger_entry_id{*seen.record.ledger_entry});
+            if (!entry) throw ports::store_error("idempotency key points at a missing ledger row");
+            return staff_confirmation{*p, *entry, true};
+        }
+        if (p->cancelled || now >= p->expires_at) return core::rejection::proposal_expired;
+        const core::money balance = uow.wallet().balance(p->member, config_.currency);
+        const bool credit = p->action == core::staff_action::wallet_credit;
+        const auto after = credit ? balance.plus(p->amount) : balance.minus(p->amount);
+        if (!after) return core::rejection::balance_overflow;
+        if (after->is_negative()) return core::rejection::insufficient_funds;
+        const auto signed_amount = credit ? p->amount : p->amount.negated().value();
+        const core::ledger_entry entry = uow.wallet().append(
+            core::ledger_draft{p->member, ledger_type(p->action), signed_amount, p->reason, std::nullopt, p->staff});
+        uow.idempotency().record_key({key, operation, proposal_fingerprint(*p), entry.id.value, std::nullopt});
+        const core::money magnitude = p->amount;
+        const std::string event = credit ? "wallet.credited" : "wallet.debited";
+        const core::outbox_facts facts{{"member", p->member.str()},
+                                       {"staff", p->staff.str()},
+                                       {"amount", core::format_money(magnitude)},
+                                       {"balance", core::format_money(entry.balance_after)},
+                                       {"reason", p->reason},
+                                       {"type", operation},
+                                       {"entry", std::to_string(entry.id.value)}};
+        detail::notify_log(uow, config_, core::log_topic::payments, event, facts);
+        detail::notify_member(uow, config_, p->member, core::log_topic::payments, event, facts);
+        return staff_confirmation{*p, entry, false};
+    });
+}
+
+core::result<core::staff_proposal, core::rejection> wallet_service::cancel(const actor& staff, const std::string& token) {
+    if (!staff.staff) return core::rejection::not_staff;
+    if (!core::is_valid_proposal_token(token)) return core::rejection::unknown_proposal;
+    return detail::transact<core::staff_proposal>(store_, [&](ports::unit_of_work& uow)
+                                                      -> core::result<core::staff_proposal, core::rejection> {
+        auto p = uow.proposals().find_proposal(token);
+        if (!p) return core::rejection::unknown_proposal;
+        if (p->staff != staff.user) return core::rejection::not_proposer;
+        if (uow.idempotency().find_key("proposal:" + token)) return core::rejection::idempotency_conflict;
+        uow.proposals().cancel_proposal(token);
+        p->cancelled = true;
+        return *p;
+    });
+}
+
 core::result<purchase_receipt, core::rejection> wallet_service::purchase(const purchase_request& r) {
     auto result = purchase_unmetered(r);
     if (config_.metrics != nullptr) {

@@ -343,14 +343,33 @@ CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';
 CREATE INDEX outbox_sent ON outbox (sent_at_ms) WHERE status = 'sent';
 )sql";
 
-constexpr std::array<migration, 6> migrations{{
+// v7: staff proposals (core/staff_proposal.hpp): wallet changes previewed and waiting for their
+// one-time Confirm. Short-lived: expired ones are purged.
+constexpr std::string_view v7_sql = R"sql(
+CREATE TABLE staff_proposals (
+  token         TEXT    PRIMARY KEY CHECK (length(token) BETWEEN 1 AND 40),
+  action        TEXT    NOT NULL CHECK (action IN ('wallet_credit', 'wallet_debit')),
+  staff_id      INTEGER NOT NULL,
+  member_id     INTEGER NOT NULL,
+  amount_minor  INTEGER NOT NULL CHECK (amount_minor > 0),
+  currency      TEXT    NOT NULL CHECK (length(currency) = 3),
+  reason        TEXT    NOT NULL CHECK (length(reason) <= 200),
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL,
+  cancelled     INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1))
+) WITHOUT ROWID;
+CREATE INDEX staff_proposals_by_expiry ON staff_proposals (expires_at_ms);
+)sql";
+
+constexpr std::array<migration, 7> migrations{{
     {1, "core tables: products, wallets, orders, wallet_ledger", v1_sql},
     {2, "wallet_ledger is insert-only (triggers)", v2_sql},
     {3, "idempotency keys of money movements", v3_sql},
     {4, "commerce core: product fields, stock, tags; orders rebuilt; customers, promo codes, refunds, "
         "payment sessions, license keys", v4_sql, true},
     {5, "support tickets: tickets, participants, answers, insert-only events", v5_sql},
-    {6, "the outbox: log posts and direct messages to send", v6_sql},
+    {6, "the outbox: log posts, direct messages and member role changes to send", v6_sql},
+    {7, "staff proposals: previewed wallet changes waiting for their Confirm", v7_sql},
 }};
 
 static_assert(migrations.front().version == 1);

@@ -5,6 +5,7 @@
 #include "order_repositories.hpp"
 #include "outbox_repository.hpp"
 #include "product_repository.hpp"
+#include "proposal_repository.hpp"
 #include "ticket_repository.hpp"
 
 namespace apexcore::sqlite::detail {
@@ -23,7 +24,8 @@ public:
           sessions_(db, clock, writable),
           keys_(db, clock, writable),
           tickets_(db, clock, writable),
-          outbox_(db, clock, writable) {}
+          outbox_(db, clock, writable),
+          proposals_(db, clock, writable) {}
 
     ports::product_repository& products() override { return products_; }
     ports::wallet_repository& wallet() override { return wallet_; }
@@ -36,6 +38,7 @@ public:
     ports::license_key_repository& license_keys() override { return keys_; }
     ports::ticket_repository& tickets() override { return tickets_; }
     ports::outbox_repository& outbox() override { return outbox_; }
+    ports::proposal_repository& proposals() override { return proposals_; }
 
 private:
     product_repository_impl products_;
@@ -48,6 +51,7 @@ private:
     license_key_repository_impl keys_;
     ticket_repository_impl tickets_;
     outbox_repository_impl outbox_;
+    proposal_repository_impl proposals_;
 };
 
 }  // namespace

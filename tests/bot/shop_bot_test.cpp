@@ -32,9 +32,19 @@ protected:
         return {core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {from, "member", std::move(roles)},
                 ports::command_invocation{std::move(name), std::move(options)}};
     }
-    ports::interaction click(core::user_id from, std::string custom_id, std::vector<std::string> values = {}) {
-        return {core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {from, "member", {}},
+    ports::interaction click(core::user_id from, std::string custom_id, std::vector<std::string> values = {},
+                             std::vector<core::role_id> roles = {}) {
+        return {core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {from, "member", std::move(roles)},
                 ports::component_action{std::move(custom_id), std::move(values)}};
+    }
+    /// The custom_id of the preview's button labelled `label`.
+    static std::string button_id(const ports::interaction_response& r, std::string_view label) {
+        for (const auto& row : r.body.rows) {
+            for (const auto& c : row.components) {
+                if (const auto* b = std::get_if<ports::button>(&c); b != nullptr && b->label == label) return b->custom_id;
+            }
+        }
+        return {};
     }
     core::product add(std::int64_t cents) {
         return *catalog_.add({{}, "Games", "Keys", "Indie Bundle", "Standard", money::usd_cents(cents), true});
@@ -43,7 +53,7 @@ protected:
 
 TEST_F(ShopBotTest, DeclaresItsCommands) {
     const auto commands = bot_.commands();
-    ASSERT_EQ(commands.size(), 4U);
+    ASSERT_EQ(commands.size(), 6U);
     const auto add = std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.name == "addbalance"; });
     ASSERT_NE(add, commands.end());
     EXPECT_TRUE(add->staff_only);
@@ -58,11 +68,72 @@ TEST_F(ShopBotTest, AddBalanceRequiresTheStaffRole) {
     EXPECT_EQ(wallet_.balance(customer), money::usd_cents(0));
 }
 
-TEST_F(ShopBotTest, AddBalanceByStaffCreditsTheWallet) {
-    const auto r = bot_.handle(command(staff_user, "addbalance",
-                                       {{"user", customer}, {"amount", std::string("12.50")}}, {staff_role}));
-    EXPECT_NE(r.body.content.find("$12.50"), std::string::npos) << r.body.content;
-    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(1250));
+TEST_F(ShopBotTest, AddBalanceShowsAPreviewAndCreditsOnceOnConfirm) {
+    const auto preview = bot_.handle(command(staff_user, "addbalance",
+                                             {{"user", customer}, {"amount", std::string("12.50")}, {"reason", std::string("goodwill")}},
+                                             {staff_role}));
+    ASSERT_EQ(preview.body.embeds.size(), 1U) << preview.body.content;
+    EXPECT_EQ(preview.body.embeds[0].title, "Add $12.50 to a wallet?");
+    EXPECT_EQ(preview.body.embeds[0].description, "<@20>: **$0.00** → **$12.50**");
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(0)) << "a preview moves nothing";
+    const std::string confirm = button_id(preview, "Confirm credit");
+    ASSERT_FALSE(confirm.empty());
+
+    EXPECT_EQ(bot_.handle(click(customer, confirm)).body.content, "Only staff members can do that.");
+    constexpr core::user_id other_staff{11};
+    EXPECT_EQ(bot_.handle(click(other_staff, confirm, {}, {staff_role})).body.content,
+              "Only the staff member who asked for this preview can confirm it.");
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(0));
+
+    const auto done = bot_.handle(click(staff_user, confirm, {}, {staff_role}));
+    EXPECT_EQ(done.kind, ports::response_kind::update_message) << "the preview becomes the outcome";
+    EXPECT_EQ(done.body.content, "Added **$12.50** to <@20>'s wallet. New balance: **$12.50**.");
+    EXPECT_TRUE(done.body.rows.empty()) << "its buttons are gone";
+    const auto again = bot_.handle(click(staff_user, confirm, {}, {staff_role}));  // a lost reply, pressed again
+    EXPECT_EQ(again.body.content, "Already done — nothing was changed again. Added **$12.50** to <@20>'s wallet. New balance: **$12.50**.");
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(1250)) << "credited once";
+    EXPECT_EQ(bot_.handle(click(staff_user, button_id(preview, "Cancel"), {}, {staff_role})).body.content,
+              "This change was already confirmed; cancelling it now changes nothing.");
+}
+
+TEST_F(ShopBotTest, ACancelledOrExpiredPreviewCannotBeConfirmed) {
+    const auto preview = bot_.handle(command(staff_user, "addbalance", {{"user", customer}, {"amount", std::string("5")}}, {staff_role}));
+    EXPECT_EQ(bot_.handle(click(staff_user, button_id(preview, "Cancel"), {}, {staff_role})).body.content, "Cancelled — nothing was changed.");
+    EXPECT_EQ(bot_.handle(click(staff_user, button_id(preview, "Confirm credit"), {}, {staff_role})).body.content,
+              "That preview expired or was cancelled; nothing was changed. Run the command again.");
+    EXPECT_EQ(bot_.handle(click(staff_user, "wal:c:123456", {}, {staff_role})).body.content,
+              "That preview is not known; run the command again.");
+    EXPECT_EQ(bot_.handle(click(staff_user, "wal:c:bad token!", {}, {staff_role})).body.content,
+              "That preview is not known; run the command again.");
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(0));
+}
+
+TEST_F(ShopBotTest, RemoveBalanceNeedsAReasonNeverGoesBelowZeroAndWalletShowListsTheLedger) {
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(1000), "start"}).ok());
+    EXPECT_EQ(bot_.handle(command(staff_user, "removebalance", {{"user", customer}, {"amount", std::string("20")},
+                                                               {"reason", std::string("chargeback")}},
+                                  {staff_role}))
+                  .body.content,
+              "<@20> has only **$10.00**: a wallet never goes below zero, so **$20.00** cannot be taken.");
+    EXPECT_EQ(bot_.handle(command(staff_user, "removebalance", {{"user", customer}, {"amount", std::string("4")}}, {staff_role}))
+                  .body.content,
+              "Usage: /removebalance user:<member> amount:<e.g. 12.50> reason:<why>");
+    const auto preview = bot_.handle(command(
+        staff_user, "removebalance", {{"user", customer}, {"amount", std::string("4")}, {"reason", std::string("chargeback")}},
+        {staff_role}));
+    EXPECT_EQ(preview.body.embeds.at(0).description, "<@20>: **$10.00** → **$6.00**");
+    const auto done = bot_.handle(click(staff_user, button_id(preview, "Confirm debit"), {}, {staff_role}));
+    EXPECT_EQ(done.body.content, "Took **$4.00** from <@20>'s wallet. New balance: **$6.00**.");
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(600));
+
+    const auto shown = bot_.handle(command(staff_user, "wallet show", {{"user", customer}}, {staff_role}));
+    ASSERT_EQ(shown.body.embeds.size(), 1U);
+    EXPECT_EQ(shown.body.embeds[0].description, "<@20>: **$6.00**");
+    const std::string& entries = shown.body.embeds[0].fields.at(0).value;
+    EXPECT_EQ(entries.rfind("-$4.00 withdrawal — chargeback (#2, <t:", 0), 0U) << entries;
+    EXPECT_NE(entries.find("+$10.00 staff_credit — start (#1"), std::string::npos) << entries;
+    EXPECT_EQ(bot_.handle(command(customer, "wallet show", {{"user", customer}})).body.content, "Only staff members can do that.");
+    EXPECT_TRUE(store_.reconcile().ok());
 }
 
 TEST_F(ShopBotTest, AddBalanceRejectsBadAmountsWithTheReason) {
@@ -70,7 +141,7 @@ TEST_F(ShopBotTest, AddBalanceRejectsBadAmountsWithTheReason) {
         const auto r = bot_.handle(command(staff_user, "addbalance", {{"user", customer}, {"amount", std::string(amount)}},
                                            {staff_role}));
         EXPECT_TRUE(r.body.ephemeral);
-        EXPECT_EQ(r.body.content.find("Added"), std::string::npos) << amount << ": " << r.body.content;
+        EXPECT_TRUE(r.body.rows.empty()) << amount << ": no preview, nothing to confirm: " << r.body.content;
     }
     EXPECT_EQ(wallet_.balance(customer), money::usd_cents(0));
 }
@@ -204,7 +275,10 @@ TEST_F(ShopBotTest, HelpListsTheCommandsTheMemberMayUse) {
     ASSERT_EQ(staff.body.embeds.size(), 1U);
     ASSERT_EQ(staff.body.embeds[0].fields.size(), 1U);
     EXPECT_EQ(staff.body.embeds[0].fields[0].name, "Staff");
-    EXPECT_EQ(staff.body.embeds[0].fields[0].value, "`/addbalance user amount [reason]` — Staff: add money to a member's wallet\n");
+    EXPECT_EQ(staff.body.embeds[0].fields[0].value,
+              "`/addbalance user amount [reason]` — Staff: add money to a member's wallet (after a preview)\n"
+              "`/removebalance user amount reason` — Staff: take money from a member's wallet (after a preview)\n"
+              "`/wallet show user` — Staff: a member's balance and last ledger entries\n");
 }
 
 }  // namespace

@@ -67,8 +67,9 @@ protected:
         if (!wait_for_bot_) return;
         ASSERT_TRUE(wait_for([&] {
             const auto state = control_->get("/_sandbox/state");
-            // The reference bot's commands: /balance, /addbalance, /buy, /orders, /order, /ticket, /setup, /help.
-            return (state.body.value("bot_connected", false) || !expect_gateway_) && state.body["commands"].size() == 8;
+            // The reference bot's commands: /balance, /addbalance, /removebalance, /wallet, /buy, /orders,
+            // /order, /ticket, /setup, /help.
+            return (state.body.value("bot_connected", false) || !expect_gateway_) && state.body["commands"].size() == 10;
         })) << "bot did not connect\nbot:\n" << bot_->output() << "\nsandbox:\n" << sandbox_->output();
     }
 
@@ -143,6 +144,21 @@ protected:
         if (card.status != 200U) return card;
         const std::string buy = card.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
         return click(user, menu.body["message_id"], buy);
+    }
+    /// Credits the customer the way staff do: /addbalance, then the preview's Confirm button.
+    /// Returns the answer to the Confirm press ("Added **$25.00** to …").
+    control_response top_up(const std::string& amount, const std::string& reason = "e2e") {
+        const auto preview = command(staff(), "addbalance", {{"user", customer()}, {"amount", amount}, {"reason", reason}});
+        EXPECT_EQ(preview.status, 200U) << preview.body.dump();
+        if (preview.status != 200U) return preview;
+        const json& data = preview.body.value("deferred", false) ? preview.body["original"] : preview.body["response"]["data"];
+        if (!data.contains("components") || data["components"].empty()) {
+            ADD_FAILURE() << "no preview to confirm: " << preview.body.dump();
+            return preview;
+        }
+        const auto confirmed = click(staff(), preview.body["message_id"], data["components"][0]["components"][0]["custom_id"]);
+        EXPECT_EQ(confirmed.status, 200U) << confirmed.body.dump();
+        return confirmed;
     }
     control_response faults(const json& body) { return control_->post("/_sandbox/faults", body); }
     control_response gateway(const json& body) { return control_->post("/_sandbox/gateway", body); }

@@ -108,7 +108,7 @@ namespace {
 // Health and metrics (issue 14 §1) and JSON logs (§2), on a real run through the sandbox.
 class MonitoringTest : public DaemonTest {
 protected:
-    MonitoringTest() { bot_env_ = {"APEXBOT_INJECT_FAULTS=runtime.handler:2"}; }
+    MonitoringTest() { bot_env_ = {"APEXBOT_INJECT_FAULTS=runtime.handler:3"}; }
     json extra_config() override {
         return {{"monitoring", {{"listen", "127.0.0.1:0"}}}, {"log", {{"format", "json"}, {"level", "info"}}}};
     }
@@ -145,9 +145,9 @@ TEST_F(MonitoringTest, HealthzMetricsAndJsonLinesFromARealRun) {
     EXPECT_EQ(healthy.body["gateway"]["shards_ready"], 1) << healthy.text;
     EXPECT_EQ(healthy.body["database"]["reachable"], true) << healthy.text;
 
-    // A top-up and a purchase; the second interaction's handler throws (injected), so the log
-    // has a line about that interaction with its id.
-    ASSERT_EQ(command(staff(), "addbalance", {{"user", customer()}, {"amount", "20.00"}}).status, 200U);
+    // A top-up (preview and Confirm) and a purchase; the third interaction's handler throws
+    // (injected), so the log has a line about that interaction with its id.
+    ASSERT_EQ(top_up("20.00").status, 200U);
     const auto failed = command(customer(), "balance");
     ASSERT_EQ(failed.status, 200U);
     const auto bought = buy_through_menu(customer(), "1");

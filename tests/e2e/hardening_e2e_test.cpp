@@ -147,7 +147,7 @@ protected:
 };
 
 TEST_F(FourIoThreadsTest, PurchaseFlowOnFourIoThreads) {
-    const auto topup = command(staff(), "addbalance", {{"user", customer()}, {"amount", "25.00"}});
+    const auto topup = top_up("25.00");
     ASSERT_EQ(topup.status, 200U) << topup.body.dump();
     std::vector<std::future<apexcore::test_support::control_response>> concurrent;
     for (int i = 0; i < 8; ++i) {

@@ -45,9 +45,9 @@ TEST_F(HttpModeTest, EndpointPassesDiscordsProbes) {
 
 TEST_F(HttpModeTest, CommandsAreAnsweredInline) {
     EXPECT_EQ(stats()["gateway_connections"], 0U) << "HTTP mode needs no gateway";
-    const auto topup = command(staff(), "addbalance", {{"user", customer()}, {"amount", "25.00"}});
+    const auto topup = top_up("25.00");
     ASSERT_EQ(topup.status, 200U) << topup.body.dump();
-    EXPECT_EQ(topup.body["response"]["type"], 4);
+    EXPECT_EQ(topup.body["response"]["type"], 7) << "the preview becomes the outcome";
     EXPECT_NE(reply_text(topup).find("$25.00"), std::string::npos);
     const auto bought = buy_through_menu(customer(), "4");
     EXPECT_TRUE(reply_text(bought).starts_with("Thank you! Order **AC-")) << reply_text(bought);

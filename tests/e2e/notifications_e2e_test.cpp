@@ -38,7 +38,7 @@ protected:
     }
     /// A staff top-up of $20.00, then the catalog's one product bought through /buy.
     void top_up_and_buy() {
-        const auto topup = command(staff(), "addbalance", {{"user", customer()}, {"amount", "20.00"}, {"reason", "e2e"}});
+        const auto topup = top_up("20.00");
         ASSERT_EQ(topup.status, 200U) << topup.body.dump();
         const auto menu = command(customer(), "buy");
         ASSERT_EQ(menu.status, 200U) << menu.body.dump();

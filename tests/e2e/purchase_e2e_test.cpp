@@ -25,11 +25,18 @@ TEST_F(PurchaseEndToEndTest, StaffTopUpThenWalletPurchase) {
     ASSERT_EQ(refused.status, 200U) << refused.body.dump();
     EXPECT_EQ(refused.body["response"]["data"]["content"], "Only staff members can do that.");
 
-    const auto topup = command(staff(), "addbalance", {{"user", customer()}, {"amount", "25.00"}, {"reason", "e2e"}});
+    // Staff see a preview first (nothing moves), then confirm it once.
+    const auto preview = command(staff(), "addbalance", {{"user", customer()}, {"amount", "25.00"}, {"reason", "e2e"}});
+    ASSERT_EQ(preview.status, 200U) << preview.body.dump();
+    EXPECT_EQ(preview.body["response"]["type"], 4);
+    EXPECT_EQ(preview.body["response"]["data"]["flags"], 64);
+    EXPECT_EQ(preview.body["response"]["data"]["embeds"][0]["title"], "Add $25.00 to a wallet?");
+    expect_balance("$0.00");
+    const std::string confirm = preview.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
+    const auto topup = click(staff(), preview.body["message_id"], confirm);
     ASSERT_EQ(topup.status, 200U) << topup.body.dump();
-    EXPECT_EQ(topup.body["response"]["type"], 4);
-    EXPECT_EQ(topup.body["response"]["data"]["flags"], 64);
-    EXPECT_NE(topup.body["response"]["data"]["content"].get<std::string>().find("$25.00"), std::string::npos);
+    EXPECT_EQ(topup.body["response"]["type"], 7);
+    EXPECT_EQ(reply_text(topup), "Added **$25.00** to <@" + customer() + ">'s wallet. New balance: **$25.00**.");
 
     const auto menu = command(customer(), "buy");
     ASSERT_EQ(menu.status, 200U) << menu.body.dump();

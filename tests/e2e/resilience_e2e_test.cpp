@@ -109,7 +109,7 @@ TEST_F(ResilienceTest, ServerErrorsAreRetried) {
 
 TEST_F(ResilienceTest, DuplicatedInteractionCreateChargesOnce) {
     ASSERT_EQ(faults({{"duplicate_interactions", true}}).status, 200U);
-    const auto topup = command(staff(), "addbalance", {{"user", customer()}, {"amount", "25.00"}});
+    const auto topup = top_up("25.00");
     ASSERT_EQ(topup.status, 200U) << topup.body.dump();
     const auto bought = buy_through_menu(customer(), "4");
     ASSERT_EQ(bought.status, 200U) << bought.body.dump();
@@ -132,12 +132,16 @@ protected:
 };
 
 TEST_F(DeferredTest, DeferredAnswersArriveByEditingTheOriginal) {
-    const auto topup = command(staff(), "addbalance", {{"user", customer()}, {"amount", "25.00"}});
+    const auto preview = command(staff(), "addbalance", {{"user", customer()}, {"amount", "25.00"}});
+    ASSERT_EQ(preview.status, 200U) << preview.body.dump();
+    EXPECT_TRUE(preview.body["deferred"].get<bool>());
+    EXPECT_EQ(preview.body["response"]["type"], 5);
+    EXPECT_EQ(preview.body["response"]["data"]["flags"], 64);
+    EXPECT_LT(preview.body["acknowledged_after_ms"].get<int>(), 3000);
+    EXPECT_EQ(preview.body["original"]["embeds"][0]["title"], "Add $25.00 to a wallet?") << preview.body.dump();
+    const auto topup = click(staff(), preview.body["message_id"], preview.body["original"]["components"][0]["components"][0]["custom_id"]);
     ASSERT_EQ(topup.status, 200U) << topup.body.dump();
-    EXPECT_TRUE(topup.body["deferred"].get<bool>());
-    EXPECT_EQ(topup.body["response"]["type"], 5);
-    EXPECT_EQ(topup.body["response"]["data"]["flags"], 64);
-    EXPECT_LT(topup.body["acknowledged_after_ms"].get<int>(), 3000);
+    EXPECT_EQ(topup.body["response"]["type"], 6) << "a deferred update of the preview";
     EXPECT_NE(reply_text(topup).find("$25.00"), std::string::npos) << topup.body.dump();
 
     const auto menu = command(customer(), "buy");

@@ -155,7 +155,7 @@ TEST_F(TicketsE2eTest, AMemberOpensATicketOnlyTheyAndStaffSeeAndClosesItWithARat
 }
 
 TEST_F(TicketsE2eTest, AnOrderTicketIsPaidFromTheWalletOnce) {
-    ASSERT_EQ(reply_text(command(staff(), "addbalance", {{"user", customer()}, {"amount", "50.00"}})).rfind("Added **$50.00**", 0), 0U);
+    ASSERT_EQ(reply_text(top_up("50.00")).rfind("Added **$50.00**", 0), 0U);
     EXPECT_EQ(reply_text(command(staff(), "ticket panel")), "The ticket panel is posted.");
     const auto panel = message_with(shop_channel(), "tk:open:");
     ASSERT_TRUE(panel);

@@ -64,6 +64,9 @@ enum class rejection {
     invalid_rating,  ///< a rating outside 1..5
     feedback_already_given,  ///< the opener already rated this ticket
     participant_limit_reached,  ///< the ticket has as many participants as allowed
+    unknown_proposal,  ///< no staff proposal with that token (core/staff_proposal.hpp)
+    proposal_expired,  ///< the proposal is older than its time to live, or was cancelled
+    not_proposer,      ///< only the staff member who made a proposal may confirm or cancel it
 };
 
 /// A short English sentence for a rejection, suitable for showing to the user.
@@ -123,6 +126,9 @@ enum class rejection {
         case rejection::invalid_rating: return "A rating is 1 to 5 stars.";
         case rejection::feedback_already_given: return "You have already rated this ticket.";
         case rejection::participant_limit_reached: return "This ticket has as many members as it can have.";
+        case rejection::unknown_proposal: return "That preview is not known; run the command again.";
+        case rejection::proposal_expired: return "That preview expired or was cancelled; nothing was changed. Run the command again.";
+        case rejection::not_proposer: return "Only the staff member who asked for this preview can confirm it.";
     }
     return "The request was refused.";
 }
@@ -184,6 +190,9 @@ enum class rejection {
         case rejection::invalid_rating: return "invalid_rating";
         case rejection::feedback_already_given: return "feedback_already_given";
         case rejection::participant_limit_reached: return "participant_limit_reached";
+        case rejection::unknown_proposal: return "unknown_proposal";
+        case rejection::proposal_expired: return "proposal_expired";
+        case rejection::not_proposer: return "not_proposer";
     }
     return "unknown";
 }

@@ -14,6 +14,7 @@
 #include <apexcore/core/payment.hpp>
 #include <apexcore/core/pricing.hpp>
 #include <apexcore/core/refund.hpp>
+#include <apexcore/core/staff_proposal.hpp>
 #include <apexcore/core/ticket.hpp>
 #include <apexcore/core/vip.hpp>
 
@@ -287,6 +288,20 @@ public:
     virtual ticket_figures figures(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) = 0;
 };
 
+/// Staff proposals (core/staff_proposal.hpp): previews waiting for their Confirm.
+class proposal_repository {
+public:
+    virtual ~proposal_repository() = default;
+    /// Stores a new proposal; false (nothing written) when its token is already stored.
+    virtual bool insert_proposal(const core::staff_proposal& p) = 0;
+    /// The proposal with `token`; nullopt if none.
+    virtual std::optional<core::staff_proposal> find_proposal(const std::string& token) = 0;
+    /// Marks it cancelled; false when there is no such proposal.
+    virtual bool cancel_proposal(const std::string& token) = 0;
+    /// Deletes at most `limit` proposals that expired before `before`; returns how many.
+    virtual std::size_t purge_proposals(std::chrono::system_clock::time_point before, std::size_t limit) = 0;
+};
+
 /// What outbox_repository::enqueue did.
 struct outbox_enqueued {
     core::outbox_id id;      ///< the new entry, or the stored one with the same dedup key
@@ -347,6 +362,7 @@ public:
     virtual license_key_repository& license_keys() = 0;
     virtual ticket_repository& tickets() = 0;
     virtual outbox_repository& outbox() = 0;
+    virtual proposal_repository& proposals() = 0;
 };
 
 /// The outcome of `store::reconcile`: every user whose balance disagrees with their ledger.

@@ -11,6 +11,7 @@
 #include <apexcore/core/pricing.hpp>
 #include <apexcore/core/rejection.hpp>
 #include <apexcore/ports/store.hpp>
+#include <apexcore/core/staff_proposal.hpp>
 #include <apexcore/services/shop_config.hpp>
 
 #include <optional>
@@ -65,6 +66,32 @@ struct purchase_receipt {
     bool replayed = false;        ///< true when this repeats an earlier request with the same key
 };
 
+/// A staff member's proposed wallet change, to preview before it is confirmed
+/// (core/staff_proposal.hpp).
+struct staff_proposal_request {
+    actor staff;                 ///< must have staff == true
+    core::staff_action action = core::staff_action::wallet_credit;
+    core::user_id member;        ///< whose wallet
+    core::money amount;          ///< > 0, in the shop's currency
+    std::string reason;          ///< the ledger description, <= core::ledger_description_length_max bytes
+    std::string token;           ///< the one-time token (core::is_valid_proposal_token), e.g. "<interaction id>"
+};
+
+/// What a preview shows: the proposal and what it would do.
+struct staff_preview {
+    core::staff_proposal proposal;
+    core::money balance_before;
+    core::money balance_after;
+    std::vector<core::ledger_entry> recent;  ///< the member's newest ledger rows (<= 3), newest first
+};
+
+/// What confirming a proposal did.
+struct staff_confirmation {
+    core::staff_proposal proposal;
+    core::ledger_entry entry;  ///< the staff_credit or withdrawal row
+    bool replayed = false;     ///< confirmed before: this is that row, nothing moved again
+};
+
 /// Wallet use cases over a store. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
 /// every call is one store transaction.
 class wallet_service {
@@ -85,6 +112,24 @@ public:
     /// idempotency_conflict (the key was used for another request). A repeated key returns the
     /// first ledger row. Throws ports::store_error on storage failure.
     [[nodiscard]] core::result<core::ledger_entry, core::rejection> staff_credit(const staff_credit_request& r);
+
+    /// Stores a proposed credit or debit and returns its preview; moves no money. The same token
+    /// again (a repeated delivery) returns the stored proposal's preview. Rejections: not_staff,
+    /// invalid_amount, amount_too_large, currency_mismatch, description_too_long, invalid_text
+    /// (a bad token), balance_overflow (a credit), insufficient_funds (a debit above the balance).
+    [[nodiscard]] core::result<staff_preview, core::rejection> propose(const staff_proposal_request& r);
+
+    /// Applies a proposal in one transaction, once: its token is the movement's idempotency key
+    /// ("proposal:<token>"), so a second Confirm returns the first row with `replayed`.
+    /// Rejections: not_staff, unknown_proposal, not_proposer (only its author confirms),
+    /// proposal_expired (older than core::staff_proposal_ttl, or cancelled), balance_overflow,
+    /// insufficient_funds (a debit the balance no longer covers). Nothing moves on a rejection.
+    [[nodiscard]] core::result<staff_confirmation, core::rejection> confirm(const actor& staff, const std::string& token);
+
+    /// Cancels a proposal that was not confirmed: its Confirm is refused from then on.
+    /// Rejections: not_staff, unknown_proposal, not_proposer, idempotency_conflict (already
+    /// confirmed: nothing to cancel).
+    [[nodiscard]] core::result<core::staff_proposal, core::rejection> cancel(const actor& staff, const std::string& token);
 
     /// Records a verified deposit (ledger type deposit; not lifetime spend). Same rules and
     /// rejections as staff_credit; only staff (or the payment flow) may record deposits.

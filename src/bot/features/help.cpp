@@ -22,12 +22,23 @@ ports::interaction_response help_feature::on_command(const ports::interaction& i
     std::string staff_only;
     for (const auto& command : all) {
         std::string line = "`/" + command.name;
-        for (const auto& o : command.options) line += o.required ? " " + o.name : " [" + o.name + "]";
-        std::string subs;  // "/ticket panel|close|…", "/setup check"
-        for (const auto& s : command.subcommands) subs += (subs.empty() ? "" : "|") + s.name;
-        for (const auto& g : command.groups) subs += (subs.empty() ? "" : "|") + g.name + " …";
-        if (!subs.empty()) line += " " + subs;
-        line += "` — " + command.description + "\n";
+        const auto options = [&line](const auto& list) {
+            for (const auto& o : list) line += o.required ? " " + o.name : " [" + o.name + "]";
+        };
+        options(command.options);
+        std::string description = command.description;
+        if (command.subcommands.size() == 1 && command.groups.empty()) {
+            // One subcommand ("/wallet show user", "/setup check"): shown whole, with its own words.
+            line += " " + command.subcommands[0].name;
+            options(command.subcommands[0].options);
+            description = command.subcommands[0].description;
+        } else {
+            std::string subs;  // "/ticket panel|close|…"
+            for (const auto& s : command.subcommands) subs += (subs.empty() ? "" : "|") + s.name;
+            for (const auto& g : command.groups) subs += (subs.empty() ? "" : "|") + g.name + " …";
+            if (!subs.empty()) line += " " + subs;
+        }
+        line += "` — " + description + "\n";
         if (!command.staff_only) members += line;
         else if (staff) staff_only += line;
     }

@@ -89,10 +89,11 @@ ports::embed order_paid(const core::outbox_entry& entry) {
     return e;
 }
 
-ports::embed wallet_credited(const core::outbox_entry& entry) {
-    auto e = base(entry, "Wallet credited", blue);
-    e.description = mention(fact(entry, "staff")) + " credited " + mention(fact(entry, "member")) + " **" +
-                    std::string(fact(entry, "amount")) + "**";
+ports::embed wallet_moved(const core::outbox_entry& entry) {
+    const bool credit = entry.draft.event == "wallet.credited";
+    auto e = base(entry, credit ? "Wallet credited" : "Wallet debited", credit ? blue : amber);
+    e.description = mention(fact(entry, "staff")) + (credit ? " credited " : " debited ") + mention(fact(entry, "member")) +
+                    " **" + std::string(fact(entry, "amount")) + "**";
     add_field(e, "Reason", fact(entry, "reason"), false);
     add_field(e, "Balance after", fact(entry, "balance"));
     add_field(e, "Type", fact(entry, "type"));
@@ -226,8 +227,8 @@ ports::message log_post_view(const core::outbox_entry& entry) {
     const std::string& event = entry.draft.event;
     if (event == "order.paid") {
         m.embeds.push_back(order_paid(entry));
-    } else if (event == "wallet.credited") {
-        m.embeds.push_back(wallet_credited(entry));
+    } else if (event == "wallet.credited" || event == "wallet.debited") {
+        m.embeds.push_back(wallet_moved(entry));
     } else if (event.starts_with("stock.")) {
         m.embeds.push_back(stock_alert(entry));
     } else if (event == "refund.approved" || event == "refund.rejected") {
@@ -326,8 +327,9 @@ ports::message dm_fallback_view(const core::outbox_entry& entry) {
                                  : event == "warranty.expiring" ? "the warranty ending on their order "
                                                                 : "their order ";
         about = what + reference + " (" + std::string(fact(entry, "product")) + "). They can see it with /order " + reference + ".";
-    } else if (entry.draft.event == "wallet.credited") {
-        about = "a wallet credit of " + std::string(fact(entry, "amount")) + ". They can see it with /balance.";
+    } else if (entry.draft.event == "wallet.credited" || entry.draft.event == "wallet.debited") {
+        about = std::string(entry.draft.event == "wallet.credited" ? "a wallet credit of " : "a wallet debit of ") +
+                std::string(fact(entry, "amount")) + ". They can see it with /balance.";
     } else {
         about = entry.draft.event + ".";
     }

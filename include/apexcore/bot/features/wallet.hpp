@@ -1,25 +1,43 @@
 #pragma once
 /// @file wallet.hpp
-/// The wallet feature: `/balance` (the caller's balance, ephemeral) and, for staff,
-/// `/addbalance user amount [reason]` (a staff credit in the ledger, with the interaction id as
-/// its idempotency key, so a duplicated delivery credits once).
+/// The wallet feature:
+///   /balance                               the caller's balance (ephemeral)
+///   /addbalance user amount [reason]        staff: preview a credit; its Confirm button applies it
+///   /removebalance user amount reason       staff: preview a debit (never below zero); Confirm applies it
+///   /wallet show user                        staff: a member's balance and newest ledger rows
+///
+/// A staff wallet change is a preview first (services::wallet_service::propose): the amount,
+/// the balance before and after, the reason and the member's last entries, with Confirm and
+/// Cancel buttons. Nothing moves until Confirm, which is one-time — pressing it twice, or again
+/// after a lost reply, applies the change once and says so. A preview can be confirmed for 15
+/// minutes, only by the staff member who asked for it. custom_ids: "wal:c:<token>" (Confirm),
+/// "wal:x:<token>" (Cancel); the token is the preview interaction's id.
 
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/services/wallet_service.hpp>
 
 namespace apexcore::bot {
 
-/// /balance and /addbalance. Thread-safe; `wallet` must outlive it.
+/// /balance, /addbalance, /removebalance, /wallet. Thread-safe; `wallet` must outlive it.
 class wallet_feature final : public feature {
 public:
     wallet_feature(const bot_config& config, services::wallet_service& wallet);
 
     [[nodiscard]] std::string name() const override { return "wallet"; }
     [[nodiscard]] std::vector<ports::command_spec> commands() const override;
+    [[nodiscard]] std::vector<std::string> namespaces() const override { return {"wal"}; }
     ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) override;
+    ports::interaction_response on_component(const ports::interaction& i, const ports::component_action& a) override;
+
+    /// Ledger rows /wallet show lists.
+    static constexpr std::size_t shown_entries = 10;
 
 private:
-    ports::interaction_response add_balance(const ports::interaction& i, const ports::command_invocation& c);
+    ports::interaction_response propose(const ports::interaction& i, const ports::command_invocation& c,
+                                        core::staff_action action);
+    ports::interaction_response confirm(const ports::interaction& i, const std::string& token);
+    ports::interaction_response cancel(const ports::interaction& i, const std::string& token);
+    ports::interaction_response show(const ports::interaction& i, const ports::command_invocation& c);
 
     const bot_config& config_;
     services::wallet_service& wallet_;
