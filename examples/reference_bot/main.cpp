@@ -11,6 +11,7 @@
 #include <apexcore/discord/discord_runtime.hpp>
 #include <apexcore/discord/rest_chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/member_service.hpp>
 #include <apexcore/services/order_service.hpp>
 #include <apexcore/services/outbox_service.hpp>
 #include <apexcore/services/payment_service.hpp>
@@ -386,6 +387,7 @@ int main(int argc, char** argv) {
         apexcore::services::payment_service payments(store, shop);
         apexcore::services::order_service orders(store, shop);
         apexcore::services::outbox_service outbox(store, shop);
+        apexcore::services::member_service members(store, shop);
         seed_catalog(catalog, cfg);
 
         if (io_threads < 1 || io_threads > 64) {
@@ -432,6 +434,7 @@ int main(int argc, char** argv) {
         parts.payments = &payments;
         parts.payment_methods = shop.payment_methods;
         parts.orders = &orders;
+        parts.members = &members;
         parts.outbox = &outbox;
         parts.notifications.channels = cfg.log_channels;
         parts.notifications.metrics = &metrics;

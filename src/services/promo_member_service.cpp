@@ -60,6 +60,23 @@ core::customer_profile member_service::profile(core::user_id user) {
     return out;
 }
 
+member_standing_view member_service::standing(core::user_id user, const std::set<core::role_id>& member_roles) {
+    member_standing_view out;
+    out.profile = profile(user);
+    std::set<core::role_id> held = out.profile.held_roles;
+    held.insert(member_roles.begin(), member_roles.end());
+    for (const auto& t : config_.tiers) {
+        if (held.count(t.role) != 0) out.held_tiers.push_back(t);
+        if (t.mode == core::tier_mode::automatic_spend && t.spend_threshold_minor > out.profile.lifetime_spend_minor &&
+            (!out.next_tier || t.spend_threshold_minor < out.next_tier->spend_threshold_minor)) {
+            out.next_tier = t;
+        }
+    }
+    out.discount = core::best_discount(config_.tiers, held);
+    if (out.next_tier) out.to_next_minor = out.next_tier->spend_threshold_minor - out.profile.lifetime_spend_minor;
+    return out;
+}
+
 core::result<core::tier_changes, core::rejection> member_service::set_manual_role(const actor& by, core::user_id user,
                                                                                   core::role_id role, bool held) {
     if (!by.staff) return core::rejection::not_staff;

@@ -53,7 +53,7 @@ protected:
 
 TEST_F(ShopBotTest, DeclaresItsCommands) {
     const auto commands = bot_.commands();
-    ASSERT_EQ(commands.size(), 6U);
+    ASSERT_EQ(commands.size(), 7U);
     const auto add = std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.name == "addbalance"; });
     ASSERT_NE(add, commands.end());
     EXPECT_TRUE(add->staff_only);
@@ -128,12 +128,38 @@ TEST_F(ShopBotTest, RemoveBalanceNeedsAReasonNeverGoesBelowZeroAndWalletShowList
 
     const auto shown = bot_.handle(command(staff_user, "wallet show", {{"user", customer}}, {staff_role}));
     ASSERT_EQ(shown.body.embeds.size(), 1U);
-    EXPECT_EQ(shown.body.embeds[0].description, "<@20>: **$6.00**");
-    const std::string& entries = shown.body.embeds[0].fields.at(0).value;
-    EXPECT_EQ(entries.rfind("-$4.00 withdrawal — chargeback (#2, <t:", 0), 0U) << entries;
+    const std::string& entries = shown.body.embeds[0].description;
+    EXPECT_EQ(entries.rfind("<@20>: **$6.00**\n\nLast entries:\n-$4.00 withdrawal — chargeback (#2, <t:", 0), 0U) << entries;
     EXPECT_NE(entries.find("+$10.00 staff_credit — start (#1"), std::string::npos) << entries;
     EXPECT_EQ(bot_.handle(command(customer, "wallet show", {{"user", customer}})).body.content, "Only staff members can do that.");
     EXPECT_TRUE(store_.reconcile().ok());
+}
+
+TEST_F(ShopBotTest, TransactionsArePagedTenAtATimeOlderOnesBehindAButton) {
+    for (int n = 1; n <= 12; ++n) {
+        ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(100 * n), "credit " + std::to_string(n)}).ok());
+    }
+    const auto first = bot_.handle(command(customer, "transactions"));
+    ASSERT_EQ(first.body.embeds.size(), 1U);
+    const std::string& page = first.body.embeds[0].description;
+    EXPECT_EQ(page.rfind("Balance: **$78.00**\n\n+$12.00 staff_credit — credit 12 (#12", 0), 0U) << page;
+    EXPECT_NE(page.find("credit 3 (#3"), std::string::npos);
+    EXPECT_EQ(page.find("credit 2 (#2"), std::string::npos) << "ten a page";
+    ASSERT_EQ(first.body.rows.size(), 1U);
+    const auto& older = std::get<ports::button>(first.body.rows[0].components.at(0));
+    EXPECT_EQ(older.custom_id, "wal:t:3");
+
+    const auto second = bot_.handle(click(customer, older.custom_id));
+    EXPECT_EQ(second.kind, ports::response_kind::update_message);
+    EXPECT_NE(second.body.embeds.at(0).description.find("credit 2 (#2"), std::string::npos);
+    EXPECT_NE(second.body.embeds.at(0).description.find("credit 1 (#1"), std::string::npos);
+    EXPECT_TRUE(second.body.rows.empty()) << "the oldest page";
+
+    // Pressing someone else's button pages through your own ledger, never theirs.
+    constexpr core::user_id other{30};
+    const auto theirs = bot_.handle(click(other, older.custom_id));
+    EXPECT_NE(theirs.body.embeds.at(0).description.find("No older entries."), std::string::npos);
+    EXPECT_EQ(bot_.handle(click(customer, "wal:t:x")).body.content, "This button is not valid.");
 }
 
 TEST_F(ShopBotTest, AddBalanceRejectsBadAmountsWithTheReason) {
@@ -279,6 +305,7 @@ TEST_F(ShopBotTest, HelpListsTheCommandsTheMemberMayUse) {
               "`/addbalance user amount [reason]` — Staff: add money to a member's wallet (after a preview)\n"
               "`/removebalance user amount reason` — Staff: take money from a member's wallet (after a preview)\n"
               "`/wallet show user` — Staff: a member's balance and last ledger entries\n");
+    EXPECT_NE(listed.find("`/transactions`"), std::string::npos) << listed;
 }
 
 }  // namespace
@@ -357,6 +384,49 @@ TEST_F(ProductCardTest, FewLeftIsShownAndASoldOutProductCannotBeBought) {
     EXPECT_EQ(field(sold_out, "Stock"), "Sold out");
     EXPECT_EQ(button(sold_out).label, "Sold out");
     EXPECT_TRUE(button(sold_out).disabled);
+}
+
+}  // namespace
+
+namespace {
+
+// /profile (issue 11 §4): tier, lifetime spend, purchases, discount, and what the next tier needs.
+TEST(ProfileFeatureTest, ShowsTheTierTheDiscountAndWhatTheNextTierNeeds) {
+    sqlite::sqlite_store store{{.path = ":memory:"}};
+    services::shop_config config;
+    config.tiers = {{"Client", core::role_id{1}, core::tier_mode::automatic_first_purchase, 0, 0},
+                    {"Gold", core::role_id{2}, core::tier_mode::automatic_spend, 5000, 500},
+                    {"Platinum", core::role_id{3}, core::tier_mode::automatic_spend, 20000, 1250}};
+    services::wallet_service wallet{store, config};
+    services::catalog_service catalog{store, config};
+    services::member_service members{store, config};
+    bot::shop_bot bot{{core::guild_id{1}, staff_role, core::usd, {}}, wallet, catalog, {.members = &members}};
+    const auto ask = [&](std::vector<core::role_id> roles = {}) {
+        return bot.handle({core::interaction_id{5000}, core::guild_id{1}, core::channel_id{2}, {customer, "member", std::move(roles)},
+                           ports::command_invocation{"profile", {}}});
+    };
+    const auto field = [](const ports::interaction_response& r, std::string_view name) {
+        for (const auto& f : r.body.embeds.at(0).fields) {
+            if (f.name == name) return f.value;
+        }
+        return std::string("(none)");
+    };
+    const auto fresh = ask();
+    EXPECT_EQ(field(fresh, "Lifetime spend"), "$0.00");
+    EXPECT_EQ(field(fresh, "VIP tier"), "none yet");
+    EXPECT_EQ(field(fresh, "Next tier"), "Spend $50.00 more to reach Gold: 5 % off");
+
+    const auto p = *catalog.add({{}, "Games", "Keys", "Bundle", "Big", money::usd_cents(6000), true});
+    ASSERT_TRUE(wallet.staff_credit({{staff_user, true}, customer, money::usd_cents(6000), ""}).ok());
+    ASSERT_TRUE(wallet.purchase({customer, p.id, std::nullopt}).ok());
+    const auto after = ask();
+    EXPECT_EQ(field(after, "Lifetime spend"), "$60.00");
+    EXPECT_EQ(field(after, "Purchases"), "1");
+    EXPECT_EQ(field(after, "VIP tier"), "Client, Gold");
+    EXPECT_EQ(field(after, "Your discount"), "5 % on every price");
+    EXPECT_EQ(field(after, "Next tier"), "Spend $140.00 more to reach Platinum: 12.5 % off");
+    EXPECT_TRUE(after.body.ephemeral);
+    EXPECT_EQ(field(ask({core::role_id{3}}), "Your discount"), "12.5 % on every price") << "a role held on Discord counts";
 }
 
 }  // namespace

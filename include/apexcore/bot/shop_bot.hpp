@@ -20,6 +20,7 @@
 #include <apexcore/bot/router.hpp>
 #include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/member_service.hpp>
 #include <apexcore/services/order_service.hpp>
 #include <apexcore/services/ticket_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
@@ -36,6 +37,7 @@ struct shop_parts {
     services::payment_service* payments = nullptr;  ///< with tickets: manual payments in order tickets
     std::vector<core::payment_method> payment_methods{};  ///< the configured methods (shop_config)
     services::order_service* orders = nullptr;    ///< the orders feature: /orders and /order
+    services::member_service* members = nullptr;  ///< the profile feature: /profile
     /// With `actions`: the notifications feature sends the outbox (log channels, DMs) through it.
     services::outbox_service* outbox = nullptr;
     notifications_options notifications{};        ///< its log channels and retry settings

@@ -10,6 +10,15 @@
 
 namespace apexcore::services {
 
+/// What /profile shows: the member's standing and what the next tier needs.
+struct member_standing_view {
+    core::customer_profile profile;
+    std::vector<core::vip_tier> held_tiers;   ///< the configured tiers whose role the member holds, in tier order
+    core::basis_points discount = 0;          ///< the best discount those give (with `member_roles`), 0..10000
+    std::optional<core::vip_tier> next_tier;  ///< the cheapest automatic_spend tier not reached yet
+    std::int64_t to_next_minor = 0;           ///< lifetime spend still needed for it (> 0 when next_tier is set)
+};
+
 /// Member use cases. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
 /// every call is one store transaction.
 class member_service {
@@ -19,6 +28,11 @@ public:
 
     /// The member's standing (a zero profile for a member never seen).
     [[nodiscard]] core::customer_profile profile(core::user_id user);
+
+    /// The member's standing with the shop's tiers: held tiers, best discount (over the recorded
+    /// tier roles and `member_roles`, the roles the platform says they hold), and the next spend
+    /// tier with the spend it still needs.
+    [[nodiscard]] member_standing_view standing(core::user_id user, const std::set<core::role_id>& member_roles = {});
 
     /// Staff grant (`held == true`) or revoke a `manual` tier's role, then re-evaluate (an
     /// all-ranks tier may follow). Returns every role change for the chat layer to perform.

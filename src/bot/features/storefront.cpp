@@ -1,6 +1,7 @@
 #include <apexcore/bot/features/storefront.hpp>
 
 #include <apexcore/bot/custom_id.hpp>
+#include <apexcore/bot/features/profile.hpp>
 
 #include <set>
 
@@ -12,17 +13,6 @@ constexpr std::uint32_t success_color = 0x57F287;
 
 /// The member's roles as pricing takes them (their best role or VIP discount applies).
 std::set<core::role_id> roles_of(const ports::interaction& i) { return {i.from.roles.begin(), i.from.roles.end()}; }
-
-/// "12.5 %" for 1250 basis points.
-std::string percent(core::basis_points bp) {
-    std::string out = std::to_string(bp / 100);
-    if (bp % 100 != 0) {
-        const int rest = static_cast<int>(bp % 100);
-        out += "." + std::string(rest < 10 ? "0" : "") + std::to_string(rest);
-        while (out.back() == '0') out.pop_back();
-    }
-    return out + " %";
-}
 
 }  // namespace
 
@@ -86,7 +76,7 @@ ports::interaction_response storefront_feature::show_product(const ports::intera
     card.fields.push_back({"Category", product->main_category + " / " + product->sub_category, true});
     if (quote && quote->role_discount > 0 && price.minor_units() < product->price.minor_units()) {
         card.fields.push_back({"Price", "~~" + core::format_money(product->price) + "~~ **" + core::format_money(price) + "**", true});
-        card.fields.push_back({"Your discount", percent(quote->role_discount) + " (your VIP tier or role)", true});
+        card.fields.push_back({"Your discount", format_percent(quote->role_discount) + " (your VIP tier or role)", true});
     } else {
         card.fields.push_back({"Price", core::format_money(price), true});
     }

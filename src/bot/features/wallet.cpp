@@ -22,11 +22,17 @@ std::string ledger_line(const core::ledger_entry& e) {
            ", <t:" + std::to_string(seconds) + ":R>)";
 }
 
-std::string ledger_lines(const std::vector<core::ledger_entry>& entries) {
+/// The rows, one a line, within `limit` characters (an embed field holds 1,024, a description
+/// 4,096; Discord's embed limits): a line that would not fit is left out whole.
+std::string ledger_lines(const std::vector<core::ledger_entry>& entries, std::size_t limit = 1024) {
     if (entries.empty()) return "none yet";
     std::string out;
-    for (const auto& e : entries) out += ledger_line(e) + "\n";
-    return core::truncate_utf8(out, 1024);
+    for (const auto& e : entries) {
+        const std::string line = ledger_line(e) + "\n";
+        if (core::utf8_length(out) + core::utf8_length(line) > limit) break;
+        out += line;
+    }
+    return out;
 }
 
 /// The update that replaces a preview: the outcome, and the buttons gone.
@@ -47,6 +53,7 @@ std::vector<ports::command_spec> wallet_feature::commands() const {
     wallet.subcommands = {{"show", "Staff: a member's balance and last ledger entries", {{"user", "Whose wallet", option_type::user, true}}}};
     return {
         {"balance", "Show your wallet balance", {}, false},
+        {"transactions", "Your wallet's history: top-ups, purchases, refunds", {}, false},
         {"addbalance",
          "Staff: add money to a member's wallet (after a preview)",
          {
@@ -72,6 +79,7 @@ ports::interaction_response wallet_feature::on_command(const ports::interaction&
         const core::money b = wallet_.balance(i.from.user);
         return ephemeral_reply("Your wallet balance is **" + core::format_money(b) + "**.");
     }
+    if (c.name == "transactions") return transactions(i, std::nullopt);
     if (c.name == "addbalance") return propose(i, c, core::staff_action::wallet_credit);
     if (c.name == "removebalance") return propose(i, c, core::staff_action::wallet_debit);
     if (c.name == "wallet show") return show(i, c);
@@ -83,6 +91,13 @@ ports::interaction_response wallet_feature::on_component(const ports::interactio
     const std::string_view id = a.custom_id;
     if (id.size() > 6 && id.starts_with("wal:c:")) return confirm(i, std::string(id.substr(6)));
     if (id.size() > 6 && id.starts_with("wal:x:")) return cancel(i, std::string(id.substr(6)));
+    if (id.starts_with("wal:t:")) {
+        const auto before = core::ledger_entry_id::parse(id.substr(6));
+        if (!before) return ephemeral_reply("This button is not valid.");
+        auto page = transactions(i, before);
+        page.kind = ports::response_kind::update_message;
+        return page;
+    }
     return ephemeral_reply("This button is not valid.");
 }
 
@@ -180,13 +195,37 @@ ports::interaction_response wallet_feature::cancel(const ports::interaction& i, 
     return replace_preview("Cancelled — nothing was changed.");
 }
 
+ports::interaction_response wallet_feature::transactions(const ports::interaction& i,
+                                                         std::optional<core::ledger_entry_id> before) {
+    // One more row than shown says whether an older page exists.
+    auto rows = wallet_.history(i.from.user, shown_entries + 1, before);
+    const bool more = rows.size() > shown_entries;
+    if (more) rows.pop_back();
+    ports::embed card{"Your transactions",
+                      "Balance: **" + core::format_money(wallet_.balance(i.from.user)) + "**\n\n" +
+                          (rows.empty() ? std::string(before ? "No older entries." : "No entries yet.") : ledger_lines(rows, 3800)),
+                      {},
+                      wallet_color,
+                      before ? "Older entries" : "Newest first"};
+    ports::interaction_response r = ephemeral_reply("");
+    r.body.embeds.push_back(std::move(card));
+    if (more) {
+        r.body.rows.push_back({{ports::button{"Older", "wal:t:" + std::to_string(rows.back().id.value), ports::button_style::secondary}}});
+    }
+    return r;
+}
+
 ports::interaction_response wallet_feature::show(const ports::interaction& i, const ports::command_invocation& c) {
     if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
     const auto* user = find_option(c, "user");
     if (user == nullptr || !std::holds_alternative<core::user_id>(*user)) return ephemeral_reply("Usage: /wallet show user:<member>");
     const core::user_id member = std::get<core::user_id>(*user);
-    ports::embed card{"Wallet", mention(member) + ": **" + core::format_money(wallet_.balance(member)) + "**", {}, wallet_color, ""};
-    card.fields.push_back({"Last entries", ledger_lines(wallet_.history(member, shown_entries)), false});
+    ports::embed card{"Wallet",
+                      mention(member) + ": **" + core::format_money(wallet_.balance(member)) + "**\n\nLast entries:\n" +
+                          ledger_lines(wallet_.history(member, shown_entries), 3800),
+                      {},
+                      wallet_color,
+                      ""};
     ports::interaction_response r = ephemeral_reply("");
     r.body.embeds.push_back(std::move(card));
     return r;

@@ -2,6 +2,7 @@
 /// @file wallet.hpp
 /// The wallet feature:
 ///   /balance                               the caller's balance (ephemeral)
+///   /transactions                          the caller's ledger, 10 rows a page, with an "Older" button
 ///   /addbalance user amount [reason]        staff: preview a credit; its Confirm button applies it
 ///   /removebalance user amount reason       staff: preview a debit (never below zero); Confirm applies it
 ///   /wallet show user                        staff: a member's balance and newest ledger rows
@@ -11,14 +12,15 @@
 /// Cancel buttons. Nothing moves until Confirm, which is one-time — pressing it twice, or again
 /// after a lost reply, applies the change once and says so. A preview can be confirmed for 15
 /// minutes, only by the staff member who asked for it. custom_ids: "wal:c:<token>" (Confirm),
-/// "wal:x:<token>" (Cancel); the token is the preview interaction's id.
+/// "wal:x:<token>" (Cancel); the token is the preview interaction's id; "wal:t:<entry id>" (the
+/// next /transactions page: rows older than that entry, of whoever presses it).
 
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/services/wallet_service.hpp>
 
 namespace apexcore::bot {
 
-/// /balance, /addbalance, /removebalance, /wallet. Thread-safe; `wallet` must outlive it.
+/// /balance, /transactions, /addbalance, /removebalance, /wallet. Thread-safe; `wallet` must outlive it.
 class wallet_feature final : public feature {
 public:
     wallet_feature(const bot_config& config, services::wallet_service& wallet);
@@ -29,7 +31,7 @@ public:
     ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) override;
     ports::interaction_response on_component(const ports::interaction& i, const ports::component_action& a) override;
 
-    /// Ledger rows /wallet show lists.
+    /// Ledger rows /wallet show lists, and one /transactions page.
     static constexpr std::size_t shown_entries = 10;
 
 private:
@@ -38,6 +40,7 @@ private:
     ports::interaction_response confirm(const ports::interaction& i, const std::string& token);
     ports::interaction_response cancel(const ports::interaction& i, const std::string& token);
     ports::interaction_response show(const ports::interaction& i, const ports::command_invocation& c);
+    ports::interaction_response transactions(const ports::interaction& i, std::optional<core::ledger_entry_id> before);
 
     const bot_config& config_;
     services::wallet_service& wallet_;
