@@ -73,7 +73,7 @@ protected:
 TEST_F(RouterTest, AnEmbeddersFeatureGetsItsCommandsComponentsModalsAndSuggestions) {
     bot_.features().add(std::make_shared<echo_feature>());
     const auto names = bot_.commands();
-    EXPECT_EQ(names.size(), 8U);
+    EXPECT_EQ(names.size(), 9U);
     EXPECT_EQ(bot_.handle(with(cmd("echo"))).body.content, "echo /echo");
     EXPECT_EQ(bot_.handle(with(click("echo:again"))).body.content, "clicked echo:again");
     EXPECT_EQ(bot_.handle(with(ports::modal_submit{"echo:form", {{"text", "hi"}}})).body.content, "form echo:form said hi");

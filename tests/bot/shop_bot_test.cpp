@@ -53,7 +53,7 @@ protected:
 
 TEST_F(ShopBotTest, DeclaresItsCommands) {
     const auto commands = bot_.commands();
-    ASSERT_EQ(commands.size(), 7U);
+    ASSERT_EQ(commands.size(), 8U);
     const auto add = std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.name == "addbalance"; });
     ASSERT_NE(add, commands.end());
     EXPECT_TRUE(add->staff_only);
@@ -304,6 +304,7 @@ TEST_F(ShopBotTest, HelpListsTheCommandsTheMemberMayUse) {
     EXPECT_EQ(staff.body.embeds[0].fields[0].value,
               "`/addbalance user amount [reason]` — Staff: add money to a member's wallet (after a preview)\n"
               "`/removebalance user amount reason` — Staff: take money from a member's wallet (after a preview)\n"
+              "`/shop panel` — Staff: post the shop panel in this channel, for everyone to browse and buy\n"
               "`/wallet show user` — Staff: a member's balance and last ledger entries\n");
     EXPECT_NE(listed.find("`/transactions`"), std::string::npos) << listed;
 }

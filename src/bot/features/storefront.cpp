@@ -3,6 +3,7 @@
 #include <apexcore/bot/custom_id.hpp>
 #include <apexcore/bot/features/profile.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace apexcore::bot {
@@ -21,17 +22,60 @@ storefront_feature::storefront_feature(const bot_config& config, services::walle
     : config_(config), wallet_(wallet), catalog_(catalog) {}
 
 std::vector<ports::command_spec> storefront_feature::commands() const {
-    return {{"buy", "Browse the shop and buy with your wallet", {}, false}};
+    ports::command_spec shop{"shop", "Staff: the shop panel", {}, true, {}, {}};
+    shop.subcommands = {{"panel", "Staff: post the shop panel in this channel, for everyone to browse and buy", {}}};
+    return {{"buy", "Browse the shop and buy with your wallet", {}, false}, std::move(shop)};
 }
 
-std::vector<std::string> storefront_feature::namespaces() const { return {std::string(custom_id_version)}; }
+std::vector<std::string> storefront_feature::namespaces() const { return {std::string(custom_id_version), "sf"}; }
 
-ports::interaction_response storefront_feature::on_command(const ports::interaction&, const ports::command_invocation& c) {
+ports::interaction_response storefront_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     if (c.name == "buy") return open_shop();
+    if (c.name == "shop panel") return post_panel(i);
     return ephemeral_reply("Unknown command /" + c.name + ".");
 }
 
+ports::interaction_response storefront_feature::post_panel(const ports::interaction& i) {
+    if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+    const auto catalog = catalog_.list_active(browse_catalog_max);
+    if (catalog.empty()) return ephemeral_reply("The shop has no products for sale yet; add some first.");
+    ports::interaction_response r;
+    r.body = browse_view(catalog, {browse_level::mains, "", "", 0, true});
+    r.body.ephemeral = false;  // the panel is for everyone; what each member picks opens only for them
+    if (!r.body.embeds.empty()) {
+        r.body.embeds[0].description = "Browse and buy with your wallet balance. What you pick is shown only to you.\n\n" +
+                                       r.body.embeds[0].description;
+    }
+    return r;
+}
+
+ports::interaction_response storefront_feature::browse(const ports::interaction& i, const ports::component_action& a) {
+    const auto request = decode_browse(a.custom_id);
+    if (!request) return ephemeral_reply("This control is not valid.");
+    browse_request next = *request;
+    next.from_panel = false;  // what opens from here is the member's own message
+    if (!a.values.empty()) {  // a pick: one level down, or the product
+        if (a.values.size() != 1) return ephemeral_reply("Pick exactly one.");
+        const std::string& value = a.values.front();
+        if (request->level == browse_level::products) {
+            const auto id = core::product_id::parse(value);
+            if (!id) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+            auto card = product_card(i, *id);
+            if (request->from_panel && card.kind == ports::response_kind::update_message) card.kind = ports::response_kind::reply;
+            return card;
+        }
+        if (!decode_browse("sf:em:" + value + ":" + value + ":0")) return ephemeral_reply("This control is not valid.");
+        if (request->level == browse_level::mains) next = {browse_level::subs, value, "", 0, false};
+        else next = {browse_level::products, request->main, value, 0, false};
+    }
+    ports::interaction_response r;
+    r.body = browse_view(catalog_.list_active(browse_catalog_max), next);
+    r.kind = request->from_panel ? ports::response_kind::reply : ports::response_kind::update_message;
+    return r;
+}
+
 ports::interaction_response storefront_feature::on_component(const ports::interaction& i, const ports::component_action& a) {
+    if (a.custom_id.starts_with("sf:")) return browse(i, a);
     const auto decoded = decode_custom_id(a.custom_id);
     if (!decoded) return ephemeral_reply(std::string(describe(decoded.error())));
     switch (decoded->kind) {
@@ -42,8 +86,13 @@ ports::interaction_response storefront_feature::on_component(const ports::intera
 }
 
 ports::interaction_response storefront_feature::open_shop() {
-    const auto products = catalog_.list_active(ports::select_options_max);
+    const auto products = catalog_.list_active(ports::select_options_max + 1);
     if (products.empty()) return ephemeral_reply("The shop has no products for sale right now.");
+    if (products.size() > ports::select_options_max) {  // more than one select holds: browse by category
+        ports::interaction_response r;
+        r.body = browse_view(catalog_.list_active(browse_catalog_max), {browse_level::mains, "", "", 0, false});
+        return r;
+    }
     ports::string_select select;
     select.custom_id = encode_custom_id({component_kind::select_product, {}, 0});
     select.placeholder = "Choose a product";
@@ -62,7 +111,11 @@ ports::interaction_response storefront_feature::show_product(const ports::intera
     if (a.values.size() != 1) return ephemeral_reply("Pick exactly one product.");
     const auto id = core::product_id::parse(a.values.front());
     if (!id) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
-    const auto product = catalog_.find(*id);
+    return product_card(i, *id);
+}
+
+ports::interaction_response storefront_feature::product_card(const ports::interaction& i, core::product_id id) {
+    const auto product = catalog_.find(id);
     if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
     if (!product->active) return ephemeral_reply(std::string(core::describe(core::rejection::product_inactive)));
 
@@ -72,8 +125,17 @@ ports::interaction_response storefront_feature::show_product(const ports::intera
     ask.member_roles = roles_of(i);
     const auto quote = wallet_.quote(ask);
     const core::money price = quote ? quote->final_price : product->price;
-    ports::embed card{product->display_name(), "", {}, brand_color, "Paid from your wallet balance."};
+    ports::embed card{product->display_name(), core::truncate_utf8(product->additional_info.value_or(""), 4096), {}, brand_color,
+                      "Paid from your wallet balance."};
     card.fields.push_back({"Category", product->main_category + " / " + product->sub_category, true});
+    // How it is delivered: a license key or the product's payload at once, else by staff.
+    const bool key = std::any_of(product->deliverables.begin(), product->deliverables.end(),
+                                 [](const core::deliverable& d) { return d.kind == core::deliverable_kind::key; });
+    const bool instant = key || (product->delivery_payload && !product->delivery_payload->empty());
+    card.fields.push_back({"Delivery", key ? "License key, at once" : instant ? "At once, here and by DM" : "By staff", true});
+    if (product->duration_days) {
+        card.fields.push_back({"Warranty", std::to_string(*product->duration_days) + (*product->duration_days == 1 ? " day" : " days"), true});
+    }
     if (quote && quote->role_discount > 0 && price.minor_units() < product->price.minor_units()) {
         card.fields.push_back({"Price", "~~" + core::format_money(product->price) + "~~ **" + core::format_money(price) + "**", true});
         card.fields.push_back({"Your discount", format_percent(quote->role_discount) + " (your VIP tier or role)", true});

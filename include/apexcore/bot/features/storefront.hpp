@@ -1,11 +1,23 @@
 #pragma once
 /// @file storefront.hpp
-/// The storefront feature: `/buy` opens a select of the active products; picking one shows its
-/// card with "Buy with wallet"; pressing it buys at the price shown (the services re-check price,
-/// stock and balance in the same transaction) and turns the card into the receipt, its button
-/// disabled. The button carries a checkout token (the card's interaction id) that keys the
-/// purchase: pressing it twice — a double-click, a second device — charges once and shows the
-/// first receipt again. Its components use the custom_id codec (custom_id.hpp), namespace "ac1".
+/// The storefront feature, for customers and staff:
+///   /buy           opens the shop, only for the asker: a select of the products when there are at
+///                  most 25, else the catalog to browse — main category → sub-category →
+///                  products, 25 options a page with Previous / Next / Back (a level with one
+///                  entry is skipped); each product option shows its price and stock
+///                  ("$4.99 · only 3 left", "sold out")
+///   /shop panel    staff: posts the shop panel in the channel — a persistent message anyone can
+///                  browse from; each member's choices open in a message only they see. It keeps
+///                  working across restarts: its state is in its custom_ids.
+/// Picking a product shows its card — price before and after the member's VIP or role discount,
+/// stock, balance — with "Buy with wallet"; pressing it buys at the price shown (the services
+/// re-check price, stock and balance in the same transaction) and turns the card into the
+/// receipt, its button disabled. The button carries a checkout token (the card's interaction id)
+/// that keys the purchase: pressing it twice — a double-click, a second device — charges once and
+/// shows the first receipt again. Components: the custom_id codec (custom_id.hpp), namespace
+/// "ac1", and browsing, namespace "sf": "sf:<p|e><m|s|g>:<main key>:<sub key>:<page>" (p: on the
+/// panel, e: in a member's own message; m/s/g: categories, sub-categories, products; keys: 8 hex
+/// digits of FNV-1a of the category name).
 
 #include <apexcore/bot/custom_id.hpp>
 #include <apexcore/bot/feature.hpp>
@@ -14,7 +26,31 @@
 
 namespace apexcore::bot {
 
-/// /buy and its select and button. Thread-safe; the services must outlive it.
+/// The most active products browsing reads (the catalog beyond is not shown).
+inline constexpr std::size_t browse_catalog_max = 10'000;
+
+/// A level of the catalog.
+enum class browse_level { mains, subs, products };
+
+/// Where a member is in the catalog (decoded from an "sf:" custom_id).
+struct browse_request {
+    browse_level level = browse_level::mains;
+    std::string main;   ///< category_key of the main category ("" at the top)
+    std::string sub;    ///< category_key of the sub-category ("" above the products)
+    int page = 0;       ///< 0-based, 25 options a page
+    bool from_panel = false;  ///< shown on the shared panel: answered with a new message, not an update
+};
+
+/// The 8-hex-digit key of a category name (FNV-1a, 32 bits) used in custom_ids.
+[[nodiscard]] std::string category_key(std::string_view name);
+/// The request an "sf:" custom_id carries; nullopt for anything malformed (a forged id).
+[[nodiscard]] std::optional<browse_request> decode_browse(std::string_view custom_id);
+/// The view of one level and page of `catalog` (active products in display order): a select of
+/// up to 25 options and the navigation buttons, within Discord's component limits. A level or
+/// page that no longer exists gives a message saying so.
+[[nodiscard]] ports::message browse_view(const std::vector<core::product>& catalog, browse_request r);
+
+/// /buy, /shop panel, browsing, the card and the Buy button. Thread-safe; the services must outlive it.
 class storefront_feature final : public feature {
 public:
     storefront_feature(const bot_config& config, services::wallet_service& wallet, services::catalog_service& catalog);
@@ -27,7 +63,10 @@ public:
 
 private:
     ports::interaction_response open_shop();
+    ports::interaction_response post_panel(const ports::interaction& i);
+    ports::interaction_response browse(const ports::interaction& i, const ports::component_action& a);
     ports::interaction_response show_product(const ports::interaction& i, const ports::component_action& a);
+    ports::interaction_response product_card(const ports::interaction& i, core::product_id id);
     ports::interaction_response buy(const ports::interaction& i, const custom_id_action& action);
 
     const bot_config& config_;

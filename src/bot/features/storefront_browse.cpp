@@ -1,0 +1,211 @@
+// Browsing the catalog (storefront.hpp): main category → sub-category → products, 25 options a
+// page, from the /buy reply or from the persistent shop panel.
+#include <apexcore/bot/features/storefront.hpp>
+
+#include <apexcore/core/text.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+namespace apexcore::bot {
+namespace {
+
+constexpr std::uint32_t brand_color = 0x5865F2;
+constexpr std::size_t page_size = ports::select_options_max;
+
+std::string key_of(std::string_view name) {
+    // FNV-1a, 32 bits, as 8 hex digits: a category name's stable short form for custom_ids.
+    std::uint32_t h = 2166136261U;
+    for (const char c : name) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 16777619U;
+    }
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string out(8, '0');
+    for (int i = 7; i >= 0; --i) {
+        out[static_cast<std::size_t>(i)] = hex[h & 0xF];
+        h >>= 4;
+    }
+    return out;
+}
+
+std::string encode(const browse_request& r) {
+    return "sf:" + std::string(1, r.from_panel ? 'p' : 'e') +
+           std::string(1, r.level == browse_level::mains ? 'm' : r.level == browse_level::subs ? 's' : 'g') + ":" + r.main + ":" +
+           r.sub + ":" + std::to_string(r.page);
+}
+
+/// A product's one-line state in a select option: its price and, for counted stock, how much.
+std::string option_description(const core::product& p) {
+    std::string out = core::format_money(p.price);
+    if (p.stock && *p.stock <= 0) {
+        out += " · sold out";
+    } else if (p.stock && *p.stock <= p.low_stock_threshold) {
+        out += " · only " + std::to_string(*p.stock) + " left";
+    }
+    return out;
+}
+
+std::string products_count(std::size_t n) { return std::to_string(n) + (n == 1 ? " product" : " products"); }
+
+}  // namespace
+
+std::string category_key(std::string_view name) { return key_of(name); }
+
+std::optional<browse_request> decode_browse(std::string_view custom_id) {
+    // "sf:<p|e><m|s|g>:<main>:<sub>:<page>"
+    if (!custom_id.starts_with("sf:") || custom_id.size() < 8 || custom_id.size() > ports::custom_id_length_max) return std::nullopt;
+    browse_request r;
+    const char origin = custom_id[3];
+    const char level = custom_id[4];
+    if ((origin != 'p' && origin != 'e') || custom_id[5] != ':') return std::nullopt;
+    r.from_panel = origin == 'p';
+    if (level == 'm') r.level = browse_level::mains;
+    else if (level == 's') r.level = browse_level::subs;
+    else if (level == 'g') r.level = browse_level::products;
+    else return std::nullopt;
+    std::string_view rest = custom_id.substr(6);
+    const auto first = rest.find(':');
+    if (first == std::string_view::npos) return std::nullopt;
+    const auto second = rest.find(':', first + 1);
+    if (second == std::string_view::npos) return std::nullopt;
+    r.main = std::string(rest.substr(0, first));
+    r.sub = std::string(rest.substr(first + 1, second - first - 1));
+    const std::string_view page = rest.substr(second + 1);
+    const auto is_key = [](const std::string& k) {
+        return k.empty() || (k.size() == 8 && std::all_of(k.begin(), k.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }));
+    };
+    if (!is_key(r.main) || !is_key(r.sub) || page.empty() || page.size() > 4) return std::nullopt;
+    int value = 0;
+    const auto [end, ec] = std::from_chars(page.data(), page.data() + page.size(), value);
+    if (ec != std::errc{} || end != page.data() + page.size() || value < 0 || (page.size() > 1 && page[0] == '0')) return std::nullopt;
+    r.page = value;
+    return r;
+}
+
+ports::message browse_view(const std::vector<core::product>& catalog, browse_request r) {
+    // The catalog arrives in display order (main, sub, service, variant); only active products.
+    std::vector<const core::product*> in_main;
+    std::vector<std::string> mains;
+    for (const auto& p : catalog) {
+        if (mains.empty() || mains.back() != p.main_category) mains.push_back(p.main_category);
+    }
+    // Skip a level with one entry: one main category goes straight to its sub-categories.
+    if (r.level == browse_level::mains && mains.size() == 1) {
+        r.level = browse_level::subs;
+        r.main = key_of(mains.front());
+        r.page = 0;
+    }
+    std::string main_name;
+    std::vector<std::string> subs;
+    if (r.level != browse_level::mains) {
+        for (const auto& p : catalog) {
+            if (key_of(p.main_category) != r.main) continue;
+            main_name = p.main_category;
+            in_main.push_back(&p);
+            if (subs.empty() || subs.back() != p.sub_category) subs.push_back(p.sub_category);
+        }
+        if (in_main.empty()) {
+            ports::message gone;
+            gone.ephemeral = true;
+            gone.content = "That part of the shop is gone; open /buy again.";
+            return gone;
+        }
+    }
+    if (r.level == browse_level::subs && subs.size() == 1) {
+        r.level = browse_level::products;
+        r.sub = key_of(subs.front());
+        r.page = 0;
+    }
+
+    ports::message m;
+    m.ephemeral = true;
+    ports::embed e{"Shop", "", {}, brand_color, ""};
+    ports::string_select select;
+    std::size_t total = 0;
+    browse_request next = r;
+    next.from_panel = r.from_panel;  // the select's own custom_id keeps where it is shown
+    std::optional<browse_request> back;
+    if (r.level == browse_level::mains) {
+        total = mains.size();
+        e.description = "Pick a category.";
+        select.placeholder = "Choose a category";
+        const std::size_t from = std::min(total, static_cast<std::size_t>(r.page) * page_size);
+        for (std::size_t i = from; i < std::min(total, from + page_size); ++i) {
+            const auto n = static_cast<std::size_t>(std::count_if(catalog.begin(), catalog.end(),
+                                                                  [&](const auto& p) { return p.main_category == mains[i]; }));
+            select.options.push_back({core::truncate_utf8(mains[i], 100), key_of(mains[i]), products_count(n)});
+        }
+    } else if (r.level == browse_level::subs) {
+        total = subs.size();
+        e.description = core::truncate_utf8("**" + main_name + "** — pick a category.", 4096);
+        select.placeholder = "Choose a category";
+        const std::size_t from = std::min(total, static_cast<std::size_t>(r.page) * page_size);
+        for (std::size_t i = from; i < std::min(total, from + page_size); ++i) {
+            std::size_t n = 0;
+            std::int64_t lowest = -1;
+            for (const auto* p : in_main) {
+                if (p->sub_category != subs[i]) continue;
+                ++n;
+                if (lowest < 0 || p->price.minor_units() < lowest) lowest = p->price.minor_units();
+            }
+            const auto& currency = in_main.front()->price.currency_of();
+            select.options.push_back({core::truncate_utf8(subs[i], 100), key_of(subs[i]),
+                                      products_count(n) + " · from " + core::format_money(core::money{lowest, currency})});
+        }
+        if (mains.size() > 1) back = browse_request{browse_level::mains, "", "", 0, r.from_panel};
+    } else {
+        std::vector<const core::product*> goods;
+        std::string sub_name;
+        for (const auto* p : in_main) {
+            if (key_of(p->sub_category) == r.sub) {
+                goods.push_back(p);
+                sub_name = p->sub_category;
+            }
+        }
+        if (goods.empty()) {
+            ports::message gone;
+            gone.ephemeral = true;
+            gone.content = "That part of the shop is gone; open /buy again.";
+            return gone;
+        }
+        total = goods.size();
+        e.description = core::truncate_utf8("**" + main_name + " › " + sub_name + "** — pick a product to see it.", 4096);
+        select.placeholder = "Choose a product";
+        const std::size_t from = std::min(total, static_cast<std::size_t>(r.page) * page_size);
+        for (std::size_t i = from; i < std::min(total, from + page_size); ++i) {
+            select.options.push_back({core::truncate_utf8(goods[i]->display_name(), 100), std::to_string(goods[i]->id.value),
+                                      option_description(*goods[i])});
+        }
+        if (subs.size() > 1) back = browse_request{browse_level::subs, r.main, "", 0, r.from_panel};
+        else if (mains.size() > 1) back = browse_request{browse_level::mains, "", "", 0, r.from_panel};
+    }
+    const std::size_t pages = std::max<std::size_t>(1, (total + page_size - 1) / page_size);
+    if (static_cast<std::size_t>(r.page) >= pages) {
+        ports::message gone;
+        gone.ephemeral = true;
+        gone.content = "That page of the shop is gone; open /buy again.";
+        return gone;
+    }
+    if (pages > 1) e.footer = "Page " + std::to_string(r.page + 1) + " of " + std::to_string(pages);
+    select.custom_id = encode(next);
+    m.embeds.push_back(std::move(e));
+    m.rows.push_back({{std::move(select)}});
+    ports::action_row nav;
+    if (back) nav.components.push_back(ports::button{"Back", encode(*back), ports::button_style::secondary});
+    if (pages > 1) {
+        browse_request prev = r;
+        prev.page = r.page - 1;
+        browse_request later = r;
+        later.page = r.page + 1;
+        // A custom_id is unique within a message: a disabled end button gets an inert one.
+        const bool first = r.page == 0;
+        const bool last = static_cast<std::size_t>(r.page) + 1 >= pages;
+        nav.components.push_back(ports::button{"Previous", first ? "sf:x:prev" : encode(prev), ports::button_style::secondary, first});
+        nav.components.push_back(ports::button{"Next", last ? "sf:x:next" : encode(later), ports::button_style::secondary, last});
+    }
+    if (!nav.components.empty()) m.rows.push_back(std::move(nav));
+    return m;
+}
+
+}  // namespace apexcore::bot
