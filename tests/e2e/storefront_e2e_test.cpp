@@ -1,0 +1,82 @@
+// End to end (issue 11 §1): the real apexbot with a 30-product catalog against the sandbox — the
+// shop panel posted by staff, browsed by a member page by page (the sandbox checks every
+// component the way Discord does), a product bought from it.
+#include "bot_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using nlohmann::json;
+
+class StorefrontEndToEndTest : public apexcore::test_support::BotFixture {
+protected:
+    json extra_config() override {
+        json products = json::array();
+        for (int i = 0; i < 28; ++i) {
+            products.push_back({{"main_category", "Games"}, {"sub_category", "Keys"}, {"service_name", "Game " + std::to_string(10 + i)},
+                                {"variant_name", "Standard"}, {"price", "2.00"}});
+        }
+        products.push_back({{"main_category", "Streaming"}, {"sub_category", "Video"}, {"service_name", "Flix"},
+                            {"variant_name", "1 month"}, {"price", "4.99"}});
+        products.push_back({{"main_category", "Streaming"}, {"sub_category", "Music"}, {"service_name", "Tunes"},
+                            {"variant_name", "1 month"}, {"price", "3.50"}});
+        std::ofstream(dir_ / "products.json") << products.dump(2);
+        return {{"products_file", (dir_ / "products.json").string()}};
+    }
+    static const json& select_of(const json& data) { return data["components"][0]["components"][0]; }
+    static json option_labels(const json& data) {
+        json out = json::array();
+        for (const auto& o : select_of(data)["options"]) out.push_back(o["label"]);
+        return out;
+    }
+};
+
+TEST_F(StorefrontEndToEndTest, APanelIsBrowsedPageByPageAndAProductBoughtFromIt) {
+    ASSERT_EQ(top_up("10.00").status, 200U);
+    const auto posted = command(staff(), "shop panel");
+    ASSERT_EQ(posted.status, 200U) << posted.body.dump();
+    const json panel = posted.body["response"]["data"];
+    EXPECT_FALSE(panel.contains("flags") && (panel["flags"].get<int>() & 64) != 0) << "the panel is public";
+    EXPECT_EQ(option_labels(panel), json::array({"Games", "Streaming"}));
+    // It is a real message in #shop that anyone sees.
+    ASSERT_EQ(count_messages(shop_channel(), ""), 1) << channel_history(shop_channel()).dump();
+
+    const std::string panel_id = posted.body["message_id"];
+    const auto games = click(customer(), panel_id, select_of(panel)["custom_id"], json::array({select_of(panel)["options"][0]["value"]}));
+    ASSERT_EQ(games.status, 200U) << games.body.dump();
+    EXPECT_EQ(games.body["response"]["type"], 4) << "a new message, only for the member";
+    EXPECT_EQ(games.body["response"]["data"]["flags"], 64);
+    const json page1 = games.body["response"]["data"];
+    EXPECT_EQ(option_labels(page1).size(), 25U) << "one sub-category: straight to its products";
+    EXPECT_EQ(page1["embeds"][0]["footer"]["text"], "Page 1 of 2");
+
+    const std::string own = games.body["message_id"];
+    json next;
+    for (const auto& b : page1["components"][1]["components"]) {
+        if (b["label"] == "Next") next = b;
+    }
+    ASSERT_TRUE(next.is_object()) << page1.dump();
+    const auto page2 = click(customer(), own, next["custom_id"]);
+    ASSERT_EQ(page2.status, 200U) << page2.body.dump();
+    EXPECT_EQ(page2.body["response"]["type"], 7);
+    const json data2 = page2.body["response"]["data"];
+    EXPECT_EQ(option_labels(data2).size(), 3U);
+
+    const auto card = click(customer(), own, select_of(data2)["custom_id"], json::array({select_of(data2)["options"][0]["value"]}));
+    ASSERT_EQ(card.status, 200U) << card.body.dump();
+    const json buy = card.body["response"]["data"]["components"][0]["components"][0];
+    ASSERT_EQ(buy["label"], "Buy with wallet") << card.body.dump();
+    const auto bought = click(customer(), own, buy["custom_id"]);
+    ASSERT_EQ(bought.status, 200U) << bought.body.dump();
+    EXPECT_TRUE(reply_text(bought).starts_with("Thank you! Order **AC-")) << reply_text(bought);
+    expect_balance("$8.00");
+
+    // The panel itself never changed: another member still sees it as posted.
+    const auto visitor = click(info_["visitor_user_id"], panel_id, select_of(panel)["custom_id"],
+                               json::array({select_of(panel)["options"][1]["value"]}));
+    ASSERT_EQ(visitor.status, 200U) << visitor.body.dump();
+    EXPECT_EQ(option_labels(visitor.body["response"]["data"]), json::array({"Music", "Video"}));
+}
+
+}  // namespace
