@@ -52,7 +52,8 @@ cat <<MSG
 
   Act as the shop's members from another terminal:
     scripts/sandbox-shop.sh topup 25.00     # staff member runs /addbalance for the customer
-    scripts/sandbox-shop.sh balance         # customer runs /balance
+    scripts/sandbox-shop.sh balance         # customer runs /balance (transactions, profile: the same)
+    scripts/sandbox-shop.sh shop            # staff post the shop panel in #shop
     scripts/sandbox-shop.sh products        # customer runs /buy and sees the product list
     scripts/sandbox-shop.sh buy 4           # customer picks product 4 and clicks "Buy with wallet"
     scripts/sandbox-shop.sh orders          # customer runs /orders

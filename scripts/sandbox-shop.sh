@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Acts as a member of the apexcore-sandbox guild, through the sandbox's control API.
-# Usage: scripts/sandbox-shop.sh topup AMOUNT | balance | products | buy PRODUCT_VALUE | orders | order REFERENCE
+# Usage: scripts/sandbox-shop.sh topup AMOUNT | balance | transactions | profile | products | buy PRODUCT_VALUE | orders | order REFERENCE
+#                                | shop (staff post the shop panel)
 #                                | help [customer|staff] | check [member] | state
 #        scripts/sandbox-shop.sh panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON]
 #                                | history CHANNEL | dms        (tickets; WHO is customer, staff or visitor)
@@ -45,6 +46,9 @@ case "${1:-}" in
     post /_sandbox/components "$(jq -n --arg u "$staff" --arg m "$(jq -r .message_id <<<"$preview")" --arg c "$confirm" \
       '{user_id:$u,message_id:$m,custom_id:$c}')" | show ;;
   balance) command "$customer" balance | show ;;
+  transactions) command "$customer" transactions | jq -r '.response.data.embeds[0] | "[" + .title + "] " + .description' ;;
+  profile) command "$customer" profile | show ;;
+  shop) command "$staff" "shop panel" | show ;;  # staff post the shop panel in #shop
   products) command "$customer" buy | show ;;
   orders) command "$customer" orders | show ;;
   help) command "$(who "${2:-customer}")" help | show ;;
@@ -95,7 +99,7 @@ case "${1:-}" in
     [ -n "$channel" ] || { echo "sandbox-shop: no '${2:-orders}' log channel in $config" >&2; exit 1; }
     curl -sS "$control/_sandbox/channels/$channel/messages" | jq -r ".[] | $message_lines" ;;
   state) curl -sS "$control/_sandbox/state" | jq . ;;
-  *) echo "usage: $0 topup AMOUNT | balance | products | buy PRODUCT_VALUE | orders | order REFERENCE | help [customer|staff] | check [member] | state" >&2
+  *) echo "usage: $0 topup AMOUNT | balance | transactions | profile | products | buy PRODUCT_VALUE | orders | order REFERENCE | shop | help [customer|staff] | check [member] | state" >&2
      echo "       $0 panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON] | history CHANNEL | dms" >&2
      echo "       $0 log orders|payments|audit|tickets|errors" >&2
      exit 2 ;;
