@@ -5,6 +5,7 @@
 #include <apexcore/core/ids.hpp>
 #include <apexcore/core/money.hpp>
 #include <apexcore/core/outbox.hpp>
+#include <apexcore/core/refund.hpp>
 #include <apexcore/core/ticket.hpp>
 #include <apexcore/core/vip.hpp>
 
@@ -74,6 +75,8 @@ struct config {
     /// "tiers": the VIP tiers (role, how it is earned, discount); their roles are granted and
     /// taken back on Discord by the bot (docs/operations.md §VIP tiers).
     std::vector<apexcore::core::vip_tier> tiers;
+    /// "refunds.max_days" (0..365; 0: members cannot ask) and "refunds.fee_percent" (0..100).
+    apexcore::core::refund_policy refunds{};
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

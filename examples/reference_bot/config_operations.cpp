@@ -1,4 +1,4 @@
-// The "log", "monitoring", "log_channels", "notifications" and "tiers" sections of apexbot's config (docs/configuration.md).
+// The "log", "monitoring", "log_channels", "notifications", "tiers" and "refunds" sections of apexbot's config (docs/configuration.md).
 #include "config_detail.hpp"
 
 namespace apexbot::detail {
@@ -104,6 +104,20 @@ void load_operations(const json& doc, const std::string& path, config& c) {
                     integer_value(*d, path, where + "discount_bp", 0, 10000, "expected basis points from 0 to 10000 (500 = 5 %)"));
             }
             c.tiers.push_back(std::move(tier));
+        }
+    }
+    if (const auto r = doc.find("refunds"); r != doc.end()) {
+        if (!r->is_object()) bad(path, "refunds", "expected an object, e.g. {\"max_days\": 14, \"fee_percent\": 10}");
+        for (const auto& [key, value] : r->items()) {
+            if (key == "max_days") {
+                c.refunds.max_days = static_cast<int>(integer_value(value, path, "refunds.max_days", 0, 365,
+                                                                    "expected days from 0 to 365 (0: members cannot ask)"));
+            } else if (key == "fee_percent") {
+                c.refunds.fee_percent = static_cast<int>(integer_value(value, path, "refunds.fee_percent", 0, 100,
+                                                                       "expected a percentage from 0 to 100"));
+            } else {
+                bad(path, "refunds." + key, "unknown key (known: max_days, fee_percent)");
+            }
         }
     }
 }

@@ -14,6 +14,7 @@
 #include <apexcore/services/member_service.hpp>
 #include <apexcore/services/order_service.hpp>
 #include <apexcore/services/outbox_service.hpp>
+#include <apexcore/services/refund_service.hpp>
 #include <apexcore/services/payment_service.hpp>
 #include <apexcore/render/prometheus.hpp>
 #include <apexcore/render/transcript_archive.hpp>
@@ -110,7 +111,10 @@ void print_summary(const apexbot::config& c) {
     for (const auto& t : c.tiers) {
         tiers += (tiers.empty() ? "" : ", ") + t.name + " (role " + t.role.str() + ", " + std::to_string(t.discount) + " bp)";
     }
-    std::cout << "  tiers:          " << (tiers.empty() ? std::string("(none)") : tiers) << "\n";
+    std::cout << "  tiers:          " << (tiers.empty() ? std::string("(none)") : tiers) << "\n"
+              << "  refunds:        " << (c.refunds.max_days > 0 ? "within " + std::to_string(c.refunds.max_days) + " days"
+                                                                  : std::string("members cannot ask"))
+              << ", fee " << c.refunds.fee_percent << " %\n";
     std::cout << "  log_channels:   " << (channels.empty() ? std::string("(none)") : channels) << "\n"
               << "  notifications:  DMs " << (c.direct_messages ? "on" : "off") << ", at most " << c.outbox_max_pending
               << " waiting\n";
@@ -150,6 +154,7 @@ apexcore::services::shop_config shop_config_for(const apexbot::config& cfg) {
     shop.ticket_types = cfg.ticket_types;
     shop.tickets = cfg.ticket_policy;
     shop.tiers = cfg.tiers;
+    shop.refunds = cfg.refunds;
     // Log channel posts, DMs and role changes go through the outbox, written with each decision.
     for (const auto& [topic, channel] : cfg.log_channels) shop.notifications.log_topics.push_back(topic);
     shop.notifications.direct_messages = cfg.direct_messages;
@@ -235,6 +240,9 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
     }
     if (fresh.monitoring_listen != running.monitoring_listen) restart.emplace_back("monitoring");
     if (fresh.log_channels != running.log_channels) restart.emplace_back("log_channels");
+    if (fresh.refunds.max_days != running.refunds.max_days || fresh.refunds.fee_percent != running.refunds.fee_percent) {
+        restart.emplace_back("refunds");
+    }
     if (fresh.tiers.size() != running.tiers.size() ||
         !std::equal(fresh.tiers.begin(), fresh.tiers.end(), running.tiers.begin(), [](const auto& a, const auto& b) {
             return a.name == b.name && a.role == b.role && a.mode == b.mode &&
@@ -388,6 +396,7 @@ int main(int argc, char** argv) {
         apexcore::services::order_service orders(store, shop);
         apexcore::services::outbox_service outbox(store, shop);
         apexcore::services::member_service members(store, shop);
+        apexcore::services::refund_service refunds(store, shop);
         seed_catalog(catalog, cfg);
 
         if (io_threads < 1 || io_threads > 64) {
@@ -435,6 +444,7 @@ int main(int argc, char** argv) {
         parts.payment_methods = shop.payment_methods;
         parts.orders = &orders;
         parts.members = &members;
+        parts.refunds = &refunds;
         parts.outbox = &outbox;
         parts.notifications.channels = cfg.log_channels;
         parts.notifications.metrics = &metrics;

@@ -3,6 +3,7 @@
 #include <apexcore/bot/features/help.hpp>
 #include <apexcore/bot/features/orders.hpp>
 #include <apexcore/bot/features/profile.hpp>
+#include <apexcore/bot/features/refunds.hpp>
 #include <apexcore/bot/features/setup.hpp>
 #include <apexcore/bot/features/storefront.hpp>
 #include <apexcore/bot/features/tickets.hpp>
@@ -16,6 +17,9 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
     router_.add(std::make_shared<storefront_feature>(router_.config(), wallet, catalog));
     if (parts.orders != nullptr) router_.add(std::make_shared<orders_feature>(router_.config(), *parts.orders, catalog));
     if (parts.members != nullptr) router_.add(std::make_shared<profile_feature>(router_.config(), *parts.members));
+    if (parts.refunds != nullptr && parts.orders != nullptr) {
+        router_.add(std::make_shared<refunds_feature>(router_.config(), *parts.refunds, *parts.orders));
+    }
     if (parts.actions != nullptr && parts.tickets != nullptr) {
         ticket_shop shop{&wallet, &catalog, parts.payments, std::move(parts.payment_methods)};
         router_.add(std::make_shared<tickets_feature>(router_.config(), *parts.tickets, *parts.actions, std::move(parts.transcripts),

@@ -37,8 +37,42 @@ core::result<core::refund, core::rejection> refund_service::request(const refund
         draft.customer = order->customer;
         draft.amount = amount;
         draft.reason = r.reason;
-        return uow.refunds().insert_refund(draft);
+        const core::refund stored = uow.refunds().insert_refund(draft);
+        // Staff review it from the orders log channel (its post carries Approve / Reject).
+        const auto product = uow.products().find(order->product);
+        core::outbox_facts facts = detail::order_facts(*order, product ? product->display_name() : std::string());
+        facts.emplace("refund", std::to_string(stored.id.value));
+        facts.emplace("amount", core::format_money(amount));
+        if (const auto fee = core::refund_fee(config_.refunds, amount); fee && !fee->is_zero()) {
+            facts.emplace("fee", core::format_money(*fee));
+        }
+        facts.emplace("reason", r.reason);
+        detail::notify_log(uow, config_, core::log_topic::orders, "refund.requested", std::move(facts));
+        return stored;
     });
+}
+
+core::result<refund_quote, core::rejection> refund_service::quote(const actor& by, core::order_id id) {
+    const auto now = config_.time().now();
+    const auto compute = [&](ports::unit_of_work& uow) -> core::result<refund_quote, core::rejection> {
+        const auto order = uow.orders().find(id);
+        if (!order) return core::rejection::unknown_order;
+        if (!by.staff && order->customer != by.user) return core::rejection::not_owner;
+        if (!refundable(order->status)) return core::rejection::forbidden_transition;
+        if (!by.staff && !core::within_refund_window(config_.refunds, order->created_at, now)) {
+            return core::rejection::refund_window_closed;
+        }
+        if (uow.refunds().pending_for(order->id)) return core::rejection::refund_already_requested;
+        const core::money amount{order->price_paid.minor_units() - order->refunded.minor_units(), order->price_paid.currency_of()};
+        const auto fee = core::refund_fee(config_.refunds, amount);
+        if (!fee) return core::rejection::amount_too_large;
+        refund_quote q{*order, amount, *fee, core::money{amount.minor_units() - fee->minor_units(), amount.currency_of()}, std::nullopt};
+        if (!by.staff) q.window_ends = order->created_at + std::chrono::hours(24) * config_.refunds.max_days;
+        return q;
+    };
+    std::optional<core::result<refund_quote, core::rejection>> out;
+    store_.read([&](ports::unit_of_work& uow) { out.emplace(compute(uow)); });
+    return std::move(*out);
 }
 
 core::result<refund_outcome, core::rejection> refund_service::approve(const actor& staff, core::refund_id id,

@@ -107,6 +107,51 @@ TEST_F(NotificationsEndToEndTest, AMemberWhoDoesNotAcceptDmsIsReportedToStaffWit
     EXPECT_TRUE(dms().empty());
 }
 
+// A refund (issue 11 §4, issue 12 §5): the member previews and requests it, staff approve it from
+// the orders log channel, the member is told by DM and the money is back in the wallet.
+TEST_F(NotificationsEndToEndTest, ARefundIsRequestedByTheMemberAndApprovedByStaffFromTheOrdersLog) {
+    top_up_and_buy();
+    ASSERT_TRUE(wait_for([&] { return posts(orders_log()).size() == 1; })) << bot_->output();
+    const std::string title = embed_title(posts(orders_log())[0]);  // "Order AC-… paid"
+    const std::string reference = title.substr(6, title.size() - 11);
+
+    const auto preview = command(customer(), "refund", {{"reference", reference}});
+    ASSERT_EQ(preview.status, 200U) << preview.body.dump();
+    const json card = preview.body["response"]["data"];
+    EXPECT_EQ(card["embeds"][0]["title"], "Refund order " + reference) << card.dump();
+    EXPECT_NE(card.dump().find("Back to your wallet"), std::string::npos);
+    const auto form = click(customer(), preview.body["message_id"], card["components"][0]["components"][0]["custom_id"]);
+    ASSERT_EQ(form.body["response"].value("type", 0), 9) << form.body.dump();
+    const auto asked = control_->post("/_sandbox/modals", {{"user_id", customer()},
+                                                           {"interaction_id", form.body["interaction_id"]},
+                                                           {"values", {{"reason", "The download link is dead"}}}});
+    ASSERT_EQ(asked.status, 200U) << asked.body.dump();
+    EXPECT_EQ(reply_text(asked), "Your refund request for order **" + reference +
+                                     "** is with staff. You will get a DM when they have decided.");
+
+    // Staff see it in the orders log with Approve / Reject; a member cannot use them.
+    ASSERT_TRUE(wait_for([&] { return posts(orders_log()).size() == 2; })) << bot_->output();
+    const json request = posts(orders_log())[1];
+    EXPECT_EQ(embed_title(request), "Refund requested: order " + reference);
+    EXPECT_NE(request.dump().find("The download link is dead"), std::string::npos);
+    const std::string approve = request["components"][0]["components"][0]["custom_id"];
+    EXPECT_EQ(reply_text(click(customer(), request["id"], approve)), "Only staff members can do that.");
+    const auto approved = click(staff(), request["id"], approve);
+    ASSERT_EQ(approved.status, 200U) << approved.body.dump();
+    EXPECT_EQ(approved.body["response"]["type"], 7) << "the request's post becomes the decision";
+    EXPECT_EQ(approved.body["response"]["data"]["embeds"][0]["title"], "Refund approved: order " + reference);
+    EXPECT_TRUE(approved.body["response"]["data"]["components"].empty());
+    expect_balance("$20.00");  // $20 topped up, $5 spent, $5 back (no fee configured)
+
+    ASSERT_TRUE(wait_for([&] {
+        const json m = dms();
+        return !m.empty() && embed_title(m.back()) == "Your refund was approved";
+    })) << dms().dump();
+    EXPECT_EQ(reply_text(command(customer(), "refund", {{"reference", reference}})),
+              "That cannot be done in the current state of the order.")
+        << "refunded once";
+}
+
 // VIP tiers on Discord (issue 11 §5): the sandbox's roles are fixed, so the tier that can be
 // granted uses its Staff role (position 2, below the bot's 3) and the one that cannot its Owner
 // role (position 4, above the bot's).

@@ -34,6 +34,15 @@ struct refund_outcome {
 
 /// Refund use cases. Thread-safe when the store is (sqlite_store is): the service keeps no mutable state of its own;
 /// every call is one store transaction.
+/// What a refund request would give back, before it is made (the customer's /refund preview).
+struct refund_quote {
+    core::order order;
+    core::money amount;   ///< gross: everything not refunded yet
+    core::money fee;      ///< the handling fee (shop_config::refunds.fee_percent, half up)
+    core::money net;      ///< amount - fee: what the wallet gets
+    std::optional<std::chrono::system_clock::time_point> window_ends;  ///< nullopt for staff (no window)
+};
+
 class refund_service {
 public:
     /// `store` must outlive the service; `config` is copied.
@@ -44,6 +53,11 @@ public:
     /// refund_amount_invalid (<= 0, other currency, or more than what is left),
     /// refund_already_requested, text_too_long, invalid_text.
     [[nodiscard]] core::result<core::refund, core::rejection> request(const refund_request& r);
+
+    /// What request({by, order}) would ask for now, without writing: the same checks and
+    /// rejections (unknown_order, not_owner, forbidden_transition, refund_window_closed,
+    /// refund_already_requested), plus the fee and the window's end.
+    [[nodiscard]] core::result<refund_quote, core::rejection> quote(const actor& by, core::order_id order);
 
     /// Staff approves a pending request. Rejections: not_staff, unknown_refund, already_decided,
     /// forbidden_transition / refund_amount_invalid (the order changed since the request).

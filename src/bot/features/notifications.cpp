@@ -1,5 +1,6 @@
 #include <apexcore/bot/features/notifications.hpp>
 
+#include <apexcore/bot/views.hpp>
 #include <apexcore/core/text.hpp>
 
 #include <ctime>
@@ -225,7 +226,20 @@ ports::embed generic(const core::outbox_entry& entry) {
 ports::message log_post_view(const core::outbox_entry& entry) {
     ports::message m;
     const std::string& event = entry.draft.event;
-    if (event == "order.paid") {
+    if (event == "refund.requested") {
+        const std::string reference(fact(entry, "order"));
+        auto e = base(entry, "Refund requested: order " + reference, amber);
+        e.description = core::truncate_utf8(mention(fact(entry, "member")) + " asks for **" + std::string(fact(entry, "amount")) +
+                                                "** back" + order_line(entry),
+                                            4096);
+        add_field(e, "Fee", fact(entry, "fee"));
+        add_field(e, "Paid", fact(entry, "price"));
+        add_field(e, "Reason", fact(entry, "reason"), false);
+        if (!fact(entry, "refund").empty()) e.footer = "Refund #" + std::string(fact(entry, "refund"));
+        m.embeds.push_back(std::move(e));
+        // Staff decide right here (the refunds feature owns the "rf" custom_ids).
+        if (const auto id = core::refund_id::parse(fact(entry, "refund"))) m.rows.push_back(refund_review_row(*id));
+    } else if (event == "order.paid") {
         m.embeds.push_back(order_paid(entry));
     } else if (event == "wallet.credited" || event == "wallet.debited") {
         m.embeds.push_back(wallet_moved(entry));
