@@ -234,8 +234,15 @@ TEST_F(OutboxTest, RefundDecisionsAreLoggedAndToldToTheMember) {
     ASSERT_TRUE(refunds.approve(staff, approve_me->id, "sorry").ok());
     ASSERT_TRUE(refunds.reject(staff, reject_me->id, "outside the policy").ok());
 
-    const auto entries = claim_all();
-    ASSERT_EQ(entries.size(), 4U);
+    auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 6U);
+    // The two requests, for staff to decide from the orders log.
+    EXPECT_EQ(entries[0].draft.event, "refund.requested");
+    EXPECT_EQ(entries[0].draft.facts.at("reason"), "did not work");
+    EXPECT_EQ(entries[0].draft.facts.at("refund"), std::to_string(approve_me->id.value));
+    EXPECT_EQ(entries[0].draft.facts.at("fee"), "$1.00");
+    EXPECT_EQ(entries[1].draft.event, "refund.requested");
+    entries.erase(entries.begin(), entries.begin() + 2);
     EXPECT_EQ(entries[0].draft.event, "refund.approved");
     EXPECT_EQ(entries[0].draft.topic, core::log_topic::orders);
     EXPECT_EQ(entries[0].draft.facts.at("order"), first->order.reference);
