@@ -3,10 +3,22 @@
 /// Views two features share (DESIGN.md: a feature never depends on another; what they share goes
 /// here). Pure functions from data to the neutral message model.
 
+#include <apexcore/core/ids.hpp>
 #include <apexcore/core/refund.hpp>
 #include <apexcore/ports/message.hpp>
 
+#include <chrono>
+#include <string>
+
 namespace apexcore::bot {
+
+/// A mention of a member in message text: "<@id>" (Discord's markup, REFERENCE.md §Message
+/// formatting; shown as the member's name to whoever reads it).
+[[nodiscard]] std::string mention(core::user_id user);
+
+/// A time shown in each reader's own time zone and language: "<t:SECONDS:STYLE>" with `style`
+/// 'f' (date and time), 'D' (date), 't' (time) or 'R' (relative, "in 3 days").
+[[nodiscard]] std::string discord_time(std::chrono::system_clock::time_point at, char style);
 
 /// The Approve / Reject row of a refund request's post in the orders log: "rf:a:<refund id>" and
 /// "rf:x:<refund id>", handled by the refunds feature, rendered by the notifications feature.

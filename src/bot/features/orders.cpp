@@ -1,5 +1,6 @@
 #include <apexcore/bot/features/orders.hpp>
 
+#include <apexcore/bot/views.hpp>
 #include <apexcore/core/text.hpp>
 
 #include <chrono>
@@ -9,12 +10,6 @@ namespace {
 
 constexpr std::uint32_t order_color = 0x5865F2;
 
-/// Discord's timestamp markup, shown in each reader's own time zone and language:
-/// <t:SECONDS:f> ("30 November 2026 04:20"), <t:SECONDS:D> (the date).
-std::string discord_time(std::chrono::system_clock::time_point at, char style) {
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count();
-    return "<t:" + std::to_string(seconds) + ":" + style + ">";
-}
 
 }  // namespace
 

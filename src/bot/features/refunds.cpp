@@ -1,5 +1,7 @@
 #include <apexcore/bot/features/refunds.hpp>
 
+#include <apexcore/bot/views.hpp>
+
 #include <apexcore/core/text.hpp>
 
 #include <chrono>
@@ -11,11 +13,7 @@ constexpr std::uint32_t refund_color = 0xF1C40F;
 constexpr std::uint32_t approved_color = 0x57F287;
 constexpr std::uint32_t rejected_color = 0xE74C3C;
 
-std::string mention(core::user_id u) { return "<@" + u.str() + ">"; }
 
-std::string discord_time(std::chrono::system_clock::time_point at, char style) {
-    return "<t:" + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(at.time_since_epoch()).count()) + ":" + style + ">";
-}
 
 /// "rf:<verb>:<id>" with a positive decimal id.
 template <class Id>

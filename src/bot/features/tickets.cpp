@@ -1,5 +1,7 @@
 #include <apexcore/bot/features/tickets.hpp>
 
+#include <apexcore/bot/views.hpp>
+
 #include "ticket_custom_id.hpp"
 
 #include <apexcore/core/rejection.hpp>
@@ -15,7 +17,6 @@ using core::rejection;
 
 std::string say(rejection r) { return std::string(core::describe(r)); }
 
-std::string mention(core::user_id u) { return "<@" + u.str() + ">"; }
 
 ports::interaction_response update_with(std::string text) {
     ports::interaction_response r;

@@ -1,5 +1,7 @@
 #include <apexcore/bot/features/wallet.hpp>
 
+#include <apexcore/bot/views.hpp>
+
 #include <apexcore/core/text.hpp>
 
 #include <chrono>
@@ -11,7 +13,6 @@ constexpr std::uint32_t preview_color = 0xF1C40F;
 constexpr std::uint32_t done_color = 0x57F287;
 constexpr std::uint32_t wallet_color = 0x5865F2;
 
-std::string mention(core::user_id u) { return "<@" + u.str() + ">"; }
 
 /// One ledger row as a line: "+$25.00 staff_credit — Added by staff (#12, <t:…:R>)".
 std::string ledger_line(const core::ledger_entry& e) {
