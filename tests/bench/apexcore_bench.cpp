@@ -23,6 +23,10 @@
 //     gateway sends them; reports the heap it holds (malloc's in-use bytes), bytes per member,
 //     load time and permission questions per second.
 //
+//   apexcore-bench storefront [--products N] [--rate R] [--seconds S] [--workers W] [--db PATH]
+//     Product cards, wallet purchases and /buy browsing through bot::shop_bot at R interactions/s
+//     over SQLite; p50/p99 from received to response ready, and RSS (storefront_bench.cpp).
+//
 //   apexcore-bench tickets [--messages N] [--tickets T] [--db PATH]
 //     Renders a transcript of N messages (HTML and JSON: time, size), then sweeps T open
 //     tickets in SQLite with none due and with all due (tickets_bench.cpp).
@@ -392,6 +396,7 @@ int main(int argc, char** argv) {
         "       apexcore-bench gateway [--events N]\n"
         "       apexcore-bench guild-cache [--members N] [--channels C] [--roles R]\n"
         "       apexcore-bench tickets [--messages N] [--tickets T] [--db PATH]\n"
+        "       apexcore-bench storefront [--products N] [--rate R] [--seconds S] [--workers W] [--db PATH]\n"
         "       apexcore-bench purchases [--db PATH] [--users U] [--products P] [--purchases N] [--workers C]\n"
         "                                [--seed S] [--deposit-cents D] [--sync full|normal]\n"
         "Each prints one line of JSON; see docs/benchmarks.md.\n";
@@ -406,6 +411,7 @@ int main(int argc, char** argv) {
         if (what == "guild-cache") return run_guild_cache(argc - 1, argv + 1);
         if (what == "purchases") return apexcore::bench::run_purchases(argc - 1, argv + 1);
         if (what == "tickets") return apexcore::bench::run_tickets(argc - 1, argv + 1);
+        if (what == "storefront") return apexcore::bench::run_storefront(argc - 1, argv + 1);
     } catch (const std::exception& e) {
         std::cerr << "apexcore-bench: " << e.what() << "\n";
         return 2;

@@ -28,6 +28,8 @@ inline bool parse_options(int argc, char** argv, const boost::program_options::o
 
 /// `apexcore-bench purchases`: shared/bench/purchases.md (purchases_bench.cpp).
 int run_purchases(int argc, char** argv);
+/// `apexcore-bench storefront`: the storefront's in-process latency (storefront_bench.cpp).
+int run_storefront(int argc, char** argv);
 /// `apexcore-bench tickets`: transcript rendering and the inactivity sweep (tickets_bench.cpp).
 int run_tickets(int argc, char** argv);
 
