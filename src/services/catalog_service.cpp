@@ -2,6 +2,7 @@
 
 #include "detail.hpp"
 
+#include <algorithm>
 #include <set>
 #include <tuple>
 
@@ -10,6 +11,13 @@ namespace apexcore::services {
 std::vector<core::product> catalog_service::list_active(std::size_t limit) {
     std::vector<core::product> out;
     store_.read([&](ports::unit_of_work& uow) { out = uow.products().list_active(limit); });
+    return out;
+}
+
+std::vector<core::product> catalog_service::search(const std::string& text, std::size_t limit) {
+    std::vector<core::product> out;
+    if (text.empty() || text.size() > 100) return out;
+    store_.read([&](ports::unit_of_work& uow) { out = uow.products().search_active(text, std::clamp<std::size_t>(limit, 1, 100)); });
     return out;
 }
 

@@ -43,6 +43,21 @@ public:
         return read_products(s);
     }
 
+    std::vector<core::product> search_active(const std::string& text, std::size_t limit) override {
+        // LIKE with '\' as the escape: the member's % and _ are literal.
+        std::string escaped;
+        for (const char c : text) {
+            if (c == '%' || c == '_' || c == '\\') escaped += '\\';
+            escaped += c;
+        }
+        auto& s = db_.prepare(std::string(product_select) +
+                              " WHERE is_active = 1 AND (service_name || ' ' || variant_name || ' ' || main_category || ' ' || "
+                              "sub_category LIKE ?1 ESCAPE '\\' OR id IN (SELECT product_id FROM product_tags WHERE tag LIKE ?2 "
+                              "ESCAPE '\\')) ORDER BY main_category, sub_category, service_name, variant_name, id LIMIT ?3");
+        s.bind(1, "%" + escaped + "%").bind(2, escaped + "%").bind(3, static_cast<std::int64_t>(limit));
+        return read_products(s);
+    }
+
     std::optional<core::product> find_by_path(const std::string& main_category, const std::string& sub_category,
                                               const std::string& service_name, const std::string& variant_name) override {
         auto& s = db_.prepare(std::string(product_select) +

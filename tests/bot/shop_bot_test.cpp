@@ -291,7 +291,7 @@ TEST_F(ShopBotTest, HelpListsTheCommandsTheMemberMayUse) {
     ASSERT_EQ(member.body.embeds.size(), 1U);
     const auto& listed = member.body.embeds[0].description;
     EXPECT_NE(listed.find("`/balance` — Show your wallet balance"), std::string::npos) << listed;
-    EXPECT_NE(listed.find("`/buy`"), std::string::npos) << listed;
+    EXPECT_NE(listed.find("`/buy [product]`"), std::string::npos) << listed;
     EXPECT_NE(listed.find("`/help`"), std::string::npos) << listed;
     EXPECT_EQ(listed.find("addbalance"), std::string::npos) << "a staff command shown to a member";
     EXPECT_TRUE(member.body.embeds[0].fields.empty());

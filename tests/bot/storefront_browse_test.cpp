@@ -165,6 +165,38 @@ TEST_F(BrowseTest, ForgedOrStaleCustomIdsGetAnAnswerNotACrash) {
     EXPECT_TRUE(bot::decode_browse("sf:pm:::0")->from_panel);
 }
 
+TEST_F(BrowseTest, BuyWithAProductSuggestsAsTheMemberTypesAndOpensTheCard) {
+    add("Streaming", "Video", "StreamFlix Premium", 499);
+    add("Streaming", "Music", "TuneBox", 750);
+    add("Games", "Keys", "Indie 100% Bundle", 1200);
+    core::product tagged{{}, "Software", "Security", "SafeVPN", "3 months", money::usd_cents(900), true};
+    tagged.tags = {"vpn", "privacy"};
+    ASSERT_TRUE(catalog_.add(tagged).ok());
+
+    const auto suggest = [&](std::string typed) {
+        return bot_.handle(as(customer, ports::autocomplete_request{"buy", "product", std::move(typed), {}}));
+    };
+    const auto flix = suggest("flix");
+    EXPECT_EQ(flix.kind, ports::response_kind::suggest);
+    ASSERT_EQ(flix.choices.size(), 1U);
+    EXPECT_EQ(flix.choices[0].name, "StreamFlix Premium - Standard — $4.99");
+    EXPECT_EQ(suggest("STREAM").choices.size(), 2U) << "names and categories, any case";
+    EXPECT_EQ(suggest("priv").choices.size(), 1U) << "a tag's start";
+    EXPECT_EQ(suggest("100%").choices.size(), 1U) << "% is a literal, not a wildcard";
+    EXPECT_EQ(suggest("1%").choices.size(), 0U);
+    EXPECT_TRUE(suggest("").choices.empty());
+
+    const std::string id = std::get<std::string>(flix.choices[0].value);
+    const auto card = bot_.handle(as(customer, ports::command_invocation{"buy", {{"product", id}}}));
+    EXPECT_EQ(card.kind, ports::response_kind::reply);
+    EXPECT_EQ(card.body.embeds.at(0).title, "StreamFlix Premium - Standard");
+    const auto typed = bot_.handle(as(customer, ports::command_invocation{"buy", {{"product", std::string("tunebox")}}}));
+    EXPECT_EQ(typed.body.embeds.at(0).title, "TuneBox - Standard") << "one match: its card";
+    const auto many = bot_.handle(as(customer, ports::command_invocation{"buy", {{"product", std::string("stream")}}}));
+    EXPECT_EQ(many.body.content, "No single product matches `stream`; here is the shop.");
+    EXPECT_FALSE(many.body.rows.empty());
+}
+
 TEST(BrowseViewTest, LongNamesAndManyCategoriesStayWithinLimits) {
     std::vector<core::product> catalog;
     for (int m = 0; m < 60; ++m) {

@@ -79,4 +79,17 @@ TEST_F(StorefrontEndToEndTest, APanelIsBrowsedPageByPageAndAProductBoughtFromIt)
     EXPECT_EQ(option_labels(visitor.body["response"]["data"]), json::array({"Music", "Video"}));
 }
 
+TEST_F(StorefrontEndToEndTest, BuyWithAutocompleteGoesStraightToTheCard) {
+    const auto suggested = control_->post("/_sandbox/autocomplete",
+                                          {{"user_id", customer()}, {"name", "buy"}, {"option", "product"}, {"value", "flix"}});
+    ASSERT_EQ(suggested.status, 200U) << suggested.body.dump();
+    const json choices = suggested.body["response"]["data"]["choices"];
+    ASSERT_EQ(choices.size(), 1U) << suggested.body.dump();
+    EXPECT_EQ(choices[0]["name"], "Flix - 1 month — $4.99");
+    const auto card = command(customer(), "buy", {{"product", choices[0]["value"]}});
+    ASSERT_EQ(card.status, 200U) << card.body.dump();
+    EXPECT_EQ(card.body["response"]["type"], 4);
+    EXPECT_EQ(card.body["response"]["data"]["embeds"][0]["title"], "Flix - 1 month");
+}
+
 }  // namespace

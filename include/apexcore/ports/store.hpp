@@ -58,6 +58,10 @@ public:
                                                       const std::string& variant_name) = 0;
     /// Active products carrying `tag`, in display order, at most `limit`.
     virtual std::vector<core::product> list_by_tag(const std::string& tag, std::size_t limit) = 0;
+    /// Active products whose names (service, variant, categories) contain `text`, or one of
+    /// whose tags starts with it — ASCII letters compared case-insensitively — in display order,
+    /// at most `limit`. `text` is matched literally (no wildcards).
+    virtual std::vector<core::product> search_active(const std::string& text, std::size_t limit) = 0;
     /// The outcome of adjust_stock: the stock before and after (equal when refused).
     struct stock_change {
         std::int64_t before = 0;

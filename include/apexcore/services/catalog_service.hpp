@@ -36,6 +36,9 @@ public:
     [[nodiscard]] std::vector<core::product> list_active(std::size_t limit);
     /// Active products carrying `tag`, in display order, at most `limit`.
     [[nodiscard]] std::vector<core::product> list_by_tag(const std::string& tag, std::size_t limit);
+    /// Active products matching what a member typed (names contain it, or a tag starts with it;
+    /// ports::product_repository::search_active), at most `limit` (1..100). Empty text: none.
+    [[nodiscard]] std::vector<core::product> search(const std::string& text, std::size_t limit);
     /// The product with `id`, active or not.
     [[nodiscard]] std::optional<core::product> find(core::product_id id);
 

@@ -2,6 +2,7 @@
 
 #include <apexcore/bot/custom_id.hpp>
 #include <apexcore/bot/features/profile.hpp>
+#include <apexcore/core/text.hpp>
 
 #include <algorithm>
 #include <set>
@@ -24,15 +25,51 @@ storefront_feature::storefront_feature(const bot_config& config, services::walle
 std::vector<ports::command_spec> storefront_feature::commands() const {
     ports::command_spec shop{"shop", "Staff: the shop panel", {}, true, {}, {}};
     shop.subcommands = {{"panel", "Staff: post the shop panel in this channel, for everyone to browse and buy", {}}};
-    return {{"buy", "Browse the shop and buy with your wallet", {}, false}, std::move(shop)};
+    ports::command_option_spec product{"product", "Type a product's name or tag to go straight to it", ports::option_type::string, false};
+    product.autocomplete = true;
+    product.max_length = 100;
+    return {{"buy", "Browse the shop and buy with your wallet", {std::move(product)}, false}, std::move(shop)};
 }
 
 std::vector<std::string> storefront_feature::namespaces() const { return {std::string(custom_id_version), "sf"}; }
 
 ports::interaction_response storefront_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
-    if (c.name == "buy") return open_shop();
+    if (c.name == "buy") {
+        const auto* typed = find_option(c, "product");
+        if (typed == nullptr || !std::holds_alternative<std::string>(*typed) || std::get<std::string>(*typed).empty()) return open_shop();
+        return find_product(i, std::get<std::string>(*typed));
+    }
     if (c.name == "shop panel") return post_panel(i);
     return ephemeral_reply("Unknown command /" + c.name + ".");
+}
+
+ports::interaction_response storefront_feature::on_autocomplete(const ports::interaction&, const ports::autocomplete_request& a) {
+    ports::interaction_response r;
+    r.kind = ports::response_kind::suggest;
+    if (a.command != "buy" || a.option != "product") return r;
+    // A suggestion's value is the product id, so picking one opens exactly that card.
+    for (const auto& p : catalog_.search(a.partial, ports::select_options_max)) {
+        r.choices.push_back({core::truncate_utf8(p.display_name() + " — " + core::format_money(p.price), 100),
+                             std::to_string(p.id.value)});
+    }
+    return r;
+}
+
+ports::interaction_response storefront_feature::find_product(const ports::interaction& i, const std::string& typed) {
+    // A picked suggestion carries the id; typed text is searched, and one match is that product.
+    std::optional<core::product_id> id = core::product_id::parse(typed);
+    if (!id) {
+        const auto found = catalog_.search(typed, 2);
+        if (found.size() == 1) id = found.front().id;
+    }
+    if (!id) {
+        auto r = open_shop();
+        r.body.content = "No single product matches `" + core::truncate_utf8(typed, 40) + "`; here is the shop.";
+        return r;
+    }
+    auto card = product_card(i, *id);
+    if (card.kind == ports::response_kind::update_message) card.kind = ports::response_kind::reply;  // no message to update yet
+    return card;
 }
 
 ports::interaction_response storefront_feature::post_panel(const ports::interaction& i) {

@@ -1,7 +1,8 @@
 #pragma once
 /// @file storefront.hpp
 /// The storefront feature, for customers and staff:
-///   /buy           opens the shop, only for the asker: a select of the products when there are at
+///   /buy [product]  with a product (autocomplete on names and tags), its card at once; else
+///                  opens the shop, only for the asker: a select of the products when there are at
 ///                  most 25, else the catalog to browse — main category → sub-category →
 ///                  products, 25 options a page with Previous / Next / Back (a level with one
 ///                  entry is skipped); each product option shows its price and stock
@@ -60,8 +61,11 @@ public:
     [[nodiscard]] std::vector<std::string> namespaces() const override;
     ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) override;
     ports::interaction_response on_component(const ports::interaction& i, const ports::component_action& a) override;
+    /// /buy product:…: up to 25 products whose names contain what was typed or whose tag starts with it.
+    ports::interaction_response on_autocomplete(const ports::interaction& i, const ports::autocomplete_request& a) override;
 
 private:
+    ports::interaction_response find_product(const ports::interaction& i, const std::string& typed);
     ports::interaction_response open_shop();
     ports::interaction_response post_panel(const ports::interaction& i);
     ports::interaction_response browse(const ports::interaction& i, const ports::component_action& a);
