@@ -72,9 +72,19 @@ ports::interaction_response storefront_feature::find_product(const ports::intera
     return card;
 }
 
+std::shared_ptr<const std::vector<core::product>> storefront_feature::browse_catalog() {
+    std::lock_guard lock(snapshot_mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (!snapshot_ || now - snapshot_at_ >= browse_catalog_ttl) {
+        snapshot_ = std::make_shared<const std::vector<core::product>>(catalog_.list_active(browse_catalog_max));
+        snapshot_at_ = now;
+    }
+    return snapshot_;
+}
+
 ports::interaction_response storefront_feature::post_panel(const ports::interaction& i) {
     if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
-    const auto catalog = catalog_.list_active(browse_catalog_max);
+    const auto catalog = catalog_.list_active(browse_catalog_max);  // fresh: staff may just have added a category
     if (catalog.empty()) return ephemeral_reply("The shop has no products for sale yet; add some first.");
     ports::interaction_response r;
     r.body = browse_view(catalog, {browse_level::mains, "", "", 0, true});
@@ -106,7 +116,7 @@ ports::interaction_response storefront_feature::browse(const ports::interaction&
         else next = {browse_level::products, request->main, value, 0, false};
     }
     ports::interaction_response r;
-    r.body = browse_view(catalog_.list_active(browse_catalog_max), next);
+    r.body = browse_view(*browse_catalog(), next);
     r.kind = request->from_panel ? ports::response_kind::reply : ports::response_kind::update_message;
     return r;
 }
@@ -127,7 +137,7 @@ ports::interaction_response storefront_feature::open_shop() {
     if (products.empty()) return ephemeral_reply("The shop has no products for sale right now.");
     if (products.size() > ports::select_options_max) {  // more than one select holds: browse by category
         ports::interaction_response r;
-        r.body = browse_view(catalog_.list_active(browse_catalog_max), {browse_level::mains, "", "", 0, false});
+        r.body = browse_view(*browse_catalog(), {browse_level::mains, "", "", 0, false});
         return r;
     }
     ports::string_select select;

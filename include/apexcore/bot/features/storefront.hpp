@@ -25,10 +25,17 @@
 #include <apexcore/services/catalog_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
 
+#include <chrono>
+#include <memory>
+#include <mutex>
+
 namespace apexcore::bot {
 
 /// The most active products browsing reads (the catalog beyond is not shown).
 inline constexpr std::size_t browse_catalog_max = 10'000;
+/// How long browsing reuses the catalog it read: one read serves every member browsing within it
+/// (a card and a purchase always read the product itself, so only the lists can be this old).
+inline constexpr std::chrono::milliseconds browse_catalog_ttl{2000};
 
 /// A level of the catalog.
 enum class browse_level { mains, subs, products };
@@ -71,11 +78,16 @@ private:
     ports::interaction_response browse(const ports::interaction& i, const ports::component_action& a);
     ports::interaction_response show_product(const ports::interaction& i, const ports::component_action& a);
     ports::interaction_response product_card(const ports::interaction& i, core::product_id id);
+    /// The active catalog for browsing, read at most every browse_catalog_ttl (shared, immutable).
+    std::shared_ptr<const std::vector<core::product>> browse_catalog();
     ports::interaction_response buy(const ports::interaction& i, const custom_id_action& action);
 
     const bot_config& config_;
     services::wallet_service& wallet_;
     services::catalog_service& catalog_;
+    std::mutex snapshot_mutex_;
+    std::shared_ptr<const std::vector<core::product>> snapshot_;
+    std::chrono::steady_clock::time_point snapshot_at_{};
 };
 
 }  // namespace apexcore::bot
