@@ -2,6 +2,7 @@
 // apexbot's configuration file (docs/configuration.md). The bot token never comes from the file:
 // it is read from the DISCORD_TOKEN environment variable.
 #include <apexcore/core/catalog.hpp>
+#include <apexcore/core/cooldown.hpp>
 #include <apexcore/core/ids.hpp>
 #include <apexcore/core/money.hpp>
 #include <apexcore/core/outbox.hpp>
@@ -77,6 +78,8 @@ struct config {
     std::vector<apexcore::core::vip_tier> tiers;
     /// "refunds.max_days" (0..365; 0: members cannot ask) and "refunds.fee_percent" (0..100).
     apexcore::core::refund_policy refunds{};
+    /// "cooldowns.purchases" / "cooldowns.refund_requests": {"max": N, "per_minutes": M}.
+    apexcore::core::cooldown_policy cooldowns{};
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

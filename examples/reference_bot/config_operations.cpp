@@ -120,6 +120,31 @@ void load_operations(const json& doc, const std::string& path, config& c) {
             }
         }
     }
+    if (const auto cd = doc.find("cooldowns"); cd != doc.end()) {
+        const std::string example = "e.g. {\"purchases\": {\"max\": 5, \"per_minutes\": 60}}";
+        if (!cd->is_object()) bad(path, "cooldowns", "expected an object, " + example);
+        for (const auto& [key, value] : cd->items()) {
+            if (key != "purchases" && key != "refund_requests") {
+                bad(path, "cooldowns." + key, "unknown key (known: purchases, refund_requests)");
+            }
+            const std::string where = "cooldowns." + key;
+            if (!value.is_object()) bad(path, where, "expected {\"max\": N, \"per_minutes\": M}");
+            apexcore::core::cooldown_rule rule;
+            for (const auto& [field, v] : value.items()) {
+                if (field == "max") {
+                    rule.max_count = static_cast<int>(integer_value(v, path, where + ".max", 1, 1000, "expected 1 to 1000"));
+                } else if (field == "per_minutes") {
+                    rule.period = std::chrono::minutes(
+                        integer_value(v, path, where + ".per_minutes", 1, 60 * 24 * 30, "expected minutes from 1 to 43200 (30 days)"));
+                } else {
+                    bad(path, where + "." + field, "unknown key (known: max, per_minutes)");
+                }
+            }
+            if (value.find("max") == value.end()) bad(path, where + ".max", "is required");
+            if (value.find("per_minutes") == value.end()) bad(path, where + ".per_minutes", "is required");
+            (key == "purchases" ? c.cooldowns.purchases : c.cooldowns.refund_requests) = rule;
+        }
+    }
 }
 
 }  // namespace apexbot::detail

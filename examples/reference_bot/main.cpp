@@ -115,6 +115,11 @@ void print_summary(const apexbot::config& c) {
               << "  refunds:        " << (c.refunds.max_days > 0 ? "within " + std::to_string(c.refunds.max_days) + " days"
                                                                   : std::string("members cannot ask"))
               << ", fee " << c.refunds.fee_percent << " %\n";
+    const auto rule_text = [](const std::optional<apexcore::core::cooldown_rule>& r) {
+        return r ? std::to_string(r->max_count) + " per " + std::to_string(r->period.count()) + " min" : std::string("none");
+    };
+    std::cout << "  cooldowns:      purchases " << rule_text(c.cooldowns.purchases) << ", refund requests "
+              << rule_text(c.cooldowns.refund_requests) << "\n";
     std::cout << "  log_channels:   " << (channels.empty() ? std::string("(none)") : channels) << "\n"
               << "  notifications:  DMs " << (c.direct_messages ? "on" : "off") << ", at most " << c.outbox_max_pending
               << " waiting\n";
@@ -155,6 +160,7 @@ apexcore::services::shop_config shop_config_for(const apexbot::config& cfg) {
     shop.tickets = cfg.ticket_policy;
     shop.tiers = cfg.tiers;
     shop.refunds = cfg.refunds;
+    shop.cooldowns = cfg.cooldowns;
     // Log channel posts, DMs and role changes go through the outbox, written with each decision.
     for (const auto& [topic, channel] : cfg.log_channels) shop.notifications.log_topics.push_back(topic);
     shop.notifications.direct_messages = cfg.direct_messages;
@@ -242,6 +248,13 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
     if (fresh.log_channels != running.log_channels) restart.emplace_back("log_channels");
     if (fresh.refunds.max_days != running.refunds.max_days || fresh.refunds.fee_percent != running.refunds.fee_percent) {
         restart.emplace_back("refunds");
+    }
+    const auto same_rule = [](const auto& a, const auto& b) {
+        return a.has_value() == b.has_value() && (!a || (a->max_count == b->max_count && a->period == b->period));
+    };
+    if (!same_rule(fresh.cooldowns.purchases, running.cooldowns.purchases) ||
+        !same_rule(fresh.cooldowns.refund_requests, running.cooldowns.refund_requests)) {
+        restart.emplace_back("cooldowns");
     }
     if (fresh.tiers.size() != running.tiers.size() ||
         !std::equal(fresh.tiers.begin(), fresh.tiers.end(), running.tiers.begin(), [](const auto& a, const auto& b) {

@@ -150,6 +150,12 @@ std::optional<std::string> validate_config(const shop_config& config) {
         return std::string("tickets.max_open_per_member: must be 1 to 50");
     }
     if (config.notifications.max_pending < 1) return std::string("notifications.max_pending: must be at least 1");
+    for (const auto& [name, rule] : {std::pair{"purchases", config.cooldowns.purchases},
+                                     std::pair{"refund_requests", config.cooldowns.refund_requests}}) {
+        if (rule && !core::is_valid(*rule)) {
+            return "cooldowns." + std::string(name) + ": at most 1 to 1000 per 1 minute to 30 days";
+        }
+    }
     return std::nullopt;
 }
 

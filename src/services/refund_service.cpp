@@ -32,6 +32,9 @@ core::result<core::refund, core::rejection> refund_service::request(const refund
             return core::rejection::refund_amount_invalid;
         }
         if (uow.refunds().pending_for(order->id)) return core::rejection::refund_already_requested;
+        if (!r.by.staff && detail::cooldown_until(uow, config_, "refund_requests", order->customer, config_.time().now())) {
+            return core::rejection::cooldown_active;
+        }
         core::refund draft;
         draft.order = order->id;
         draft.customer = order->customer;
@@ -52,6 +55,14 @@ core::result<core::refund, core::rejection> refund_service::request(const refund
     });
 }
 
+std::optional<std::chrono::system_clock::time_point> refund_service::request_cooldown_until(core::user_id member) {
+    std::optional<std::chrono::system_clock::time_point> out;
+    store_.read([&](ports::unit_of_work& uow) {
+        out = detail::cooldown_until(uow, config_, "refund_requests", member, config_.time().now());
+    });
+    return out;
+}
+
 core::result<refund_quote, core::rejection> refund_service::quote(const actor& by, core::order_id id) {
     const auto now = config_.time().now();
     const auto compute = [&](ports::unit_of_work& uow) -> core::result<refund_quote, core::rejection> {
@@ -63,6 +74,9 @@ core::result<refund_quote, core::rejection> refund_service::quote(const actor& b
             return core::rejection::refund_window_closed;
         }
         if (uow.refunds().pending_for(order->id)) return core::rejection::refund_already_requested;
+        if (!by.staff && detail::cooldown_until(uow, config_, "refund_requests", order->customer, now)) {
+            return core::rejection::cooldown_active;
+        }
         const core::money amount{order->price_paid.minor_units() - order->refunded.minor_units(), order->price_paid.currency_of()};
         const auto fee = core::refund_fee(config_.refunds, amount);
         if (!fee) return core::rejection::amount_too_large;

@@ -182,6 +182,12 @@ core::ledger_entry_type ledger_type(core::staff_action a) {
 
 }  // namespace
 
+std::optional<std::chrono::system_clock::time_point> wallet_service::purchase_cooldown_until(core::user_id member) {
+    std::optional<std::chrono::system_clock::time_point> out;
+    store_.read([&](ports::unit_of_work& uow) { out = detail::cooldown_until(uow, config_, "purchases", member, config_.time().now()); });
+    return out;
+}
+
 core::result<staff_preview, core::rejection> wallet_service::propose(const staff_proposal_request& r) {
     if (!r.staff.staff) return core::rejection::not_staff;
     if (!(r.amount.currency_of() == config_.currency)) return core::rejection::currency_mismatch;
@@ -307,6 +313,7 @@ core::result<purchase_receipt, core::rejection> wallet_service::purchase_unmeter
             receipt.replayed = true;
             return receipt;
         }
+        if (detail::cooldown_until(uow, config_, "purchases", r.customer, clock.now())) return core::rejection::cooldown_active;
         auto priced = price_for(uow, config_, r, clock.now());
         if (!priced) return priced.error();
         const std::optional<core::product> product = std::move(priced->product);

@@ -344,7 +344,8 @@ CREATE INDEX outbox_sent ON outbox (sent_at_ms) WHERE status = 'sent';
 )sql";
 
 // v7: staff proposals (core/staff_proposal.hpp): wallet changes previewed and waiting for their
-// one-time Confirm. Short-lived: expired ones are purged.
+// one-time Confirm. Short-lived: expired ones are purged. And refunds by customer and time, for
+// the refund-request cooldown (core/cooldown.hpp).
 constexpr std::string_view v7_sql = R"sql(
 CREATE TABLE staff_proposals (
   token         TEXT    PRIMARY KEY CHECK (length(token) BETWEEN 1 AND 40),
@@ -359,6 +360,7 @@ CREATE TABLE staff_proposals (
   cancelled     INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1))
 ) WITHOUT ROWID;
 CREATE INDEX staff_proposals_by_expiry ON staff_proposals (expires_at_ms);
+CREATE INDEX refunds_by_customer ON refunds (customer_id, requested_at_ms);
 )sql";
 
 constexpr std::array<migration, 7> migrations{{
@@ -369,7 +371,7 @@ constexpr std::array<migration, 7> migrations{{
         "payment sessions, license keys", v4_sql, true},
     {5, "support tickets: tickets, participants, answers, insert-only events", v5_sql},
     {6, "the outbox: log posts, direct messages and member role changes to send", v6_sql},
-    {7, "staff proposals: previewed wallet changes waiting for their Confirm", v7_sql},
+    {7, "staff proposals: previewed wallet changes waiting for their Confirm; refunds by customer", v7_sql},
 }};
 
 static_assert(migrations.front().version == 1);

@@ -80,6 +80,15 @@ public:
         return read_one_order(s);
     }
 
+    std::vector<time_point> order_times_since(core::user_id customer, time_point since, std::size_t limit) override {
+        auto& s = db_.prepare("SELECT created_at_ms FROM orders WHERE customer_id = ? AND created_at_ms > ? "
+                              "ORDER BY created_at_ms LIMIT ?");
+        s.bind(1, to_db(customer.value)).bind(2, to_ms(since)).bind(3, static_cast<std::int64_t>(limit));
+        std::vector<time_point> out;
+        while (s.step()) out.push_back(from_ms(s.int64(0)));
+        return out;
+    }
+
     std::vector<core::order> list_for(core::user_id customer, std::size_t limit) override {
         auto& s = db_.prepare(std::string(order_select) + " WHERE customer_id = ? ORDER BY id DESC LIMIT ?");
         s.bind(1, to_db(customer.value)).bind(2, static_cast<std::int64_t>(limit));
@@ -238,6 +247,15 @@ public:
         auto r = read_refund(s);
         s.reset();
         return r;
+    }
+
+    std::vector<time_point> request_times_since(core::user_id customer, time_point since, std::size_t limit) override {
+        auto& s = db_.prepare("SELECT requested_at_ms FROM refunds WHERE customer_id = ? AND requested_at_ms > ? "
+                              "ORDER BY requested_at_ms LIMIT ?");
+        s.bind(1, to_db(customer.value)).bind(2, to_ms(since)).bind(3, static_cast<std::int64_t>(limit));
+        std::vector<time_point> out;
+        while (s.step()) out.push_back(from_ms(s.int64(0)));
+        return out;
     }
 
     std::vector<core::refund> list_pending(std::size_t limit) override {

@@ -431,3 +431,31 @@ TEST(ProfileFeatureTest, ShowsTheTierTheDiscountAndWhatTheNextTierNeeds) {
 }
 
 }  // namespace
+
+namespace {
+
+// A purchase cooldown (issue 11 §7) tells the member when they may buy again.
+TEST(PurchaseCooldownTest, TheRefusalSaysWhenToTryAgainAndChargesNothing) {
+    sqlite::sqlite_store store{{.path = ":memory:"}};
+    services::shop_config config;
+    config.cooldowns.purchases = core::cooldown_rule{1, std::chrono::minutes(30)};
+    services::wallet_service wallet{store, config};
+    services::catalog_service catalog{store, config};
+    bot::shop_bot bot{{core::guild_id{1}, staff_role, core::usd, {}}, wallet, catalog};
+    const auto p = *catalog.add({{}, "Games", "Keys", "Indie", "Std", money::usd_cents(100), true});
+    ASSERT_TRUE(wallet.staff_credit({{staff_user, true}, customer, money::usd_cents(1000), ""}).ok());
+    std::uint64_t id = 7000;
+    const auto press = [&] {
+        const std::string buy = bot::encode_custom_id({bot::component_kind::buy_product, p.id, 100, core::interaction_id{id}});
+        return bot.handle({core::interaction_id{id++}, core::guild_id{1}, core::channel_id{2}, {customer, "member", {}},
+                           ports::component_action{buy, {}, ports::component_kind::button}});
+    };
+    EXPECT_TRUE(press().body.content.starts_with("Thank you!"));
+    const auto refused = press();
+    EXPECT_TRUE(refused.body.content.starts_with("You have made as many purchases as the shop allows for now; you can buy again <t:"))
+        << refused.body.content;
+    EXPECT_TRUE(refused.body.content.ends_with(":R>. Nothing was charged.")) << refused.body.content;
+    EXPECT_EQ(wallet.balance(customer), money::usd_cents(900));
+}
+
+}  // namespace

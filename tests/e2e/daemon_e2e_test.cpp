@@ -219,6 +219,12 @@ TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
         {R"("notifications": {"max_pending": 0})", "notifications.max_pending': expected an integer from 1 to 10000000"},
         {R"("notifications": {"max_pending": 1.5})", "notifications.max_pending': expected an integer"},
         {R"("notifications": {"dm": true})", "notifications.dm': unknown key (known: direct_messages, max_pending)"},
+        {R"("cooldowns": {"purchases": {"max": 0, "per_minutes": 60}})", "cooldowns.purchases.max': expected 1 to 1000"},
+        {R"("cooldowns": {"purchases": {"max": 3}})", "cooldowns.purchases.per_minutes': is required"},
+        {R"("cooldowns": {"deposits": {"max": 3, "per_minutes": 5}})", "cooldowns.deposits': unknown key (known: purchases, refund_requests)"},
+        {R"("refunds": {"fee_percent": 101})", "refunds.fee_percent': expected a percentage from 0 to 100"},
+        {R"("tiers": [{"name": "Gold", "role_id": "5", "mode": "spend"}])", "tiers[0].spend_threshold': a \"spend\" tier needs"},
+        {R"("tiers": [{"name": "Gold", "role_id": "5", "mode": "always"}])", "tiers[0].mode': expected \"spend\""},
     };
     for (const auto& [section, expected] : bad) {
         std::ofstream(path, std::ios::trunc) << R"({"guild_id": "1", "staff_role_id": "2", )" << section << "}";

@@ -417,3 +417,57 @@ TEST(OutboxBackoffTest, DoublesFromOneSecondUpToTheCap) {
 
 }  // namespace
 }  // namespace apexcore
+
+namespace apexcore {
+namespace {
+
+using test_support::CommerceTest;
+using namespace std::chrono_literals;
+
+// Financial cooldowns (issue 11 §7): a sliding window per member; the refusal moves nothing and
+// the service says when the member may act again.
+TEST_F(CommerceTest, PurchaseAndRefundRequestCooldownsRefuseAndSayWhenToTryAgain) {
+    services::shop_config limited = config_;
+    limited.cooldowns.purchases = core::cooldown_rule{2, std::chrono::minutes(60)};
+    limited.cooldowns.refund_requests = core::cooldown_rule{1, std::chrono::minutes(60 * 24)};
+    ASSERT_FALSE(services::validate_config(limited));
+    services::wallet_service wallet{*store_, limited};
+    services::refund_service refunds{*store_, limited};
+    const auto p = product(100);
+    fund(alice, 1000);
+    const auto first = wallet.purchase({alice, p.id, std::nullopt});
+    ASSERT_TRUE(first.ok());
+    clock_.advance(10min);
+    ASSERT_TRUE(wallet.purchase({alice, p.id, std::nullopt}).ok());
+    EXPECT_FALSE(wallet.purchase_cooldown_until(bob)) << "per member";
+    EXPECT_EQ(wallet.purchase({alice, p.id, std::nullopt}).error(), core::rejection::cooldown_active);
+    EXPECT_EQ(wallet.balance(alice).minor_units(), 800) << "the refused one charged nothing";
+    EXPECT_EQ(wallet.purchase_cooldown_until(alice), std::optional<std::chrono::system_clock::time_point>(first->order.created_at + 60min));
+    clock_.advance(50min);  // the first purchase leaves the window
+    EXPECT_FALSE(wallet.purchase_cooldown_until(alice));
+    const auto third = wallet.purchase({alice, p.id, std::nullopt});
+    ASSERT_TRUE(third.ok());
+
+    ASSERT_TRUE(refunds.request({{alice, false}, first->order.id, std::nullopt, "one"}).ok());
+    EXPECT_EQ(refunds.request({{alice, false}, third->order.id, std::nullopt, "two"}).error(), core::rejection::cooldown_active);
+    EXPECT_EQ(refunds.quote({alice, false}, third->order.id).error(), core::rejection::cooldown_active);
+    EXPECT_TRUE(refunds.request({{staff_id, true}, third->order.id, std::nullopt, "staff are not limited"}).ok());
+    EXPECT_TRUE(refunds.request_cooldown_until(alice));
+
+    services::shop_config bad = config_;
+    bad.cooldowns.purchases = core::cooldown_rule{0, std::chrono::minutes(60)};
+    EXPECT_EQ(services::validate_config(bad), std::optional<std::string>("cooldowns.purchases: at most 1 to 1000 per 1 minute to 30 days"));
+}
+
+TEST(CooldownTest, TheWindowSlides) {
+    using tp = std::chrono::system_clock::time_point;
+    const tp t0{std::chrono::hours(1000)};
+    const core::cooldown_rule two_an_hour{2, std::chrono::minutes(60)};
+    EXPECT_FALSE(core::cooldown_until(two_an_hour, {}));
+    EXPECT_FALSE(core::cooldown_until(two_an_hour, {t0}));
+    EXPECT_EQ(core::cooldown_until(two_an_hour, {t0, t0 + 5min}), std::optional<tp>(t0 + 60min));
+    EXPECT_EQ(core::cooldown_until(two_an_hour, {t0, t0 + 5min, t0 + 9min}), std::optional<tp>(t0 + 65min));
+}
+
+}  // namespace
+}  // namespace apexcore

@@ -67,6 +67,7 @@ enum class rejection {
     unknown_proposal,  ///< no staff proposal with that token (core/staff_proposal.hpp)
     proposal_expired,  ///< the proposal is older than its time to live, or was cancelled
     not_proposer,      ///< only the staff member who made a proposal may confirm or cancel it
+    cooldown_active,   ///< the member reached a financial cooldown (core/cooldown.hpp); try again later
 };
 
 /// A short English sentence for a rejection, suitable for showing to the user.
@@ -129,6 +130,7 @@ enum class rejection {
         case rejection::unknown_proposal: return "That preview is not known; run the command again.";
         case rejection::proposal_expired: return "That preview expired or was cancelled; nothing was changed. Run the command again.";
         case rejection::not_proposer: return "Only the staff member who asked for this preview can confirm it.";
+        case rejection::cooldown_active: return "You have done that as often as the shop allows for now; please try again later.";
     }
     return "The request was refused.";
 }
@@ -193,6 +195,7 @@ enum class rejection {
         case rejection::unknown_proposal: return "unknown_proposal";
         case rejection::proposal_expired: return "proposal_expired";
         case rejection::not_proposer: return "not_proposer";
+        case rejection::cooldown_active: return "cooldown_active";
     }
     return "unknown";
 }

@@ -117,6 +117,11 @@ public:
     virtual std::optional<core::order> find(core::order_id id) = 0;
     /// The order with public reference `reference` (normalised form); nullopt if none.
     virtual std::optional<core::order> find_by_reference(const std::string& reference) = 0;
+    /// When the customer's orders made after `since` were made, oldest first, at most `limit`
+    /// (financial cooldowns, core/cooldown.hpp).
+    virtual std::vector<std::chrono::system_clock::time_point> order_times_since(core::user_id customer,
+                                                                                std::chrono::system_clock::time_point since,
+                                                                                std::size_t limit) = 0;
     /// The customer's orders, newest first, at most `limit`.
     virtual std::vector<core::order> list_for(core::user_id customer, std::size_t limit) = 0;
     /// Moves order `id` from `from` to `to` only if it is still in `from` (compare-and-set).
@@ -174,6 +179,10 @@ public:
     virtual std::optional<core::refund> find_refund(core::refund_id id) = 0;
     /// The order's request awaiting a decision, if any.
     virtual std::optional<core::refund> pending_for(core::order_id order) = 0;
+    /// When the customer's refund requests made after `since` were made, oldest first, at most `limit`.
+    virtual std::vector<std::chrono::system_clock::time_point> request_times_since(core::user_id customer,
+                                                                                  std::chrono::system_clock::time_point since,
+                                                                                  std::size_t limit) = 0;
     /// Requests awaiting a decision, oldest first, at most `limit`.
     virtual std::vector<core::refund> list_pending(std::size_t limit) = 0;
     /// Records a decision on a request that is still `requested`: status, staff, reason, fee,

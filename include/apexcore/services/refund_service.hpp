@@ -59,6 +59,10 @@ public:
     /// refund_already_requested), plus the fee and the window's end.
     [[nodiscard]] core::result<refund_quote, core::rejection> quote(const actor& by, core::order_id order);
 
+    /// When `member` may ask for another refund under the shop's cooldown (shop_config::cooldowns);
+    /// nullopt when they may now. request() refuses with cooldown_active until then (staff are not limited).
+    [[nodiscard]] std::optional<std::chrono::system_clock::time_point> request_cooldown_until(core::user_id member);
+
     /// Staff approves a pending request. Rejections: not_staff, unknown_refund, already_decided,
     /// forbidden_transition / refund_amount_invalid (the order changed since the request).
     [[nodiscard]] core::result<refund_outcome, core::rejection> approve(const actor& staff, core::refund_id id,

@@ -3,6 +3,7 @@
 /// The rules a shop runs with, shared by every service: currency, VIP tiers, refund policy,
 /// payment methods, payment-session TTL, license key format, and the clock.
 
+#include <apexcore/core/cooldown.hpp>
 #include <apexcore/core/license_key.hpp>
 #include <apexcore/core/money.hpp>
 #include <apexcore/core/outbox.hpp>
@@ -62,6 +63,7 @@ struct shop_config {
     core::ticket_policy tickets{};                 ///< limits over all ticket types
     const ports::clock* clock = nullptr;           ///< nullptr = system clock
     notification_policy notifications{};           ///< log channel posts and DMs to write
+    core::cooldown_policy cooldowns{};             ///< financial cooldowns, core/cooldown.hpp (none by default)
     /// Where services count what they do (apexcore_purchases_total, ports/metrics.hpp); nullptr:
     /// not counted. Must outlive the services.
     ports::metrics* metrics = nullptr;

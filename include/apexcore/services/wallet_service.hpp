@@ -145,6 +145,10 @@ public:
     /// with `replayed` set (role changes and stock events are not repeated).
     [[nodiscard]] core::result<purchase_receipt, core::rejection> purchase(const purchase_request& r);
 
+    /// When `member` may buy again under the shop's purchase cooldown (shop_config::cooldowns);
+    /// nullopt when they may now. purchase() refuses with cooldown_active until then.
+    [[nodiscard]] std::optional<std::chrono::system_clock::time_point> purchase_cooldown_until(core::user_id member);
+
     /// What `purchase(r)` would charge now, without charging: every step of the price (list
     /// price, best role / VIP discount, promo code, final). Reads only; the idempotency key is
     /// ignored. Rejections: those of purchase's pricing (unknown_product, product_inactive,

@@ -63,7 +63,7 @@ ports::interaction_response refunds_feature::preview(const ports::interaction& i
                                                                                                        : order.error())));
     }
     const auto quote = refunds_.quote(me, order->id);
-    if (!quote) return ephemeral_reply(std::string(core::describe(quote.error())));
+    if (!quote) return refusal(i, quote.error());
     ports::embed e{"Refund order " + order->reference, "", {}, refund_color, "Staff decide; you get a DM when they have."};
     e.fields.push_back({"Paid", core::format_money(order->price_paid), true});
     e.fields.push_back({"Refund", core::format_money(quote->amount), true});
@@ -74,6 +74,16 @@ ports::interaction_response refunds_feature::preview(const ports::interaction& i
     r.body.embeds.push_back(std::move(e));
     r.body.rows.push_back({{ports::button{"Request refund", "rf:r:" + std::to_string(order->id.value), ports::button_style::danger}}});
     return r;
+}
+
+ports::interaction_response refunds_feature::refusal(const ports::interaction& i, core::rejection why) {
+    if (why == core::rejection::cooldown_active) {
+        if (const auto until = refunds_.request_cooldown_until(i.from.user)) {
+            return ephemeral_reply("You have asked for as many refunds as the shop allows for now; you can ask again " +
+                                   discord_time(*until, 'R') + ".");
+        }
+    }
+    return ephemeral_reply(std::string(core::describe(why)));
 }
 
 ports::interaction_response refunds_feature::on_component(const ports::interaction& i, const ports::component_action& a) {
@@ -122,7 +132,7 @@ ports::interaction_response refunds_feature::on_modal(const ports::interaction& 
     const std::string reason = m.value("reason").value_or("");
     if (const auto order = id_after<core::order_id>(m.custom_id, "rf:m:")) {
         const auto requested = refunds_.request({{i.from.user, false}, *order, std::nullopt, reason});
-        if (!requested) return ephemeral_reply(std::string(core::describe(requested.error())));
+        if (!requested) return refusal(i, requested.error());
         const auto found = orders_.find({i.from.user, false}, *order);
         const std::string reference = found ? found->reference : "#" + std::to_string(order->value);
         ports::interaction_response r = ephemeral_reply("Your refund request for order **" + reference +

@@ -2,6 +2,7 @@
 
 #include <apexcore/bot/custom_id.hpp>
 #include <apexcore/bot/features/profile.hpp>
+#include <apexcore/bot/views.hpp>
 #include <apexcore/core/text.hpp>
 
 #include <algorithm>
@@ -219,7 +220,15 @@ ports::interaction_response storefront_feature::buy(const ports::interaction& i,
     services::purchase_request request{i.from.user, action.product, core::money{action.price_minor, config_.currency}, key};
     request.member_roles = roles_of(i);
     const auto receipt = wallet_.purchase(request);
-    if (!receipt) return ephemeral_reply(std::string(core::describe(receipt.error())));
+    if (!receipt) {
+        if (receipt.error() == core::rejection::cooldown_active) {
+            if (const auto until = wallet_.purchase_cooldown_until(i.from.user)) {
+                return ephemeral_reply("You have made as many purchases as the shop allows for now; you can buy again " +
+                                       discord_time(*until, 'R') + ". Nothing was charged.");
+            }
+        }
+        return ephemeral_reply(std::string(core::describe(receipt.error())));
+    }
     // One line per money movement, findable by the order reference the member sees.
     const std::string interaction_id = i.id.str();
     ports::emit(config_.log, ports::log_level::info, "orders",

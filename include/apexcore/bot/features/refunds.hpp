@@ -32,6 +32,8 @@ public:
 private:
     ports::interaction_response preview(const ports::interaction& i, const ports::command_invocation& c);
     ports::interaction_response approve(const ports::interaction& i, core::refund_id id);
+    /// The member's answer to a refusal; a cooldown says when they may ask again.
+    ports::interaction_response refusal(const ports::interaction& i, core::rejection why);
 
     const bot_config& config_;
     services::refund_service& refunds_;
