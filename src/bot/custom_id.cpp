@@ -36,13 +36,26 @@ std::vector<std::string_view> split(std::string_view s, char sep, std::size_t ma
 
 }  // namespace
 
+bool is_promo_code_text(std::string_view code) {
+    if (code.empty() || code.size() > 32) return false;
+    for (const char c : code) {
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+        if (!ok) return false;
+    }
+    return true;
+}
+
 std::string encode_custom_id(const custom_id_action& action) {
     std::string out(custom_id_version);
     switch (action.kind) {
         case component_kind::select_product: out += ":s"; break;
         case component_kind::buy_product:
-            out += ":b:" + std::to_string(action.product.value) + ":" + std::to_string(action.price_minor);
+        case component_kind::promo_form:
+        case component_kind::promo_submit:
+            out += action.kind == component_kind::buy_product ? ":b:" : action.kind == component_kind::promo_form ? ":p:" : ":q:";
+            out += std::to_string(action.product.value) + ":" + std::to_string(action.price_minor);
             if (action.checkout.value != 0) out += ":" + action.checkout.str();
+            if (action.kind == component_kind::buy_product && !action.promo.empty()) out += ":" + action.promo;
             break;
     }
     return out;
@@ -51,7 +64,7 @@ std::string encode_custom_id(const custom_id_action& action) {
 core::result<custom_id_action, custom_id_error> decode_custom_id(std::string_view text) {
     if (text.empty()) return custom_id_error::empty;
     if (text.size() > ports::custom_id_length_max) return custom_id_error::too_long;
-    const auto parts = split(text, ':', 5);
+    const auto parts = split(text, ':', 6);
     if (parts.front() != custom_id_version) return custom_id_error::stale_version;
     if (parts.size() < 2) return custom_id_error::malformed;
     const std::string_view kind = parts[1];
@@ -59,16 +72,23 @@ core::result<custom_id_action, custom_id_error> decode_custom_id(std::string_vie
         if (parts.size() != 2) return custom_id_error::malformed;
         return custom_id_action{component_kind::select_product, {}, 0};
     }
-    if (kind == "b") {
-        if (parts.size() != 4 && parts.size() != 5) return custom_id_error::malformed;
+    if (kind == "b" || kind == "p" || kind == "q") {
+        // b: 4 fields (0.1.0), 5 (with checkout) or 6 (with a promo code); p and q: exactly 5.
+        const bool buy = kind == "b";
+        if (buy ? (parts.size() < 4 || parts.size() > 6) : parts.size() != 5) return custom_id_error::malformed;
         const auto product = core::product_id::parse(parts[2]);
         const auto price = parse_canonical(parts[3]);
         if (!product || !price) return custom_id_error::malformed;
-        custom_id_action action{component_kind::buy_product, *product, *price, {}};
-        if (parts.size() == 5) {
+        custom_id_action action{buy ? component_kind::buy_product : kind == "p" ? component_kind::promo_form : component_kind::promo_submit,
+                                *product, *price, {}};
+        if (parts.size() >= 5) {
             const auto checkout = core::interaction_id::parse(parts[4]);
             if (!checkout || checkout->value == 0) return custom_id_error::malformed;
             action.checkout = *checkout;
+        }
+        if (parts.size() == 6) {
+            if (!is_promo_code_text(parts[5])) return custom_id_error::malformed;
+            action.promo = std::string(parts[5]);
         }
         return action;
     }

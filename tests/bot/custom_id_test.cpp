@@ -32,7 +32,12 @@ TEST(CustomIdTest, RejectsForgedValues) {
         {"ac1:x:1", custom_id_error::unknown_action},
         {"ac1", custom_id_error::malformed},
         {"ac1:b:1", custom_id_error::malformed},
-        {"ac1:b:1:100:7:8", custom_id_error::malformed},
+        {"ac1:b:1:100:7:8:9", custom_id_error::malformed},
+        {"ac1:b:1:100:7:bad code", custom_id_error::malformed},
+        {"ac1:b:1:100:7:", custom_id_error::malformed},
+        {"ac1:b:1:100:7:ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456", custom_id_error::malformed},
+        {"ac1:p:1:100", custom_id_error::malformed},
+        {"ac1:q:1:100:7:CODE", custom_id_error::malformed},
         {"ac1:b:1:100:0", custom_id_error::malformed},
         {"ac1:b:1:100:07", custom_id_error::malformed},
         {"ac1:b:1:100:", custom_id_error::malformed},
@@ -50,6 +55,19 @@ TEST(CustomIdTest, RejectsForgedValues) {
         ASSERT_FALSE(decoded.ok()) << text;
         EXPECT_EQ(decoded.error(), expected) << text;
     }
+}
+
+TEST(CustomIdTest, APromoCodeRidesOnTheBuyButtonWithinTheLimit) {
+    custom_id_action longest{component_kind::buy_product, apexcore::core::product_id{9223372036854775807}, 9223372036854775807,
+                             apexcore::core::interaction_id{18446744073709551615ULL}};
+    longest.promo = std::string(32, 'Z');
+    const std::string text = encode_custom_id(longest);
+    EXPECT_LE(text.size(), 100U) << text;
+    EXPECT_EQ(decode_custom_id(text).value(), longest);
+    const custom_id_action form{component_kind::promo_form, apexcore::core::product_id{4}, 500, apexcore::core::interaction_id{77}};
+    EXPECT_EQ(encode_custom_id(form), "ac1:p:4:500:77");
+    EXPECT_EQ(decode_custom_id("ac1:p:4:500:77").value(), form);
+    EXPECT_EQ(decode_custom_id("ac1:q:4:500:77").value().kind, component_kind::promo_submit);
 }
 
 TEST(CustomIdTest, TheBuyButtonCarriesItsCheckoutTokenAndTheOlderFormStillReads) {

@@ -2,6 +2,7 @@
 
 #include <apexcore/bot/custom_id.hpp>
 #include <apexcore/services/license_service.hpp>
+#include <apexcore/services/promo_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
 #include <gtest/gtest.h>
@@ -456,6 +457,59 @@ TEST(PurchaseCooldownTest, TheRefusalSaysWhenToTryAgainAndChargesNothing) {
         << refused.body.content;
     EXPECT_TRUE(refused.body.content.ends_with(":R>. Nothing was charged.")) << refused.body.content;
     EXPECT_EQ(wallet.balance(customer), money::usd_cents(900));
+}
+
+}  // namespace
+
+namespace {
+
+// A promo code at checkout (issue 11 §2): typed in a modal, the card re-drawn with the discount
+// and why, or with the reason a code does not apply; the purchase charges the card's price.
+TEST(PromoCheckoutTest, ACodeTypedInTheModalPricesTheCardAndThePurchase) {
+    sqlite::sqlite_store store{{.path = ":memory:"}};
+    services::wallet_service wallet{store, services::shop_config{}};
+    services::catalog_service catalog{store, services::shop_config{}};
+    services::promo_service promos{store, services::shop_config{}};
+    bot::shop_bot bot{{core::guild_id{1}, staff_role, core::usd, {}}, wallet, catalog};
+    const auto p = *catalog.add({{}, "Games", "Keys", "Indie", "Std", money::usd_cents(2000), true});
+    core::promo_code summer;
+    summer.code = "SUMMER10";
+    summer.percent = 1000;
+    ASSERT_TRUE(promos.upsert({staff_user, true}, summer).ok());
+    ASSERT_TRUE(wallet.staff_credit({{staff_user, true}, customer, money::usd_cents(5000), ""}).ok());
+    std::uint64_t next = 100;
+    using action_type = std::variant<ports::command_invocation, ports::component_action, ports::modal_submit, ports::autocomplete_request>;
+    const auto as = [&](action_type a) {
+        return bot.handle({core::interaction_id{next++}, core::guild_id{1}, core::channel_id{2}, {customer, "member", {}}, std::move(a)});
+    };
+    const auto card = as(ports::component_action{"ac1:s", {std::to_string(p.id.value)}, ports::component_kind::string_select});
+    const auto& promo_button = std::get<ports::button>(card.body.rows.at(0).components.at(1));
+    EXPECT_EQ(promo_button.label, "Promo code");
+    const auto form = as(ports::component_action{promo_button.custom_id, {}, ports::component_kind::button});
+    ASSERT_EQ(form.kind, ports::response_kind::open_modal);
+
+    const auto wrong = as(ports::modal_submit{form.form.custom_id, {{"code", "NOPE"}}});
+    EXPECT_EQ(wrong.kind, ports::response_kind::update_message);
+    EXPECT_EQ(wrong.body.content.rfind("The code `NOPE` does not apply: ", 0), 0U) << wrong.body.content;
+    const auto junk = as(ports::modal_submit{form.form.custom_id, {{"code", "a b"}}});
+    EXPECT_EQ(junk.body.content, "A promo code is 1 to 32 letters, digits, _ or -; nothing was applied.");
+
+    const auto priced = as(ports::modal_submit{form.form.custom_id, {{"code", " summer10 "}}});
+    EXPECT_TRUE(priced.body.content.empty()) << priced.body.content;
+    std::string price, code;
+    for (const auto& f : priced.body.embeds.at(0).fields) {
+        if (f.name == "Price") price = f.value;
+        if (f.name == "Promo code") code = f.value;
+    }
+    EXPECT_EQ(price, "~~$20.00~~ **$18.00**");
+    EXPECT_EQ(code, "summer10: −$2.00");
+    const auto& buy = std::get<ports::button>(priced.body.rows.at(0).components.at(0));
+    const auto& original = std::get<ports::button>(card.body.rows.at(0).components.at(0));
+    EXPECT_EQ(buy.custom_id, original.custom_id + ":summer10") << "the same checkout, with the code";
+    const auto done = as(ports::component_action{buy.custom_id, {}, ports::component_kind::button});
+    EXPECT_TRUE(done.body.content.starts_with("Thank you!")) << done.body.content;
+    EXPECT_EQ(wallet.balance(customer), money::usd_cents(3200)) << "charged the card's $18.00";
+    EXPECT_TRUE(bot::decode_custom_id(buy.custom_id + "x!").ok() == false);
 }
 
 }  // namespace

@@ -9,6 +9,10 @@
 ///                                 so every press of that one button is one checkout
 ///   "ac1:b:<product_id>:<price>"  the same button as apexcore 0.1.0 before checkout tokens made it
 ///                                 (still accepted; such a press is keyed by its own interaction)
+///   "ac1:b:<product_id>:<price>:<checkout>:<promo>"  the Buy button once a promo code was applied
+///                                 to the card (the code: 1..32 of A-Z a-z 0-9 _ -)
+///   "ac1:p:<product_id>:<price>:<checkout>"  the card's "Promo code" button (opens a modal)
+///   "ac1:q:<product_id>:<price>:<checkout>"  that modal
 /// "ac1" names the codec version: a custom_id from an older or newer codec (or from another bot)
 /// is `stale_version`, never misread. Every field is parsed strictly (decimal digits only, no
 /// sign, no leading zeros, no extra fields), so a forged value is rejected with a reason; one
@@ -28,6 +32,8 @@ namespace apexcore::bot {
 enum class component_kind {
     select_product,  ///< the /buy product select; the product comes in the select's values
     buy_product,     ///< the "Buy with wallet" button for one product at a shown price
+    promo_form,      ///< the card's "Promo code" button
+    promo_submit,    ///< the promo code modal
 };
 
 /// The decoded state of a custom_id.
@@ -39,6 +45,8 @@ struct custom_id_action {
     /// card. Presses that carry the same token are one purchase (its idempotency key); 0 for the
     /// older 4-field form.
     core::interaction_id checkout{};
+    /// buy_product only: a promo code applied on the card (empty: none).
+    std::string promo{};
     friend bool operator==(const custom_id_action&, const custom_id_action&) = default;
 };
 
@@ -50,6 +58,9 @@ enum class custom_id_error {
     unknown_action, ///< a kind this version does not define
     malformed,      ///< wrong field count or a field that is not a canonical decimal
 };
+
+/// Whether `code` can be a promo code: 1..32 of A-Z a-z 0-9 _ - (services::validate_promo's rule).
+[[nodiscard]] bool is_promo_code_text(std::string_view code);
 
 /// The codec version prefix.
 inline constexpr std::string_view custom_id_version = "ac1";

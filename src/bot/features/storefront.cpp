@@ -44,6 +44,21 @@ ports::interaction_response storefront_feature::on_command(const ports::interact
     return ephemeral_reply("Unknown command /" + c.name + ".");
 }
 
+ports::interaction_response storefront_feature::on_modal(const ports::interaction& i, const ports::modal_submit& m) {
+    const auto decoded = decode_custom_id(m.custom_id);
+    if (!decoded || decoded->kind != component_kind::promo_submit) return ephemeral_reply("This form is not valid.");
+    std::string code = m.value("code").value_or("");
+    while (!code.empty() && code.back() == ' ') code.pop_back();
+    while (!code.empty() && code.front() == ' ') code.erase(code.begin());
+    if (!is_promo_code_text(code)) {
+        auto card = product_card(i, decoded->product, {}, decoded->checkout);
+        card.body.content = "A promo code is 1 to 32 letters, digits, _ or -; nothing was applied.";
+        return card;
+    }
+    // The card again, priced with the code (or saying why it does not apply); still one checkout.
+    return product_card(i, decoded->product, code, decoded->checkout);
+}
+
 ports::interaction_response storefront_feature::on_autocomplete(const ports::interaction&, const ports::autocomplete_request& a) {
     ports::interaction_response r;
     r.kind = ports::response_kind::suggest;
@@ -129,6 +144,21 @@ ports::interaction_response storefront_feature::on_component(const ports::intera
     switch (decoded->kind) {
         case component_kind::select_product: return show_product(i, a);
         case component_kind::buy_product: return buy(i, *decoded);
+        case component_kind::promo_form: {
+            ports::interaction_response r;
+            r.kind = ports::response_kind::open_modal;
+            custom_id_action submit = *decoded;
+            submit.kind = component_kind::promo_submit;
+            ports::text_input code;
+            code.custom_id = "code";
+            code.label = "Promo code";
+            code.min_length = 1;
+            code.max_length = 32;
+            code.placeholder = "e.g. SUMMER10";
+            r.form = ports::modal{encode_custom_id(submit), "Use a promo code", {std::move(code)}};
+            return r;
+        }
+        case component_kind::promo_submit: break;
     }
     return ephemeral_reply("This control is not valid.");
 }
@@ -162,7 +192,8 @@ ports::interaction_response storefront_feature::show_product(const ports::intera
     return product_card(i, *id);
 }
 
-ports::interaction_response storefront_feature::product_card(const ports::interaction& i, core::product_id id) {
+ports::interaction_response storefront_feature::product_card(const ports::interaction& i, core::product_id id, const std::string& promo,
+                                                             std::optional<core::interaction_id> checkout) {
     const auto product = catalog_.find(id);
     if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
     if (!product->active) return ephemeral_reply(std::string(core::describe(core::rejection::product_inactive)));
@@ -171,7 +202,16 @@ ports::interaction_response storefront_feature::product_card(const ports::intera
     // The price this member pays: their best role or VIP discount applied (services::wallet_service::quote).
     services::purchase_request ask{i.from.user, product->id, std::nullopt};
     ask.member_roles = roles_of(i);
-    const auto quote = wallet_.quote(ask);
+    ask.promo_code = promo;
+    auto quote = wallet_.quote(ask);
+    std::string promo_applied = promo;
+    std::string promo_refused;
+    if (!quote && !promo.empty()) {  // the code does not apply: say why, and price without it
+        promo_refused = "The code `" + promo + "` does not apply: " + std::string(core::describe(quote.error()));
+        promo_applied.clear();
+        ask.promo_code.clear();
+        quote = wallet_.quote(ask);
+    }
     const core::money price = quote ? quote->final_price : product->price;
     ports::embed card{product->display_name(), core::truncate_utf8(product->additional_info.value_or(""), 4096), {}, brand_color,
                       "Paid from your wallet balance."};
@@ -184,9 +224,14 @@ ports::interaction_response storefront_feature::product_card(const ports::intera
     if (product->duration_days) {
         card.fields.push_back({"Warranty", std::to_string(*product->duration_days) + (*product->duration_days == 1 ? " day" : " days"), true});
     }
-    if (quote && quote->role_discount > 0 && price.minor_units() < product->price.minor_units()) {
+    if (quote && price.minor_units() < product->price.minor_units()) {
         card.fields.push_back({"Price", "~~" + core::format_money(product->price) + "~~ **" + core::format_money(price) + "**", true});
-        card.fields.push_back({"Your discount", format_percent(quote->role_discount) + " (your VIP tier or role)", true});
+        if (quote->role_discount > 0) {
+            card.fields.push_back({"Your discount", format_percent(quote->role_discount) + " (your VIP tier or role)", true});
+        }
+        if (!promo_applied.empty() && !quote->promo_discount.is_zero()) {
+            card.fields.push_back({"Promo code", promo_applied + ": −" + core::format_money(quote->promo_discount), true});
+        }
     } else {
         card.fields.push_back({"Price", core::format_money(price), true});
     }
@@ -201,12 +246,19 @@ ports::interaction_response storefront_feature::product_card(const ports::intera
     ports::interaction_response r;
     r.kind = ports::response_kind::update_message;
     r.body.ephemeral = true;
+    r.body.content = promo_refused;
     r.body.embeds.push_back(std::move(card));
-    // The card's interaction id is the checkout token: every press of this one button is one purchase.
-    ports::button buy_button{sold_out ? "Sold out" : "Buy with wallet",
-                             encode_custom_id({component_kind::buy_product, product->id, product->price.minor_units(), i.id}),
-                             ports::button_style::success, sold_out || balance.minor_units() < price.minor_units()};
-    r.body.rows.push_back({{std::move(buy_button)}});
+    // The card's interaction id is the checkout token: every press of this one button is one
+    // purchase (a card re-drawn with a promo code keeps the token of the card it came from).
+    const core::interaction_id token = checkout.value_or(i.id);
+    custom_id_action buy_action{component_kind::buy_product, product->id, product->price.minor_units(), token};
+    buy_action.promo = promo_applied;
+    ports::button buy_button{sold_out ? "Sold out" : "Buy with wallet", encode_custom_id(buy_action), ports::button_style::success,
+                             sold_out || balance.minor_units() < price.minor_units()};
+    ports::button promo_button{promo_applied.empty() ? "Promo code" : "Change promo code",
+                               encode_custom_id({component_kind::promo_form, product->id, product->price.minor_units(), token}),
+                               ports::button_style::secondary, sold_out};
+    r.body.rows.push_back({{std::move(buy_button), std::move(promo_button)}});
     return r;
 }
 
@@ -219,6 +271,7 @@ ports::interaction_response storefront_feature::buy(const ports::interaction& i,
                                 : "checkout:" + i.from.user.str() + ":" + action.checkout.str();
     services::purchase_request request{i.from.user, action.product, core::money{action.price_minor, config_.currency}, key};
     request.member_roles = roles_of(i);
+    request.promo_code = action.promo;
     const auto receipt = wallet_.purchase(request);
     if (!receipt) {
         if (receipt.error() == core::rejection::cooldown_active) {

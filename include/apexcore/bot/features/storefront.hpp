@@ -68,6 +68,8 @@ public:
     [[nodiscard]] std::vector<std::string> namespaces() const override;
     ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) override;
     ports::interaction_response on_component(const ports::interaction& i, const ports::component_action& a) override;
+    /// The promo code modal: the card re-drawn with the code.
+    ports::interaction_response on_modal(const ports::interaction& i, const ports::modal_submit& m) override;
     /// /buy product:…: up to 25 products whose names contain what was typed or whose tag starts with it.
     ports::interaction_response on_autocomplete(const ports::interaction& i, const ports::autocomplete_request& a) override;
 
@@ -77,7 +79,10 @@ private:
     ports::interaction_response post_panel(const ports::interaction& i);
     ports::interaction_response browse(const ports::interaction& i, const ports::component_action& a);
     ports::interaction_response show_product(const ports::interaction& i, const ports::component_action& a);
-    ports::interaction_response product_card(const ports::interaction& i, core::product_id id);
+    /// The card of product `id` for the asker, priced with `promo` when it applies (else saying
+    /// why), its Buy and Promo code buttons keyed by `checkout` (default: this interaction).
+    ports::interaction_response product_card(const ports::interaction& i, core::product_id id, const std::string& promo = {},
+                                             std::optional<core::interaction_id> checkout = std::nullopt);
     /// The active catalog for browsing, read at most every browse_catalog_ttl (shared, immutable).
     std::shared_ptr<const std::vector<core::product>> browse_catalog();
     ports::interaction_response buy(const ports::interaction& i, const custom_id_action& action);
