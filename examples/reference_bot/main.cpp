@@ -14,6 +14,7 @@
 #include <apexcore/services/member_service.hpp>
 #include <apexcore/services/order_service.hpp>
 #include <apexcore/services/outbox_service.hpp>
+#include <apexcore/services/promo_service.hpp>
 #include <apexcore/services/refund_service.hpp>
 #include <apexcore/services/payment_service.hpp>
 #include <apexcore/render/prometheus.hpp>
@@ -410,6 +411,7 @@ int main(int argc, char** argv) {
         apexcore::services::outbox_service outbox(store, shop);
         apexcore::services::member_service members(store, shop);
         apexcore::services::refund_service refunds(store, shop);
+        apexcore::services::promo_service promos(store, shop);
         seed_catalog(catalog, cfg);
 
         if (io_threads < 1 || io_threads > 64) {
@@ -458,6 +460,7 @@ int main(int argc, char** argv) {
         parts.orders = &orders;
         parts.members = &members;
         parts.refunds = &refunds;
+        parts.promos = &promos;
         parts.outbox = &outbox;
         parts.notifications.channels = cfg.log_channels;
         parts.notifications.metrics = &metrics;

@@ -3,6 +3,7 @@
 #include <apexcore/bot/features/help.hpp>
 #include <apexcore/bot/features/orders.hpp>
 #include <apexcore/bot/features/profile.hpp>
+#include <apexcore/bot/features/promos.hpp>
 #include <apexcore/bot/features/refunds.hpp>
 #include <apexcore/bot/features/setup.hpp>
 #include <apexcore/bot/features/storefront.hpp>
@@ -17,6 +18,7 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
     router_.add(std::make_shared<storefront_feature>(router_.config(), wallet, catalog));
     if (parts.orders != nullptr) router_.add(std::make_shared<orders_feature>(router_.config(), *parts.orders, catalog));
     if (parts.members != nullptr) router_.add(std::make_shared<profile_feature>(router_.config(), *parts.members));
+    if (parts.promos != nullptr) router_.add(std::make_shared<promos_feature>(router_.config(), *parts.promos));
     if (parts.refunds != nullptr && parts.orders != nullptr) {
         router_.add(std::make_shared<refunds_feature>(router_.config(), *parts.refunds, *parts.orders));
     }

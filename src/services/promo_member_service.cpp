@@ -43,6 +43,52 @@ core::result<core::promo_code, core::rejection> promo_service::upsert(const acto
     return *out;
 }
 
+std::string_view describe(promo_definition_error e) {
+    switch (e) {
+        case promo_definition_error::bad_code: return "The code must be 1 to 32 letters, digits, _ or -.";
+        case promo_definition_error::bad_percent: return "A percentage code takes 1 to 100 % off.";
+        case promo_definition_error::bad_fixed: return "An amount code takes a positive amount off, in the shop's currency.";
+        case promo_definition_error::bad_limits:
+            return "Use limits must be at least 1, and the minimum spend not negative, in the shop's currency.";
+        case promo_definition_error::bad_scope: return "A code applies to at most 100 products or categories, each named.";
+    }
+    return "The code is not valid.";
+}
+
+std::vector<std::pair<core::promo_code, int>> promo_service::list(std::size_t limit) {
+    std::vector<std::pair<core::promo_code, int>> out;
+    store_.read([&](ports::unit_of_work& uow) {
+        for (auto& p : uow.promos().list_promos(std::clamp<std::size_t>(limit, 1, 100))) {
+            const int used = uow.promos().usage(p.code, core::user_id{}).total;
+            out.emplace_back(std::move(p), used);
+        }
+    });
+    return out;
+}
+
+core::result<core::promo_code, core::rejection> promo_service::deactivate(const actor& by, const std::string& code) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (code.empty() || code.size() > 32) return core::rejection::unknown_promo_code;
+    return detail::transact<core::promo_code>(store_, [&](ports::unit_of_work& uow) -> core::result<core::promo_code, core::rejection> {
+        auto p = uow.promos().find_promo(code);
+        if (!p) return core::rejection::unknown_promo_code;
+        p->active = false;
+        uow.promos().upsert_promo(*p);
+        return *p;
+    });
+}
+
+core::result<core::promo_code, core::rejection> promo_service::remove(const actor& by, const std::string& code) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (code.empty() || code.size() > 32) return core::rejection::unknown_promo_code;
+    return detail::transact<core::promo_code>(store_, [&](ports::unit_of_work& uow) -> core::result<core::promo_code, core::rejection> {
+        auto p = uow.promos().find_promo(code);
+        if (!p) return core::rejection::unknown_promo_code;
+        if (!uow.promos().delete_unused_promo(p->code)) return core::rejection::forbidden_transition;
+        return *p;
+    });
+}
+
 core::result<std::pair<core::promo_code, core::promo_usage>, core::rejection> promo_service::find(const std::string& code,
                                                                                                    core::user_id user) {
     if (code.empty() || code.size() > 32) return core::rejection::unknown_promo_code;

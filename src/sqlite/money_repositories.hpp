@@ -176,6 +176,27 @@ public:
     using repository_base::repository_base;
 
     // --- promo codes ---------------------------------------------------------------------
+    std::vector<core::promo_code> list_promos(std::size_t limit) override {
+        auto& s = db_.prepare("SELECT code FROM promo_codes ORDER BY code COLLATE NOCASE LIMIT ?");
+        s.bind(1, static_cast<std::int64_t>(limit));
+        std::vector<std::string> codes;
+        while (s.step()) codes.push_back(s.text(0));
+        std::vector<core::promo_code> out;
+        for (const auto& code : codes) {
+            if (auto p = find_promo(code)) out.push_back(std::move(*p));
+        }
+        return out;
+    }
+
+    bool delete_unused_promo(const std::string& code) override {
+        require_writable();
+        db_.prepare("DELETE FROM promo_codes WHERE code = ? AND NOT EXISTS (SELECT 1 FROM promo_redemptions r WHERE r.code = "
+                    "promo_codes.code)")
+            .bind(1, code)
+            .run();
+        return sqlite3_changes(db_.native()) == 1;
+    }
+
     std::optional<core::promo_code> find_promo(const std::string& code) override {
         auto& s = db_.prepare(
             "SELECT code, kind, percent_bp, fixed_minor, currency, active, expires_at_ms, max_uses_total, "

@@ -513,3 +513,53 @@ TEST(PromoCheckoutTest, ACodeTypedInTheModalPricesTheCardAndThePurchase) {
 }
 
 }  // namespace
+
+namespace {
+
+// /promo for staff (issue 12 §3): create with the precise reason for a bad definition, list,
+// info, deactivate, delete only when unused.
+TEST(PromoCommandsTest, StaffCreateListDeactivateAndDeleteCodes) {
+    sqlite::sqlite_store store{{.path = ":memory:"}};
+    services::wallet_service wallet{store, services::shop_config{}};
+    services::catalog_service catalog{store, services::shop_config{}};
+    services::promo_service promos{store, services::shop_config{}};
+    bot::shop_bot bot{{core::guild_id{1}, staff_role, core::usd, {}}, wallet, catalog, {.promos = &promos}};
+    std::uint64_t next = 300;
+    const auto promo = [&](std::string sub, std::vector<ports::command_option> options, core::user_id who = staff_user) {
+        return bot.handle({core::interaction_id{next++}, core::guild_id{1}, core::channel_id{2},
+                           {who, "member", who == staff_user ? std::vector<core::role_id>{staff_role} : std::vector<core::role_id>{}},
+                           ports::command_invocation{"promo " + sub, std::move(options)}})
+            .body.content;
+    };
+    EXPECT_EQ(promo("list", {}, customer), "Only staff members can do that.");
+    EXPECT_EQ(promo("list", {}), "No promo codes yet. Create one with /promo create.");
+    EXPECT_EQ(promo("create", {{"code", std::string("X")}}), "Give either `percent` or `amount`: how much the code takes off.");
+    EXPECT_EQ(promo("create", {{"code", std::string("bad code")}, {"percent", std::int64_t{10}}}),
+              "The code must be 1 to 32 letters, digits, _ or -.");
+    EXPECT_EQ(promo("create", {{"code", std::string("BIG")}, {"amount", std::string("0")}}),
+              "An amount code takes a positive amount off, in the shop's currency.");
+    EXPECT_EQ(promo("create", {{"code", std::string("SUMMER10")}, {"percent", std::int64_t{10}}, {"max_uses", std::int64_t{100}}}),
+              "`SUMMER10` is ready: 10 % off · used 0 of 100. Members type it with the Promo code button on a product.");
+    EXPECT_EQ(promo("create", {{"code", std::string("FIVE")}, {"amount", std::string("5.00")}, {"min_spend", std::string("20")}}),
+              "`FIVE` is ready: $5.00 off · used 0 · from $20.00. Members type it with the Promo code button on a product.");
+
+    const auto listed = bot.handle({core::interaction_id{next++}, core::guild_id{1}, core::channel_id{2}, {staff_user, "m", {staff_role}},
+                                    ports::command_invocation{"promo list", {}}});
+    EXPECT_EQ(listed.body.embeds.at(0).description, "`FIVE` — $5.00 off · used 0 · from $20.00\n`SUMMER10` — 10 % off · used 0 of 100\n");
+
+    // Used once, it can only be switched off; unused, it can go.
+    const auto p = *catalog.add({{}, "Games", "Keys", "Indie", "Std", money::usd_cents(2000), true});
+    ASSERT_TRUE(wallet.staff_credit({{staff_user, true}, customer, money::usd_cents(5000), ""}).ok());
+    services::purchase_request r{customer, p.id, std::nullopt};
+    r.promo_code = "summer10";
+    ASSERT_TRUE(wallet.purchase(r).ok());
+    EXPECT_EQ(promo("delete", {{"code", std::string("summer10")}}),
+              "`summer10` has been used, and its uses keep it: /promo deactivate switches it off instead.");
+    EXPECT_EQ(promo("deactivate", {{"code", std::string("summer10")}}),
+              "`SUMMER10` is off: members can no longer use it. Its past uses are kept.");
+    EXPECT_EQ(wallet.purchase(r).error(), core::rejection::promo_inactive);
+    EXPECT_EQ(promo("delete", {{"code", std::string("five")}}), "`FIVE` is deleted.");
+    EXPECT_EQ(promo("info", {{"code", std::string("five")}}), std::string(core::describe(core::rejection::unknown_promo_code)));
+}
+
+}  // namespace

@@ -79,6 +79,31 @@ TEST_F(StorefrontEndToEndTest, APanelIsBrowsedPageByPageAndAProductBoughtFromIt)
     EXPECT_EQ(option_labels(visitor.body["response"]["data"]), json::array({"Music", "Video"}));
 }
 
+TEST_F(StorefrontEndToEndTest, AStaffPromoCodeIsTypedOnTheCardAndPricesThePurchase) {
+    ASSERT_EQ(top_up("10.00").status, 200U);
+    const auto created = command(staff(), "promo create", {{"code", "FLIX20"}, {"percent", 20}});
+    ASSERT_EQ(created.status, 200U) << created.body.dump();
+    EXPECT_EQ(reply_text(created).rfind("`FLIX20` is ready: 20 % off", 0), 0U) << reply_text(created);
+
+    const auto card = command(customer(), "buy", {{"product", "flix"}});  // one match: its card
+    ASSERT_EQ(card.status, 200U) << card.body.dump();
+    const json promo_button = card.body["response"]["data"]["components"][0]["components"][1];
+    ASSERT_EQ(promo_button["label"], "Promo code") << card.body.dump();
+    const auto form = click(customer(), card.body["message_id"], promo_button["custom_id"]);
+    ASSERT_EQ(form.body["response"].value("type", 0), 9) << form.body.dump();
+    const auto priced = control_->post("/_sandbox/modals", {{"user_id", customer()},
+                                                            {"interaction_id", form.body["interaction_id"]},
+                                                            {"values", {{"code", "flix20"}}}});
+    ASSERT_EQ(priced.status, 200U) << priced.body.dump();
+    EXPECT_EQ(priced.body["response"]["type"], 7);
+    EXPECT_NE(priced.body.dump().find("~~$4.99~~ **$3.99**"), std::string::npos) << priced.body.dump();
+    const std::string buy = priced.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
+    const auto bought = click(customer(), card.body["message_id"], buy);
+    ASSERT_EQ(bought.status, 200U) << bought.body.dump();
+    EXPECT_TRUE(reply_text(bought).starts_with("Thank you! Order **AC-")) << reply_text(bought);
+    expect_balance("$6.01");
+}
+
 TEST_F(StorefrontEndToEndTest, BuyWithAutocompleteGoesStraightToTheCard) {
     const auto suggested = control_->post("/_sandbox/autocomplete",
                                           {{"user_id", customer()}, {"name", "buy"}, {"option", "product"}, {"value", "flix"}});

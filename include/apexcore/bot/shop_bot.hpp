@@ -22,6 +22,7 @@
 #include <apexcore/services/catalog_service.hpp>
 #include <apexcore/services/member_service.hpp>
 #include <apexcore/services/order_service.hpp>
+#include <apexcore/services/promo_service.hpp>
 #include <apexcore/services/refund_service.hpp>
 #include <apexcore/services/ticket_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
@@ -40,6 +41,7 @@ struct shop_parts {
     services::order_service* orders = nullptr;    ///< the orders feature: /orders and /order
     services::member_service* members = nullptr;  ///< the profile feature: /profile
     services::refund_service* refunds = nullptr;  ///< with `orders`: the refunds feature (/refund, staff review)
+    services::promo_service* promos = nullptr;    ///< the promos feature: /promo for staff
     /// With `actions`: the notifications feature sends the outbox (log channels, DMs) through it.
     services::outbox_service* outbox = nullptr;
     notifications_options notifications{};        ///< its log channels and retry settings

@@ -164,6 +164,11 @@ public:
     virtual void upsert_promo(const core::promo_code& promo) = 0;
     /// How often the code was redeemed, in total and by `user`.
     virtual core::promo_usage usage(const std::string& code, core::user_id user) = 0;
+    /// Codes in name order (case-insensitive), at most `limit`.
+    virtual std::vector<core::promo_code> list_promos(std::size_t limit) = 0;
+    /// Deletes a code that was never redeemed; false when it does not exist or was redeemed
+    /// (redemptions keep their code: deactivate it instead).
+    virtual bool delete_unused_promo(const std::string& code) = 0;
     /// Records one redemption by `user` for `order`.
     virtual void record_redemption(const std::string& code, core::user_id user, core::order_id order,
                                    const core::money& discount) = 0;

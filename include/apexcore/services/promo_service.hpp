@@ -22,6 +22,9 @@ enum class promo_definition_error {
     bad_scope,      ///< more than 100 products or categories, or an empty / over-long category name
 };
 
+/// A sentence saying what is wrong, for the staff member who defined the code.
+[[nodiscard]] std::string_view describe(promo_definition_error e);
+
 /// Checks a promo code definition in the shop currency; nullopt when valid.
 [[nodiscard]] std::optional<promo_definition_error> validate_promo(const core::promo_code& p, const core::currency& currency);
 
@@ -34,6 +37,16 @@ public:
 
     /// Staff create or replace a code. Rejections: not_staff, invalid_text (validate_promo failed).
     [[nodiscard]] core::result<core::promo_code, core::rejection> upsert(const actor& by, const core::promo_code& p);
+
+    /// Codes in name order with their total use, at most `limit` (1..100).
+    [[nodiscard]] std::vector<std::pair<core::promo_code, int>> list(std::size_t limit);
+
+    /// Switches a code off (kept, and its redemptions). Rejections: not_staff, unknown_promo_code.
+    [[nodiscard]] core::result<core::promo_code, core::rejection> deactivate(const actor& by, const std::string& code);
+
+    /// Deletes a code nobody used. Rejections: not_staff, unknown_promo_code, forbidden_transition
+    /// (it was used: deactivate it instead, its redemptions keep it).
+    [[nodiscard]] core::result<core::promo_code, core::rejection> remove(const actor& by, const std::string& code);
 
     /// The code (case-insensitive) and its use so far by `user`. Rejection: unknown_promo_code.
     [[nodiscard]] core::result<std::pair<core::promo_code, core::promo_usage>, core::rejection> find(const std::string& code,
