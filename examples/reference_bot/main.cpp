@@ -471,7 +471,7 @@ int main(int argc, char** argv) {
         apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, logs.sink()}, wallet, catalog, parts);
         // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
         // is read from the database each round, so a restart picks up where the last run stopped.
-        apexcore::bot::scheduler scheduler(bot.jobs(), shop_clock, logs.sink());
+        apexcore::bot::scheduler scheduler(bot.jobs(), shop_clock, logs.sink(), &store);  // due times in the database
         options.gateway.token = token;
         options.gateway.ca_file = cfg.ca_file;
         // Tickets count members' messages as activity: GUILD_MESSAGES (1 << 9, not privileged).

@@ -345,7 +345,8 @@ CREATE INDEX outbox_sent ON outbox (sent_at_ms) WHERE status = 'sent';
 
 // v7: staff proposals (core/staff_proposal.hpp): wallet changes previewed and waiting for their
 // one-time Confirm. Short-lived: expired ones are purged. And refunds by customer and time, for
-// the refund-request cooldown (core/cooldown.hpp).
+// the refund-request cooldown (core/cooldown.hpp). And the scheduled jobs' due times
+// (ports::schedule_repository).
 constexpr std::string_view v7_sql = R"sql(
 CREATE TABLE staff_proposals (
   token         TEXT    PRIMARY KEY CHECK (length(token) BETWEEN 1 AND 40),
@@ -361,6 +362,14 @@ CREATE TABLE staff_proposals (
 ) WITHOUT ROWID;
 CREATE INDEX staff_proposals_by_expiry ON staff_proposals (expires_at_ms);
 CREATE INDEX refunds_by_customer ON refunds (customer_id, requested_at_ms);
+CREATE TABLE scheduled_jobs (
+  name             TEXT    PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+  next_due_ms      INTEGER NOT NULL,
+  last_started_ms  INTEGER,
+  last_finished_ms INTEGER,
+  last_error       TEXT    NOT NULL DEFAULT '' CHECK (length(last_error) <= 300),
+  runs             INTEGER NOT NULL DEFAULT 0 CHECK (runs >= 0)
+) WITHOUT ROWID;
 )sql";
 
 constexpr std::array<migration, 7> migrations{{
@@ -371,7 +380,8 @@ constexpr std::array<migration, 7> migrations{{
         "payment sessions, license keys", v4_sql, true},
     {5, "support tickets: tickets, participants, answers, insert-only events", v5_sql},
     {6, "the outbox: log posts, direct messages and member role changes to send", v6_sql},
-    {7, "staff proposals: previewed wallet changes waiting for their Confirm; refunds by customer", v7_sql},
+    {7, "staff proposals: previewed wallet changes waiting for their Confirm; refunds by customer; scheduled jobs",
+     v7_sql},
 }};
 
 static_assert(migrations.front().version == 1);

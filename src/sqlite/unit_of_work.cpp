@@ -6,6 +6,7 @@
 #include "outbox_repository.hpp"
 #include "product_repository.hpp"
 #include "proposal_repository.hpp"
+#include "schedule_repository.hpp"
 #include "ticket_repository.hpp"
 
 namespace apexcore::sqlite::detail {
@@ -25,7 +26,8 @@ public:
           keys_(db, clock, writable),
           tickets_(db, clock, writable),
           outbox_(db, clock, writable),
-          proposals_(db, clock, writable) {}
+          proposals_(db, clock, writable),
+          schedule_(db, clock, writable) {}
 
     ports::product_repository& products() override { return products_; }
     ports::wallet_repository& wallet() override { return wallet_; }
@@ -39,6 +41,7 @@ public:
     ports::ticket_repository& tickets() override { return tickets_; }
     ports::outbox_repository& outbox() override { return outbox_; }
     ports::proposal_repository& proposals() override { return proposals_; }
+    ports::schedule_repository& schedule() override { return schedule_; }
 
 private:
     product_repository_impl products_;
@@ -52,6 +55,7 @@ private:
     ticket_repository_impl tickets_;
     outbox_repository_impl outbox_;
     proposal_repository_impl proposals_;
+    schedule_repository_impl schedule_;
 };
 
 }  // namespace

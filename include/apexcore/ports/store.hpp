@@ -320,6 +320,34 @@ public:
     virtual std::size_t purge_proposals(std::chrono::system_clock::time_point before, std::size_t limit) = 0;
 };
 
+/// A scheduled job's state in the store (bot::scheduler with a store).
+struct scheduled_job_state {
+    std::string name;
+    std::chrono::system_clock::time_point next_due{};
+    std::optional<std::chrono::system_clock::time_point> last_started;
+    std::optional<std::chrono::system_clock::time_point> last_finished;
+    std::string last_error;  ///< empty when the last run succeeded
+    std::int64_t runs = 0;
+};
+
+/// Due times of the scheduled jobs, kept in the store so that a restart neither runs a job early
+/// nor forgets one that fell due meanwhile, and several processes sharing the store run each job
+/// at most once per due time.
+class schedule_repository {
+public:
+    virtual ~schedule_repository() = default;
+    /// Adds `name` due at `first_due` unless it is already known (then nothing changes).
+    virtual void ensure_job(const std::string& name, std::chrono::system_clock::time_point first_due) = 0;
+    /// Claims the run of `name` that is due at `now`: when its next due time is <= now, moves it to
+    /// `next_due`, counts the run and returns true — once per due time, whoever asks (compare-and-set).
+    virtual bool claim_job(const std::string& name, std::chrono::system_clock::time_point now,
+                           std::chrono::system_clock::time_point next_due) = 0;
+    /// Records how a claimed run ended (`error` empty: it succeeded; clipped to 300 bytes).
+    virtual void finish_job(const std::string& name, std::chrono::system_clock::time_point at, const std::string& error) = 0;
+    /// Every job, by name.
+    virtual std::vector<scheduled_job_state> jobs() = 0;
+};
+
 /// What outbox_repository::enqueue did.
 struct outbox_enqueued {
     core::outbox_id id;      ///< the new entry, or the stored one with the same dedup key
@@ -381,6 +409,7 @@ public:
     virtual ticket_repository& tickets() = 0;
     virtual outbox_repository& outbox() = 0;
     virtual proposal_repository& proposals() = 0;
+    virtual schedule_repository& schedule() = 0;
 };
 
 /// The outcome of `store::reconcile`: every user whose balance disagrees with their ledger.
