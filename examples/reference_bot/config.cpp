@@ -75,12 +75,13 @@ config load_config_document(const std::string& path, const json& doc) {
     if (doc.contains("token")) bad(path, "token", "the bot token is read from DISCORD_TOKEN, never from the file");
     static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
                                                 "discord", "mode", "http", "tickets", "log", "monitoring", "log_channels",
-                                                "notifications", "tiers", "refunds", "cooldowns", "$comment"};
+                                                "notifications", "tiers", "refunds", "cooldowns", "payments",
+                                                "$comment"};
     for (const auto& [key, _] : doc.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             bad(path, key,
                 "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord, mode, http, tickets, "
-                "log, monitoring, log_channels, notifications, tiers, refunds, cooldowns)");
+                "log, monitoring, log_channels, notifications, tiers, refunds, cooldowns, payments)");
         }
     }
     config c;

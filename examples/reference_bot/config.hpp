@@ -6,6 +6,7 @@
 #include <apexcore/core/ids.hpp>
 #include <apexcore/core/money.hpp>
 #include <apexcore/core/outbox.hpp>
+#include <apexcore/core/payment.hpp>
 #include <apexcore/core/refund.hpp>
 #include <apexcore/core/ticket.hpp>
 #include <apexcore/core/vip.hpp>
@@ -80,6 +81,10 @@ struct config {
     apexcore::core::refund_policy refunds{};
     /// "cooldowns.purchases" / "cooldowns.refund_requests": {"max": N, "per_minutes": M}.
     apexcore::core::cooldown_policy cooldowns{};
+    /// "payments.methods": how members may pay outside the wallet (in order tickets), and
+    /// "payments.session_ttl_minutes": how long a payment may take before the order is cancelled.
+    std::vector<apexcore::core::payment_method> payment_methods;
+    int payment_session_ttl_minutes = 60;
 };
 
 /// Reads and validates the config file. Relative paths inside it are resolved against the

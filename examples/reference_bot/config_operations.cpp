@@ -120,6 +120,31 @@ void load_operations(const json& doc, const std::string& path, config& c) {
             }
         }
     }
+    if (const auto pay = doc.find("payments"); pay != doc.end()) {
+        if (!pay->is_object()) bad(path, "payments", "expected an object, e.g. {\"methods\": [{\"name\": \"PayPal\", \"instructions\": \"…\"}]}");
+        for (const auto& [key, value] : pay->items()) {
+            if (key == "session_ttl_minutes") {
+                c.payment_session_ttl_minutes = static_cast<int>(integer_value(value, path, "payments.session_ttl_minutes", 1, 10080,
+                                                                               "expected minutes from 1 to 10080 (7 days)"));
+            } else if (key == "methods") {
+                if (!value.is_array()) bad(path, "payments.methods", "expected an array of {\"name\", \"instructions\", \"emoji\"?}");
+                for (std::size_t i = 0; i < value.size(); ++i) {
+                    const std::string where = "payments.methods[" + std::to_string(i) + "].";
+                    const json& m = value[i];
+                    if (!m.is_object()) bad(path, where.substr(0, where.size() - 1), "expected an object");
+                    for (const auto& [field, _] : m.items()) {
+                        if (field != "name" && field != "instructions" && field != "emoji") {
+                            bad(path, where + field, "unknown key (known: name, instructions, emoji)");
+                        }
+                    }
+                    c.payment_methods.push_back({string_key(m, path, "name", true, where), string_key(m, path, "instructions", true, where),
+                                                 string_key(m, path, "emoji", false, where), {}});
+                }
+            } else {
+                bad(path, "payments." + key, "unknown key (known: methods, session_ttl_minutes)");
+            }
+        }
+    }
     if (const auto cd = doc.find("cooldowns"); cd != doc.end()) {
         const std::string example = "e.g. {\"purchases\": {\"max\": 5, \"per_minutes\": 60}}";
         if (!cd->is_object()) bad(path, "cooldowns", "expected an object, " + example);

@@ -119,6 +119,10 @@ void print_summary(const apexbot::config& c) {
     const auto rule_text = [](const std::optional<apexcore::core::cooldown_rule>& r) {
         return r ? std::to_string(r->max_count) + " per " + std::to_string(r->period.count()) + " min" : std::string("none");
     };
+    std::string methods;
+    for (const auto& m : c.payment_methods) methods += (methods.empty() ? "" : ", ") + m.name;
+    std::cout << "  payments:       " << (methods.empty() ? std::string("wallet only") : methods + " (in order tickets)")
+              << ", sessions expire after " << c.payment_session_ttl_minutes << " min\n";
     std::cout << "  cooldowns:      purchases " << rule_text(c.cooldowns.purchases) << ", refund requests "
               << rule_text(c.cooldowns.refund_requests) << "\n";
     std::cout << "  log_channels:   " << (channels.empty() ? std::string("(none)") : channels) << "\n"
@@ -162,6 +166,8 @@ apexcore::services::shop_config shop_config_for(const apexbot::config& cfg) {
     shop.tiers = cfg.tiers;
     shop.refunds = cfg.refunds;
     shop.cooldowns = cfg.cooldowns;
+    shop.payment_methods = cfg.payment_methods;
+    shop.payment_session_ttl = std::chrono::minutes(cfg.payment_session_ttl_minutes);
     // Log channel posts, DMs and role changes go through the outbox, written with each decision.
     for (const auto& [topic, channel] : cfg.log_channels) shop.notifications.log_topics.push_back(topic);
     shop.notifications.direct_messages = cfg.direct_messages;

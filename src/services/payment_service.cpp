@@ -252,6 +252,13 @@ std::vector<payment_view> payment_service::expire_due(std::size_t limit) {
                 }
             }
             out.push_back(payment_view{s, *uow.orders().find(order.id)});
+            const auto product = uow.products().find(order.product);
+            core::outbox_facts facts = detail::order_facts(out.back().order, product ? product->display_name() : std::string());
+            facts.emplace("method", s.method);
+            facts.emplace("session", std::to_string(s.id.value));
+            detail::notify_log(uow, config_, core::log_topic::payments, "payment.expired", facts);
+            detail::notify_member(uow, config_, s.customer, core::log_topic::payments, "payment.expired", std::move(facts));
+            if (product) detail::notify_stock(uow, config_, *product, events);
             out.back().stock_events = std::move(events);
         }
         return ports::tx_outcome::commit;

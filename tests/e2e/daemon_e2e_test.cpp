@@ -223,6 +223,9 @@ TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
         {R"("cooldowns": {"purchases": {"max": 3}})", "cooldowns.purchases.per_minutes': is required"},
         {R"("cooldowns": {"deposits": {"max": 3, "per_minutes": 5}})", "cooldowns.deposits': unknown key (known: purchases, refund_requests)"},
         {R"("refunds": {"fee_percent": 101})", "refunds.fee_percent': expected a percentage from 0 to 100"},
+        {R"("payments": {"methods": [{"name": "PayPal"}]})", "payments.methods[0].instructions': is required"},
+        {R"("payments": {"methods": [{"name": "Pay/Pal", "instructions": "x"}]})", "payments.methods[0].name: 1 to 32 of A-Z"},
+        {R"("payments": {"session_ttl_minutes": 0})", "payments.session_ttl_minutes': expected minutes from 1 to 10080"},
         {R"("tiers": [{"name": "Gold", "role_id": "5", "mode": "spend"}])", "tiers[0].spend_threshold': a \"spend\" tier needs"},
         {R"("tiers": [{"name": "Gold", "role_id": "5", "mode": "always"}])", "tiers[0].mode': expected \"spend\""},
     };

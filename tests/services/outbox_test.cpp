@@ -284,6 +284,23 @@ TEST_F(OutboxTest, AnApprovedPaymentDmsTheKeyAndARejectedOneItsReason) {
     EXPECT_EQ(entries[3].draft.recipient, std::optional<core::user_id>(bob));
 }
 
+TEST_F(OutboxTest, AnExpiredPaymentSessionIsLoggedAndToldToTheMember) {
+    services::payment_service payments{*store_, notify_config_};
+    const auto p = product(700);
+    const auto started = payments.start({alice, p.id, "PayPal"});
+    ASSERT_TRUE(started.ok());
+    EXPECT_TRUE(payments.expire_due(10).empty());
+    clock_.advance(31min);  // the fixture's sessions last 30 minutes
+    ASSERT_EQ(payments.expire_due(10).size(), 1U);
+    const auto entries = claim_all();
+    ASSERT_EQ(entries.size(), 2U);
+    EXPECT_EQ(entries[0].draft.event, "payment.expired");
+    EXPECT_EQ(entries[0].draft.topic, core::log_topic::payments);
+    EXPECT_EQ(entries[0].draft.facts.at("method"), "PayPal");
+    EXPECT_EQ(entries[0].draft.facts.at("status"), "cancelled");
+    EXPECT_EQ(entries[1].draft.recipient, std::optional<core::user_id>(alice));
+}
+
 TEST_F(OutboxTest, RestockingASoldOutProductPostsBackInStock) {
     services::catalog_service catalog{*store_, notify_config_};
     const auto p = product(100, "counted", [](core::product& x) { x.stock = 0; });

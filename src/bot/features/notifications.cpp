@@ -249,6 +249,14 @@ ports::message log_post_view(const core::outbox_entry& entry) {
         m.embeds.push_back(refund_decided(entry, event == "refund.approved"));
     } else if (event == "payment.approved" || event == "payment.rejected") {
         m.embeds.push_back(payment_decided(entry, event == "payment.approved"));
+    } else if (event == "payment.expired") {
+        auto e = base(entry, "Payment expired: order " + std::string(fact(entry, "order")), amber);
+        e.description = core::truncate_utf8(mention(fact(entry, "member")) + "'s " + std::string(fact(entry, "method")) +
+                                                " payment of **" + std::string(fact(entry, "price")) + "** was not made in time" +
+                                                order_line(entry) + "; the order is cancelled.",
+                                            4096);
+        if (!fact(entry, "session").empty()) e.footer = "Payment session " + std::string(fact(entry, "session"));
+        m.embeds.push_back(std::move(e));
     } else if (event.starts_with("ticket.")) {
         m.embeds.push_back(ticket_event(entry));
     } else if (event == "role.refused") {
@@ -298,6 +306,13 @@ ports::message direct_message_view(const core::outbox_entry& entry) {
         add_field(e, "Balance", fact(entry, "balance"));
         add_field(e, "Note", fact(entry, "note"), false);
         m.embeds.push_back(std::move(e));
+    } else if (event == "payment.expired") {
+        auto e = base(entry, "Your payment time ran out", amber);
+        e.description = core::truncate_utf8("Order **" + std::string(fact(entry, "order")) + "**: " + std::string(fact(entry, "product")) +
+                                                " was cancelled because the payment did not arrive in time. Nothing was "
+                                                "charged; you can order it again.",
+                                            4096);
+        m.embeds.push_back(std::move(e));
     } else if (event == "warranty.expiring") {
         const std::string reference(fact(entry, "order"));
         const std::string_view until = fact(entry, "warranty_until");
@@ -339,6 +354,7 @@ ports::message dm_fallback_view(const core::outbox_entry& entry) {
                                  : event == "payment.approved" ? "the approved payment of their order "
                                  : event == "payment.rejected" ? "the rejected payment of their order "
                                  : event == "warranty.expiring" ? "the warranty ending on their order "
+                                 : event == "payment.expired"   ? "the payment time running out on their order "
                                                                 : "their order ";
         about = what + reference + " (" + std::string(fact(entry, "product")) + "). They can see it with /order " + reference + ".";
     } else if (entry.draft.event == "wallet.credited" || entry.draft.event == "wallet.debited") {
