@@ -259,6 +259,12 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
     const auto same_rule = [](const auto& a, const auto& b) {
         return a.has_value() == b.has_value() && (!a || (a->max_count == b->max_count && a->period == b->period));
     };
+    if (fresh.payment_session_ttl_minutes != running.payment_session_ttl_minutes ||
+        fresh.payment_methods.size() != running.payment_methods.size() ||
+        !std::equal(fresh.payment_methods.begin(), fresh.payment_methods.end(), running.payment_methods.begin(),
+                    [](const auto& a, const auto& b) { return a.name == b.name && a.instructions == b.instructions && a.emoji == b.emoji; })) {
+        restart.emplace_back("payments");
+    }
     if (!same_rule(fresh.cooldowns.purchases, running.cooldowns.purchases) ||
         !same_rule(fresh.cooldowns.refund_requests, running.cooldowns.refund_requests)) {
         restart.emplace_back("cooldowns");

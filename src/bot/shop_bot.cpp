@@ -16,7 +16,9 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
     : router_(std::move(config)) {
     router_.add(std::make_shared<wallet_feature>(router_.config(), wallet));
     router_.add(std::make_shared<storefront_feature>(router_.config(), wallet, catalog));
-    if (parts.orders != nullptr) router_.add(std::make_shared<orders_feature>(router_.config(), *parts.orders, catalog));
+    if (parts.orders != nullptr) {
+        router_.add(std::make_shared<orders_feature>(router_.config(), *parts.orders, catalog, parts.refunds != nullptr));
+    }
     if (parts.members != nullptr) router_.add(std::make_shared<profile_feature>(router_.config(), *parts.members));
     if (parts.promos != nullptr) router_.add(std::make_shared<promos_feature>(router_.config(), *parts.promos));
     if (parts.refunds != nullptr && parts.orders != nullptr) {

@@ -79,6 +79,18 @@ TEST_F(RefundsFeatureTest, TheMemberSeesWhatComesBackAndRequestsItWithAReason) {
               std::string(core::describe(core::rejection::refund_already_requested)));
 }
 
+TEST_F(RefundsFeatureTest, OrderOffersRequestRefundOnTheMembersOwnRefundableOrder) {
+    const auto order = bought();
+    const auto shown = as(customer, ports::command_invocation{"order", {{"reference", order.reference}}});
+    ASSERT_EQ(shown.body.rows.size(), 1U);
+    const auto& button = std::get<ports::button>(shown.body.rows[0].components.at(0));
+    EXPECT_EQ(button.label, "Request refund");
+    EXPECT_EQ(as(customer, ports::component_action{button.custom_id, {}, ports::component_kind::button}).kind,
+              ports::response_kind::open_modal);
+    const auto by_staff = as(staff_user, ports::command_invocation{"order", {{"reference", order.reference}}}, {staff_role});
+    EXPECT_TRUE(by_staff.body.rows.empty()) << "staff look at another member's order: no button for them";
+}
+
 TEST_F(RefundsFeatureTest, StaffRejectWithAReasonAndApproveCreditsOnce) {
     const auto order = bought();
     const auto first = refunds_.request({{customer, false}, order.id, std::nullopt, "broken"});

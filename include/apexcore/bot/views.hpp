@@ -20,6 +20,9 @@ namespace apexcore::bot {
 /// 'f' (date and time), 'D' (date), 't' (time) or 'R' (relative, "in 3 days").
 [[nodiscard]] std::string discord_time(std::chrono::system_clock::time_point at, char style);
 
+/// The "Request refund" button of an order (the refunds feature opens its form; "rf:r:<order id>").
+[[nodiscard]] ports::button refund_request_button(core::order_id order);
+
 /// The Approve / Reject row of a refund request's post in the orders log: "rf:a:<refund id>" and
 /// "rf:x:<refund id>", handled by the refunds feature, rendered by the notifications feature.
 [[nodiscard]] ports::action_row refund_review_row(core::refund_id id);

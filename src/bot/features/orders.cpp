@@ -13,8 +13,9 @@ constexpr std::uint32_t order_color = 0x5865F2;
 
 }  // namespace
 
-orders_feature::orders_feature(const bot_config& config, services::order_service& orders, services::catalog_service& catalog)
-    : config_(config), orders_(orders), catalog_(catalog) {}
+orders_feature::orders_feature(const bot_config& config, services::order_service& orders, services::catalog_service& catalog,
+                               bool refunds)
+    : config_(config), orders_(orders), catalog_(catalog), refunds_(refunds) {}
 
 std::vector<ports::command_spec> orders_feature::commands() const {
     return {
@@ -68,6 +69,11 @@ ports::interaction_response orders_feature::show(const ports::interaction& i, co
     if (order->customer != i.from.user) e.footer = "Customer: " + order->customer.str();
     ports::interaction_response r = ephemeral_reply("");
     r.body.embeds.push_back(std::move(e));
+    // The member's own order that can still be refunded: the refunds feature takes it from here
+    // (it re-checks owner, window and state).
+    const bool refundable = order->status == core::order_status::paid || order->status == core::order_status::delivered ||
+                            order->status == core::order_status::partially_refunded;
+    if (refunds_ && refundable && order->customer == i.from.user) r.body.rows.push_back({{refund_request_button(order->id)}});
     return r;
 }
 

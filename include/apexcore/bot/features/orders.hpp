@@ -16,7 +16,10 @@ namespace apexcore::bot {
 /// /orders and /order. Thread-safe; the services must outlive it.
 class orders_feature final : public feature {
 public:
-    orders_feature(const bot_config& config, services::order_service& orders, services::catalog_service& catalog);
+    /// `refunds`: the bot also has the refunds feature, so /order offers "Request refund" on the
+    /// member's own refundable orders.
+    orders_feature(const bot_config& config, services::order_service& orders, services::catalog_service& catalog,
+                   bool refunds = false);
 
     [[nodiscard]] std::string name() const override { return "orders"; }
     [[nodiscard]] std::vector<ports::command_spec> commands() const override;
@@ -36,6 +39,7 @@ private:
     const bot_config& config_;
     services::order_service& orders_;
     services::catalog_service& catalog_;
+    bool refunds_ = false;
 };
 
 }  // namespace apexcore::bot
