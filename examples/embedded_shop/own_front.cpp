@@ -5,6 +5,7 @@
 //   apexcore-own-front [database-path]     (default: an in-memory database)
 #include <apexcore/bot/shop_bot.hpp>
 #include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/outbox_service.hpp>
 #include <apexcore/services/promo_service.hpp>
 #include <apexcore/services/refund_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
@@ -117,6 +118,23 @@ int main(int argc, char** argv) {
         clicked.action = ports::component_action{"hours:remind", {}, ports::component_kind::button};
         std::cout << "[Remind me] -> " << shop.handle(clicked).body.content << "\n";
         // [/router]
+
+        // [outbox] Log posts and DMs without Discord: the services write them with each decision;
+        // your front reads them from the outbox, sends them its own way (e-mail, a webhook) and
+        // says so — what it never confirms is offered again after the lease.
+        services::shop_config notifying = config;
+        notifying.notifications.log_topics = {core::log_topic::orders};
+        notifying.notifications.direct_messages = true;
+        services::wallet_service notifying_wallet(store, notifying);
+        services::outbox_service outbox(store, notifying);
+        if (!notifying_wallet.purchase({customer, product->id, product->price, "web-order:8f3a2e"})) return 1;
+        for (const auto& entry : outbox.claim(50, std::chrono::seconds(60))) {
+            std::cout << "outbox: " << entry.draft.event << " for "
+                      << (entry.draft.kind == core::outbox_kind::log_post ? "the orders log" : "the buyer") << ", order "
+                      << entry.draft.facts.at("order") << "\n";
+            outbox.sent(entry.id, std::nullopt, std::nullopt, "sent by e-mail");
+        }
+        // [/outbox]
 
         const auto report = store.reconcile();
         std::cout << "reconcile: " << (report.ok() ? "ok" : "MISMATCH") << "\n";
