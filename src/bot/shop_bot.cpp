@@ -4,6 +4,7 @@
 #include <apexcore/bot/features/orders.hpp>
 #include <apexcore/bot/features/profile.hpp>
 #include <apexcore/bot/features/promos.hpp>
+#include <apexcore/bot/features/stock.hpp>
 #include <apexcore/bot/features/refunds.hpp>
 #include <apexcore/bot/features/setup.hpp>
 #include <apexcore/bot/features/storefront.hpp>
@@ -21,6 +22,7 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
     }
     if (parts.members != nullptr) router_.add(std::make_shared<profile_feature>(router_.config(), *parts.members));
     if (parts.promos != nullptr) router_.add(std::make_shared<promos_feature>(router_.config(), *parts.promos));
+    router_.add(std::make_shared<stock_feature>(router_.config(), catalog));
     if (parts.refunds != nullptr && parts.orders != nullptr) {
         router_.add(std::make_shared<refunds_feature>(router_.config(), *parts.refunds, *parts.orders));
     }

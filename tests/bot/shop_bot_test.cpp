@@ -2,6 +2,7 @@
 
 #include <apexcore/bot/custom_id.hpp>
 #include <apexcore/services/license_service.hpp>
+#include <apexcore/services/outbox_service.hpp>
 #include <apexcore/services/promo_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
@@ -54,12 +55,12 @@ protected:
 
 TEST_F(ShopBotTest, DeclaresItsCommands) {
     const auto commands = bot_.commands();
-    ASSERT_EQ(commands.size(), 8U);
+    ASSERT_EQ(commands.size(), 9U);
     const auto add = std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.name == "addbalance"; });
     ASSERT_NE(add, commands.end());
     EXPECT_TRUE(add->staff_only);
     EXPECT_EQ(add->options[0].type, ports::option_type::user);
-    EXPECT_EQ(bot_.features().features(), (std::vector<std::string>{"wallet", "storefront", "help"}));
+    EXPECT_EQ(bot_.features().features(), (std::vector<std::string>{"wallet", "storefront", "stock", "help"}));
 }
 
 TEST_F(ShopBotTest, AddBalanceRequiresTheStaffRole) {
@@ -306,6 +307,7 @@ TEST_F(ShopBotTest, HelpListsTheCommandsTheMemberMayUse) {
               "`/addbalance user amount [reason]` — Staff: add money to a member's wallet (after a preview)\n"
               "`/removebalance user amount reason` — Staff: take money from a member's wallet (after a preview)\n"
               "`/shop panel` — Staff: post the shop panel in this channel, for everyone to browse and buy\n"
+              "`/stock check|add|set` — Staff: stock of the products\n"
               "`/wallet show user` — Staff: a member's balance and last ledger entries\n");
     EXPECT_NE(listed.find("`/transactions`"), std::string::npos) << listed;
 }
@@ -560,6 +562,55 @@ TEST(PromoCommandsTest, StaffCreateListDeactivateAndDeleteCodes) {
     EXPECT_EQ(wallet.purchase(r).error(), core::rejection::promo_inactive);
     EXPECT_EQ(promo("delete", {{"code", std::string("five")}}), "`FIVE` is deleted.");
     EXPECT_EQ(promo("info", {{"code", std::string("five")}}), std::string(core::describe(core::rejection::unknown_promo_code)));
+}
+
+}  // namespace
+
+namespace {
+
+// /stock for staff (issue 12 §2): check, add, set, with autocomplete; alerts go through the outbox.
+TEST(StockCommandsTest, StaffCheckAddAndSetStock) {
+    sqlite::sqlite_store store{{.path = ":memory:"}};
+    services::shop_config config;
+    config.notifications.log_topics = {core::log_topic::orders};
+    services::wallet_service wallet{store, config};
+    services::catalog_service catalog{store, config};
+    bot::shop_bot bot{{core::guild_id{1}, staff_role, core::usd, {}}, wallet, catalog};
+    core::product counted{{}, "Games", "Keys", "Indie Bundle", "Std", money::usd_cents(100), true};
+    counted.stock = 0;
+    counted.low_stock_threshold = 5;
+    const auto p = *catalog.add(counted);
+    std::uint64_t next = 900;
+    using action_type = std::variant<ports::command_invocation, ports::component_action, ports::modal_submit, ports::autocomplete_request>;
+    const auto as = [&](core::user_id who, action_type a) {
+        std::vector<core::role_id> roles;
+        if (who == staff_user) roles.push_back(staff_role);
+        return bot.handle({core::interaction_id{next++}, core::guild_id{1}, core::channel_id{2}, {who, "m", roles}, std::move(a)});
+    };
+    const auto suggested = as(staff_user, ports::autocomplete_request{"stock add", "product", "indie", {}});
+    ASSERT_EQ(suggested.choices.size(), 1U);
+    EXPECT_EQ(suggested.choices[0].name, "Indie Bundle - Std — 0 left");
+    EXPECT_TRUE(as(customer, ports::autocomplete_request{"stock add", "product", "indie", {}}).choices.empty()) << "staff only";
+    const std::string id = std::get<std::string>(suggested.choices[0].value);
+
+    EXPECT_EQ(as(customer, ports::command_invocation{"stock check", {{"product", id}}}).body.content, "Only staff members can do that.");
+    EXPECT_EQ(as(staff_user, ports::command_invocation{"stock check", {{"product", id}}}).body.content,
+              "**Indie Bundle - Std**: 0 in stock (low at 5, critical at 1).");
+    EXPECT_EQ(as(staff_user, ports::command_invocation{"stock add", {{"product", id}, {"units", std::int64_t{3}}}}).body.content,
+              "**Indie Bundle - Std**: 3 in stock (low at 5, critical at 1).");
+    EXPECT_EQ(as(staff_user, ports::command_invocation{"stock set", {{"product", std::string("bundle")}, {"count", std::string("-2")}}})
+                  .body.content,
+              "The count is a number of units from 0 to 1000000000, or \"unlimited\".");
+    EXPECT_EQ(as(staff_user, ports::command_invocation{"stock set", {{"product", std::string("bundle")}, {"count", std::string("unlimited")}}})
+                  .body.content,
+              "**Indie Bundle - Std**: unlimited (not counted).");
+    EXPECT_EQ(as(staff_user, ports::command_invocation{"stock check", {{"product", std::string("nothing like it")}}}).body.content,
+              "No single product matches; pick one of the suggestions.");
+    // The restock from 0 was written for the orders log ("Back in stock").
+    services::outbox_service outbox{store, config};
+    const auto entries = outbox.claim(10, std::chrono::seconds(60));
+    ASSERT_EQ(entries.size(), 1U);
+    EXPECT_EQ(entries[0].draft.event, "stock.restocked");
 }
 
 }  // namespace

@@ -68,8 +68,8 @@ protected:
         ASSERT_TRUE(wait_for([&] {
             const auto state = control_->get("/_sandbox/state");
             // The reference bot's commands: /balance, /transactions, /addbalance, /removebalance, /wallet,
-            // /buy, /shop, /orders, /order, /refund, /profile, /promo, /ticket, /setup, /help.
-            return (state.body.value("bot_connected", false) || !expect_gateway_) && state.body["commands"].size() == 15;
+            // /buy, /shop, /stock, /orders, /order, /refund, /profile, /promo, /ticket, /setup, /help.
+            return (state.body.value("bot_connected", false) || !expect_gateway_) && state.body["commands"].size() == 16;
         })) << "bot did not connect\nbot:\n" << bot_->output() << "\nsandbox:\n" << sandbox_->output();
     }
 
