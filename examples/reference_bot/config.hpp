@@ -87,6 +87,10 @@ struct config {
     int payment_session_ttl_minutes = 60;
 };
 
+/// Prints what `c` resolves to on stdout (apexbot --check-config): paths, ids, channels, tiers,
+/// limits, and whether the token is set (`token_set`; the token itself is never printed).
+void print_summary(const config& c, bool token_set);
+
 /// Reads and validates the config file. Relative paths inside it are resolved against the
 /// file's directory. Throws config_error.
 config load_config(const std::string& path);

@@ -81,12 +81,8 @@ public:
     }
 
     std::vector<time_point> order_times_since(core::user_id customer, time_point since, std::size_t limit) override {
-        auto& s = db_.prepare("SELECT created_at_ms FROM orders WHERE customer_id = ? AND created_at_ms > ? "
-                              "ORDER BY created_at_ms LIMIT ?");
-        s.bind(1, to_db(customer.value)).bind(2, to_ms(since)).bind(3, static_cast<std::int64_t>(limit));
-        std::vector<time_point> out;
-        while (s.step()) out.push_back(from_ms(s.int64(0)));
-        return out;
+        return times_since(db_, "SELECT created_at_ms FROM orders WHERE customer_id = ? AND created_at_ms > ? ORDER BY created_at_ms LIMIT ?",
+                           customer, since, limit);
     }
 
     std::vector<core::order> list_for(core::user_id customer, std::size_t limit) override {
@@ -250,12 +246,10 @@ public:
     }
 
     std::vector<time_point> request_times_since(core::user_id customer, time_point since, std::size_t limit) override {
-        auto& s = db_.prepare("SELECT requested_at_ms FROM refunds WHERE customer_id = ? AND requested_at_ms > ? "
-                              "ORDER BY requested_at_ms LIMIT ?");
-        s.bind(1, to_db(customer.value)).bind(2, to_ms(since)).bind(3, static_cast<std::int64_t>(limit));
-        std::vector<time_point> out;
-        while (s.step()) out.push_back(from_ms(s.int64(0)));
-        return out;
+        return times_since(db_,
+                           "SELECT requested_at_ms FROM refunds WHERE customer_id = ? AND requested_at_ms > ? "
+                           "ORDER BY requested_at_ms LIMIT ?",
+                           customer, since, limit);
     }
 
     std::vector<core::refund> list_pending(std::size_t limit) override {

@@ -79,6 +79,17 @@ inline std::vector<std::string> json_array_items(connection& db, const std::stri
     return out;
 }
 
+/// The first column of `sql` (bound: member, since in ms, limit) read as times, in the query's
+/// order: "when did this member act after `since`" (financial cooldowns).
+inline std::vector<time_point> times_since(connection& db, std::string_view sql, core::user_id member, time_point since,
+                                           std::size_t limit) {
+    auto& s = db.prepare(sql);
+    s.bind(1, to_db(member.value)).bind(2, to_ms(since)).bind(3, static_cast<std::int64_t>(limit));
+    std::vector<time_point> out;
+    while (s.step()) out.push_back(from_ms(s.int64(0)));
+    return out;
+}
+
 /// What every repository holds: a connection inside a transaction, the clock, and whether it
 /// may write (false inside store::read).
 class repository_base {
