@@ -2,6 +2,7 @@
 
 #include <apexcore/bot/features/help.hpp>
 #include <apexcore/bot/features/orders.hpp>
+#include <apexcore/bot/features/payments.hpp>
 #include <apexcore/bot/features/profile.hpp>
 #include <apexcore/bot/features/promos.hpp>
 #include <apexcore/bot/features/stock.hpp>
@@ -16,7 +17,14 @@ namespace apexcore::bot {
 shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog, shop_parts parts)
     : router_(std::move(config)) {
     router_.add(std::make_shared<wallet_feature>(router_.config(), wallet));
-    router_.add(std::make_shared<storefront_feature>(router_.config(), wallet, catalog));
+    std::vector<std::string> method_names;
+    if (parts.payments != nullptr && parts.orders != nullptr) {
+        for (const auto& m : parts.payment_methods) method_names.push_back(m.name);
+    }
+    router_.add(std::make_shared<storefront_feature>(router_.config(), wallet, catalog, std::move(method_names)));
+    if (parts.payments != nullptr && parts.orders != nullptr) {
+        router_.add(std::make_shared<payments_feature>(router_.config(), *parts.payments, *parts.orders, parts.payment_methods));
+    }
     if (parts.orders != nullptr) {
         router_.add(std::make_shared<orders_feature>(router_.config(), *parts.orders, catalog, parts.refunds != nullptr));
     }

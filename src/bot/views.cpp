@@ -20,4 +20,17 @@ ports::action_row refund_review_row(core::refund_id id) {
              ports::button{"Reject", "rf:x:" + std::to_string(id.value), ports::button_style::danger}}};
 }
 
+ports::button pay_by_method_button(core::product_id product, std::int64_t list_price_minor, core::interaction_id checkout,
+                                   std::string_view method) {
+    return ports::button{"Pay by " + std::string(method),
+                         "pm:s:" + std::to_string(product.value) + ":" + std::to_string(list_price_minor) + ":" + checkout.str() +
+                             ":" + std::string(method),
+                         ports::button_style::secondary};
+}
+
+ports::action_row payment_review_row(core::payment_session_id session) {
+    return {{ports::button{"Approve", "pm:a:" + std::to_string(session.value), ports::button_style::success},
+             ports::button{"Reject", "pm:x:" + std::to_string(session.value), ports::button_style::danger}}};
+}
+
 }  // namespace apexcore::bot

@@ -141,7 +141,18 @@ core::result<payment_view, core::rejection> payment_service::submit(core::user_i
         if (!uow.orders().set_status(s->order, core::order_status::pending_payment, core::order_status::awaiting_review)) {
             throw ports::store_error("payment submit: order " + std::to_string(s->order.value) + " is not pending_payment");
         }
-        return payment_view{*s, *uow.orders().find(s->order)};
+        const core::order order = *uow.orders().find(s->order);
+        // Staff review it in the payments log (the bot renders Approve / Reject on this post).
+        const auto product = uow.products().find(order.product);
+        core::outbox_facts facts = detail::order_facts(order, product ? product->display_name() : std::string());
+        facts.emplace("method", s->method);
+        facts.emplace("session", std::to_string(s->id.value));
+        facts.emplace("proof", s->proof_url);
+        if (!s->transaction_id.empty()) facts.emplace("transaction", s->transaction_id);
+        if (!s->contact.empty()) facts.emplace("contact", s->contact);
+        if (!s->notes.empty()) facts.emplace("notes", s->notes);
+        detail::notify_log(uow, config_, core::log_topic::payments, "payment.submitted", std::move(facts));
+        return payment_view{*s, order};
     });
 }
 
@@ -283,5 +294,16 @@ core::result<std::vector<core::payment_session_event>, core::rejection> payment_
     if (!out) return core::rejection::unknown_payment_session;
     return *out;
 }
+
+core::result<payment_view, core::rejection> payment_service::live_session(core::user_id customer, core::order_id order_id) {
+    return transact(store_, [&](ports::unit_of_work& uow) -> view_result {
+        const auto order = uow.orders().find(order_id);
+        if (!order || order->customer != customer) return core::rejection::unknown_order;
+        const auto session = uow.payment_sessions().live_for(order_id);
+        if (!session) return core::rejection::unknown_payment_session;
+        return payment_view{*session, *order};
+    });
+}
+
 
 }  // namespace apexcore::services

@@ -189,7 +189,7 @@ TEST_F(TicketsFeatureTest, CommandsOutsideATicketChannelSaySo) {
 TEST_F(TicketsFeatureTest, MessagesAreActivityAndTheScheduledSweepWarnsThenTheChannelIsDeleted) {
     std::vector<std::string> names;
     for (const auto& job : router_.jobs()) names.push_back(job.name);
-    EXPECT_NE(std::find(names.begin(), names.end(), "payments.expire"), names.end()) << "payment expiry runs with the payment service";
+    EXPECT_EQ(std::find(names.begin(), names.end(), "payments.expire"), names.end()) << "the payments feature runs payment expiry";
     const auto channel = open_ticket();
     bot::scheduler jobs(router_.jobs(), clock_, [this](const apexcore::ports::log_record& r) { logs_.emplace_back(r.message); });
     clock_.advance(47h);

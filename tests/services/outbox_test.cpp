@@ -267,7 +267,16 @@ TEST_F(OutboxTest, AnApprovedPaymentDmsTheKeyAndARejectedOneItsReason) {
     ASSERT_TRUE(paid.ok() && refused.ok());
     ASSERT_TRUE(payments.submit(alice, paid->session.id, proof).ok());
     ASSERT_TRUE(payments.submit(bob, refused->session.id, proof).ok());
-    EXPECT_TRUE(claim_all().empty()) << "starting and submitting are not decisions";
+    // Starting posts nothing; a submitted proof goes to the payments log for staff to review.
+    const auto submitted = claim_all();
+    ASSERT_EQ(submitted.size(), 2U);
+    EXPECT_EQ(submitted[0].draft.event, "payment.submitted");
+    EXPECT_EQ(submitted[0].draft.kind, core::outbox_kind::log_post);
+    EXPECT_EQ(submitted[0].draft.topic, core::log_topic::payments);
+    EXPECT_EQ(submitted[0].draft.facts.at("proof"), proof.proof_url);
+    EXPECT_EQ(submitted[0].draft.facts.at("transaction"), "TX-991");
+    EXPECT_EQ(submitted[0].draft.facts.at("session"), std::to_string(paid->session.id.value));
+    EXPECT_EQ(submitted[1].draft.facts.at("member"), bob.str());
     ASSERT_TRUE(payments.approve(staff, paid->session.id).ok());
     ASSERT_TRUE(payments.reject(staff, refused->session.id, "no such transfer").ok());
 

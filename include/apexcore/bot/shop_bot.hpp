@@ -36,7 +36,9 @@ struct shop_parts {
     ports::chat_actions* actions = nullptr;       ///< the outbound port: /setup check, tickets
     services::ticket_service* tickets = nullptr;  ///< with `actions`: the tickets feature
     ticket_transcripts transcripts{};             ///< where ticket transcripts go (none: not made)
-    services::payment_service* payments = nullptr;  ///< with tickets: manual payments in order tickets
+    /// With `orders`: the payments feature (Pay by <method> on the card, /proof, staff review,
+    /// expiry); with tickets also in order tickets.
+    services::payment_service* payments = nullptr;
     std::vector<core::payment_method> payment_methods{};  ///< the configured methods (shop_config)
     services::order_service* orders = nullptr;    ///< the orders feature: /orders and /order
     services::member_service* members = nullptr;  ///< the profile feature: /profile

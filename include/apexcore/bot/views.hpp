@@ -4,11 +4,13 @@
 /// here). Pure functions from data to the neutral message model.
 
 #include <apexcore/core/ids.hpp>
+#include <apexcore/core/payment.hpp>
 #include <apexcore/core/refund.hpp>
 #include <apexcore/ports/message.hpp>
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 namespace apexcore::bot {
 
@@ -26,5 +28,16 @@ namespace apexcore::bot {
 /// The Approve / Reject row of a refund request's post in the orders log: "rf:a:<refund id>" and
 /// "rf:x:<refund id>", handled by the refunds feature, rendered by the notifications feature.
 [[nodiscard]] ports::action_row refund_review_row(core::refund_id id);
+
+/// A product card's "Pay by <method>" button (the payments feature starts a payment session:
+/// "pm:s:<product id>:<list price, minor units>:<checkout token>:<method name>"). The method name
+/// is 1..32 of [A-Za-z0-9 _-] (core::validate(payment_method)), so the id stays within Discord's
+/// 100 characters (REFERENCE.md §4).
+[[nodiscard]] ports::button pay_by_method_button(core::product_id product, std::int64_t list_price_minor,
+                                                 core::interaction_id checkout, std::string_view method);
+
+/// The Approve / Reject row of a submitted payment's post in the payments log: "pm:a:<session>"
+/// and "pm:x:<session>", handled by the payments feature, rendered by the notifications feature.
+[[nodiscard]] ports::action_row payment_review_row(core::payment_session_id session);
 
 }  // namespace apexcore::bot

@@ -64,7 +64,14 @@ public:
     [[nodiscard]] core::result<payment_view, core::rejection> reopen(core::user_id customer, core::order_id order,
                                                                      const std::string& method);
 
-    /// The customer submits proof: session submitted, order awaiting_review. Rejections:
+    /// The customer's open or submitted session of their order `order`, with the order (what
+    /// /proof attaches a proof to). Rejections: unknown_order (also for another member's order,
+    /// so ids cannot be probed), unknown_payment_session (none is open or submitted).
+    [[nodiscard]] core::result<payment_view, core::rejection> live_session(core::user_id customer, core::order_id order);
+
+    /// The customer submits proof: session submitted, order awaiting_review, and the event
+    /// "payment.submitted" (order facts, method, session, proof, transaction, contact, notes)
+    /// queued for the payments log, where staff review it. Rejections:
     /// unknown_payment_session, not_owner, payment_session_expired, forbidden_transition,
     /// text_too_long, invalid_text (control characters or a bad proof URL).
     [[nodiscard]] core::result<payment_view, core::rejection> submit(core::user_id customer, core::payment_session_id id,

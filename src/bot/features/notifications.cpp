@@ -161,6 +161,30 @@ ports::embed payment_decided(const core::outbox_entry& entry, bool approved) {
     return e;
 }
 
+/// Whether a proof link shows a picture Discord can embed (REFERENCE.md §5: jpg/jpeg/png/webp/gif).
+bool is_picture(std::string_view url) {
+    url = url.substr(0, url.find('?'));
+    std::string tail(url.substr(url.size() > 5 ? url.size() - 5 : 0));
+    for (char& c : tail) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    return tail.ends_with(".png") || tail.ends_with(".jpg") || tail.ends_with(".jpeg") || tail.ends_with(".webp") ||
+           tail.ends_with(".gif");
+}
+
+/// "payment.submitted": a proof for staff to check, the picture shown when it is one.
+ports::embed payment_submitted(const core::outbox_entry& entry) {
+    auto e = base(entry, "Payment to check: order " + std::string(fact(entry, "order")), amber);
+    e.description = core::truncate_utf8(mention(fact(entry, "member")) + " says they paid **" + std::string(fact(entry, "price")) +
+                                            "** by " + std::string(fact(entry, "method")) + order_line(entry) + ".",
+                                        4096);
+    add_field(e, "Transaction", fact(entry, "transaction"));
+    add_field(e, "Contact", fact(entry, "contact"));
+    add_field(e, "Notes", fact(entry, "notes"), false);
+    add_field(e, "Proof", fact(entry, "proof"), false);
+    if (is_picture(fact(entry, "proof"))) e.image_url = std::string(fact(entry, "proof"));
+    if (!fact(entry, "session").empty()) e.footer = "Payment session " + std::string(fact(entry, "session"));
+    return e;
+}
+
 /// "ticket.<kind>": what happened to which ticket, by whom.
 ports::embed ticket_event(const core::outbox_entry& entry) {
     std::string kind(std::string_view(entry.draft.event).substr(7));  // after "ticket."
@@ -239,6 +263,10 @@ ports::message log_post_view(const core::outbox_entry& entry) {
         m.embeds.push_back(std::move(e));
         // Staff decide right here (the refunds feature owns the "rf" custom_ids).
         if (const auto id = core::refund_id::parse(fact(entry, "refund"))) m.rows.push_back(refund_review_row(*id));
+    } else if (event == "payment.submitted") {
+        m.embeds.push_back(payment_submitted(entry));
+        // Staff decide right here (the payments feature owns the "pm" custom_ids).
+        if (const auto id = core::payment_session_id::parse(fact(entry, "session"))) m.rows.push_back(payment_review_row(*id));
     } else if (event == "order.paid") {
         m.embeds.push_back(order_paid(entry));
     } else if (event == "wallet.credited" || event == "wallet.debited") {
@@ -292,7 +320,8 @@ ports::message direct_message_view(const core::outbox_entry& entry) {
         const std::string reference(fact(entry, "order"));
         auto e = base(entry, "Your payment was not accepted", red);
         e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")) +
-                                                ". Nothing was charged; ask staff in your order ticket what to do next.",
+                                                ". Nothing was charged. Send a new proof with /proof reference:" + reference +
+                                                    ", or ask staff.",
                                             4096);
         add_field(e, "Reason", fact(entry, "reason"), false);
         m.embeds.push_back(std::move(e));

@@ -20,8 +20,10 @@ std::set<core::role_id> roles_of(const ports::interaction& i) { return {i.from.r
 }  // namespace
 
 storefront_feature::storefront_feature(const bot_config& config, services::wallet_service& wallet,
-                                       services::catalog_service& catalog)
-    : config_(config), wallet_(wallet), catalog_(catalog) {}
+                                       services::catalog_service& catalog, std::vector<std::string> payment_methods)
+    : config_(config), wallet_(wallet), catalog_(catalog), payment_methods_(std::move(payment_methods)) {
+    if (payment_methods_.size() > ports::buttons_per_row_max) payment_methods_.resize(ports::buttons_per_row_max);  // one row of them
+}
 
 std::vector<ports::command_spec> storefront_feature::commands() const {
     ports::command_spec shop{"shop", "Staff: the shop panel", {}, true, {}, {}};
@@ -259,6 +261,16 @@ ports::interaction_response storefront_feature::product_card(const ports::intera
                                encode_custom_id({component_kind::promo_form, product->id, product->price.minor_units(), token}),
                                ports::button_style::secondary, sold_out};
     r.body.rows.push_back({{std::move(buy_button), std::move(promo_button)}});
+    // Paying another way: a manual method at the list price, checked by staff (features/payments.hpp).
+    if (!sold_out && !payment_methods_.empty()) {
+        ports::action_row pay;
+        for (const auto& method : payment_methods_) {
+            pay.components.emplace_back(pay_by_method_button(product->id, product->price.minor_units(), token, method));
+        }
+        r.body.rows.push_back(std::move(pay));
+        r.body.embeds.back().footer = "Pay from your wallet, or by " + (payment_methods_.size() == 1 ? payment_methods_.front() : std::string("another method")) +
+                                      " at " + core::format_money(product->price) + " (staff check the payment).";
+    }
     return r;
 }
 

@@ -76,14 +76,9 @@ std::vector<requirement> tickets_feature::requirements() const {
 
 std::vector<scheduled_job> tickets_feature::jobs() const {
     auto* self = const_cast<tickets_feature*>(this);  // jobs act on the feature; the router keeps it alive
-    std::vector<scheduled_job> out{{"tickets.sweep", std::chrono::seconds(60), [self] { self->run_sweep(); }},
-                                   {"tickets.delete", std::chrono::seconds(60), [self] { self->run_deletions(); }}};
-    // Payment sessions past their time limit: cancelled, their stock and keys released, the member
-    // told (payment.expired in the outbox). It ran nowhere before.
-    if (shop_.payments != nullptr) {
-        out.push_back({"payments.expire", std::chrono::seconds(60), [self] { self->shop_.payments->expire_due(200); }});
-    }
-    return out;
+    // (Payment sessions past their time limit expire in the payments feature's job.)
+    return {{"tickets.sweep", std::chrono::seconds(60), [self] { self->run_sweep(); }},
+            {"tickets.delete", std::chrono::seconds(60), [self] { self->run_deletions(); }}};
 }
 
 const core::ticket_type* tickets_feature::type_of(const core::ticket& t) const { return tickets_.find_type(t.type); }

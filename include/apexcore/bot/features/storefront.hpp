@@ -13,7 +13,8 @@
 /// Picking a product shows its card — price before and after the member's VIP or role discount,
 /// stock, balance — with "Buy with wallet"; pressing it buys at the price shown (the services
 /// re-check price, stock and balance in the same transaction) and turns the card into the
-/// receipt, its button disabled. The button carries a checkout token (the card's interaction id)
+/// receipt, its button disabled. With payment methods configured the card also has "Pay by
+/// <method>" buttons (list price; the payments feature, features/payments.hpp). The button carries a checkout token (the card's interaction id)
 /// that keys the purchase: pressing it twice — a double-click, a second device — charges once and
 /// shows the first receipt again. Components: the custom_id codec (custom_id.hpp), namespace
 /// "ac1", and browsing, namespace "sf": "sf:<p|e><m|s|g>:<main key>:<sub key>:<page>" (p: on the
@@ -61,7 +62,10 @@ struct browse_request {
 /// /buy, /shop panel, browsing, the card and the Buy button. Thread-safe; the services must outlive it.
 class storefront_feature final : public feature {
 public:
-    storefront_feature(const bot_config& config, services::wallet_service& wallet, services::catalog_service& catalog);
+    /// `payment_methods`: the names of the shop's manual payment methods; each gets a "Pay by
+    /// <name>" button on the card (the payments feature handles it). Empty: wallet only.
+    storefront_feature(const bot_config& config, services::wallet_service& wallet, services::catalog_service& catalog,
+                       std::vector<std::string> payment_methods = {});
 
     [[nodiscard]] std::string name() const override { return "storefront"; }
     [[nodiscard]] std::vector<ports::command_spec> commands() const override;
@@ -90,6 +94,7 @@ private:
     const bot_config& config_;
     services::wallet_service& wallet_;
     services::catalog_service& catalog_;
+    std::vector<std::string> payment_methods_;
     std::mutex snapshot_mutex_;
     std::shared_ptr<const std::vector<core::product>> snapshot_;
     std::chrono::steady_clock::time_point snapshot_at_{};
