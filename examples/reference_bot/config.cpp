@@ -23,6 +23,16 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
         const json& item = doc[i];
         const std::string where = "[" + std::to_string(i) + "].";
         if (!item.is_object()) throw config_error(path + ": [" + std::to_string(i) + "]: expected an object");
+        static const std::vector<std::string> known{"main_category", "sub_category", "service_name", "variant_name", "price", "active",
+                                                    "delivery_payload", "role_id", "description", "stock", "warranty_days",
+                                                    "$comment"};
+        for (const auto& [key, _] : item.items()) {
+            if (std::find(known.begin(), known.end(), key) == known.end()) {
+                bad(path, where + key,
+                    "unknown key (known: main_category, sub_category, service_name, variant_name, price, active, delivery_payload, "
+                    "role_id, description, stock, warranty_days)");
+            }
+        }
         apexcore::core::product p;
         p.main_category = string_key(item, path, "main_category", true, where);
         p.sub_category = string_key(item, path, "sub_category", true, where);
@@ -46,6 +56,16 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
             const auto id = apexcore::core::role_id::parse(role);
             if (!id) bad(path, where + "role_id", "expected a Discord role id as a string of digits");
             p.role_to_grant = *id;
+        }
+        // Shown on the product card.
+        if (const std::string text = string_key(item, path, "description", false, where); !text.empty()) p.additional_info = text;
+        // Units for sale; absent: unlimited. A purchase takes one, a payment session holds one.
+        if (item.contains("stock")) {
+            p.stock = integer_value(item["stock"], path, where + "stock", 0, 1'000'000'000, "expected a whole number of units, 0 to 1000000000");
+        }
+        // How long the purchase lasts and is under warranty (days).
+        if (item.contains("warranty_days")) {
+            p.duration_days = static_cast<int>(integer_value(item["warranty_days"], path, where + "warranty_days", 1, 3650, "expected 1 to 3650 days"));
         }
         if (auto error = apexcore::core::validate(p)) {
             switch (*error) {

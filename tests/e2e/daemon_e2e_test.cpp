@@ -247,4 +247,31 @@ TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
     fs::remove(path);
 }
 
+TEST(ApexbotConfig, AProductsFileKeyThatIsMistypedOrOutOfRangeIsNamed) {
+    const fs::path dir = fs::temp_directory_path() / ("apexbot-products-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    const std::vector<std::pair<std::string, std::string>> bad{
+        {R"("stok": 5)", "key '[0].stok': unknown key (known: main_category"},
+        {R"("stock": -1)", "key '[0].stock': expected a whole number of units"},
+        {R"("stock": 2.5)", "key '[0].stock': expected a whole number of units"},
+        {R"("warranty_days": 0)", "key '[0].warranty_days': expected 1 to 3650 days"},
+        {R"("description": 7)", "key '[0].description': expected a string"},
+    };
+    const std::string product = R"({"main_category": "A", "sub_category": "B", "service_name": "C", "variant_name": "D", "price": "1.00", )";
+    std::ofstream(dir / "config.json") << R"({"guild_id": "1", "staff_role_id": "2", "products_file": "products.json"})";
+    for (const auto& [key, expected] : bad) {
+        std::ofstream(dir / "products.json", std::ios::trunc) << "[" << product << key << "}]";
+        const auto [code, out] = apexcore::test_support::run_to_completion(
+            APEXBOT_PATH, {"--config", (dir / "config.json").string(), "--check-config"}, (dir / "out.log").string());
+        EXPECT_EQ(code, 2) << key << "\n" << out;
+        EXPECT_NE(out.find(expected), std::string::npos) << key << "\n" << out;
+    }
+    std::ofstream(dir / "products.json", std::ios::trunc)
+        << "[" << product << R"("stock": 3, "warranty_days": 30, "description": "Fast delivery"}])";
+    const auto [code, out] = apexcore::test_support::run_to_completion(
+        APEXBOT_PATH, {"--config", (dir / "config.json").string(), "--check-config"}, (dir / "out.log").string());
+    EXPECT_EQ(code, 0) << out;
+    fs::remove_all(dir);
+}
+
 }  // namespace

@@ -177,8 +177,8 @@ ports::interaction_response storefront_feature::open_shop() {
     select.custom_id = encode_custom_id({component_kind::select_product, {}, 0});
     select.placeholder = "Choose a product";
     for (const auto& p : products) {
-        select.options.push_back({p.display_name(), std::to_string(p.id.value),
-                                  p.main_category + " / " + p.sub_category + " - " + core::format_money(p.price)});
+        select.options.push_back({core::truncate_utf8(p.display_name(), 100), std::to_string(p.id.value),
+                                  core::truncate_utf8(p.main_category + " / " + p.sub_category + " · " + option_description(p), 100)});
     }
     ports::interaction_response r;
     r.body.ephemeral = true;

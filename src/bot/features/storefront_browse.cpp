@@ -35,7 +35,10 @@ std::string encode(const browse_request& r) {
            r.sub + ":" + std::to_string(r.page);
 }
 
-/// A product's one-line state in a select option: its price and, for counted stock, how much.
+std::string products_count(std::size_t n) { return std::to_string(n) + (n == 1 ? " product" : " products"); }
+
+}  // namespace
+
 std::string option_description(const core::product& p) {
     std::string out = core::format_money(p.price);
     if (p.stock && *p.stock <= 0) {
@@ -46,7 +49,7 @@ std::string option_description(const core::product& p) {
     return out;
 }
 
-std::string products_count(std::size_t n) { return std::to_string(n) + (n == 1 ? " product" : " products"); }
+namespace {
 
 }  // namespace
 

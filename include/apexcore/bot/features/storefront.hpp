@@ -50,6 +50,10 @@ struct browse_request {
     bool from_panel = false;  ///< shown on the shared panel: answered with a new message, not an update
 };
 
+/// A product's one-line state in a select option: its price and, for counted stock, how much is
+/// left ("$4.99", "$4.99 · only 3 left" at or below its low-stock threshold, "$4.99 · sold out").
+[[nodiscard]] std::string option_description(const core::product& p);
+
 /// The 8-hex-digit key of a category name (FNV-1a, 32 bits) used in custom_ids.
 [[nodiscard]] std::string category_key(std::string_view name);
 /// The request an "sf:" custom_id carries; nullopt for anything malformed (a forged id).
