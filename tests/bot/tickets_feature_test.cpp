@@ -294,8 +294,18 @@ TEST_F(TicketsFeatureTest, AnOrderTicketShowsTheDiscountedPriceAndChargesOncePer
 }
 
 TEST_F(TicketsFeatureTest, ADepositTicketCreditsTheWalletOnceAndOnlyByStaff) {
+    // /deposit opens the deposit ticket's form, as the panel's button does.
+    const auto deposit = command(member_, false, lobby_, "deposit");
+    ASSERT_EQ(deposit.kind, ports::response_kind::open_modal);
+    EXPECT_EQ(deposit.form.custom_id, "tk:form:deposit");
     open_ticket("deposit");
     const auto& opening = actions_.messages.back().body;
+    // The ticket says how to pay: every configured method with its instructions.
+    ASSERT_EQ(opening.embeds.size(), 2U);
+    EXPECT_EQ(opening.embeds[1].title, "How to pay");
+    ASSERT_EQ(opening.embeds[1].fields.size(), config_.payment_methods.size());
+    EXPECT_EQ(opening.embeds[1].fields[0].name, config_.payment_methods[0].name);
+    EXPECT_EQ(opening.embeds[1].fields[0].value, config_.payment_methods[0].instructions);
     ASSERT_EQ(opening.rows.size(), 2U);
     EXPECT_EQ(std::get<ports::button>(opening.rows[1].components[0]).custom_id, "tk:credit:1");
     EXPECT_EQ(click(member_, false, "tk:credit:1").body.content, std::string(core::describe(core::rejection::not_staff)));

@@ -19,7 +19,7 @@ constexpr const char* payload = "https://downloads.example.com/editor-pro/8f3a9c
 class PaymentsEndToEndTest : public apexcore::test_support::BotFixture {
 protected:
     PaymentsEndToEndTest() {
-        expected_commands_ = 17;  // with /proof
+        expected_commands_ = 18;  // with /proof
         clock_file_ = fs::temp_directory_path() / ("apexcore-e2e-pay-clock-" + std::to_string(::getpid()));
         std::ofstream(clock_file_) << 0;
         bot_env_ = {"APEXBOT_TEST_CLOCK_FILE=" + clock_file_.string()};
@@ -172,6 +172,33 @@ TEST_F(PaymentsEndToEndTest, AnUnpaidSessionExpiresReleasesTheUnitAndTheMemberIs
     EXPECT_EQ(reply_text(command(customer(), "proof", {{"reference", reference}, {"link", "https://www.paypal.com/activity/payment/3"}})),
               "Order **" + reference + "** is not waiting for a payment (it is cancelled).");
     EXPECT_EQ(command(customer(), "buy").body.dump().find("sold out"), std::string::npos) << "the unit is back";
+}
+
+// /deposit (issue 11 §4): a wallet top-up through a deposit ticket that says how to pay; staff
+// credit the wallet from it once.
+TEST_F(PaymentsEndToEndTest, DepositOpensATicketThatSaysHowToPayAndStaffCreditTheWalletOnce) {
+    const auto form = command(customer(), "deposit");
+    ASSERT_EQ(form.body["response"].value("type", 0), 9) << form.body.dump();
+    const auto sent = control_->post("/_sandbox/modals", {{"user_id", customer()},
+                                                          {"interaction_id", form.body["interaction_id"]},
+                                                          {"values", {{"q0", "25.00 by PayPal"}}}});
+    const std::string text = reply_text(sent);
+    ASSERT_EQ(text.rfind("Your ticket is open: <#", 0), 0U) << sent.body.dump() << bot_->output();
+    const std::string channel = text.substr(23, text.size() - 24);
+    const json opening = channel_history(channel).at(0);
+    ASSERT_EQ(opening["embeds"].size(), 2U) << opening.dump();
+    EXPECT_EQ(opening["embeds"][1]["title"], "How to pay");
+    EXPECT_EQ(opening["embeds"][1]["fields"][0]["name"], "PayPal");
+    EXPECT_EQ(opening["embeds"][1]["fields"][0]["value"], "Send the amount to pay@example.com.");
+    const std::string credit = opening["components"][1]["components"][0]["custom_id"];
+    EXPECT_EQ(reply_text(click(customer(), opening["id"], credit)), "Only staff members can do that.");
+    const auto amount = click(staff(), opening["id"], credit);
+    ASSERT_EQ(amount.body["response"].value("type", 0), 9) << amount.body.dump();
+    const auto credited = control_->post("/_sandbox/modals", {{"user_id", staff()},
+                                                              {"interaction_id", amount.body["interaction_id"]},
+                                                              {"values", {{"amount", "25.00"}}}});
+    EXPECT_NE(reply_text(credited).find("credited **$25.00**"), std::string::npos) << credited.body.dump();
+    expect_balance("$25.00");
 }
 
 }  // namespace

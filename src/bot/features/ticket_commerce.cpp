@@ -39,6 +39,16 @@ void tickets_feature::add_commerce_row(const core::ticket& t, ports::message& op
         }
         opening.rows.push_back({{std::move(select)}});
     } else if (t.type == "deposit" && shop_.wallet != nullptr) {
+        // How to pay: the shop's methods and their instructions (embed limits, REFERENCE.md §5).
+        if (!shop_.methods.empty() && opening.embeds.size() < 10) {
+            ports::embed how{"How to pay", "Pay with one of these, then post the proof (a screenshot or the transaction id) here. "
+                                           "Staff credit your wallet once the payment has arrived.", {}, order_color, ""};
+            for (const auto& m : shop_.methods) {
+                if (how.fields.size() >= 25) break;
+                how.fields.push_back({core::truncate_utf8(m.name, 256), core::truncate_utf8(m.instructions, 1024), false});
+            }
+            opening.embeds.push_back(std::move(how));
+        }
         ports::button credit;
         credit.label = "Credit wallet (staff)";
         credit.custom_id = "tk:credit:" + std::to_string(t.id.value);

@@ -47,7 +47,12 @@ std::vector<ports::command_spec> tickets_feature::commands() const {
         {"panel", "Staff: post the ticket panel in this channel", {}},
         {"stats", "Staff: ticket figures", {{"days", "Over the last N days (default 30)", option_type::integer, false}}},
     };
-    return {c};
+    std::vector<ports::command_spec> out{std::move(c)};
+    // A wallet top-up: a deposit ticket, where staff credit the wallet once the payment arrived.
+    if (shop_.wallet != nullptr && tickets_.find_type("deposit") != nullptr) {
+        out.push_back({"deposit", "Top up your wallet: opens a deposit ticket; staff credit it once your payment arrives", {}, false});
+    }
+    return out;
 }
 
 std::vector<requirement> tickets_feature::requirements() const {
@@ -100,6 +105,10 @@ void tickets_feature::log(core::ticket_id ticket, const std::string& message, st
 
 ports::interaction_response tickets_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     const services::actor by = actor_for(i.from, nullptr);
+    if (c.name == "deposit") {
+        if (shop_.wallet == nullptr || tickets_.find_type("deposit") == nullptr) return ephemeral_reply("Deposits are not set up here.");
+        return start(i, "deposit");  // the deposit ticket's form, as its panel button opens it
+    }
     if (c.name == "ticket panel") {
         if (!by.staff) return ephemeral_reply(say(rejection::not_staff));
         if (!i.channel) return ephemeral_reply("Run /ticket panel in the channel where the panel should be.");

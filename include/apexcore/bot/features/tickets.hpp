@@ -17,7 +17,9 @@
 /// Commands (in a ticket channel): `/ticket add|remove user`, `/ticket claim|unclaim`,
 /// `/ticket transfer user`, `/ticket close [reason]`, `/ticket reopen`, `/ticket delete`,
 /// `/ticket rename subject`; anywhere, staff: `/ticket panel` (posts the panel here),
-/// `/ticket stats [days]`.
+/// `/ticket stats [days]`; with the wallet and a "deposit" type, `/deposit` (a member's wallet
+/// top-up: the deposit ticket's form; the ticket lists the payment methods' instructions and staff
+/// credit the wallet from it once the payment arrived).
 ///
 /// Order tickets (type key "order", with the shop's services): the opening message offers the
 /// active products; picking one shows its price before and after the member's role / VIP
