@@ -25,12 +25,12 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
         if (!item.is_object()) throw config_error(path + ": [" + std::to_string(i) + "]: expected an object");
         static const std::vector<std::string> known{"main_category", "sub_category", "service_name", "variant_name", "price", "active",
                                                     "delivery_payload", "role_id", "description", "stock", "warranty_days",
-                                                    "$comment"};
+                                                    "questions", "$comment"};
         for (const auto& [key, _] : item.items()) {
             if (std::find(known.begin(), known.end(), key) == known.end()) {
                 bad(path, where + key,
                     "unknown key (known: main_category, sub_category, service_name, variant_name, price, active, delivery_payload, "
-                    "role_id, description, stock, warranty_days)");
+                    "role_id, description, stock, warranty_days, questions)");
             }
         }
         apexcore::core::product p;
@@ -67,6 +67,15 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
         if (item.contains("warranty_days")) {
             p.duration_days = static_cast<int>(integer_value(item["warranty_days"], path, where + "warranty_days", 1, 3650, "expected 1 to 3650 days"));
         }
+        // Asked before buying (customisation); the answers are kept with the order for staff.
+        if (item.contains("questions")) {
+            const json& questions = item["questions"];
+            if (!questions.is_array()) bad(path, where + "questions", "expected an array of questions, e.g. [\"Your in-game name\"]");
+            for (const auto& q : questions) {
+                if (!q.is_string()) bad(path, where + "questions", "expected strings");
+                p.questions.push_back(q.get<std::string>());
+            }
+        }
         if (auto error = apexcore::core::validate(p)) {
             switch (*error) {
                 case apexcore::core::product_error::empty_name: bad(path, where + "name", "names must not be empty");
@@ -80,6 +89,7 @@ std::vector<apexcore::core::product> load_products(const std::string& path, cons
                 case apexcore::core::product_error::invalid_stock:
                 case apexcore::core::product_error::invalid_tag:
                 case apexcore::core::product_error::too_many_deliverables:
+                case apexcore::core::product_error::invalid_question:
                     bad(path, where.substr(0, where.size() - 1), std::string(apexcore::core::describe(*error)));
             }
         }

@@ -52,11 +52,23 @@ std::string encode_custom_id(const custom_id_action& action) {
         case component_kind::buy_product:
         case component_kind::promo_form:
         case component_kind::promo_submit:
-            out += action.kind == component_kind::buy_product ? ":b:" : action.kind == component_kind::promo_form ? ":p:" : ":q:";
+        case component_kind::review_purchase:
+        case component_kind::confirm_purchase:
+        case component_kind::details_form:
+        case component_kind::details_submit: {
+            const bool carries_promo = action.kind != component_kind::promo_form && action.kind != component_kind::promo_submit;
+            out += action.kind == component_kind::buy_product       ? ":b:"
+                   : action.kind == component_kind::promo_form      ? ":p:"
+                   : action.kind == component_kind::promo_submit    ? ":q:"
+                   : action.kind == component_kind::review_purchase ? ":v:"
+                   : action.kind == component_kind::confirm_purchase ? ":c:"
+                   : action.kind == component_kind::details_form    ? ":d:"
+                                                                    : ":e:";
             out += std::to_string(action.product.value) + ":" + std::to_string(action.price_minor);
             if (action.checkout.value != 0) out += ":" + action.checkout.str();
-            if (action.kind == component_kind::buy_product && !action.promo.empty()) out += ":" + action.promo;
+            if (carries_promo && !action.promo.empty()) out += ":" + action.promo;
             break;
+        }
     }
     return out;
 }
@@ -72,15 +84,25 @@ core::result<custom_id_action, custom_id_error> decode_custom_id(std::string_vie
         if (parts.size() != 2) return custom_id_error::malformed;
         return custom_id_action{component_kind::select_product, {}, 0};
     }
-    if (kind == "b" || kind == "p" || kind == "q") {
-        // b: 4 fields (0.1.0), 5 (with checkout) or 6 (with a promo code); p and q: exactly 5.
+    if (kind == "b" || kind == "p" || kind == "q" || kind == "v" || kind == "c" || kind == "d" || kind == "e") {
+        // b: 4 fields (0.1.0), 5 (with checkout) or 6 (with a promo code); v, c, d, e: 5 or 6;
+        // p and q: exactly 5.
         const bool buy = kind == "b";
-        if (buy ? (parts.size() < 4 || parts.size() > 6) : parts.size() != 5) return custom_id_error::malformed;
+        const bool promo_kind = kind == "p" || kind == "q";
+        if (buy ? (parts.size() < 4 || parts.size() > 6) : promo_kind ? parts.size() != 5 : (parts.size() < 5 || parts.size() > 6)) {
+            return custom_id_error::malformed;
+        }
         const auto product = core::product_id::parse(parts[2]);
         const auto price = parse_canonical(parts[3]);
         if (!product || !price) return custom_id_error::malformed;
-        custom_id_action action{buy ? component_kind::buy_product : kind == "p" ? component_kind::promo_form : component_kind::promo_submit,
-                                *product, *price, {}};
+        const component_kind decoded = buy              ? component_kind::buy_product
+                                       : kind == "p"    ? component_kind::promo_form
+                                       : kind == "q"    ? component_kind::promo_submit
+                                       : kind == "v"    ? component_kind::review_purchase
+                                       : kind == "c"    ? component_kind::confirm_purchase
+                                       : kind == "d"    ? component_kind::details_form
+                                                        : component_kind::details_submit;
+        custom_id_action action{decoded, *product, *price, {}};
         if (parts.size() >= 5) {
             const auto checkout = core::interaction_id::parse(parts[4]);
             if (!checkout || checkout->value == 0) return custom_id_error::malformed;

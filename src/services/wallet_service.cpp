@@ -38,6 +38,7 @@ core::result<priced_purchase, core::rejection> price_for(ports::unit_of_work& uo
     }
     const auto quote = core::quote_price(*out.product, out.role_discount, out.promo ? &*out.promo : nullptr, usage, now);
     if (!quote) return detail::to_rejection(quote.error());
+    if (r.expected_total && !(*r.expected_total == quote->final_price)) return core::rejection::price_changed;
     out.quote = *quote;
     return out;
 }

@@ -372,7 +372,12 @@ CREATE TABLE scheduled_jobs (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<migration, 7> migrations{{
+// The questions a product asks before it is bought (core::product::questions), one per line.
+constexpr std::string_view v8_sql = R"sql(
+ALTER TABLE products ADD COLUMN questions TEXT NOT NULL DEFAULT '' CHECK (length(questions) <= 240);
+)sql";
+
+constexpr std::array<migration, 8> migrations{{
     {1, "core tables: products, wallets, orders, wallet_ledger", v1_sql},
     {2, "wallet_ledger is insert-only (triggers)", v2_sql},
     {3, "idempotency keys of money movements", v3_sql},
@@ -382,6 +387,7 @@ constexpr std::array<migration, 7> migrations{{
     {6, "the outbox: log posts, direct messages and member role changes to send", v6_sql},
     {7, "staff proposals: previewed wallet changes waiting for their Confirm; refunds by customer; scheduled jobs",
      v7_sql},
+    {8, "products: questions asked before buying (customisation)", v8_sql},
 }};
 
 static_assert(migrations.front().version == 1);

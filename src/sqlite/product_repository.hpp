@@ -11,7 +11,7 @@ constexpr std::string_view product_select =
     "SELECT id, main_category, sub_category, service_name, variant_name, price_minor, currency, is_active, "
     "duration_days, start_time, refill_period_days, additional_info, role_id, delivery_payload, deliverables, stock, "
     "low_stock_threshold, critical_stock_threshold, "
-    "(SELECT group_concat(tag, ' ') FROM product_tags t WHERE t.product_id = products.id) FROM products";
+    "(SELECT group_concat(tag, ' ') FROM product_tags t WHERE t.product_id = products.id), questions FROM products";
 
 class product_repository_impl final : public ports::product_repository, repository_base {
 public:
@@ -75,10 +75,10 @@ public:
         auto& s = db_.prepare(
             "INSERT INTO products (main_category, sub_category, service_name, variant_name, price_minor, currency, "
             "is_active, duration_days, start_time, refill_period_days, additional_info, role_id, delivery_payload, "
-            "deliverables, stock, low_stock_threshold, critical_stock_threshold, created_at_ms) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "deliverables, stock, low_stock_threshold, critical_stock_threshold, created_at_ms, questions) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         bind_product_fields(s, p);
-        s.bind(15, p.stock).bind(18, now_ms()).run();
+        s.bind(15, p.stock).bind(18, now_ms()).bind(19, questions_text(p.questions)).run();
         const core::product_id id{db_.last_insert_rowid()};
         write_tags(id, p.tags);
         return id;
@@ -90,9 +90,9 @@ public:
             "UPDATE products SET main_category = ?1, sub_category = ?2, service_name = ?3, variant_name = ?4, "
             "price_minor = ?5, currency = ?6, is_active = ?7, duration_days = ?8, start_time = ?9, "
             "refill_period_days = ?10, additional_info = ?11, role_id = ?12, delivery_payload = ?13, deliverables = ?14, "
-            "low_stock_threshold = ?16, critical_stock_threshold = ?17 WHERE id = ?19");
+            "low_stock_threshold = ?16, critical_stock_threshold = ?17, questions = ?18 WHERE id = ?19");
         bind_product_fields(s, p);
-        s.bind(19, p.id.value).run();
+        s.bind(18, questions_text(p.questions)).bind(19, p.id.value).run();
         if (sqlite3_changes(db_.native()) == 0) return false;
         db_.prepare("DELETE FROM product_tags WHERE product_id = ?").bind(1, p.id.value).run();
         write_tags(p.id, p.tags);
@@ -171,6 +171,13 @@ private:
             .bind(17, p.critical_stock_threshold);
     }
 
+    /// Questions are one line each (core::validate), so a line break separates them safely.
+    static std::string questions_text(const std::vector<std::string>& questions) {
+        std::string out;
+        for (const auto& q : questions) out += (out.empty() ? "" : "\n") + q;
+        return out;
+    }
+
     void write_tags(core::product_id id, const std::vector<std::string>& tags) {
         for (const auto& tag : tags) {
             db_.prepare("INSERT OR IGNORE INTO product_tags (product_id, tag) VALUES (?, ?)").bind(1, id.value).bind(2, tag).run();
@@ -215,6 +222,11 @@ private:
             std::sort(p.tags.begin(), p.tags.end());
         }
         if (deliverables != "[]") p.deliverables = read_deliverables(deliverables);
+        for (std::string rest = s.text(19); !rest.empty();) {
+            const auto line = rest.find('\n');
+            p.questions.push_back(rest.substr(0, line));
+            rest = line == std::string::npos ? std::string() : rest.substr(line + 1);
+        }
         return p;
     }
 };

@@ -113,9 +113,9 @@ int run_storefront(int argc, char** argv) {
                     if (kind < 6) {
                         in.action = ports::component_action{"ac1:s", {std::to_string(product.value)}, ports::component_kind::string_select};
                     } else if (kind < 9) {
-                        const std::int64_t price = 100 + (product.value - 1) % 4900;
+                        const std::int64_t price = 100 + (product.value - 1) % 4900;  // no discounts: the total is the list price
                         in.action = ports::component_action{
-                            bot::encode_custom_id({bot::component_kind::buy_product, product, price, core::interaction_id{5000000 + i}}),
+                            bot::encode_custom_id({bot::component_kind::confirm_purchase, product, price, core::interaction_id{5000000 + i}}),
                             {}, ports::component_kind::button};
                     }
                     const auto response = bot.handle(in);

@@ -189,7 +189,19 @@ TEST_F(ShopBotTest, BuyFlowFromSelectToConfirmation) {
     const auto& button = std::get<ports::button>(card.body.rows.at(0).components.at(0));
     EXPECT_FALSE(button.disabled);
 
-    const auto done = bot_.handle(click(customer, button.custom_id));
+    // The final confirmation: the exact total and the balance after it; nothing charged yet.
+    const auto review = bot_.handle(click(customer, button.custom_id));
+    EXPECT_EQ(review.kind, ports::response_kind::update_message);
+    ASSERT_EQ(review.body.embeds.size(), 1U);
+    EXPECT_EQ(review.body.embeds[0].title, "Confirm your purchase");
+    EXPECT_EQ(review.body.embeds[0].fields.at(0).value, "**$12.00**");
+    EXPECT_EQ(review.body.embeds[0].fields.at(1).name, "Balance after");
+    EXPECT_EQ(review.body.embeds[0].fields.at(1).value, "$8.00");
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(2000));
+    const auto& confirm = std::get<ports::button>(review.body.rows.at(0).components.at(0));
+    EXPECT_EQ(confirm.label, "Confirm — pay $12.00");
+
+    const auto done = bot_.handle(click(customer, confirm.custom_id));
     EXPECT_TRUE(done.body.ephemeral);
     EXPECT_TRUE(done.body.content.starts_with("Thank you! Order **AC-")) << done.body.content;
     ASSERT_EQ(done.body.embeds.size(), 1U);
@@ -256,13 +268,29 @@ namespace {
 
 // A checkout is one-time: the same "Buy with wallet" button pressed twice (a double-click, a
 // second device) charges once; the second press shows the first receipt and says so.
+TEST_F(ShopBotTest, APriceThatChangesBetweenTheConfirmationAndConfirmChargesNothing) {
+    auto product = add(700);
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(2000), ""}).ok());
+    const auto card = bot_.handle(click(customer, "ac1:s", {std::to_string(product.id.value)}));
+    const auto review = bot_.handle(click(customer, std::get<ports::button>(card.body.rows.at(0).components.at(0)).custom_id));
+    const std::string confirm = std::get<ports::button>(review.body.rows.at(0).components.at(0)).custom_id;
+    product.price = money::usd_cents(900);
+    ASSERT_TRUE(catalog_.update({staff_user, true}, product).ok());
+    EXPECT_EQ(bot_.handle(click(customer, confirm)).body.content, core::describe(core::rejection::price_changed));
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(2000)) << "the member confirmed $7.00, not $9.00";
+}
+
 TEST_F(ShopBotTest, PressingTheSameBuyButtonTwiceChargesOnce) {
     const auto product = add(700);
     ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(2000), ""}).ok());
     const auto menu = bot_.handle(command(customer, "buy"));
     const auto& select = std::get<ports::string_select>(menu.body.rows.at(0).components.at(0));
     const auto card = bot_.handle(click(customer, select.custom_id, {std::to_string(product.id.value)}));
-    const std::string buy = std::get<ports::button>(card.body.rows.at(0).components.at(0)).custom_id;
+    // Buy opens the confirmation; its Confirm button is the purchase.
+    const auto confirm_of = [&](const std::string& review) {
+        return std::get<ports::button>(bot_.handle(click(customer, review)).body.rows.at(0).components.at(0)).custom_id;
+    };
+    const std::string buy = confirm_of(std::get<ports::button>(card.body.rows.at(0).components.at(0)).custom_id);
 
     const auto first = bot_.handle(click(customer, buy));
     const auto second = bot_.handle(click(customer, buy));  // a new interaction, the same button
@@ -277,7 +305,7 @@ TEST_F(ShopBotTest, PressingTheSameBuyButtonTwiceChargesOnce) {
 
     // A new card (a new checkout) buys again.
     const auto card2 = bot_.handle(click(customer, select.custom_id, {std::to_string(product.id.value)}));
-    const auto third = bot_.handle(click(customer, std::get<ports::button>(card2.body.rows.at(0).components.at(0)).custom_id));
+    const auto third = bot_.handle(click(customer, confirm_of(std::get<ports::button>(card2.body.rows.at(0).components.at(0)).custom_id)));
     EXPECT_TRUE(third.body.content.starts_with("Thank you! Order **AC-")) << third.body.content;
     EXPECT_EQ(third.body.content.find(reference), std::string::npos) << "another order";
     EXPECT_EQ(wallet_.balance(customer), money::usd_cents(600));

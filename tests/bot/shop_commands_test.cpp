@@ -76,7 +76,13 @@ TEST_F(ProductCardTest, AMemberWithADiscountSeesAndPaysTheDiscountedPrice) {
     EXPECT_EQ(field(discounted, "Price"), "~~$12.00~~ **$10.80**");
     EXPECT_EQ(field(discounted, "Your discount"), "10 % (your VIP tier or role)");
     EXPECT_EQ(field(discounted, "Stock"), "(none)") << "unlimited stock says nothing";
-    const auto receipt = bot_.handle(click(button(discounted).custom_id, {}, {gold}));
+    const auto review = bot_.handle(click(button(discounted).custom_id, {}, {gold}));
+    const auto& confirm = std::get<ports::button>(review.body.rows.at(0).components.at(0));
+    EXPECT_EQ(confirm.label, "Confirm — pay $10.80");
+    EXPECT_EQ(bot_.handle(click(confirm.custom_id, {}, {})).body.content, core::describe(core::rejection::price_changed))
+        << "without the role the total is not the one confirmed: nothing is charged";
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(2000));
+    const auto receipt = bot_.handle(click(confirm.custom_id, {}, {gold}));
     EXPECT_TRUE(receipt.body.content.starts_with("Thank you! Order **AC-")) << receipt.body.content;
     EXPECT_EQ(wallet_.balance(customer), money::usd_cents(920)) << "charged the price the card showed";
 }
@@ -213,7 +219,13 @@ TEST(PromoCheckoutTest, ACodeTypedInTheModalPricesTheCardAndThePurchase) {
     const auto& buy = std::get<ports::button>(priced.body.rows.at(0).components.at(0));
     const auto& original = std::get<ports::button>(card.body.rows.at(0).components.at(0));
     EXPECT_EQ(buy.custom_id, original.custom_id + ":summer10") << "the same checkout, with the code";
-    const auto done = as(ports::component_action{buy.custom_id, {}, ports::component_kind::button});
+    const auto review = as(ports::component_action{buy.custom_id, {}, ports::component_kind::button});
+    ASSERT_EQ(review.body.embeds.size(), 1U);
+    EXPECT_EQ(review.body.embeds[0].fields.at(0).value, "~~$20.00~~ **$18.00**");
+    EXPECT_EQ(review.body.embeds[0].fields.at(1).value, "summer10: −$2.00");
+    const auto& confirm = std::get<ports::button>(review.body.rows.at(0).components.at(0));
+    EXPECT_EQ(confirm.label, "Confirm — pay $18.00");
+    const auto done = as(ports::component_action{confirm.custom_id, {}, ports::component_kind::button});
     EXPECT_TRUE(done.body.content.starts_with("Thank you!")) << done.body.content;
     EXPECT_EQ(wallet.balance(customer), money::usd_cents(3200)) << "charged the card's $18.00";
     EXPECT_TRUE(bot::decode_custom_id(buy.custom_id + "x!").ok() == false);

@@ -133,8 +133,9 @@ protected:
     /// The #shop channel's id.
     std::string shop_channel() const { return info_["channel_ids"][0].get<std::string>(); }
 
-    /// Opens /buy as `user`, picks the product whose select value is `value`, and presses its Buy
-    /// button; returns the answer to the press (each step asserted to be answered).
+    /// Opens /buy as `user`, picks the product whose select value is `value`, presses its Buy
+    /// button and the confirmation's Confirm; returns the answer to Confirm (each step asserted
+    /// to be answered).
     control_response buy_through_menu(const std::string& user, const std::string& value) {
         const auto menu = command(user, "buy");
         EXPECT_EQ(menu.status, 200U) << menu.body.dump();
@@ -144,7 +145,20 @@ protected:
         EXPECT_EQ(card.status, 200U) << card.body.dump();
         if (card.status != 200U) return card;
         const std::string buy = card.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
-        return click(user, menu.body["message_id"], buy);
+        return confirm_purchase(user, menu.body["message_id"], buy);
+    }
+    /// Presses a card's Buy button `buy` on message `message` and then the confirmation's
+    /// "Confirm — pay …"; returns the answer to Confirm (or to Buy when it did not confirm).
+    control_response confirm_purchase(const std::string& user, const std::string& message, const std::string& buy) {
+        const auto review = click(user, message, buy);
+        EXPECT_EQ(review.status, 200U) << review.body.dump();
+        // Answered at once (response.data) or deferred and then edited in (original).
+        const bool inline_answer = review.body["response"].contains("data") && review.body["response"]["data"].contains("components");
+        const json& data = inline_answer ? review.body["response"]["data"] : review.body["original"];
+        if (review.status != 200U || !data.is_object() || !data.contains("components") || data["components"].empty()) return review;
+        const json& confirm = data["components"][0]["components"][0];
+        EXPECT_EQ(confirm.value("label", "").rfind("Confirm — pay ", 0), 0U) << review.body.dump();
+        return click(user, message, confirm["custom_id"]);
     }
     /// Credits the customer the way staff do: /addbalance, then the preview's Confirm button.
     /// Returns the answer to the Confirm press ("Added **$25.00** to …").

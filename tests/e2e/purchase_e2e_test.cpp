@@ -1,5 +1,5 @@
 // End to end: the real apexcore-sandbox and the real apexbot as processes on loopback. A staff
-// member runs /addbalance, a customer runs /buy -> picks a product -> clicks "Buy with wallet";
+// member runs /addbalance, a customer runs /buy -> picks a product -> clicks "Buy with wallet" -> "Confirm";
 // then the bot's database is checked: order, ledger rows, balance, reconcile().
 #include "bot_fixture.hpp"
 
@@ -58,8 +58,8 @@ TEST_F(PurchaseEndToEndTest, StaffTopUpThenWalletPurchase) {
     const json button = card.body["response"]["data"]["components"][0]["components"][0];
     EXPECT_EQ(button["label"], "Buy with wallet");
 
-    const auto bought = control_->post("/_sandbox/components",
-                                       {{"user_id", customer()}, {"message_id", message_id}, {"custom_id", button["custom_id"]}});
+    // Buy shows the final confirmation with the exact price; Confirm buys.
+    const auto bought = confirm_purchase(customer(), message_id, button["custom_id"]);
     ASSERT_EQ(bought.status, 200U) << bought.body.dump();
     // The ephemeral card becomes the receipt (UPDATE_MESSAGE), its button disabled.
     EXPECT_EQ(bought.body["response"]["type"], 7);

@@ -152,7 +152,7 @@ TEST_F(DeferredTest, DeferredAnswersArriveByEditingTheOriginal) {
     ASSERT_EQ(card.status, 200U) << card.body.dump();
     EXPECT_EQ(card.body["response"]["type"], 6);
     const std::string buy = card.body["original"]["components"][0]["components"][0]["custom_id"];
-    const auto bought = click(customer(), menu.body["message_id"], buy);
+    const auto bought = confirm_purchase(customer(), menu.body["message_id"], buy);
     ASSERT_EQ(bought.status, 200U) << bought.body.dump();
     EXPECT_TRUE(reply_text(bought).starts_with("Thank you! Order **AC-")) << reply_text(bought);
     EXPECT_TRUE(reply_text(bought).ends_with("** is paid.")) << reply_text(bought);

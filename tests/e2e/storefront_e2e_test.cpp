@@ -67,7 +67,7 @@ TEST_F(StorefrontEndToEndTest, APanelIsBrowsedPageByPageAndAProductBoughtFromIt)
     ASSERT_EQ(card.status, 200U) << card.body.dump();
     const json buy = card.body["response"]["data"]["components"][0]["components"][0];
     ASSERT_EQ(buy["label"], "Buy with wallet") << card.body.dump();
-    const auto bought = click(customer(), own, buy["custom_id"]);
+    const auto bought = confirm_purchase(customer(), own, buy["custom_id"]);
     ASSERT_EQ(bought.status, 200U) << bought.body.dump();
     EXPECT_TRUE(reply_text(bought).starts_with("Thank you! Order **AC-")) << reply_text(bought);
     expect_balance("$8.00");
@@ -98,7 +98,7 @@ TEST_F(StorefrontEndToEndTest, AStaffPromoCodeIsTypedOnTheCardAndPricesThePurcha
     EXPECT_EQ(priced.body["response"]["type"], 7);
     EXPECT_NE(priced.body.dump().find("~~$4.99~~ **$3.99**"), std::string::npos) << priced.body.dump();
     const std::string buy = priced.body["response"]["data"]["components"][0]["components"][0]["custom_id"];
-    const auto bought = click(customer(), card.body["message_id"], buy);
+    const auto bought = confirm_purchase(customer(), card.body["message_id"], buy);
     ASSERT_EQ(bought.status, 200U) << bought.body.dump();
     EXPECT_TRUE(reply_text(bought).starts_with("Thank you! Order **AC-")) << reply_text(bought);
     expect_balance("$6.01");

@@ -13,6 +13,14 @@
 ///                                 to the card (the code: 1..32 of A-Z a-z 0-9 _ -)
 ///   "ac1:p:<product_id>:<price>:<checkout>"  the card's "Promo code" button (opens a modal)
 ///   "ac1:q:<product_id>:<price>:<checkout>"  that modal
+///   "ac1:v:<product_id>:<price>:<checkout>[:<promo>]"  the card's "Buy with wallet" button: shows
+///                                 the final confirmation with the exact price to pay
+///   "ac1:c:<product_id>:<total>:<checkout>[:<promo>]"  that confirmation's "Confirm" button: buys
+///                                 if the price is still exactly <total> (minor units, after every
+///                                 discount), else charges nothing; same checkout, so still one purchase
+///   "ac1:d:<product_id>:<total>:<checkout>[:<promo>]"  "Confirm" for a product that asks
+///                                 questions before it is bought: opens them in a modal
+///   "ac1:e:<product_id>:<total>:<checkout>[:<promo>]"  that modal: buys with the answers
 /// "ac1" names the codec version: a custom_id from an older or newer codec (or from another bot)
 /// is `stale_version`, never misread. Every field is parsed strictly (decimal digits only, no
 /// sign, no leading zeros, no extra fields), so a forged value is rejected with a reason; one
@@ -34,13 +42,20 @@ enum class component_kind {
     buy_product,     ///< the "Buy with wallet" button for one product at a shown price
     promo_form,      ///< the card's "Promo code" button
     promo_submit,    ///< the promo code modal
+    review_purchase, ///< the card's "Buy with wallet": the final confirmation
+    confirm_purchase,  ///< the confirmation's "Confirm": buys at the total shown
+    details_form,    ///< "Confirm" of a product with questions: opens them in a modal
+    details_submit,  ///< the questions' modal: buys with the answers
 };
 
 /// The decoded state of a custom_id.
 struct custom_id_action {
     component_kind kind = component_kind::select_product;
     core::product_id product;        ///< buy_product only
-    std::int64_t price_minor = 0;    ///< buy_product only: the price the customer saw
+    /// The price the customer saw, minor units: the list price (buy_product, promo_form,
+    /// promo_submit, review_purchase) or the total to pay after every discount
+    /// (confirm_purchase, details_form, details_submit).
+    std::int64_t price_minor = 0;
     /// buy_product only: the checkout token — the snowflake of the interaction that showed the
     /// card. Presses that carry the same token are one purchase (its idempotency key); 0 for the
     /// older 4-field form.

@@ -21,6 +21,9 @@ namespace apexcore::core {
 inline constexpr std::size_t product_name_length_max = 48;
 inline constexpr std::size_t product_category_length_max = 64;
 inline constexpr std::size_t product_info_length_max = 1000;     ///< additional_info
+inline constexpr std::size_t product_questions_max = 5;           ///< questions asked before buying
+inline constexpr std::size_t product_question_length_max = 45;    ///< bytes of one question
+inline constexpr std::size_t product_answer_length_max = 400;     ///< bytes of one answer (order metadata holds 500)
 inline constexpr std::size_t product_payload_length_max = 2000;  ///< delivery payload, one deliverable value
 inline constexpr std::size_t product_start_time_length_max = 64; ///< free text, e.g. "instant" or "within 24 h"
 inline constexpr std::size_t product_tag_length_max = 32;
@@ -119,6 +122,12 @@ struct product {
 
     std::vector<std::string> tags{};  ///< lower-case [a-z0-9-_], at most product_tags_max
 
+    /// Questions the buyer answers before buying (customisation: "Your in-game name"), asked in a
+    /// modal; the answers go into the order's metadata, where staff see them. At most
+    /// product_questions_max, each 1..product_question_length_max bytes of one line (Discord: a
+    /// modal holds 5 inputs, a label 45 characters, REFERENCE.md §4).
+    std::vector<std::string> questions{};
+
     /// "service - variant", the name shown to customers.
     [[nodiscard]] std::string display_name() const { return service_name + " - " + variant_name; }
 };
@@ -134,6 +143,7 @@ enum class product_error {
     invalid_stock,      ///< stock < 0, thresholds < 0, or critical > low
     invalid_tag,        ///< a tag empty, too long, not [a-z0-9-_], duplicated, or more than 10 tags
     too_many_deliverables,  ///< more than product_deliverables_max
+    invalid_question,   ///< more than 5 questions, or one empty, over 45 bytes, with a line break, or repeated
 };
 
 /// A short English sentence for a product error.
@@ -148,6 +158,8 @@ enum class product_error {
         case product_error::invalid_stock: return "stock and thresholds must be >= 0, with critical <= low";
         case product_error::invalid_tag: return "tags must be 1-32 characters of a-z, 0-9, '-' or '_', at most 10, no duplicates";
         case product_error::too_many_deliverables: return "at most 10 deliverables";
+        case product_error::invalid_question:
+            return "at most 5 questions, each 1 to 45 characters on one line, none repeated";
     }
     return "invalid product";
 }
@@ -191,6 +203,16 @@ enum class product_error {
         if (!is_valid_tag(p.tags[i])) return product_error::invalid_tag;
         for (std::size_t j = 0; j < i; ++j) {
             if (p.tags[j] == p.tags[i]) return product_error::invalid_tag;
+        }
+    }
+    if (p.questions.size() > product_questions_max) return product_error::invalid_question;
+    for (std::size_t i = 0; i < p.questions.size(); ++i) {
+        const auto& q = p.questions[i];
+        if (q.empty() || q.size() > product_question_length_max || q.find_first_of("\r\n") != std::string::npos) {
+            return product_error::invalid_question;
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (p.questions[j] == q) return product_error::invalid_question;
         }
     }
     if (p.deliverables.size() > product_deliverables_max) return product_error::too_many_deliverables;

@@ -325,6 +325,7 @@ inline std::optional<std::int64_t> parse_int(std::string_view s) {
                     case product_error::invalid_stock: col = "stock"; break;
                     case product_error::invalid_tag: col = "tags"; break;
                     case product_error::too_many_deliverables: col = "deliverables"; break;
+                    case product_error::invalid_question: col = "questions"; break;
                 }
                 fail(col, std::string(describe(*error)));
             }

@@ -51,6 +51,10 @@ struct purchase_request {
     std::set<core::role_id> member_roles{};
     /// Extra order metadata (core::is_valid_metadata once merged with the service's entries).
     core::order_metadata metadata{};
+    /// The total the customer confirmed (after every discount). When set and the price computed
+    /// now differs — a tier discount or promo that ended meanwhile — the purchase is rejected
+    /// with price_changed and nothing is charged.
+    std::optional<core::money> expected_total{};
 };
 
 /// What a completed wallet purchase produced.

@@ -48,6 +48,7 @@ ports::interaction_response storefront_feature::on_command(const ports::interact
 
 ports::interaction_response storefront_feature::on_modal(const ports::interaction& i, const ports::modal_submit& m) {
     const auto decoded = decode_custom_id(m.custom_id);
+    if (decoded && decoded->kind == component_kind::details_submit) return buy_with_answers(i, *decoded, m);
     if (!decoded || decoded->kind != component_kind::promo_submit) return ephemeral_reply("This form is not valid.");
     std::string code = m.value("code").value_or("");
     while (!code.empty() && code.back() == ' ') code.pop_back();
@@ -145,7 +146,11 @@ ports::interaction_response storefront_feature::on_component(const ports::intera
     if (!decoded) return ephemeral_reply(std::string(describe(decoded.error())));
     switch (decoded->kind) {
         case component_kind::select_product: return show_product(i, a);
-        case component_kind::buy_product: return buy(i, *decoded);
+        case component_kind::buy_product:
+        case component_kind::confirm_purchase: return buy(i, *decoded, {});
+        case component_kind::review_purchase: return confirmation(i, *decoded);
+        case component_kind::details_form: return details_form(*decoded);
+        case component_kind::details_submit: break;
         case component_kind::promo_form: {
             ports::interaction_response r;
             r.kind = ports::response_kind::open_modal;
@@ -253,7 +258,7 @@ ports::interaction_response storefront_feature::product_card(const ports::intera
     // The card's interaction id is the checkout token: every press of this one button is one
     // purchase (a card re-drawn with a promo code keeps the token of the card it came from).
     const core::interaction_id token = checkout.value_or(i.id);
-    custom_id_action buy_action{component_kind::buy_product, product->id, product->price.minor_units(), token};
+    custom_id_action buy_action{component_kind::review_purchase, product->id, product->price.minor_units(), token};
     buy_action.promo = promo_applied;
     ports::button buy_button{sold_out ? "Sold out" : "Buy with wallet", encode_custom_id(buy_action), ports::button_style::success,
                              sold_out || balance.minor_units() < price.minor_units()};
@@ -274,16 +279,104 @@ ports::interaction_response storefront_feature::product_card(const ports::intera
     return r;
 }
 
-ports::interaction_response storefront_feature::buy(const ports::interaction& i, const custom_id_action& action) {
+ports::interaction_response storefront_feature::confirmation(const ports::interaction& i, const custom_id_action& action) {
+    const auto product = catalog_.find(action.product);
+    if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+    services::purchase_request ask{i.from.user, product->id, core::money{action.price_minor, config_.currency}};
+    ask.member_roles = roles_of(i);
+    ask.promo_code = action.promo;
+    const auto quote = wallet_.quote(ask);
+    if (!quote) return ephemeral_reply(std::string(core::describe(quote.error())) + " Nothing was charged.");
+    const core::money balance = wallet_.balance(i.from.user);
+    const core::money total = quote->final_price;
+    // The last step: the exact amount, and what is left after it. Confirm carries that total, so
+    // a price that changes before the press charges nothing (services: expected_total).
+    ports::embed e{"Confirm your purchase", "**" + product->display_name() + "**", {}, brand_color,
+                   "Nothing is charged until you press Confirm."};
+    e.fields.push_back({"You pay", total.minor_units() < product->price.minor_units()
+                                       ? "~~" + core::format_money(product->price) + "~~ **" + core::format_money(total) + "**"
+                                       : "**" + core::format_money(total) + "**",
+                        true});
+    if (!action.promo.empty() && !quote->promo_discount.is_zero()) {
+        e.fields.push_back({"Promo code", action.promo + ": −" + core::format_money(quote->promo_discount), true});
+    }
+    const bool enough = balance.minor_units() >= total.minor_units();
+    e.fields.push_back({"Balance after", enough ? core::format_money(core::money{balance.minor_units() - total.minor_units(), balance.currency_of()})
+                                                : "Not enough: your balance is " + core::format_money(balance),
+                        true});
+    if (!product->questions.empty()) {
+        e.fields.push_back({"Before buying", "You answer " + std::to_string(product->questions.size()) +
+                                                 (product->questions.size() == 1 ? " question" : " questions") + " for staff.",
+                            false});
+    }
+    custom_id_action confirm = action;
+    confirm.kind = product->questions.empty() ? component_kind::confirm_purchase : component_kind::details_form;
+    confirm.price_minor = total.minor_units();
+    ports::interaction_response r;
+    r.kind = ports::response_kind::update_message;
+    r.body.ephemeral = true;
+    r.body.embeds.push_back(std::move(e));
+    r.body.rows.push_back({{ports::button{core::truncate_utf8("Confirm — pay " + core::format_money(total), 80), encode_custom_id(confirm),
+                                          ports::button_style::success, !enough}}});
+    return r;
+}
+
+ports::interaction_response storefront_feature::details_form(const custom_id_action& action) {
+    const auto product = catalog_.find(action.product);
+    if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+    if (product->questions.empty()) return ephemeral_reply("This product asks nothing any more; open it again to buy it.");
+    custom_id_action submit = action;
+    submit.kind = component_kind::details_submit;
+    ports::interaction_response r;
+    r.kind = ports::response_kind::open_modal;
+    r.form = ports::modal{encode_custom_id(submit), core::truncate_utf8(product->display_name(), 45), {}};
+    for (std::size_t q = 0; q < product->questions.size() && q < core::product_questions_max; ++q) {
+        ports::text_input input;
+        input.custom_id = "q" + std::to_string(q);
+        input.label = core::truncate_utf8(product->questions[q], 45);
+        input.min_length = 1;
+        input.max_length = static_cast<int>(core::product_answer_length_max);
+        r.form.inputs.push_back(std::move(input));
+    }
+    return r;
+}
+
+ports::interaction_response storefront_feature::buy_with_answers(const ports::interaction& i, const custom_id_action& action,
+                                                                 const ports::modal_submit& m) {
+    const auto product = catalog_.find(action.product);
+    if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+    // The answers go into the order's metadata under "answer: <question>" (keys <= 40 bytes,
+    // values <= 500: core::is_valid_metadata), where staff see them (/order, the orders log).
+    core::order_metadata answers;
+    for (std::size_t q = 0; q < product->questions.size(); ++q) {
+        std::string text = m.value("q" + std::to_string(q)).value_or("");
+        while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
+        while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) text.erase(text.begin());
+        if (text.empty()) return ephemeral_reply("Please answer \"" + product->questions[q] + "\". Nothing was charged.");
+        if (text.size() > core::product_answer_length_max || !core::is_valid_utf8(text)) {
+            return ephemeral_reply("The answer to \"" + product->questions[q] + "\" is too long (at most " +
+                                   std::to_string(core::product_answer_length_max) + " characters). Nothing was charged.");
+        }
+        answers.emplace(core::truncate_utf8_bytes("answer: " + product->questions[q], core::order_metadata_key_length_max), std::move(text));
+    }
+    return buy(i, action, std::move(answers));
+}
+
+ports::interaction_response storefront_feature::buy(const ports::interaction& i, const custom_id_action& action, core::order_metadata answers) {
     // One checkout, one charge: a double-click or a second device presses the same button, whose
     // token keys the purchase, so the second press charges nothing and shows the first receipt.
     // (A button from before checkout tokens carries none: that press is keyed by itself.)
     const std::string key = action.checkout.empty()
                                 ? "interaction:" + i.id.str()
                                 : "checkout:" + i.from.user.str() + ":" + action.checkout.str();
-    services::purchase_request request{i.from.user, action.product, core::money{action.price_minor, config_.currency}, key};
+    // "Buy" (an older card) carries the list price; "Confirm" and the questions' form the exact total.
+    const core::money seen{action.price_minor, config_.currency};
+    services::purchase_request request{i.from.user, action.product, std::nullopt, key};
+    if (action.kind == component_kind::buy_product) request.expected_price = seen;
+    else request.expected_total = seen;
     request.member_roles = roles_of(i);
     request.promo_code = action.promo;
+    request.metadata = std::move(answers);
     const auto receipt = wallet_.purchase(request);
     if (!receipt) {
         if (receipt.error() == core::rejection::cooldown_active) {

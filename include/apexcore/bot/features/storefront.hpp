@@ -93,7 +93,17 @@ private:
                                              std::optional<core::interaction_id> checkout = std::nullopt);
     /// The active catalog for browsing, read at most every browse_catalog_ttl (shared, immutable).
     std::shared_ptr<const std::vector<core::product>> browse_catalog();
-    ports::interaction_response buy(const ports::interaction& i, const custom_id_action& action);
+    /// "Buy with wallet": the final confirmation — the exact total after every discount and the
+    /// balance after it — with "Confirm — pay $X" (or, for a product with questions, the button
+    /// that asks them).
+    ports::interaction_response confirmation(const ports::interaction& i, const custom_id_action& action);
+    /// The product's questions in a modal (at most 5, Discord's modal limit).
+    ports::interaction_response details_form(const custom_id_action& action);
+    /// The questions answered: buys with the answers in the order's metadata.
+    ports::interaction_response buy_with_answers(const ports::interaction& i, const custom_id_action& action,
+                                                 const ports::modal_submit& m);
+    /// Buys: at the list price shown (an "ac1:b" button) or the exact total confirmed.
+    ports::interaction_response buy(const ports::interaction& i, const custom_id_action& action, core::order_metadata answers);
 
     const bot_config& config_;
     services::wallet_service& wallet_;
