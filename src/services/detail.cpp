@@ -238,11 +238,18 @@ void notify_stock(ports::unit_of_work& uow, const shop_config& config, const cor
 }
 
 core::outbox_facts order_facts(const core::order& order, const std::string& product_name) {
-    return {{"order", order.reference},
-            {"member", order.customer.str()},
-            {"product", product_name},
-            {"price", core::format_money(order.price_paid)},
-            {"status", std::string(core::to_string(order.status))}};
+    core::outbox_facts facts{{"order", order.reference},
+                             {"member", order.customer.str()},
+                             {"product", product_name},
+                             {"price", core::format_money(order.price_paid)},
+                             {"status", std::string(core::to_string(order.status))}};
+    // The buyer's answers to the product's questions ("answer: <question>" metadata), for staff.
+    std::string answers;
+    for (const auto& [key, value] : order.metadata) {
+        if (key.starts_with("answer: ")) answers += (answers.empty() ? "" : "\n") + key.substr(8) + ": " + value;
+    }
+    if (!answers.empty()) facts.emplace("answers", core::truncate_utf8_bytes(answers, core::outbox_fact_value_length_max));
+    return facts;
 }
 
 }  // namespace apexcore::services::detail

@@ -2,6 +2,7 @@
 // (issue 12 §2, §3), through bot::shop_bot with an in-memory store.
 #include <apexcore/bot/custom_id.hpp>
 #include <apexcore/bot/shop_bot.hpp>
+#include <apexcore/services/order_service.hpp>
 #include <apexcore/services/outbox_service.hpp>
 #include <apexcore/services/promo_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
@@ -85,6 +86,48 @@ TEST_F(ProductCardTest, AMemberWithADiscountSeesAndPaysTheDiscountedPrice) {
     const auto receipt = bot_.handle(click(confirm.custom_id, {}, {gold}));
     EXPECT_TRUE(receipt.body.content.starts_with("Thank you! Order **AC-")) << receipt.body.content;
     EXPECT_EQ(wallet_.balance(customer), money::usd_cents(920)) << "charged the price the card showed";
+}
+
+// Customisation (issue 11 §2): a product's questions are asked in a modal after Confirm; the
+// answers are kept in the order's metadata, and /order shows them.
+TEST_F(ProductCardTest, AProductWithQuestionsAsksThemAndKeepsTheAnswersWithTheOrder) {
+    core::product draft{{}, "Games", "Boosts", "Rank boost", "Gold", money::usd_cents(500), true};
+    draft.questions = {"Your in-game name", "Your server region"};
+    const auto p = *catalog_.add(draft);
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(2000), ""}).ok());
+    const auto review = bot_.handle(click(button(card(p, {})).custom_id, {}, {}));
+    EXPECT_EQ(field(review, "Before buying"), "You answer 2 questions for staff.");
+    const auto& confirm = std::get<ports::button>(review.body.rows.at(0).components.at(0));
+    EXPECT_EQ(confirm.label, "Confirm — pay $5.00");
+    const auto form = bot_.handle(click(confirm.custom_id, {}, {}));
+    ASSERT_EQ(form.kind, ports::response_kind::open_modal);
+    ASSERT_EQ(form.form.inputs.size(), 2U);
+    EXPECT_EQ(form.form.inputs[0].label, "Your in-game name");
+    EXPECT_EQ(form.form.inputs[1].max_length, static_cast<int>(core::product_answer_length_max));
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(2000)) << "asking charges nothing";
+
+    const auto submit = [&](std::vector<std::pair<std::string, std::string>> answers) {
+        return bot_.handle({core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {customer, "member", {}},
+                            ports::modal_submit{form.form.custom_id, std::move(answers)}});
+    };
+    EXPECT_EQ(submit({{"q0", "Kestrel"}, {"q1", "  "}}).body.content, "Please answer \"Your server region\". Nothing was charged.");
+    EXPECT_EQ(submit({{"q0", std::string(401, 'x')}, {"q1", "EU"}}).body.content,
+              "The answer to \"Your in-game name\" is too long (at most 400 characters). Nothing was charged.");
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(2000));
+    const auto done = submit({{"q0", "Kestrel"}, {"q1", "EU West"}});
+    ASSERT_TRUE(done.body.content.starts_with("Thank you! Order **AC-")) << done.body.content;
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(1500));
+    EXPECT_TRUE(submit({{"q0", "Other"}, {"q1", "US"}}).body.content.starts_with("Already bought")) << "one checkout";
+
+    const std::string reference = done.body.embeds.at(0).title.substr(6);
+    services::order_service orders{store_, with_tiers()};
+    const auto order = orders.find_by_reference({staff_user, true}, reference);
+    ASSERT_TRUE(order.ok());
+    EXPECT_EQ(order->metadata.at("answer: Your in-game name"), "Kestrel");
+    bot::shop_bot with_orders{{core::guild_id{1}, staff_role, core::usd, {}}, wallet_, catalog_, {.orders = &orders}};
+    const auto shown = with_orders.handle({core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2},
+                                           {staff_user, "staff", {staff_role}}, ports::command_invocation{"order", {{"reference", reference}}}});
+    EXPECT_EQ(field(shown, "Answers"), "**Your in-game name**: Kestrel\n**Your server region**: EU West\n");
 }
 
 TEST_F(ProductCardTest, FewLeftIsShownAndASoldOutProductCannotBeBought) {

@@ -48,4 +48,19 @@ TEST(ProductValidationTest, EnforcesNamesAndPrice) {
     EXPECT_EQ(validate(p), product_error::negative_price);
 }
 
+TEST(ProductValidationTest, QuestionsFitAModal) {
+    product p{{}, "Games", "Boosts", "Rank boost", "Gold", money::usd_cents(100), true};
+    p.questions = {"Your in-game name", std::string(product_question_length_max, 'q')};
+    EXPECT_FALSE(validate(p).has_value());
+    p.questions = {"a", "b", "c", "d", "e", "f"};
+    EXPECT_EQ(validate(p), product_error::invalid_question) << "a modal holds 5 inputs";
+    for (const auto& bad : std::vector<std::vector<std::string>>{{""},
+                                                               {std::string(product_question_length_max + 1, 'q')},
+                                                               {"Name\nand region"},
+                                                               {"Name", "Name"}}) {
+        p.questions = bad;
+        EXPECT_EQ(validate(p), product_error::invalid_question) << bad.front();
+    }
+}
+
 }  // namespace

@@ -86,6 +86,7 @@ ports::embed order_paid(const core::outbox_entry& entry) {
     add_field(e, "Balance after", fact(entry, "balance"));
     add_field(e, "Status", fact(entry, "status"));
     add_field(e, "Warranty until", discord_date(fact(entry, "warranty_until")));
+    add_field(e, "Answers", fact(entry, "answers"), false);
     if (!fact(entry, "entry").empty()) e.footer = "Ledger entry " + std::string(fact(entry, "entry"));
     return e;
 }

@@ -66,6 +66,12 @@ ports::interaction_response orders_feature::show(const ports::interaction& i, co
         // The delivery as stored (a key, a code, a payload), clipped to an embed field's 1,024 characters.
         e.fields.push_back({"Delivered", core::truncate_utf8("`" + order->delivery + "`", 1024), false});
     }
+    // The buyer's answers to the product's questions (storefront: "answer: <question>" metadata).
+    std::string answers;
+    for (const auto& [key, value] : order->metadata) {
+        if (key.starts_with("answer: ")) answers += "**" + key.substr(8) + "**: " + value + "\n";
+    }
+    if (!answers.empty()) e.fields.push_back({"Answers", core::truncate_utf8(answers, 1024), false});
     if (order->customer != i.from.user) e.footer = "Customer: " + order->customer.str();
     ports::interaction_response r = ephemeral_reply("");
     r.body.embeds.push_back(std::move(e));
