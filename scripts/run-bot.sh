@@ -42,7 +42,9 @@ jq -n --slurpfile s "$info" --arg products "$(pwd)/examples/reference_bot/produc
   guild_id: $s[0].guild_id, staff_role_id: $s[0].staff_role_id, currency: "USD",
   database: "sandbox-shop.db", products_file: $products,
   discord: {api_base: $s[0].api_base, ca_file: $s[0].ca_file},
-  log_channels: {orders: $s[0].channel_ids[1], payments: $s[0].channel_ids[2]}
+  log_channels: {orders: $s[0].channel_ids[1], payments: $s[0].channel_ids[2]},
+  payments: {methods: [{name: "PayPal",
+                        instructions: "Send the amount to payments@example.com (friends and family) with your order reference as the note."}]}
 }' > .apexcore/sandbox-config.json
 
 cat <<MSG
@@ -55,7 +57,10 @@ cat <<MSG
     scripts/sandbox-shop.sh balance         # customer runs /balance (transactions, profile: the same)
     scripts/sandbox-shop.sh shop            # staff post the shop panel in #shop
     scripts/sandbox-shop.sh products        # customer runs /buy and sees the product list
-    scripts/sandbox-shop.sh buy 4           # customer picks product 4 and clicks "Buy with wallet"
+    scripts/sandbox-shop.sh buy 4           # customer picks product 4, clicks "Buy with wallet", then "Confirm"
+    scripts/sandbox-shop.sh pay 4           # customer picks product 4 and clicks "Pay by PayPal"
+    scripts/sandbox-shop.sh proof AC-… receipt.png   # customer sends the proof with /proof (or a https:// link)
+    scripts/sandbox-shop.sh review approve AC-…      # staff press Approve on the proof in the payments log
     scripts/sandbox-shop.sh orders          # customer runs /orders
     scripts/sandbox-shop.sh order AC-…      # customer runs /order with a reference from /orders
     scripts/sandbox-shop.sh help staff      # a staff member runs /help (staff commands listed apart)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Acts as a member of the apexcore-sandbox guild, through the sandbox's control API.
-# Usage: scripts/sandbox-shop.sh topup AMOUNT | balance | transactions | profile | products | buy PRODUCT_VALUE | orders | order REFERENCE
+# Usage: scripts/sandbox-shop.sh topup AMOUNT | balance | transactions | profile | products | buy PRODUCT_VALUE [ANSWER...] | orders | order REFERENCE
+#                                | pay PRODUCT_VALUE | proof REFERENCE FILE|https://LINK | review approve|reject REFERENCE [REASON]
+#                                | deposit ANSWER
 #                                | shop (staff post the shop panel)
 #                                | help [customer|staff] | check [member] | state
 #        scripts/sandbox-shop.sh panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON]
@@ -65,8 +67,62 @@ case "${1:-}" in
     echo "$card" | show
     button=$(echo "$card" | jq -r '.response.data.components[0].components[0].custom_id // empty')
     [ -n "$button" ] || exit 1
-    post /_sandbox/components "$(jq -n --arg u "$customer" --arg m "$message" --arg c "$button" \
-      '{user_id:$u,message_id:$m,custom_id:$c}')" | show ;;
+    echo "--- Buy with wallet:"
+    review=$(post /_sandbox/components "$(jq -n --arg u "$customer" --arg m "$message" --arg c "$button" \
+      '{user_id:$u,message_id:$m,custom_id:$c}')")
+    echo "$review" | show
+    confirm=$(echo "$review" | jq -r '.response.data.components[0].components[0].custom_id // empty')
+    [ -n "$confirm" ] || exit 1
+    echo "--- Confirm:"
+    answer=$(post /_sandbox/components "$(jq -n --arg u "$customer" --arg m "$message" --arg c "$confirm" \
+      '{user_id:$u,message_id:$m,custom_id:$c}')")
+    if [ "$(echo "$answer" | jq -r '.response.type')" = 9 ]; then  # the product's questions: answered with ANSWER...
+      echo "$answer" | jq -r '"[form] " + .response.data.title + ": " + ([.response.data.components[]?.label // .response.data.components[]?.components[0].label] | join(" / "))'
+      values=$(printf '%s\n' "${@:3}" | jq -R . | jq -s 'to_entries | map({key: ("q" + (.key|tostring)), value: .value}) | from_entries')
+      post /_sandbox/modals "$(jq -n --arg u "$customer" --arg i "$(echo "$answer" | jq -r .interaction_id)" --argjson v "$values" \
+        '{user_id:$u,interaction_id:$i,values:$v}')" | show
+    else
+      echo "$answer" | show
+    fi ;;
+  pay)  # the customer opens PRODUCT_VALUE's card and presses its first "Pay by …" button
+    [ -n "${2:-}" ] || { echo "usage: $0 pay PRODUCT_VALUE   (see: $0 products)" >&2; exit 2; }
+    card=$(command "$customer" buy "$(jq -n --arg p "$2" '{product:$p}')")
+    message=$(echo "$card" | jq -r .message_id)
+    button=$(echo "$card" | jq -r '[.response.data.components[]?.components[] | select((.label // "") | startswith("Pay by"))][0].custom_id // empty')
+    [ -n "$button" ] || { echo "no \"Pay by\" button: the bot's config has no payments.methods" >&2; exit 1; }
+    post /_sandbox/components "$(jq -n --arg u "$customer" --arg m "$message" --arg c "$button" '{user_id:$u,message_id:$m,custom_id:$c}')" | show ;;
+  proof)  # /proof for REFERENCE: a https:// link, or a file name uploaded as a screenshot (PNG) or PDF
+    [ -n "${3:-}" ] || { echo "usage: $0 proof REFERENCE FILE|https://LINK" >&2; exit 2; }
+    case "$3" in
+      https://*) options=$(jq -n --arg r "$2" --arg l "$3" '{reference:$r, link:$l}') ;;
+      *.pdf) options=$(jq -n --arg r "$2" --arg f "$3" '{reference:$r, file:{filename:$f, size:48213, content_type:"application/pdf"}}') ;;
+      *.png|*.jpg|*.jpeg|*.webp|*.gif)
+        options=$(jq -n --arg r "$2" --arg f "$3" '{reference:$r, file:{filename:$f, size:48213, content_type:("image/" + ($f | split(".") | last | sub("jpg"; "jpeg")))}}') ;;
+      *) options=$(jq -n --arg r "$2" --arg f "$3" '{reference:$r, file:{filename:$f, size:1200, content_type:"text/plain"}}') ;;
+    esac
+    command "$customer" proof "$options" | show ;;
+  review)  # staff decide REFERENCE's proof from its post in the payments log channel
+    [ -n "${3:-}" ] && { [ "$2" = approve ] || [ "$2" = reject ]; } || { echo "usage: $0 review approve|reject REFERENCE [REASON]" >&2; exit 2; }
+    config=${APEXCORE_BOT_CONFIG:-.apexcore/sandbox-config.json}
+    channel=$(jq -r '.log_channels.payments // empty' "$config")
+    [ -n "$channel" ] || { echo "sandbox-shop: no payments log channel in $config" >&2; exit 1; }
+    post_json=$(curl -sS "$control/_sandbox/channels/$channel/messages" |
+      jq -c --arg t "Payment to check: order $3" '[.[] | select((.embeds[0].title // "") == $t)] | last // empty')
+    [ -n "$post_json" ] || { echo "no proof of $3 waiting in the payments log" >&2; exit 1; }
+    index=0; [ "$2" = reject ] && index=1
+    pressed=$(post /_sandbox/components "$(jq -n --arg u "$staff" --arg m "$(echo "$post_json" | jq -r .id)" \
+      --arg c "$(echo "$post_json" | jq -r ".components[0].components[$index].custom_id")" '{user_id:$u,message_id:$m,custom_id:$c}')")
+    if [ "$2" = reject ]; then
+      post /_sandbox/modals "$(jq -n --arg u "$staff" --arg i "$(echo "$pressed" | jq -r .interaction_id)" --arg r "${4:-The payment did not arrive}" \
+        '{user_id:$u,interaction_id:$i,values:{reason:$r}}')" | show
+    else
+      echo "$pressed" | show
+    fi ;;
+  deposit)  # the customer runs /deposit and answers the deposit ticket's question
+    [ -n "${2:-}" ] || { echo "usage: $0 deposit ANSWER   (e.g. \"25.00 by PayPal\")" >&2; exit 2; }
+    form=$(command "$customer" deposit)
+    post /_sandbox/modals "$(jq -n --arg u "$customer" --arg i "$(echo "$form" | jq -r .interaction_id)" --arg a "$2" \
+      '{user_id:$u,interaction_id:$i,values:{q0:$a}}')" | show ;;
   check)  # /setup check as the shop's owner (staff), or as a member with "check member"
     if [ "${2:-}" = member ]; then who=$customer; else who=$staff; fi
     command "$who" "setup check" | show ;;
@@ -99,7 +155,8 @@ case "${1:-}" in
     [ -n "$channel" ] || { echo "sandbox-shop: no '${2:-orders}' log channel in $config" >&2; exit 1; }
     curl -sS "$control/_sandbox/channels/$channel/messages" | jq -r ".[] | $message_lines" ;;
   state) curl -sS "$control/_sandbox/state" | jq . ;;
-  *) echo "usage: $0 topup AMOUNT | balance | transactions | profile | products | buy PRODUCT_VALUE | orders | order REFERENCE | shop | help [customer|staff] | check [member] | state" >&2
+  *) echo "usage: $0 topup AMOUNT | balance | transactions | profile | products | buy PRODUCT_VALUE [ANSWER...] | orders | order REFERENCE | shop | help [customer|staff] | check [member] | state" >&2
+     echo "       $0 pay PRODUCT_VALUE | proof REFERENCE FILE|https://LINK | review approve|reject REFERENCE [REASON] | deposit ANSWER" >&2
      echo "       $0 panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON] | history CHANNEL | dms" >&2
      echo "       $0 log orders|payments|audit|tickets|errors" >&2
      exit 2 ;;

@@ -58,7 +58,7 @@ void print_summary(const config& c, bool token_set) {
     };
     std::string methods;
     for (const auto& m : c.payment_methods) methods += (methods.empty() ? "" : ", ") + m.name;
-    std::cout << "  payments:       " << (methods.empty() ? std::string("wallet only") : methods + " (in order tickets)")
+    std::cout << "  payments:       " << (methods.empty() ? std::string("wallet only") : methods + " (Pay by on the product card, /proof, order tickets)")
               << ", sessions expire after " << c.payment_session_ttl_minutes << " min\n";
     std::cout << "  cooldowns:      purchases " << rule_text(c.cooldowns.purchases) << ", refund requests "
               << rule_text(c.cooldowns.refund_requests) << "\n";
