@@ -9,6 +9,16 @@ bool bot_config::is_staff(const ports::invoker& who) const {
     return std::find(who.roles.begin(), who.roles.end(), staff_role) != who.roles.end();
 }
 
+std::string bot_config::text(std::string_view locale, std::string_view key, message_args args) const {
+    static const message_catalog english;
+    return (messages ? *messages : english).text(key, locale, args);
+}
+
+std::string bot_config::text(const ports::interaction& i, core::rejection r) const {
+    static const message_catalog english;
+    return (messages ? *messages : english).text(r, i.locale);
+}
+
 ports::interaction_response feature::on_component(const ports::interaction&, const ports::component_action&) {
     return ephemeral_reply("This control is not valid.");
 }

@@ -6,6 +6,7 @@
 /// never on another feature (docs/embedding.md shows one of your own).
 
 #include <apexcore/core/ids.hpp>
+#include <apexcore/bot/messages.hpp>
 #include <apexcore/core/money.hpp>
 #include <apexcore/ports/chat.hpp>
 #include <apexcore/ports/chat_actions.hpp>
@@ -14,6 +15,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,9 +29,23 @@ struct bot_config {
     core::role_id staff_role;             ///< members holding it may use staff commands
     core::currency currency = core::usd;  ///< prices and wallets are in this currency
     ports::log_fn log;  ///< one record per unexpected failure (components "router", "tickets", "setup"); may be empty
+    /// The customer-facing texts (messages.hpp); null: the shipped English.
+    std::shared_ptr<const message_catalog> messages{};
 
     /// Whether `who` holds the staff role (the services re-check staff-only use cases).
     [[nodiscard]] bool is_staff(const ports::invoker& who) const;
+    /// The text of `key` for `locale` (message_catalog::text; "" for no interaction: DMs, posts).
+    [[nodiscard]] std::string text(std::string_view locale, std::string_view key, message_args args = {}) const;
+    /// The text of `key` in the language of the member who sent `i`.
+    [[nodiscard]] std::string text(const ports::interaction& i, std::string_view key, message_args args = {}) const {
+        return text(i.locale, key, args);
+    }
+    /// A rejection, in the language of the member who sent `i`.
+    [[nodiscard]] std::string text(const ports::interaction& i, core::rejection r) const;
+    /// The texts in the language of the member who sent `i`, for views.
+    [[nodiscard]] localized in(const ports::interaction& i) const { return {messages.get(), i.locale}; }
+    /// The texts without a member's language (DMs, log posts): the owner's "default", else English.
+    [[nodiscard]] localized unaddressed() const { return {messages.get(), {}}; }
 };
 
 /// Something a feature needs the platform to let the bot do (ports/chat_actions.hpp).

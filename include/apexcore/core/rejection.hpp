@@ -70,6 +70,10 @@ enum class rejection {
     cooldown_active,   ///< the member reached a financial cooldown (core/cooldown.hpp); try again later
 };
 
+/// The last enumerator (a new rejection goes before it or moves this): the message catalog
+/// (bot/messages.hpp) ships a text for every value up to it.
+inline constexpr rejection last_rejection = rejection::cooldown_active;
+
 /// A short English sentence for a rejection, suitable for showing to the user.
 [[nodiscard]] inline std::string_view describe(rejection r) {
     switch (r) {

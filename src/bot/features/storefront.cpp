@@ -39,7 +39,7 @@ std::vector<std::string> storefront_feature::namespaces() const { return {std::s
 ports::interaction_response storefront_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     if (c.name == "buy") {
         const auto* typed = find_option(c, "product");
-        if (typed == nullptr || !std::holds_alternative<std::string>(*typed) || std::get<std::string>(*typed).empty()) return open_shop();
+        if (typed == nullptr || !std::holds_alternative<std::string>(*typed) || std::get<std::string>(*typed).empty()) return open_shop(i);
         return find_product(i, std::get<std::string>(*typed));
     }
     if (c.name == "shop panel") return post_panel(i);
@@ -49,13 +49,13 @@ ports::interaction_response storefront_feature::on_command(const ports::interact
 ports::interaction_response storefront_feature::on_modal(const ports::interaction& i, const ports::modal_submit& m) {
     const auto decoded = decode_custom_id(m.custom_id);
     if (decoded && decoded->kind == component_kind::details_submit) return buy_with_answers(i, *decoded, m);
-    if (!decoded || decoded->kind != component_kind::promo_submit) return ephemeral_reply("This form is not valid.");
+    if (!decoded || decoded->kind != component_kind::promo_submit) return ephemeral_reply(config_.text(i, "common.form_invalid"));
     std::string code = m.value("code").value_or("");
     while (!code.empty() && code.back() == ' ') code.pop_back();
     while (!code.empty() && code.front() == ' ') code.erase(code.begin());
     if (!is_promo_code_text(code)) {
         auto card = product_card(i, decoded->product, {}, decoded->checkout);
-        card.body.content = "A promo code is 1 to 32 letters, digits, _ or -; nothing was applied.";
+        card.body.content = config_.text(i, "storefront.promo_malformed");
         return card;
     }
     // The card again, priced with the code (or saying why it does not apply); still one checkout.
@@ -82,8 +82,8 @@ ports::interaction_response storefront_feature::find_product(const ports::intera
         if (found.size() == 1) id = found.front().id;
     }
     if (!id) {
-        auto r = open_shop();
-        r.body.content = "No single product matches `" + core::truncate_utf8(typed, 40) + "`; here is the shop.";
+        auto r = open_shop(i);
+        r.body.content = config_.text(i, "storefront.no_single_match", {{"typed", core::truncate_utf8(typed, 40)}});
         return r;
     }
     auto card = product_card(i, *id);
@@ -102,40 +102,39 @@ std::shared_ptr<const std::vector<core::product>> storefront_feature::browse_cat
 }
 
 ports::interaction_response storefront_feature::post_panel(const ports::interaction& i) {
-    if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const auto catalog = catalog_.list_active(browse_catalog_max);  // fresh: staff may just have added a category
     if (catalog.empty()) return ephemeral_reply("The shop has no products for sale yet; add some first.");
     ports::interaction_response r;
-    r.body = browse_view(catalog, {browse_level::mains, "", "", 0, true});
+    r.body = browse_view(catalog, {browse_level::mains, "", "", 0, true}, config_.unaddressed());
     r.body.ephemeral = false;  // the panel is for everyone; what each member picks opens only for them
     if (!r.body.embeds.empty()) {
-        r.body.embeds[0].description = "Browse and buy with your wallet balance. What you pick is shown only to you.\n\n" +
-                                       r.body.embeds[0].description;
+        r.body.embeds[0].description = config_.text("", "storefront.panel_intro") + "\n\n" + r.body.embeds[0].description;
     }
     return r;
 }
 
 ports::interaction_response storefront_feature::browse(const ports::interaction& i, const ports::component_action& a) {
     const auto request = decode_browse(a.custom_id);
-    if (!request) return ephemeral_reply("This control is not valid.");
+    if (!request) return ephemeral_reply(config_.text(i, "common.control_invalid"));
     browse_request next = *request;
     next.from_panel = false;  // what opens from here is the member's own message
     if (!a.values.empty()) {  // a pick: one level down, or the product
-        if (a.values.size() != 1) return ephemeral_reply("Pick exactly one.");
+        if (a.values.size() != 1) return ephemeral_reply(config_.text(i, "common.pick_one"));
         const std::string& value = a.values.front();
         if (request->level == browse_level::products) {
             const auto id = core::product_id::parse(value);
-            if (!id) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+            if (!id) return ephemeral_reply(config_.text(i, core::rejection::unknown_product));
             auto card = product_card(i, *id);
             if (request->from_panel && card.kind == ports::response_kind::update_message) card.kind = ports::response_kind::reply;
             return card;
         }
-        if (!decode_browse("sf:em:" + value + ":" + value + ":0")) return ephemeral_reply("This control is not valid.");
+        if (!decode_browse("sf:em:" + value + ":" + value + ":0")) return ephemeral_reply(config_.text(i, "common.control_invalid"));
         if (request->level == browse_level::mains) next = {browse_level::subs, value, "", 0, false};
         else next = {browse_level::products, request->main, value, 0, false};
     }
     ports::interaction_response r;
-    r.body = browse_view(*browse_catalog(), next);
+    r.body = browse_view(*browse_catalog(), next, config_.in(i));
     r.kind = request->from_panel ? ports::response_kind::reply : ports::response_kind::update_message;
     return r;
 }
@@ -143,13 +142,17 @@ ports::interaction_response storefront_feature::browse(const ports::interaction&
 ports::interaction_response storefront_feature::on_component(const ports::interaction& i, const ports::component_action& a) {
     if (a.custom_id.starts_with("sf:")) return browse(i, a);
     const auto decoded = decode_custom_id(a.custom_id);
-    if (!decoded) return ephemeral_reply(std::string(describe(decoded.error())));
+    if (!decoded) {
+        return ephemeral_reply(config_.text(i, decoded.error() == custom_id_error::stale_version || decoded.error() == custom_id_error::unknown_action
+                                                   ? "storefront.menu_out_of_date"
+                                                   : "storefront.control_invalid"));
+    }
     switch (decoded->kind) {
         case component_kind::select_product: return show_product(i, a);
         case component_kind::buy_product:
         case component_kind::confirm_purchase: return buy(i, *decoded, {});
         case component_kind::review_purchase: return confirmation(i, *decoded);
-        case component_kind::details_form: return details_form(*decoded);
+        case component_kind::details_form: return details_form(i, *decoded);
         case component_kind::details_submit: break;
         case component_kind::promo_form: {
             ports::interaction_response r;
@@ -158,52 +161,54 @@ ports::interaction_response storefront_feature::on_component(const ports::intera
             submit.kind = component_kind::promo_submit;
             ports::text_input code;
             code.custom_id = "code";
-            code.label = "Promo code";
+            code.label = config_.text(i, "storefront.promo_label");
             code.min_length = 1;
             code.max_length = 32;
-            code.placeholder = "e.g. SUMMER10";
-            r.form = ports::modal{encode_custom_id(submit), "Use a promo code", {std::move(code)}};
+            code.placeholder = config_.text(i, "storefront.promo_placeholder");
+            r.form = ports::modal{encode_custom_id(submit), config_.text(i, "storefront.promo_title"), {std::move(code)}};
             return r;
         }
         case component_kind::promo_submit: break;
     }
-    return ephemeral_reply("This control is not valid.");
+    return ephemeral_reply(config_.text(i, "common.control_invalid"));
 }
 
-ports::interaction_response storefront_feature::open_shop() {
+ports::interaction_response storefront_feature::open_shop(const ports::interaction& i) {
+    const localized t = config_.in(i);
     const auto products = catalog_.list_active(ports::select_options_max + 1);
-    if (products.empty()) return ephemeral_reply("The shop has no products for sale right now.");
+    if (products.empty()) return ephemeral_reply(t("storefront.empty"));
     if (products.size() > ports::select_options_max) {  // more than one select holds: browse by category
         ports::interaction_response r;
-        r.body = browse_view(*browse_catalog(), {browse_level::mains, "", "", 0, false});
+        r.body = browse_view(*browse_catalog(), {browse_level::mains, "", "", 0, false}, config_.in(i));
         return r;
     }
     ports::string_select select;
     select.custom_id = encode_custom_id({component_kind::select_product, {}, 0});
-    select.placeholder = "Choose a product";
+    select.placeholder = t("storefront.choose_product");
     for (const auto& p : products) {
         select.options.push_back({core::truncate_utf8(p.display_name(), 100), std::to_string(p.id.value),
-                                  core::truncate_utf8(p.main_category + " / " + p.sub_category + " · " + option_description(p), 100)});
+                                  core::truncate_utf8(p.main_category + " / " + p.sub_category + " · " + option_description(p, t), 100)});
     }
     ports::interaction_response r;
     r.body.ephemeral = true;
-    r.body.embeds.push_back({"Shop", "Pick a product to see its details.", {}, brand_color, ""});
+    r.body.embeds.push_back({t("browse.title"), t("storefront.menu_hint"), {}, brand_color, ""});
     r.body.rows.push_back({{std::move(select)}});
     return r;
 }
 
 ports::interaction_response storefront_feature::show_product(const ports::interaction& i, const ports::component_action& a) {
-    if (a.values.size() != 1) return ephemeral_reply("Pick exactly one product.");
+    if (a.values.size() != 1) return ephemeral_reply(config_.text(i, "common.pick_one_product"));
     const auto id = core::product_id::parse(a.values.front());
-    if (!id) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+    if (!id) return ephemeral_reply(config_.text(i, core::rejection::unknown_product));
     return product_card(i, *id);
 }
 
 ports::interaction_response storefront_feature::product_card(const ports::interaction& i, core::product_id id, const std::string& promo,
                                                              std::optional<core::interaction_id> checkout) {
+    const localized t = config_.in(i);
     const auto product = catalog_.find(id);
-    if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
-    if (!product->active) return ephemeral_reply(std::string(core::describe(core::rejection::product_inactive)));
+    if (!product) return ephemeral_reply(config_.text(i, core::rejection::unknown_product));
+    if (!product->active) return ephemeral_reply(config_.text(i, core::rejection::product_inactive));
 
     const core::money balance = wallet_.balance(i.from.user);
     // The price this member pays: their best role or VIP discount applied (services::wallet_service::quote).
@@ -214,41 +219,44 @@ ports::interaction_response storefront_feature::product_card(const ports::intera
     std::string promo_applied = promo;
     std::string promo_refused;
     if (!quote && !promo.empty()) {  // the code does not apply: say why, and price without it
-        promo_refused = "The code `" + promo + "` does not apply: " + std::string(core::describe(quote.error()));
+        promo_refused = t("storefront.promo_refused", {{"code", promo}, {"reason", t(quote.error())}});
         promo_applied.clear();
         ask.promo_code.clear();
         quote = wallet_.quote(ask);
     }
     const core::money price = quote ? quote->final_price : product->price;
     ports::embed card{product->display_name(), core::truncate_utf8(product->additional_info.value_or(""), 4096), {}, brand_color,
-                      "Paid from your wallet balance."};
-    card.fields.push_back({"Category", product->main_category + " / " + product->sub_category, true});
+                      t("storefront.card_footer")};
+    card.fields.push_back({t("storefront.field_category"), product->main_category + " / " + product->sub_category, true});
     // How it is delivered: a license key or the product's payload at once, else by staff.
     const bool key = std::any_of(product->deliverables.begin(), product->deliverables.end(),
                                  [](const core::deliverable& d) { return d.kind == core::deliverable_kind::key; });
     const bool instant = key || (product->delivery_payload && !product->delivery_payload->empty());
-    card.fields.push_back({"Delivery", key ? "License key, at once" : instant ? "At once, here and by DM" : "By staff", true});
+    card.fields.push_back({t("storefront.field_delivery"),
+                           t(key ? "storefront.delivery_key" : instant ? "storefront.delivery_instant" : "storefront.delivery_staff"), true});
     if (product->duration_days) {
-        card.fields.push_back({"Warranty", std::to_string(*product->duration_days) + (*product->duration_days == 1 ? " day" : " days"), true});
+        card.fields.push_back({t("storefront.field_warranty"),
+                               t(*product->duration_days == 1 ? "storefront.one_day" : "storefront.days", {{"days", std::to_string(*product->duration_days)}}),
+                               true});
     }
     if (quote && price.minor_units() < product->price.minor_units()) {
-        card.fields.push_back({"Price", "~~" + core::format_money(product->price) + "~~ **" + core::format_money(price) + "**", true});
+        card.fields.push_back({t("storefront.field_price"), "~~" + core::format_money(product->price) + "~~ **" + core::format_money(price) + "**", true});
         if (quote->role_discount > 0) {
-            card.fields.push_back({"Your discount", format_percent(quote->role_discount) + " (your VIP tier or role)", true});
+            card.fields.push_back({t("storefront.field_discount"), t("storefront.role_discount", {{"percent", format_percent(quote->role_discount)}}), true});
         }
         if (!promo_applied.empty() && !quote->promo_discount.is_zero()) {
-            card.fields.push_back({"Promo code", promo_applied + ": −" + core::format_money(quote->promo_discount), true});
+            card.fields.push_back({t("storefront.field_promo"), promo_applied + ": −" + core::format_money(quote->promo_discount), true});
         }
     } else {
-        card.fields.push_back({"Price", core::format_money(price), true});
+        card.fields.push_back({t("storefront.field_price"), core::format_money(price), true});
     }
-    card.fields.push_back({"Your balance", core::format_money(balance), true});
+    card.fields.push_back({t("storefront.field_balance"), core::format_money(balance), true});
     // Stock: counted products say how many are left when few are, and cannot be bought when none is.
     const bool sold_out = product->stock && *product->stock <= 0;
     if (sold_out) {
-        card.fields.push_back({"Stock", "Sold out", true});
+        card.fields.push_back({t("storefront.field_stock"), t("storefront.sold_out"), true});
     } else if (product->stock && *product->stock <= product->low_stock_threshold) {
-        card.fields.push_back({"Stock", "Only " + std::to_string(*product->stock) + " left", true});
+        card.fields.push_back({t("storefront.field_stock"), t("storefront.few_left", {{"count", std::to_string(*product->stock)}}), true});
     }
     ports::interaction_response r;
     r.kind = ports::response_kind::update_message;
@@ -260,9 +268,9 @@ ports::interaction_response storefront_feature::product_card(const ports::intera
     const core::interaction_id token = checkout.value_or(i.id);
     custom_id_action buy_action{component_kind::review_purchase, product->id, product->price.minor_units(), token};
     buy_action.promo = promo_applied;
-    ports::button buy_button{sold_out ? "Sold out" : "Buy with wallet", encode_custom_id(buy_action), ports::button_style::success,
+    ports::button buy_button{t(sold_out ? "storefront.sold_out" : "storefront.buy"), encode_custom_id(buy_action), ports::button_style::success,
                              sold_out || balance.minor_units() < price.minor_units()};
-    ports::button promo_button{promo_applied.empty() ? "Promo code" : "Change promo code",
+    ports::button promo_button{t(promo_applied.empty() ? "storefront.promo_button" : "storefront.promo_change"),
                                encode_custom_id({component_kind::promo_form, product->id, product->price.minor_units(), token}),
                                ports::button_style::secondary, sold_out};
     r.body.rows.push_back({{std::move(buy_button), std::move(promo_button)}});
@@ -273,40 +281,44 @@ ports::interaction_response storefront_feature::product_card(const ports::intera
             pay.components.emplace_back(pay_by_method_button(product->id, product->price.minor_units(), token, method));
         }
         r.body.rows.push_back(std::move(pay));
-        r.body.embeds.back().footer = "Pay from your wallet, or by " + (payment_methods_.size() == 1 ? payment_methods_.front() : std::string("another method")) +
-                                      " at " + core::format_money(product->price) + " (staff check the payment).";
+        r.body.embeds.back().footer =
+            payment_methods_.size() == 1
+                ? t("storefront.card_footer_method", {{"method", payment_methods_.front()}, {"price", core::format_money(product->price)}})
+                : t("storefront.card_footer_methods", {{"price", core::format_money(product->price)}});
     }
     return r;
 }
 
 ports::interaction_response storefront_feature::confirmation(const ports::interaction& i, const custom_id_action& action) {
     const auto product = catalog_.find(action.product);
-    if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+    if (!product) return ephemeral_reply(config_.text(i, core::rejection::unknown_product));
     services::purchase_request ask{i.from.user, product->id, core::money{action.price_minor, config_.currency}};
     ask.member_roles = roles_of(i);
     ask.promo_code = action.promo;
     const auto quote = wallet_.quote(ask);
-    if (!quote) return ephemeral_reply(std::string(core::describe(quote.error())) + " Nothing was charged.");
+    const localized t = config_.in(i);
+    if (!quote) return ephemeral_reply(t("storefront.not_charged", {{"reason", t(quote.error())}}));
     const core::money balance = wallet_.balance(i.from.user);
     const core::money total = quote->final_price;
     // The last step: the exact amount, and what is left after it. Confirm carries that total, so
     // a price that changes before the press charges nothing (services: expected_total).
-    ports::embed e{"Confirm your purchase", "**" + product->display_name() + "**", {}, brand_color,
-                   "Nothing is charged until you press Confirm."};
-    e.fields.push_back({"You pay", total.minor_units() < product->price.minor_units()
+    ports::embed e{t("storefront.confirm_title"), "**" + product->display_name() + "**", {}, brand_color, t("storefront.confirm_footer")};
+    e.fields.push_back({t("storefront.you_pay"), total.minor_units() < product->price.minor_units()
                                        ? "~~" + core::format_money(product->price) + "~~ **" + core::format_money(total) + "**"
                                        : "**" + core::format_money(total) + "**",
                         true});
     if (!action.promo.empty() && !quote->promo_discount.is_zero()) {
-        e.fields.push_back({"Promo code", action.promo + ": −" + core::format_money(quote->promo_discount), true});
+        e.fields.push_back({t("storefront.field_promo"), action.promo + ": −" + core::format_money(quote->promo_discount), true});
     }
     const bool enough = balance.minor_units() >= total.minor_units();
-    e.fields.push_back({"Balance after", enough ? core::format_money(core::money{balance.minor_units() - total.minor_units(), balance.currency_of()})
-                                                : "Not enough: your balance is " + core::format_money(balance),
+    e.fields.push_back({t("storefront.balance_after"),
+                        enough ? core::format_money(core::money{balance.minor_units() - total.minor_units(), balance.currency_of()})
+                               : t("storefront.not_enough", {{"balance", core::format_money(balance)}}),
                         true});
     if (!product->questions.empty()) {
-        e.fields.push_back({"Before buying", "You answer " + std::to_string(product->questions.size()) +
-                                                 (product->questions.size() == 1 ? " question" : " questions") + " for staff.",
+        e.fields.push_back({t("storefront.before_buying"),
+                            t(product->questions.size() == 1 ? "storefront.one_question" : "storefront.questions",
+                              {{"count", std::to_string(product->questions.size())}}),
                             false});
     }
     custom_id_action confirm = action;
@@ -316,15 +328,15 @@ ports::interaction_response storefront_feature::confirmation(const ports::intera
     r.kind = ports::response_kind::update_message;
     r.body.ephemeral = true;
     r.body.embeds.push_back(std::move(e));
-    r.body.rows.push_back({{ports::button{core::truncate_utf8("Confirm — pay " + core::format_money(total), 80), encode_custom_id(confirm),
+    r.body.rows.push_back({{ports::button{core::truncate_utf8(t("storefront.confirm_button", {{"price", core::format_money(total)}}), 80), encode_custom_id(confirm),
                                           ports::button_style::success, !enough}}});
     return r;
 }
 
-ports::interaction_response storefront_feature::details_form(const custom_id_action& action) {
+ports::interaction_response storefront_feature::details_form(const ports::interaction& i, const custom_id_action& action) {
     const auto product = catalog_.find(action.product);
-    if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
-    if (product->questions.empty()) return ephemeral_reply("This product asks nothing any more; open it again to buy it.");
+    if (!product) return ephemeral_reply(config_.text(i, core::rejection::unknown_product));
+    if (product->questions.empty()) return ephemeral_reply(config_.text(i, "storefront.no_questions"));
     custom_id_action submit = action;
     submit.kind = component_kind::details_submit;
     ports::interaction_response r;
@@ -344,7 +356,7 @@ ports::interaction_response storefront_feature::details_form(const custom_id_act
 ports::interaction_response storefront_feature::buy_with_answers(const ports::interaction& i, const custom_id_action& action,
                                                                  const ports::modal_submit& m) {
     const auto product = catalog_.find(action.product);
-    if (!product) return ephemeral_reply(std::string(core::describe(core::rejection::unknown_product)));
+    if (!product) return ephemeral_reply(config_.text(i, core::rejection::unknown_product));
     // The answers go into the order's metadata under "answer: <question>" (keys <= 40 bytes,
     // values <= 500: core::is_valid_metadata), where staff see them (/order, the orders log).
     core::order_metadata answers;
@@ -352,10 +364,10 @@ ports::interaction_response storefront_feature::buy_with_answers(const ports::in
         std::string text = m.value("q" + std::to_string(q)).value_or("");
         while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
         while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) text.erase(text.begin());
-        if (text.empty()) return ephemeral_reply("Please answer \"" + product->questions[q] + "\". Nothing was charged.");
+        if (text.empty()) return ephemeral_reply(config_.text(i, "storefront.answer_missing", {{"question", product->questions[q]}}));
         if (text.size() > core::product_answer_length_max || !core::is_valid_utf8(text)) {
-            return ephemeral_reply("The answer to \"" + product->questions[q] + "\" is too long (at most " +
-                                   std::to_string(core::product_answer_length_max) + " characters). Nothing was charged.");
+            return ephemeral_reply(config_.text(i, "storefront.answer_too_long", {{"question", product->questions[q]},
+                                                                                  {"max", std::to_string(core::product_answer_length_max)}}));
         }
         answers.emplace(core::truncate_utf8_bytes("answer: " + product->questions[q], core::order_metadata_key_length_max), std::move(text));
     }
@@ -381,11 +393,10 @@ ports::interaction_response storefront_feature::buy(const ports::interaction& i,
     if (!receipt) {
         if (receipt.error() == core::rejection::cooldown_active) {
             if (const auto until = wallet_.purchase_cooldown_until(i.from.user)) {
-                return ephemeral_reply("You have made as many purchases as the shop allows for now; you can buy again " +
-                                       discord_time(*until, 'R') + ". Nothing was charged.");
+                return ephemeral_reply(config_.text(i, "storefront.cooldown", {{"when", discord_time(*until, 'R')}}));
             }
         }
-        return ephemeral_reply(std::string(core::describe(receipt.error())));
+        return ephemeral_reply(config_.text(i, receipt.error()));
     }
     // One line per money movement, findable by the order reference the member sees.
     const std::string interaction_id = i.id.str();
@@ -395,27 +406,26 @@ ports::interaction_response storefront_feature::buy(const ports::interaction& i,
                     i.from.user.str(),
                 {.interaction = interaction_id, .order = receipt->order.reference});
     // The card becomes the receipt, its button disabled (the card is ephemeral: only the buyer sees it).
+    const localized t = config_.in(i);
     ports::interaction_response r =
-        ephemeral_reply((receipt->replayed ? "Already bought — nothing was charged again. Order **"
-                                           : "Thank you! Order **") +
-                        receipt->order.reference + "** is paid.");
+        ephemeral_reply(t(receipt->replayed ? "storefront.already_bought" : "storefront.thank_you", {{"reference", receipt->order.reference}}));
     r.kind = action.checkout.empty() ? ports::response_kind::reply : ports::response_kind::update_message;
     // The reference is what /order, the DM and the orders log all show.
-    ports::embed e{"Order " + receipt->order.reference, receipt->product_name, {}, success_color,
-                   "/order " + receipt->order.reference + " shows this order again."};
-    e.fields.push_back({"Paid", core::format_money(receipt->order.price_paid), true});
-    e.fields.push_back({"New balance", core::format_money(receipt->debit.balance_after), true});
+    ports::embed e{t("storefront.receipt_title", {{"reference", receipt->order.reference}}), receipt->product_name, {}, success_color,
+                   t("storefront.receipt_footer", {{"reference", receipt->order.reference}})};
+    e.fields.push_back({t("storefront.paid"), core::format_money(receipt->order.price_paid), true});
+    e.fields.push_back({t("storefront.new_balance"), core::format_money(receipt->debit.balance_after), true});
     // What was bought, in the receipt itself (ephemeral: only the buyer sees it). A license key
     // goes in a code span so it copies cleanly. Embed field values hold at most 1,024 characters
     // (Discord's embed limits; the Discord model clips to them too): cut here, on a character.
     const std::string& delivered = receipt->license_key ? *receipt->license_key : receipt->order.delivery;
     if (!delivered.empty()) {
         const std::string shown = receipt->license_key ? "`" + delivered + "`" : delivered;
-        e.fields.push_back({receipt->license_key ? "Your license key" : "Delivery", core::truncate_utf8(shown, 1024), false});
+        e.fields.push_back({t(receipt->license_key ? "storefront.your_key" : "storefront.field_delivery"), core::truncate_utf8(shown, 1024), false});
     }
     r.body.embeds.push_back(std::move(e));
     if (!action.checkout.empty()) {
-        r.body.rows.push_back({{ports::button{"Bought", encode_custom_id(action), ports::button_style::secondary, true}}});
+        r.body.rows.push_back({{ports::button{t("storefront.bought"), encode_custom_id(action), ports::button_style::secondary, true}}});
     }
     return r;
 }

@@ -35,18 +35,19 @@ std::string encode(const browse_request& r) {
            r.sub + ":" + std::to_string(r.page);
 }
 
-std::string products_count(std::size_t n) { return std::to_string(n) + (n == 1 ? " product" : " products"); }
+std::string products_count(std::size_t n, const localized& t) {
+    return t(n == 1 ? "browse.one_product" : "browse.products", {{"count", std::to_string(n)}});
+}
 
 }  // namespace
 
-std::string option_description(const core::product& p) {
-    std::string out = core::format_money(p.price);
-    if (p.stock && *p.stock <= 0) {
-        out += " · sold out";
-    } else if (p.stock && *p.stock <= p.low_stock_threshold) {
-        out += " · only " + std::to_string(*p.stock) + " left";
+std::string option_description(const core::product& p, const localized& t) {
+    const std::string price = core::format_money(p.price);
+    if (p.stock && *p.stock <= 0) return t("browse.option_sold_out", {{"price", price}});
+    if (p.stock && *p.stock <= p.low_stock_threshold) {
+        return t("browse.option_few_left", {{"price", price}, {"count", std::to_string(*p.stock)}});
     }
-    return out;
+    return price;
 }
 
 namespace {
@@ -86,7 +87,7 @@ std::optional<browse_request> decode_browse(std::string_view custom_id) {
     return r;
 }
 
-ports::message browse_view(const std::vector<core::product>& catalog, browse_request r) {
+ports::message browse_view(const std::vector<core::product>& catalog, browse_request r, const localized& t) {
     // The catalog arrives in display order (main, sub, service, variant); only active products.
     std::vector<const core::product*> in_main;
     std::vector<std::string> mains;
@@ -111,7 +112,7 @@ ports::message browse_view(const std::vector<core::product>& catalog, browse_req
         if (in_main.empty()) {
             ports::message gone;
             gone.ephemeral = true;
-            gone.content = "That part of the shop is gone; open /buy again.";
+            gone.content = t("browse.gone");
             return gone;
         }
     }
@@ -123,7 +124,7 @@ ports::message browse_view(const std::vector<core::product>& catalog, browse_req
 
     ports::message m;
     m.ephemeral = true;
-    ports::embed e{"Shop", "", {}, brand_color, ""};
+    ports::embed e{t("browse.title"), "", {}, brand_color, ""};
     ports::string_select select;
     std::size_t total = 0;
     browse_request next = r;
@@ -131,18 +132,18 @@ ports::message browse_view(const std::vector<core::product>& catalog, browse_req
     std::optional<browse_request> back;
     if (r.level == browse_level::mains) {
         total = mains.size();
-        e.description = "Pick a category.";
-        select.placeholder = "Choose a category";
+        e.description = t("browse.pick_category");
+        select.placeholder = t("browse.choose_category");
         const std::size_t from = std::min(total, static_cast<std::size_t>(r.page) * page_size);
         for (std::size_t i = from; i < std::min(total, from + page_size); ++i) {
             const auto n = static_cast<std::size_t>(std::count_if(catalog.begin(), catalog.end(),
                                                                   [&](const auto& p) { return p.main_category == mains[i]; }));
-            select.options.push_back({core::truncate_utf8(mains[i], 100), key_of(mains[i]), products_count(n)});
+            select.options.push_back({core::truncate_utf8(mains[i], 100), key_of(mains[i]), products_count(n, t)});
         }
     } else if (r.level == browse_level::subs) {
         total = subs.size();
-        e.description = core::truncate_utf8("**" + main_name + "** — pick a category.", 4096);
-        select.placeholder = "Choose a category";
+        e.description = core::truncate_utf8(t("browse.pick_sub_category", {{"category", main_name}}), 4096);
+        select.placeholder = t("browse.choose_category");
         const std::size_t from = std::min(total, static_cast<std::size_t>(r.page) * page_size);
         for (std::size_t i = from; i < std::min(total, from + page_size); ++i) {
             std::size_t n = 0;
@@ -154,7 +155,8 @@ ports::message browse_view(const std::vector<core::product>& catalog, browse_req
             }
             const auto& currency = in_main.front()->price.currency_of();
             select.options.push_back({core::truncate_utf8(subs[i], 100), key_of(subs[i]),
-                                      products_count(n) + " · from " + core::format_money(core::money{lowest, currency})});
+                                      t("browse.sub_category_option", {{"products", products_count(n, t)},
+                                                                       {"price", core::format_money(core::money{lowest, currency})}})});
         }
         if (mains.size() > 1) back = browse_request{browse_level::mains, "", "", 0, r.from_panel};
     } else {
@@ -169,16 +171,16 @@ ports::message browse_view(const std::vector<core::product>& catalog, browse_req
         if (goods.empty()) {
             ports::message gone;
             gone.ephemeral = true;
-            gone.content = "That part of the shop is gone; open /buy again.";
+            gone.content = t("browse.gone");
             return gone;
         }
         total = goods.size();
-        e.description = core::truncate_utf8("**" + main_name + " › " + sub_name + "** — pick a product to see it.", 4096);
-        select.placeholder = "Choose a product";
+        e.description = core::truncate_utf8(t("browse.pick_product", {{"category", main_name}, {"sub_category", sub_name}}), 4096);
+        select.placeholder = t("storefront.choose_product");
         const std::size_t from = std::min(total, static_cast<std::size_t>(r.page) * page_size);
         for (std::size_t i = from; i < std::min(total, from + page_size); ++i) {
             select.options.push_back({core::truncate_utf8(goods[i]->display_name(), 100), std::to_string(goods[i]->id.value),
-                                      option_description(*goods[i])});
+                                      core::truncate_utf8(option_description(*goods[i], t), 100)});
         }
         if (subs.size() > 1) back = browse_request{browse_level::subs, r.main, "", 0, r.from_panel};
         else if (mains.size() > 1) back = browse_request{browse_level::mains, "", "", 0, r.from_panel};
@@ -187,15 +189,15 @@ ports::message browse_view(const std::vector<core::product>& catalog, browse_req
     if (static_cast<std::size_t>(r.page) >= pages) {
         ports::message gone;
         gone.ephemeral = true;
-        gone.content = "That page of the shop is gone; open /buy again.";
+        gone.content = t("browse.page_gone");
         return gone;
     }
-    if (pages > 1) e.footer = "Page " + std::to_string(r.page + 1) + " of " + std::to_string(pages);
+    if (pages > 1) e.footer = t("browse.page", {{"page", std::to_string(r.page + 1)}, {"pages", std::to_string(pages)}});
     select.custom_id = encode(next);
     m.embeds.push_back(std::move(e));
     m.rows.push_back({{std::move(select)}});
     ports::action_row nav;
-    if (back) nav.components.push_back(ports::button{"Back", encode(*back), ports::button_style::secondary});
+    if (back) nav.components.push_back(ports::button{t("browse.back"), encode(*back), ports::button_style::secondary});
     if (pages > 1) {
         browse_request prev = r;
         prev.page = r.page - 1;
@@ -204,8 +206,8 @@ ports::message browse_view(const std::vector<core::product>& catalog, browse_req
         // A custom_id is unique within a message: a disabled end button gets an inert one.
         const bool first = r.page == 0;
         const bool last = static_cast<std::size_t>(r.page) + 1 >= pages;
-        nav.components.push_back(ports::button{"Previous", first ? "sf:x:prev" : encode(prev), ports::button_style::secondary, first});
-        nav.components.push_back(ports::button{"Next", last ? "sf:x:next" : encode(later), ports::button_style::secondary, last});
+        nav.components.push_back(ports::button{t("browse.previous"), first ? "sf:x:prev" : encode(prev), ports::button_style::secondary, first});
+        nav.components.push_back(ports::button{t("browse.next"), last ? "sf:x:next" : encode(later), ports::button_style::secondary, last});
     }
     if (!nav.components.empty()) m.rows.push_back(std::move(nav));
     return m;

@@ -52,7 +52,8 @@ struct browse_request {
 
 /// A product's one-line state in a select option: its price and, for counted stock, how much is
 /// left ("$4.99", "$4.99 · only 3 left" at or below its low-stock threshold, "$4.99 · sold out").
-[[nodiscard]] std::string option_description(const core::product& p);
+/// In the language of `t` (keys "browse.option_*").
+[[nodiscard]] std::string option_description(const core::product& p, const localized& t = {});
 
 /// The 8-hex-digit key of a category name (FNV-1a, 32 bits) used in custom_ids.
 [[nodiscard]] std::string category_key(std::string_view name);
@@ -60,8 +61,8 @@ struct browse_request {
 [[nodiscard]] std::optional<browse_request> decode_browse(std::string_view custom_id);
 /// The view of one level and page of `catalog` (active products in display order): a select of
 /// up to 25 options and the navigation buttons, within Discord's component limits. A level or
-/// page that no longer exists gives a message saying so.
-[[nodiscard]] ports::message browse_view(const std::vector<core::product>& catalog, browse_request r);
+/// page that no longer exists gives a message saying so. Texts in the language of `t` ("browse.*").
+[[nodiscard]] ports::message browse_view(const std::vector<core::product>& catalog, browse_request r, const localized& t = {});
 
 /// /buy, /shop panel, browsing, the card and the Buy button. Thread-safe; the services must outlive it.
 class storefront_feature final : public feature {
@@ -83,7 +84,7 @@ public:
 
 private:
     ports::interaction_response find_product(const ports::interaction& i, const std::string& typed);
-    ports::interaction_response open_shop();
+    ports::interaction_response open_shop(const ports::interaction& i);
     ports::interaction_response post_panel(const ports::interaction& i);
     ports::interaction_response browse(const ports::interaction& i, const ports::component_action& a);
     ports::interaction_response show_product(const ports::interaction& i, const ports::component_action& a);
@@ -98,7 +99,7 @@ private:
     /// that asks them).
     ports::interaction_response confirmation(const ports::interaction& i, const custom_id_action& action);
     /// The product's questions in a modal (at most 5, Discord's modal limit).
-    ports::interaction_response details_form(const custom_id_action& action);
+    ports::interaction_response details_form(const ports::interaction& i, const custom_id_action& action);
     /// The questions answered: buys with the answers in the order's metadata.
     ports::interaction_response buy_with_answers(const ports::interaction& i, const custom_id_action& action,
                                                  const ports::modal_submit& m);
