@@ -227,12 +227,12 @@ ports::embed role_refused(const core::outbox_entry& entry) {
 }
 
 /// The delivery field of a member's DM: the key or payload in a code span, or that staff deliver.
-void add_delivery(ports::embed& e, const core::outbox_entry& entry) {
+void add_delivery(ports::embed& e, const core::outbox_entry& entry, const localized& t) {
     const std::string_view secret = fact(entry, "secret");
     if (!secret.empty()) {
-        add_field(e, fact(entry, "delivery_kind") == "license_key" ? "Your license key" : "Your delivery", code_span(secret), false);
+        add_field(e, t(fact(entry, "delivery_kind") == "license_key" ? "dm.your_key" : "dm.your_delivery"), code_span(secret), false);
     } else if (fact(entry, "status") == "paid") {
-        add_field(e, "Delivery", "Nothing is delivered automatically for this product: staff will deliver it.", false);
+        add_field(e, t("dm.delivery"), t("dm.staff_deliver"), false);
     }
 }
 
@@ -296,76 +296,64 @@ ports::message log_post_view(const core::outbox_entry& entry) {
     return m;
 }
 
-ports::message direct_message_view(const core::outbox_entry& entry) {
+ports::message direct_message_view(const core::outbox_entry& entry, const localized& t) {
     ports::message m;
     const std::string& event = entry.draft.event;
+    const std::string reference(fact(entry, "order"));
+    const std::string product(fact(entry, "product"));
     if (event == "order.paid") {
-        const std::string reference(fact(entry, "order"));
-        auto e = base(entry, "Thank you for your purchase", green);
-        e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")), 4096);
-        add_field(e, "Paid", fact(entry, "price"));
-        add_field(e, "Warranty until", discord_date(fact(entry, "warranty_until")));
-        add_delivery(e, entry);
-        e.footer = "/order " + reference + " shows this order again.";
+        auto e = base(entry, t("dm.order_paid_title"), green);
+        e.description = core::truncate_utf8(t("dm.order_line", {{"reference", reference}, {"product", product}}), 4096);
+        add_field(e, t("dm.paid"), fact(entry, "price"));
+        add_field(e, t("dm.warranty_until"), discord_date(fact(entry, "warranty_until")));
+        add_delivery(e, entry, t);
+        e.footer = t("dm.order_footer", {{"reference", reference}});
         m.embeds.push_back(std::move(e));
     } else if (event == "payment.approved") {
-        const std::string reference(fact(entry, "order"));
-        auto e = base(entry, "Your payment was approved", green);
-        e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")) + " is paid.", 4096);
-        add_field(e, "Paid", fact(entry, "price"));
-        add_field(e, "Method", fact(entry, "method"));
-        add_delivery(e, entry);
-        e.footer = "/order " + reference + " shows this order again.";
+        auto e = base(entry, t("dm.payment_approved_title"), green);
+        e.description = core::truncate_utf8(t("dm.payment_approved", {{"reference", reference}, {"product", product}}), 4096);
+        add_field(e, t("dm.paid"), fact(entry, "price"));
+        add_field(e, t("dm.method"), fact(entry, "method"));
+        add_delivery(e, entry, t);
+        e.footer = t("dm.order_footer", {{"reference", reference}});
         m.embeds.push_back(std::move(e));
     } else if (event == "payment.rejected") {
-        const std::string reference(fact(entry, "order"));
-        auto e = base(entry, "Your payment was not accepted", red);
-        e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")) +
-                                                ". Nothing was charged. Send a new proof with /proof reference:" + reference +
-                                                    ", or ask staff.",
-                                            4096);
-        add_field(e, "Reason", fact(entry, "reason"), false);
+        auto e = base(entry, t("dm.payment_rejected_title"), red);
+        e.description = core::truncate_utf8(t("dm.payment_rejected", {{"reference", reference}, {"product", product}}), 4096);
+        add_field(e, t("dm.reason"), fact(entry, "reason"), false);
         m.embeds.push_back(std::move(e));
     } else if (event == "refund.approved") {
-        const std::string reference(fact(entry, "order"));
-        auto e = base(entry, "Your refund was approved", amber);
-        e.description = core::truncate_utf8("Order **" + reference + "**: **" + std::string(fact(entry, "credited")) +
-                                                "** was credited to your wallet.",
-                                            4096);
-        add_field(e, "Fee kept", fact(entry, "fee"));
-        add_field(e, "Balance", fact(entry, "balance"));
-        add_field(e, "Note", fact(entry, "note"), false);
+        auto e = base(entry, t("dm.refund_approved_title"), amber);
+        e.description = core::truncate_utf8(t("dm.refund_approved", {{"reference", reference}, {"amount", fact(entry, "credited")}}), 4096);
+        add_field(e, t("dm.fee_kept"), fact(entry, "fee"));
+        add_field(e, t("dm.balance"), fact(entry, "balance"));
+        add_field(e, t("dm.note"), fact(entry, "note"), false);
         m.embeds.push_back(std::move(e));
     } else if (event == "payment.expired") {
-        auto e = base(entry, "Your payment time ran out", amber);
-        e.description = core::truncate_utf8("Order **" + std::string(fact(entry, "order")) + "**: " + std::string(fact(entry, "product")) +
-                                                " was cancelled because the payment did not arrive in time. Nothing was "
-                                                "charged; you can order it again.",
-                                            4096);
+        auto e = base(entry, t("dm.payment_expired_title"), amber);
+        e.description = core::truncate_utf8(t("dm.payment_expired", {{"reference", reference}, {"product", product}}), 4096);
         m.embeds.push_back(std::move(e));
     } else if (event == "warranty.expiring") {
-        const std::string reference(fact(entry, "order"));
         const std::string_view until = fact(entry, "warranty_until");
-        auto e = base(entry, "Your warranty ends soon", amber);
-        e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")) +
-                                                " — the warranty ends " +
-                                                (discord_date(until).empty() ? std::string("soon")
-                                                                             : "<t:" + std::string(until) + ":R>, " + discord_date(until)) +
-                                                ".",
-                                            4096);
-        e.footer = "/order " + reference + " shows this order.";
+        auto e = base(entry, t("dm.warranty_title"), amber);
+        e.description = core::truncate_utf8(
+            discord_date(until).empty()
+                ? t("dm.warranty_soon", {{"reference", reference}, {"product", product}})
+                : t("dm.warranty_ends", {{"reference", reference}, {"product", product}, {"when", "<t:" + std::string(until) + ":R>"},
+                                         {"date", discord_date(until)}}),
+            4096);
+        e.footer = t("dm.order_footer_short", {{"reference", reference}});
         m.embeds.push_back(std::move(e));
     } else if (event == "refund.rejected") {
-        const std::string reference(fact(entry, "order"));
-        auto e = base(entry, "Your refund request was declined", red);
-        e.description = core::truncate_utf8("Order **" + reference + "**: " + std::string(fact(entry, "product")), 4096);
-        add_field(e, "Reason", fact(entry, "reason"), false);
+        auto e = base(entry, t("dm.refund_rejected_title"), red);
+        e.description = core::truncate_utf8(t("dm.order_line", {{"reference", reference}, {"product", product}}), 4096);
+        add_field(e, t("dm.reason"), fact(entry, "reason"), false);
         m.embeds.push_back(std::move(e));
     } else if (event == "wallet.credited") {
-        auto e = base(entry, "Your wallet was credited", blue);
-        e.description = "**" + std::string(fact(entry, "amount")) + "** was added to your wallet.";
-        add_field(e, "Balance", fact(entry, "balance"));
-        add_field(e, "Reason", fact(entry, "reason"), false);
+        auto e = base(entry, t("dm.wallet_credited_title"), blue);
+        e.description = t("dm.wallet_credited", {{"amount", fact(entry, "amount")}});
+        add_field(e, t("dm.balance"), fact(entry, "balance"));
+        add_field(e, t("dm.reason"), fact(entry, "reason"), false);
         m.embeds.push_back(std::move(e));
     } else {
         m.embeds.push_back(generic(entry));
@@ -535,7 +523,7 @@ bool notifications_feature::send(const core::outbox_entry& entry, dispatch_repor
     ports::chat_result<ports::sent_message> result = ports::chat_error{};
     bool fallback = false;
     if (entry.draft.kind == core::outbox_kind::direct_message && entry.draft.recipient) {
-        result = actions_.send_dm(*entry.draft.recipient, direct_message_view(entry));
+        result = actions_.send_dm(*entry.draft.recipient, direct_message_view(entry, config_.unaddressed()));
         if (!result && result.error().code == ports::chat_errc::dm_closed) {
             const auto channel = channel_of(entry.draft.topic);
             if (!channel) {

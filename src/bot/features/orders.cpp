@@ -46,32 +46,31 @@ std::string orders_feature::product_name(core::product_id id) {
 ports::interaction_response orders_feature::show(const ports::interaction& i, const ports::command_invocation& c) {
     const auto* typed = find_option(c, "reference");
     if (typed == nullptr || !std::holds_alternative<std::string>(*typed)) {
-        return ephemeral_reply("Usage: /order reference:<e.g. AC-20261130-SQHNDP> (see /orders)");
+        return ephemeral_reply(config_.text(i, "orders.usage"));
     }
     const auto order = orders_.find_by_reference({i.from.user, config_.is_staff(i.from)}, std::get<std::string>(*typed));
     // Another member's order reads as unknown, like a reference that does not exist: a reference
     // is not a secret, but whether it exists is nobody else's business.
     if (!order) {
-        return ephemeral_reply(order.error() == core::rejection::not_owner
-                                   ? std::string(core::describe(core::rejection::unknown_order))
-                                   : std::string(core::describe(order.error())));
+        return ephemeral_reply(config_.text(i, order.error() == core::rejection::not_owner ? core::rejection::unknown_order : order.error()));
     }
-    ports::embed e{"Order " + order->reference, product_name(order->product), {}, order_color, ""};
-    e.fields.push_back({"Paid", core::format_money(order->price_paid), true});
-    e.fields.push_back({"Status", std::string(core::to_string(order->status)), true});
-    e.fields.push_back({"Bought", discord_time(order->created_at, 'f'), true});
-    if (order->refunded.minor_units() > 0) e.fields.push_back({"Refunded", core::format_money(order->refunded), true});
-    if (order->warranty_expires_at) e.fields.push_back({"Warranty until", discord_time(*order->warranty_expires_at, 'D'), true});
+    const localized t = config_.in(i);
+    ports::embed e{t("orders.title", {{"reference", order->reference}}), product_name(order->product), {}, order_color, ""};
+    e.fields.push_back({t("orders.paid"), core::format_money(order->price_paid), true});
+    e.fields.push_back({t("orders.status"), std::string(core::to_string(order->status)), true});
+    e.fields.push_back({t("orders.bought"), discord_time(order->created_at, 'f'), true});
+    if (order->refunded.minor_units() > 0) e.fields.push_back({t("orders.refunded"), core::format_money(order->refunded), true});
+    if (order->warranty_expires_at) e.fields.push_back({t("orders.warranty_until"), discord_time(*order->warranty_expires_at, 'D'), true});
     if (!order->delivery.empty()) {
         // The delivery as stored (a key, a code, a payload), clipped to an embed field's 1,024 characters.
-        e.fields.push_back({"Delivered", core::truncate_utf8("`" + order->delivery + "`", 1024), false});
+        e.fields.push_back({t("orders.delivered"), core::truncate_utf8("`" + order->delivery + "`", 1024), false});
     }
     // The buyer's answers to the product's questions (storefront: "answer: <question>" metadata).
     std::string answers;
     for (const auto& [key, value] : order->metadata) {
         if (key.starts_with("answer: ")) answers += "**" + key.substr(8) + "**: " + value + "\n";
     }
-    if (!answers.empty()) e.fields.push_back({"Answers", core::truncate_utf8(answers, 1024), false});
+    if (!answers.empty()) e.fields.push_back({t("orders.answers"), core::truncate_utf8(answers, 1024), false});
     if (order->customer != i.from.user) e.footer = "Customer: " + order->customer.str();
     ports::interaction_response r = ephemeral_reply("");
     r.body.embeds.push_back(std::move(e));
@@ -85,14 +84,15 @@ ports::interaction_response orders_feature::show(const ports::interaction& i, co
 
 ports::interaction_response orders_feature::list(const ports::interaction& i) {
     const auto orders = orders_.list_for(i.from.user, listed_max);
-    if (orders.empty()) return ephemeral_reply("You have no orders yet. Browse the shop with /buy.");
+    const localized t = config_.in(i);
+    if (orders.empty()) return ephemeral_reply(t("orders.none"));
     std::string lines;
     for (const auto& o : orders) {
         lines += "`" + o.reference + "` · " + product_name(o.product) + " · " + core::format_money(o.price_paid) + " · " +
                  std::string(core::to_string(o.status)) + " · " + discord_time(o.created_at, 'D') + "\n";
     }
-    ports::embed e{"Your orders", core::truncate_utf8(lines, 4096), {}, order_color,
-                   "The last " + std::to_string(orders.size()) + ". Details and delivery: /order reference"};
+    ports::embed e{t("orders.list_title"), core::truncate_utf8(lines, 4096), {}, order_color,
+                   t("orders.list_footer", {{"count", std::to_string(orders.size())}})};
     ports::interaction_response r = ephemeral_reply("");
     r.body.embeds.push_back(std::move(e));
     return r;

@@ -57,17 +57,13 @@ ports::text_input input(std::string id, std::string label, bool required, int ma
 }
 
 /// Why a proof was refused, in the member's words.
-std::string proof_refusal(core::rejection r) {
+std::string proof_refusal(core::rejection r, const localized& t) {
     switch (r) {
-        case core::rejection::invalid_text:
-            return "That proof is not usable: the link must start with https:// (at most 512 characters) and the "
-                   "transaction id and contact must be one line. Nothing was sent to staff.";
-        case core::rejection::text_too_long: return "That proof is too long (transaction id and contact: 128 characters, notes: 1,000).";
-        case core::rejection::payment_session_expired:
-            return "The time to pay has run out, so the order was cancelled. Nothing was charged; you can order again.";
-        case core::rejection::forbidden_transition:
-            return "This payment is no longer waiting for a proof (it was already sent, decided or cancelled).";
-        default: return say(r);
+        case core::rejection::invalid_text: return t("payments.proof_unusable");
+        case core::rejection::text_too_long: return t("payments.proof_too_long");
+        case core::rejection::payment_session_expired: return t("payments.proof_expired");
+        case core::rejection::forbidden_transition: return t("payments.proof_not_waiting");
+        default: return t(r);
     }
 }
 
@@ -104,26 +100,26 @@ ports::interaction_response payments_feature::on_command(const ports::interactio
     return ephemeral_reply("Unknown command /" + c.name + ".");
 }
 
-ports::message payments_feature::session_view(const services::payment_view& view) const {
+ports::message payments_feature::session_view(const services::payment_view& view, const localized& t) const {
     const auto method = std::find_if(methods_.begin(), methods_.end(), [&](const core::payment_method& m) { return m.name == view.session.method; });
     ports::message m;
     m.ephemeral = true;
-    ports::embed e{"Pay by " + view.session.method,
-                   core::truncate_utf8(method == methods_.end() ? std::string("Ask staff how to pay.") : method->instructions, 4096),
+    ports::embed e{t("payments.session_title", {{"method", view.session.method}}),
+                   core::truncate_utf8(method == methods_.end() ? t("payments.ask_staff") : method->instructions, 4096),
                    {},
                    session_color,
-                   "Staff check the payment; you get a DM when they have."};
-    e.fields.push_back({"Order", view.order.reference, true});
-    e.fields.push_back({"Amount", "**" + core::format_money(view.order.price_paid) + "**", true});
-    e.fields.push_back({"Pay before", discord_time(view.session.expires_at, 'f') + " (" + discord_time(view.session.expires_at, 'R') + ")", true});
+                   t("payments.session_footer")};
+    e.fields.push_back({t("payments.order"), view.order.reference, true});
+    e.fields.push_back({t("payments.amount"), "**" + core::format_money(view.order.price_paid) + "**", true});
+    e.fields.push_back({t("payments.pay_before"),
+                        discord_time(view.session.expires_at, 'f') + " (" + discord_time(view.session.expires_at, 'R') + ")", true});
     m.embeds.push_back(std::move(e));
-    m.content = core::truncate_utf8("Pay **" + core::format_money(view.order.price_paid) + "** as described below, then press **Send proof** "
-                                    "with a link to your receipt, or upload a screenshot with `/proof reference:" +
-                                        view.order.reference + "`.",
-                                    ports::content_length_max);
+    m.content = core::truncate_utf8(
+        t("payments.session_hint", {{"amount", core::format_money(view.order.price_paid)}, {"reference", view.order.reference}}),
+        ports::content_length_max);
     const std::string id = std::to_string(view.session.id.value);
-    m.rows.push_back({{ports::button{"Send proof", "pm:p:" + id, ports::button_style::primary},
-                       ports::button{"Cancel payment", "pm:c:" + id, ports::button_style::danger}}});
+    m.rows.push_back({{ports::button{t("payments.send_proof"), "pm:p:" + id, ports::button_style::primary},
+                       ports::button{t("payments.cancel"), "pm:c:" + id, ports::button_style::danger}}});
     return m;
 }
 
@@ -132,7 +128,7 @@ ports::interaction_response payments_feature::start(const ports::interaction& i,
     std::vector<std::string_view> parts;
     for (int n = 0; n < 3; ++n) {
         const auto colon = argument.find(':');
-        if (colon == std::string_view::npos) return ephemeral_reply("This control is not valid.");
+        if (colon == std::string_view::npos) return ephemeral_reply(config_.text(i, "common.control_invalid"));
         parts.push_back(argument.substr(0, colon));
         argument.remove_prefix(colon + 1);
     }
@@ -141,7 +137,8 @@ ports::interaction_response payments_feature::start(const ports::interaction& i,
     const auto checkout = core::interaction_id::parse(parts[2]);
     const std::string method(argument);
     const bool known = std::any_of(methods_.begin(), methods_.end(), [&](const core::payment_method& m) { return m.name == method; });
-    if (!product || !price || !checkout || !known) return ephemeral_reply("This control is not valid.");
+    const localized t = config_.in(i);
+    if (!product || !price || !checkout || !known) return ephemeral_reply(t("common.control_invalid"));
     services::start_payment_request request{i.from.user, *product, method, core::money{*price, config_.currency}};
     // One session per card and method: a double-click or a second device shows the same session.
     std::string key = "pay:" + i.from.user.str() + ":" + checkout->str() + ":" + method;
@@ -150,9 +147,9 @@ ports::interaction_response payments_feature::start(const ports::interaction& i,
     const auto view = payments_.start(request);
     if (!view) {
         if (view.error() == core::rejection::payment_session_expired) {
-            return ephemeral_reply("This payment was already cancelled or has expired; open the product again to start a new one.");
+            return ephemeral_reply(t("payments.session_gone"));
         }
-        return ephemeral_reply(say(view.error()));
+        return ephemeral_reply(t(view.error()));
     }
     if (!view->replayed) {
         ports::emit(config_.log, ports::log_level::info, "payments",
@@ -162,31 +159,30 @@ ports::interaction_response payments_feature::start(const ports::interaction& i,
     }
     ports::interaction_response r;
     r.kind = ports::response_kind::update_message;  // the card becomes the session
-    r.body = session_view(*view);
+    r.body = session_view(*view, t);
     return r;
 }
 
 ports::interaction_response payments_feature::proof_command(const ports::interaction& i, const ports::command_invocation& c) {
+    const localized t = config_.in(i);
     const auto* reference = find_option(c, "reference");
-    if (reference == nullptr || !std::holds_alternative<std::string>(*reference)) {
-        return ephemeral_reply("Usage: /proof reference:<e.g. AC-20261130-SQHNDP> file:<screenshot or PDF> (or link:<https://…>)");
-    }
+    if (reference == nullptr || !std::holds_alternative<std::string>(*reference)) return ephemeral_reply(t("payments.proof_usage"));
     const auto* file = find_option(c, "file");
     const auto* link = find_option(c, "link");
     const bool has_file = file != nullptr && std::holds_alternative<ports::attachment_info>(*file);
     const bool has_link = link != nullptr && std::holds_alternative<std::string>(*link) && !std::get<std::string>(*link).empty();
-    if (has_file == has_link) return ephemeral_reply("Send one proof: either a file (a screenshot or PDF) or a link.");
+    if (has_file == has_link) return ephemeral_reply(t("payments.proof_one"));
     services::payment_proof proof;
     if (has_file) {
         const auto& upload = std::get<ports::attachment_info>(*file);
         if (!is_proof_type(upload.content_type)) {
-            return ephemeral_reply("A proof is a picture or a PDF; `" + core::truncate_utf8(upload.filename, 80) + "` is " +
-                                   (upload.content_type.empty() ? std::string("of an unknown type") : core::truncate_utf8(upload.content_type, 60)) +
-                                   ". Nothing was sent to staff.");
+            return ephemeral_reply(t("payments.proof_wrong_type",
+                                     {{"file", core::truncate_utf8(upload.filename, 80)},
+                                      {"type", upload.content_type.empty() ? t("payments.unknown_type") : core::truncate_utf8(upload.content_type, 60)}}));
         }
         if (upload.size > proof_bytes_max_) {
-            return ephemeral_reply("That file is " + std::to_string(upload.size / 1024) + " KiB; a proof may be at most " +
-                                   std::to_string(proof_bytes_max_ / 1024) + " KiB. Nothing was sent to staff.");
+            return ephemeral_reply(t("payments.proof_too_big", {{"size_kib", std::to_string(upload.size / 1024)},
+                                                                {"max_kib", std::to_string(proof_bytes_max_ / 1024)}}));
         }
         proof.proof_url = upload.url;
     } else {
@@ -198,7 +194,7 @@ ports::interaction_response payments_feature::proof_command(const ports::interac
     // A member sends proofs for their own orders only (another's reads as unknown).
     const services::actor me{i.from.user, false};
     const auto order = orders_.find_by_reference(me, std::get<std::string>(*reference));
-    if (!order) return ephemeral_reply(say(order.error() == core::rejection::not_owner ? core::rejection::unknown_order : order.error()));
+    if (!order) return ephemeral_reply(t(order.error() == core::rejection::not_owner ? core::rejection::unknown_order : order.error()));
     auto live = payments_.live_session(i.from.user, order->id);
     if (!live && live.error() == core::rejection::unknown_payment_session && order->status == core::order_status::pending_payment &&
         order->source == core::order_source::payment) {
@@ -208,40 +204,39 @@ ports::interaction_response payments_feature::proof_command(const ports::interac
     }
     if (!live) {
         if (live.error() == core::rejection::unknown_payment_session) {
-            return ephemeral_reply("Order **" + order->reference + "** is not waiting for a payment (it is " +
-                                   std::string(core::to_string(order->status)) + ").");
+            return ephemeral_reply(t("payments.not_waiting", {{"reference", order->reference}, {"status", core::to_string(order->status)}}));
         }
-        return ephemeral_reply(proof_refusal(live.error()));
+        return ephemeral_reply(proof_refusal(live.error(), t));
     }
     return submit(i, live->session.id, proof, false);
 }
 
 ports::interaction_response payments_feature::submit(const ports::interaction& i, core::payment_session_id session,
                                                      const services::payment_proof& proof, bool update) {
+    const localized t = config_.in(i);
     const auto done = payments_.submit(i.from.user, session, proof);
-    if (!done) return ephemeral_reply(proof_refusal(done.error() == core::rejection::not_owner ? core::rejection::unknown_payment_session
-                                                                                            : done.error()));
+    if (!done) {
+        return ephemeral_reply(proof_refusal(done.error() == core::rejection::not_owner ? core::rejection::unknown_payment_session : done.error(), t));
+    }
     ports::emit(config_.log, ports::log_level::info, "payments",
                 "order " + done->order.reference + ": member " + i.from.user.str() + " sent a proof of their " + done->session.method +
                     " payment",
                 {.interaction = i.id.str(), .order = done->order.reference});
-    ports::interaction_response r = ephemeral_reply("Thank you! Your proof for order **" + done->order.reference +
-                                                    "** is with staff. You get a DM when they have checked it.");
+    ports::interaction_response r = ephemeral_reply(t("payments.proof_sent", {{"reference", done->order.reference}}));
     if (update) r.kind = ports::response_kind::update_message;  // the session's buttons go away
     return r;
 }
 
 ports::interaction_response payments_feature::cancel(const ports::interaction& i, core::payment_session_id session) {
+    const localized t = config_.in(i);
     const auto done = payments_.cancel(i.from.user, session);
     if (!done) {
-        if (done.error() == core::rejection::forbidden_transition) {
-            return ephemeral_reply("This payment can no longer be cancelled (it was already decided, cancelled or has expired).");
-        }
-        return ephemeral_reply(say(done.error() == core::rejection::not_owner ? core::rejection::unknown_payment_session : done.error()));
+        if (done.error() == core::rejection::forbidden_transition) return ephemeral_reply(t("payments.cannot_cancel"));
+        return ephemeral_reply(t(done.error() == core::rejection::not_owner ? core::rejection::unknown_payment_session : done.error()));
     }
     ports::emit(config_.log, ports::log_level::info, "payments", "order " + done->order.reference + " cancelled by member " + i.from.user.str(),
                 {.interaction = i.id.str(), .order = done->order.reference});
-    ports::interaction_response r = ephemeral_reply("Order **" + done->order.reference + "** is cancelled; nothing was charged.");
+    ports::interaction_response r = ephemeral_reply(t("payments.cancelled", {{"reference", done->order.reference}}));
     r.kind = ports::response_kind::update_message;
     return r;
 }
@@ -308,13 +303,14 @@ ports::interaction_response payments_feature::on_component(const ports::interact
     if (const auto session = session_after(a.custom_id, "p")) {
         ports::interaction_response r;
         r.kind = ports::response_kind::open_modal;
+        const localized t = config_.in(i);
         r.form = ports::modal{"pm:q:" + std::to_string(session->value),
-                              "Send your proof of payment",
-                              {input("link", "Link to your receipt (https://…)", true, static_cast<int>(core::payment_proof_url_length_max),
+                              t("payments.proof_form_title"),
+                              {input("link", t("payments.proof_form_link"), true, static_cast<int>(core::payment_proof_url_length_max),
                                      "https://…"),
-                               input("transaction", "Transaction id", false, static_cast<int>(core::payment_field_length_max),
-                                     "e.g. 5TY05013RG002845M"),
-                               input("notes", "Anything staff should know", false, static_cast<int>(core::payment_notes_length_max), "",
+                               input("transaction", t("payments.proof_form_transaction"), false,
+                                     static_cast<int>(core::payment_field_length_max), t("payments.proof_form_transaction_hint")),
+                               input("notes", t("payments.proof_form_notes"), false, static_cast<int>(core::payment_notes_length_max), "",
                                      true)}};
         return r;
     }
@@ -330,7 +326,7 @@ ports::interaction_response payments_feature::on_component(const ports::interact
         r.form = ports::modal{"pm:y:" + std::to_string(session->value), "Reject the payment", {std::move(reason)}};
         return r;
     }
-    return ephemeral_reply("This control is not valid.");
+    return ephemeral_reply(config_.text(i, "common.control_invalid"));
 }
 
 ports::interaction_response payments_feature::on_modal(const ports::interaction& i, const ports::modal_submit& m) {
@@ -342,7 +338,7 @@ ports::interaction_response payments_feature::on_modal(const ports::interaction&
         return submit(i, *session, proof, true);
     }
     if (const auto session = session_after(m.custom_id, "y")) return reject(i, *session, trimmed(m.value("reason").value_or("")));
-    return ephemeral_reply("This form is not valid.");
+    return ephemeral_reply(config_.text(i, "common.form_invalid"));
 }
 
 }  // namespace apexcore::bot

@@ -24,17 +24,24 @@ ports::interaction_response profile_feature::on_command(const ports::interaction
     if (c.name != "profile") return ephemeral_reply("Unknown command /" + c.name + ".");
     const auto view = members_.standing(i.from.user, {i.from.roles.begin(), i.from.roles.end()});
     const auto money = [&](std::int64_t minor) { return core::format_money(core::money{minor, config_.currency}); };
-    ports::embed e{"Your profile", "", {}, 0x5865F2, ""};
-    e.fields.push_back({"Lifetime spend", money(view.profile.lifetime_spend_minor), true});
-    e.fields.push_back({"Purchases", std::to_string(view.profile.completed_purchases), true});
+    const localized t = config_.in(i);
+    ports::embed e{t("profile.title"), "", {}, 0x5865F2, ""};
+    e.fields.push_back({t("profile.lifetime_spend"), money(view.profile.lifetime_spend_minor), true});
+    e.fields.push_back({t("profile.purchases"), std::to_string(view.profile.completed_purchases), true});
     std::string tiers;
-    for (const auto& t : view.held_tiers) tiers += (tiers.empty() ? "" : ", ") + t.name;
-    e.fields.push_back({"VIP tier", tiers.empty() ? std::string("none yet") : core::truncate_utf8(tiers, 1024), true});
-    e.fields.push_back({"Your discount", view.discount > 0 ? format_percent(view.discount) + " on every price" : "none", true});
+    for (const auto& held : view.held_tiers) tiers += (tiers.empty() ? "" : ", ") + held.name;
+    e.fields.push_back({t("profile.tier"), tiers.empty() ? t("profile.no_tier") : core::truncate_utf8(tiers, 1024), true});
+    e.fields.push_back({t("profile.discount"),
+                        view.discount > 0 ? t("profile.discount_value", {{"percent", format_percent(view.discount)}}) : t("profile.no_discount"),
+                        true});
     if (view.next_tier) {
-        e.fields.push_back({"Next tier",
-                            core::truncate_utf8("Spend " + money(view.to_next_minor) + " more to reach " + view.next_tier->name +
-                                                    (view.next_tier->discount > 0 ? ": " + format_percent(view.next_tier->discount) + " off" : ""),
+        const std::string amount = money(view.to_next_minor);
+        e.fields.push_back({t("profile.next_tier"),
+                            core::truncate_utf8(view.next_tier->discount > 0
+                                                    ? t("profile.next_tier_discount", {{"amount", amount},
+                                                                                        {"tier", view.next_tier->name},
+                                                                                        {"percent", format_percent(view.next_tier->discount)}})
+                                                    : t("profile.next_tier_plain", {{"amount", amount}, {"tier", view.next_tier->name}}),
                                                 1024),
                             false});
     }

@@ -53,45 +53,44 @@ ports::interaction_response refunds_feature::on_command(const ports::interaction
 ports::interaction_response refunds_feature::preview(const ports::interaction& i, const ports::command_invocation& c) {
     const auto* typed = find_option(c, "reference");
     if (typed == nullptr || !std::holds_alternative<std::string>(*typed)) {
-        return ephemeral_reply("Usage: /refund reference:<e.g. AC-20261130-SQHNDP> (see /orders)");
+        return ephemeral_reply(config_.text(i, "refunds.usage"));
     }
     // As /order: a member asks about their own orders only (another's reads as unknown).
     const services::actor me{i.from.user, false};
     const auto order = orders_.find_by_reference(me, std::get<std::string>(*typed));
     if (!order) {
-        return ephemeral_reply(std::string(core::describe(order.error() == core::rejection::not_owner ? core::rejection::unknown_order
-                                                                                                       : order.error())));
+        return ephemeral_reply(config_.text(i, order.error() == core::rejection::not_owner ? core::rejection::unknown_order : order.error()));
     }
     const auto quote = refunds_.quote(me, order->id);
     if (!quote) return refusal(i, quote.error());
-    ports::embed e{"Refund order " + order->reference, "", {}, refund_color, "Staff decide; you get a DM when they have."};
-    e.fields.push_back({"Paid", core::format_money(order->price_paid), true});
-    e.fields.push_back({"Refund", core::format_money(quote->amount), true});
-    if (!quote->fee.is_zero()) e.fields.push_back({"Fee", core::format_money(quote->fee), true});
-    e.fields.push_back({"Back to your wallet", "**" + core::format_money(quote->net) + "**", true});
-    if (quote->window_ends) e.fields.push_back({"Ask before", discord_time(*quote->window_ends, 'f'), true});
+    const localized t = config_.in(i);
+    ports::embed e{t("refunds.title", {{"reference", order->reference}}), "", {}, refund_color, t("refunds.footer")};
+    e.fields.push_back({t("refunds.paid"), core::format_money(order->price_paid), true});
+    e.fields.push_back({t("refunds.refund"), core::format_money(quote->amount), true});
+    if (!quote->fee.is_zero()) e.fields.push_back({t("refunds.fee"), core::format_money(quote->fee), true});
+    e.fields.push_back({t("refunds.back_to_wallet"), "**" + core::format_money(quote->net) + "**", true});
+    if (quote->window_ends) e.fields.push_back({t("refunds.ask_before"), discord_time(*quote->window_ends, 'f'), true});
     ports::interaction_response r = ephemeral_reply("");
     r.body.embeds.push_back(std::move(e));
-    r.body.rows.push_back({{ports::button{"Request refund", "rf:r:" + std::to_string(order->id.value), ports::button_style::danger}}});
+    r.body.rows.push_back({{ports::button{t("refunds.request"), "rf:r:" + std::to_string(order->id.value), ports::button_style::danger}}});
     return r;
 }
 
 ports::interaction_response refunds_feature::refusal(const ports::interaction& i, core::rejection why) {
     if (why == core::rejection::cooldown_active) {
         if (const auto until = refunds_.request_cooldown_until(i.from.user)) {
-            return ephemeral_reply("You have asked for as many refunds as the shop allows for now; you can ask again " +
-                                   discord_time(*until, 'R') + ".");
+            return ephemeral_reply(config_.text(i, "refunds.cooldown", {{"when", discord_time(*until, 'R')}}));
         }
     }
-    return ephemeral_reply(std::string(core::describe(why)));
+    return ephemeral_reply(config_.text(i, why));
 }
 
 ports::interaction_response refunds_feature::on_component(const ports::interaction& i, const ports::component_action& a) {
     if (const auto order = id_after<core::order_id>(a.custom_id, "rf:r:")) {
         ports::interaction_response r;
         r.kind = ports::response_kind::open_modal;
-        r.form = reason_modal("rf:m:" + std::to_string(order->value), "Request a refund", "Why? Staff read this",
-                              "e.g. the key does not activate");
+        r.form = reason_modal("rf:m:" + std::to_string(order->value), config_.text(i, "refunds.form_title"),
+                              config_.text(i, "refunds.form_label"), config_.text(i, "refunds.form_placeholder"));
         return r;
     }
     if (const auto refund = id_after<core::refund_id>(a.custom_id, "rf:a:")) return approve(i, *refund);
@@ -135,8 +134,7 @@ ports::interaction_response refunds_feature::on_modal(const ports::interaction& 
         if (!requested) return refusal(i, requested.error());
         const auto found = orders_.find({i.from.user, false}, *order);
         const std::string reference = found ? found->reference : "#" + std::to_string(order->value);
-        ports::interaction_response r = ephemeral_reply("Your refund request for order **" + reference +
-                                                        "** is with staff. You will get a DM when they have decided.");
+        ports::interaction_response r = ephemeral_reply(config_.text(i, "refunds.requested", {{"reference", reference}}));
         r.kind = ports::response_kind::update_message;  // the preview becomes the confirmation, its button gone
         return r;
     }

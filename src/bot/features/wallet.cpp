@@ -78,7 +78,7 @@ std::vector<ports::command_spec> wallet_feature::commands() const {
 ports::interaction_response wallet_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     if (c.name == "balance") {
         const core::money b = wallet_.balance(i.from.user);
-        return ephemeral_reply("Your wallet balance is **" + core::format_money(b) + "**.");
+        return ephemeral_reply(config_.text(i, "wallet.balance", {{"balance", core::format_money(b)}}));
     }
     if (c.name == "transactions") return transactions(i, std::nullopt);
     if (c.name == "addbalance") return propose(i, c, core::staff_action::wallet_credit);
@@ -202,16 +202,17 @@ ports::interaction_response wallet_feature::transactions(const ports::interactio
     auto rows = wallet_.history(i.from.user, shown_entries + 1, before);
     const bool more = rows.size() > shown_entries;
     if (more) rows.pop_back();
-    ports::embed card{"Your transactions",
-                      "Balance: **" + core::format_money(wallet_.balance(i.from.user)) + "**\n\n" +
-                          (rows.empty() ? std::string(before ? "No older entries." : "No entries yet.") : ledger_lines(rows, 3800)),
+    const localized t = config_.in(i);
+    ports::embed card{t("wallet.transactions_title"),
+                      t("wallet.transactions_balance", {{"balance", core::format_money(wallet_.balance(i.from.user))}}) + "\n\n" +
+                          (rows.empty() ? t(before ? "wallet.no_older_entries" : "wallet.no_entries") : ledger_lines(rows, 3800)),
                       {},
                       wallet_color,
-                      before ? "Older entries" : "Newest first"};
+                      t(before ? "wallet.older_entries" : "wallet.newest_first")};
     ports::interaction_response r = ephemeral_reply("");
     r.body.embeds.push_back(std::move(card));
     if (more) {
-        r.body.rows.push_back({{ports::button{"Older", "wal:t:" + std::to_string(rows.back().id.value), ports::button_style::secondary}}});
+        r.body.rows.push_back({{ports::button{t("wallet.older"), "wal:t:" + std::to_string(rows.back().id.value), ports::button_style::secondary}}});
     }
     return r;
 }

@@ -68,8 +68,9 @@ struct dispatch_report {
 /// Discord's embed limits (REFERENCE.md §5), never showing the fact "secret".
 [[nodiscard]] ports::message log_post_view(const core::outbox_entry& entry);
 /// The member's DM for an entry (direct_message): what happened to them, with the delivery
-/// (fact "secret") for "order.paid".
-[[nodiscard]] ports::message direct_message_view(const core::outbox_entry& entry);
+/// (fact "secret") for "order.paid", in the texts of `t` ("dm.*" keys; a DM has no interaction, so
+/// the owner's "default" overrides apply, else English).
+[[nodiscard]] ports::message direct_message_view(const core::outbox_entry& entry, const localized& t = {});
 /// What the log channel is told when the member does not accept DMs: who, about what, and how
 /// they can see it themselves — nothing secret.
 [[nodiscard]] ports::message dm_fallback_view(const core::outbox_entry& entry);

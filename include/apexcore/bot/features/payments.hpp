@@ -62,7 +62,7 @@ private:
     ports::interaction_response approve(const ports::interaction& i, core::payment_session_id session);
     ports::interaction_response reject(const ports::interaction& i, core::payment_session_id session, const std::string& reason);
     /// The session as the member sees it: instructions, amount, deadline, Send proof / Cancel.
-    [[nodiscard]] ports::message session_view(const services::payment_view& view) const;
+    [[nodiscard]] ports::message session_view(const services::payment_view& view, const localized& t) const;
 
     const bot_config& config_;
     services::payment_service& payments_;
