@@ -1,6 +1,7 @@
 #pragma once
 // apexbot's configuration file (docs/configuration.md). The bot token never comes from the file:
 // it is read from the DISCORD_TOKEN environment variable.
+#include <apexcore/bot/messages.hpp>
 #include <apexcore/core/catalog.hpp>
 #include <apexcore/core/cooldown.hpp>
 #include <apexcore/core/ids.hpp>
@@ -85,6 +86,9 @@ struct config {
     /// "payments.session_ttl_minutes": how long a payment may take before the order is cancelled.
     std::vector<apexcore::core::payment_method> payment_methods;
     int payment_session_ttl_minutes = 60;
+    /// "messages": the owner's texts, {"default"|"<locale>": {"<key>": "<text>"}}, checked against
+    /// the shipped catalog (apexcore/bot/messages.hpp; apexbot --list-messages).
+    apexcore::bot::message_overrides messages;
 };
 
 /// Prints what `c` resolves to on stdout (apexbot --check-config): paths, ids, channels, tiers,

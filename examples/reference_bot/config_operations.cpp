@@ -170,6 +170,22 @@ void load_operations(const json& doc, const std::string& path, config& c) {
             (key == "purchases" ? c.cooldowns.purchases : c.cooldowns.refund_requests) = rule;
         }
     }
+    // The owner's texts: {"default": {...}, "de": {...}}, each {"<key>": "<text>"}.
+    if (const auto m = doc.find("messages"); m != doc.end()) {
+        const std::string example = "e.g. {\"default\": {\"storefront.thank_you\": \"Thanks! Order **{reference}** is paid.\"}}";
+        if (!m->is_object()) bad(path, "messages", "expected an object of languages, " + example);
+        for (const auto& [locale, texts] : m->items()) {
+            if (!texts.is_object()) bad(path, "messages." + locale, "expected an object of texts by key, " + example);
+            for (const auto& [key, text] : texts.items()) {
+                if (!text.is_string()) bad(path, "messages." + locale + "." + key, "expected a string");
+                c.messages[locale][key] = text.get<std::string>();
+            }
+        }
+        if (auto catalog = apexcore::bot::message_catalog::make(c.messages); !catalog) {
+            const auto& problem = catalog.error();
+            bad(path, "messages." + problem.locale + (problem.key.empty() ? "" : "." + problem.key), problem.detail);
+        }
+    }
 }
 
 }  // namespace apexbot::detail

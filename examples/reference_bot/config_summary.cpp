@@ -62,6 +62,11 @@ void print_summary(const config& c, bool token_set) {
               << ", sessions expire after " << c.payment_session_ttl_minutes << " min\n";
     std::cout << "  cooldowns:      purchases " << rule_text(c.cooldowns.purchases) << ", refund requests "
               << rule_text(c.cooldowns.refund_requests) << "\n";
+    std::string texts;
+    for (const auto& [locale, overrides] : c.messages) {
+        texts += (texts.empty() ? "" : ", ") + locale + " (" + std::to_string(overrides.size()) + ")";
+    }
+    std::cout << "  messages:       " << (texts.empty() ? std::string("shipped English") : "English with overrides: " + texts) << "\n";
     std::cout << "  log_channels:   " << (channels.empty() ? std::string("(none)") : channels) << "\n"
               << "  notifications:  DMs " << (c.direct_messages ? "on" : "off") << ", at most " << c.outbox_max_pending
               << " waiting\n";

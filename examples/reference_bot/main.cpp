@@ -202,6 +202,7 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
                     [](const auto& a, const auto& b) { return a.name == b.name && a.instructions == b.instructions && a.emoji == b.emoji; })) {
         restart.emplace_back("payments");
     }
+    if (fresh.messages != running.messages) restart.emplace_back("messages");
     if (!same_rule(fresh.cooldowns.purchases, running.cooldowns.purchases) ||
         !same_rule(fresh.cooldowns.refund_requests, running.cooldowns.refund_requests)) {
         restart.emplace_back("cooldowns");
@@ -279,6 +280,7 @@ int main(int argc, char** argv) {
         ("help,h", "print this help and exit")
         ("config,c", po::value<std::string>(&config_path), "JSON config file (see docs/configuration.md)")
         ("check-config", "validate the config file, print what it resolves to, and exit (0 = valid)")
+        ("list-messages", "print every text key with its shipped English (for \"messages\" in the config) and exit")
         ("io-threads", po::value<int>(&io_threads)->default_value(1),
          "threads running the network I/O, 1..64 (the runtime is thread-safe; handlers have their own pool)")
         ("version", "print the version and exit");
@@ -296,6 +298,10 @@ int main(int argc, char** argv) {
     }
     if (vm.count("version") != 0U) {
         std::cout << "apexbot " << apexcore::version << "\n";
+        return 0;
+    }
+    if (vm.count("list-messages") != 0U) {
+        for (const auto& m : apexcore::bot::message_defaults()) std::cout << m.key << "\t" << m.english << "\n";
         return 0;
     }
     if (config_path.empty()) {
@@ -417,7 +423,12 @@ int main(int argc, char** argv) {
         for (const auto& product : cfg.seed_products) {
             if (product.role_to_grant) parts.notifications.granted_roles.emplace_back("product " + product.display_name(), *product.role_to_grant);
         }
-        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, logs.sink()}, wallet, catalog, parts);
+        // The owner's texts were checked when the config was read (config_operations.cpp).
+        auto texts = apexcore::bot::message_catalog::make(cfg.messages);
+        if (!texts) throw std::runtime_error("messages: " + texts.error().detail);
+        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, logs.sink(),
+                                     std::make_shared<const apexcore::bot::message_catalog>(std::move(*texts))},
+                                    wallet, catalog, parts);
         // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
         // is read from the database each round, so a restart picks up where the last run stopped.
         apexcore::bot::scheduler scheduler(bot.jobs(), shop_clock, logs.sink(), &store);  // due times in the database

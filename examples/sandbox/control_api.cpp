@@ -185,6 +185,10 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
         if (auto f = state.set_member_dms(body)) co_return failure_response(req, *f);
         co_return json_response(req, 200, state.guild_json()["members"]);
     }
+    if (what == "locale" && post) {
+        if (auto f = state.set_member_locale(body)) co_return failure_response(req, *f);
+        co_return json_response(req, 200, {{"ok", true}});
+    }
     if (what == "channels" && parts.size() == 4 && parts[3] == "messages" && get) {
         const auto history = state.history_json(parts[2]);
         if (!history) co_return json_response(req, 404, {{"error", "no channel " + parts[2]}});

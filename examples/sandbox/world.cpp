@@ -171,7 +171,7 @@ json world::interaction_base(const member& m, int type, const std::string& id, c
               {"type", type},
               {"token", token},
               {"version", 1},
-              {"locale", "en-US"},
+              {"locale", m.locale},
               {"entitlements", json::array()},
               {"attachment_size_limit", 10485760},
               {"channel_id", channel_id}};

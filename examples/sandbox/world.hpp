@@ -31,6 +31,7 @@ struct member {
     std::string username;
     std::vector<std::string> role_ids;
     bool accepts_dms = true;  ///< false: DMs from the bot are refused with 50007
+    std::string locale = "en-US";  ///< their client's language: the `locale` of their interactions
 };
 
 /// A role of the sandbox guild (REFERENCE.md §7.4).
@@ -215,6 +216,9 @@ public:
     [[nodiscard]] std::optional<api_failure> set_bot_permissions(const json& request);
     /// Control API: whether a member accepts DMs from the bot ({"user_id","accepts_dms"}).
     [[nodiscard]] std::optional<api_failure> set_member_dms(const json& request);
+    /// Control API: the language of a member's Discord client, sent as the `locale` of their
+    /// interactions ({"user_id","locale"}; default "en-US").
+    [[nodiscard]] std::optional<api_failure> set_member_locale(const json& request);
     /// Control API: a channel's kept history, oldest first, as members see it; nullopt if unknown.
     [[nodiscard]] std::optional<json> history_json(const std::string& channel) const;
     /// Control API: the guild's channels (with overwrites and history sizes) and roles.

@@ -109,4 +109,15 @@ std::optional<api_failure> world::set_member_dms(const json& request) {
     return std::nullopt;
 }
 
+std::optional<api_failure> world::set_member_locale(const json& request) {
+    // Discord's locales are "da", "de", "en-GB", "pt-BR", … (REFERENCE.md §3.2 interaction `locale`).
+    const bool shaped = request.is_object() && request.contains("locale") && request["locale"].is_string() &&
+                        request["locale"].get<std::string>().size() >= 2 && request["locale"].get<std::string>().size() <= 5;
+    if (!shaped) return control_error(400, "body must be {\"user_id\": \"...\", \"locale\": \"de\"}");
+    const auto m = std::find_if(members_.begin(), members_.end(), [&](const member& x) { return x.user_id == request.value("user_id", ""); });
+    if (m == members_.end()) return control_error(404, "user_id is not a member of the sandbox guild");
+    m->locale = request["locale"].get<std::string>();
+    return std::nullopt;
+}
+
 }  // namespace apexcore::sandbox

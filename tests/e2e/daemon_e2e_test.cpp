@@ -228,6 +228,11 @@ TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
         {R"("payments": {"session_ttl_minutes": 0})", "payments.session_ttl_minutes': expected minutes from 1 to 10080"},
         {R"("tiers": [{"name": "Gold", "role_id": "5", "mode": "spend"}])", "tiers[0].spend_threshold': a \"spend\" tier needs"},
         {R"("tiers": [{"name": "Gold", "role_id": "5", "mode": "always"}])", "tiers[0].mode': expected \"spend\""},
+        {R"("messages": {"de": {"storefront.thank_you": "Danke! **{referenz}**"}})",
+         "messages.de.storefront.thank_you': {referenz} is not a placeholder of this text (it has: {reference})"},
+        {R"("messages": {"de": {"storefront.thanks": "Danke"}})", "messages.de.storefront.thanks': no text has this key"},
+        {R"("messages": {"german": {"wallet.balance": "x"}})", "messages.german': expected \"default\" or a Discord locale"},
+        {R"("messages": {"de": {"wallet.balance": 5}})", "messages.de.wallet.balance': expected a string"},
     };
     for (const auto& [section, expected] : bad) {
         std::ofstream(path, std::ios::trunc) << R"({"guild_id": "1", "staff_role_id": "2", )" << section << "}";

@@ -118,3 +118,38 @@ TEST_F(StorefrontEndToEndTest, BuyWithAutocompleteGoesStraightToTheCard) {
 }
 
 }  // namespace
+
+namespace {
+
+using nlohmann::json;
+
+// The message catalog with the real apexbot (issue 11 §8): the owner's texts from the config, each
+// member answered in their Discord client's language (the sandbox sends it as the interaction's
+// `locale`), DMs in the owner's default.
+class MessagesEndToEndTest : public apexcore::test_support::BotFixture {
+protected:
+    json extra_config() override {
+        return {{"messages",
+                 {{"de", {{"wallet.balance", "Dein Guthaben: **{balance}**."}, {"storefront.confirm_title", "Kauf bestätigen"}}},
+                  {"default", {{"dm.wallet_credited_title", "Money in!"}}}}}};
+    }
+};
+
+TEST_F(MessagesEndToEndTest, EachMemberReadsTheirLanguageAndDmsUseTheOwnersDefault) {
+    ASSERT_EQ(top_up("50.00").status, 200U);
+    expect_balance("$50.00");  // English: the customer's client is en-US
+    ASSERT_EQ(control_->post("/_sandbox/locale", {{"user_id", customer()}, {"locale", "de"}}).status, 200U);
+    EXPECT_EQ(reply_text(command(customer(), "balance")), "Dein Guthaben: **$50.00**.");
+    const auto menu = command(customer(), "buy");
+    const json select = menu.body["response"]["data"]["components"][0]["components"][0];
+    const auto card = click(customer(), menu.body["message_id"], select["custom_id"], json::array({select["options"][0]["value"]}));
+    const auto review = click(customer(), menu.body["message_id"], card.body["response"]["data"]["components"][0]["components"][0]["custom_id"]);
+    ASSERT_NE(review.body.dump().find("\"title\":\"Kauf bestätigen\""), std::string::npos) << card.body.dump() << review.body.dump();
+    EXPECT_EQ(reply_text(command(staff(), "balance")), "Your wallet balance is **$0.00**.") << "staff's client is still en-US";
+    ASSERT_TRUE(wait_for([&] {
+        const json m = control_->get("/_sandbox/dms/" + customer() + "/messages").body.value("messages", json::array());
+        return !m.empty() && m.back()["embeds"][0].value("title", "") == "Money in!";
+    })) << bot_->output();
+}
+
+}  // namespace
