@@ -8,6 +8,14 @@
 namespace apexcore::bot::detail {
 
 inline constexpr std::array english_messages = std::to_array<message_entry>({
+    // --- the router: what no feature answers -------------------------------------------------
+    {"router.unknown_command", "Unknown command /{command}."},
+    {"router.stale_component", "This menu is out of date or not from this shop. Please run the command again."},
+    {"router.foreign_form", "That form is not one this shop opened. Nothing was changed."},
+    {"router.failed", "Something went wrong on our side and nothing was charged. Please try again."},
+    {"help.title", "Commands"},
+    {"help.staff", "Staff"},
+
     // --- shared ------------------------------------------------------------------------------
     {"common.control_invalid", "This control is not valid."},
     {"common.form_invalid", "This form is not valid."},
@@ -204,6 +212,64 @@ inline constexpr std::array english_messages = std::to_array<message_entry>({
     {"dm.your_delivery", "Your delivery"},
     {"dm.delivery", "Delivery"},
     {"dm.staff_deliver", "Nothing is delivered automatically for this product: staff will deliver it."},
+
+    // --- tickets (the member's side; staff commands and posts are in English) ----------------
+    {"tickets.panel_title", "Support"},
+    {"tickets.panel_text",
+     "Need help with an order, a payment or anything else? Press the button that fits; a private channel with our staff opens for you."},
+    {"tickets.opening", "{member} — staff will be with you shortly."},
+    {"tickets.order", "Order"},
+    {"tickets.claim", "Claim"},
+    {"tickets.close", "Close"},
+    {"tickets.close_with_reason", "Close with reason"},
+    {"tickets.closed_title", "Ticket #{ticket} closed"},
+    {"tickets.closed_by", "Closed by {member}."},
+    {"tickets.closed_automatically", "Closed automatically."},
+    {"tickets.reason", "Reason"},
+    {"tickets.closed_footer", "Members can still read this channel until it is deleted."},
+    {"tickets.reopen", "Reopen"},
+    {"tickets.delete", "Delete"},
+    {"tickets.warning_title", "Is this still needed?"},
+    {"tickets.warning",
+     "Nobody from your side has written here for {silent_hours} hours. The ticket closes automatically in {close_hours} hour(s) "
+     "unless you reply or press Keep open."},
+    {"tickets.keep_open", "Keep open"},
+    {"tickets.rating_title", "How did we do?"},
+    {"tickets.rating", "Your {type} ticket #{ticket} was closed.\nRate the help you got from 1 (poor) to 5 (excellent)."},
+    {"tickets.rating_reason", "Your {type} ticket #{ticket} was closed: {reason}\nRate the help you got from 1 (poor) to 5 (excellent)."},
+    {"tickets.transcript_attached", "The transcript of the conversation is attached."},
+    {"tickets.no_deposits", "Deposits are not set up here."},
+    {"tickets.use_in_ticket", "Use this command in a ticket's channel."},
+    {"tickets.not_a_ticket", "This channel is not a ticket. Use /ticket commands in a ticket's channel."},
+    {"tickets.close_form_title", "Close the ticket"},
+    {"tickets.rating_form_title", "Ticket #{ticket}: {stars} of 5"},
+    {"tickets.rating_comment", "Anything to add? (optional)"},
+    {"tickets.open_failed",
+     "Your ticket could not be opened: the bot may not create its channel here. Please tell the server's staff (/setup check shows "
+     "what is missing)."},
+    {"tickets.opened", "Your ticket is open: {channel}"},
+    {"tickets.name_a_member", "Name a member."},
+    {"tickets.kept_open", "Kept open by {member}."},
+    {"tickets.reopened", "Ticket reopened by {member}."},
+    {"tickets.rated", "Thank you! You rated ticket #{ticket} {stars} of 5."},
+    {"tickets.close_confirm", "Close this ticket? You can reopen it within a day."},
+    {"tickets.close_yes", "Yes, close it"},
+    {"tickets.closed", "Ticket #{ticket} is closed."},
+    {"tickets.only_opener_orders", "Only the member who opened this ticket can order here."},
+    {"tickets.only_opener_pays", "Only the member who opened this ticket can pay here."},
+    {"tickets.choose_product", "Choose the product to order"},
+    {"tickets.how_to_pay_title", "How to pay"},
+    {"tickets.how_to_pay",
+     "Pay with one of these, then post the proof (a screenshot or the transaction id) here. Staff credit your wallet once the "
+     "payment has arrived."},
+    {"tickets.no_ordering", "Ordering in tickets is not set up here."},
+    {"tickets.no_payments", "Manual payments are not set up here."},
+    {"tickets.ticket_footer", "Ticket #{ticket}"},
+    {"tickets.promo_field", "Promo {code}"},
+    {"tickets.your_wallet", "Your wallet"},
+    {"tickets.pay_with_wallet", "Pay with wallet"},
+    {"tickets.payment_footer", "Staff check the payment here; the ticket stays open meanwhile."},
+    {"tickets.promo_label", "Your promo code"},
 });
 
 }  // namespace apexcore::bot::detail

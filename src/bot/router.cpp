@@ -153,15 +153,15 @@ ports::interaction_response router::handle(const ports::interaction& interaction
     try {
         if (const auto* c = std::get_if<ports::command_invocation>(&interaction.action)) {
             if (feature* f = owner_of_command(c->name)) return f->on_command(interaction, *c);
-            return ephemeral_reply("Unknown command /" + c->name + ".");
+            return ephemeral_reply(config_.text(interaction, "router.unknown_command", {{"command", c->name}}));
         }
         if (const auto* a = std::get_if<ports::component_action>(&interaction.action)) {
             if (feature* f = owner_of_custom_id(a->custom_id)) return f->on_component(interaction, *a);
-            return ephemeral_reply(std::string(stale_component_reply));
+            return ephemeral_reply(config_.text(interaction, "router.stale_component"));
         }
         if (const auto* m = std::get_if<ports::modal_submit>(&interaction.action)) {
             if (feature* f = owner_of_custom_id(m->custom_id)) return f->on_modal(interaction, *m);
-            return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
+            return ephemeral_reply(config_.text(interaction, "router.foreign_form"));
         }
         const auto& request = std::get<ports::autocomplete_request>(interaction.action);
         if (feature* f = owner_of_command(request.command)) return f->on_autocomplete(interaction, request);
@@ -172,7 +172,7 @@ ports::interaction_response router::handle(const ports::interaction& interaction
         const std::string id = interaction.id.str();
         ports::emit(config_.log, ports::log_level::error, "router", "interaction " + id + " failed: " + e.what(),
                     {.interaction = id});
-        return ephemeral_reply("Something went wrong on our side and nothing was charged. Please try again.");
+        return ephemeral_reply(config_.text(interaction, "router.failed"));
     }
 }
 

@@ -42,8 +42,8 @@ ports::interaction_response help_feature::on_command(const ports::interaction& i
         if (!command.staff_only) members += line;
         else if (staff) staff_only += line;
     }
-    ports::embed e{"Commands", core::truncate_utf8(members, 4096), {}, 0x5865F2, ""};
-    if (!staff_only.empty()) e.fields.push_back({"Staff", core::truncate_utf8(staff_only, 1024), false});
+    ports::embed e{config_.text(i, "help.title"), core::truncate_utf8(members, 4096), {}, 0x5865F2, ""};
+    if (!staff_only.empty()) e.fields.push_back({config_.text(i, "help.staff"), core::truncate_utf8(staff_only, 1024), false});
     ports::interaction_response r = ephemeral_reply("");
     r.body.embeds.push_back(std::move(e));
     return r;

@@ -12,8 +12,6 @@ constexpr std::uint32_t session_color = 0x5865F2;
 constexpr std::uint32_t approved_color = 0x57F287;
 constexpr std::uint32_t rejected_color = 0xE74C3C;
 
-std::string say(core::rejection r) { return std::string(core::describe(r)); }
-
 /// "pm:<verb>:<id>" with a positive decimal id.
 std::optional<core::payment_session_id> session_after(std::string_view custom_id, std::string_view verb) {
     const std::string prefix = "pm:" + std::string(verb) + ":";
@@ -242,13 +240,13 @@ ports::interaction_response payments_feature::cancel(const ports::interaction& i
 }
 
 ports::interaction_response payments_feature::approve(const ports::interaction& i, core::payment_session_id session) {
-    if (!config_.is_staff(i.from)) return ephemeral_reply(say(core::rejection::not_staff));
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const auto done = payments_.approve({i.from.user, true}, session);
     if (!done) {
         if (done.error() == core::rejection::forbidden_transition) {
             return ephemeral_reply("This payment was already decided, cancelled or has expired; nothing was changed.");
         }
-        return ephemeral_reply(say(done.error()));
+        return ephemeral_reply(config_.text(i, done.error()));
     }
     ports::emit(config_.log, ports::log_level::info, "payments",
                 "order " + done->order.reference + " paid by " + done->session.method + ": approved by staff " + i.from.user.str(),
@@ -272,13 +270,13 @@ ports::interaction_response payments_feature::approve(const ports::interaction& 
 
 ports::interaction_response payments_feature::reject(const ports::interaction& i, core::payment_session_id session,
                                                      const std::string& reason) {
-    if (!config_.is_staff(i.from)) return ephemeral_reply(say(core::rejection::not_staff));
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const auto done = payments_.reject({i.from.user, true}, session, reason);
     if (!done) {
         if (done.error() == core::rejection::forbidden_transition) {
             return ephemeral_reply("This payment was already decided, cancelled or has expired; nothing was changed.");
         }
-        return ephemeral_reply(say(done.error()));
+        return ephemeral_reply(config_.text(i, done.error()));
     }
     ports::emit(config_.log, ports::log_level::info, "payments",
                 "order " + done->order.reference + ": " + done->session.method + " payment rejected by staff " + i.from.user.str(),
@@ -317,7 +315,7 @@ ports::interaction_response payments_feature::on_component(const ports::interact
     if (const auto session = session_after(a.custom_id, "c")) return cancel(i, *session);
     if (const auto session = session_after(a.custom_id, "a")) return approve(i, *session);
     if (const auto session = session_after(a.custom_id, "x")) {
-        if (!config_.is_staff(i.from)) return ephemeral_reply(say(core::rejection::not_staff));
+        if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
         ports::interaction_response r;
         r.kind = ports::response_kind::open_modal;
         auto reason = input("reason", "Why? The member reads this", true, static_cast<int>(core::refund_reason_length_max),

@@ -63,7 +63,7 @@ std::vector<ports::command_spec> promos_feature::commands() const {
 }
 
 ports::interaction_response promos_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
-    if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const services::actor staff{i.from.user, true};
     if (c.name == "promo create") return create(i, c);
     if (c.name == "promo list") {
@@ -78,14 +78,14 @@ ports::interaction_response promos_feature::on_command(const ports::interaction&
     const std::string code = text(c, "code");
     if (c.name == "promo info") {
         const auto found = promos_.find(code, i.from.user);
-        if (!found) return ephemeral_reply(std::string(core::describe(found.error())));
+        if (!found) return ephemeral_reply(config_.text(i, found.error()));
         ports::interaction_response r = ephemeral_reply("");
         r.body.embeds.push_back({"Promo code " + found->first.code, summary(found->first, found->second.total), {}, promo_color, ""});
         return r;
     }
     if (c.name == "promo deactivate") {
         const auto done = promos_.deactivate(staff, code);
-        if (!done) return ephemeral_reply(std::string(core::describe(done.error())));
+        if (!done) return ephemeral_reply(config_.text(i, done.error()));
         return ephemeral_reply("`" + done->code + "` is off: members can no longer use it. Its past uses are kept.");
     }
     if (c.name == "promo delete") {
@@ -94,7 +94,7 @@ ports::interaction_response promos_feature::on_command(const ports::interaction&
             return ephemeral_reply("`" + core::truncate_utf8(code, 32) +
                                    "` has been used, and its uses keep it: /promo deactivate switches it off instead.");
         }
-        if (!done) return ephemeral_reply(std::string(core::describe(done.error())));
+        if (!done) return ephemeral_reply(config_.text(i, done.error()));
         return ephemeral_reply("`" + done->code + "` is deleted.");
     }
     return ephemeral_reply("Unknown command /" + c.name + ".");
@@ -134,7 +134,7 @@ ports::interaction_response promos_feature::create(const ports::interaction& i, 
     // The exact reason first: the service would only say "invalid".
     if (const auto problem = services::validate_promo(p, config_.currency)) return ephemeral_reply(std::string(services::describe(*problem)));
     const auto saved = promos_.upsert({i.from.user, true}, p);
-    if (!saved) return ephemeral_reply(std::string(core::describe(saved.error())));
+    if (!saved) return ephemeral_reply(config_.text(i, saved.error()));
     return ephemeral_reply("`" + saved->code + "` is ready: " + summary(*saved, 0) + ". Members type it with the Promo code button on a product.");
 }
 

@@ -95,7 +95,7 @@ ports::interaction_response refunds_feature::on_component(const ports::interacti
     }
     if (const auto refund = id_after<core::refund_id>(a.custom_id, "rf:a:")) return approve(i, *refund);
     if (const auto refund = id_after<core::refund_id>(a.custom_id, "rf:x:")) {
-        if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+        if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
         ports::interaction_response r;
         r.kind = ports::response_kind::open_modal;
         r.form = reason_modal("rf:y:" + std::to_string(refund->value), "Reject the refund", "Why? The member reads this",
@@ -106,9 +106,9 @@ ports::interaction_response refunds_feature::on_component(const ports::interacti
 }
 
 ports::interaction_response refunds_feature::approve(const ports::interaction& i, core::refund_id id) {
-    if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const auto done = refunds_.approve({i.from.user, true}, id);
-    if (!done) return ephemeral_reply(std::string(core::describe(done.error())));
+    if (!done) return ephemeral_reply(config_.text(i, done.error()));
     // The request's post becomes the decision, its buttons gone.
     ports::embed e{"Refund approved: order " + done->order.reference,
                    mention(i.from.user) + " approved: **" +
@@ -139,9 +139,9 @@ ports::interaction_response refunds_feature::on_modal(const ports::interaction& 
         return r;
     }
     if (const auto refund = id_after<core::refund_id>(m.custom_id, "rf:y:")) {
-        if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+        if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
         const auto rejected = refunds_.reject({i.from.user, true}, *refund, reason);
-        if (!rejected) return ephemeral_reply(std::string(core::describe(rejected.error())));
+        if (!rejected) return ephemeral_reply(config_.text(i, rejected.error()));
         ports::embed e{"Refund rejected", mention(i.from.user) + " rejected " + mention(rejected->customer) + "'s request.", {},
                        rejected_color, "Refund #" + std::to_string(refund->value)};
         e.fields.push_back({"Reason", core::truncate_utf8(reason, 1024), false});

@@ -27,7 +27,7 @@ std::vector<requirement> setup_feature::requirements() const {
 ports::interaction_response setup_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     // An administrator may check before the staff role is right: that is what the check is for.
     if (!config_.is_staff(i.from) && !i.from.administrator) {
-        return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+        return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     }
     if (c.name != "setup check") return ephemeral_reply("Usage: /setup check");
     const auto needs = requirements_ ? requirements_() : requirements();

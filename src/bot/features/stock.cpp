@@ -59,7 +59,7 @@ ports::interaction_response stock_feature::on_autocomplete(const ports::interact
 }
 
 ports::interaction_response stock_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
-    if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const auto product = product_of(catalog_, c);
     if (!product) return ephemeral_reply("No single product matches; pick one of the suggestions.");
     const services::actor staff{i.from.user, true};
@@ -69,7 +69,7 @@ ports::interaction_response stock_feature::on_command(const ports::interaction& 
         if (units == nullptr || !std::holds_alternative<std::int64_t>(*units)) return ephemeral_reply("Usage: /stock add product units");
         if (!product->stock) return ephemeral_reply("**" + product->display_name() + "** is not counted (unlimited); use /stock set first.");
         const auto done = catalog_.restock(staff, product->id, std::get<std::int64_t>(*units));
-        if (!done) return ephemeral_reply(std::string(core::describe(done.error())));
+        if (!done) return ephemeral_reply(config_.text(i, done.error()));
     } else if (c.name == "stock set") {
         const auto* count = find_option(c, "count");
         const std::string text = count != nullptr && std::holds_alternative<std::string>(*count) ? std::get<std::string>(*count) : "";
@@ -83,7 +83,7 @@ ports::interaction_response stock_feature::on_command(const ports::interaction& 
             stock = n;
         }
         const auto done = catalog_.set_stock(staff, product->id, stock);
-        if (!done) return ephemeral_reply(std::string(core::describe(done.error())));
+        if (!done) return ephemeral_reply(config_.text(i, done.error()));
     } else {
         return ephemeral_reply("Unknown command /" + c.name + ".");
     }

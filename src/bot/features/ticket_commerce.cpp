@@ -15,7 +15,6 @@ namespace {
 
 constexpr std::uint32_t order_color = 0x57F287;
 
-std::string say(core::rejection r) { return std::string(core::describe(r)); }
 
 using ticket_ids::integer;
 using ticket_ids::split;
@@ -32,7 +31,7 @@ void tickets_feature::add_commerce_row(const core::ticket& t, ports::message& op
         if (products.empty()) return;
         ports::string_select select;
         select.custom_id = "tk:product:" + std::to_string(t.id.value);
-        select.placeholder = "Choose the product to order";
+        select.placeholder = config_.text("", "tickets.choose_product");
         for (const auto& p : products) {
             select.options.push_back({core::truncate_utf8(p.display_name(), 100), std::to_string(p.id.value),
                                       core::truncate_utf8(p.main_category + " / " + p.sub_category + " - " + core::format_money(p.price), 100)});
@@ -41,8 +40,7 @@ void tickets_feature::add_commerce_row(const core::ticket& t, ports::message& op
     } else if (t.type == "deposit" && shop_.wallet != nullptr) {
         // How to pay: the shop's methods and their instructions (embed limits, REFERENCE.md §5).
         if (!shop_.methods.empty() && opening.embeds.size() < 10) {
-            ports::embed how{"How to pay", "Pay with one of these, then post the proof (a screenshot or the transaction id) here. "
-                                           "Staff credit your wallet once the payment has arrived.", {}, order_color, ""};
+            ports::embed how{config_.text("", "tickets.how_to_pay_title"), config_.text("", "tickets.how_to_pay"), {}, order_color, ""};
             for (const auto& m : shop_.methods) {
                 if (how.fields.size() >= 25) break;
                 how.fields.push_back({core::truncate_utf8(m.name, 256), core::truncate_utf8(m.instructions, 1024), false});
@@ -63,31 +61,35 @@ ports::interaction_response tickets_feature::show_product(const ports::interacti
     const bool promo_ok = promo.size() <= 32 && std::all_of(promo.begin(), promo.end(), [](char c) {
         return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
     });
-    if (!promo_ok) return ephemeral_reply(say(core::rejection::unknown_promo_code));
-    if (shop_.wallet == nullptr || shop_.catalog == nullptr) return ephemeral_reply("Ordering in tickets is not set up here.");
-    if (!core::is_active(t.status)) return ephemeral_reply(say(core::rejection::ticket_closed));
-    if (i.from.user != t.opener) return ephemeral_reply("Only the member who opened this ticket can order here.");
+    if (!promo_ok) return ephemeral_reply(config_.text(i, core::rejection::unknown_promo_code));
+    if (shop_.wallet == nullptr || shop_.catalog == nullptr) return ephemeral_reply(config_.text(i, "tickets.no_ordering"));
+    if (!core::is_active(t.status)) return ephemeral_reply(config_.text(i, core::rejection::ticket_closed));
+    if (i.from.user != t.opener) return ephemeral_reply(config_.text(i, "tickets.only_opener_orders"));
     const auto id = core::product_id::parse(product);
-    if (!id) return ephemeral_reply(say(core::rejection::unknown_product));
+    if (!id) return ephemeral_reply(config_.text(i, core::rejection::unknown_product));
     const auto p = shop_.catalog->find(*id);
-    if (!p) return ephemeral_reply(say(core::rejection::unknown_product));
+    if (!p) return ephemeral_reply(config_.text(i, core::rejection::unknown_product));
     services::purchase_request request{t.opener, p->id, p->price};
     request.member_roles.insert(i.from.roles.begin(), i.from.roles.end());
     request.promo_code = promo;
     const auto quote = shop_.wallet->quote(request);
-    if (!quote) return ephemeral_reply(say(quote.error()));
+    if (!quote) return ephemeral_reply(config_.text(i, quote.error()));
     const core::money balance = shop_.wallet->balance(t.opener);
-    ports::embed card{core::truncate_utf8(p->display_name(), 256), "", {}, order_color, "Ticket #" + std::to_string(t.id.value)};
-    card.fields.push_back({"Price", core::format_money(quote->list_price), true});
-    if (quote->role_discount > 0) card.fields.push_back({"Your discount", percent(quote->role_discount), true});
-    if (!promo.empty()) card.fields.push_back({"Promo " + promo, "-" + core::format_money(quote->promo_discount), true});
-    card.fields.push_back({"You pay", "**" + core::format_money(quote->final_price) + "**", true});
-    card.fields.push_back({"Your wallet", core::format_money(balance), true});
+    const localized text = config_.in(i);
+    ports::embed card{core::truncate_utf8(p->display_name(), 256), "", {}, order_color,
+                      text("tickets.ticket_footer", {{"ticket", std::to_string(t.id.value)}})};
+    card.fields.push_back({text("storefront.field_price"), core::format_money(quote->list_price), true});
+    if (quote->role_discount > 0) card.fields.push_back({text("storefront.field_discount"), percent(quote->role_discount), true});
+    if (!promo.empty()) {
+        card.fields.push_back({text("tickets.promo_field", {{"code", promo}}), "-" + core::format_money(quote->promo_discount), true});
+    }
+    card.fields.push_back({text("storefront.you_pay"), "**" + core::format_money(quote->final_price) + "**", true});
+    card.fields.push_back({text("tickets.your_wallet"), core::format_money(balance), true});
     ports::interaction_response r;
     r.body.embeds.push_back(std::move(card));
     ports::action_row row;
     ports::button wallet;
-    wallet.label = "Pay with wallet";
+    wallet.label = text("tickets.pay_with_wallet");
     wallet.custom_id = "tk:wallet:" + std::to_string(t.id.value) + ":" + std::to_string(p->id.value) + ":" +
                        std::to_string(p->price.minor_units()) + (promo.empty() ? "" : ":" + promo);
     wallet.style = ports::button_style::success;
@@ -95,7 +97,7 @@ ports::interaction_response tickets_feature::show_product(const ports::interacti
     row.components.emplace_back(std::move(wallet));
     if (promo.empty()) {
         ports::button code;
-        code.label = "Promo code";
+        code.label = text("storefront.promo_button");
         code.custom_id = "tk:promo:" + std::to_string(t.id.value) + ":" + std::to_string(p->id.value);
         code.style = ports::button_style::secondary;
         row.components.emplace_back(std::move(code));
@@ -103,7 +105,7 @@ ports::interaction_response tickets_feature::show_product(const ports::interacti
     if (shop_.payments != nullptr) {
         for (std::size_t m = 0; m < shop_.methods.size() && row.components.size() < ports::buttons_per_row_max; ++m) {
             ports::button method;
-            method.label = core::truncate_utf8("Pay by " + shop_.methods[m].name, 80);
+            method.label = core::truncate_utf8(text("payments.session_title", {{"method", shop_.methods[m].name}}), 80);
             method.custom_id = "tk:method:" + std::to_string(t.id.value) + ":" + std::to_string(p->id.value) + ":" + std::to_string(m);
             method.style = ports::button_style::secondary;
             row.components.emplace_back(std::move(method));
@@ -115,21 +117,21 @@ ports::interaction_response tickets_feature::show_product(const ports::interacti
 
 ports::interaction_response tickets_feature::pay_with_wallet(const ports::interaction& i, const core::ticket& t,
                                                              const std::string& argument) {
-    if (shop_.wallet == nullptr) return ephemeral_reply("Ordering in tickets is not set up here.");
+    if (shop_.wallet == nullptr) return ephemeral_reply(config_.text(i, "tickets.no_ordering"));
     const auto parts = split(argument);  // product:list price[:promo code]
     const bool shaped = parts.size() == 2 || parts.size() == 3;
     const auto product = shaped ? core::product_id::parse(parts[0]) : std::nullopt;
     const auto list_price = shaped ? integer(parts[1]) : std::nullopt;
-    if (!product || !list_price || *list_price < 0) return ephemeral_reply("This control is not valid.");
-    if (!core::is_active(t.status)) return ephemeral_reply(say(core::rejection::ticket_closed));
-    if (i.from.user != t.opener) return ephemeral_reply("Only the member who opened this ticket can pay here.");
+    if (!product || !list_price || *list_price < 0) return ephemeral_reply(config_.text(i, "common.control_invalid"));
+    if (!core::is_active(t.status)) return ephemeral_reply(config_.text(i, core::rejection::ticket_closed));
+    if (i.from.user != t.opener) return ephemeral_reply(config_.text(i, "tickets.only_opener_pays"));
     services::purchase_request request{t.opener, *product, core::money{*list_price, config_.currency}};
     request.member_roles.insert(i.from.roles.begin(), i.from.roles.end());
     // One purchase per ticket and product: a double click or a second device replays the receipt.
     request.idempotency_key = "ticket:" + std::to_string(t.id.value) + ":product:" + std::to_string(product->value);
     if (parts.size() == 3) request.promo_code = parts[2];
     const auto receipt = shop_.wallet->purchase(request);
-    if (!receipt) return ephemeral_reply(say(receipt.error()));
+    if (!receipt) return ephemeral_reply(config_.text(i, receipt.error()));
     if (const auto linked = tickets_.link_order(t.id, receipt->order.id, std::nullopt); !linked) {
         log(t.id, "linking order " + receipt->order.reference + " to ticket #" + std::to_string(t.id.value) + " failed: " +
                 std::string(core::to_string(linked.error())),
@@ -150,46 +152,47 @@ ports::interaction_response tickets_feature::pay_with_wallet(const ports::intera
 
 ports::interaction_response tickets_feature::pay_by_method(const ports::interaction& i, const core::ticket& t,
                                                            const std::string& argument) {
-    if (shop_.payments == nullptr) return ephemeral_reply("Manual payments are not set up here.");
+    if (shop_.payments == nullptr) return ephemeral_reply(config_.text(i, "tickets.no_payments"));
     const auto parts = split(argument);
     const auto product = parts.size() == 2 ? core::product_id::parse(parts[0]) : std::nullopt;
     const auto index = parts.size() == 2 ? integer(parts[1]) : std::nullopt;
     if (!product || !index || *index < 0 || static_cast<std::size_t>(*index) >= shop_.methods.size()) {
-        return ephemeral_reply("This control is not valid.");
+        return ephemeral_reply(config_.text(i, "common.control_invalid"));
     }
-    if (!core::is_active(t.status)) return ephemeral_reply(say(core::rejection::ticket_closed));
-    if (i.from.user != t.opener) return ephemeral_reply("Only the member who opened this ticket can pay here.");
+    if (!core::is_active(t.status)) return ephemeral_reply(config_.text(i, core::rejection::ticket_closed));
+    if (i.from.user != t.opener) return ephemeral_reply(config_.text(i, "tickets.only_opener_pays"));
     const auto& method = shop_.methods[static_cast<std::size_t>(*index)];
     services::start_payment_request request{t.opener, *product, method.name};
     request.idempotency_key = "ticket:" + std::to_string(t.id.value) + ":product:" + std::to_string(product->value) + ":method:" + method.name;
     const auto view = shop_.payments->start(request);
-    if (!view) return ephemeral_reply(say(view.error()));
+    if (!view) return ephemeral_reply(config_.text(i, view.error()));
     if (const auto linked = tickets_.link_order(t.id, view->order.id, view->session.id); !linked) {
         log(t.id, "linking payment session " + std::to_string(view->session.id.value) + " to ticket #" +
                 std::to_string(t.id.value) + " failed: " + std::string(core::to_string(linked.error())),
             view->order.reference);
     }
-    ports::embed e{"Pay by " + method.name, core::truncate_utf8(method.instructions, 4096), {}, order_color,
-                   "Staff check the payment here; the ticket stays open meanwhile."};
-    e.fields.push_back({"Order", view->order.reference, true});
-    e.fields.push_back({"Amount", core::format_money(view->order.price_paid), true});
+    const localized text = config_.in(i);
+    ports::embed e{text("payments.session_title", {{"method", method.name}}), core::truncate_utf8(method.instructions, 4096), {}, order_color,
+                   text("tickets.payment_footer")};
+    e.fields.push_back({text("payments.order"), view->order.reference, true});
+    e.fields.push_back({text("payments.amount"), core::format_money(view->order.price_paid), true});
     const auto expires = std::chrono::duration_cast<std::chrono::seconds>(view->session.expires_at.time_since_epoch()).count();
-    e.fields.push_back({"Pay before", "<t:" + std::to_string(expires) + ":f>", true});
+    e.fields.push_back({text("payments.pay_before"), "<t:" + std::to_string(expires) + ":f>", true});
     ports::interaction_response r;
     r.body.embeds.push_back(std::move(e));
     return r;
 }
 
 ports::interaction_response tickets_feature::ask_promo(const ports::interaction& i, const core::ticket& t, const std::string& product) {
-    if (i.from.user != t.opener) return ephemeral_reply("Only the member who opened this ticket can order here.");
-    if (!core::product_id::parse(product)) return ephemeral_reply("This control is not valid.");
+    if (i.from.user != t.opener) return ephemeral_reply(config_.text(i, "tickets.only_opener_orders"));
+    if (!core::product_id::parse(product)) return ephemeral_reply(config_.text(i, "common.control_invalid"));
     ports::interaction_response r;
     r.kind = ports::response_kind::open_modal;
     r.form.custom_id = "tk:promocode:" + std::to_string(t.id.value) + ":" + product;
-    r.form.title = "Promo code";
+    r.form.title = config_.text(i, "storefront.promo_label");
     ports::text_input code;
     code.custom_id = "code";
-    code.label = "Your promo code";
+    code.label = config_.text(i, "tickets.promo_label");
     code.max_length = 32;
     r.form.inputs.push_back(std::move(code));
     return r;
@@ -197,8 +200,8 @@ ports::interaction_response tickets_feature::ask_promo(const ports::interaction&
 
 ports::interaction_response tickets_feature::ask_deposit(const ports::interaction& i, const core::ticket& t) {
     if (shop_.wallet == nullptr) return ephemeral_reply("Deposits in tickets are not set up here.");
-    if (!actor_for(i.from, type_of(t)).staff) return ephemeral_reply(say(core::rejection::not_staff));
-    if (!core::is_active(t.status)) return ephemeral_reply(say(core::rejection::ticket_closed));
+    if (!actor_for(i.from, type_of(t)).staff) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
+    if (!core::is_active(t.status)) return ephemeral_reply(config_.text(i, core::rejection::ticket_closed));
     ports::interaction_response r;
     r.kind = ports::response_kind::open_modal;
     r.form.custom_id = "tk:amount:" + std::to_string(t.id.value);
@@ -216,7 +219,7 @@ ports::interaction_response tickets_feature::credit_deposit(const ports::interac
                                                             const std::string& amount) {
     if (shop_.wallet == nullptr) return ephemeral_reply("Deposits in tickets are not set up here.");
     const services::actor by = actor_for(i.from, type_of(t));
-    if (!by.staff) return ephemeral_reply(say(core::rejection::not_staff));
+    if (!by.staff) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const auto parsed = core::parse_money(amount, config_.currency);
     if (!parsed) {
         return ephemeral_reply("Amount `" + core::truncate_utf8(amount, 20) + "` is not valid: " + std::string(core::describe(parsed.error())) + ".");
@@ -230,7 +233,7 @@ ports::interaction_response tickets_feature::credit_deposit(const ports::interac
         if (entry.error() == core::rejection::idempotency_conflict) {
             return ephemeral_reply("This ticket's deposit was already credited (with another amount); nothing was changed.");
         }
-        return ephemeral_reply(say(entry.error()));
+        return ephemeral_reply(config_.text(i, entry.error()));
     }
     ports::interaction_response r;
     r.body.content = "<@" + i.from.user.str() + "> credited **" + core::format_money(entry->amount) + "** to <@" + t.opener.str() +

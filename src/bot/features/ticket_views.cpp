@@ -24,12 +24,11 @@ ports::button button(std::string label, std::string custom_id, ports::button_sty
 
 }  // namespace
 
-ports::message panel(const std::vector<core::ticket_type>& types) {
+ports::message panel(const std::vector<core::ticket_type>& types, const localized& t) {
     ports::message m;
     ports::embed e;
-    e.title = "Support";
-    e.description = "Need help with an order, a payment or anything else? Press the button that fits; "
-                    "a private channel with our staff opens for you.";
+    e.title = t("tickets.panel_title");
+    e.description = t("tickets.panel_text");
     e.color = brand_color;
     m.embeds.push_back(std::move(e));
     const std::size_t shown = std::min(types.size(), ports::action_rows_max * ports::buttons_per_row_max);
@@ -41,61 +40,59 @@ ports::message panel(const std::vector<core::ticket_type>& types) {
     return m;
 }
 
-ports::message opening(const core::ticket& t, const core::ticket_type& type) {
+ports::message opening(const core::ticket& t, const core::ticket_type& type, const localized& text) {
     ports::message m;
-    m.content = user(t.opener) + (type.opening_message.empty() ? std::string(" — staff will be with you shortly.")
-                                                               : "\n" + type.opening_message);
+    m.content = type.opening_message.empty() ? text("tickets.opening", {{"member", user(t.opener)}})
+                                             : user(t.opener) + "\n" + type.opening_message;
     m.content = core::truncate_utf8(m.content, ports::content_length_max);
     ports::embed e;
     e.title = core::truncate_utf8(type.label + " — ticket #" + id_of(t), 256);
     e.description = t.subject.empty() ? "" : core::truncate_utf8(t.subject, 4096);
     e.color = brand_color;
     for (const auto& a : t.answers) e.fields.push_back({core::truncate_utf8(a.question, 256), core::truncate_utf8(a.answer, 1024), false});
-    if (t.order) e.fields.push_back({"Order", "#" + std::to_string(t.order->value), true});
+    if (t.order) e.fields.push_back({text("tickets.order"), "#" + std::to_string(t.order->value), true});
     e.footer = type.label + " · ticket #" + id_of(t);
     m.embeds.push_back(std::move(e));
-    m.rows.push_back({{button("Claim", "tk:claim:" + id_of(t), ports::button_style::primary),
-                       button("Close", "tk:close:" + id_of(t), ports::button_style::danger),
-                       button("Close with reason", "tk:why:" + id_of(t), ports::button_style::secondary)}});
+    m.rows.push_back({{button(text("tickets.claim"), "tk:claim:" + id_of(t), ports::button_style::primary),
+                       button(text("tickets.close"), "tk:close:" + id_of(t), ports::button_style::danger),
+                       button(text("tickets.close_with_reason"), "tk:why:" + id_of(t), ports::button_style::secondary)}});
     return m;
 }
 
-ports::message closed(const core::ticket& t) {
+ports::message closed(const core::ticket& t, const localized& text) {
     ports::message m;
     ports::embed e;
-    e.title = "Ticket #" + id_of(t) + " closed";
-    e.description = t.closed_by ? "Closed by " + user(*t.closed_by) + "." : "Closed automatically.";
-    if (!t.close_reason.empty()) e.fields.push_back({"Reason", core::truncate_utf8(t.close_reason, 1024), false});
+    e.title = text("tickets.closed_title", {{"ticket", id_of(t)}});
+    e.description = t.closed_by ? text("tickets.closed_by", {{"member", user(*t.closed_by)}}) : text("tickets.closed_automatically");
+    if (!t.close_reason.empty()) e.fields.push_back({text("tickets.reason"), core::truncate_utf8(t.close_reason, 1024), false});
     e.color = closed_color;
-    e.footer = "Members can still read this channel until it is deleted.";
+    e.footer = text("tickets.closed_footer");
     m.embeds.push_back(std::move(e));
-    m.rows.push_back({{button("Reopen", "tk:reopen:" + id_of(t), ports::button_style::secondary),
-                       button("Delete", "tk:delete:" + id_of(t), ports::button_style::danger)}});
+    m.rows.push_back({{button(text("tickets.reopen"), "tk:reopen:" + id_of(t), ports::button_style::secondary),
+                       button(text("tickets.delete"), "tk:delete:" + id_of(t), ports::button_style::danger)}});
     return m;
 }
 
-ports::message inactivity_warning(const core::ticket& t, const core::ticket_type& type) {
+ports::message inactivity_warning(const core::ticket& t, const core::ticket_type& type, const localized& text) {
     const auto hours = [](std::chrono::seconds s) { return std::to_string(std::chrono::duration_cast<std::chrono::hours>(s).count()); };
     ports::message m;
     m.content = user(t.opener);
     ports::embed e;
-    e.title = "Is this still needed?";
-    e.description = "Nobody from your side has written here for " + hours(type.warn_after) +
-                    " hours. The ticket closes automatically in " + hours(type.close_after - type.warn_after) +
-                    " hour(s) unless you reply or press Keep open.";
+    e.title = text("tickets.warning_title");
+    e.description = text("tickets.warning", {{"silent_hours", hours(type.warn_after)}, {"close_hours", hours(type.close_after - type.warn_after)}});
     e.color = warning_color;
     m.embeds.push_back(std::move(e));
-    m.rows.push_back({{button("Keep open", "tk:keep:" + id_of(t), ports::button_style::success)}});
+    m.rows.push_back({{button(text("tickets.keep_open"), "tk:keep:" + id_of(t), ports::button_style::success)}});
     return m;
 }
 
-ports::message rating_request(const core::ticket& t, const core::ticket_type& type) {
+ports::message rating_request(const core::ticket& t, const core::ticket_type& type, const localized& text) {
     ports::message m;
     ports::embed e;
-    e.title = "How did we do?";
-    e.description = "Your " + type.label + " ticket #" + id_of(t) + " was closed" +
-                    (t.close_reason.empty() ? std::string(".") : ": " + core::truncate_utf8(t.close_reason, 500)) +
-                    "\nRate the help you got from 1 (poor) to 5 (excellent).";
+    e.title = text("tickets.rating_title");
+    e.description = t.close_reason.empty()
+                        ? text("tickets.rating", {{"type", type.label}, {"ticket", id_of(t)}})
+                        : text("tickets.rating_reason", {{"type", type.label}, {"ticket", id_of(t)}, {"reason", core::truncate_utf8(t.close_reason, 500)}});
     e.color = brand_color;
     m.embeds.push_back(std::move(e));
     ports::action_row row;

@@ -15,7 +15,6 @@ namespace {
 
 using core::rejection;
 
-std::string say(rejection r) { return std::string(core::describe(r)); }
 
 
 ports::interaction_response update_with(std::string text) {
@@ -106,13 +105,13 @@ void tickets_feature::log(core::ticket_id ticket, const std::string& message, st
 ports::interaction_response tickets_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     const services::actor by = actor_for(i.from, nullptr);
     if (c.name == "deposit") {
-        if (shop_.wallet == nullptr || tickets_.find_type("deposit") == nullptr) return ephemeral_reply("Deposits are not set up here.");
+        if (shop_.wallet == nullptr || tickets_.find_type("deposit") == nullptr) return ephemeral_reply(config_.text(i, "tickets.no_deposits"));
         return start(i, "deposit");  // the deposit ticket's form, as its panel button opens it
     }
     if (c.name == "ticket panel") {
-        if (!by.staff) return ephemeral_reply(say(rejection::not_staff));
+        if (!by.staff) return ephemeral_reply(config_.text(i, rejection::not_staff));
         if (!i.channel) return ephemeral_reply("Run /ticket panel in the channel where the panel should be.");
-        const auto posted = actions_.send_message(*i.channel, ticket_views::panel(tickets_.types()));
+        const auto posted = actions_.send_message(*i.channel, ticket_views::panel(tickets_.types(), config_.unaddressed()));
         if (!posted) {
             log(core::ticket_id{}, "posting the panel failed: " + posted.error().detail);
             return ephemeral_reply("The panel could not be posted here (" + std::string(ports::to_string(posted.error().code)) +
@@ -121,7 +120,7 @@ ports::interaction_response tickets_feature::on_command(const ports::interaction
         return ephemeral_reply("The ticket panel is posted.");
     }
     if (c.name == "ticket stats") {
-        if (!by.staff) return ephemeral_reply(say(rejection::not_staff));
+        if (!by.staff) return ephemeral_reply(config_.text(i, rejection::not_staff));
         std::int64_t days = 30;
         if (const auto* d = find_option(c, "days"); d != nullptr && std::holds_alternative<std::int64_t>(*d)) days = std::get<std::int64_t>(*d);
         if (days < 1 || days > 3650) return ephemeral_reply("days: 1 to 3650.");
@@ -149,9 +148,9 @@ ports::interaction_response tickets_feature::on_command(const ports::interaction
 }
 
 ports::interaction_response tickets_feature::in_ticket(const ports::interaction& i, const ports::command_invocation& c) {
-    if (!i.channel) return ephemeral_reply("Use this command in a ticket's channel.");
+    if (!i.channel) return ephemeral_reply(config_.text(i, "tickets.use_in_ticket"));
     const auto t = tickets_.find_by_channel(*i.channel);
-    if (!t) return ephemeral_reply("This channel is not a ticket. Use /ticket commands in a ticket's channel.");
+    if (!t) return ephemeral_reply(config_.text(i, "tickets.not_a_ticket"));
     const std::string verb = c.name.substr(c.name.find(' ') + 1);
     std::string argument;
     if (const auto* u = find_option(c, "user"); u != nullptr && std::holds_alternative<core::user_id>(*u)) {
@@ -169,20 +168,20 @@ ports::interaction_response tickets_feature::in_ticket(const ports::interaction&
 
 ports::interaction_response tickets_feature::on_component(const ports::interaction& i, const ports::component_action& a) {
     const auto id = ticket_ids::parse(a.custom_id);
-    if (!id) return ephemeral_reply("This control is not valid.");
+    if (!id) return ephemeral_reply(config_.text(i, "common.control_invalid"));
     if (id->verb == "open") return start(i, id->rest);
     // Every other control names its ticket: "tk:<verb>:<ticket>[:<tail>]".
     const auto ref = id->ticket();
-    if (!ref) return ephemeral_reply("This control is not valid.");
+    if (!ref) return ephemeral_reply(config_.text(i, "common.control_invalid"));
     const auto& [ticket, tail] = *ref;
     if (id->verb == "why" && tail.empty()) {
         ports::interaction_response r;
         r.kind = ports::response_kind::open_modal;
         r.form.custom_id = "tk:reason:" + id->rest;
-        r.form.title = "Close the ticket";
+        r.form.title = config_.text(i, "tickets.close_form_title");
         ports::text_input reason;
         reason.custom_id = "reason";
-        reason.label = "Reason";
+        reason.label = config_.text(i, "tickets.reason");
         reason.paragraph = true;
         reason.max_length = static_cast<int>(core::ticket_reason_length_max);
         r.form.inputs.push_back(std::move(reason));
@@ -191,56 +190,56 @@ ports::interaction_response tickets_feature::on_component(const ports::interacti
     const bool commerce = id->verb == "wallet" || id->verb == "method" || id->verb == "product" || id->verb == "promo" ||
                           id->verb == "credit";
     if (id->verb != "rate" && !commerce) {
-        if (!tail.empty()) return ephemeral_reply("This control is not valid.");
+        if (!tail.empty()) return ephemeral_reply(config_.text(i, "common.control_invalid"));
         return act(i, id->verb, ticket, "");
     }
-    if (id->verb == "rate" && tail.empty()) return ephemeral_reply("This control is not valid.");
+    if (id->verb == "rate" && tail.empty()) return ephemeral_reply(config_.text(i, "common.control_invalid"));
     if (id->verb == "rate" && (tail.size() != 1 || tail[0] < '1' || tail[0] > '5')) {
-        return ephemeral_reply(say(rejection::invalid_rating));
+        return ephemeral_reply(config_.text(i, rejection::invalid_rating));
     }
     const auto t = tickets_.find(ticket);
-    if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
+    if (!t) return ephemeral_reply(config_.text(i, rejection::unknown_ticket));
     if (id->verb == "rate") {
         // Checked now, then a pop-up for an optional comment (the service checks again).
-        if (t->opener != i.from.user) return ephemeral_reply(say(rejection::not_owner));
-        if (t->rating) return ephemeral_reply(say(rejection::feedback_already_given));
+        if (t->opener != i.from.user) return ephemeral_reply(config_.text(i, rejection::not_owner));
+        if (t->rating) return ephemeral_reply(config_.text(i, rejection::feedback_already_given));
         ports::interaction_response r;
         r.kind = ports::response_kind::open_modal;
         r.form.custom_id = "tk:feedback:" + id->rest;
-        r.form.title = "Ticket #" + std::to_string(ticket.value) + ": " + tail + " of 5";
+        r.form.title = config_.text(i, "tickets.rating_form_title", {{"ticket", std::to_string(ticket.value)}, {"stars", tail}});
         ports::text_input comment;
         comment.custom_id = "comment";
-        comment.label = "Anything to add? (optional)";
+        comment.label = config_.text(i, "tickets.rating_comment");
         comment.paragraph = true;
         comment.required = false;
         comment.max_length = static_cast<int>(core::ticket_comment_length_max);
         r.form.inputs.push_back(std::move(comment));
         return r;
     }
-    if (id->verb == "credit") return tail.empty() ? ask_deposit(i, *t) : ephemeral_reply("This control is not valid.");
+    if (id->verb == "credit") return tail.empty() ? ask_deposit(i, *t) : ephemeral_reply(config_.text(i, "common.control_invalid"));
     if (id->verb == "product") return show_product(i, *t, a.values.size() == 1 ? a.values.front() : std::string());
     if (id->verb == "promo") return ask_promo(i, *t, tail);
-    if (tail.empty()) return ephemeral_reply("This control is not valid.");
+    if (tail.empty()) return ephemeral_reply(config_.text(i, "common.control_invalid"));
     return id->verb == "wallet" ? pay_with_wallet(i, *t, tail) : pay_by_method(i, *t, tail);
 }
 
 ports::interaction_response tickets_feature::on_modal(const ports::interaction& i, const ports::modal_submit& m) {
     const auto id = ticket_ids::parse(m.custom_id);
-    if (!id) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
+    if (!id) return ephemeral_reply(config_.text(i, "router.foreign_form"));
     if (id->verb == "form") {
         const core::ticket_type* type = tickets_.find_type(id->rest);
-        if (type == nullptr) return ephemeral_reply(say(rejection::unknown_ticket_type));
+        if (type == nullptr) return ephemeral_reply(config_.text(i, rejection::unknown_ticket_type));
         std::vector<std::string> answers;
         for (std::size_t q = 0; q < type->questions.size(); ++q) answers.push_back(m.value("q" + std::to_string(q)).value_or(""));
         return open(i, *type, std::move(answers));
     }
     // The other forms name their ticket: "tk:<verb>:<ticket>[:<tail>]".
     const auto ref = id->ticket();
-    if (!ref) return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
+    if (!ref) return ephemeral_reply(config_.text(i, "router.foreign_form"));
     const auto& [ticket, tail] = *ref;
     if (id->verb == "feedback") return act(i, "rate", ticket, tail + ":" + m.value("comment").value_or(""));
     const auto t = tickets_.find(ticket);
-    if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
+    if (!t) return ephemeral_reply(config_.text(i, rejection::unknown_ticket));
     if (id->verb == "promocode") {
         std::string code = m.value("code").value_or("");
         while (!code.empty() && code.back() == ' ') code.pop_back();
@@ -249,12 +248,12 @@ ports::interaction_response tickets_feature::on_modal(const ports::interaction& 
     }
     if (id->verb == "amount") return credit_deposit(i, *t, m.value("amount").value_or(""));
     if (id->verb == "reason") return close(i, *t, m.value("reason").value_or(""), true);
-    return ephemeral_reply("That form is not one this shop opened. Nothing was changed.");
+    return ephemeral_reply(config_.text(i, "router.foreign_form"));
 }
 
 ports::interaction_response tickets_feature::start(const ports::interaction& i, const std::string& key) {
     const core::ticket_type* type = tickets_.find_type(key);
-    if (type == nullptr) return ephemeral_reply(say(rejection::unknown_ticket_type));
+    if (type == nullptr) return ephemeral_reply(config_.text(i, rejection::unknown_ticket_type));
     if (type->questions.empty()) return open(i, *type, {});
     ports::interaction_response r;
     r.kind = ports::response_kind::open_modal;
@@ -277,7 +276,7 @@ ports::interaction_response tickets_feature::open(const ports::interaction& i, c
                                                   std::vector<std::string> answers) {
     services::open_ticket_request request{i.from.user, type.key, "", std::move(answers)};
     auto opened = tickets_.open(request);
-    if (!opened) return ephemeral_reply(say(opened.error()));
+    if (!opened) return ephemeral_reply(config_.text(i, opened.error()));
     const auto bot = actions_.bot_user();
     ports::channel_spec spec;
     spec.name = core::ticket_channel_name(*opened);
@@ -292,23 +291,22 @@ ports::interaction_response tickets_feature::open(const ports::interaction& i, c
         log(opened->id, "creating the channel for ticket #" + std::to_string(opened->id.value) + " failed: " +
             std::string(ports::to_string(channel.error().code)) + " " + channel.error().detail);
         (void)tickets_.abandon(opened->id, "The channel could not be created");
-        return ephemeral_reply("Your ticket could not be opened: the bot may not create its channel here. "
-                               "Please tell the server's staff (/setup check shows what is missing).");
+        return ephemeral_reply(config_.text(i, "tickets.open_failed"));
     }
     const auto attached = tickets_.attach_channel(opened->id, channel->id);
-    if (!attached) return ephemeral_reply(say(attached.error()));
-    ports::message opening = ticket_views::opening(*attached, type);
+    if (!attached) return ephemeral_reply(config_.text(i, attached.error()));
+    ports::message opening = ticket_views::opening(*attached, type, config_.unaddressed());
     add_commerce_row(*attached, opening);
     if (const auto posted = actions_.send_message(channel->id, opening); !posted) {
         log(opened->id, "the opening message of ticket #" + std::to_string(opened->id.value) + " failed: " + posted.error().detail);
     }
-    return ephemeral_reply("Your ticket is open: <#" + channel->id.str() + ">");
+    return ephemeral_reply(config_.text(i, "tickets.opened", {{"channel", "<#" + channel->id.str() + ">"}}));
 }
 
 ports::interaction_response tickets_feature::act(const ports::interaction& i, const std::string& verb, core::ticket_id id,
                                                  const std::string& argument) {
     const auto t = tickets_.find(id);
-    if (!t) return ephemeral_reply(say(rejection::unknown_ticket));
+    if (!t) return ephemeral_reply(config_.text(i, rejection::unknown_ticket));
     const core::ticket_type* type = type_of(*t);
     const services::actor by = actor_for(i.from, type);
     const auto user_argument = [&]() -> std::optional<core::user_id> { return core::user_id::parse(argument); };
@@ -322,7 +320,7 @@ ports::interaction_response tickets_feature::act(const ports::interaction& i, co
         ok = mention(i.from.user) + " released this ticket.";
     } else if (verb == "transfer" || verb == "add" || verb == "remove") {
         const auto who = user_argument();
-        if (!who) return ephemeral_reply("Name a member.");
+        if (!who) return ephemeral_reply(config_.text(i, "tickets.name_a_member"));
         if (verb == "transfer") done = tickets_.transfer(by, id, *who);
         if (verb == "add") done = tickets_.add_participant(by, id, *who);
         if (verb == "remove") done = tickets_.remove_participant(by, id, *who);
@@ -337,10 +335,10 @@ ports::interaction_response tickets_feature::act(const ports::interaction& i, co
         return close(i, *t, "", true);
     } else if (verb == "keep") {
         done = tickets_.keep_open(by, id);
-        if (done) return update_with("Kept open by " + mention(i.from.user) + ".");
+        if (done) return update_with(config_.text(i, "tickets.kept_open", {{"member", mention(i.from.user)}}));
     } else if (verb == "reopen") {
         done = tickets_.reopen(by, id);
-        ok = "Ticket reopened by " + mention(i.from.user) + ".";
+        ok = config_.text(i, "tickets.reopened", {{"member", mention(i.from.user)}});
     } else if (verb == "delete") {
         done = tickets_.remove(by, id);
         ok = "Deleting this ticket's channel.";
@@ -350,14 +348,14 @@ ports::interaction_response tickets_feature::act(const ports::interaction& i, co
         const std::string comment = argument.find(':') == std::string::npos ? "" : argument.substr(argument.find(':') + 1);
         const auto stars = ticket_ids::integer(stars_text);  // range-checked before it becomes an int
         if (!stars || *stars < core::ticket_rating_min || *stars > core::ticket_rating_max) {
-            return ephemeral_reply(say(rejection::invalid_rating));
+            return ephemeral_reply(config_.text(i, rejection::invalid_rating));
         }
         done = tickets_.rate(by, id, static_cast<int>(*stars), comment);
-        if (done) return ephemeral_reply("Thank you! You rated ticket #" + std::to_string(id.value) + " " + stars_text + " of 5.");
+        if (done) return ephemeral_reply(config_.text(i, "tickets.rated", {{"ticket", std::to_string(id.value)}, {"stars", stars_text}}));
     } else {
-        return ephemeral_reply("This control is not valid.");
+        return ephemeral_reply(config_.text(i, "common.control_invalid"));
     }
-    if (!done) return ephemeral_reply(say(done.error()));
+    if (!done) return ephemeral_reply(config_.text(i, done.error()));
     // The channel follows the ticket: who may see it, and whether members may still write.
     if (t->channel && type != nullptr && (verb == "add" || verb == "remove" || verb == "reopen")) {
         const auto bot = actions_.bot_user();
@@ -389,14 +387,14 @@ ports::interaction_response tickets_feature::close(const ports::interaction& i, 
     const services::actor by = actor_for(i.from, type_of(t));
     const auto closed = tickets_.close(by, t.id, std::move(reason), confirmed);
     if (!closed && closed.error() == rejection::confirmation_required) {
-        ports::interaction_response r = ephemeral_reply("Close this ticket? You can reopen it within a day.");
-        r.body.rows.push_back({{ports::button{"Yes, close it", "tk:confirm:" + std::to_string(t.id.value),
+        ports::interaction_response r = ephemeral_reply(config_.text(i, "tickets.close_confirm"));
+        r.body.rows.push_back({{ports::button{config_.text(i, "tickets.close_yes"), "tk:confirm:" + std::to_string(t.id.value),
                                               ports::button_style::danger}}});
         return r;
     }
-    if (!closed) return ephemeral_reply(say(closed.error()));
+    if (!closed) return ephemeral_reply(config_.text(i, closed.error()));
     after_close(*closed);
-    return ephemeral_reply("Ticket #" + std::to_string(t.id.value) + " is closed.");
+    return ephemeral_reply(config_.text(i, "tickets.closed", {{"ticket", std::to_string(t.id.value)}}));
 }
 
 void tickets_feature::after_close(const core::ticket& t) {
@@ -409,7 +407,7 @@ void tickets_feature::after_close(const core::ticket& t) {
                 log(t.id, "locking the channel of ticket #" + std::to_string(t.id.value) + " failed: " + m.error().detail);
             }
         }
-        if (const auto posted = actions_.send_message(*t.channel, ticket_views::closed(t)); !posted) {
+        if (const auto posted = actions_.send_message(*t.channel, ticket_views::closed(t, config_.unaddressed())); !posted) {
             log(t.id, "the closing message of ticket #" + std::to_string(t.id.value) + " failed: " + posted.error().detail);
         }
     }
@@ -447,8 +445,8 @@ void tickets_feature::after_close(const core::ticket& t) {
             }
         }
     }
-    ports::message dm = ticket_views::rating_request(t, *type);
-    if (!files.empty()) dm.embeds.front().footer = "The transcript of the conversation is attached.";
+    ports::message dm = ticket_views::rating_request(t, *type, config_.unaddressed());
+    if (!files.empty()) dm.embeds.front().footer = config_.text("", "tickets.transcript_attached");
     const std::span<const ports::outbound_file> html(files.data(), files.empty() ? 0 : 1);
     if (const auto sent = actions_.send_dm(t.opener, dm, html); !sent) {
         log(t.id, "sending the rating request to " + t.opener.str() + " failed: " + sent.error().detail);
@@ -474,7 +472,7 @@ void tickets_feature::run_sweep() {
     for (const auto& t : swept.warned) {
         const core::ticket_type* type = type_of(t);
         if (!t.channel || type == nullptr) continue;
-        if (const auto posted = actions_.send_message(*t.channel, ticket_views::inactivity_warning(t, *type)); !posted) {
+        if (const auto posted = actions_.send_message(*t.channel, ticket_views::inactivity_warning(t, *type, config_.unaddressed())); !posted) {
             log(t.id, "the inactivity warning of ticket #" + std::to_string(t.id.value) + " failed: " + posted.error().detail);
         }
     }

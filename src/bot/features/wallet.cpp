@@ -107,7 +107,7 @@ ports::interaction_response wallet_feature::propose(const ports::interaction& i,
     const bool credit = action == core::staff_action::wallet_credit;
     const std::string usage = credit ? "Usage: /addbalance user:<member> amount:<e.g. 12.50> [reason]"
                                      : "Usage: /removebalance user:<member> amount:<e.g. 12.50> reason:<why>";
-    if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const auto* user = find_option(c, "user");
     const auto* amount = find_option(c, "amount");
     if (user == nullptr || !std::holds_alternative<core::user_id>(*user) || amount == nullptr ||
@@ -133,7 +133,7 @@ ports::interaction_response wallet_feature::propose(const ports::interaction& i,
                                    "**: a wallet never goes below zero, so **" + core::format_money(*parsed) +
                                    "** cannot be taken.");
         }
-        return ephemeral_reply(std::string(core::describe(preview.error())));
+        return ephemeral_reply(config_.text(i, preview.error()));
     }
     const auto& p = preview->proposal;
     const auto expires = std::chrono::duration_cast<std::chrono::seconds>(p.expires_at.time_since_epoch()).count();
@@ -155,13 +155,13 @@ ports::interaction_response wallet_feature::propose(const ports::interaction& i,
 }
 
 ports::interaction_response wallet_feature::confirm(const ports::interaction& i, const std::string& token) {
-    if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const auto done = wallet_.confirm({i.from.user, true}, token);
     if (!done) {
         if (done.error() == core::rejection::insufficient_funds) {
             return replace_preview("The balance no longer covers this debit; nothing was taken. Run /removebalance again.");
         }
-        return ephemeral_reply(std::string(core::describe(done.error())));
+        return ephemeral_reply(config_.text(i, done.error()));
     }
     const auto& p = done->proposal;
     const bool credit = p.action == core::staff_action::wallet_credit;
@@ -185,13 +185,13 @@ ports::interaction_response wallet_feature::confirm(const ports::interaction& i,
 }
 
 ports::interaction_response wallet_feature::cancel(const ports::interaction& i, const std::string& token) {
-    if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const auto cancelled = wallet_.cancel({i.from.user, true}, token);
     if (!cancelled) {
         if (cancelled.error() == core::rejection::idempotency_conflict) {
             return ephemeral_reply("This change was already confirmed; cancelling it now changes nothing.");
         }
-        return ephemeral_reply(std::string(core::describe(cancelled.error())));
+        return ephemeral_reply(config_.text(i, cancelled.error()));
     }
     return replace_preview("Cancelled — nothing was changed.");
 }
@@ -218,7 +218,7 @@ ports::interaction_response wallet_feature::transactions(const ports::interactio
 }
 
 ports::interaction_response wallet_feature::show(const ports::interaction& i, const ports::command_invocation& c) {
-    if (!config_.is_staff(i.from)) return ephemeral_reply(std::string(core::describe(core::rejection::not_staff)));
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     const auto* user = find_option(c, "user");
     if (user == nullptr || !std::holds_alternative<core::user_id>(*user)) return ephemeral_reply("Usage: /wallet show user:<member>");
     const core::user_id member = std::get<core::user_id>(*user);

@@ -54,15 +54,15 @@ namespace apexcore::bot {
 /// The pure views of the tickets feature: data in, neutral messages out (unit-tested alone).
 namespace ticket_views {
 /// The panel: an embed and one button per type (at most 25, five rows of five).
-[[nodiscard]] ports::message panel(const std::vector<core::ticket_type>& types);
+[[nodiscard]] ports::message panel(const std::vector<core::ticket_type>& types, const localized& t = {});
 /// The first message in a ticket's channel: who opened it, the answers, and the staff buttons.
-[[nodiscard]] ports::message opening(const core::ticket& t, const core::ticket_type& type);
+[[nodiscard]] ports::message opening(const core::ticket& t, const core::ticket_type& type, const localized& text = {});
 /// Posted when the ticket closes: by whom (or the sweep), the reason, Reopen / Delete.
-[[nodiscard]] ports::message closed(const core::ticket& t);
+[[nodiscard]] ports::message closed(const core::ticket& t, const localized& text = {});
 /// The inactivity warning with its "Keep open" button.
-[[nodiscard]] ports::message inactivity_warning(const core::ticket& t, const core::ticket_type& type);
+[[nodiscard]] ports::message inactivity_warning(const core::ticket& t, const core::ticket_type& type, const localized& text = {});
 /// The DM asking the opener for a rating (buttons 1..5).
-[[nodiscard]] ports::message rating_request(const core::ticket& t, const core::ticket_type& type);
+[[nodiscard]] ports::message rating_request(const core::ticket& t, const core::ticket_type& type, const localized& text = {});
 /// The overwrites of a ticket's channel: @everyone cannot see it; the opener, the participants,
 /// the staff role, the type's staff roles and the bot can. With `locked`, the opener and the
 /// participants can still read but no longer write.
