@@ -142,6 +142,22 @@ std::vector<core::order> order_service::warranty_expiring_within(std::chrono::ho
     return out;
 }
 
+core::result<bool, core::rejection> order_service::resend_delivery(core::user_id customer, core::order_id id) {
+    if (!config_.notifications.direct_messages) return core::rejection::forbidden_transition;
+    const auto slot = std::chrono::duration_cast<std::chrono::minutes>(config_.time().now().time_since_epoch()).count() / 10;
+    return detail::transact<bool>(store_, [&](ports::unit_of_work& uow) -> core::result<bool, core::rejection> {
+        const auto order = uow.orders().find(id);
+        if (!order || order->customer != customer) return core::rejection::unknown_order;
+        if (order->delivery.empty()) return core::rejection::forbidden_transition;
+        const auto product = uow.products().find(order->product);
+        core::outbox_facts facts = detail::order_facts(*order, product ? product->display_name() : std::string());
+        facts.emplace("secret", order->delivery);
+        facts.emplace("delivery_kind", product && detail::delivers_key(*product) ? "license_key" : "payload");
+        return detail::notify_member(uow, config_, customer, core::log_topic::orders, "order.delivery", std::move(facts),
+                                     "resend:" + std::to_string(id.value) + ":" + std::to_string(slot));
+    });
+}
+
 std::size_t order_service::queue_warranty_notices() {
     if (!config_.notifications.direct_messages) return 0;
     const auto now = config_.time().now();

@@ -2,7 +2,9 @@
 // after the receipt is gone; nobody else's; references read as members type them.
 #include <apexcore/bot/shop_bot.hpp>
 
+#include <apexcore/bot/features/notifications.hpp>
 #include <apexcore/services/license_service.hpp>
+#include <apexcore/services/outbox_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
 #include <gtest/gtest.h>
@@ -96,6 +98,45 @@ TEST_F(OrdersFeatureTest, SomeoneElsesOrderReadsAsUnknownButStaffSeeIt) {
     const auto staff = bot_.handle(command(staff_user, "order", {{"reference", reference}}, {staff_role}));
     ASSERT_EQ(staff.body.embeds.size(), 1U) << staff.body.content;
     EXPECT_EQ(staff.body.embeds[0].footer, "Customer: " + customer.str());
+}
+
+}  // namespace
+
+namespace {
+
+// "Send to my DMs" (issue 11 §2): a delivery asked for again goes through the outbox to the
+// member, with the key; at most once in 10 minutes; never for someone else's order.
+TEST_F(OrdersFeatureTest, TheDeliveryIsSentAgainByDmOnRequestButNotTwiceInTenMinutes) {
+    services::shop_config dms;
+    dms.notifications.direct_messages = true;
+    services::order_service orders{store_, dms};
+    services::outbox_service outbox{store_, dms};
+    bot::shop_bot shop{{core::guild_id{1}, staff_role, core::usd, {}}, wallet_, catalog_, {.orders = &orders}};
+    const std::string key(32, 'K');
+    const std::string reference = buy_key(key);
+    (void)outbox.claim(100, std::chrono::seconds(60));  // what the purchase itself wrote (nothing here: its wallet had DMs off)
+    const auto shown = shop.handle(command(customer, "order", {{"reference", reference}}));
+    ASSERT_EQ(shown.body.rows.size(), 1U);
+    const auto& send = std::get<ports::button>(shown.body.rows[0].components.back());
+    EXPECT_EQ(send.label, "Send to my DMs");
+    EXPECT_TRUE(shop.handle(command(staff_user, "order", {{"reference", reference}}, {staff_role})).body.rows.empty())
+        << "staff see the order, not a button that would DM them";
+
+    const auto press = [&](core::user_id who) {
+        return shop.handle({core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {who, "member", {}},
+                            ports::component_action{send.custom_id, {}, ports::component_kind::button}});
+    };
+    EXPECT_EQ(press(stranger).body.content, "That order does not exist.");
+    EXPECT_EQ(press(customer).body.content, "Sent: order **" + reference + "**'s delivery is on its way to your DMs.");
+    EXPECT_EQ(press(customer).body.content, "Order **" + reference +
+                                                "**'s delivery was sent to your DMs a moment ago; check them (or ask again in a few minutes).");
+    const auto entries = outbox.claim(100, std::chrono::seconds(60));
+    ASSERT_EQ(entries.size(), 1U) << "one DM, not two";
+    EXPECT_EQ(entries[0].draft.recipient, std::optional<core::user_id>(customer));
+    const auto dm = bot::direct_message_view(entries[0]);
+    EXPECT_EQ(dm.embeds.at(0).title, "Your order " + reference);
+    EXPECT_EQ(dm.embeds[0].fields.at(0).name, "Your license key");
+    EXPECT_EQ(dm.embeds[0].fields[0].value, "`" + key + "`");
 }
 
 }  // namespace

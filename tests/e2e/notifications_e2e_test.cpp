@@ -202,3 +202,50 @@ TEST_F(VipTiersEndToEndTest, AnEarnedTierRoleIsGrantedAndOneAboveTheBotIsReporte
 }
 
 }  // namespace
+
+namespace {
+
+// A tier lost after a refund (issue 11 §5, §9): a spend tier on a role the bot can manage is
+// granted by a purchase and taken back when the refund brings the member's spend below it.
+class TierRefundEndToEndTest : public NotificationsEndToEndTest {
+protected:
+    json extra_config() override {
+        json config = NotificationsEndToEndTest::extra_config();
+        config["tiers"] = json::array({{{"name", "Gold"}, {"role_id", info_["staff_role_id"]}, {"mode", "spend"},
+                                        {"spend_threshold", "5.00"}, {"discount_bp", 500}}});
+        return config;
+    }
+    bool holds(const std::string& role) {
+        const auto guild = control_->get("/_sandbox/guild");
+        for (const auto& m : guild.body["members"]) {
+            if (m["user_id"] == customer()) return m["roles"].dump().find(role) != std::string::npos;
+        }
+        return false;
+    }
+};
+
+TEST_F(TierRefundEndToEndTest, ARefundThatEndsATierTakesItsRoleBack) {
+    const std::string gold = info_["staff_role_id"];
+    ASSERT_FALSE(holds(gold));
+    top_up_and_buy();
+    ASSERT_TRUE(wait_for([&] { return holds(gold); })) << bot_->output();
+    ASSERT_TRUE(wait_for([&] { return posts(orders_log()).size() == 1; })) << bot_->output();
+    const std::string title = embed_title(posts(orders_log())[0]);  // "Order AC-… paid"
+    const std::string reference = title.substr(6, title.size() - 11);
+
+    const auto preview = command(customer(), "refund", {{"reference", reference}});
+    const auto form = click(customer(), preview.body["message_id"], preview.body["response"]["data"]["components"][0]["components"][0]["custom_id"]);
+    ASSERT_EQ(control_->post("/_sandbox/modals", {{"user_id", customer()},
+                                                  {"interaction_id", form.body["interaction_id"]},
+                                                  {"values", {{"reason", "Bought the wrong one"}}}})
+                  .status,
+              200U);
+    ASSERT_TRUE(wait_for([&] { return posts(orders_log()).size() == 2; })) << bot_->output();
+    const json request = posts(orders_log())[1];
+    const auto approved = click(staff(), request["id"], request["components"][0]["components"][0]["custom_id"]);
+    ASSERT_EQ(approved.status, 200U) << approved.body.dump();
+    EXPECT_TRUE(wait_for([&] { return !holds(gold); })) << "the Gold role is taken back\n" << bot_->output();
+    expect_balance("$20.00");
+}
+
+}  // namespace

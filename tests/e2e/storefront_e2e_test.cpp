@@ -153,3 +153,78 @@ TEST_F(MessagesEndToEndTest, EachMemberReadsTheirLanguageAndDmsUseTheOwnersDefau
 }
 
 }  // namespace
+
+namespace {
+
+using nlohmann::json;
+
+// A member's journey through the real apexbot (issue 11 §2, §7, §9): the delivery shown on the
+// receipt, again in /order, and re-sent by DM; a purchase cooldown hit; a sold-out product that
+// cannot be bought.
+class StorefrontJourneyEndToEndTest : public apexcore::test_support::BotFixture {
+protected:
+    static constexpr const char* payload = "https://downloads.example.com/editor-pro/8f3a9c";
+    json extra_config() override {
+        json products = json::array({{{"main_category", "Software"}, {"sub_category", "Tools"}, {"service_name", "Editor Pro"},
+                                      {"variant_name", "1 year"}, {"price", "5.00"}, {"stock", 5}, {"delivery_payload", payload}},
+                                     {{"main_category", "Software"}, {"sub_category", "Tools"}, {"service_name", "Rare Plugin"},
+                                      {"variant_name", "Lifetime"}, {"price", "3.00"}, {"stock", 0}}});
+        std::ofstream(dir_ / "products.json") << products.dump(2);
+        return {{"products_file", (dir_ / "products.json").string()},
+                {"cooldowns", {{"purchases", {{"max", 1}, {"per_minutes", 60}}}}}};
+    }
+    /// The value of `name` in the /buy menu (the product ids are the options' values).
+    std::string product_value(const std::string& name) {
+        const auto menu = command(customer(), "buy");
+        for (const auto& o : menu.body["response"]["data"]["components"][0]["components"][0]["options"]) {
+            if (o.value("label", "").starts_with(name)) return o["value"];
+        }
+        return "";
+    }
+    static std::string field(const json& data, const std::string& name) {
+        for (const auto& f : data["embeds"][0].value("fields", json::array())) {
+            if (f.value("name", "") == name) return f.value("value", "");
+        }
+        return "(none)";
+    }
+};
+
+TEST_F(StorefrontJourneyEndToEndTest, TheDeliveryIsShownKeptAndResentAndLimitsAreExplained) {
+    ASSERT_EQ(top_up("20.00").status, 200U);
+    const auto bought = buy_through_menu(customer(), product_value("Editor Pro"));
+    ASSERT_EQ(bought.status, 200U) << bought.body.dump();
+    const json receipt = bought.body["response"]["data"];
+    EXPECT_EQ(field(receipt, "Delivery"), payload) << receipt.dump();
+    const std::string reference = receipt["embeds"][0]["title"].get<std::string>().substr(6);
+
+    // /order shows it again, with "Send to my DMs".
+    const auto order = command(customer(), "order", {{"reference", reference}});
+    const json view = order.body["response"]["data"];
+    EXPECT_EQ(field(view, "Delivered"), "`" + std::string(payload) + "`");
+    const json buttons = view["components"][0]["components"];
+    const json send = buttons[buttons.size() - 1];
+    EXPECT_EQ(send["label"], "Send to my DMs") << view.dump();
+    EXPECT_EQ(reply_text(click(customer(), order.body["message_id"], send["custom_id"])),
+              "Sent: order **" + reference + "**'s delivery is on its way to your DMs.");
+    ASSERT_TRUE(wait_for([&] {
+        const json m = control_->get("/_sandbox/dms/" + customer() + "/messages").body.value("messages", json::array());
+        return !m.empty() && m.back()["embeds"][0].value("title", "") == "Your order " + reference;
+    })) << bot_->output();
+
+    // One purchase an hour: the second is refused before anything is charged, saying when.
+    const auto again = buy_through_menu(customer(), product_value("Editor Pro"));
+    EXPECT_NE(reply_text(again).find("You have made as many purchases as the shop allows for now; you can buy again <t:"),
+              std::string::npos)
+        << again.body.dump();
+    expect_balance("$15.00");
+
+    // Sold out: the menu says so and the card's button cannot be pressed.
+    const auto menu = command(customer(), "buy");
+    EXPECT_NE(menu.body.dump().find("$3.00 · sold out"), std::string::npos) << menu.body.dump();
+    const auto card = command(customer(), "buy", {{"product", product_value("Rare Plugin")}});
+    const json buy = card.body["response"]["data"]["components"][0]["components"][0];
+    EXPECT_EQ(buy["label"], "Sold out");
+    EXPECT_EQ(buy["disabled"], true);
+}
+
+}  // namespace

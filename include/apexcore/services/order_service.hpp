@@ -77,6 +77,17 @@ public:
     /// forbidden_transition (not delivered, or the product has no duration).
     [[nodiscard]] core::result<core::order, core::rejection> renew_warranty(const actor& by, core::order_id id);
 
+    /// The member asks for their order's delivery again by DM (issue "The storefront" §2): an
+    /// "order.delivery" entry to them in the outbox with the delivery as its secret (the DM, or
+    /// the orders log told without it when DMs are closed). At most once per order in any
+    /// 10-minute slot (outbox dedup key "resend:<order>:<slot>"): a repeat in the slot writes
+    /// nothing and returns false. Rejections: unknown_order (also another member's),
+    /// forbidden_transition (nothing was delivered, or the shop sends no DMs).
+    [[nodiscard]] core::result<bool, core::rejection> resend_delivery(core::user_id customer, core::order_id id);
+
+    /// Whether the shop sends DMs (shop_config::notifications.direct_messages).
+    [[nodiscard]] bool sends_direct_messages() const { return config_.notifications.direct_messages; }
+
     /// Delivered orders whose warranty ends within `window` from now, soonest first.
     [[nodiscard]] std::vector<core::order> warranty_expiring_within(std::chrono::hours window, std::size_t limit);
 

@@ -309,6 +309,12 @@ ports::message direct_message_view(const core::outbox_entry& entry, const locali
         add_delivery(e, entry, t);
         e.footer = t("dm.order_footer", {{"reference", reference}});
         m.embeds.push_back(std::move(e));
+    } else if (event == "order.delivery") {  // asked for again from /order
+        auto e = base(entry, t("dm.delivery_title", {{"reference", reference}}), blue);
+        e.description = core::truncate_utf8(t("dm.order_line", {{"reference", reference}, {"product", product}}), 4096);
+        add_delivery(e, entry, t);
+        e.footer = t("dm.order_footer", {{"reference", reference}});
+        m.embeds.push_back(std::move(e));
     } else if (event == "payment.approved") {
         auto e = base(entry, t("dm.payment_approved_title"), green);
         e.description = core::truncate_utf8(t("dm.payment_approved", {{"reference", reference}, {"product", product}}), 4096);

@@ -78,8 +78,24 @@ ports::interaction_response orders_feature::show(const ports::interaction& i, co
     // (it re-checks owner, window and state).
     const bool refundable = order->status == core::order_status::paid || order->status == core::order_status::delivered ||
                             order->status == core::order_status::partially_refunded;
-    if (refunds_ && refundable && order->customer == i.from.user) r.body.rows.push_back({{refund_request_button(order->id)}});
+    ports::action_row row;
+    if (refunds_ && refundable && order->customer == i.from.user) row.components.emplace_back(refund_request_button(order->id));
+    if (!order->delivery.empty() && order->customer == i.from.user && orders_.sends_direct_messages()) {
+        row.components.emplace_back(ports::button{t("orders.send_dm"), "od:dm:" + std::to_string(order->id.value), ports::button_style::secondary});
+    }
+    if (!row.components.empty()) r.body.rows.push_back(std::move(row));
     return r;
+}
+
+ports::interaction_response orders_feature::on_component(const ports::interaction& i, const ports::component_action& a) {
+    const auto id = a.custom_id.starts_with("od:dm:") ? core::order_id::parse(std::string_view(a.custom_id).substr(6)) : std::nullopt;
+    if (!id) return ephemeral_reply(config_.text(i, "common.control_invalid"));
+    const auto order = orders_.find({i.from.user, false}, *id);
+    if (!order) return ephemeral_reply(config_.text(i, core::rejection::unknown_order));  // another's reads as unknown
+    const auto sent = orders_.resend_delivery(i.from.user, *id);
+    if (!sent) return ephemeral_reply(config_.text(i, sent.error() == core::rejection::forbidden_transition ? "orders.dm_nothing" : "rejection.unknown_order",
+                                                   {{"reference", order->reference}}));
+    return ephemeral_reply(config_.text(i, *sent ? "orders.dm_sent" : "orders.dm_already_sent", {{"reference", order->reference}}));
 }
 
 ports::interaction_response orders_feature::list(const ports::interaction& i) {

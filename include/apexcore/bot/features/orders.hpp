@@ -5,7 +5,9 @@
 /// delivered — the license key, code or payload — so a delivery is never lost after the receipt
 /// is gone). Answers are ephemeral: only the asker sees them. A member sees only their own
 /// orders; staff see any (order_service checks both). A reference is read as members type it
-/// (case, spaces, O/0 and I/L/1 forgiven; core/order_reference.hpp).
+/// (case, spaces, O/0 and I/L/1 forgiven; core/order_reference.hpp). When the shop sends DMs, the
+/// member's own delivered order has "Send to my DMs" ("od:dm:<order id>"): the delivery is sent
+/// again through the outbox, at most once per 10 minutes (order_service::resend_delivery).
 
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/services/catalog_service.hpp>
@@ -23,7 +25,10 @@ public:
 
     [[nodiscard]] std::string name() const override { return "orders"; }
     [[nodiscard]] std::vector<ports::command_spec> commands() const override;
+    [[nodiscard]] std::vector<std::string> namespaces() const override { return {"od"}; }
     ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) override;
+    /// "Send to my DMs".
+    ports::interaction_response on_component(const ports::interaction& i, const ports::component_action& a) override;
     /// "orders.warranty_notices" every hour: the "your warranty ends soon" DMs that fell due
     /// (services::order_service::queue_warranty_notices; each sent once).
     [[nodiscard]] std::vector<scheduled_job> jobs() const override;
