@@ -127,18 +127,24 @@ void load_operations(const json& doc, const std::string& path, config& c) {
                 c.payment_session_ttl_minutes = static_cast<int>(integer_value(value, path, "payments.session_ttl_minutes", 1, 10080,
                                                                                "expected minutes from 1 to 10080 (7 days)"));
             } else if (key == "methods") {
-                if (!value.is_array()) bad(path, "payments.methods", "expected an array of {\"name\", \"instructions\", \"emoji\"?}");
+                if (!value.is_array()) {
+                    bad(path, "payments.methods", "expected an array of {\"name\", \"instructions\", \"emoji\"?, \"proof_required\"?}");
+                }
                 for (std::size_t i = 0; i < value.size(); ++i) {
                     const std::string where = "payments.methods[" + std::to_string(i) + "].";
                     const json& m = value[i];
                     if (!m.is_object()) bad(path, where.substr(0, where.size() - 1), "expected an object");
                     for (const auto& [field, _] : m.items()) {
-                        if (field != "name" && field != "instructions" && field != "emoji") {
-                            bad(path, where + field, "unknown key (known: name, instructions, emoji)");
+                        if (field != "name" && field != "instructions" && field != "emoji" && field != "proof_required") {
+                            bad(path, where + field, "unknown key (known: name, instructions, emoji, proof_required)");
                         }
                     }
                     c.payment_methods.push_back({string_key(m, path, "name", true, where), string_key(m, path, "instructions", true, where),
                                                  string_key(m, path, "emoji", false, where), {}});
+                    if (const auto required = m.find("proof_required"); required != m.end()) {
+                        if (!required->is_boolean()) bad(path, where + "proof_required", "expected true or false");
+                        c.payment_methods.back().proof_required = required->get<bool>();
+                    }
                 }
             } else {
                 bad(path, "payments." + key, "unknown key (known: methods, session_ttl_minutes)");

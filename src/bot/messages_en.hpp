@@ -160,6 +160,9 @@ inline constexpr std::array english_messages = std::to_array<message_entry>({
      "Pay **{amount}** as described below, then press **Send proof** with a link to your receipt, or upload a screenshot with "
      "`/proof reference:{reference}`."},
     {"payments.send_proof", "Send proof"},
+    {"payments.i_have_paid", "I have paid"},
+    {"payments.session_hint_no_proof", "Pay **{amount}** as described below, then press **I have paid**; staff check it."},
+    {"payments.proof_form_link_optional", "Link to your receipt (optional)"},
     {"payments.cancel", "Cancel payment"},
     {"payments.session_gone", "This payment was already cancelled or has expired; open the product again to start a new one."},
     {"payments.proof_usage", "Usage: /proof reference:<e.g. AC-20261130-SQHNDP> file:<screenshot or PDF> (or link:<https://…>)"},

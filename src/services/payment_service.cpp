@@ -125,7 +125,8 @@ core::result<payment_view, core::rejection> payment_service::submit(core::user_i
     }
     if (!detail::is_clean_text(proof.transaction_id, core::payment_field_length_max, false) ||
         !detail::is_clean_text(proof.contact, core::payment_field_length_max, false) ||
-        !detail::is_clean_text(proof.notes, core::payment_notes_length_max, true) || !core::is_valid_proof_url(proof.proof_url)) {
+        !detail::is_clean_text(proof.notes, core::payment_notes_length_max, true) ||
+        (!proof.proof_url.empty() && !core::is_valid_proof_url(proof.proof_url))) {
         return core::rejection::invalid_text;
     }
     return transact(store_, [&](ports::unit_of_work& uow) -> view_result {
@@ -133,6 +134,10 @@ core::result<payment_view, core::rejection> payment_service::submit(core::user_i
         if (!s) return core::rejection::unknown_payment_session;
         if (s->customer != customer) return core::rejection::not_owner;
         if (s->status == status::open && config_.time().now() >= s->expires_at) return core::rejection::payment_session_expired;
+        // A proof is required unless the session's method says otherwise (a method no longer
+        // configured requires one).
+        const core::payment_method* method = config_.find_method(s->method);
+        if (proof.proof_url.empty() && (method == nullptr || method->proof_required)) return core::rejection::invalid_text;
         s->transaction_id = proof.transaction_id;
         s->contact = proof.contact;
         s->notes = proof.notes;
@@ -293,6 +298,13 @@ core::result<std::vector<core::payment_session_event>, core::rejection> payment_
     });
     if (!out) return core::rejection::unknown_payment_session;
     return *out;
+}
+
+std::optional<core::payment_session> payment_service::find_session(core::user_id customer, core::payment_session_id id) {
+    std::optional<core::payment_session> found;
+    store_.read([&](ports::unit_of_work& uow) { found = uow.payment_sessions().find_session(id); });
+    if (found && found->customer != customer) return std::nullopt;
+    return found;
 }
 
 core::result<payment_view, core::rejection> payment_service::live_session(core::user_id customer, core::order_id order_id) {

@@ -243,3 +243,34 @@ TEST_F(PaymentsFeatureTest, AShopWithoutMethodsOffersNeitherTheButtonsNorProof) 
 }
 
 }  // namespace
+
+namespace {
+
+// A method without a required proof (cash at the counter): "I have paid" with an optional link.
+TEST_F(PaymentsFeatureTest, AMethodWithoutARequiredProofTakesIHavePaidAlone) {
+    services::shop_config cash_config = config_;
+    cash_config.payment_methods = {{"Cash", "Pay at the counter; staff check the till.", "", {}, false}};
+    services::payment_service payments{store_, cash_config};
+    bot::shop_bot shop{{core::guild_id{1}, staff_role, core::usd, {}},
+                       wallet_,
+                       catalog_,
+                       {.payments = &payments, .payment_methods = cash_config.payment_methods, .orders = &orders_}};
+    const auto p = product(400);
+    const auto handle = [&](core::user_id who, action_type action) {
+        return shop.handle({core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {who, "member", {}}, std::move(action)});
+    };
+    const auto shown = handle(customer, ports::command_invocation{"buy", {{"product", std::to_string(p.id.value)}}});
+    const auto session = handle(customer, press(button(shown, 1, 0).custom_id));
+    EXPECT_EQ(button(session, 0, 0).label, "I have paid");
+    const auto form = handle(customer, press(button(session, 0, 0).custom_id));
+    ASSERT_EQ(form.kind, ports::response_kind::open_modal);
+    EXPECT_FALSE(form.form.inputs.at(0).required);
+    const auto sent = handle(customer, ports::modal_submit{form.form.custom_id, {{"link", ""}, {"transaction", ""}, {"notes", "Paid at 10:40"}}});
+    EXPECT_TRUE(sent.body.content.starts_with("Thank you!")) << sent.body.content;
+    // A method that requires one refuses an empty proof.
+    const auto paypal = payments_.start({customer, p.id, "PayPal"});
+    ASSERT_TRUE(paypal.ok());
+    EXPECT_EQ(payments_.submit(customer, paypal->session.id, {}).error(), core::rejection::invalid_text);
+}
+
+}  // namespace

@@ -34,6 +34,9 @@ struct payment_method {
     std::string instructions;  ///< 1..1000 bytes, shown to the customer
     std::string emoji{};       ///< optional, <= 64 bytes (a unicode emoji or <:name:id>)
     order_metadata metadata{}; ///< free-form, core::is_valid_metadata
+    /// Whether the member must send a proof (a receipt link or upload) with "I have paid"; when
+    /// false (cash at a counter, a method staff check on their side) the proof is optional.
+    bool proof_required = true;
 };
 
 /// Why a payment method is misconfigured.

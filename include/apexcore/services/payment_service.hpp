@@ -32,7 +32,7 @@ struct payment_proof {
     std::string transaction_id{};  ///< <= 128 bytes, single line
     std::string contact{};         ///< <= 128 bytes, single line (e-mail, handle)
     std::string notes{};           ///< <= 1000 bytes
-    std::string proof_url{};       ///< https:// attachment URL (core::is_valid_proof_url); required
+    std::string proof_url{};       ///< https:// URL (core::is_valid_proof_url); required unless the method's proof_required is false
 };
 
 /// A session with its order.
@@ -76,6 +76,9 @@ public:
     /// text_too_long, invalid_text (control characters or a bad proof URL).
     [[nodiscard]] core::result<payment_view, core::rejection> submit(core::user_id customer, core::payment_session_id id,
                                                                      const payment_proof& proof);
+
+    /// The customer's own session `id` (another member's reads as none).
+    [[nodiscard]] std::optional<core::payment_session> find_session(core::user_id customer, core::payment_session_id id);
 
     /// Staff approve a submitted session: order paid, then delivered (the reserved key or the
     /// payload), lifetime spend and tiers, all in one transaction. Rejections: not_staff,

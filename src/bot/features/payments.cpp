@@ -116,7 +116,10 @@ ports::message payments_feature::session_view(const services::payment_view& view
         t("payments.session_hint", {{"amount", core::format_money(view.order.price_paid)}, {"reference", view.order.reference}}),
         ports::content_length_max);
     const std::string id = std::to_string(view.session.id.value);
-    m.rows.push_back({{ports::button{t("payments.send_proof"), "pm:p:" + id, ports::button_style::primary},
+    const bool proof = method == methods_.end() || method->proof_required;
+    if (!proof) m.content = core::truncate_utf8(t("payments.session_hint_no_proof", {{"amount", core::format_money(view.order.price_paid)}}),
+                                                ports::content_length_max);
+    m.rows.push_back({{ports::button{t(proof ? "payments.send_proof" : "payments.i_have_paid"), "pm:p:" + id, ports::button_style::primary},
                        ports::button{t("payments.cancel"), "pm:c:" + id, ports::button_style::danger}}});
     return m;
 }
@@ -260,7 +263,7 @@ ports::interaction_response payments_feature::approve(const ports::interaction& 
                    "Payment session " + std::to_string(session.value)};
     if (!done->session.transaction_id.empty()) e.fields.push_back({"Transaction", core::truncate_utf8(done->session.transaction_id, 1024), true});
     e.fields.push_back({"Order status", std::string(core::to_string(done->order.status)), true});
-    e.fields.push_back({"Proof", core::truncate_utf8(done->session.proof_url, 1024), false});
+    if (!done->session.proof_url.empty()) e.fields.push_back({"Proof", core::truncate_utf8(done->session.proof_url, 1024), false});
     ports::interaction_response r = ephemeral_reply("");
     r.kind = ports::response_kind::update_message;
     r.body.ephemeral = false;
@@ -288,7 +291,7 @@ ports::interaction_response payments_feature::reject(const ports::interaction& i
                    rejected_color,
                    "Payment session " + std::to_string(session.value)};
     e.fields.push_back({"Reason", core::truncate_utf8(reason, 1024), false});
-    e.fields.push_back({"Proof", core::truncate_utf8(done->session.proof_url, 1024), false});
+    if (!done->session.proof_url.empty()) e.fields.push_back({"Proof", core::truncate_utf8(done->session.proof_url, 1024), false});
     ports::interaction_response r = ephemeral_reply("");
     r.kind = ports::response_kind::update_message;
     r.body.ephemeral = false;
@@ -302,10 +305,15 @@ ports::interaction_response payments_feature::on_component(const ports::interact
         ports::interaction_response r;
         r.kind = ports::response_kind::open_modal;
         const localized t = config_.in(i);
+        // The link is required unless the session's method says a proof is optional.
+        const auto view = payments_.find_session(i.from.user, *session);
+        const auto method = view ? std::find_if(methods_.begin(), methods_.end(), [&](const auto& m) { return m.name == view->method; })
+                                 : methods_.end();
+        const bool proof = method == methods_.end() || method->proof_required;
         r.form = ports::modal{"pm:q:" + std::to_string(session->value),
                               t("payments.proof_form_title"),
-                              {input("link", t("payments.proof_form_link"), true, static_cast<int>(core::payment_proof_url_length_max),
-                                     "https://…"),
+                              {input("link", t(proof ? "payments.proof_form_link" : "payments.proof_form_link_optional"), proof,
+                                     static_cast<int>(core::payment_proof_url_length_max), "https://…"),
                                input("transaction", t("payments.proof_form_transaction"), false,
                                      static_cast<int>(core::payment_field_length_max), t("payments.proof_form_transaction_hint")),
                                input("notes", t("payments.proof_form_notes"), false, static_cast<int>(core::payment_notes_length_max), "",
