@@ -123,6 +123,8 @@ inline constexpr std::array english_messages = std::to_array<message_entry>({
     {"orders.dm_nothing", "Order **{reference}** has nothing delivered to send."},
     {"orders.list_title", "Your orders"},
     {"orders.list_footer", "The last {count}. Details and delivery: /order reference"},
+    {"orders.list_footer_older", "{count} older. Details and delivery: /order reference"},
+    {"orders.no_older", "No older orders."},
     {"refunds.usage", "Usage: /refund reference:<e.g. AC-20261130-SQHNDP> (see /orders)"},
     {"refunds.title", "Refund order {reference}"},
     {"refunds.footer", "Staff decide; you get a DM when they have."},

@@ -32,9 +32,9 @@ core::result<core::order, core::rejection> order_service::find(const actor& by, 
     return *found;
 }
 
-std::vector<core::order> order_service::list_for(core::user_id customer, std::size_t limit) {
+std::vector<core::order> order_service::list_for(core::user_id customer, std::size_t limit, std::optional<core::order_id> before) {
     std::vector<core::order> out;
-    store_.read([&](ports::unit_of_work& uow) { out = uow.orders().list_for(customer, std::clamp<std::size_t>(limit, 1, 100)); });
+    store_.read([&](ports::unit_of_work& uow) { out = uow.orders().list_for(customer, std::clamp<std::size_t>(limit, 1, 100), before); });
     return out;
 }
 

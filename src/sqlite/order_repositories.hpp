@@ -85,9 +85,11 @@ public:
                            customer, since, limit);
     }
 
-    std::vector<core::order> list_for(core::user_id customer, std::size_t limit) override {
-        auto& s = db_.prepare(std::string(order_select) + " WHERE customer_id = ? ORDER BY id DESC LIMIT ?");
-        s.bind(1, to_db(customer.value)).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<core::order> list_for(core::user_id customer, std::size_t limit, std::optional<core::order_id> before) override {
+        auto& s = db_.prepare(std::string(order_select) + " WHERE customer_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+        s.bind(1, to_db(customer.value))
+            .bind(2, before ? before->value : std::numeric_limits<std::int64_t>::max())
+            .bind(3, static_cast<std::int64_t>(limit));
         return read_orders(s);
     }
 

@@ -140,3 +140,31 @@ TEST_F(OrdersFeatureTest, TheDeliveryIsSentAgainByDmOnRequestButNotTwiceInTenMin
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(OrdersFeatureTest, OrdersArePagedTenAtATimeWithOlder) {
+    const auto product = *catalog_.add({{}, "Games", "Keys", "Indie", "Std", money::usd_cents(100), true});
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(1200), ""}).ok());
+    std::vector<std::string> references;
+    for (int n = 0; n < 12; ++n) references.push_back(wallet_.purchase({customer, product.id, std::nullopt})->order.reference);
+    const auto first = bot_.handle(command(customer, "orders"));
+    const std::string& page1 = first.body.embeds.at(0).description;
+    EXPECT_NE(page1.find(references[11]), std::string::npos) << "newest first";
+    EXPECT_NE(page1.find(references[2]), std::string::npos);
+    EXPECT_EQ(page1.find(references[1]), std::string::npos) << "ten a page";
+    const auto& older = std::get<ports::button>(first.body.rows.at(0).components.at(0));
+    EXPECT_EQ(older.label, "Older");
+    const auto press = [&](core::user_id who) {
+        return bot_.handle({core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2}, {who, "member", {}},
+                            ports::component_action{older.custom_id, {}, ports::component_kind::button}});
+    };
+    const auto second = press(customer);
+    EXPECT_EQ(second.kind, ports::response_kind::update_message);
+    EXPECT_NE(second.body.embeds.at(0).description.find(references[0]), std::string::npos);
+    EXPECT_EQ(second.body.embeds.at(0).description.find(references[2]), std::string::npos);
+    EXPECT_TRUE(second.body.rows.empty()) << "the last page";
+    EXPECT_EQ(press(stranger).body.content, "No older orders.") << "another member's button lists only their own";
+}
+
+}  // namespace

@@ -122,8 +122,10 @@ public:
     virtual std::vector<std::chrono::system_clock::time_point> order_times_since(core::user_id customer,
                                                                                 std::chrono::system_clock::time_point since,
                                                                                 std::size_t limit) = 0;
-    /// The customer's orders, newest first, at most `limit`.
-    virtual std::vector<core::order> list_for(core::user_id customer, std::size_t limit) = 0;
+    /// The customer's orders, newest first, at most `limit`; with `before`, only orders older
+    /// than that one (paging: the next page starts after the last order shown).
+    virtual std::vector<core::order> list_for(core::user_id customer, std::size_t limit,
+                                              std::optional<core::order_id> before = std::nullopt) = 0;
     /// Moves order `id` from `from` to `to` only if it is still in `from` (compare-and-set).
     /// Returns false when it was not (or does not exist). Callers check core::can_transition.
     virtual bool set_status(core::order_id id, core::order_status from, core::order_status to) = 0;

@@ -50,8 +50,10 @@ public:
     /// The order with `id`, for its customer or staff. Rejections: unknown_order, not_owner.
     [[nodiscard]] core::result<core::order, core::rejection> find(const actor& by, core::order_id id);
 
-    /// The customer's orders, newest first, at most `limit` (1..100).
-    [[nodiscard]] std::vector<core::order> list_for(core::user_id customer, std::size_t limit);
+    /// The customer's orders, newest first, at most `limit` (1..100); with `before`, those older
+    /// than that order (the next page).
+    [[nodiscard]] std::vector<core::order> list_for(core::user_id customer, std::size_t limit,
+                                                    std::optional<core::order_id> before = std::nullopt);
 
     /// Staff cancels an order that has not been paid (pending_payment or awaiting_review, with
     /// no live payment session: those are cancelled through payment_service), giving back its

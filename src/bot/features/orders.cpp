@@ -33,7 +33,7 @@ std::vector<scheduled_job> orders_feature::jobs() const {
 }
 
 ports::interaction_response orders_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
-    if (c.name == "orders") return list(i);
+    if (c.name == "orders") return list(i, std::nullopt);
     if (c.name == "order") return show(i, c);
     return ephemeral_reply("Unknown command /" + c.name + ".");
 }
@@ -88,6 +88,11 @@ ports::interaction_response orders_feature::show(const ports::interaction& i, co
 }
 
 ports::interaction_response orders_feature::on_component(const ports::interaction& i, const ports::component_action& a) {
+    if (a.custom_id.starts_with("od:o:")) {
+        const auto before = core::order_id::parse(std::string_view(a.custom_id).substr(5));
+        if (!before) return ephemeral_reply(config_.text(i, "common.control_invalid"));
+        return list(i, before);  // the member's own orders only: the service lists by the asker
+    }
     const auto id = a.custom_id.starts_with("od:dm:") ? core::order_id::parse(std::string_view(a.custom_id).substr(6)) : std::nullopt;
     if (!id) return ephemeral_reply(config_.text(i, "common.control_invalid"));
     const auto order = orders_.find({i.from.user, false}, *id);
@@ -98,19 +103,26 @@ ports::interaction_response orders_feature::on_component(const ports::interactio
     return ephemeral_reply(config_.text(i, *sent ? "orders.dm_sent" : "orders.dm_already_sent", {{"reference", order->reference}}));
 }
 
-ports::interaction_response orders_feature::list(const ports::interaction& i) {
-    const auto orders = orders_.list_for(i.from.user, listed_max);
+ports::interaction_response orders_feature::list(const ports::interaction& i, std::optional<core::order_id> before) {
+    // One more than shown says whether an older page exists.
+    auto orders = orders_.list_for(i.from.user, listed_max + 1, before);
+    const bool more = orders.size() > listed_max;
+    if (more) orders.pop_back();
     const localized t = config_.in(i);
-    if (orders.empty()) return ephemeral_reply(t("orders.none"));
+    if (orders.empty()) return ephemeral_reply(t(before ? "orders.no_older" : "orders.none"));
     std::string lines;
     for (const auto& o : orders) {
         lines += "`" + o.reference + "` · " + product_name(o.product) + " · " + core::format_money(o.price_paid) + " · " +
                  std::string(core::to_string(o.status)) + " · " + discord_time(o.created_at, 'D') + "\n";
     }
     ports::embed e{t("orders.list_title"), core::truncate_utf8(lines, 4096), {}, order_color,
-                   t("orders.list_footer", {{"count", std::to_string(orders.size())}})};
+                   t(before ? "orders.list_footer_older" : "orders.list_footer", {{"count", std::to_string(orders.size())}})};
     ports::interaction_response r = ephemeral_reply("");
+    if (before) r.kind = ports::response_kind::update_message;  // "Older" turns the page in place
     r.body.embeds.push_back(std::move(e));
+    if (more) {
+        r.body.rows.push_back({{ports::button{t("wallet.older"), "od:o:" + std::to_string(orders.back().id.value), ports::button_style::secondary}}});
+    }
     return r;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 /// @file orders.hpp
-/// The orders feature, for customers: `/orders` (their last 10 orders, newest first) and
+/// The orders feature, for customers: `/orders` (their orders, newest first, 10 a page with
+/// "Older") and
 /// `/order reference` (one order: product, price paid, status, dates, warranty, and what was
 /// delivered — the license key, code or payload — so a delivery is never lost after the receipt
 /// is gone). Answers are ephemeral: only the asker sees them. A member sees only their own
@@ -38,7 +39,8 @@ public:
 
 private:
     ports::interaction_response show(const ports::interaction& i, const ports::command_invocation& c);
-    ports::interaction_response list(const ports::interaction& i);
+    /// A page of the asker's orders, older than `before` when set, with "Older" ("od:o:<order id>").
+    ports::interaction_response list(const ports::interaction& i, std::optional<core::order_id> before);
     [[nodiscard]] std::string product_name(core::product_id id);
 
     const bot_config& config_;
