@@ -155,8 +155,8 @@ void load_operations(const json& doc, const std::string& path, config& c) {
         const std::string example = "e.g. {\"purchases\": {\"max\": 5, \"per_minutes\": 60}}";
         if (!cd->is_object()) bad(path, "cooldowns", "expected an object, " + example);
         for (const auto& [key, value] : cd->items()) {
-            if (key != "purchases" && key != "refund_requests") {
-                bad(path, "cooldowns." + key, "unknown key (known: purchases, refund_requests)");
+            if (key != "purchases" && key != "refund_requests" && key != "deposits") {
+                bad(path, "cooldowns." + key, "unknown key (known: purchases, refund_requests, deposits)");
             }
             const std::string where = "cooldowns." + key;
             if (!value.is_object()) bad(path, where, "expected {\"max\": N, \"per_minutes\": M}");
@@ -173,7 +173,7 @@ void load_operations(const json& doc, const std::string& path, config& c) {
             }
             if (value.find("max") == value.end()) bad(path, where + ".max", "is required");
             if (value.find("per_minutes") == value.end()) bad(path, where + ".per_minutes", "is required");
-            (key == "purchases" ? c.cooldowns.purchases : c.cooldowns.refund_requests) = rule;
+            (key == "purchases" ? c.cooldowns.purchases : key == "deposits" ? c.cooldowns.deposits : c.cooldowns.refund_requests) = rule;
         }
     }
     // The owner's texts: {"default": {...}, "de": {...}}, each {"<key>": "<text>"}.

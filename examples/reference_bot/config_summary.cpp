@@ -61,7 +61,7 @@ void print_summary(const config& c, bool token_set) {
     std::cout << "  payments:       " << (methods.empty() ? std::string("wallet only") : methods + " (Pay by on the product card, /proof, order tickets)")
               << ", sessions expire after " << c.payment_session_ttl_minutes << " min\n";
     std::cout << "  cooldowns:      purchases " << rule_text(c.cooldowns.purchases) << ", refund requests "
-              << rule_text(c.cooldowns.refund_requests) << "\n";
+              << rule_text(c.cooldowns.refund_requests) << ", deposits " << rule_text(c.cooldowns.deposits) << "\n";
     std::string texts;
     for (const auto& [locale, overrides] : c.messages) {
         texts += (texts.empty() ? "" : ", ") + locale + " (" + std::to_string(overrides.size()) + ")";

@@ -204,7 +204,8 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
     }
     if (fresh.messages != running.messages) restart.emplace_back("messages");
     if (!same_rule(fresh.cooldowns.purchases, running.cooldowns.purchases) ||
-        !same_rule(fresh.cooldowns.refund_requests, running.cooldowns.refund_requests)) {
+        !same_rule(fresh.cooldowns.refund_requests, running.cooldowns.refund_requests) ||
+        !same_rule(fresh.cooldowns.deposits, running.cooldowns.deposits)) {
         restart.emplace_back("cooldowns");
     }
     if (fresh.tiers.size() != running.tiers.size() ||

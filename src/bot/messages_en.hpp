@@ -249,6 +249,7 @@ inline constexpr std::array english_messages = std::to_array<message_entry>({
     {"tickets.rating_reason", "Your {type} ticket #{ticket} was closed: {reason}\nRate the help you got from 1 (poor) to 5 (excellent)."},
     {"tickets.transcript_attached", "The transcript of the conversation is attached."},
     {"tickets.no_deposits", "Deposits are not set up here."},
+    {"tickets.deposit_cooldown", "You have asked for as many deposits as the shop allows for now; you can ask again {when}."},
     {"tickets.use_in_ticket", "Use this command in a ticket's channel."},
     {"tickets.not_a_ticket", "This channel is not a ticket. Use /ticket commands in a ticket's channel."},
     {"tickets.close_form_title", "Close the ticket"},

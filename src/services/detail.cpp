@@ -217,11 +217,14 @@ void notify_product_role(ports::unit_of_work& uow, const shop_config& config, co
 std::optional<std::chrono::system_clock::time_point> cooldown_until(ports::unit_of_work& uow, const shop_config& config,
                                                                     std::string_view kind, core::user_id member,
                                                                     std::chrono::system_clock::time_point now) {
-    const auto& rule = kind == "purchases" ? config.cooldowns.purchases : config.cooldowns.refund_requests;
+    const auto& rule = kind == "purchases"  ? config.cooldowns.purchases
+                       : kind == "deposits" ? config.cooldowns.deposits
+                                            : config.cooldowns.refund_requests;
     if (!rule) return std::nullopt;
     const auto since = now - rule->period;
-    const auto times = kind == "purchases" ? uow.orders().order_times_since(member, since, 1000)
-                                           : uow.refunds().request_times_since(member, since, 1000);
+    const auto times = kind == "purchases"  ? uow.orders().order_times_since(member, since, 1000)
+                       : kind == "deposits" ? uow.tickets().opened_times_since(member, "deposit", since, 1000)
+                                            : uow.refunds().request_times_since(member, since, 1000);
     const auto until = core::cooldown_until(*rule, times);
     if (until && *until <= now) return std::nullopt;
     return until;

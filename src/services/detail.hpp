@@ -115,8 +115,8 @@ void notify_stock(ports::unit_of_work& uow, const shop_config& config, const cor
 /// The facts every order event carries: reference, member, product, price paid, status.
 core::outbox_facts order_facts(const core::order& order, const std::string& product_name);
 
-/// When `member` may make another purchase (kind "purchases") or refund request
-/// ("refund_requests") under the shop's cooldowns; nullopt when they may now (or no rule).
+/// When `member` may make another purchase (kind "purchases"), refund request
+/// ("refund_requests") or deposit request ("deposits": deposit tickets) under the shop's cooldowns; nullopt when they may now (or no rule).
 std::optional<std::chrono::system_clock::time_point> cooldown_until(ports::unit_of_work& uow, const shop_config& config,
                                                                     std::string_view kind, core::user_id member,
                                                                     std::chrono::system_clock::time_point now);

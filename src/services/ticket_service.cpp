@@ -102,6 +102,8 @@ core::result<core::ticket, rejection> ticket_service::open(const open_ticket_req
         if (const auto last = uow.tickets().last_opened(r.opener, type->key); last && now < *last + type->cooldown) {
             return rejection::ticket_cooldown;
         }
+        // The financial cooldown on deposit requests (shop_config::cooldowns.deposits).
+        if (type->key == "deposit" && detail::cooldown_until(uow, config_, "deposits", r.opener, now)) return rejection::cooldown_active;
         t.opened_at = now;
         t.last_member_activity = now;
         core::ticket stored = uow.tickets().insert_ticket(t);
@@ -436,6 +438,12 @@ ticket_stats ticket_service::stats(std::chrono::system_clock::time_point from, s
         row.ratings = s.ratings_count;
         out.staff.push_back(row);
     }
+    return out;
+}
+
+std::optional<std::chrono::system_clock::time_point> ticket_service::deposit_cooldown_until(core::user_id member) {
+    std::optional<std::chrono::system_clock::time_point> out;
+    store_.read([&](ports::unit_of_work& uow) { out = detail::cooldown_until(uow, config_, "deposits", member, config_.time().now()); });
     return out;
 }
 

@@ -61,6 +61,17 @@ public:
         return n;
     }
 
+    std::vector<time_point> opened_times_since(core::user_id opener, const std::string& type, time_point since,
+                                               std::size_t limit) override {
+        auto& s = db_.prepare(
+            "SELECT opened_at_ms FROM tickets WHERE opener_id = ? AND opened_at_ms > ? AND type = ? AND "
+            "NOT (channel_id IS NULL AND status IN ('closed', 'deleted')) ORDER BY opened_at_ms LIMIT ?");
+        s.bind(1, to_db(opener.value)).bind(2, to_ms(since)).bind(3, type).bind(4, static_cast<std::int64_t>(limit));
+        std::vector<time_point> out;
+        while (s.step()) out.push_back(from_ms(s.int64(0)));
+        return out;
+    }
+
     std::optional<time_point> last_opened(core::user_id opener, const std::string& type) override {
         // A ticket that was closed before it ever had a channel (the platform refused to make
         // one) is the shop's failure, not the member's: it does not start a cooldown.

@@ -221,7 +221,7 @@ TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
         {R"("notifications": {"dm": true})", "notifications.dm': unknown key (known: direct_messages, max_pending)"},
         {R"("cooldowns": {"purchases": {"max": 0, "per_minutes": 60}})", "cooldowns.purchases.max': expected 1 to 1000"},
         {R"("cooldowns": {"purchases": {"max": 3}})", "cooldowns.purchases.per_minutes': is required"},
-        {R"("cooldowns": {"deposits": {"max": 3, "per_minutes": 5}})", "cooldowns.deposits': unknown key (known: purchases, refund_requests)"},
+        {R"("cooldowns": {"withdrawals": {"max": 3, "per_minutes": 5}})", "cooldowns.withdrawals': unknown key (known: purchases, refund_requests, deposits)"},
         {R"("refunds": {"fee_percent": 101})", "refunds.fee_percent': expected a percentage from 0 to 100"},
         {R"("payments": {"methods": [{"name": "PayPal"}]})", "payments.methods[0].instructions': is required"},
         {R"("payments": {"methods": [{"name": "Pay/Pal", "instructions": "x"}]})", "payments.methods[0].name: 1 to 32 of A-Z"},

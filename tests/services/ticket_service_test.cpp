@@ -361,3 +361,32 @@ TEST_F(TicketTest, SurvivesARestartOfTheStore) {
 
 }  // namespace
 }  // namespace apexcore::test_support
+
+namespace apexcore::test_support {
+namespace {
+
+// The deposits cooldown (issue 11 §7): at most N deposit requests (deposit tickets) per period.
+TEST_F(TicketTest, DepositRequestsAreLimitedByTheShopsCooldown) {
+    services::shop_config c = config_;
+    c.cooldowns.deposits = core::cooldown_rule{2, std::chrono::minutes(60)};
+    c.tickets.max_open_per_member = 10;
+    for (auto& type : c.ticket_types) {
+        if (type.key != "deposit") continue;
+        type.max_open_per_member = 10;
+        type.cooldown = std::chrono::seconds(0);
+    }
+    services::ticket_service deposits(*store_, c);
+    const auto first_at = clock_.now();
+    ASSERT_TRUE(deposits.open({alice, "deposit", "", {"20.00 by PayPal"}}).ok());
+    clock_.advance(1min);
+    ASSERT_TRUE(deposits.open({alice, "deposit", "", {"10.00 by PayPal"}}).ok());
+    EXPECT_EQ(deposits.open({alice, "deposit", "", {"5.00"}}).error(), rejection::cooldown_active);
+    EXPECT_EQ(deposits.deposit_cooldown_until(alice), std::optional(first_at + 60min));
+    EXPECT_TRUE(deposits.open({alice, "support", "", {"not a deposit"}}).ok()) << "other ticket types are not limited";
+    EXPECT_TRUE(deposits.open({bob, "deposit", "", {"5.00"}}).ok()) << "per member";
+    clock_.advance(59min);
+    EXPECT_TRUE(deposits.open({alice, "deposit", "", {"5.00"}}).ok()) << "the first request left the window";
+}
+
+}  // namespace
+}  // namespace apexcore::test_support

@@ -27,6 +27,7 @@ struct cooldown_rule {
 struct cooldown_policy {
     std::optional<cooldown_rule> purchases;        ///< wallet purchases per member
     std::optional<cooldown_rule> refund_requests;  ///< refund requests per member
+    std::optional<cooldown_rule> deposits;         ///< deposit requests (deposit tickets, /deposit) per member
 };
 
 /// When the member may act again, given the times of their actions inside the window

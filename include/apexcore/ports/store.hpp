@@ -287,6 +287,11 @@ public:
     /// When the member last opened a ticket of `type` (tickets closed before they had a channel
     /// do not count); nullopt if never.
     virtual std::optional<std::chrono::system_clock::time_point> last_opened(core::user_id opener, const std::string& type) = 0;
+    /// When the opener's tickets of `type` opened after `since` were opened, oldest first, at
+    /// most `limit` (the deposits cooldown, core/cooldown.hpp; same exclusion as last_opened).
+    virtual std::vector<std::chrono::system_clock::time_point> opened_times_since(core::user_id opener, const std::string& type,
+                                                                                  std::chrono::system_clock::time_point since,
+                                                                                  std::size_t limit) = 0;
     /// Writes every mutable field of `t` (status, channel, subject, claim, activity times,
     /// warning, closing, links, rating) and replaces its participants, if the stored status is
     /// still `expected` (compare-and-set). False when it was not (or no such ticket).

@@ -76,6 +76,11 @@ public:
 
     /// The shop's clock's time (shop_config::clock): what the ticket rules see as now.
     [[nodiscard]] std::chrono::system_clock::time_point now() const { return config_.time().now(); }
+
+    /// When `member` may ask for another deposit (open a "deposit" ticket) under the shop's
+    /// cooldown (shop_config::cooldowns.deposits); nullopt when they may now. open() refuses a
+    /// deposit ticket with cooldown_active until then.
+    [[nodiscard]] std::optional<std::chrono::system_clock::time_point> deposit_cooldown_until(core::user_id member);
     /// The configured types, in config order.
     [[nodiscard]] const std::vector<core::ticket_type>& types() const { return config_.ticket_types; }
     /// The configured type with `key`; nullptr if none.

@@ -276,7 +276,14 @@ ports::interaction_response tickets_feature::open(const ports::interaction& i, c
                                                   std::vector<std::string> answers) {
     services::open_ticket_request request{i.from.user, type.key, "", std::move(answers)};
     auto opened = tickets_.open(request);
-    if (!opened) return ephemeral_reply(config_.text(i, opened.error()));
+    if (!opened) {
+        if (opened.error() == rejection::cooldown_active) {
+            if (const auto until = tickets_.deposit_cooldown_until(i.from.user)) {
+                return ephemeral_reply(config_.text(i, "tickets.deposit_cooldown", {{"when", discord_time(*until, 'R')}}));
+            }
+        }
+        return ephemeral_reply(config_.text(i, opened.error()));
+    }
     const auto bot = actions_.bot_user();
     ports::channel_spec spec;
     spec.name = core::ticket_channel_name(*opened);
