@@ -158,9 +158,17 @@ TEST_F(BrowseTest, ForgedOrStaleCustomIdsGetAnAnswerNotACrash) {
     const auto stale = bot_.handle(as(customer, ports::component_action{"sf:eg:00000000:00000000:0", {}, ports::component_kind::button}));
     EXPECT_EQ(stale.body.content, "That part of the shop is gone; open /buy again.");
     const auto far = bot_.handle(as(customer, ports::component_action{
-                                                  "sf:eg:" + bot::category_key("Games") + ":" + bot::category_key("Keys") + ":7",
+                                                  "sf:eg:" + bot::category_key("Games") + ":" + bot::category_key("Keys") + ":" +
+                                                      bot::category_key("Indie") + ":7",
                                                   {}, ports::component_kind::button}));
     EXPECT_EQ(far.body.content, "That page of the shop is gone; open /buy again.");
+    // A products-level id from before the services level (no service key) reads as the services.
+    const auto legacy = bot::decode_browse("sf:eg:" + bot::category_key("Games") + ":" + bot::category_key("Keys") + ":0");
+    ASSERT_TRUE(legacy);
+    EXPECT_EQ(legacy->level, bot::browse_level::services);
+    EXPECT_FALSE(bot::decode_browse("sf:ev:" + bot::category_key("Games") + ":" + bot::category_key("Keys") + ":" +
+                                    bot::category_key("Indie") + ":0"))
+        << "only the variants level names a service";
     EXPECT_FALSE(bot::decode_browse("sf:pm:::0")->main.size());
     EXPECT_TRUE(bot::decode_browse("sf:pm:::0")->from_panel);
 }
@@ -197,6 +205,33 @@ TEST_F(BrowseTest, BuyWithAProductSuggestsAsTheMemberTypesAndOpensTheCard) {
     EXPECT_FALSE(many.body.rows.empty());
 }
 
+// The services level (issue 11 §1): main → sub → service → variant; a service with one variant
+// is offered as its product.
+TEST_F(BrowseTest, AServiceWithSeveralVariantsOpensItsVariants) {
+    add("Streaming", "Video", "Flix", 499);
+    core::product year{{}, "Streaming", "Video", "Flix", "12 months", money::usd_cents(4999), true};
+    ASSERT_TRUE(catalog_.add(year).ok());
+    add("Streaming", "Video", "Tube", 299);
+    add("Games", "Keys", "Indie", 500);
+    const auto top = bot_.handle(as(customer, ports::command_invocation{"shop panel", {}}, {staff_role}));
+    const auto& panel_select = std::get<ports::string_select>(top.body.rows.at(0).components.at(0));
+    const auto streaming = bot_.handle(as(customer, ports::component_action{panel_select.custom_id, {bot::category_key("Streaming")},
+                                                                            ports::component_kind::string_select}));
+    EXPECT_EQ(labels(streaming.body), (std::vector<std::string>{"Flix", "Tube - Standard"})) << "one sub-category: skipped to services";
+    const auto& services = std::get<ports::string_select>(streaming.body.rows.at(0).components.at(0));
+    EXPECT_EQ(services.options[0].description, "2 options · from $4.99");
+    EXPECT_EQ(services.options[1].value.front(), '#') << "a single variant is its product";
+    const auto card = bot_.handle(as(customer, ports::component_action{services.custom_id, {services.options[1].value},
+                                                                       ports::component_kind::string_select}));
+    EXPECT_EQ(card.body.embeds.at(0).title, "Tube - Standard");
+    const auto flix = bot_.handle(as(customer, ports::component_action{services.custom_id, {services.options[0].value},
+                                                                       ports::component_kind::string_select}));
+    EXPECT_EQ(labels(flix.body), (std::vector<std::string>{"Flix - 12 months", "Flix - Standard"})) << "in catalog order";
+    EXPECT_EQ(flix.body.embeds.at(0).description, "**Streaming › Video › Flix** — pick an option to see it.");
+    EXPECT_EQ(labels(press(flix.body, "Back").body), (std::vector<std::string>{"Flix", "Tube - Standard"}));
+    expect_within_limits(flix.body);
+}
+
 TEST(BrowseViewTest, LongNamesAndManyCategoriesStayWithinLimits) {
     std::vector<core::product> catalog;
     for (int m = 0; m < 60; ++m) {
@@ -207,12 +242,13 @@ TEST(BrowseViewTest, LongNamesAndManyCategoriesStayWithinLimits) {
     }
     std::sort(catalog.begin(), catalog.end(), [](const auto& a, const auto& b) { return a.main_category < b.main_category; });
     for (int page = 0; page < 3; ++page) {
-        const auto view = bot::browse_view(catalog, {bot::browse_level::mains, "", "", page, false});
+        const auto view = bot::browse_view(catalog, {bot::browse_level::mains, "", "", "", page, false});
         expect_within_limits(view);
         EXPECT_EQ(view.embeds.at(0).footer, "Page " + std::to_string(page + 1) + " of 3");
     }
     const auto products = bot::browse_view(catalog, {bot::browse_level::products, bot::category_key(catalog[0].main_category),
-                                                     bot::category_key(catalog[0].sub_category), 0, false});
+                                                     bot::category_key(catalog[0].sub_category), bot::category_key(catalog[0].service_name), 0,
+                                                     false});
     expect_within_limits(products);
 }
 

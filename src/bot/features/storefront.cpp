@@ -106,7 +106,7 @@ ports::interaction_response storefront_feature::post_panel(const ports::interact
     const auto catalog = catalog_.list_active(browse_catalog_max);  // fresh: staff may just have added a category
     if (catalog.empty()) return ephemeral_reply("The shop has no products for sale yet; add some first.");
     ports::interaction_response r;
-    r.body = browse_view(catalog, {browse_level::mains, "", "", 0, true}, config_.unaddressed());
+    r.body = browse_view(catalog, {browse_level::mains, "", "", "", 0, true}, config_.unaddressed());
     r.body.ephemeral = false;  // the panel is for everyone; what each member picks opens only for them
     if (!r.body.embeds.empty()) {
         r.body.embeds[0].description = config_.text("", "storefront.panel_intro") + "\n\n" + r.body.embeds[0].description;
@@ -122,16 +122,18 @@ ports::interaction_response storefront_feature::browse(const ports::interaction&
     if (!a.values.empty()) {  // a pick: one level down, or the product
         if (a.values.size() != 1) return ephemeral_reply(config_.text(i, "common.pick_one"));
         const std::string& value = a.values.front();
-        if (request->level == browse_level::products) {
-            const auto id = core::product_id::parse(value);
+        const bool product_pick = request->level == browse_level::products || (request->level == browse_level::services && value.starts_with('#'));
+        if (product_pick) {
+            const auto id = core::product_id::parse(value.starts_with('#') ? std::string_view(value).substr(1) : std::string_view(value));
             if (!id) return ephemeral_reply(config_.text(i, core::rejection::unknown_product));
             auto card = product_card(i, *id);
             if (request->from_panel && card.kind == ports::response_kind::update_message) card.kind = ports::response_kind::reply;
             return card;
         }
         if (!decode_browse("sf:em:" + value + ":" + value + ":0")) return ephemeral_reply(config_.text(i, "common.control_invalid"));
-        if (request->level == browse_level::mains) next = {browse_level::subs, value, "", 0, false};
-        else next = {browse_level::products, request->main, value, 0, false};
+        if (request->level == browse_level::mains) next = {browse_level::subs, value, "", "", 0, false};
+        else if (request->level == browse_level::subs) next = {browse_level::services, request->main, value, "", 0, false};
+        else next = {browse_level::products, request->main, request->sub, value, 0, false};
     }
     ports::interaction_response r;
     r.body = browse_view(*browse_catalog(), next, config_.in(i));
@@ -179,7 +181,7 @@ ports::interaction_response storefront_feature::open_shop(const ports::interacti
     if (products.empty()) return ephemeral_reply(t("storefront.empty"));
     if (products.size() > ports::select_options_max) {  // more than one select holds: browse by category
         ports::interaction_response r;
-        r.body = browse_view(*browse_catalog(), {browse_level::mains, "", "", 0, false}, config_.in(i));
+        r.body = browse_view(*browse_catalog(), {browse_level::mains, "", "", "", 0, false}, config_.in(i));
         return r;
     }
     ports::string_select select;

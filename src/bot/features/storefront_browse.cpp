@@ -30,9 +30,12 @@ std::string key_of(std::string_view name) {
 }
 
 std::string encode(const browse_request& r) {
-    return "sf:" + std::string(1, r.from_panel ? 'p' : 'e') +
-           std::string(1, r.level == browse_level::mains ? 'm' : r.level == browse_level::subs ? 's' : 'g') + ":" + r.main + ":" +
-           r.sub + ":" + std::to_string(r.page);
+    const char level = r.level == browse_level::mains      ? 'm'
+                       : r.level == browse_level::subs     ? 's'
+                       : r.level == browse_level::services ? 'v'
+                                                           : 'g';
+    return "sf:" + std::string(1, r.from_panel ? 'p' : 'e') + std::string(1, level) + ":" + r.main + ":" + r.sub + ":" +
+           (r.level == browse_level::products ? r.service + ":" : std::string()) + std::to_string(r.page);
 }
 
 std::string products_count(std::size_t n, const localized& t) {
@@ -57,7 +60,8 @@ namespace {
 std::string category_key(std::string_view name) { return key_of(name); }
 
 std::optional<browse_request> decode_browse(std::string_view custom_id) {
-    // "sf:<p|e><m|s|g>:<main>:<sub>:<page>"
+    // "sf:<p|e><m|s|v>:<main>:<sub>:<page>" or "sf:<p|e>g:<main>:<sub>:<service>:<page>"; a "g"
+    // without a service (apexcore before the services level) reads as that sub-category's services.
     if (!custom_id.starts_with("sf:") || custom_id.size() < 8 || custom_id.size() > ports::custom_id_length_max) return std::nullopt;
     browse_request r;
     const char origin = custom_id[3];
@@ -66,6 +70,7 @@ std::optional<browse_request> decode_browse(std::string_view custom_id) {
     r.from_panel = origin == 'p';
     if (level == 'm') r.level = browse_level::mains;
     else if (level == 's') r.level = browse_level::subs;
+    else if (level == 'v') r.level = browse_level::services;
     else if (level == 'g') r.level = browse_level::products;
     else return std::nullopt;
     std::string_view rest = custom_id.substr(6);
@@ -75,11 +80,19 @@ std::optional<browse_request> decode_browse(std::string_view custom_id) {
     if (second == std::string_view::npos) return std::nullopt;
     r.main = std::string(rest.substr(0, first));
     r.sub = std::string(rest.substr(first + 1, second - first - 1));
-    const std::string_view page = rest.substr(second + 1);
+    std::string_view page = rest.substr(second + 1);
+    if (const auto third = page.find(':'); third != std::string_view::npos) {
+        if (r.level != browse_level::products) return std::nullopt;
+        r.service = std::string(page.substr(0, third));
+        page = page.substr(third + 1);
+        if (r.service.empty()) return std::nullopt;
+    } else if (r.level == browse_level::products) {
+        r.level = browse_level::services;
+    }
     const auto is_key = [](const std::string& k) {
         return k.empty() || (k.size() == 8 && std::all_of(k.begin(), k.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }));
     };
-    if (!is_key(r.main) || !is_key(r.sub) || page.empty() || page.size() > 4) return std::nullopt;
+    if (!is_key(r.main) || !is_key(r.sub) || !is_key(r.service) || page.empty() || page.size() > 4) return std::nullopt;
     int value = 0;
     const auto [end, ec] = std::from_chars(page.data(), page.data() + page.size(), value);
     if (ec != std::errc{} || end != page.data() + page.size() || value < 0 || (page.size() > 1 && page[0] == '0')) return std::nullopt;
@@ -117,8 +130,31 @@ ports::message browse_view(const std::vector<core::product>& catalog, browse_req
         }
     }
     if (r.level == browse_level::subs && subs.size() == 1) {
-        r.level = browse_level::products;
+        r.level = browse_level::services;
         r.sub = key_of(subs.front());
+        r.page = 0;
+    }
+    // The sub-category's products, and its services in display order.
+    std::vector<const core::product*> in_sub;
+    std::vector<std::string> services;
+    std::string sub_name;
+    if (r.level == browse_level::services || r.level == browse_level::products) {
+        for (const auto* p : in_main) {
+            if (key_of(p->sub_category) != r.sub) continue;
+            sub_name = p->sub_category;
+            in_sub.push_back(p);
+            if (services.empty() || services.back() != p->service_name) services.push_back(p->service_name);
+        }
+        if (in_sub.empty()) {
+            ports::message gone;
+            gone.ephemeral = true;
+            gone.content = t("browse.gone");
+            return gone;
+        }
+    }
+    if (r.level == browse_level::services && services.size() == 1) {
+        r.level = browse_level::products;
+        r.service = key_of(services.front());
         r.page = 0;
     }
 
@@ -158,14 +194,39 @@ ports::message browse_view(const std::vector<core::product>& catalog, browse_req
                                       t("browse.sub_category_option", {{"products", products_count(n, t)},
                                                                        {"price", core::format_money(core::money{lowest, currency})}})});
         }
-        if (mains.size() > 1) back = browse_request{browse_level::mains, "", "", 0, r.from_panel};
+        if (mains.size() > 1) back = browse_request{browse_level::mains, "", "", "", 0, r.from_panel};
+    } else if (r.level == browse_level::services) {
+        // A service with one variant is that product (value "#<id>": picking it opens its card);
+        // one with several opens its variants.
+        total = services.size();
+        e.description = core::truncate_utf8(t("browse.pick_service", {{"category", main_name}, {"sub_category", sub_name}}), 4096);
+        select.placeholder = t("browse.choose_service");
+        const std::size_t from = std::min(total, static_cast<std::size_t>(r.page) * page_size);
+        for (std::size_t i = from; i < std::min(total, from + page_size); ++i) {
+            std::vector<const core::product*> variants;
+            for (const auto* p : in_sub) {
+                if (p->service_name == services[i]) variants.push_back(p);
+            }
+            if (variants.size() == 1) {
+                select.options.push_back({core::truncate_utf8(variants.front()->display_name(), 100), "#" + std::to_string(variants.front()->id.value),
+                                          core::truncate_utf8(option_description(*variants.front(), t), 100)});
+                continue;
+            }
+            std::int64_t lowest = variants.front()->price.minor_units();
+            for (const auto* p : variants) lowest = std::min(lowest, p->price.minor_units());
+            select.options.push_back({core::truncate_utf8(services[i], 100), key_of(services[i]),
+                                      t("browse.service_option", {{"count", std::to_string(variants.size())},
+                                                                  {"price", core::format_money(core::money{lowest, variants.front()->price.currency_of()})}})});
+        }
+        if (subs.size() > 1) back = browse_request{browse_level::subs, r.main, "", "", 0, r.from_panel};
+        else if (mains.size() > 1) back = browse_request{browse_level::mains, "", "", "", 0, r.from_panel};
     } else {
         std::vector<const core::product*> goods;
-        std::string sub_name;
-        for (const auto* p : in_main) {
-            if (key_of(p->sub_category) == r.sub) {
+        std::string service_name;
+        for (const auto* p : in_sub) {
+            if (key_of(p->service_name) == r.service) {
                 goods.push_back(p);
-                sub_name = p->sub_category;
+                service_name = p->service_name;
             }
         }
         if (goods.empty()) {
@@ -175,15 +236,17 @@ ports::message browse_view(const std::vector<core::product>& catalog, browse_req
             return gone;
         }
         total = goods.size();
-        e.description = core::truncate_utf8(t("browse.pick_product", {{"category", main_name}, {"sub_category", sub_name}}), 4096);
+        e.description = core::truncate_utf8(
+            t("browse.pick_variant", {{"category", main_name}, {"sub_category", sub_name}, {"service", service_name}}), 4096);
         select.placeholder = t("storefront.choose_product");
         const std::size_t from = std::min(total, static_cast<std::size_t>(r.page) * page_size);
         for (std::size_t i = from; i < std::min(total, from + page_size); ++i) {
             select.options.push_back({core::truncate_utf8(goods[i]->display_name(), 100), std::to_string(goods[i]->id.value),
                                       core::truncate_utf8(option_description(*goods[i], t), 100)});
         }
-        if (subs.size() > 1) back = browse_request{browse_level::subs, r.main, "", 0, r.from_panel};
-        else if (mains.size() > 1) back = browse_request{browse_level::mains, "", "", 0, r.from_panel};
+        if (services.size() > 1) back = browse_request{browse_level::services, r.main, r.sub, "", 0, r.from_panel};
+        else if (subs.size() > 1) back = browse_request{browse_level::subs, r.main, "", "", 0, r.from_panel};
+        else if (mains.size() > 1) back = browse_request{browse_level::mains, "", "", "", 0, r.from_panel};
     }
     const std::size_t pages = std::max<std::size_t>(1, (total + page_size - 1) / page_size);
     if (static_cast<std::size_t>(r.page) >= pages) {

@@ -17,9 +17,11 @@
 /// <method>" buttons (list price; the payments feature, features/payments.hpp). The button carries a checkout token (the card's interaction id)
 /// that keys the purchase: pressing it twice — a double-click, a second device — charges once and
 /// shows the first receipt again. Components: the custom_id codec (custom_id.hpp), namespace
-/// "ac1", and browsing, namespace "sf": "sf:<p|e><m|s|g>:<main key>:<sub key>:<page>" (p: on the
-/// panel, e: in a member's own message; m/s/g: categories, sub-categories, products; keys: 8 hex
-/// digits of FNV-1a of the category name).
+/// "ac1", and browsing, namespace "sf": "sf:<p|e><m|s|v>:<main key>:<sub key>:<page>" and
+/// "sf:<p|e>g:<main key>:<sub key>:<service key>:<page>" (p: on the panel, e: in a member's own
+/// message; m/s/v/g: categories, sub-categories, services, a service's variants; keys: 8 hex
+/// digits of FNV-1a of the name). A service with one variant is offered as that product (value
+/// "#<product id>"), so picking it opens the card at once.
 
 #include <apexcore/bot/custom_id.hpp>
 #include <apexcore/bot/feature.hpp>
@@ -38,14 +40,15 @@ inline constexpr std::size_t browse_catalog_max = 10'000;
 /// (a card and a purchase always read the product itself, so only the lists can be this old).
 inline constexpr std::chrono::milliseconds browse_catalog_ttl{2000};
 
-/// A level of the catalog.
-enum class browse_level { mains, subs, products };
+/// A level of the catalog: main categories, sub-categories, services, a service's variants.
+enum class browse_level { mains, subs, services, products };
 
 /// Where a member is in the catalog (decoded from an "sf:" custom_id).
 struct browse_request {
     browse_level level = browse_level::mains;
     std::string main;   ///< category_key of the main category ("" at the top)
-    std::string sub;    ///< category_key of the sub-category ("" above the products)
+    std::string sub;    ///< category_key of the sub-category ("" above the services)
+    std::string service;  ///< category_key of the service's name (products level only)
     int page = 0;       ///< 0-based, 25 options a page
     bool from_panel = false;  ///< shown on the shared panel: answered with a new message, not an update
 };
