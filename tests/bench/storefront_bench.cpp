@@ -104,18 +104,25 @@ int run_storefront(int argc, char** argv) {
                 std::vector<double> my_card, my_purchase, my_browse;
                 for (std::size_t i = next++; i < total; i = next++) {
                     const auto due = t0 + std::chrono::duration_cast<steady::duration>(interval * static_cast<double>(i));
-                    std::this_thread::sleep_until(due);
                     const core::user_id member{static_cast<std::uint64_t>(2000 + i % members)};
                     const core::product_id product{static_cast<std::int64_t>(1 + (i * 7919) % static_cast<std::size_t>(products))};
+                    // A purchase is the confirmation's Confirm: it carries the total the member was
+                    // shown, their VIP discount included (read before the clock starts, as the
+                    // confirmation was shown before the press).
+                    std::int64_t total_shown = 0;
+                    if (i % 10 >= 6 && i % 10 < 9) {
+                        const auto quote = wallet.quote({member, product, std::nullopt});
+                        total_shown = quote ? quote->final_price.minor_units() : 0;
+                    }
+                    std::this_thread::sleep_until(due);
                     ports::interaction in{core::interaction_id{1000000 + i}, core::guild_id{1}, core::channel_id{2},
                                           {member, "member", {}}, ports::command_invocation{"buy", {}}};
                     const std::size_t kind = i % 10;
                     if (kind < 6) {
                         in.action = ports::component_action{"ac1:s", {std::to_string(product.value)}, ports::component_kind::string_select};
                     } else if (kind < 9) {
-                        const std::int64_t price = 100 + (product.value - 1) % 4900;  // no discounts: the total is the list price
                         in.action = ports::component_action{
-                            bot::encode_custom_id({bot::component_kind::confirm_purchase, product, price, core::interaction_id{5000000 + i}}),
+                            bot::encode_custom_id({bot::component_kind::confirm_purchase, product, total_shown, core::interaction_id{5000000 + i}}),
                             {}, ports::component_kind::button};
                     }
                     const auto response = bot.handle(in);
