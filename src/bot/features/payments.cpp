@@ -243,38 +243,19 @@ ports::interaction_response payments_feature::cancel(const ports::interaction& i
 }
 
 ports::interaction_response payments_feature::approve(const ports::interaction& i, core::payment_session_id session) {
-    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
-    const auto done = payments_.approve({i.from.user, true}, session);
-    if (!done) {
-        if (done.error() == core::rejection::forbidden_transition) {
-            return ephemeral_reply("This payment was already decided, cancelled or has expired; nothing was changed.");
-        }
-        return ephemeral_reply(config_.text(i, done.error()));
-    }
-    ports::emit(config_.log, ports::log_level::info, "payments",
-                "order " + done->order.reference + " paid by " + done->session.method + ": approved by staff " + i.from.user.str(),
-                {.interaction = i.id.str(), .order = done->order.reference});
-    // The review post becomes the decision, its buttons gone.
-    ports::embed e{"Payment approved: order " + done->order.reference,
-                   mention(i.from.user) + " approved " + mention(done->session.customer) + "'s " + done->session.method +
-                       " payment of **" + core::format_money(done->order.price_paid) + "**",
-                   {},
-                   approved_color,
-                   "Payment session " + std::to_string(session.value)};
-    if (!done->session.transaction_id.empty()) e.fields.push_back({"Transaction", core::truncate_utf8(done->session.transaction_id, 1024), true});
-    e.fields.push_back({"Order status", std::string(core::to_string(done->order.status)), true});
-    if (!done->session.proof_url.empty()) e.fields.push_back({"Proof", core::truncate_utf8(done->session.proof_url, 1024), false});
-    ports::interaction_response r = ephemeral_reply("");
-    r.kind = ports::response_kind::update_message;
-    r.body.ephemeral = false;
-    r.body.embeds.push_back(std::move(e));
-    return r;
+    return decide(i, session, std::nullopt);
 }
 
 ports::interaction_response payments_feature::reject(const ports::interaction& i, core::payment_session_id session,
                                                      const std::string& reason) {
+    return decide(i, session, reason);
+}
+
+ports::interaction_response payments_feature::decide(const ports::interaction& i, core::payment_session_id session,
+                                                     const std::optional<std::string>& rejection_reason) {
     if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
-    const auto done = payments_.reject({i.from.user, true}, session, reason);
+    const bool approved = !rejection_reason;
+    const auto done = approved ? payments_.approve({i.from.user, true}, session) : payments_.reject({i.from.user, true}, session, *rejection_reason);
     if (!done) {
         if (done.error() == core::rejection::forbidden_transition) {
             return ephemeral_reply("This payment was already decided, cancelled or has expired; nothing was changed.");
@@ -282,15 +263,22 @@ ports::interaction_response payments_feature::reject(const ports::interaction& i
         return ephemeral_reply(config_.text(i, done.error()));
     }
     ports::emit(config_.log, ports::log_level::info, "payments",
-                "order " + done->order.reference + ": " + done->session.method + " payment rejected by staff " + i.from.user.str(),
+                "order " + done->order.reference + ": " + done->session.method + " payment " + (approved ? "approved" : "rejected") +
+                    " by staff " + i.from.user.str(),
                 {.interaction = i.id.str(), .order = done->order.reference});
-    ports::embed e{"Payment rejected: order " + done->order.reference,
-                   mention(i.from.user) + " rejected " + mention(done->session.customer) + "'s " + done->session.method +
-                       " payment of **" + core::format_money(done->order.price_paid) + "**. They may send another proof.",
+    // The review post becomes the decision, its buttons gone.
+    ports::embed e{(approved ? "Payment approved: order " : "Payment rejected: order ") + done->order.reference,
+                   mention(i.from.user) + (approved ? " approved " : " rejected ") + mention(done->session.customer) + "'s " +
+                       done->session.method + " payment of **" + core::format_money(done->order.price_paid) + "**" +
+                       (approved ? "" : ". They may send another proof."),
                    {},
-                   rejected_color,
+                   approved ? approved_color : rejected_color,
                    "Payment session " + std::to_string(session.value)};
-    e.fields.push_back({"Reason", core::truncate_utf8(reason, 1024), false});
+    if (approved && !done->session.transaction_id.empty()) {
+        e.fields.push_back({"Transaction", core::truncate_utf8(done->session.transaction_id, 1024), true});
+    }
+    if (approved) e.fields.push_back({"Order status", std::string(core::to_string(done->order.status)), true});
+    if (!approved) e.fields.push_back({"Reason", core::truncate_utf8(*rejection_reason, 1024), false});
     if (!done->session.proof_url.empty()) e.fields.push_back({"Proof", core::truncate_utf8(done->session.proof_url, 1024), false});
     ports::interaction_response r = ephemeral_reply("");
     r.kind = ports::response_kind::update_message;

@@ -61,6 +61,9 @@ private:
     ports::interaction_response cancel(const ports::interaction& i, core::payment_session_id session);
     ports::interaction_response approve(const ports::interaction& i, core::payment_session_id session);
     ports::interaction_response reject(const ports::interaction& i, core::payment_session_id session, const std::string& reason);
+    /// Approve (no reason) or reject (with the reason) by staff; the review post becomes the decision.
+    ports::interaction_response decide(const ports::interaction& i, core::payment_session_id session,
+                                       const std::optional<std::string>& rejection_reason);
     /// The session as the member sees it: instructions, amount, deadline, Send proof / Cancel.
     [[nodiscard]] ports::message session_view(const services::payment_view& view, const localized& t) const;
 
