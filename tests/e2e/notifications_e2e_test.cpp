@@ -199,6 +199,11 @@ TEST_F(VipTiersEndToEndTest, AnEarnedTierRoleIsGrantedAndOneAboveTheBotIsReporte
     const auto card = click(customer(), menu.body["message_id"], select["custom_id"], json::array({select["options"][0]["value"]}));
     ASSERT_EQ(card.status, 200U) << card.body.dump();
     EXPECT_NE(card.body.dump().find("~~$5.00~~ **$4.00**"), std::string::npos) << card.body.dump();
+    // And the purchase charges exactly that (the confirmation's Confirm carries $4.00).
+    const auto bought = confirm_purchase(customer(), menu.body["message_id"],
+                                         card.body["response"]["data"]["components"][0]["components"][0]["custom_id"]);
+    EXPECT_TRUE(reply_text(bought).starts_with("Thank you! Order **AC-")) << bought.body.dump();
+    expect_balance("$11.00");  // $20.00 topped up, $5.00, then $4.00 with Inner Circle's 20 %
 }
 
 }  // namespace
