@@ -302,7 +302,12 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (vm.count("list-messages") != 0U) {
-        for (const auto& m : apexcore::bot::message_defaults()) std::cout << m.key << "\t" << m.english << "\n";
+        // One line per key: a line break inside a text is printed as \n (as it is written in the config).
+        for (const auto& m : apexcore::bot::message_defaults()) {
+            std::string english;
+            for (const char ch : m.english) english += ch == '\n' ? std::string("\\n") : std::string(1, ch);
+            std::cout << m.key << "\t" << english << "\n";
+        }
         return 0;
     }
     if (config_path.empty()) {

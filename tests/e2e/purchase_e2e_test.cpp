@@ -3,10 +3,14 @@
 // then the bot's database is checked: order, ledger rows, balance, reconcile().
 #include "bot_fixture.hpp"
 
+#include <apexcore/bot/messages.hpp>
+
 #include <apexcore/services/wallet_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
 #include <gtest/gtest.h>
+
+#include <sstream>
 
 #include <filesystem>
 #include <fstream>
@@ -128,10 +132,24 @@ TEST_F(PurchaseEndToEndTest, AProductAddedToTheFileLaterIsAddedOnTheNextStart) {
     EXPECT_NE(bot_->output().find("catalog: added \"Editor Pro - 1 year\""), std::string::npos) << bot_->output();
 }
 
+TEST(ApexbotCliTest, ListMessagesPrintsEveryKeyOnOneLineWithItsEnglish) {
+    const auto [code, out] = apexcore::test_support::run_to_completion(APEXBOT_PATH, {"--list-messages"}, "/tmp/apexbot-messages.log");
+    EXPECT_EQ(code, 0);
+    std::istringstream lines(out);
+    std::size_t count = 0;
+    for (std::string line; std::getline(lines, line);) {
+        ++count;
+        EXPECT_NE(line.find('\t'), std::string::npos) << "key<TAB>text on every line: " << line;
+    }
+    EXPECT_EQ(count, apexcore::bot::message_defaults().size());
+    EXPECT_NE(out.find("storefront.thank_you\tThank you! Order **{reference}** is paid.\n"), std::string::npos);
+    EXPECT_NE(out.find("was closed.\\nRate the help"), std::string::npos) << "a line break is printed as \\n";
+}
+
 TEST(ApexbotCliTest, HelpDescribesEveryFlag) {
     const auto [code, out] = apexcore::test_support::run_to_completion(APEXBOT_PATH, {"--help"}, "/tmp/apexbot-help.log");
     EXPECT_EQ(code, 0);
-    for (const char* flag : {"--config", "--check-config", "--help", "--version", "DISCORD_TOKEN"}) {
+    for (const char* flag : {"--config", "--check-config", "--list-messages", "--help", "--version", "DISCORD_TOKEN"}) {
         EXPECT_NE(out.find(flag), std::string::npos) << flag << "\n" << out;
     }
     const auto [scode, sout] = apexcore::test_support::run_to_completion(APEXCORE_SANDBOX_PATH, {"--help"}, "/tmp/sandbox-help.log");
