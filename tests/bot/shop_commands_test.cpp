@@ -2,12 +2,16 @@
 // (issue 12 §2, §3), through bot::shop_bot with an in-memory store.
 #include <apexcore/bot/custom_id.hpp>
 #include <apexcore/bot/shop_bot.hpp>
+#include <apexcore/bot/views.hpp>
+#include <apexcore/services/member_service.hpp>
 #include <apexcore/services/order_service.hpp>
 #include <apexcore/services/outbox_service.hpp>
 #include <apexcore/services/promo_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 namespace {
 
@@ -371,6 +375,70 @@ TEST(StockCommandsTest, StaffCheckAddAndSetStock) {
     const auto entries = outbox.claim(10, std::chrono::seconds(60));
     ASSERT_EQ(entries.size(), 1U);
     EXPECT_EQ(entries[0].draft.event, "stock.restocked");
+}
+
+}  // namespace
+
+namespace {
+
+// Staff: /vip assign|remove for manual tiers, /warranty renew (issue 12 §5).
+TEST(StaffTierAndWarrantyTest, VipAssignRemoveAndWarrantyRenew) {
+    constexpr core::role_id partner{901};
+    services::shop_config config;
+    config.tiers = {{"Partner", partner, core::tier_mode::manual, 0, 1500}, {"Gold", core::role_id{902}, core::tier_mode::automatic_spend, 5000, 500}};
+    sqlite::sqlite_store store{{.path = ":memory:"}};
+    services::wallet_service wallet{store, config};
+    services::catalog_service catalog{store, config};
+    services::member_service members{store, config};
+    services::order_service orders{store, config};
+    bot::shop_bot bot{{core::guild_id{1}, staff_role, core::usd, {}}, wallet, catalog, {.orders = &orders, .members = &members}};
+    std::uint64_t next = 100;
+    const auto as = [&](core::user_id who, std::string name, std::vector<ports::command_option> options, bool staff) {
+        return bot.handle({core::interaction_id{next++}, core::guild_id{1}, core::channel_id{2},
+                           {who, "someone", staff ? std::vector<core::role_id>{staff_role} : std::vector<core::role_id>{}},
+                           ports::command_invocation{std::move(name), std::move(options)}});
+    };
+    // Only the manual tier is offered.
+    const auto commands = bot.commands();
+    const auto vip = std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.name == "vip"; });
+    ASSERT_NE(vip, commands.end());
+    EXPECT_TRUE(vip->staff_only);
+    ASSERT_EQ(vip->subcommands.at(0).options.at(1).choices.size(), 1U);
+    EXPECT_EQ(vip->subcommands[0].options[1].choices[0].name, "Partner");
+
+    EXPECT_EQ(as(customer, "vip assign", {{"user", customer}, {"tier", std::string("Partner")}}, false).body.content,
+              "Only staff members can do that.");
+    EXPECT_EQ(as(staff_user, "vip assign", {{"user", customer}, {"tier", std::string("Gold")}}, true).body.content,
+              "`Gold` is not a tier staff give by hand.");
+    EXPECT_EQ(as(staff_user, "vip assign", {{"user", customer}, {"tier", std::string("Partner")}}, true).body.content,
+              "<@20> now holds **Partner** (15 % off); the role is given on Discord in a moment.");
+    EXPECT_EQ(members.standing(customer).discount, 1500);
+    EXPECT_EQ(as(staff_user, "vip assign", {{"user", customer}, {"tier", std::string("Partner")}}, true).body.content,
+              "<@20> already holds **Partner**; nothing changed.");
+    EXPECT_EQ(as(staff_user, "vip remove", {{"user", customer}, {"tier", std::string("Partner")}}, true).body.content,
+              "<@20> no longer holds **Partner** (15 % off); the role is taken back on Discord in a moment.");
+    EXPECT_EQ(members.standing(customer).discount, 0);
+
+    // /warranty renew: a delivered order of a product with a duration.
+    core::product p{{}, "Software", "Tools", "Editor", "1 year", money::usd_cents(1000), true};
+    p.duration_days = 30;
+    p.delivery_payload = "https://example.com/d";
+    const auto product = *catalog.add(p);
+    const auto plain = *catalog.add({{}, "Software", "Tools", "Stickers", "Pack", money::usd_cents(100), true});
+    ASSERT_TRUE(wallet.staff_credit({{staff_user, true}, customer, money::usd_cents(5000), ""}).ok());
+    const auto bought = wallet.purchase({customer, product.id, std::nullopt});
+    const auto other = wallet.purchase({customer, plain.id, std::nullopt});
+    ASSERT_TRUE(bought.ok() && other.ok());
+    const auto before = *orders.find({staff_user, true}, bought->order.id)->warranty_expires_at;
+    EXPECT_EQ(as(customer, "warranty renew", {{"reference", bought->order.reference}}, false).body.content, "Only staff members can do that.");
+    const auto renewed = as(staff_user, "warranty renew", {{"reference", bought->order.reference}}, true);
+    const auto after = *orders.find({staff_user, true}, bought->order.id)->warranty_expires_at;
+    EXPECT_EQ(after, before + std::chrono::days(30)) << "from the later of now and the current end";
+    EXPECT_EQ(renewed.body.content, "Order **" + bought->order.reference + "**'s warranty now runs until " + bot::discord_time(after, 'D') + ".");
+    EXPECT_EQ(as(staff_user, "warranty renew", {{"reference", other->order.reference}}, true).body.content,
+              "Order **" + other->order.reference +
+                  "** has no warranty to renew: it is paid, and only a delivered order of a product with a duration has one.");
+    EXPECT_EQ(as(staff_user, "warranty renew", {{"reference", std::string("AC-NOPE")}}, true).body.content, "That order does not exist.");
 }
 
 }  // namespace

@@ -40,6 +40,9 @@ public:
     [[nodiscard]] core::result<core::tier_changes, core::rejection> set_manual_role(const actor& by, core::user_id user,
                                                                                     core::role_id role, bool held);
 
+    /// The shop's VIP tiers (shop_config::tiers), in the order configured.
+    [[nodiscard]] const std::vector<core::vip_tier>& tiers() const { return config_.tiers; }
+
 private:
     ports::store& store_;
     shop_config config_;

@@ -87,6 +87,9 @@ public:
     /// forbidden_transition (nothing was delivered, or the shop sends no DMs).
     [[nodiscard]] core::result<bool, core::rejection> resend_delivery(core::user_id customer, core::order_id id);
 
+    /// The shop's clock's time.
+    [[nodiscard]] std::chrono::system_clock::time_point now() const { return config_.time().now(); }
+
     /// Whether the shop sends DMs (shop_config::notifications.direct_messages).
     [[nodiscard]] bool sends_direct_messages() const { return config_.notifications.direct_messages; }
 

@@ -18,13 +18,41 @@ orders_feature::orders_feature(const bot_config& config, services::order_service
     : config_(config), orders_(orders), catalog_(catalog), refunds_(refunds) {}
 
 std::vector<ports::command_spec> orders_feature::commands() const {
+    ports::command_spec warranty{"warranty", "Staff: order warranties", {}, true, {}, {}};
+    warranty.subcommands = {{"renew",
+                             "Staff: extend a delivered order's warranty by its product's duration",
+                             {{"reference", "The order reference, e.g. AC-20261130-SQHNDP", ports::option_type::string, true}}}};
     return {
         {"orders", "Your last orders", {}, false},
         {"order",
          "One of your orders, with what was delivered",
          {{"reference", "The order reference, e.g. AC-20261130-SQHNDP", ports::option_type::string, true}},
          false},
+        std::move(warranty),
     };
+}
+
+ports::interaction_response orders_feature::renew(const ports::interaction& i, const ports::command_invocation& c) {
+    const services::actor staff{i.from.user, config_.is_staff(i.from)};
+    if (!staff.staff) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
+    const auto* typed = find_option(c, "reference");
+    if (typed == nullptr || !std::holds_alternative<std::string>(*typed)) return ephemeral_reply("Usage: /warranty renew reference:<AC-…>");
+    const auto order = orders_.find_by_reference(staff, std::get<std::string>(*typed));
+    if (!order) return ephemeral_reply(config_.text(i, order.error()));
+    const auto renewed = orders_.renew_warranty(staff, order->id);
+    if (!renewed) {
+        if (renewed.error() == core::rejection::forbidden_transition) {
+            return ephemeral_reply("Order **" + order->reference + "** has no warranty to renew: it is " +
+                                   std::string(core::to_string(order->status)) + ", and only a delivered order of a product with a "
+                                   "duration has one.");
+        }
+        return ephemeral_reply(config_.text(i, renewed.error()));
+    }
+    ports::emit(config_.log, ports::log_level::info, "orders",
+                "order " + renewed->reference + ": warranty renewed by staff " + i.from.user.str(),
+                {.interaction = i.id.str(), .order = renewed->reference});
+    return ephemeral_reply("Order **" + renewed->reference + "**'s warranty now runs until " +
+                           discord_time(renewed->warranty_expires_at.value_or(orders_.now()), 'D') + ".");
 }
 
 std::vector<scheduled_job> orders_feature::jobs() const {
@@ -35,6 +63,7 @@ std::vector<scheduled_job> orders_feature::jobs() const {
 ports::interaction_response orders_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     if (c.name == "orders") return list(i, std::nullopt);
     if (c.name == "order") return show(i, c);
+    if (c.name == "warranty renew") return renew(i, c);
     return ephemeral_reply("Unknown command /" + c.name + ".");
 }
 

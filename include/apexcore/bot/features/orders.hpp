@@ -9,6 +9,7 @@
 /// (case, spaces, O/0 and I/L/1 forgiven; core/order_reference.hpp). When the shop sends DMs, the
 /// member's own delivered order has "Send to my DMs" ("od:dm:<order id>"): the delivery is sent
 /// again through the outbox, at most once per 10 minutes (order_service::resend_delivery).
+/// Staff: `/warranty renew reference` extends a delivered order's warranty.
 
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/services/catalog_service.hpp>
@@ -39,6 +40,9 @@ public:
 
 private:
     ports::interaction_response show(const ports::interaction& i, const ports::command_invocation& c);
+    /// Staff: /warranty renew reference — the warranty extended by the product's duration from the
+    /// later of now and its current end (services::order_service::renew_warranty).
+    ports::interaction_response renew(const ports::interaction& i, const ports::command_invocation& c);
     /// A page of the asker's orders, older than `before` when set, with "Older" ("od:o:<order id>").
     ports::interaction_response list(const ports::interaction& i, std::optional<core::order_id> before);
     [[nodiscard]] std::string product_name(core::product_id id);
