@@ -10,14 +10,10 @@ bool bot_config::is_staff(const ports::invoker& who) const {
 }
 
 std::string bot_config::text(std::string_view locale, std::string_view key, message_args args) const {
-    static const message_catalog english;
-    return (messages ? *messages : english).text(key, locale, args);
+    return localized{messages.get(), locale}(key, args);
 }
 
-std::string bot_config::text(const ports::interaction& i, core::rejection r) const {
-    static const message_catalog english;
-    return (messages ? *messages : english).text(r, i.locale);
-}
+std::string bot_config::text(const ports::interaction& i, core::rejection r) const { return in(i)(r); }
 
 ports::interaction_response feature::on_component(const ports::interaction&, const ports::component_action&) {
     return ephemeral_reply("This control is not valid.");

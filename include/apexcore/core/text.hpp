@@ -167,6 +167,15 @@ constexpr bool extends_grapheme(char32_t c) {
     return valid;
 }
 
+/// `text` without leading and trailing ASCII whitespace (space, tab, CR, LF): what a member typed
+/// in a form or an option, as it is meant.
+[[nodiscard]] inline std::string trim(std::string_view text) {
+    const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!text.empty() && space(text.front())) text.remove_prefix(1);
+    while (!text.empty() && space(text.back())) text.remove_suffix(1);
+    return std::string(text);
+}
+
 /// Valid UTF-8 of at most `max_bytes` bytes: `text` repaired and cut on a code point boundary
 /// (no ellipsis). For limits stated in bytes (database columns, log lines).
 [[nodiscard]] inline std::string truncate_utf8_bytes(std::string_view text, std::size_t max_bytes) {

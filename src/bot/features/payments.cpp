@@ -35,13 +35,6 @@ bool is_proof_type(std::string_view content_type) {
     return content_type.starts_with("image/") || content_type.starts_with("application/pdf");
 }
 
-std::string trimmed(std::string text) {
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
-    std::size_t first = 0;
-    while (first < text.size() && (text[first] == ' ' || text[first] == '\n')) ++first;
-    return text.substr(first);
-}
-
 ports::text_input input(std::string id, std::string label, bool required, int max_length, std::string placeholder,
                         bool paragraph = false) {
     ports::text_input t;
@@ -187,10 +180,10 @@ ports::interaction_response payments_feature::proof_command(const ports::interac
         }
         proof.proof_url = upload.url;
     } else {
-        proof.proof_url = trimmed(std::get<std::string>(*link));
+        proof.proof_url = core::trim(std::get<std::string>(*link));
     }
     if (const auto* tx = find_option(c, "transaction"); tx != nullptr && std::holds_alternative<std::string>(*tx)) {
-        proof.transaction_id = trimmed(std::get<std::string>(*tx));
+        proof.transaction_id = core::trim(std::get<std::string>(*tx));
     }
     // A member sends proofs for their own orders only (another's reads as unknown).
     const services::actor me{i.from.user, false};
@@ -326,12 +319,12 @@ ports::interaction_response payments_feature::on_component(const ports::interact
 ports::interaction_response payments_feature::on_modal(const ports::interaction& i, const ports::modal_submit& m) {
     if (const auto session = session_after(m.custom_id, "q")) {
         services::payment_proof proof;
-        proof.proof_url = trimmed(m.value("link").value_or(""));
-        proof.transaction_id = trimmed(m.value("transaction").value_or(""));
-        proof.notes = trimmed(m.value("notes").value_or(""));
+        proof.proof_url = core::trim(m.value("link").value_or(""));
+        proof.transaction_id = core::trim(m.value("transaction").value_or(""));
+        proof.notes = core::trim(m.value("notes").value_or(""));
         return submit(i, *session, proof, true);
     }
-    if (const auto session = session_after(m.custom_id, "y")) return reject(i, *session, trimmed(m.value("reason").value_or("")));
+    if (const auto session = session_after(m.custom_id, "y")) return reject(i, *session, core::trim(m.value("reason").value_or("")));
     return ephemeral_reply(config_.text(i, "common.form_invalid"));
 }
 

@@ -50,9 +50,7 @@ ports::interaction_response storefront_feature::on_modal(const ports::interactio
     const auto decoded = decode_custom_id(m.custom_id);
     if (decoded && decoded->kind == component_kind::details_submit) return buy_with_answers(i, *decoded, m);
     if (!decoded || decoded->kind != component_kind::promo_submit) return ephemeral_reply(config_.text(i, "common.form_invalid"));
-    std::string code = m.value("code").value_or("");
-    while (!code.empty() && code.back() == ' ') code.pop_back();
-    while (!code.empty() && code.front() == ' ') code.erase(code.begin());
+    const std::string code = core::trim(m.value("code").value_or(""));
     if (!is_promo_code_text(code)) {
         auto card = product_card(i, decoded->product, {}, decoded->checkout);
         card.body.content = config_.text(i, "storefront.promo_malformed");
@@ -363,9 +361,7 @@ ports::interaction_response storefront_feature::buy_with_answers(const ports::in
     // values <= 500: core::is_valid_metadata), where staff see them (/order, the orders log).
     core::order_metadata answers;
     for (std::size_t q = 0; q < product->questions.size(); ++q) {
-        std::string text = m.value("q" + std::to_string(q)).value_or("");
-        while (!text.empty() && (text.back() == ' ' || text.back() == '\n')) text.pop_back();
-        while (!text.empty() && (text.front() == ' ' || text.front() == '\n')) text.erase(text.begin());
+        std::string text = core::trim(m.value("q" + std::to_string(q)).value_or(""));
         if (text.empty()) return ephemeral_reply(config_.text(i, "storefront.answer_missing", {{"question", product->questions[q]}}));
         if (text.size() > core::product_answer_length_max || !core::is_valid_utf8(text)) {
             return ephemeral_reply(config_.text(i, "storefront.answer_too_long", {{"question", product->questions[q]},

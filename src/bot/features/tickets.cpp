@@ -241,9 +241,7 @@ ports::interaction_response tickets_feature::on_modal(const ports::interaction& 
     const auto t = tickets_.find(ticket);
     if (!t) return ephemeral_reply(config_.text(i, rejection::unknown_ticket));
     if (id->verb == "promocode") {
-        std::string code = m.value("code").value_or("");
-        while (!code.empty() && code.back() == ' ') code.pop_back();
-        while (!code.empty() && code.front() == ' ') code.erase(code.begin());
+        const std::string code = core::trim(m.value("code").value_or(""));
         return show_product(i, *t, tail, code);
     }
     if (id->verb == "amount") return credit_deposit(i, *t, m.value("amount").value_or(""));
