@@ -181,4 +181,29 @@ statement& connection::prepare(std::string_view sql) {
     return s.reset();
 }
 
+void copy_database(sqlite3* source, const std::string& path, bool self_contained) {
+    sqlite3* copy = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+        const std::string why = copy != nullptr ? sqlite3_errmsg(copy) : "out of memory";
+        sqlite3_close(copy);
+        throw ports::store_error("copy to '" + path + "': " + why);
+    }
+    std::string error;
+    sqlite3_busy_timeout(copy, 5000);
+    if (sqlite3_backup* b = sqlite3_backup_init(copy, "main", source, "main")) {
+        // One step copies every page under one read transaction of the source: one snapshot.
+        const int rc = sqlite3_backup_step(b, -1);
+        if (rc != SQLITE_DONE) error = sqlite3_errstr(rc);
+        sqlite3_backup_finish(b);
+    } else {
+        error = sqlite3_errmsg(copy);
+    }
+    if (error.empty() && self_contained &&
+        sqlite3_exec(copy, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+        error = sqlite3_errmsg(copy);
+    }
+    sqlite3_close(copy);  // the last write is synced: synchronous FULL is SQLite's default
+    if (!error.empty()) throw ports::store_error("copy to '" + path + "': " + error);
+}
+
 }  // namespace apexcore::sqlite::detail

@@ -84,6 +84,13 @@ private:
     std::vector<statement*> used_;  ///< statements prepared since the last reset_statements()
 };
 
+/// Copies the whole database behind `source` (its "main" schema, as of one snapshot: one
+/// sqlite3_backup_step over every page) into the file `path`, creating it or replacing the
+/// content of the database there (a live one is locked meanwhile). `self_contained`: the copy
+/// is switched to journal_mode=DELETE, one file without -wal (a backup); else it keeps the
+/// source's mode. The copy is synced when this returns. Throws store_error naming `path`.
+void copy_database(sqlite3* source, const std::string& path, bool self_contained);
+
 /// Throws store_error("<what>: <sqlite message>") for a failed SQLite call.
 [[noreturn]] void throw_sqlite_error(sqlite3* db, std::string_view what);
 

@@ -8,6 +8,7 @@
 #include <cassert>
 #include <condition_variable>
 #include <deque>
+#include <filesystem>
 #include <mutex>
 #include <pthread.h>
 #include <semaphore>
@@ -332,6 +333,24 @@ ports::reconcile_report sqlite_store::reconcile() {
         return false;
     });
     return report;
+}
+
+const std::string& sqlite_store::path() const { return impl_->options.path; }
+
+void sqlite_store::backup_to(const std::string& path) {
+    std::error_code ec;
+    if (path.empty() || std::filesystem::exists(path, ec)) {
+        throw ports::store_error("backup '" + path + "': the file exists already (a backup never overwrites)");
+    }
+    auto source = impl_->acquire();
+    try {
+        detail::copy_database(source->native(), path, true);
+    } catch (...) {
+        impl_->release(std::move(source));
+        std::filesystem::remove(path, ec);
+        throw;
+    }
+    impl_->release(std::move(source));
 }
 
 }  // namespace apexcore::sqlite

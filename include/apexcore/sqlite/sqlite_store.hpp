@@ -58,6 +58,15 @@ public:
     void read(const std::function<void(ports::unit_of_work&)>& work) override;
     ports::reconcile_report reconcile() override;
 
+    /// Writes a consistent copy of the whole database, as of one snapshot, to the new file `path`
+    /// with SQLite's online backup API (sqlite3_backup_*, in one step under a read transaction:
+    /// the writer goes on meanwhile). The copy is synced to disk before this returns. Throws
+    /// ports::store_error when `path` exists already or cannot be written, naming it. Used by
+    /// sqlite_backups (backups.hpp); a ":memory:" store can be copied too.
+    void backup_to(const std::string& path);
+    /// The database file this store opened (sqlite_options::path).
+    [[nodiscard]] const std::string& path() const;
+
 private:
     struct impl;
     std::unique_ptr<impl> impl_;
