@@ -106,12 +106,12 @@ config load_config_document(const std::string& path, const json& doc) {
     static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
                                                 "discord", "mode", "http", "tickets", "log", "monitoring", "log_channels",
                                                 "notifications", "tiers", "refunds", "cooldowns", "payments",
-                                                "messages", "$comment"};
+                                                "messages", "backups", "$comment"};
     for (const auto& [key, _] : doc.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             bad(path, key,
                 "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord, mode, http, tickets, "
-                "log, monitoring, log_channels, notifications, tiers, refunds, cooldowns, payments, messages)");
+                "log, monitoring, log_channels, notifications, tiers, refunds, cooldowns, payments, messages, backups)");
         }
     }
     config c;
@@ -205,6 +205,8 @@ config load_config_document(const std::string& path, const json& doc) {
     c.transcript_directory = resolve(path, c.transcript_directory);
     if (const auto t = doc.find("tickets"); t != doc.end()) load_tickets(*t, path, c);
     load_operations(doc, path, c);
+    c.backups.directory = resolve(path, c.backups.directory);
+    if (c.database == ":memory:") c.backups.enabled = false;
     if (!c.products_file.empty()) c.seed_products = load_products(c.products_file, c.currency);
     return c;
 }

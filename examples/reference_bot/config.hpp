@@ -89,6 +89,16 @@ struct config {
     /// "messages": the owner's texts, {"default"|"<locale>": {"<key>": "<text>"}}, checked against
     /// the shipped catalog (apexcore/bot/messages.hpp; apexbot --list-messages).
     apexcore::bot::message_overrides messages;
+    /// "backups": {"enabled": true, "directory": "backups", "every_hours": 24, "keep": 7}. On by
+    /// default for a database file (never for ":memory:"); the directory is relative to the
+    /// config file (docs/operations.md §Backups).
+    struct backup_settings {
+        bool enabled = true;
+        std::string directory = "backups";
+        int every_hours = 24;  ///< 1..720
+        int keep = 7;          ///< 1..365
+    };
+    backup_settings backups;
 };
 
 /// Prints what `c` resolves to on stdout (apexbot --check-config): paths, ids, channels, tiers,

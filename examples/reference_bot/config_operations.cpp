@@ -64,6 +64,24 @@ void load_operations(const json& doc, const std::string& path, config& c) {
             }
         }
     }
+    if (const auto b = doc.find("backups"); b != doc.end()) {
+        if (!b->is_object()) bad(path, "backups", "expected an object, e.g. {\"directory\": \"backups\", \"every_hours\": 24, \"keep\": 7}");
+        for (const auto& [key, value] : b->items()) {
+            if (key == "enabled") {
+                if (!value.is_boolean()) bad(path, "backups.enabled", "expected true or false");
+                c.backups.enabled = value.get<bool>();
+            } else if (key == "directory") {
+                c.backups.directory = string_key(*b, path, "directory", true, "backups.");
+            } else if (key == "every_hours") {
+                c.backups.every_hours =
+                    static_cast<int>(integer_value(value, path, "backups.every_hours", 1, 720, "expected hours from 1 to 720"));
+            } else if (key == "keep") {
+                c.backups.keep = static_cast<int>(integer_value(value, path, "backups.keep", 1, 365, "expected a count from 1 to 365"));
+            } else {
+                bad(path, "backups." + key, "unknown key (known: enabled, directory, every_hours, keep)");
+            }
+        }
+    }
     if (const auto t = doc.find("tiers"); t != doc.end()) {
         if (!t->is_array()) bad(path, "tiers", "expected an array of tiers, e.g. [{\"name\": \"Gold\", \"role_id\": \"…\", \"mode\": \"spend\", \"spend_threshold\": \"50.00\", \"discount_bp\": 500}]");
         for (std::size_t i = 0; i < t->size(); ++i) {

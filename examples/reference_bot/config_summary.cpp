@@ -66,6 +66,11 @@ void print_summary(const config& c, bool token_set) {
     for (const auto& [locale, overrides] : c.messages) {
         texts += (texts.empty() ? "" : ", ") + locale + " (" + std::to_string(overrides.size()) + ")";
     }
+    std::cout << "  backups:        "
+              << (c.backups.enabled ? "every " + std::to_string(c.backups.every_hours) + " h into " + c.backups.directory +
+                                          ", the newest " + std::to_string(c.backups.keep) + " kept"
+                                    : std::string("off"))
+              << "\n";
     std::cout << "  messages:       " << (texts.empty() ? std::string("shipped English") : "English with overrides: " + texts) << "\n";
     std::cout << "  log_channels:   " << (channels.empty() ? std::string("(none)") : channels) << "\n"
               << "  notifications:  DMs " << (c.direct_messages ? "on" : "off") << ", at most " << c.outbox_max_pending

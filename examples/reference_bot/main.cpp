@@ -2,11 +2,13 @@
 // DISCORD_TOKEN, opens the SQLite store and runs the shop bot on Discord's Gateway and REST API
 // (or on apexcore-sandbox, when the config points there).
 #include "config.hpp"
+#include "restore.hpp"
 #include "logging.hpp"
 #include "monitoring.hpp"
 #include "test_clock.hpp"
 
 #include <apexcore/bot/scheduler.hpp>
+#include <apexcore/sqlite/backups.hpp>
 #include <apexcore/bot/shop_bot.hpp>
 #include <apexcore/discord/discord_runtime.hpp>
 #include <apexcore/discord/rest_chat_actions.hpp>
@@ -203,6 +205,10 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
         restart.emplace_back("payments");
     }
     if (fresh.messages != running.messages) restart.emplace_back("messages");
+    if (fresh.backups.enabled != running.backups.enabled || fresh.backups.directory != running.backups.directory ||
+        fresh.backups.every_hours != running.backups.every_hours || fresh.backups.keep != running.backups.keep) {
+        restart.emplace_back("backups");
+    }
     if (!same_rule(fresh.cooldowns.purchases, running.cooldowns.purchases) ||
         !same_rule(fresh.cooldowns.refund_requests, running.cooldowns.refund_requests) ||
         !same_rule(fresh.cooldowns.deposits, running.cooldowns.deposits)) {
@@ -281,6 +287,9 @@ int main(int argc, char** argv) {
         ("help,h", "print this help and exit")
         ("config,c", po::value<std::string>(&config_path), "JSON config file (see docs/configuration.md)")
         ("check-config", "validate the config file, print what it resolves to, and exit (0 = valid)")
+        ("restore-backup", po::value<std::string>(),
+         "with the bot stopped: verify the backup FILE and put it back as the config's database (the database it "
+         "replaces is kept beside it), then exit")
         ("list-messages", "print every text key with its shipped English (for \"messages\" in the config) and exit")
         ("io-threads", po::value<int>(&io_threads)->default_value(1),
          "threads running the network I/O, 1..64 (the runtime is thread-safe; handlers have their own pool)")
@@ -321,6 +330,7 @@ int main(int argc, char** argv) {
         std::cerr << "apexbot: config error: " << e.what() << "\n";
         return 2;
     }
+    if (vm.count("restore-backup") != 0U) return apexbot::restore_command(cfg, vm["restore-backup"].as<std::string>());
     if (vm.count("check-config") != 0U) {
         if (const auto problem = apexcore::services::validate_config(shop_config_for(cfg))) {
             std::cerr << "apexbot: config error: " << cfg.path << ": " << *problem << "\n";
@@ -425,6 +435,13 @@ int main(int argc, char** argv) {
         parts.outbox = &outbox;
         parts.notifications.channels = cfg.log_channels;
         parts.notifications.metrics = &metrics;
+        std::optional<apexcore::sqlite::sqlite_backups> backups;
+        if (cfg.backups.enabled) {
+            backups.emplace(store, cfg.backups.directory);
+            parts.backups = &*backups;
+            parts.backup_schedule = {std::chrono::hours(cfg.backups.every_hours), static_cast<std::size_t>(cfg.backups.keep)};
+            parts.clock = &shop_clock;
+        }
         for (const auto& tier : cfg.tiers) parts.notifications.granted_roles.emplace_back("VIP tier " + tier.name, tier.role);
         for (const auto& product : cfg.seed_products) {
             if (product.role_to_grant) parts.notifications.granted_roles.emplace_back("product " + product.display_name(), *product.role_to_grant);

@@ -43,6 +43,12 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
         router_.add(std::make_shared<notifications_feature>(router_.config(), *parts.outbox, *parts.actions,
                                                             std::move(parts.notifications)));
     }
+    if (parts.backups != nullptr) {
+        static const ports::system_clock system_clock;
+        router_.add(std::make_shared<backups_feature>(router_.config(), *parts.backups,
+                                                      parts.clock != nullptr ? *parts.clock : system_clock, parts.outbox,
+                                                      parts.backup_schedule));
+    }
     if (parts.actions != nullptr) {
         router_.add(std::make_shared<setup_feature>(router_.config(), *parts.actions, [this] { return router_.requirements(); }));
     }

@@ -233,6 +233,10 @@ TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
         {R"("messages": {"de": {"storefront.thanks": "Danke"}})", "messages.de.storefront.thanks': no text has this key"},
         {R"("messages": {"german": {"wallet.balance": "x"}})", "messages.german': expected \"default\" or a Discord locale"},
         {R"("messages": {"de": {"wallet.balance": 5}})", "messages.de.wallet.balance': expected a string"},
+        {R"("backups": {"keep": 0})", "backups.keep': expected a count from 1 to 365"},
+        {R"("backups": {"every_hours": 1000})", "backups.every_hours': expected hours from 1 to 720"},
+        {R"("backups": {"enabled": "yes"})", "backups.enabled': expected true or false"},
+        {R"("backups": {"dir": "x"})", "backups.dir': unknown key (known: enabled, directory, every_hours, keep)"},
     };
     for (const auto& [section, expected] : bad) {
         std::ofstream(path, std::ios::trunc) << R"({"guild_id": "1", "staff_role_id": "2", )" << section << "}";
@@ -249,6 +253,9 @@ TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
     EXPECT_EQ(code, 0) << out;
     EXPECT_NE(out.find("log_channels:   orders -> 501, payments -> 502"), std::string::npos) << out;
     EXPECT_NE(out.find("notifications:  DMs off, at most 1000 waiting"), std::string::npos) << out;
+    EXPECT_NE(out.find("backups:        every 24 h into " + (path.parent_path() / "backups").string() + ", the newest 7 kept"),
+              std::string::npos)
+        << out;
     fs::remove(path);
 }
 

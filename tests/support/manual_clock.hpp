@@ -11,6 +11,10 @@ namespace apexcore::test_support {
 /// A clock tests move by hand.
 class manual_clock final : public ports::clock {
 public:
+    manual_clock() = default;
+    /// Starts at `start` (whole milliseconds).
+    explicit manual_clock(std::chrono::system_clock::time_point start)
+        : ms_(std::chrono::duration_cast<std::chrono::milliseconds>(start.time_since_epoch()).count()) {}
     std::chrono::system_clock::time_point now() const override {
         return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms_.load()));
     }

@@ -15,6 +15,7 @@
 ///                                  and a ticket service)
 
 #include <apexcore/bot/feature.hpp>
+#include <apexcore/bot/features/backups.hpp>
 #include <apexcore/bot/features/notifications.hpp>
 #include <apexcore/bot/features/tickets.hpp>
 #include <apexcore/bot/router.hpp>
@@ -47,6 +48,10 @@ struct shop_parts {
     /// With `actions`: the notifications feature sends the outbox (log channels, DMs) through it.
     services::outbox_service* outbox = nullptr;
     notifications_options notifications{};        ///< its log channels and retry settings
+    /// The backups feature: /backup and the scheduled backup (reported through `outbox` when given).
+    ports::backups* backups = nullptr;
+    backup_options backup_schedule{};             ///< how often, how many kept
+    const ports::clock* clock = nullptr;          ///< names the backups; nullptr: the system clock
 };
 
 /// The reference shop bot: a router with the wallet, storefront, orders, tickets, notifications,

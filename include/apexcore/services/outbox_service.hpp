@@ -46,6 +46,9 @@ public:
     [[nodiscard]] core::outbox_stats stats();
     /// Deletes up to `limit` entries sent more than `keep` ago; returns how many.
     std::size_t purge(std::chrono::hours keep, std::size_t limit = 1000);
+    /// Whether events of `topic` have a log channel (shop_config::notifications): a report for a
+    /// topic without one is not worth writing.
+    [[nodiscard]] bool logs(core::log_topic topic) const { return config_.notifications.logs(topic); }
     /// The clock the service runs on (shop_config::clock).
     [[nodiscard]] const ports::clock& clock() const { return config_.time(); }
 
