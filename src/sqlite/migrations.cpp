@@ -377,7 +377,34 @@ constexpr std::string_view v8_sql = R"sql(
 ALTER TABLE products ADD COLUMN questions TEXT NOT NULL DEFAULT '' CHECK (length(questions) <= 240);
 )sql";
 
-constexpr std::array<migration, 8> migrations{{
+// v9: a member's erasure (ports::member_data_repository::forget_member) is recorded insert-only,
+// and the insert-only event tables let exactly one change through: blanking a note, for an
+// erasure. Every other update or delete is still refused by the database.
+constexpr std::string_view v9_sql = R"sql(
+CREATE TABLE member_erasures (
+  id            INTEGER PRIMARY KEY,
+  user_id       INTEGER NOT NULL,
+  staff_id      INTEGER NOT NULL,
+  erased_at_ms  INTEGER NOT NULL
+);
+CREATE INDEX member_erasures_by_user ON member_erasures (user_id, id);
+CREATE TRIGGER member_erasures_no_update BEFORE UPDATE ON member_erasures
+BEGIN SELECT RAISE(ABORT, 'member_erasures rows are insert-only'); END;
+CREATE TRIGGER member_erasures_no_delete BEFORE DELETE ON member_erasures
+BEGIN SELECT RAISE(ABORT, 'member_erasures rows are insert-only'); END;
+DROP TRIGGER ticket_events_no_update;
+CREATE TRIGGER ticket_events_no_update BEFORE UPDATE ON ticket_events
+WHEN NOT (NEW.note = '' AND NEW.id IS OLD.id AND NEW.ticket_id IS OLD.ticket_id AND NEW.kind IS OLD.kind AND
+          NEW.actor_id IS OLD.actor_id AND NEW.subject_id IS OLD.subject_id AND NEW.at_ms IS OLD.at_ms)
+BEGIN SELECT RAISE(ABORT, 'ticket_events rows are insert-only (a note may only be blanked, for an erasure)'); END;
+DROP TRIGGER payment_session_events_no_update;
+CREATE TRIGGER payment_session_events_no_update BEFORE UPDATE ON payment_session_events
+WHEN NOT (NEW.note = '' AND NEW.id IS OLD.id AND NEW.session_id IS OLD.session_id AND NEW.from_status IS OLD.from_status AND
+          NEW.to_status IS OLD.to_status AND NEW.actor_id IS OLD.actor_id AND NEW.at_ms IS OLD.at_ms)
+BEGIN SELECT RAISE(ABORT, 'payment_session_events rows are insert-only (a note may only be blanked, for an erasure)'); END;
+)sql";
+
+constexpr std::array<migration, 9> migrations{{
     {1, "core tables: products, wallets, orders, wallet_ledger", v1_sql},
     {2, "wallet_ledger is insert-only (triggers)", v2_sql},
     {3, "idempotency keys of money movements", v3_sql},
@@ -388,6 +415,7 @@ constexpr std::array<migration, 8> migrations{{
     {7, "staff proposals: previewed wallet changes waiting for their Confirm; refunds by customer; scheduled jobs",
      v7_sql},
     {8, "products: questions asked before buying (customisation)", v8_sql},
+    {9, "member erasures, recorded insert-only; event notes may be blanked for one", v9_sql},
 }};
 
 static_assert(migrations.front().version == 1);

@@ -1,6 +1,7 @@
 #include "unit_of_work.hpp"
 
 #include "fulfilment_repositories.hpp"
+#include "member_data_repository.hpp"
 #include "money_repositories.hpp"
 #include "order_repositories.hpp"
 #include "outbox_repository.hpp"
@@ -27,7 +28,8 @@ public:
           tickets_(db, clock, writable),
           outbox_(db, clock, writable),
           proposals_(db, clock, writable),
-          schedule_(db, clock, writable) {}
+          schedule_(db, clock, writable),
+          member_data_(db, clock, writable) {}
 
     ports::product_repository& products() override { return products_; }
     ports::wallet_repository& wallet() override { return wallet_; }
@@ -42,6 +44,7 @@ public:
     ports::outbox_repository& outbox() override { return outbox_; }
     ports::proposal_repository& proposals() override { return proposals_; }
     ports::schedule_repository& schedule() override { return schedule_; }
+    ports::member_data_repository& member_data() override { return member_data_; }
 
 private:
     product_repository_impl products_;
@@ -56,6 +59,7 @@ private:
     outbox_repository_impl outbox_;
     proposal_repository_impl proposals_;
     schedule_repository_impl schedule_;
+    member_data_repository_impl member_data_;
 };
 
 }  // namespace

@@ -399,6 +399,36 @@ public:
     virtual std::size_t purge_sent(std::chrono::system_clock::time_point before, std::size_t limit) = 0;
 };
 
+/// What forgetting a member changed (member_data_repository::forget_member): counts of rows.
+struct erasure_report {
+    std::int64_t orders = 0;     ///< orders whose answers to the product's questions were removed
+    std::int64_t payments = 0;   ///< payment sessions whose proof link, contact, transaction id, notes and reasons were blanked
+    std::int64_t refunds = 0;    ///< refund requests whose reasons were blanked
+    std::int64_t tickets = 0;    ///< tickets whose subject, answers, event notes, closing reason and comment were blanked
+    std::int64_t messages = 0;   ///< DMs and role changes for them removed from the outbox
+    std::int64_t proposals = 0;  ///< staff previews about them removed
+};
+
+/// Everything stored about one member, for their data requests (export, erasure). The ledger,
+/// the orders' amounts and statuses, license keys and the member's id stay: they are the shop's
+/// accounting records and must keep reconciling (store::reconcile); what the member wrote or
+/// handed in is what is erased.
+class member_data_repository {
+public:
+    virtual ~member_data_repository() = default;
+    /// Every row that concerns `user`, as one JSON object:
+    /// {"member": "<id>", "tables": {"<table>": [{"<column>": value, …}, …], …}} — every column of
+    /// every table holding the member's rows (their wallet, ledger, orders, tickets, payments,
+    /// refunds, promo uses, outbox messages, erasures), ids as strings of digits (snowflakes exceed
+    /// JSON's exact integers). Throws store_error when the document would exceed `max_bytes`.
+    virtual std::string export_member(core::user_id user, std::size_t max_bytes) = 0;
+    /// Erases what the member wrote or handed in (see erasure_report) and records the erasure
+    /// (who, when) insert-only. Idempotent: a second call finds nothing more to blank.
+    virtual erasure_report forget_member(core::user_id user, core::user_id staff) = 0;
+    /// When the member was last forgotten; nullopt if never.
+    virtual std::optional<std::chrono::system_clock::time_point> forgotten_at(core::user_id user) = 0;
+};
+
 /// The repositories visible inside one transaction. Each accessor returns a repository bound to
 /// this unit of work; it must not be used after `work` returns.
 class unit_of_work {
@@ -417,6 +447,7 @@ public:
     virtual outbox_repository& outbox() = 0;
     virtual proposal_repository& proposals() = 0;
     virtual schedule_repository& schedule() = 0;
+    virtual member_data_repository& member_data() = 0;
 };
 
 /// The outcome of `store::reconcile`: every user whose balance disagrees with their ledger.

@@ -40,6 +40,20 @@ public:
     [[nodiscard]] core::result<core::tier_changes, core::rejection> set_manual_role(const actor& by, core::user_id user,
                                                                                     core::role_id role, bool held);
 
+    /// The largest member export: 8 MiB (it is sent as one file; Discord takes files up to 10 MiB,
+    /// REFERENCE.md §2.4).
+    static constexpr std::size_t export_bytes_max = 8u << 20;
+    /// Staff export everything stored about `user` as JSON (ports::member_data_repository::
+    /// export_member), for the member's data request; the audit log is told ("member.exported").
+    /// Rejections: not_staff; text_too_long when the export would exceed export_bytes_max.
+    [[nodiscard]] core::result<std::string, core::rejection> export_data(const actor& by, core::user_id user);
+    /// Staff erase what `user` wrote or handed in, keeping the ledger and the orders' amounts
+    /// (ports::member_data_repository::forget_member), in one transaction with the audit log's
+    /// "member.forgotten". Rejections: not_staff.
+    [[nodiscard]] core::result<ports::erasure_report, core::rejection> forget(const actor& by, core::user_id user);
+    /// When `user` was last forgotten; nullopt if never.
+    [[nodiscard]] std::optional<std::chrono::system_clock::time_point> forgotten_at(core::user_id user);
+
     /// The shop's VIP tiers (shop_config::tiers), in the order configured.
     [[nodiscard]] const std::vector<core::vip_tier>& tiers() const { return config_.tiers; }
 
