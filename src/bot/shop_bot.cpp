@@ -1,6 +1,7 @@
 #include <apexcore/bot/shop_bot.hpp>
 
 #include <apexcore/bot/features/help.hpp>
+#include <apexcore/bot/features/members.hpp>
 #include <apexcore/bot/features/orders.hpp>
 #include <apexcore/bot/features/payments.hpp>
 #include <apexcore/bot/features/profile.hpp>
@@ -28,7 +29,10 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
     if (parts.orders != nullptr) {
         router_.add(std::make_shared<orders_feature>(router_.config(), *parts.orders, catalog, parts.refunds != nullptr));
     }
-    if (parts.members != nullptr) router_.add(std::make_shared<profile_feature>(router_.config(), *parts.members));
+    if (parts.members != nullptr) {
+        router_.add(std::make_shared<profile_feature>(router_.config(), *parts.members));
+        router_.add(std::make_shared<members_feature>(router_.config(), *parts.members));
+    }
     if (parts.promos != nullptr) router_.add(std::make_shared<promos_feature>(router_.config(), *parts.promos));
     router_.add(std::make_shared<stock_feature>(router_.config(), catalog));
     if (parts.refunds != nullptr && parts.orders != nullptr) {

@@ -2,6 +2,8 @@
 // restored with the bot stopped; the audit log is told of each backup.
 #include "bot_fixture.hpp"
 
+#include <apexcore/sqlite/sqlite_store.hpp>
+
 #include <csignal>
 
 namespace {
@@ -70,6 +72,40 @@ TEST_F(BackupEndToEndTest, ABackupMadeByStaffIsRestoredWithTheBotStopped) {
 
     launch_bot();  // waits until the bot is connected again
     expect_balance("$25.00");
+}
+
+}  // namespace
+
+namespace {
+
+class MemberDataEndToEndTest : public BotFixture {};
+
+TEST_F(MemberDataEndToEndTest, AMemberIsExportedThenForgottenAndTheLedgerStillReconciles) {
+    top_up("25.00", "paid in cash");
+    const auto menu = buy_through_menu(customer(), "1");  // the first example product
+    ASSERT_EQ(menu.status, 200U) << menu.body.dump();
+
+    const auto exported = command(staff(), "member export", {{"user", customer()}});
+    ASSERT_EQ(exported.status, 200U) << exported.body.dump();
+    const std::string body = exported.body.dump();
+    EXPECT_NE(body.find("member-" + customer() + ".json"), std::string::npos) << body;
+    EXPECT_NE(reply_text(exported).find("Everything stored about <@" + customer() + ">"), std::string::npos) << body;
+    EXPECT_NE(reply_text(command(customer(), "member export", {{"user", customer()}})).find("Only staff"), std::string::npos);
+
+    const auto preview = command(staff(), "member forget", {{"user", customer()}});
+    const json& data = preview.body.value("deferred", false) ? preview.body["original"] : preview.body["response"]["data"];
+    ASSERT_TRUE(data.contains("components")) << preview.body.dump();
+    const std::string forget_id = data["components"][0]["components"][0]["custom_id"];
+    EXPECT_EQ(forget_id, "mb:f:" + customer());
+    const auto forgotten = click(staff(), preview.body["message_id"], forget_id);
+    EXPECT_NE(forgotten.body.dump().find("is forgotten"), std::string::npos) << forgotten.body.dump();
+
+    // The accounts are whole: the balance is what it was and every wallet reconciles.
+    apexcore::sqlite::sqlite_store store({.path = (dir_ / "shop.db").string(), .group_commit = false});
+    EXPECT_TRUE(store.reconcile().ok());
+    const auto balance = command(customer(), "balance");
+    EXPECT_EQ(reply_text(balance).find("$25.00"), std::string::npos) << "the purchase stays paid: " << reply_text(balance);
+    EXPECT_NE(reply_text(balance).find("Your wallet balance is"), std::string::npos);
 }
 
 }  // namespace
