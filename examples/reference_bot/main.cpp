@@ -270,6 +270,13 @@ private:
     std::map<std::string, std::pair<int, int>> plan_;  ///< point -> (hits so far, hit that throws)
 };
 
+/// The host of an https:// URL ("discord.com" for https://discord.com/api/v10); "" if none.
+std::string api_host(const std::string& url) {
+    const std::string_view rest = std::string_view(url).substr(url.starts_with("https://") ? 8 : 0);
+    const std::string_view authority = rest.substr(0, rest.find('/'));
+    return std::string(authority.substr(0, authority.rfind(':') == std::string_view::npos ? authority.size() : authority.rfind(':')));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -404,6 +411,11 @@ int main(int argc, char** argv) {
         options.rest_client = std::make_shared<apexcore::discord::rest_client>(io, options.rest);
         apexcore::discord::chat_actions_options actions_options;
         actions_options.ca_file = cfg.ca_file;
+        // Uploads are fetched from Discord's CDN; a proxy or the sandbox in front of the API serves
+        // them from its own host, which the config already trusts as the API.
+        if (const auto host = api_host(cfg.api_base); !host.empty() && host != "discord.com") {
+            actions_options.attachment_hosts.push_back(host);
+        }
         apexcore::discord::rest_chat_actions actions(*options.rest_client, io, actions_options);
         // Ticket transcripts: rendered (HTML + JSON), kept in a local directory, posted and DMed.
         std::unique_ptr<apexcore::ports::transcript_store> transcript_files;

@@ -151,7 +151,7 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
     const bool get = req.method() == http::verb::get;
     if (parts.size() < 2 || parts[0] != "_sandbox") co_return json_response(req, 404, {{"error", "unknown control route; see docs/sandbox.md"}});
     const std::string& what = parts[1];
-    const json body = req.body().empty() ? json::object() : json::parse(req.body(), nullptr, false);
+    json body = req.body().empty() ? json::object() : json::parse(req.body(), nullptr, false);
     if (body.is_discarded()) co_return json_response(req, 400, {{"error", "body is not valid JSON"}});
     if (what == "state" && get) {
         co_return json_response(req, 200,
@@ -240,6 +240,21 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
     if ((what == "commands" || what == "components" || what == "modals" || what == "autocomplete") && post) {
         if (!active() && interactions_url.empty()) {
             co_return json_response(req, 409, {{"error", "the bot is not connected to the gateway"}});
+        }
+        if (what == "commands" && body.contains("options") && body["options"].is_object()) {
+            // A test may give an upload its bytes ({"filename", "content", "content_type"?}): the
+            // sandbox keeps them and serves them like Discord's CDN, so the bot can download them.
+            for (auto& [name, v] : body["options"].items()) {
+                if (!v.is_object() || !v.contains("content") || !v["content"].is_string() || !v.contains("filename") ||
+                    !v["filename"].is_string()) {
+                    continue;
+                }
+                std::string bytes = v["content"].get<std::string>();
+                const std::string type = v.value("content_type", "application/octet-stream");
+                const std::size_t size = bytes.size();
+                const json kept = keep_upload(v["filename"].get<std::string>(), type, std::move(bytes));
+                v = {{"filename", kept["filename"]}, {"size", size}, {"content_type", type}, {"url", kept["url"]}};
+            }
         }
         auto built = what == "commands"     ? state.command_interaction(body)
                      : what == "components" ? state.component_interaction(body)

@@ -69,11 +69,15 @@ std::variant<json, api_failure> world::build_options(const json& specs, const js
                 if (v["size"].get<std::uint64_t>() > 10 * 1024 * 1024) return fail("at most 10 MiB (the upload limit)");
                 const std::string id = next_snowflake();
                 const std::string filename = v["filename"].get<std::string>();
-                resolved["attachments"][id] = {{"id", id}, {"filename", filename}, {"size", v["size"]},
-                                               {"content_type", v.value("content_type", "application/octet-stream")},
-                                               {"url", "https://cdn.discordapp.com/ephemeral-attachments/sandbox/" + id + "/" + filename},
-                                               {"proxy_url", "https://media.discordapp.net/ephemeral-attachments/sandbox/" + id + "/" + filename},
-                                               {"ephemeral", true}};
+                // With "url" (an upload whose bytes the sandbox keeps, control_api.cpp) the bot can fetch it.
+                const bool kept = v.contains("url") && v["url"].is_string();
+                resolved["attachments"][id] = {
+                    {"id", id}, {"filename", filename}, {"size", v["size"]},
+                    {"content_type", v.value("content_type", "application/octet-stream")},
+                    {"url", kept ? v["url"].get<std::string>() : "https://cdn.discordapp.com/ephemeral-attachments/sandbox/" + id + "/" + filename},
+                    {"proxy_url", kept ? v["url"].get<std::string>()
+                                       : "https://media.discordapp.net/ephemeral-attachments/sandbox/" + id + "/" + filename},
+                    {"ephemeral", true}};
                 value = id;
                 break;
             }

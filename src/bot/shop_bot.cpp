@@ -1,5 +1,6 @@
 #include <apexcore/bot/shop_bot.hpp>
 
+#include <apexcore/bot/features/catalog.hpp>
 #include <apexcore/bot/features/help.hpp>
 #include <apexcore/bot/features/members.hpp>
 #include <apexcore/bot/features/orders.hpp>
@@ -35,6 +36,7 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
     }
     if (parts.promos != nullptr) router_.add(std::make_shared<promos_feature>(router_.config(), *parts.promos));
     router_.add(std::make_shared<stock_feature>(router_.config(), catalog));
+    router_.add(std::make_shared<catalog_feature>(router_.config(), catalog, parts.actions));
     if (parts.refunds != nullptr && parts.orders != nullptr) {
         router_.add(std::make_shared<refunds_feature>(router_.config(), *parts.refunds, *parts.orders));
     }

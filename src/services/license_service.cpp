@@ -74,9 +74,33 @@ core::result<core::license_key, core::rejection> license_service::request(const 
     });
 }
 
+core::result<core::license_key, core::rejection> license_service::request_for(const actor& by, core::product_id product,
+                                                                              core::user_id recipient, const std::string& reason) {
+    if (!by.staff) return core::rejection::not_staff;
+    if (!detail::is_clean_text(reason, 300, false)) return core::rejection::invalid_text;
+    return detail::transact<core::license_key>(store_, [&](ports::unit_of_work& uow)
+                                                   -> core::result<core::license_key, core::rejection> {
+        const auto item = uow.products().find(product);
+        if (!item) return core::rejection::unknown_product;
+        auto key = uow.license_keys().take_available(product, core::license_key_status::requested, std::nullopt, recipient, by.user);
+        if (!key) return core::rejection::no_license_key_available;
+        detail::notify_log(uow, config_, core::log_topic::orders, "key.requested",
+                           {{"key_id", std::to_string(key->id.value)},
+                            {"product", item->display_name()},
+                            {"member", recipient.str()},
+                            {"staff", by.user.str()},
+                            {"reason", reason}});
+        return *key;
+    });
+}
+
 core::result<core::license_key, core::rejection> license_service::approve_request(const actor& by, core::license_key_id id,
                                                                                   core::user_id recipient) {
     return decide_request(by, id, core::license_key_status::used, recipient);
+}
+
+core::result<core::license_key, core::rejection> license_service::approve_request(const actor& by, core::license_key_id id) {
+    return decide_request(by, id, core::license_key_status::used, std::nullopt);
 }
 
 core::result<core::license_key, core::rejection> license_service::decline_request(const actor& by, core::license_key_id id) {
@@ -89,9 +113,22 @@ core::result<core::license_key, core::rejection> license_service::decide_request
     if (!by.staff) return core::rejection::not_staff;
     return detail::transact<core::license_key>(store_, [&](ports::unit_of_work& uow)
                                                    -> core::result<core::license_key, core::rejection> {
-        if (!uow.license_keys().find_key_by_id(id)) return core::rejection::unknown_license_key;
+        const auto before = uow.license_keys().find_key_by_id(id);
+        if (!before) return core::rejection::unknown_license_key;
+        const bool approve = to == core::license_key_status::used;
+        if (approve && !recipient) recipient = before->customer;  // the member it was requested for
+        if (approve && !recipient) return core::rejection::forbidden_transition;
         if (!uow.license_keys().move_key(id, core::license_key_status::requested, to, std::nullopt, recipient)) {
             return core::rejection::forbidden_transition;
+        }
+        const auto item = uow.products().find(before->product);
+        const std::string product = item ? item->display_name() : "product " + std::to_string(before->product.value);
+        core::outbox_facts facts{{"key_id", std::to_string(id.value)}, {"product", product}, {"staff", by.user.str()}};
+        if (approve || before->customer) facts.emplace("member", (approve ? *recipient : *before->customer).str());
+        detail::notify_log(uow, config_, core::log_topic::orders, approve ? "key.request_approved" : "key.request_declined", facts);
+        if (approve) {
+            detail::notify_member(uow, config_, *recipient, core::log_topic::orders, "key.granted",
+                                  {{"product", product}, {"secret", before->key}, {"delivery_kind", "license_key"}});
         }
         return *uow.license_keys().find_key_by_id(id);
     });

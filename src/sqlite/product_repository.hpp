@@ -44,14 +44,27 @@ public:
     }
 
     std::vector<core::product> search_active(const std::string& text, std::size_t limit) override {
-        // LIKE with '\' as the escape: the member's % and _ are literal.
+        return search(text, limit, "is_active = 1 AND ");
+    }
+
+    std::vector<core::product> search_all(const std::string& text, std::size_t limit) override { return search(text, limit, ""); }
+
+    std::vector<core::product> list_all(std::optional<core::product_id> after, std::size_t limit) override {
+        auto& s = db_.prepare(std::string(product_select) + " WHERE id > ? ORDER BY id LIMIT ?");
+        s.bind(1, after ? static_cast<std::int64_t>(after->value) : std::int64_t{0}).bind(2, static_cast<std::int64_t>(limit));
+        return read_products(s);
+    }
+
+    /// Products whose names contain `text` or a tag of which starts with it; `active_filter` is
+    /// "is_active = 1 AND " or empty. LIKE with '\\' as the escape: the member's % and _ are literal.
+    std::vector<core::product> search(const std::string& text, std::size_t limit, std::string_view active_filter) {
         std::string escaped;
         for (const char c : text) {
             if (c == '%' || c == '_' || c == '\\') escaped += '\\';
             escaped += c;
         }
-        auto& s = db_.prepare(std::string(product_select) +
-                              " WHERE is_active = 1 AND (service_name || ' ' || variant_name || ' ' || main_category || ' ' || "
+        auto& s = db_.prepare(std::string(product_select) + " WHERE " + std::string(active_filter) +
+                              "(service_name || ' ' || variant_name || ' ' || main_category || ' ' || "
                               "sub_category LIKE ?1 ESCAPE '\\' OR id IN (SELECT product_id FROM product_tags WHERE tag LIKE ?2 "
                               "ESCAPE '\\')) ORDER BY main_category, sub_category, service_name, variant_name, id LIMIT ?3");
         s.bind(1, "%" + escaped + "%").bind(2, escaped + "%").bind(3, static_cast<std::int64_t>(limit));

@@ -121,12 +121,15 @@ public:
         if (auto e = refused("fetch_member")) return *e;
         return ports::member_info{user, "member" + user.str(), "Member " + user.str(), false, {}};
     }
-    ports::chat_result<std::string> download_attachment(const ports::attachment_info&, std::size_t,
+    ports::chat_result<std::string> download_attachment(const ports::attachment_info& a, std::size_t,
                                                         std::span<const std::string>) override {
         std::lock_guard lock(mutex_);
         if (auto e = refused("download_attachment")) return *e;
-        return std::string();
+        const auto it = downloads.find(a.url);
+        return it == downloads.end() ? std::string() : it->second;
     }
+    /// What download_attachment returns for a URL (empty text for any other).
+    std::map<std::string, std::string> downloads;
     ports::chat_result<ports::history_page> read_history(core::channel_id, std::optional<core::message_id>, int) override {
         std::lock_guard lock(mutex_);
         if (auto e = refused("read_history")) return *e;

@@ -62,7 +62,7 @@ TEST_F(OrdersFeatureTest, TheCommandsAreThereOnlyWithTheOrderService) {
             << name;
     }
     bot::shop_bot without{{core::guild_id{1}, staff_role, core::usd, {}}, wallet_, catalog_};
-    EXPECT_EQ(without.commands().size(), 9U);
+    EXPECT_EQ(without.commands().size(), 11U);
 }
 
 TEST_F(OrdersFeatureTest, AMemberSeesTheirOrderAndItsKeyAgain) {

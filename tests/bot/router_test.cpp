@@ -73,7 +73,7 @@ protected:
 TEST_F(RouterTest, AnEmbeddersFeatureGetsItsCommandsComponentsModalsAndSuggestions) {
     bot_.features().add(std::make_shared<echo_feature>());
     const auto names = bot_.commands();
-    EXPECT_EQ(names.size(), 10U);
+    EXPECT_EQ(names.size(), 12U);
     EXPECT_EQ(bot_.handle(with(cmd("echo"))).body.content, "echo /echo");
     EXPECT_EQ(bot_.handle(with(click("echo:again"))).body.content, "clicked echo:again");
     EXPECT_EQ(bot_.handle(with(ports::modal_submit{"echo:form", {{"text", "hi"}}})).body.content, "form echo:form said hi");
@@ -92,7 +92,7 @@ TEST_F(RouterTest, NamesCommandsAndNamespacesAreOwnedOnce) {
         << "the storefront owns the custom_id codec's namespace";
     EXPECT_THROW(bot_.features().add(std::make_shared<echo_feature>("mine", "mine", "a:b")), std::invalid_argument);
     EXPECT_THROW(bot_.features().add(std::make_shared<echo_feature>("mine", "mine", "")), std::invalid_argument);
-    EXPECT_EQ(bot_.features().features(), (std::vector<std::string>{"wallet", "storefront", "stock", "help"})) << "nothing was added";
+    EXPECT_EQ(bot_.features().features(), (std::vector<std::string>{"wallet", "storefront", "stock", "catalog", "help"})) << "nothing was added";
 }
 
 TEST_F(RouterTest, RemovingAndReplacingFeatures) {
@@ -104,7 +104,7 @@ TEST_F(RouterTest, RemovingAndReplacingFeatures) {
     // Replace the wallet with one of our own that owns /balance.
     bot_.features().replace(std::make_shared<echo_feature>("wallet", "balance", "wallet2"));
     EXPECT_EQ(bot_.handle(with(cmd("balance"))).body.content, "echo /balance");
-    EXPECT_EQ(bot_.commands().size(), 3U) << "/balance (the replacement's), /stock and /help";
+    EXPECT_EQ(bot_.commands().size(), 5U) << "/balance (the replacement's), /stock, /product, /catalog and /help";
 }
 
 TEST_F(RouterTest, WhatNoFeatureOwnsGetsAClearAnswer) {

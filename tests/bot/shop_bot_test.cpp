@@ -55,12 +55,12 @@ protected:
 
 TEST_F(ShopBotTest, DeclaresItsCommands) {
     const auto commands = bot_.commands();
-    ASSERT_EQ(commands.size(), 9U);
+    ASSERT_EQ(commands.size(), 11U);
     const auto add = std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.name == "addbalance"; });
     ASSERT_NE(add, commands.end());
     EXPECT_TRUE(add->staff_only);
     EXPECT_EQ(add->options[0].type, ports::option_type::user);
-    EXPECT_EQ(bot_.features().features(), (std::vector<std::string>{"wallet", "storefront", "stock", "help"}));
+    EXPECT_EQ(bot_.features().features(), (std::vector<std::string>{"wallet", "storefront", "stock", "catalog", "help"}));
 }
 
 TEST_F(ShopBotTest, AddBalanceRequiresTheStaffRole) {
@@ -333,6 +333,8 @@ TEST_F(ShopBotTest, HelpListsTheCommandsTheMemberMayUse) {
     EXPECT_EQ(staff.body.embeds[0].fields[0].name, "Staff");
     EXPECT_EQ(staff.body.embeds[0].fields[0].value,
               "`/addbalance user amount [reason]` — Staff: add money to a member's wallet (after a preview)\n"
+              "`/catalog export` — Staff: every product as a CSV file\n"
+              "`/product add|edit|disable|enable|show` — Staff: the products for sale\n"
               "`/removebalance user amount reason` — Staff: take money from a member's wallet (after a preview)\n"
               "`/shop panel` — Staff: post the shop panel in this channel, for everyone to browse and buy\n"
               "`/stock check|add|set` — Staff: stock of the products\n"

@@ -109,3 +109,59 @@ TEST_F(MemberDataEndToEndTest, AMemberIsExportedThenForgottenAndTheLedgerStillRe
 }
 
 }  // namespace
+
+namespace {
+
+class CatalogEndToEndTest : public BotFixture {
+protected:
+    json extra_config() override { return {{"log_channels", {{"audit", audit_log()}}}}; }
+    std::string audit_log() const { return info_["channel_ids"][1].get<std::string>(); }
+    /// The first file attached to an answer (deferred: on the edited original).
+    static json first_file(const apexcore::test_support::control_response& r) {
+        const json& m = r.body.value("deferred", false) ? r.body["original"] : r.body["response"]["data"];
+        return m.contains("attachments") && !m["attachments"].empty() ? m["attachments"][0] : json();
+    }
+};
+
+TEST_F(CatalogEndToEndTest, StaffImportACsvWithBadLinesAndMembersCanBuyTheGoodOnes) {
+    const std::string csv =
+        "main_category,sub_category,service_name,variant_name,price,stock\n"
+        "Games,Keys,Star Quest,Standard,9.99,3\n"
+        "Games,Keys,Star Quest,Deluxe,nine,\n"
+        "Games,Keys,Star Quest,Gold,,\n";
+    const auto imported = command(staff(), "catalog import",
+                                  {{"file", {{"filename", "products.csv"}, {"content", csv}, {"content_type", "text/csv"}}}});
+    ASSERT_EQ(imported.status, 200U) << imported.body.dump();
+    const std::string text = reply_text(imported);
+    EXPECT_NE(text.find("**1 added**, 0 updated, **2 refused**"), std::string::npos) << imported.body.dump() << bot_->output();
+    EXPECT_NE(text.find("line 3 (price): not an amount"), std::string::npos) << text;
+    const json report = first_file(imported);
+    EXPECT_EQ(report.value("filename", ""), "import-report.csv") << imported.body.dump();
+
+    // The imported product is for sale: a member finds it in /buy and buys it.
+    top_up("20.00");
+    const auto menu = command(customer(), "buy");
+    const json options = menu.body["response"]["data"]["components"][0]["components"][0]["options"];
+    std::string value;
+    for (const auto& o : options) {
+        if (o.value("label", "").find("Star Quest") != std::string::npos) value = o["value"];
+    }
+    ASSERT_FALSE(value.empty()) << options.dump();
+    const auto bought = buy_through_menu(customer(), value);
+    EXPECT_NE(bought.body.dump().find("\"description\":\"Star Quest - Standard\""), std::string::npos) << bought.body.dump();
+    EXPECT_NE(reply_text(bought).find("is paid"), std::string::npos) << bought.body.dump();
+
+    // Staff change its price, and the audit log is told of the import and the change.
+    const auto edited = command(staff(), "product edit", {{"product", "Star Quest"}, {"price", "11.00"}});
+    EXPECT_EQ(reply_text(edited), "Saved **Star Quest - Standard**: price.") << edited.body.dump();
+    ASSERT_TRUE(wait_for([&] {
+        const auto posts = channel_history(audit_log()).dump();
+        return posts.find("catalog.imported") != std::string::npos && posts.find("product.updated") != std::string::npos;
+    })) << channel_history(audit_log()).dump();
+
+    const auto exported = command(staff(), "catalog export");
+    EXPECT_EQ(first_file(exported).value("filename", ""), "catalog.csv") << exported.body.dump();
+    EXPECT_NE(reply_text(exported).find("The catalog: 6 products"), std::string::npos) << reply_text(exported);
+}
+
+}  // namespace

@@ -8,7 +8,9 @@
 /// variant_name, price (a decimal amount in the shop currency, e.g. "12.34"). Optional columns:
 /// active (1/0/true/false), duration_days, start_time, refill_period_days, additional_info,
 /// role_id (a snowflake), delivery_payload, deliverables (the legacy form, "code,key"), stock
-/// (empty = unlimited), low_stock_threshold, critical_stock_threshold, tags (separated by ';').
+/// (empty = unlimited), low_stock_threshold, critical_stock_threshold, tags (separated by ';'),
+/// questions (one per line inside the quoted field). write_catalog_csv writes every column, so an
+/// export reads back as the same products (deliverables keep their kinds only: the legacy form).
 /// Column order is free; unknown or repeated header names reject the file (line 1).
 ///
 /// Limits, enforced while reading (memory is bounded before work): at most catalog_csv_bytes_max
@@ -200,7 +202,7 @@ inline std::optional<std::int64_t> parse_int(std::string_view s) {
     static constexpr std::string_view known[] = {
         "main_category", "sub_category", "service_name", "variant_name", "price", "active", "duration_days",
         "start_time", "refill_period_days", "additional_info", "role_id", "delivery_payload", "deliverables",
-        "stock", "low_stock_threshold", "critical_stock_threshold", "tags"};
+        "stock", "low_stock_threshold", "critical_stock_threshold", "tags", "questions"};
     std::map<std::string, std::size_t, std::less<>> column;
     const auto& header = records.front();
     for (std::size_t c = 0; c < header.fields.size(); ++c) {
@@ -305,6 +307,17 @@ inline std::optional<std::int64_t> parse_int(std::string_view s) {
                 rest.remove_prefix(semi + 1);
             }
         }
+        if (auto v = field("questions"); v && !v->empty()) {
+            std::string_view rest = *v;
+            while (!rest.empty()) {
+                const auto end = rest.find('\n');
+                std::string_view q = rest.substr(0, end);
+                if (!q.empty() && q.back() == '\r') q.remove_suffix(1);
+                if (!q.empty()) p.questions.emplace_back(q);
+                if (end == std::string_view::npos) break;
+                rest.remove_prefix(end + 1);
+            }
+        }
         for (std::string_view name_col : {"main_category", "sub_category", "service_name", "variant_name"}) {
             const auto value = *field(name_col);
             const std::size_t limit = name_col.find("category") != std::string_view::npos ? product_category_length_max
@@ -332,6 +345,86 @@ inline std::optional<std::int64_t> parse_int(std::string_view s) {
         }
         if (issue) out.issues.push_back(std::move(*issue));
         else out.rows.push_back({rec.line, std::move(p)});
+    }
+    return out;
+}
+
+/// The header write_catalog_csv writes: every column parse_catalog_csv reads.
+inline constexpr std::string_view catalog_csv_header =
+    "main_category,sub_category,service_name,variant_name,price,active,duration_days,start_time,refill_period_days,"
+    "additional_info,role_id,delivery_payload,deliverables,stock,low_stock_threshold,critical_stock_threshold,tags,questions";
+
+namespace csv_detail {
+
+/// One field, quoted when it holds a comma, a quote or a line break (RFC 4180 §2.6, §2.7); a
+/// field that starts with = + - @ is prefixed with ' so a spreadsheet does not run it as a
+/// formula (OWASP "CSV injection") — parse_catalog_csv reads the ' as part of the text.
+inline void append_field(std::string& out, std::string_view value) {
+    const bool formula = !value.empty() && (value.front() == '=' || value.front() == '+' || value.front() == '-' ||
+                                            value.front() == '@');
+    const bool quote = formula || value.find_first_of(",\"\r\n") != std::string_view::npos;
+    if (!quote) {
+        out += value;
+        return;
+    }
+    out += '"';
+    if (formula) out += '\'';
+    for (const char c : value) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+}
+
+/// A non-negative amount as plain decimal digits in its currency's exponent ("12.34", "500").
+inline std::string plain_amount(const money& m) {
+    const auto exponent = static_cast<std::size_t>(std::clamp(m.currency_of().exponent, 0, currency_exponent_max));
+    std::string digits = std::to_string(m.minor_units() < 0 ? 0 : m.minor_units());
+    if (digits.size() <= exponent) digits.insert(0, exponent + 1 - digits.size(), '0');
+    if (exponent == 0) return digits;
+    return digits.substr(0, digits.size() - exponent) + "." + digits.substr(digits.size() - exponent);
+}
+
+}  // namespace csv_detail
+
+/// The products as a catalog CSV (catalog_csv_header, then one line per product, LF line ends):
+/// what /catalog export sends and /catalog import reads back. Names and texts that begin like a
+/// spreadsheet formula are prefixed with ' (see append_field); such a product does not round-trip
+/// unchanged.
+[[nodiscard]] inline std::string write_catalog_csv(const std::vector<product>& products) {
+    std::string out(catalog_csv_header);
+    out += '\n';
+    auto opt_int = [](const auto& v) { return v ? std::to_string(*v) : std::string(); };
+    for (const auto& p : products) {
+        std::string deliverables, tags, questions;
+        for (const auto& d : p.deliverables) deliverables += (deliverables.empty() ? "" : ",") + std::string(to_string(d.kind));
+        for (const auto& t : p.tags) tags += (tags.empty() ? "" : ";") + t;
+        for (const auto& q : p.questions) questions += (questions.empty() ? "" : "\n") + q;
+        const std::string fields[] = {p.main_category,
+                                      p.sub_category,
+                                      p.service_name,
+                                      p.variant_name,
+                                      csv_detail::plain_amount(p.price),
+                                      p.active ? "1" : "0",
+                                      opt_int(p.duration_days),
+                                      p.start_time.value_or(""),
+                                      opt_int(p.refill_period_days),
+                                      p.additional_info.value_or(""),
+                                      p.role_to_grant ? std::to_string(p.role_to_grant->value) : std::string(),
+                                      p.delivery_payload.value_or(""),
+                                      deliverables,
+                                      opt_int(p.stock),
+                                      std::to_string(p.low_stock_threshold),
+                                      std::to_string(p.critical_stock_threshold),
+                                      tags,
+                                      questions};
+        bool first = true;
+        for (const auto& f : fields) {
+            if (!first) out += ',';
+            first = false;
+            csv_detail::append_field(out, f);
+        }
+        out += '\n';
     }
     return out;
 }

@@ -62,6 +62,11 @@ public:
     /// whose tags starts with it — ASCII letters compared case-insensitively — in display order,
     /// at most `limit`. `text` is matched literally (no wildcards).
     virtual std::vector<core::product> search_active(const std::string& text, std::size_t limit) = 0;
+    /// Every product, active or not, by id, strictly after `after` (paging), at most `limit`:
+    /// the catalog export.
+    virtual std::vector<core::product> list_all(std::optional<core::product_id> after, std::size_t limit) = 0;
+    /// Like search_active, but inactive products match too (staff switching one back on).
+    virtual std::vector<core::product> search_all(const std::string& text, std::size_t limit) = 0;
     /// The outcome of adjust_stock: the stock before and after (equal when refused).
     struct stock_change {
         std::int64_t before = 0;

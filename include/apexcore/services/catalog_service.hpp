@@ -21,6 +21,7 @@ namespace apexcore::services {
 /// (line, column, reason). Bad lines are skipped; the good ones are stored in one transaction.
 struct catalog_import_report {
     std::vector<std::pair<std::size_t, core::product_id>> imported{};
+    std::vector<std::pair<std::size_t, core::product_id>> updated{};  ///< existing products changed (update_existing)
     std::vector<core::csv_issue> issues{};
 };
 
@@ -38,7 +39,8 @@ public:
     [[nodiscard]] std::vector<core::product> list_by_tag(const std::string& tag, std::size_t limit);
     /// Active products matching what a member typed (names contain it, or a tag starts with it;
     /// ports::product_repository::search_active), at most `limit` (1..100). Empty text: none.
-    [[nodiscard]] std::vector<core::product> search(const std::string& text, std::size_t limit);
+    /// `include_inactive`: switched-off products match too (staff tools).
+    [[nodiscard]] std::vector<core::product> search(const std::string& text, std::size_t limit, bool include_inactive = false);
     /// The product with `id`, active or not.
     [[nodiscard]] std::optional<core::product> find(core::product_id id);
 
@@ -70,11 +72,21 @@ public:
     [[nodiscard]] core::result<std::vector<core::stock_event>, core::rejection> set_stock(
         const actor& by, core::product_id id, std::optional<std::int64_t> stock);
 
-    /// Staff imports products from CSV. Rejection: not_staff. Otherwise a report; duplicate
-    /// products (already stored or repeated in the file) are issues too.
-    [[nodiscard]] core::result<catalog_import_report, core::rejection> import_csv(const actor& by, std::string_view csv);
+    /// Staff imports products from CSV. Rejection: not_staff. Otherwise a report; a product
+    /// repeated in the file is an issue, and so is one already stored — unless `update_existing`,
+    /// when its fields but not its stock are replaced by the line's (stock changes go through
+    /// set_stock / restock, with their alerts). The audit log is told ("catalog.imported").
+    [[nodiscard]] core::result<catalog_import_report, core::rejection> import_csv(const actor& by, std::string_view csv,
+                                                                                bool update_existing = false);
+    /// Staff export every product, active or not, as a catalog CSV (core::write_catalog_csv; at
+    /// most core::catalog_csv_rows_max products, by id), which import_csv reads back.
+    /// Rejection: not_staff.
+    [[nodiscard]] core::result<std::string, core::rejection> export_csv(const actor& by);
 
 private:
+    /// add() and create(): `by` (may be null) is told to the audit log.
+    core::result<core::product, core::rejection> insert(core::product p, const actor* by);
+
     ports::store& store_;
     shop_config config_;
 };

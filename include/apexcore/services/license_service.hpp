@@ -44,14 +44,24 @@ public:
     /// A staff member requests a key of `product` (e.g. for a replacement): the oldest available
     /// key becomes `requested`. Rejections: not_staff, unknown_product, no_license_key_available.
     [[nodiscard]] core::result<core::license_key, core::rejection> request(const actor& by, core::product_id product);
+    /// The same, for `recipient` (kept with the key) with `reason` (<= 300 bytes, one line): the
+    /// orders log is told ("key.requested", with the key's id but not the key), where another
+    /// staff member approves or declines it. Rejections as above, and invalid_text for the reason.
+    [[nodiscard]] core::result<core::license_key, core::rejection> request_for(const actor& by, core::product_id product,
+                                                                               core::user_id recipient, const std::string& reason);
+    /// Staff approve a key requested with request_for: it becomes `used` by the member it was
+    /// requested for, who gets it by DM ("key.granted"; the log is told "key.request_approved").
+    /// Rejections: not_staff, unknown_license_key, forbidden_transition (not requested, or
+    /// requested without a recipient).
+    [[nodiscard]] core::result<core::license_key, core::rejection> approve_request(const actor& by, core::license_key_id id);
 
     /// Staff approve a requested key for `recipient`: it becomes `used`. Rejections: not_staff,
     /// unknown_license_key, forbidden_transition (not requested).
     [[nodiscard]] core::result<core::license_key, core::rejection> approve_request(const actor& by, core::license_key_id id,
                                                                                    core::user_id recipient);
 
-    /// Staff decline a requested key: it is available again. Rejections: not_staff,
-    /// unknown_license_key, forbidden_transition.
+    /// Staff decline a requested key: it is available again (the log is told
+    /// "key.request_declined"). Rejections: not_staff, unknown_license_key, forbidden_transition.
     [[nodiscard]] core::result<core::license_key, core::rejection> decline_request(const actor& by, core::license_key_id id);
 
     /// Counts per product and status (staff). Rejection: not_staff.
