@@ -62,7 +62,7 @@ cat <<MSG
     scripts/sandbox-shop.sh proof AC-… receipt.png   # customer sends the proof with /proof (or a https:// link)
     scripts/sandbox-shop.sh review approve AC-…      # staff press Approve on the proof in the payments log
     scripts/sandbox-shop.sh orders          # customer runs /orders
-    scripts/sandbox-shop.sh order AC-…      # customer runs /order with a reference from /orders
+    scripts/sandbox-shop.sh order AC-…      # customer runs /order show with a reference from /orders
     scripts/sandbox-shop.sh help staff      # a staff member runs /help (staff commands listed apart)
     scripts/sandbox-shop.sh log orders      # what the bot posted in the orders log channel (or payments)
     scripts/sandbox-shop.sh dms             # what the bot sent the customer by DM

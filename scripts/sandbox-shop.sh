@@ -56,7 +56,7 @@ case "${1:-}" in
   help) command "$(who "${2:-customer}")" help | show ;;
   order)
     [ -n "${2:-}" ] || { echo "usage: $0 order REFERENCE   (see: $0 orders)" >&2; exit 2; }
-    command "$customer" order "$(jq -n --arg r "$2" '{reference:$r}')" | show ;;
+    command "$customer" "order show" "$(jq -n --arg r "$2" '{reference:$r}')" | show ;;
   buy)
     [ -n "${2:-}" ] || { echo "usage: $0 buy PRODUCT_VALUE   (see: $0 products)" >&2; exit 2; }
     menu=$(command "$customer" buy)

@@ -106,12 +106,12 @@ config load_config_document(const std::string& path, const json& doc) {
     static const std::vector<std::string> known{"guild_id", "staff_role_id", "currency", "database", "products_file",
                                                 "discord", "mode", "http", "tickets", "log", "monitoring", "log_channels",
                                                 "notifications", "tiers", "refunds", "cooldowns", "payments",
-                                                "messages", "backups", "$comment"};
+                                                "messages", "backups", "keys", "$comment"};
     for (const auto& [key, _] : doc.items()) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             bad(path, key,
                 "unknown key (known: guild_id, staff_role_id, currency, database, products_file, discord, mode, http, tickets, "
-                "log, monitoring, log_channels, notifications, tiers, refunds, cooldowns, payments, messages, backups)");
+                "log, monitoring, log_channels, notifications, tiers, refunds, cooldowns, payments, messages, backups, keys)");
         }
     }
     config c;

@@ -2,6 +2,7 @@
 // apexbot's configuration file (docs/configuration.md). The bot token never comes from the file:
 // it is read from the DISCORD_TOKEN environment variable.
 #include <apexcore/bot/messages.hpp>
+#include <apexcore/core/license_key.hpp>
 #include <apexcore/core/catalog.hpp>
 #include <apexcore/core/cooldown.hpp>
 #include <apexcore/core/ids.hpp>
@@ -99,6 +100,9 @@ struct config {
         int keep = 7;          ///< 1..365
     };
     backup_settings backups;
+    /// "keys.pattern": the license key format /keys import accepts (core/key_pattern.hpp), e.g.
+    /// "[A-Z0-9]{5}(-[A-Z0-9]{5}){4}"; default 32 letters or digits.
+    std::string key_pattern = std::string(apexcore::core::default_license_key_pattern);
 };
 
 /// Prints what `c` resolves to on stdout (apexbot --check-config): paths, ids, channels, tiers,

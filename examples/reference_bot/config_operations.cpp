@@ -64,6 +64,17 @@ void load_operations(const json& doc, const std::string& path, config& c) {
             }
         }
     }
+    if (const auto k = doc.find("keys"); k != doc.end()) {
+        if (!k->is_object()) bad(path, "keys", "expected an object, e.g. {\"pattern\": \"[A-Z0-9]{5}(-[A-Z0-9]{5}){4}\"}");
+        for (const auto& [key, _] : k->items()) {
+            if (key != "pattern") bad(path, "keys." + key, "unknown key (known: pattern)");
+        }
+        const std::string pattern = string_key(*k, path, "pattern", true, "keys.");
+        if (const auto error = apexcore::core::license_key_pattern::describe_error(pattern)) {
+            bad(path, "keys.pattern", "not a key pattern: " + error->reason + " at byte " + std::to_string(error->offset));
+        }
+        c.key_pattern = pattern;
+    }
     if (const auto b = doc.find("backups"); b != doc.end()) {
         if (!b->is_object()) bad(path, "backups", "expected an object, e.g. {\"directory\": \"backups\", \"every_hours\": 24, \"keep\": 7}");
         for (const auto& [key, value] : b->items()) {

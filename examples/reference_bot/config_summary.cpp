@@ -66,6 +66,7 @@ void print_summary(const config& c, bool token_set) {
     for (const auto& [locale, overrides] : c.messages) {
         texts += (texts.empty() ? "" : ", ") + locale + " (" + std::to_string(overrides.size()) + ")";
     }
+    std::cout << "  keys:           pattern " << c.key_pattern << "\n";
     std::cout << "  backups:        "
               << (c.backups.enabled ? "every " + std::to_string(c.backups.every_hours) + " h into " + c.backups.directory +
                                           ", the newest " + std::to_string(c.backups.keep) + " kept"

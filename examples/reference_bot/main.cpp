@@ -107,6 +107,7 @@ apexcore::services::shop_config shop_config_for(const apexbot::config& cfg) {
     shop.cooldowns = cfg.cooldowns;
     shop.payment_methods = cfg.payment_methods;
     shop.payment_session_ttl = std::chrono::minutes(cfg.payment_session_ttl_minutes);
+    if (auto pattern = apexcore::core::license_key_pattern::compile(cfg.key_pattern)) shop.key_pattern = std::move(*pattern);
     // Log channel posts, DMs and role changes go through the outbox, written with each decision.
     for (const auto& [topic, channel] : cfg.log_channels) shop.notifications.log_topics.push_back(topic);
     shop.notifications.direct_messages = cfg.direct_messages;
@@ -205,6 +206,7 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
         restart.emplace_back("payments");
     }
     if (fresh.messages != running.messages) restart.emplace_back("messages");
+    if (fresh.key_pattern != running.key_pattern) restart.emplace_back("keys");
     if (fresh.backups.enabled != running.backups.enabled || fresh.backups.directory != running.backups.directory ||
         fresh.backups.every_hours != running.backups.every_hours || fresh.backups.keep != running.backups.keep) {
         restart.emplace_back("backups");
@@ -390,6 +392,7 @@ int main(int argc, char** argv) {
         apexcore::services::member_service members(store, shop);
         apexcore::services::refund_service refunds(store, shop);
         apexcore::services::promo_service promos(store, shop);
+        apexcore::services::license_service licenses(store, shop);
         seed_catalog(catalog, cfg);
 
         if (io_threads < 1 || io_threads > 64) {
@@ -444,6 +447,7 @@ int main(int argc, char** argv) {
         parts.members = &members;
         parts.refunds = &refunds;
         parts.promos = &promos;
+        parts.keys = &licenses;
         parts.outbox = &outbox;
         parts.notifications.channels = cfg.log_channels;
         parts.notifications.metrics = &metrics;

@@ -2,6 +2,7 @@
 
 #include <apexcore/bot/features/catalog.hpp>
 #include <apexcore/bot/features/help.hpp>
+#include <apexcore/bot/features/keys.hpp>
 #include <apexcore/bot/features/members.hpp>
 #include <apexcore/bot/features/orders.hpp>
 #include <apexcore/bot/features/payments.hpp>
@@ -37,6 +38,7 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
     if (parts.promos != nullptr) router_.add(std::make_shared<promos_feature>(router_.config(), *parts.promos));
     router_.add(std::make_shared<stock_feature>(router_.config(), catalog));
     router_.add(std::make_shared<catalog_feature>(router_.config(), catalog, parts.actions));
+    if (parts.keys != nullptr) router_.add(std::make_shared<keys_feature>(router_.config(), *parts.keys, catalog, parts.actions));
     if (parts.refunds != nullptr && parts.orders != nullptr) {
         router_.add(std::make_shared<refunds_feature>(router_.config(), *parts.refunds, *parts.orders));
     }

@@ -20,6 +20,11 @@ ports::action_row refund_review_row(core::refund_id id) {
              ports::button{"Reject", "rf:x:" + std::to_string(id.value), ports::button_style::danger}}};
 }
 
+ports::action_row key_review_row(core::license_key_id id) {
+    return {{ports::button{"Approve", "kq:a:" + std::to_string(id.value), ports::button_style::success},
+             ports::button{"Decline", "kq:d:" + std::to_string(id.value), ports::button_style::danger}}};
+}
+
 ports::button pay_by_method_button(core::product_id product, std::int64_t list_price_minor, core::interaction_id checkout,
                                    std::string_view method) {
     return ports::button{"Pay by " + std::string(method),

@@ -102,7 +102,7 @@ TEST_F(NotificationsFeatureTest, APurchaseIsPostedToTheOrdersLogAndTheKeyIsDmedT
     EXPECT_EQ(chat_.dms[0].first, customer);
     const std::string dm = all_text(chat_.dms[0].second.body);
     EXPECT_NE(dm.find("`" + key + "`"), std::string::npos) << dm;
-    EXPECT_NE(dm.find("/order " + reference), std::string::npos) << dm;
+    EXPECT_NE(dm.find("/order show " + reference), std::string::npos) << dm;
 
     EXPECT_EQ(outbox_.stats().pending, 0);
     EXPECT_EQ(feature_.dispatch().sent, 0U) << "sent once";
@@ -121,7 +121,7 @@ TEST_F(NotificationsFeatureTest, AMemberWhoDoesNotAcceptDmsIsReportedInTheLogCha
     EXPECT_EQ(notice.channel, orders_log);
     EXPECT_NE(notice.body.content.find("<@" + customer.str() + "> does not accept direct messages"), std::string::npos)
         << notice.body.content;
-    EXPECT_NE(notice.body.content.find("/order " + reference), std::string::npos);
+    EXPECT_NE(notice.body.content.find("/order show " + reference), std::string::npos);
     EXPECT_EQ(all_text(notice.body).find(key), std::string::npos);
     EXPECT_EQ(outbox_.stats().pending, 0);
 }
@@ -299,7 +299,7 @@ TEST(NotificationViewsTest, LongTextStaysWithinDiscordsEmbedLimitsAndSecretsStay
         EXPECT_EQ(bot::log_post_view(decided).embeds.at(0).title, title);
         EXPECT_EQ(all_text(bot::log_post_view(decided)).find("KEY"), std::string::npos) << event;
         EXPECT_NE(bot::direct_message_view(decided).embeds.at(0).title, event) << "a DM of its own";
-        EXPECT_NE(bot::dm_fallback_view(decided).content.find("/order AC-1"), std::string::npos) << event;
+        EXPECT_NE(bot::dm_fallback_view(decided).content.find("/order show AC-1"), std::string::npos) << event;
         EXPECT_EQ(bot::dm_fallback_view(decided).content.find("KEY"), std::string::npos) << event;
     }
 

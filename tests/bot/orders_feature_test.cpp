@@ -77,7 +77,7 @@ TEST_F(OrdersFeatureTest, AMemberSeesTheirOrderAndItsKeyAgain) {
     // Typed as members type it: lower case, with spaces.
     std::string typed = reference;
     std::transform(typed.begin(), typed.end(), typed.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    const auto shown = bot_.handle(command(customer, "order", {{"reference", " " + typed + " "}}));
+    const auto shown = bot_.handle(command(customer, "order show", {{"reference", " " + typed + " "}}));
     ASSERT_EQ(shown.body.embeds.size(), 1U) << shown.body.content;
     EXPECT_EQ(shown.body.embeds[0].title, "Order " + reference);
     ASSERT_NE(field(shown, "Delivered"), nullptr);
@@ -88,14 +88,14 @@ TEST_F(OrdersFeatureTest, AMemberSeesTheirOrderAndItsKeyAgain) {
 
 TEST_F(OrdersFeatureTest, SomeoneElsesOrderReadsAsUnknownButStaffSeeIt) {
     const std::string reference = buy_key("ZYXWVUTSRQPNMLKJHGFEDCBA98765432");
-    const auto other = bot_.handle(command(stranger, "order", {{"reference", reference}}));
+    const auto other = bot_.handle(command(stranger, "order show", {{"reference", reference}}));
     EXPECT_EQ(other.body.content, "That order does not exist.");
     EXPECT_TRUE(other.body.embeds.empty()) << "nothing of the order is shown";
-    const auto none = bot_.handle(command(customer, "order", {{"reference", "AC-20990101-ZZZZZZ"}}));
+    const auto none = bot_.handle(command(customer, "order show", {{"reference", "AC-20990101-ZZZZZZ"}}));
     EXPECT_EQ(none.body.content, "That order does not exist.");
     EXPECT_EQ(bot_.handle(command(stranger, "orders")).body.content, "You have no orders yet. Browse the shop with /buy.");
 
-    const auto staff = bot_.handle(command(staff_user, "order", {{"reference", reference}}, {staff_role}));
+    const auto staff = bot_.handle(command(staff_user, "order show", {{"reference", reference}}, {staff_role}));
     ASSERT_EQ(staff.body.embeds.size(), 1U) << staff.body.content;
     EXPECT_EQ(staff.body.embeds[0].footer, "Customer: " + customer.str());
 }
@@ -115,11 +115,11 @@ TEST_F(OrdersFeatureTest, TheDeliveryIsSentAgainByDmOnRequestButNotTwiceInTenMin
     const std::string key(32, 'K');
     const std::string reference = buy_key(key);
     (void)outbox.claim(100, std::chrono::seconds(60));  // what the purchase itself wrote (nothing here: its wallet had DMs off)
-    const auto shown = shop.handle(command(customer, "order", {{"reference", reference}}));
+    const auto shown = shop.handle(command(customer, "order show", {{"reference", reference}}));
     ASSERT_EQ(shown.body.rows.size(), 1U);
     const auto& send = std::get<ports::button>(shown.body.rows[0].components.back());
     EXPECT_EQ(send.label, "Send to my DMs");
-    EXPECT_TRUE(shop.handle(command(staff_user, "order", {{"reference", reference}}, {staff_role})).body.rows.empty())
+    EXPECT_TRUE(shop.handle(command(staff_user, "order show", {{"reference", reference}}, {staff_role})).body.rows.empty())
         << "staff see the order, not a button that would DM them";
 
     const auto press = [&](core::user_id who) {
@@ -165,6 +165,59 @@ TEST_F(OrdersFeatureTest, OrdersArePagedTenAtATimeWithOlder) {
     EXPECT_EQ(second.body.embeds.at(0).description.find(references[2]), std::string::npos);
     EXPECT_TRUE(second.body.rows.empty()) << "the last page";
     EXPECT_EQ(press(stranger).body.content, "No older orders.") << "another member's button lists only their own";
+}
+
+}  // namespace
+
+namespace {
+
+// Staff order tools (issue 12 §5): /order status for one or several orders, /order complete for
+// an order paid outside the bot.
+TEST_F(OrdersFeatureTest, StaffMarkSeveralOrdersAtOnceAndEachLineSaysWhatHappened) {
+    // A product staff deliver by hand: its purchase stays "paid".
+    const auto manual = *catalog_.add({{}, "Services", "Boosts", "Rank Boost", "Gold", money::usd_cents(300), true});
+    ASSERT_TRUE(wallet_.staff_credit({{staff_user, true}, customer, money::usd_cents(300), ""}).ok());
+    const auto paid = wallet_.purchase({customer, manual.id, std::nullopt});
+    ASSERT_TRUE(paid.ok());
+    ASSERT_EQ(paid->order.status, core::order_status::paid);
+    const std::string delivered = buy_key(std::string(32, 'Q'));
+
+    const std::string refs = paid->order.reference + ", " + delivered + " AC-20990101-ZZZZZZ";
+    EXPECT_EQ(bot_.handle(command(customer, "order status", {{"references", refs}, {"status", "delivered"}})).body.content,
+              "Only staff members can do that.");
+    const auto r = bot_.handle(command(staff_user, "order status",
+                                       {{"references", refs}, {"status", "delivered"}, {"note", "Boosted on the EU server"}},
+                                       {staff_role}));
+    ASSERT_EQ(r.body.embeds.size(), 1U);
+    EXPECT_EQ(r.body.embeds[0].title, "1 of 3 orders now delivered");
+    EXPECT_EQ(r.body.embeds[0].description, "• `" + paid->order.reference + "`: delivered\n• `" + delivered +
+                                                "`: already delivered\n• `AC-20990101-ZZZZZZ`: no such order\n");
+    const auto shown = bot_.handle(command(customer, "order show", {{"reference", paid->order.reference}}));
+    EXPECT_NE(shown.body.embeds[0].fields.back().value.find("Boosted on the EU server"), std::string::npos);
+
+    const auto cancel = bot_.handle(command(staff_user, "order status", {{"references", delivered}, {"status", "cancelled"}}, {staff_role}));
+    EXPECT_NE(cancel.body.embeds[0].description.find("not changed — it is delivered (only an unpaid order can be cancelled"),
+              std::string::npos)
+        << cancel.body.embeds[0].description;
+}
+
+TEST_F(OrdersFeatureTest, AnOrderPaidOutsideTheBotIsRecordedAndDeliveredOnce) {
+    const auto product = *catalog_.add({{}, "Software", "Tools", "Editor Pro", "1 year", money::usd_cents(4000), true});
+    std::vector<ports::command_option> options{{"user", customer},
+                                               {"product", std::to_string(product.id.value)},
+                                               {"price", "35.00"},
+                                               {"payment", "bank transfer #123"}};
+    auto i = command(staff_user, "order complete", options, {staff_role});
+    const auto r = bot_.handle(i);
+    EXPECT_EQ(r.body.content.rfind("Order **AC-", 0), 0U) << r.body.content;
+    EXPECT_NE(r.body.content.find("recorded for <@20>: **Editor Pro - 1 year**, $35.00"), std::string::npos) << r.body.content;
+    EXPECT_EQ(bot_.handle(i).body.content, r.body.content) << "a retried interaction records one order";
+    const auto orders = orders_.list_for(customer, 10);
+    ASSERT_EQ(orders.size(), 1U);
+    EXPECT_EQ(orders[0].metadata.at("payment"), "bank transfer #123");
+    EXPECT_EQ(orders[0].price_paid, money::usd_cents(3500));
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(0)) << "no ledger row: the money did not pass through the wallet";
+    EXPECT_EQ(bot_.handle(command(customer, "order complete", options)).body.content, "Only staff members can do that.");
 }
 
 }  // namespace

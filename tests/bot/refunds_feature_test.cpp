@@ -81,13 +81,13 @@ TEST_F(RefundsFeatureTest, TheMemberSeesWhatComesBackAndRequestsItWithAReason) {
 
 TEST_F(RefundsFeatureTest, OrderOffersRequestRefundOnTheMembersOwnRefundableOrder) {
     const auto order = bought();
-    const auto shown = as(customer, ports::command_invocation{"order", {{"reference", order.reference}}});
+    const auto shown = as(customer, ports::command_invocation{"order show", {{"reference", order.reference}}});
     ASSERT_EQ(shown.body.rows.size(), 1U);
     const auto& button = std::get<ports::button>(shown.body.rows[0].components.at(0));
     EXPECT_EQ(button.label, "Request refund");
     EXPECT_EQ(as(customer, ports::component_action{button.custom_id, {}, ports::component_kind::button}).kind,
               ports::response_kind::open_modal);
-    const auto by_staff = as(staff_user, ports::command_invocation{"order", {{"reference", order.reference}}}, {staff_role});
+    const auto by_staff = as(staff_user, ports::command_invocation{"order show", {{"reference", order.reference}}}, {staff_role});
     EXPECT_TRUE(by_staff.body.rows.empty()) << "staff look at another member's order: no button for them";
 }
 

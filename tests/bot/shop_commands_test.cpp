@@ -130,7 +130,7 @@ TEST_F(ProductCardTest, AProductWithQuestionsAsksThemAndKeepsTheAnswersWithTheOr
     EXPECT_EQ(order->metadata.at("answer: Your in-game name"), "Kestrel");
     bot::shop_bot with_orders{{core::guild_id{1}, staff_role, core::usd, {}}, wallet_, catalog_, {.orders = &orders}};
     const auto shown = with_orders.handle({core::interaction_id{next_id_++}, core::guild_id{1}, core::channel_id{2},
-                                           {staff_user, "staff", {staff_role}}, ports::command_invocation{"order", {{"reference", reference}}}});
+                                           {staff_user, "staff", {staff_role}}, ports::command_invocation{"order show", {{"reference", reference}}}});
     EXPECT_EQ(field(shown, "Answers"), "**Your in-game name**: Kestrel\n**Your server region**: EU West\n");
 }
 

@@ -233,6 +233,8 @@ TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
         {R"("messages": {"de": {"storefront.thanks": "Danke"}})", "messages.de.storefront.thanks': no text has this key"},
         {R"("messages": {"german": {"wallet.balance": "x"}})", "messages.german': expected \"default\" or a Discord locale"},
         {R"("messages": {"de": {"wallet.balance": 5}})", "messages.de.wallet.balance': expected a string"},
+        {R"("keys": {"pattern": "(AB"})", "keys.pattern': not a key pattern: "},
+        {R"("keys": {"format": "x"})", "keys.format': unknown key (known: pattern)"},
         {R"("backups": {"keep": 0})", "backups.keep': expected a count from 1 to 365"},
         {R"("backups": {"every_hours": 1000})", "backups.every_hours': expected hours from 1 to 720"},
         {R"("backups": {"enabled": "yes"})", "backups.enabled': expected true or false"},

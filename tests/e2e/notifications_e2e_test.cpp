@@ -102,7 +102,7 @@ TEST_F(NotificationsEndToEndTest, AMemberWhoDoesNotAcceptDmsIsReportedToStaffWit
     const json notice = posts(orders_log())[1];
     const std::string text = notice.value("content", "");
     EXPECT_TRUE(text.starts_with("<@" + customer() + "> does not accept direct messages")) << text;
-    EXPECT_NE(text.find("/order AC-"), std::string::npos) << text;
+    EXPECT_NE(text.find("/order show AC-"), std::string::npos) << text;
     EXPECT_EQ(notice.dump().find(payload), std::string::npos);
     EXPECT_TRUE(dms().empty());
 }

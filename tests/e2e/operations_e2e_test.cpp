@@ -165,3 +165,53 @@ TEST_F(CatalogEndToEndTest, StaffImportACsvWithBadLinesAndMembersCanBuyTheGoodOn
 }
 
 }  // namespace
+
+namespace {
+
+class KeysEndToEndTest : public BotFixture {
+protected:
+    json extra_config() override {
+        return {{"log_channels", {{"orders", orders_log()}}}, {"keys", {{"pattern", "[A-Z0-9]{5}(-[A-Z0-9]{5}){3}"}}}};
+    }
+    std::string orders_log() const { return info_["channel_ids"][1].get<std::string>(); }
+    json dms() { return control_->get("/_sandbox/dms/" + customer() + "/messages").body.value("messages", json::array()); }
+    std::vector<json> posts_titled(const std::string& prefix) {
+        std::vector<json> out;
+        for (const auto& m : channel_history(orders_log())) {
+            if (m.contains("embeds") && !m["embeds"].empty() && m["embeds"][0].value("title", "").starts_with(prefix)) out.push_back(m);
+        }
+        return out;
+    }
+};
+
+TEST_F(KeysEndToEndTest, KeysAreImportedWithAReportAndARequestApprovedInTheLogReachesTheMember) {
+    const std::string keys = "AAAAA-BBBBB-CCCCC-DDDDD\nnot a key\nEEEEE-FFFFF-GGGGG-HHHHH\nAAAAA-BBBBB-CCCCC-DDDDD\n";
+    const auto imported = command(staff(), "keys import",
+                                  {{"product", "Indie Bundle"}, {"file", {{"filename", "keys.txt"}, {"content", keys}, {"content_type", "text/plain"}}}});
+    const std::string text = reply_text(imported);
+    EXPECT_NE(text.find("**2 keys added** to **Indie Bundle Key - Standard**, 2 lines refused."), std::string::npos)
+        << imported.body.dump() << bot_->output();
+    EXPECT_NE(text.find("line 2: does not match the shop's key pattern"), std::string::npos) << text;
+    EXPECT_NE(imported.body.dump().find("keys-report.csv"), std::string::npos) << imported.body.dump();
+
+    const auto asked = command(staff(), "keys request",
+                               {{"product", "Indie Bundle"}, {"user", customer()}, {"reason", "the first key was already used"}});
+    EXPECT_NE(reply_text(asked).find("is set aside for <@" + customer() + ">"), std::string::npos) << asked.body.dump();
+    ASSERT_TRUE(wait_for([&] { return posts_titled("Key requested").size() == 1; })) << channel_history(orders_log()).dump();
+    const json post = posts_titled("Key requested")[0];
+    EXPECT_EQ(post.dump().find("AAAAA-BBBBB"), std::string::npos) << "the log never shows the key";
+    const std::string approve = post["components"][0]["components"][0]["custom_id"];
+    EXPECT_EQ(reply_text(click(customer(), post["id"], approve)), "Only staff members can do that.");
+    const auto approved = click(staff(), post["id"], approve);
+    EXPECT_NE(approved.body.dump().find("the key goes to <@" + customer() + "> by DM"), std::string::npos) << approved.body.dump();
+
+    ASSERT_TRUE(wait_for([&] {
+        const json m = dms();
+        return !m.empty() && m.back().dump().find("A license key for you") != std::string::npos;
+    })) << dms().dump() << bot_->output();
+    EXPECT_NE(dms().back().dump().find("AAAAA-BBBBB-CCCCC-DDDDD"), std::string::npos) << dms().dump();
+    const auto stats = command(staff(), "keys stats");
+    EXPECT_NE(stats.body.dump().find("1 available \xC2\xB7 0 reserved \xC2\xB7 1 used"), std::string::npos) << stats.body.dump();
+}
+
+}  // namespace

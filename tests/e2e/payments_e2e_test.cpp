@@ -19,7 +19,7 @@ constexpr const char* payload = "https://downloads.example.com/editor-pro/8f3a9c
 class PaymentsEndToEndTest : public apexcore::test_support::BotFixture {
 protected:
     PaymentsEndToEndTest() {
-        expected_commands_ = 23;  // with /proof
+        expected_commands_ = 24;  // with /proof
         clock_file_ = fs::temp_directory_path() / ("apexcore-e2e-pay-clock-" + std::to_string(::getpid()));
         std::ofstream(clock_file_) << 0;
         bot_env_ = {"APEXBOT_TEST_CLOCK_FILE=" + clock_file_.string()};
@@ -73,7 +73,7 @@ protected:
         return click(customer(), card.body["message_id"], rows[1]["components"][0]["custom_id"]);
     }
     std::string order_status(const std::string& reference) {
-        return field(command(customer(), "order", {{"reference", reference}}).body["response"]["data"], "Status");
+        return field(command(customer(), "order show", {{"reference", reference}}).body["response"]["data"], "Status");
     }
     void move_clock(std::chrono::minutes ahead) { std::ofstream(clock_file_, std::ios::trunc) << ahead.count() * 60; }
     fs::path clock_file_;

@@ -198,7 +198,7 @@ TEST_F(StorefrontJourneyEndToEndTest, TheDeliveryIsShownKeptAndResentAndLimitsAr
     const std::string reference = receipt["embeds"][0]["title"].get<std::string>().substr(6);
 
     // /order shows it again, with "Send to my DMs".
-    const auto order = command(customer(), "order", {{"reference", reference}});
+    const auto order = command(customer(), "order show", {{"reference", reference}});
     const json view = order.body["response"]["data"];
     EXPECT_EQ(field(view, "Delivered"), "`" + std::string(payload) + "`");
     const json buttons = view["components"][0]["components"];

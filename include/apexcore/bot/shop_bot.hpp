@@ -21,6 +21,7 @@
 #include <apexcore/bot/router.hpp>
 #include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
+#include <apexcore/services/license_service.hpp>
 #include <apexcore/services/member_service.hpp>
 #include <apexcore/services/order_service.hpp>
 #include <apexcore/services/promo_service.hpp>
@@ -45,6 +46,7 @@ struct shop_parts {
     services::member_service* members = nullptr;  ///< the profile feature: /profile
     services::refund_service* refunds = nullptr;  ///< with `orders`: the refunds feature (/refund, staff review)
     services::promo_service* promos = nullptr;    ///< the promos feature: /promo for staff
+    services::license_service* keys = nullptr;    ///< the keys feature: /keys for staff (import with `actions`)
     /// With `actions`: the notifications feature sends the outbox (log channels, DMs) through it.
     services::outbox_service* outbox = nullptr;
     notifications_options notifications{};        ///< its log channels and retry settings

@@ -4,6 +4,7 @@
 /// here). Pure functions from data to the neutral message model.
 
 #include <apexcore/core/ids.hpp>
+#include <apexcore/core/license_key.hpp>
 #include <apexcore/core/payment.hpp>
 #include <apexcore/core/refund.hpp>
 #include <apexcore/ports/message.hpp>
@@ -28,6 +29,10 @@ namespace apexcore::bot {
 /// The Approve / Reject row of a refund request's post in the orders log: "rf:a:<refund id>" and
 /// "rf:x:<refund id>", handled by the refunds feature, rendered by the notifications feature.
 [[nodiscard]] ports::action_row refund_review_row(core::refund_id id);
+
+/// The Approve / Decline row of a key request's post in the orders log: "kq:a:<key id>" and
+/// "kq:d:<key id>", handled by the keys feature, rendered by the notifications feature.
+[[nodiscard]] ports::action_row key_review_row(core::license_key_id id);
 
 /// A product card's "Pay by <method>" button (the payments feature starts a payment session:
 /// "pm:s:<product id>:<list price, minor units>:<checkout token>:<method name>"). The method name

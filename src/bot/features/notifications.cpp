@@ -264,6 +264,11 @@ ports::message log_post_view(const core::outbox_entry& entry) {
         m.embeds.push_back(std::move(e));
         // Staff decide right here (the refunds feature owns the "rf" custom_ids).
         if (const auto id = core::refund_id::parse(fact(entry, "refund"))) m.rows.push_back(refund_review_row(*id));
+    } else if (event == "key.requested") {  // another staff member decides (the keys feature owns "kq")
+        m.embeds.push_back(base(entry, "Key requested: " + std::string(fact(entry, "product")), amber));
+        m.embeds.back().description = core::truncate_utf8(mention(fact(entry, "staff")) + " asks for a key for " +
+                                                              mention(fact(entry, "member")) + ": " + std::string(fact(entry, "reason")), 4096);
+        if (const auto id = core::license_key_id::parse(fact(entry, "key_id"))) m.rows.push_back(key_review_row(*id));
     } else if (event == "payment.submitted") {
         m.embeds.push_back(payment_submitted(entry));
         // Staff decide right here (the payments feature owns the "pm" custom_ids).
@@ -308,6 +313,11 @@ ports::message direct_message_view(const core::outbox_entry& entry, const locali
         add_field(e, t("dm.warranty_until"), discord_date(fact(entry, "warranty_until")));
         add_delivery(e, entry, t);
         e.footer = t("dm.order_footer", {{"reference", reference}});
+        m.embeds.push_back(std::move(e));
+    } else if (event == "key.granted") {  // a key staff requested for the member and another approved
+        auto e = base(entry, t("dm.key_granted_title"), green);
+        e.description = core::truncate_utf8(t("dm.key_granted", {{"product", product}}), 4096);
+        add_delivery(e, entry, t);
         m.embeds.push_back(std::move(e));
     } else if (event == "order.delivery") {  // asked for again from /order
         auto e = base(entry, t("dm.delivery_title", {{"reference", reference}}), blue);
@@ -380,7 +390,7 @@ ports::message dm_fallback_view(const core::outbox_entry& entry) {
                                  : event == "warranty.expiring" ? "the warranty ending on their order "
                                  : event == "payment.expired"   ? "the payment time running out on their order "
                                                                 : "their order ";
-        about = what + reference + " (" + std::string(fact(entry, "product")) + "). They can see it with /order " + reference + ".";
+        about = what + reference + " (" + std::string(fact(entry, "product")) + "). They can see it with /order show " + reference + ".";
     } else if (entry.draft.event == "wallet.credited" || entry.draft.event == "wallet.debited") {
         about = std::string(entry.draft.event == "wallet.credited" ? "a wallet credit of " : "a wallet debit of ") +
                 std::string(fact(entry, "amount")) + ". They can see it with /balance.";

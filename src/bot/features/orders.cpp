@@ -22,14 +22,27 @@ std::vector<ports::command_spec> orders_feature::commands() const {
     warranty.subcommands = {{"renew",
                              "Staff: extend a delivered order's warranty by its product's duration",
                              {{"reference", "The order reference, e.g. AC-20261130-SQHNDP", ports::option_type::string, true}}}};
-    return {
-        {"orders", "Your last orders", {}, false},
-        {"order",
-         "One of your orders, with what was delivered",
-         {{"reference", "The order reference, e.g. AC-20261130-SQHNDP", ports::option_type::string, true}},
-         false},
-        std::move(warranty),
+    using ports::option_type;
+    ports::command_spec order{"order", "Your orders; staff: order status and manual orders", {}, false, {}, {}};
+    ports::command_option_spec status{"status", "The new status", option_type::string, true};
+    status.choices = {{"delivered", std::string("delivered")}, {"cancelled (unpaid orders)", std::string("cancelled")}};
+    ports::command_option_spec note{"note", "For delivered: what was handed over (shown to the member)", option_type::string, false};
+    note.max_length = 2000;
+    ports::command_option_spec product{"product", "The product (type to search)", option_type::string, true};
+    product.autocomplete = true;
+    product.max_length = 100;
+    ports::command_option_spec payment{"payment", "How they paid, e.g. bank transfer #123 (kept with the order)", option_type::string, false};
+    payment.max_length = 200;
+    order.subcommands = {
+        {"show", "One of your orders, with what was delivered",
+         {{"reference", "The order reference, e.g. AC-20261130-SQHNDP", option_type::string, true}}},
+        {"status", "Staff: mark orders delivered or cancelled",
+         {{"references", "One or more references, separated by spaces or commas", option_type::string, true}, status, note}},
+        {"complete", "Staff: record an order paid outside the bot and deliver it",
+         {{"user", "The member who paid", option_type::user, true}, product,
+          {"price", "What they paid, e.g. 12.00 (default: the list price)", option_type::string, false}, payment}},
     };
+    return {{"orders", "Your last orders", {}, false}, std::move(order), std::move(warranty)};
 }
 
 ports::interaction_response orders_feature::renew(const ports::interaction& i, const ports::command_invocation& c) {
@@ -62,7 +75,9 @@ std::vector<scheduled_job> orders_feature::jobs() const {
 
 ports::interaction_response orders_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     if (c.name == "orders") return list(i, std::nullopt);
-    if (c.name == "order") return show(i, c);
+    if (c.name == "order show" || c.name == "order") return show(i, c);
+    if (c.name == "order status") return set_status(i, c);
+    if (c.name == "order complete") return complete(i, c);
     if (c.name == "warranty renew") return renew(i, c);
     return ephemeral_reply("Unknown command /" + c.name + ".");
 }
