@@ -9,6 +9,7 @@
 
 #include <apexcore/bot/scheduler.hpp>
 #include <apexcore/sqlite/backups.hpp>
+#include <apexcore/render/sales_chart.hpp>
 #include <apexcore/bot/shop_bot.hpp>
 #include <apexcore/discord/discord_runtime.hpp>
 #include <apexcore/discord/rest_chat_actions.hpp>
@@ -448,6 +449,10 @@ int main(int argc, char** argv) {
         parts.refunds = &refunds;
         parts.promos = &promos;
         parts.keys = &licenses;
+        parts.sales_chart = [currency = cfg.currency](const apexcore::ports::sales_figures& figures, std::int64_t first_day, int days,
+                                                      const std::vector<std::string>& names) {
+            return apexcore::render::sales_chart_png({figures, first_day, days, currency, names});
+        };
         parts.outbox = &outbox;
         parts.notifications.channels = cfg.log_channels;
         parts.notifications.metrics = &metrics;

@@ -30,6 +30,7 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
     }
     if (parts.orders != nullptr) {
         router_.add(std::make_shared<orders_feature>(router_.config(), *parts.orders, catalog, parts.refunds != nullptr));
+        router_.add(std::make_shared<stats_feature>(router_.config(), *parts.orders, catalog, std::move(parts.sales_chart)));
     }
     if (parts.members != nullptr) {
         router_.add(std::make_shared<profile_feature>(router_.config(), *parts.members));

@@ -379,7 +379,8 @@ ALTER TABLE products ADD COLUMN questions TEXT NOT NULL DEFAULT '' CHECK (length
 
 // v9: a member's erasure (ports::member_data_repository::forget_member) is recorded insert-only,
 // and the insert-only event tables let exactly one change through: blanking a note, for an
-// erasure. Every other update or delete is still refused by the database.
+// erasure. Every other update or delete is still refused by the database. Orders get an index
+// by creation time for the sales figures (order_repository::sales).
 constexpr std::string_view v9_sql = R"sql(
 CREATE TABLE member_erasures (
   id            INTEGER PRIMARY KEY,
@@ -388,6 +389,7 @@ CREATE TABLE member_erasures (
   erased_at_ms  INTEGER NOT NULL
 );
 CREATE INDEX member_erasures_by_user ON member_erasures (user_id, id);
+CREATE INDEX orders_by_created ON orders (created_at_ms);
 CREATE TRIGGER member_erasures_no_update BEFORE UPDATE ON member_erasures
 BEGIN SELECT RAISE(ABORT, 'member_erasures rows are insert-only'); END;
 CREATE TRIGGER member_erasures_no_delete BEFORE DELETE ON member_erasures
@@ -415,7 +417,7 @@ constexpr std::array<migration, 9> migrations{{
     {7, "staff proposals: previewed wallet changes waiting for their Confirm; refunds by customer; scheduled jobs",
      v7_sql},
     {8, "products: questions asked before buying (customisation)", v8_sql},
-    {9, "member erasures, recorded insert-only; event notes may be blanked for one", v9_sql},
+    {9, "member erasures, recorded insert-only; event notes may be blanked for one; orders by creation time (/stats)", v9_sql},
 }};
 
 static_assert(migrations.front().version == 1);

@@ -138,6 +138,62 @@ public:
             .run();
     }
 
+    ports::sales_figures sales(time_point from, time_point to, std::size_t top) override {
+        ports::sales_figures out;
+        constexpr std::string_view counted = "status IN ('paid', 'delivered', 'partially_refunded', 'refunded')";
+        const std::int64_t a = to_ms(from), b = to_ms(to);
+        {
+            auto& s = db_.prepare("SELECT COUNT(*), COALESCE(SUM(price_paid_minor), 0) FROM orders WHERE created_at_ms >= ? AND "
+                                  "created_at_ms < ? AND " + std::string(counted));
+            s.bind(1, a).bind(2, b);
+            if (s.step()) {
+                out.orders = s.int64(0);
+                out.revenue_minor = s.int64(1);
+            }
+            s.reset();
+        }
+        {
+            auto& s = db_.prepare("SELECT created_at_ms / 86400000, SUM(price_paid_minor) FROM orders WHERE created_at_ms >= ? AND "
+                                  "created_at_ms < ? AND " + std::string(counted) + " GROUP BY 1 ORDER BY 1");
+            s.bind(1, a).bind(2, b);
+            while (s.step()) out.revenue_by_day.emplace_back(s.int64(0), s.int64(1));
+            s.reset();
+        }
+        {
+            auto& s = db_.prepare("SELECT product_id, COUNT(*), SUM(price_paid_minor) FROM orders WHERE created_at_ms >= ? AND "
+                                  "created_at_ms < ? AND " + std::string(counted) +
+                                  " GROUP BY product_id ORDER BY 3 DESC, 2 DESC, product_id LIMIT ?");
+            s.bind(1, a).bind(2, b).bind(3, static_cast<std::int64_t>(top));
+            while (s.step()) out.top_products.push_back({core::product_id{s.int64(0)}, s.int64(1), s.int64(2)});
+            s.reset();
+        }
+        {
+            auto& s = db_.prepare("SELECT COUNT(*), COALESCE(SUM(amount_minor), 0) FROM refunds WHERE status = 'approved' AND "
+                                  "decided_at_ms >= ? AND decided_at_ms < ?");
+            s.bind(1, a).bind(2, b);
+            if (s.step()) {
+                out.refunds = s.int64(0);
+                out.refunded_minor = s.int64(1);
+            }
+            s.reset();
+        }
+        {
+            auto& s = db_.prepare("SELECT COUNT(*) FROM (SELECT customer_id FROM orders WHERE " + std::string(counted) +
+                                  " GROUP BY customer_id HAVING MIN(created_at_ms) >= ? AND MIN(created_at_ms) < ?)");
+            s.bind(1, a).bind(2, b);
+            if (s.step()) out.new_customers = s.int64(0);
+            s.reset();
+        }
+        return out;
+    }
+
+    std::vector<core::order> list_between(time_point from, time_point to, std::optional<core::order_id> after,
+                                          std::size_t limit) override {
+        auto& s = db_.prepare(std::string(order_select) + " WHERE created_at_ms >= ? AND created_at_ms < ? AND id > ? ORDER BY id LIMIT ?");
+        s.bind(1, to_ms(from)).bind(2, to_ms(to)).bind(3, after ? after->value : std::int64_t{0}).bind(4, static_cast<std::int64_t>(limit));
+        return read_orders(s);
+    }
+
     std::vector<core::order> warranty_expiring(time_point from, time_point to, std::size_t limit) override {
         auto& s = db_.prepare(std::string(order_select) +
                               " WHERE warranty_expires_at_ms >= ? AND warranty_expires_at_ms < ? AND status = 'delivered' "

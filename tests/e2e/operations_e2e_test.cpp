@@ -215,3 +215,28 @@ TEST_F(KeysEndToEndTest, KeysAreImportedWithAReportAndARequestApprovedInTheLogRe
 }
 
 }  // namespace
+
+namespace {
+
+class StatsEndToEndTest : public BotFixture {};
+
+TEST_F(StatsEndToEndTest, StaffGetTheFiguresWithACairoChartAndTheOrdersAsCsv) {
+    top_up("20.00");
+    ASSERT_NE(reply_text(buy_through_menu(customer(), "1")).find("is paid"), std::string::npos);
+    const auto summary = command(staff(), "stats summary", {{"days", 7}});
+    ASSERT_EQ(summary.status, 200U) << summary.body.dump();
+    const json& m = summary.body.value("deferred", false) ? summary.body["original"] : summary.body["response"]["data"];
+    ASSERT_TRUE(m.contains("attachments") && m["attachments"].size() == 1) << summary.body.dump();
+    EXPECT_EQ(m["attachments"][0]["filename"], "sales.png");
+    EXPECT_GT(m["attachments"][0]["size"].get<int>(), 2000) << "a drawn chart, not an empty file";
+    EXPECT_EQ(m["embeds"][0]["title"], "Sales, last 7 days");
+    EXPECT_EQ(m["embeds"][0]["fields"][1]["value"], "1") << m.dump();
+
+    const auto orders = command(staff(), "stats orders", {{"days", 7}});
+    const json& o = orders.body.value("deferred", false) ? orders.body["original"] : orders.body["response"]["data"];
+    ASSERT_TRUE(o.contains("attachments")) << orders.body.dump();
+    EXPECT_EQ(o["attachments"][0]["filename"], "orders.csv");
+    EXPECT_EQ(o.value("content", ""), "1 orders of the last 7 days (UTC), oldest first.");
+}
+
+}  // namespace

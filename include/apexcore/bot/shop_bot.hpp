@@ -17,6 +17,7 @@
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/bot/features/backups.hpp>
 #include <apexcore/bot/features/notifications.hpp>
+#include <apexcore/bot/features/stats.hpp>
 #include <apexcore/bot/features/tickets.hpp>
 #include <apexcore/bot/router.hpp>
 #include <apexcore/ports/chat_actions.hpp>
@@ -47,6 +48,8 @@ struct shop_parts {
     services::refund_service* refunds = nullptr;  ///< with `orders`: the refunds feature (/refund, staff review)
     services::promo_service* promos = nullptr;    ///< the promos feature: /promo for staff
     services::license_service* keys = nullptr;    ///< the keys feature: /keys for staff (import with `actions`)
+    /// With `orders`: the stats feature's chart (/stats summary); empty: figures without a chart.
+    sales_chart_fn sales_chart{};
     /// With `actions`: the notifications feature sends the outbox (log channels, DMs) through it.
     services::outbox_service* outbox = nullptr;
     notifications_options notifications{};        ///< its log channels and retry settings

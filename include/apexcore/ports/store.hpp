@@ -111,6 +111,29 @@ public:
     virtual void record_key(const core::idempotency_record& record) = 0;
 };
 
+/// One product's sales in a period (sales_figures::top_products).
+struct product_sales {
+    core::product_id product;
+    std::int64_t orders = 0;
+    std::int64_t revenue_minor = 0;
+};
+
+/// Sales over [from, to), in the shop's minor units (order_repository::sales). An order counts
+/// when it was created in the period and paid (paid, delivered, partially_refunded or refunded:
+/// money that came in, whatever happened to it since); refunds count when they were approved in
+/// the period.
+struct sales_figures {
+    std::int64_t revenue_minor = 0;   ///< what the counted orders paid
+    std::int64_t orders = 0;          ///< counted orders
+    std::int64_t refunds = 0;         ///< refunds approved in the period
+    std::int64_t refunded_minor = 0;  ///< their gross amounts
+    std::int64_t new_customers = 0;   ///< members whose first counted order ever is in the period
+    /// Revenue per UTC day, oldest first: (days since the epoch, minor units); days without sales
+    /// are left out.
+    std::vector<std::pair<std::int64_t, std::int64_t>> revenue_by_day{};
+    std::vector<product_sales> top_products{};  ///< by revenue, then orders, at most `top` of sales()
+};
+
 /// Orders.
 class order_repository {
 public:
@@ -142,6 +165,14 @@ public:
     /// Records a warranty renewal: new expiry, renewal count + 1, renewal time.
     virtual void renew_warranty(core::order_id id, std::chrono::system_clock::time_point new_expiry,
                                 std::chrono::system_clock::time_point renewed_at) = 0;
+    /// Sales over [from, to) (sales_figures), with the `top` best-selling products.
+    virtual sales_figures sales(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to,
+                                std::size_t top) = 0;
+    /// Orders created in [from, to), by id, strictly after `after` (paging), at most `limit`: the
+    /// orders CSV export.
+    virtual std::vector<core::order> list_between(std::chrono::system_clock::time_point from,
+                                                  std::chrono::system_clock::time_point to, std::optional<core::order_id> after,
+                                                  std::size_t limit) = 0;
     /// Delivered orders whose warranty ends in [from, to), soonest first, at most `limit`.
     virtual std::vector<core::order> warranty_expiring(std::chrono::system_clock::time_point from,
                                                        std::chrono::system_clock::time_point to, std::size_t limit) = 0;

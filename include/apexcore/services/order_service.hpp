@@ -87,6 +87,15 @@ public:
     /// forbidden_transition (nothing was delivered, or the shop sends no DMs).
     [[nodiscard]] core::result<bool, core::rejection> resend_delivery(core::user_id customer, core::order_id id);
 
+    /// Staff: the sales over whole UTC days — today and the `days - 1` (1..366) before — with the 5 best-selling
+    /// products (ports::sales_figures). Rejections: not_staff, invalid_amount (days out of range).
+    [[nodiscard]] core::result<ports::sales_figures, core::rejection> sales(const actor& by, int days);
+    /// Staff: the orders created in the last `days` (1..366) days as CSV (RFC 4180, LF): header
+    /// `reference,created_at,customer_id,product_id,product,status,source,currency,list_price,price_paid,refunded,promo_code`,
+    /// times in UTC ISO 8601, amounts as decimals; at most 100,000 orders, oldest first (the
+    /// last line says when more were left out). Rejections: not_staff, invalid_amount.
+    [[nodiscard]] core::result<std::string, core::rejection> export_orders_csv(const actor& by, int days);
+
     /// The shop's clock's time.
     [[nodiscard]] std::chrono::system_clock::time_point now() const { return config_.time().now(); }
 
