@@ -109,6 +109,10 @@ struct config {
 /// limits, and whether the token is set (`token_set`; the token itself is never printed).
 void print_summary(const config& c, bool token_set);
 
+/// The top-level settings (keys such as "discord", "tiers") that differ between `fresh` and
+/// `running` and take effect only at the next restart (SIGHUP applies the rest at once).
+[[nodiscard]] std::vector<std::string> settings_needing_restart(const config& fresh, const config& running);
+
 /// Reads and validates the config file. Relative paths inside it are resolved against the
 /// file's directory. Throws config_error.
 config load_config(const std::string& path);

@@ -18,6 +18,7 @@
 #include <apexcore/services/order_service.hpp>
 #include <apexcore/services/outbox_service.hpp>
 #include <apexcore/services/promo_service.hpp>
+#include <apexcore/services/setup_service.hpp>
 #include <apexcore/services/refund_service.hpp>
 #include <apexcore/services/payment_service.hpp>
 #include <apexcore/render/prometheus.hpp>
@@ -163,7 +164,8 @@ void apply_log_settings(const apexbot::config& c) {
 /// SIGHUP: reads the config file again. A valid file's log settings apply at once and its
 /// products file is reconciled with the catalog (new products added); every other setting takes
 /// effect at the next restart, and the log says which changed. An invalid file changes nothing and the log says why.
-void reload_config(const std::string& path, const apexbot::config& running, apexcore::services::catalog_service& catalog) {
+void reload_config(const std::string& path, const apexbot::config& running, apexcore::services::catalog_service& catalog,
+                   apexcore::services::outbox_service& outbox) {
     logs.info("reload", "reading " + path + " (SIGHUP)");
     apexbot::config fresh;
     try {
@@ -178,63 +180,22 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
     } catch (const std::exception& e) {
         logs.error("reload", std::string("products file: ") + e.what());
     }
-    std::vector<std::string> restart;
-    if (fresh.guild != running.guild) restart.emplace_back("guild_id");
-    if (fresh.staff_role != running.staff_role) restart.emplace_back("staff_role_id");
-    if (fresh.currency.code_string() != running.currency.code_string()) restart.emplace_back("currency");
-    if (fresh.database != running.database) restart.emplace_back("database");
-    if (fresh.api_base != running.api_base || fresh.gateway_url != running.gateway_url || fresh.ca_file != running.ca_file ||
-        fresh.intents != running.intents || fresh.shard_count != running.shard_count || fresh.shard_ids != running.shard_ids ||
-        fresh.defer_after_ms != running.defer_after_ms) {
-        restart.emplace_back("discord");
-    }
-    if (fresh.mode != running.mode || fresh.http_address != running.http_address || fresh.http_port != running.http_port ||
-        fresh.http_path != running.http_path || fresh.http_public_key != running.http_public_key) {
-        restart.emplace_back("mode/http");
-    }
-    if (fresh.monitoring_listen != running.monitoring_listen) restart.emplace_back("monitoring");
-    if (fresh.log_channels != running.log_channels) restart.emplace_back("log_channels");
-    if (fresh.refunds.max_days != running.refunds.max_days || fresh.refunds.fee_percent != running.refunds.fee_percent) {
-        restart.emplace_back("refunds");
-    }
-    const auto same_rule = [](const auto& a, const auto& b) {
-        return a.has_value() == b.has_value() && (!a || (a->max_count == b->max_count && a->period == b->period));
-    };
-    if (fresh.payment_session_ttl_minutes != running.payment_session_ttl_minutes ||
-        fresh.payment_methods.size() != running.payment_methods.size() ||
-        !std::equal(fresh.payment_methods.begin(), fresh.payment_methods.end(), running.payment_methods.begin(),
-                    [](const auto& a, const auto& b) { return a.name == b.name && a.instructions == b.instructions && a.emoji == b.emoji; })) {
-        restart.emplace_back("payments");
-    }
-    if (fresh.messages != running.messages) restart.emplace_back("messages");
-    if (fresh.key_pattern != running.key_pattern) restart.emplace_back("keys");
-    if (fresh.backups.enabled != running.backups.enabled || fresh.backups.directory != running.backups.directory ||
-        fresh.backups.every_hours != running.backups.every_hours || fresh.backups.keep != running.backups.keep) {
-        restart.emplace_back("backups");
-    }
-    if (!same_rule(fresh.cooldowns.purchases, running.cooldowns.purchases) ||
-        !same_rule(fresh.cooldowns.refund_requests, running.cooldowns.refund_requests) ||
-        !same_rule(fresh.cooldowns.deposits, running.cooldowns.deposits)) {
-        restart.emplace_back("cooldowns");
-    }
-    if (fresh.tiers.size() != running.tiers.size() ||
-        !std::equal(fresh.tiers.begin(), fresh.tiers.end(), running.tiers.begin(), [](const auto& a, const auto& b) {
-            return a.name == b.name && a.role == b.role && a.mode == b.mode &&
-                   a.spend_threshold_minor == b.spend_threshold_minor && a.discount == b.discount;
-        })) {
-        restart.emplace_back("tiers");
-    }
-    if (fresh.direct_messages != running.direct_messages || fresh.outbox_max_pending != running.outbox_max_pending) {
-        restart.emplace_back("notifications");
-    }
-    if (fresh.tickets_enabled != running.tickets_enabled || fresh.transcript_directory != running.transcript_directory ||
-        fresh.transcript_channel != running.transcript_channel || fresh.ticket_types.size() != running.ticket_types.size()) {
-        restart.emplace_back("tickets");
-    }
+    const std::vector<std::string> restart = apexbot::settings_needing_restart(fresh, running);
     std::string changed;
     for (const auto& key : restart) changed += (changed.empty() ? "" : ", ") + key;
     logs.info("reload", restart.empty() ? std::string("done")
                                         : "done; changed settings that take effect at the next restart: " + changed);
+    // The audit log keeps a record of configuration changes (issue "Running the shop" §6).
+    if (outbox.logs(apexcore::core::log_topic::audit)) {
+        try {
+            outbox.post({apexcore::core::outbox_kind::log_post, apexcore::core::log_topic::audit, std::nullopt, "config.reloaded",
+                         {{"file", path.substr(0, 300)},
+                          {"applied", "log settings, products file"},
+                          {"at_next_restart", changed.empty() ? std::string("nothing") : changed}}});
+        } catch (const std::exception& e) {
+            logs.warning("reload", std::string("the audit log was not told: ") + e.what());
+        }
+    }
 }
 
 /// Test-only fault injection (docs/configuration.md): APEXBOT_INJECT_FAULTS="point[:N],..." throws
@@ -378,6 +339,9 @@ int main(int argc, char** argv) {
         apexcore::render::prometheus_registry metrics;
         apexcore::sqlite::sqlite_store store({.path = cfg.database, .clock = &shop_clock, .metrics = &metrics});
         apexcore::services::shop_config shop = shop_config_for(cfg);
+        // Log channels /setup run makes while the bot runs: shared by every service and the notifications.
+        auto live_channels = std::make_shared<apexcore::services::live_log_channels>();
+        shop.notifications.live_channels = live_channels;
         shop.clock = &shop_clock;
         shop.metrics = &metrics;
         if (const auto problem = apexcore::services::validate_config(shop)) {
@@ -441,7 +405,24 @@ int main(int argc, char** argv) {
         apexcore::bot::shop_parts parts;
         parts.actions = &actions;
         parts.tickets = cfg.tickets_enabled ? &tickets : nullptr;
-        parts.transcripts = {&transcript_archive, cfg.transcript_channel, {}};
+        // What an earlier /setup run made: its log channels for the topics the config leaves out,
+        // its #transcripts unless the config names one.
+        apexcore::services::setup_service setup(store);
+        const auto made = setup.records();
+        for (const auto topic : apexcore::core::all_log_topics) {
+            const auto record = made.find("log." + std::string(apexcore::core::to_string(topic)));
+            if (record != made.end() && cfg.log_channels.count(topic) == 0) {
+                live_channels->set(topic, apexcore::core::channel_id{record->second.id});
+            }
+        }
+        auto transcript_channel = cfg.transcript_channel;
+        if (const auto t = made.find("channel.transcripts"); !transcript_channel && t != made.end()) {
+            transcript_channel = apexcore::core::channel_id{t->second.id};
+        }
+        parts.setup = &setup;
+        parts.live_log_channels = live_channels;
+        parts.audit_config = shop;
+        parts.transcripts = {&transcript_archive, transcript_channel, {}};
         parts.payments = &payments;
         parts.payment_methods = shop.payment_methods;
         parts.orders = &orders;
@@ -533,7 +514,7 @@ int main(int argc, char** argv) {
             signals.async_wait([&](const boost::system::error_code& ec, int signal) {
                 if (ec) return;
                 if (signal == SIGHUP) {
-                    reload_config(config_path, cfg, catalog);
+                    reload_config(config_path, cfg, catalog, outbox);
                     await_signal();
                     return;
                 }

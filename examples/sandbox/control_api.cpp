@@ -189,6 +189,13 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
         if (auto f = state.set_member_locale(body)) co_return failure_response(req, *f);
         co_return json_response(req, 200, {{"ok", true}});
     }
+    if (what == "channels" && parts.size() == 4 && parts[3] == "delete" && post) {
+        // The owner deletes a channel in Discord's client (what /setup run then repairs).
+        auto deleted = state.delete_channel(parts[2]);
+        if (auto* f = std::get_if<api_failure>(&deleted)) co_return failure_response(req, *f);
+        dispatch("CHANNEL_DELETE", std::get<json>(deleted));
+        co_return json_response(req, 200, std::get<json>(deleted));
+    }
     if (what == "channels" && parts.size() == 4 && parts[3] == "messages" && get) {
         const auto history = state.history_json(parts[2]);
         if (!history) co_return json_response(req, 404, {{"error", "no channel " + parts[2]}});

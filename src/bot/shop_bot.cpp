@@ -49,8 +49,9 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
                                                       std::move(shop)));
     }
     if (parts.actions != nullptr && parts.outbox != nullptr) {
-        router_.add(std::make_shared<notifications_feature>(router_.config(), *parts.outbox, *parts.actions,
-                                                            std::move(parts.notifications)));
+        auto notifications = parts.notifications;  // the setup wizard below still reads the configured channels
+        if (!notifications.live_channels) notifications.live_channels = parts.live_log_channels;
+        router_.add(std::make_shared<notifications_feature>(router_.config(), *parts.outbox, *parts.actions, std::move(notifications)));
     }
     if (parts.backups != nullptr) {
         static const ports::system_clock system_clock;
@@ -59,7 +60,22 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
                                                       parts.backup_schedule));
     }
     if (parts.actions != nullptr) {
-        router_.add(std::make_shared<setup_feature>(router_.config(), *parts.actions, [this] { return router_.requirements(); }));
+        setup_options setup;
+        if (parts.setup != nullptr) {
+            setup.records = parts.setup;
+            setup.live_channels = parts.live_log_channels;
+            setup.configured_channels = parts.notifications.channels;
+            setup.shop_panel = [&catalog, this] { return storefront_panel(catalog, router_.config()); };
+            if (parts.tickets != nullptr) {
+                setup.ticket_panel = [tickets = parts.tickets, this]() -> std::optional<ports::message> {
+                    return ticket_views::panel(tickets->types(), router_.config().unaddressed());
+                };
+            }
+            setup.roles = parts.notifications.granted_roles;
+            setup.audit = std::move(parts.audit_config);
+        }
+        router_.add(std::make_shared<setup_feature>(router_.config(), *parts.actions, [this] { return router_.requirements(); },
+                                                    std::move(setup)));
     }
     router_.add(std::make_shared<help_feature>(router_.config(), [this] { return router_.commands(); }));
 }

@@ -191,6 +191,37 @@ ports::chat_result<ports::chat_done> rest_chat_actions::delete_channel(core::cha
     return ports::chat_done{};
 }
 
+ports::chat_result<std::vector<ports::channel_info>> rest_chat_actions::list_channels(core::guild_id guild) {
+    if (guild.empty()) return invalid("guild id is 0");
+    auto a = call(http_method::get, "/guilds/" + guild.str() + "/channels", std::nullopt, std::nullopt, {});
+    if (!a) return a.error();
+    const json j = parse_body(a->response);
+    if (!j.is_array()) return ports::chat_error{ports::chat_errc::unavailable, "GET /guilds/{id}/channels: the answer is not an array"};
+    std::vector<ports::channel_info> out;
+    for (const auto& c : j) {
+        // Voice, forum, announcement and other kinds are not the shop's: left out.
+        const auto type = c.is_object() && c.contains("type") && c["type"].is_number_integer() ? c["type"].get<int>() : -1;
+        if (type != 0 && type != 4) continue;
+        auto parsed = parse_channel(c);
+        if (parsed) out.push_back(std::move(*parsed));
+    }
+    return out;
+}
+
+ports::chat_result<std::vector<ports::role_info>> rest_chat_actions::list_roles(core::guild_id guild) {
+    if (guild.empty()) return invalid("guild id is 0");
+    auto a = call(http_method::get, "/guilds/" + guild.str() + "/roles", std::nullopt, std::nullopt, {});
+    if (!a) return a.error();
+    const json j = parse_body(a->response);
+    if (!j.is_array()) return ports::chat_error{ports::chat_errc::unavailable, "GET /guilds/{id}/roles: the answer is not an array"};
+    std::vector<ports::role_info> out;
+    for (const auto& r : j) {
+        auto parsed = parse_role(r);
+        if (parsed) out.push_back(std::move(*parsed));
+    }
+    return out;
+}
+
 ports::chat_result<ports::role_info> rest_chat_actions::create_role(core::guild_id guild, const ports::role_spec& spec,
                                                                     std::string_view reason) {
     if (guild.empty()) return invalid("guild id is 0");

@@ -406,7 +406,19 @@ WHEN NOT (NEW.note = '' AND NEW.id IS OLD.id AND NEW.session_id IS OLD.session_i
 BEGIN SELECT RAISE(ABORT, 'payment_session_events rows are insert-only (a note may only be blanked, for an erasure)'); END;
 )sql";
 
-constexpr std::array<migration, 9> migrations{{
+// v10: what /setup made (bot::setup_feature): each category, channel and panel message by its
+// name in the blueprint, so a second run repairs instead of duplicating.
+constexpr std::string_view v10_sql = R"sql(
+CREATE TABLE shop_setup (
+  name          TEXT    PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+  kind          TEXT    NOT NULL CHECK (kind IN ('category', 'channel', 'role', 'message')),
+  item_id       INTEGER NOT NULL,
+  parent_id     INTEGER,
+  updated_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<migration, 10> migrations{{
     {1, "core tables: products, wallets, orders, wallet_ledger", v1_sql},
     {2, "wallet_ledger is insert-only (triggers)", v2_sql},
     {3, "idempotency keys of money movements", v3_sql},
@@ -418,6 +430,7 @@ constexpr std::array<migration, 9> migrations{{
      v7_sql},
     {8, "products: questions asked before buying (customisation)", v8_sql},
     {9, "member erasures, recorded insert-only; event notes may be blanked for one; orders by creation time (/stats)", v9_sql},
+    {10, "what /setup made: categories, channels and panels by name", v10_sql},
 }};
 
 static_assert(migrations.front().version == 1);

@@ -2,6 +2,7 @@
 
 #include "fulfilment_repositories.hpp"
 #include "member_data_repository.hpp"
+#include "setup_repository.hpp"
 #include "money_repositories.hpp"
 #include "order_repositories.hpp"
 #include "outbox_repository.hpp"
@@ -29,7 +30,8 @@ public:
           outbox_(db, clock, writable),
           proposals_(db, clock, writable),
           schedule_(db, clock, writable),
-          member_data_(db, clock, writable) {}
+          member_data_(db, clock, writable),
+          setup_(db, clock, writable) {}
 
     ports::product_repository& products() override { return products_; }
     ports::wallet_repository& wallet() override { return wallet_; }
@@ -45,6 +47,7 @@ public:
     ports::proposal_repository& proposals() override { return proposals_; }
     ports::schedule_repository& schedule() override { return schedule_; }
     ports::member_data_repository& member_data() override { return member_data_; }
+    ports::setup_repository& setup() override { return setup_; }
 
 private:
     product_repository_impl products_;
@@ -60,6 +63,7 @@ private:
     proposal_repository_impl proposals_;
     schedule_repository_impl schedule_;
     member_data_repository_impl member_data_;
+    setup_repository_impl setup_;
 };
 
 }  // namespace

@@ -34,6 +34,8 @@ public:
     std::vector<std::pair<core::user_id, posted>> dms;  ///< send_dm, in order
     std::map<core::channel_id, ports::channel_info> channels;  ///< created and not deleted
     std::vector<core::channel_id> deleted_channels;
+    std::set<core::message_id> deleted_messages;  ///< delete_message; edit_message then answers not_found
+    int edits = 0;                                ///< edit_message calls that succeeded
     std::vector<std::pair<core::channel_id, ports::channel_changes>> modifications;
     struct role_change {
         bool granted = true;  ///< false: taken away
@@ -55,11 +57,14 @@ public:
     ports::chat_result<ports::sent_message> edit_message(core::channel_id channel, core::message_id id, const ports::message&) override {
         std::lock_guard lock(mutex_);
         if (auto e = refused("edit_message")) return *e;
+        if (deleted_messages.count(id) != 0) return ports::chat_error{ports::chat_errc::not_found, "10008 Unknown Message"};
+        ++edits;
         return ports::sent_message{channel, id};
     }
-    ports::chat_result<ports::chat_done> delete_message(core::channel_id, core::message_id, std::string_view) override {
+    ports::chat_result<ports::chat_done> delete_message(core::channel_id, core::message_id id, std::string_view) override {
         std::lock_guard lock(mutex_);
         if (auto e = refused("delete_message")) return *e;
+        deleted_messages.insert(id);
         return ports::chat_done{};
     }
     ports::chat_result<ports::sent_message> send_dm(core::user_id user, const ports::message& body,
@@ -100,7 +105,8 @@ public:
     ports::chat_result<ports::role_info> create_role(core::guild_id, const ports::role_spec& spec, std::string_view) override {
         std::lock_guard lock(mutex_);
         if (auto e = refused("create_role")) return *e;
-        return ports::role_info{core::role_id{next_id_++}, spec.name, 1};
+        roles.push_back(ports::role_info{core::role_id{next_id_++}, spec.name, 1});
+        return roles.back();
     }
     ports::chat_result<ports::chat_done> add_member_role(core::guild_id, core::user_id user, core::role_id role,
                                                          std::string_view reason) override {
@@ -121,6 +127,20 @@ public:
         if (auto e = refused("fetch_member")) return *e;
         return ports::member_info{user, "member" + user.str(), "Member " + user.str(), false, {}};
     }
+    ports::chat_result<std::vector<ports::channel_info>> list_channels(core::guild_id) override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("list_channels")) return *e;
+        std::vector<ports::channel_info> out;
+        for (const auto& [id, c] : channels) out.push_back(c);
+        return out;
+    }
+    ports::chat_result<std::vector<ports::role_info>> list_roles(core::guild_id) override {
+        std::lock_guard lock(mutex_);
+        if (auto e = refused("list_roles")) return *e;
+        return roles;
+    }
+    /// The guild's roles list_roles reports (create_role adds to it).
+    std::vector<ports::role_info> roles;
     ports::chat_result<std::string> download_attachment(const ports::attachment_info& a, std::size_t,
                                                         std::span<const std::string>) override {
         std::lock_guard lock(mutex_);

@@ -240,3 +240,73 @@ TEST_F(StatsEndToEndTest, StaffGetTheFiguresWithACairoChartAndTheOrdersAsCsv) {
 }
 
 }  // namespace
+
+namespace {
+
+class SetupEndToEndTest : public BotFixture {
+protected:
+    /// The id of the guild's channel named `name`, "" if none.
+    std::string channel_id(const std::string& name) {
+        const auto guild = control_->get("/_sandbox/guild");  // kept: a range-for over a temporary's member dangles
+        for (const auto& c : guild.body["channels"]) {
+            if (c.value("name", "") == name) return c["id"];
+        }
+        return "";
+    }
+    /// /setup run, then its "Set up the shop" button; returns the report embed.
+    json set_up() {
+        const auto preview = command(staff(), "setup run");
+        const json& data = preview.body.value("deferred", false) ? preview.body["original"] : preview.body["response"]["data"];
+        if (!data.contains("components") || data["components"].empty()) {
+            ADD_FAILURE() << "no preview: " << preview.body.dump() << bot_->output();
+            return {};
+        }
+        const auto done = click(staff(), preview.body["message_id"], data["components"][0]["components"][0]["custom_id"]);
+        const json& m = done.body.value("deferred", false) ? done.body["original"] : done.body["response"]["data"];
+        return m.contains("embeds") && !m["embeds"].empty() ? m["embeds"][0] : json();
+    }
+};
+
+TEST_F(SetupEndToEndTest, AnEmptyShopIsSetUpUsedAtOnceAndRepairedAfterAChannelIsDeleted) {
+    const json report = set_up();
+    EXPECT_EQ(report.value("title", ""), "The shop is set up") << report.dump() << bot_->output();
+    for (const char* name : {"storefront", "orders-log", "audit-log", "payments-log", "tickets-log", "errors-log", "transcripts", "support"}) {
+        EXPECT_FALSE(channel_id(name).empty()) << name << "\n" << report.dump();
+    }
+    const auto panel = channel_history(channel_id("storefront"));
+    ASSERT_EQ(panel.size(), 1U) << panel.dump();
+    EXPECT_FALSE(channel_history(channel_id("support")).empty()) << "the ticket panel";
+
+    // The new orders log is used at once, without a restart.
+    top_up("20.00");
+    ASSERT_NE(reply_text(buy_through_menu(customer(), "1")).find("is paid"), std::string::npos);
+    ASSERT_TRUE(wait_for([&] { return !channel_history(channel_id("orders-log")).empty(); }))
+        << "the purchase is posted to the channel /setup made\n" << bot_->output();
+
+    // Someone deletes #audit-log; a second run makes it again and keeps the rest.
+    const std::string storefront = channel_id("storefront");
+    ASSERT_EQ(control_->post("/_sandbox/channels/" + channel_id("audit-log") + "/delete", json::object()).status, 200U);
+    ASSERT_TRUE(channel_id("audit-log").empty());
+    const json again = set_up();
+    EXPECT_NE(again.value("description", "").find("#audit-log: re-created (it was deleted)"), std::string::npos) << again.dump();
+    EXPECT_NE(again.value("description", "").find("#storefront: kept"), std::string::npos) << again.dump();
+    EXPECT_FALSE(channel_id("audit-log").empty());
+    EXPECT_EQ(channel_id("storefront"), storefront);
+    EXPECT_EQ(channel_history(storefront).size(), 1U) << "the panel was refreshed, not posted twice";
+}
+
+TEST_F(SetupEndToEndTest, WithoutManageChannelsEachStepSaysWhatIsMissingAndARerunCompletesIt) {
+    // The bot's role loses Manage Channels (1 << 4).
+    const std::uint64_t without = (1ULL << 28) | (1ULL << 10) | (1ULL << 11) | (1ULL << 14) | (1ULL << 15) | (1ULL << 16);
+    ASSERT_EQ(control_->post("/_sandbox/bot-permissions", {{"permissions", std::to_string(without)}}).status, 200U);
+    const json report = set_up();
+    EXPECT_NE(report.value("title", "").find("step(s) failed"), std::string::npos) << report.dump();
+    EXPECT_NE(report.value("description", "").find("#storefront: not created: the bot lacks **Manage Channels**"), std::string::npos)
+        << report.dump();
+    EXPECT_TRUE(channel_id("storefront").empty());
+    ASSERT_EQ(control_->post("/_sandbox/bot-permissions", {{"permissions", std::to_string(without | (1ULL << 4))}}).status, 200U);
+    EXPECT_EQ(set_up().value("title", ""), "The shop is set up");
+    EXPECT_FALSE(channel_id("storefront").empty());
+}
+
+}  // namespace

@@ -26,6 +26,7 @@
 #include <apexcore/services/member_service.hpp>
 #include <apexcore/services/order_service.hpp>
 #include <apexcore/services/promo_service.hpp>
+#include <apexcore/services/setup_service.hpp>
 #include <apexcore/services/refund_service.hpp>
 #include <apexcore/services/ticket_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
@@ -48,6 +49,12 @@ struct shop_parts {
     services::refund_service* refunds = nullptr;  ///< with `orders`: the refunds feature (/refund, staff review)
     services::promo_service* promos = nullptr;    ///< the promos feature: /promo for staff
     services::license_service* keys = nullptr;    ///< the keys feature: /keys for staff (import with `actions`)
+    /// With `actions`: /setup run, the provisioning wizard, records what it makes here.
+    services::setup_service* setup = nullptr;
+    /// Log channels /setup makes while the bot runs; shared with the services' notification_policy
+    /// and the notifications feature (may be null).
+    std::shared_ptr<services::live_log_channels> live_log_channels{};
+    services::shop_config audit_config{};  ///< whether the audit log is written (setup.recorded)
     /// With `orders`: the stats feature's chart (/stats summary); empty: figures without a chart.
     sales_chart_fn sales_chart{};
     /// With `actions`: the notifications feature sends the outbox (log channels, DMs) through it.

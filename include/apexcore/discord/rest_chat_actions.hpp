@@ -11,6 +11,8 @@
 /// | create_channel     | POST /guilds/{id}/channels                         | Manage Channels (+ Manage Roles for overwrites) |
 /// | modify_channel     | PATCH /channels/{id}                               | Manage Channels (+ Manage Roles for overwrites) |
 /// | delete_channel     | DELETE /channels/{id}                              | Manage Channels                   |
+/// | list_channels      | GET /guilds/{id}/channels                          | —                                 |
+/// | list_roles         | GET /guilds/{id}/roles                             | —                                 |
 /// | create_role        | POST /guilds/{id}/roles                            | Manage Roles                      |
 /// | add/remove_member_role | PUT/DELETE /guilds/{id}/members/{id}/roles/{id} | Manage Roles, role below the bot's highest |
 /// | fetch_member       | GET /guilds/{id}/members/{id}                      | —                                 |
@@ -93,6 +95,8 @@ public:
     ports::chat_result<ports::channel_info> modify_channel(core::channel_id channel, const ports::channel_changes& changes,
                                                            std::string_view reason = {}) override;
     ports::chat_result<ports::chat_done> delete_channel(core::channel_id channel, std::string_view reason = {}) override;
+    ports::chat_result<std::vector<ports::channel_info>> list_channels(core::guild_id guild) override;
+    ports::chat_result<std::vector<ports::role_info>> list_roles(core::guild_id guild) override;
     ports::chat_result<ports::role_info> create_role(core::guild_id guild, const ports::role_spec& spec,
                                                      std::string_view reason = {}) override;
     ports::chat_result<ports::chat_done> add_member_role(core::guild_id guild, core::user_id user, core::role_id role,

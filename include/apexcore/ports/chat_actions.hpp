@@ -212,6 +212,12 @@ public:
     /// Deletes a channel or a category (its channels stay, outside any category).
     virtual chat_result<chat_done> delete_channel(core::channel_id channel, std::string_view reason = {}) = 0;
 
+    /// The guild's text channels and categories (other kinds are left out), for /setup to see
+    /// what exists. Discord: GET /guilds/{id}/channels (REFERENCE.md §7).
+    virtual chat_result<std::vector<channel_info>> list_channels(core::guild_id guild) = 0;
+    /// The guild's roles, @everyone included (its id is the guild's). Discord: GET /guilds/{id}/roles.
+    virtual chat_result<std::vector<role_info>> list_roles(core::guild_id guild) = 0;
+
     /// Creates a role, placed just above @everyone.
     virtual chat_result<role_info> create_role(core::guild_id guild, const role_spec& spec,
                                                std::string_view reason = {}) = 0;

@@ -465,6 +465,26 @@ public:
     virtual std::optional<std::chrono::system_clock::time_point> forgotten_at(core::user_id user) = 0;
 };
 
+/// One thing /setup made in the guild (bot::setup_feature), by its name in the blueprint
+/// ("channel.storefront", "log.orders", "message.shop_panel").
+struct setup_record {
+    std::string name;                     ///< 1..64 bytes
+    std::string kind;                     ///< "category", "channel", "role" or "message"
+    std::uint64_t id = 0;                 ///< the platform's id (a snowflake)
+    std::optional<std::uint64_t> parent;  ///< a message's channel, a channel's category
+    std::chrono::system_clock::time_point updated_at{};
+};
+
+/// What /setup made, so a second run repairs what is missing instead of making it twice.
+class setup_repository {
+public:
+    virtual ~setup_repository() = default;
+    /// Every record, by name.
+    virtual std::vector<setup_record> setup_records() = 0;
+    /// Writes (or replaces) the record of `r.name`; updated_at is the store's time.
+    virtual void record_setup(const setup_record& r) = 0;
+};
+
 /// The repositories visible inside one transaction. Each accessor returns a repository bound to
 /// this unit of work; it must not be used after `work` returns.
 class unit_of_work {
@@ -484,6 +504,7 @@ public:
     virtual proposal_repository& proposals() = 0;
     virtual schedule_repository& schedule() = 0;
     virtual member_data_repository& member_data() = 0;
+    virtual setup_repository& setup() = 0;
 };
 
 /// The outcome of `store::reconcile`: every user whose balance disagrees with their ledger.

@@ -15,6 +15,9 @@
 #include <apexcore/ports/metrics.hpp>
 
 #include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,8 +34,31 @@ struct actor {
 /// What the services write to the outbox (core/outbox.hpp) in the transaction of the decision
 /// they report, for the bot to post in log channels and send by DM. Off by default: a shop
 /// without log channels or DMs writes no outbox rows.
+/// Log channels that appear while the bot runs (/setup makes them): shared by the services, which
+/// then write the topic's events, and the notifications feature, which posts them. Thread-safe.
+class live_log_channels {
+public:
+    /// Sets the channel of `topic`.
+    void set(core::log_topic topic, core::channel_id channel) {
+        const std::lock_guard lock(mutex_);
+        channels_[topic] = channel;
+    }
+    /// The channel of `topic`; nullopt if none.
+    [[nodiscard]] std::optional<core::channel_id> get(core::log_topic topic) const {
+        const std::lock_guard lock(mutex_);
+        const auto it = channels_.find(topic);
+        return it == channels_.end() ? std::nullopt : std::optional<core::channel_id>(it->second);
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::map<core::log_topic, core::channel_id> channels_;
+};
+
 struct notification_policy {
     std::vector<core::log_topic> log_topics{};  ///< topics with a log channel: their events are written
+    /// Topics whose channel /setup made while the bot runs: their events are written too.
+    std::shared_ptr<const live_log_channels> live_channels{};
     bool direct_messages = false;  ///< tell members by DM (deliveries, wallet credits)
     /// Apply role grants and revocations (VIP tiers, a product's role) through the outbox, so
     /// they reach the chat platform even across an outage; refusals are reported in the errors
@@ -47,7 +73,7 @@ struct notification_policy {
         for (const auto t : log_topics) {
             if (t == topic) return true;
         }
-        return false;
+        return live_channels && live_channels->get(topic).has_value();
     }
 };
 

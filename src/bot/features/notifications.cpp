@@ -467,7 +467,8 @@ bool notifications_feature::send(const core::outbox_entry& entry, dispatch_repor
     const std::string what = "outbox entry " + std::to_string(entry.id.value) + " (" + entry.draft.event + ")";
     const auto channel_of = [&](core::log_topic topic) -> std::optional<core::channel_id> {
         const auto it = options_.channels.find(topic);
-        return it == options_.channels.end() ? std::nullopt : std::optional<core::channel_id>(it->second);
+        if (it != options_.channels.end()) return it->second;
+        return options_.live_channels ? options_.live_channels->get(topic) : std::nullopt;
     };
     const auto give_up = [&](const std::string& why) {
         outbox_.give_up(entry.id, why);

@@ -8,12 +8,15 @@
 namespace apexcore::bot {
 
 setup_feature::setup_feature(const bot_config& config, ports::chat_actions& actions,
-                             std::function<std::vector<requirement>()> requirements)
-    : config_(config), actions_(actions), requirements_(std::move(requirements)) {}
+                             std::function<std::vector<requirement>()> requirements, setup_options options)
+    : config_(config), actions_(actions), requirements_(std::move(requirements)), options_(std::move(options)) {}
 
 std::vector<ports::command_spec> setup_feature::commands() const {
     ports::command_spec setup{"setup", "Staff: set up the shop and check what the bot may do", {}, true, {}, {}};
     setup.subcommands.push_back({"check", "List what the bot lacks for the shop's features (permissions, roles)", {}});
+    if (options_.records != nullptr) {
+        setup.subcommands.push_back({"run", "Make the shop's channels, log channels and panels (a preview first; safe to re-run)", {}});
+    }
     return {setup};
 }
 
@@ -29,7 +32,8 @@ ports::interaction_response setup_feature::on_command(const ports::interaction& 
     if (!config_.is_staff(i.from) && !i.from.administrator) {
         return ephemeral_reply(config_.text(i, core::rejection::not_staff));
     }
-    if (c.name != "setup check") return ephemeral_reply("Usage: /setup check");
+    if (c.name == "setup run" && options_.records != nullptr) return preview(i);
+    if (c.name != "setup check") return ephemeral_reply("Usage: /setup check, /setup run");
     const auto needs = requirements_ ? requirements_() : requirements();
     const auto problems = actions_.missing(config_.guild, needs);
     if (!problems) {

@@ -99,16 +99,21 @@ std::shared_ptr<const std::vector<core::product>> storefront_feature::browse_cat
     return snapshot_;
 }
 
+std::optional<ports::message> storefront_panel(services::catalog_service& catalog, const bot_config& config) {
+    const auto products = catalog.list_active(browse_catalog_max);  // fresh: staff may just have added a category
+    if (products.empty()) return std::nullopt;
+    ports::message m = browse_view(products, {browse_level::mains, "", "", "", 0, true}, config.unaddressed());
+    m.ephemeral = false;  // the panel is for everyone; what each member picks opens only for them
+    if (!m.embeds.empty()) m.embeds[0].description = config.text("", "storefront.panel_intro") + "\n\n" + m.embeds[0].description;
+    return m;
+}
+
 ports::interaction_response storefront_feature::post_panel(const ports::interaction& i) {
     if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
-    const auto catalog = catalog_.list_active(browse_catalog_max);  // fresh: staff may just have added a category
-    if (catalog.empty()) return ephemeral_reply("The shop has no products for sale yet; add some first.");
+    auto panel = storefront_panel(catalog_, config_);
+    if (!panel) return ephemeral_reply("The shop has no products for sale yet; add some first.");
     ports::interaction_response r;
-    r.body = browse_view(catalog, {browse_level::mains, "", "", "", 0, true}, config_.unaddressed());
-    r.body.ephemeral = false;  // the panel is for everyone; what each member picks opens only for them
-    if (!r.body.embeds.empty()) {
-        r.body.embeds[0].description = config_.text("", "storefront.panel_intro") + "\n\n" + r.body.embeds[0].description;
-    }
+    r.body = std::move(*panel);
     return r;
 }
 

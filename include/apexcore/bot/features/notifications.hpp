@@ -43,6 +43,8 @@ namespace apexcore::bot {
 /// How the notifications feature sends.
 struct notifications_options {
     std::map<core::log_topic, core::channel_id> channels{};  ///< the log channel of each topic
+    /// Channels /setup made while the bot runs, for topics `channels` lacks (may be null).
+    std::shared_ptr<const services::live_log_channels> live_channels{};
     std::size_t batch = 25;                       ///< entries per round, 1..500
     std::chrono::seconds retry_cap{60};           ///< the longest wait between two attempts, >= 1 s
     std::chrono::hours give_up_after{24};         ///< for refusals only the owner can fix

@@ -5,14 +5,41 @@
 /// feature's declared requirements (feature::requirements) asked of the platform through
 /// ports::chat_actions::missing, plus the staff role, which must exist. The same check runs at
 /// start-up in the reference bot; this one runs on demand, after the owner changed something.
-/// (Issue "Running the shop" grows /setup into the provisioning wizard.)
+///
+/// `/setup run` (with setup_options::records) is the provisioning wizard. It first shows a preview
+/// of what it would make and what it keeps, with **Set up the shop** ("su:go") and Cancel
+/// ("su:x"). Confirmed, it makes what is missing:
+/// - categories "Shop" and "Shop logs" (staff only: hidden from @everyone, open to the staff role
+///   and the bot);
+/// - #storefront with the shop panel, #support with the ticket panel;
+/// - the log channels #orders-log, #payments-log, #audit-log, #tickets-log, #errors-log (for
+///   topics the config file does not already name) and #transcripts.
+/// Every id is recorded in the database (services::setup_service); a second run keeps what
+/// exists, re-creates what was deleted and refreshes the panels, so it is idempotent. The new
+/// log channels are used at once (services::live_log_channels). It reports each step's outcome,
+/// naming the permission the bot lacks when one fails, and checks that the staff role and the
+/// roles the bot grants exist. Roles are not created: their ids are in the config file.
 
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/ports/chat_actions.hpp>
+#include <apexcore/services/setup_service.hpp>
 
 #include <functional>
+#include <map>
+#include <memory>
 
 namespace apexcore::bot {
+
+/// What the wizard (/setup run) needs; without `records` only /setup check exists.
+struct setup_options {
+    services::setup_service* records = nullptr;  ///< where the ids go (must outlive the feature)
+    std::shared_ptr<services::live_log_channels> live_channels{};  ///< new log channels take effect here
+    std::map<core::log_topic, core::channel_id> configured_channels{};  ///< log channels the config file sets: kept
+    std::function<std::optional<ports::message>()> shop_panel{};    ///< the storefront panel; empty: none
+    std::function<std::optional<ports::message>()> ticket_panel{};  ///< the ticket panel; empty: no #support
+    std::vector<std::pair<std::string, core::role_id>> roles{};     ///< roles to check: (what for, id)
+    services::shop_config audit{};  ///< says whether the audit log is written (setup.recorded)
+};
 
 /// /setup check. Thread-safe; `actions` must outlive it.
 class setup_feature final : public feature {
@@ -20,18 +47,33 @@ public:
     /// `requirements` returns every feature's requirements (router::requirements) at the time of
     /// the check, so features added after this one are checked too.
     setup_feature(const bot_config& config, ports::chat_actions& actions,
-                  std::function<std::vector<requirement>()> requirements);
+                  std::function<std::vector<requirement>()> requirements, setup_options options = {});
 
     [[nodiscard]] std::string name() const override { return "setup"; }
     [[nodiscard]] std::vector<ports::command_spec> commands() const override;
     /// The staff role must exist (every staff command depends on it).
     [[nodiscard]] std::vector<requirement> requirements() const override;
     ports::interaction_response on_command(const ports::interaction& i, const ports::command_invocation& c) override;
+    [[nodiscard]] std::vector<std::string> namespaces() const override { return {"su"}; }
+    ports::interaction_response on_component(const ports::interaction& i, const ports::component_action& a) override;
+
+    /// One line of the wizard's report or preview.
+    struct step {
+        std::string what;     ///< "#orders-log", "shop panel in #storefront"
+        std::string outcome;  ///< "kept", "created", "re-created (it was deleted)", "not created: …"
+        bool ok = true;
+    };
+    /// Makes what is missing (acting = true) or says what it would do (false). Never throws for
+    /// a platform refusal: each is a step that is not ok.
+    std::vector<step> provision(const ports::interaction& i, bool acting);
 
 private:
+    ports::interaction_response preview(const ports::interaction& i);
+
     const bot_config& config_;
     ports::chat_actions& actions_;
     std::function<std::vector<requirement>()> requirements_;
+    setup_options options_;
 };
 
 /// The answer to `/setup check` for `problems` (chat_actions::missing): a confirmation when it

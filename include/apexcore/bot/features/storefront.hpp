@@ -118,4 +118,8 @@ private:
     std::chrono::steady_clock::time_point snapshot_at_{};
 };
 
+/// The shop panel (/shop panel, /setup run): the main categories for everyone to browse, with
+/// the owner's intro; nullopt when nothing is for sale.
+[[nodiscard]] std::optional<ports::message> storefront_panel(services::catalog_service& catalog, const bot_config& config);
+
 }  // namespace apexcore::bot

@@ -1,0 +1,215 @@
+// The setup feature's wizard: /setup run (preview, then Set up the shop) — see setup.hpp.
+#include <apexcore/bot/features/setup.hpp>
+
+#include <apexcore/core/text.hpp>
+
+#include <set>
+
+namespace apexcore::bot {
+namespace {
+
+constexpr std::string_view reason = "apexcore /setup";
+
+/// One thing the blueprint wants in the guild.
+struct item {
+    std::string name;    ///< the record's name
+    std::string label;   ///< the channel's name
+    bool category = false;
+    std::string parent;  ///< the record name of its category ("" for none)
+    std::string topic;
+    bool staff_only = false;
+    std::optional<core::log_topic> log{};
+};
+
+std::vector<item> blueprint(bool tickets) {
+    std::vector<item> out{
+        {"category.shop", "Shop", true, "", "", false},
+        {"channel.storefront", "storefront", false, "category.shop", "Browse the shop and buy: pick a category below.", false},
+    };
+    if (tickets) out.push_back({"channel.support", "support", false, "category.shop", "Need help? Open a ticket below.", false});
+    out.push_back({"category.logs", "Shop logs", true, "", "", true});
+    for (const auto& [topic, label] : {std::pair{core::log_topic::orders, "orders-log"}, std::pair{core::log_topic::payments, "payments-log"},
+                                       std::pair{core::log_topic::audit, "audit-log"}, std::pair{core::log_topic::tickets, "tickets-log"},
+                                       std::pair{core::log_topic::errors, "errors-log"}}) {
+        out.push_back({"log." + std::string(core::to_string(topic)), label, false, "category.logs",
+                       "What the shop bot reports: " + std::string(core::to_string(topic)) + ".", true, topic});
+    }
+    out.push_back({"channel.transcripts", "transcripts", false, "category.logs", "Ticket transcripts.", true});
+    return out;
+}
+
+/// What a refusal means for the owner, in Discord's words.
+std::string explain(const ports::chat_error& e, std::string_view permission) {
+    if (e.code == ports::chat_errc::missing_permissions) {
+        return "the bot lacks **" + std::string(permission) + "** (Server Settings → Roles → the bot's role)";
+    }
+    return std::string(ports::to_string(e.code)) + (e.detail.empty() ? "" : ": " + core::truncate_utf8(e.detail, 120));
+}
+
+}  // namespace
+
+ports::interaction_response setup_feature::preview(const ports::interaction& i) {
+    const auto plan = provision(i, false);
+    std::string lines;
+    for (const auto& s : plan) lines += (s.ok ? "\xE2\x80\xA2 " : "\xE2\x9D\x8C ") + s.what + ": " + s.outcome + "\n";
+    auto r = ephemeral_reply("");
+    r.body.embeds.push_back({"Set up the shop?", core::truncate_utf8(lines, 4096), {}, 0xF1C40F,
+                             "Nothing was changed yet. Re-running later repairs what was deleted."});
+    r.body.rows.push_back({{ports::button{"Set up the shop", "su:go", ports::button_style::success},
+                           ports::button{"Cancel", "su:x", ports::button_style::secondary}}});
+    return r;
+}
+
+ports::interaction_response setup_feature::on_component(const ports::interaction& i, const ports::component_action& a) {
+    if (!config_.is_staff(i.from) && !i.from.administrator) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
+    if (options_.records == nullptr || (a.custom_id != "su:go" && a.custom_id != "su:x")) {
+        return ephemeral_reply(config_.text(i, "router.stale_component"));
+    }
+    ports::interaction_response r = ephemeral_reply("");
+    r.kind = ports::response_kind::update_message;
+    if (a.custom_id == "su:x") {
+        r.body.embeds.push_back({"Setup cancelled", "Nothing was changed.", {}, 0x99AAB5, ""});
+        return r;
+    }
+    const auto done = provision(i, true);
+    std::string lines;
+    std::size_t failed = 0;
+    for (const auto& s : done) {
+        lines += (s.ok ? "\xE2\x9C\x85 " : "\xE2\x9D\x8C ") + s.what + ": " + s.outcome + "\n";
+        failed += s.ok ? 0 : 1;
+    }
+    ports::emit(config_.log, failed == 0 ? ports::log_level::info : ports::log_level::warning, "setup",
+                "setup run by " + i.from.user.str() + ": " + std::to_string(done.size() - failed) + " of " +
+                    std::to_string(done.size()) + " steps ok",
+                {.interaction = i.id.str()});
+    r.body.embeds.push_back({failed == 0 ? "The shop is set up" : "Setup: " + std::to_string(failed) + " step(s) failed",
+                             core::truncate_utf8(lines, 4096), {}, failed == 0 ? 0x57F287U : 0xED4245U,
+                             failed == 0 ? "Run /setup run again any time: it repairs what was deleted."
+                                         : "Grant what is missing, then run /setup run again: it keeps what was made."});
+    return r;
+}
+
+std::vector<setup_feature::step> setup_feature::provision(const ports::interaction& i, bool acting) {
+    std::vector<step> steps;
+    const auto channels = actions_.list_channels(config_.guild);
+    const auto roles = actions_.list_roles(config_.guild);
+    if (!channels || !roles) {
+        const auto& e = !channels ? channels.error() : roles.error();
+        steps.push_back({"the server", "cannot be read right now (" + explain(e, "View Channels") + "); nothing was changed", false});
+        return steps;
+    }
+    std::set<std::uint64_t> existing_channels, existing_roles;
+    for (const auto& c : *channels) existing_channels.insert(c.id.value);
+    for (const auto& r : *roles) existing_roles.insert(r.id.value);
+    auto records = options_.records->records();
+    const services::actor by{i.from.user, true};
+    std::map<std::string, core::channel_id> made;  // record name -> id, as of this run
+
+    // Staff-only channels: hidden from @everyone (the role whose id is the guild's), open to staff and the bot.
+    std::vector<ports::overwrite> staff_only{
+        ports::overwrite::for_role(core::role_id{config_.guild.value}, {}, ports::abilities{ports::ability::view}),
+        ports::overwrite::for_role(config_.staff_role, ports::ability::view | ports::ability::send | ports::ability::read_history)};
+    if (const auto me = actions_.bot_user()) {
+        staff_only.push_back(ports::overwrite::for_member(*me, ports::ability::view | ports::ability::send | ports::ability::embed_links |
+                                                                   ports::ability::attach_files | ports::ability::read_history));
+    }
+
+    for (const auto& it : blueprint(static_cast<bool>(options_.ticket_panel))) {
+        const std::string what = it.category ? "category " + it.label : "#" + it.label;
+        if (it.log) {
+            const auto configured = options_.configured_channels.find(*it.log);
+            if (configured != options_.configured_channels.end()) {
+                steps.push_back({what, "kept: the config file names <#" + configured->second.str() + ">", true});
+                continue;
+            }
+        }
+        const auto rec = records.find(it.name);
+        if (rec != records.end() && existing_channels.count(rec->second.id) != 0) {
+            made[it.name] = core::channel_id{rec->second.id};
+            if (it.log && acting && options_.live_channels) options_.live_channels->set(*it.log, core::channel_id{rec->second.id});
+            steps.push_back({what, "kept", true});
+            continue;
+        }
+        const bool again = rec != records.end();
+        if (!acting) {
+            steps.push_back({what, again ? "will be re-created (it was deleted)" : "will be created", true});
+            continue;
+        }
+        ports::channel_spec spec;
+        spec.name = it.label;
+        spec.kind = it.category ? ports::channel_kind::category : ports::channel_kind::text;
+        spec.topic = it.topic;
+        if (!it.parent.empty()) {
+            const auto parent = made.find(it.parent);
+            if (parent != made.end()) spec.parent = parent->second;
+        }
+        if (it.staff_only) spec.overwrites = staff_only;
+        const auto created = actions_.create_channel(config_.guild, spec, reason);
+        if (!created) {
+            steps.push_back({what, "not created: " + explain(created.error(), "Manage Channels"), false});
+            continue;
+        }
+        made[it.name] = created->id;
+        options_.records->record(by, {it.name, it.category ? "category" : "channel", created->id.value,
+                                      spec.parent ? std::optional<std::uint64_t>(spec.parent->value) : std::nullopt, {}},
+                                 options_.audit);
+        if (it.log && options_.live_channels) options_.live_channels->set(*it.log, created->id);
+        steps.push_back({what, again ? "re-created (it was deleted)" : "created", true});
+    }
+
+    // The panels: refreshed in place, posted again when gone.
+    const auto panel = [&](const std::string& name, const std::string& channel_name, const std::string& label,
+                           const std::function<std::optional<ports::message>()>& make) {
+        if (!make) return;
+        const auto channel = made.find(channel_name);
+        const std::string what = label;
+        if (channel == made.end()) {
+            if (acting || records.count(channel_name) == 0) steps.push_back({what, acting ? "not posted: its channel is missing" : "will be posted", acting ? false : true});
+            else steps.push_back({what, "will be refreshed", true});
+            return;
+        }
+        const auto message = make();
+        if (!message) {
+            steps.push_back({what, "not posted: nothing to show yet (add products first)", false});
+            return;
+        }
+        const auto rec = records.find(name);
+        const bool here = rec != records.end() && rec->second.parent == channel->second.value;
+        if (!acting) {
+            steps.push_back({what, here ? "will be refreshed" : "will be posted", true});
+            return;
+        }
+        if (here) {
+            const auto edited = actions_.edit_message(channel->second, core::message_id{rec->second.id}, *message);
+            if (edited) {
+                steps.push_back({what, "refreshed", true});
+                return;
+            }
+            if (edited.error().code != ports::chat_errc::not_found) {
+                steps.push_back({what, "not refreshed: " + explain(edited.error(), "Send Messages"), false});
+                return;
+            }
+        }
+        const auto sent = actions_.send_message(channel->second, *message);
+        if (!sent) {
+            steps.push_back({what, "not posted: " + explain(sent.error(), "Send Messages"), false});
+            return;
+        }
+        options_.records->record(by, {name, "message", sent->id.value, channel->second.value, {}}, options_.audit);
+        steps.push_back({what, here ? "posted again (it was deleted)" : "posted", true});
+    };
+    panel("message.shop_panel", "channel.storefront", "shop panel in #storefront", options_.shop_panel);
+    panel("message.ticket_panel", "channel.support", "ticket panel in #support", options_.ticket_panel);
+
+    // Roles: their ids are in the config file; the wizard says whether each exists.
+    const auto check_role = [&](const std::string& what, core::role_id role) {
+        const bool exists = existing_roles.count(role.value) != 0;
+        steps.push_back({what + " <@&" + role.str() + ">",
+                         exists ? "exists" : "missing: create the role and put its id in the config file", exists});
+    };
+    check_role("staff role", config_.staff_role);
+    for (const auto& [what, role] : options_.roles) check_role(what, role);
+    return steps;
+}
+
+}  // namespace apexcore::bot
