@@ -161,11 +161,11 @@ void apply_log_settings(const apexbot::config& c) {
     logs.set_format(c.log_format == "json" ? apexbot::log_format::json : apexbot::log_format::text);
 }
 
-/// SIGHUP: reads the config file again. A valid file's log settings apply at once and its
-/// products file is reconciled with the catalog (new products added); every other setting takes
+/// SIGHUP: reads the config file again. A valid file's log settings and message texts apply at
+/// once and its products file is reconciled with the catalog (new products added); every other setting takes
 /// effect at the next restart, and the log says which changed. An invalid file changes nothing and the log says why.
-void reload_config(const std::string& path, const apexbot::config& running, apexcore::services::catalog_service& catalog,
-                   apexcore::services::outbox_service& outbox) {
+void reload_config(const std::string& path, apexbot::config& running, apexcore::services::catalog_service& catalog,
+                   apexcore::services::outbox_service& outbox, apexcore::bot::message_catalog& texts) {
     logs.info("reload", "reading " + path + " (SIGHUP)");
     apexbot::config fresh;
     try {
@@ -180,6 +180,16 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
     } catch (const std::exception& e) {
         logs.error("reload", std::string("products file: ") + e.what());
     }
+    std::string applied = "log settings, products file";
+    if (fresh.messages != running.messages) {
+        // The owner's texts change at once: they were checked when the file was read.
+        if (auto made = apexcore::bot::message_catalog::make(fresh.messages)) {
+            texts.replace(*made);
+            running.messages = fresh.messages;
+            applied += ", messages";
+            logs.info("reload", "messages: the owner's texts are in use now");
+        }
+    }
     const std::vector<std::string> restart = apexbot::settings_needing_restart(fresh, running);
     std::string changed;
     for (const auto& key : restart) changed += (changed.empty() ? "" : ", ") + key;
@@ -190,7 +200,7 @@ void reload_config(const std::string& path, const apexbot::config& running, apex
         try {
             outbox.post({apexcore::core::outbox_kind::log_post, apexcore::core::log_topic::audit, std::nullopt, "config.reloaded",
                          {{"file", path.substr(0, 300)},
-                          {"applied", "log settings, products file"},
+                          {"applied", applied},
                           {"at_next_restart", changed.empty() ? std::string("nothing") : changed}}});
         } catch (const std::exception& e) {
             logs.warning("reload", std::string("the audit log was not told: ") + e.what());
@@ -252,7 +262,7 @@ int main(int argc, char** argv) {
         "Environment:\n"
         "  DISCORD_TOKEN   the bot token (required to run; never put it in the config file); under\n"
         "                  systemd it may come from the credential discord_token instead\n\n"
-        "Signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the config (log settings, products file).\n\n"
+        "Signals: SIGTERM/SIGINT stop cleanly; SIGHUP reloads the config (log settings, messages, products file).\n\n"
         "Options");
     desc.add_options()
         ("help,h", "print this help and exit")
@@ -449,11 +459,10 @@ int main(int argc, char** argv) {
             if (product.role_to_grant) parts.notifications.granted_roles.emplace_back("product " + product.display_name(), *product.role_to_grant);
         }
         // The owner's texts were checked when the config was read (config_operations.cpp).
-        auto texts = apexcore::bot::message_catalog::make(cfg.messages);
-        if (!texts) throw std::runtime_error("messages: " + texts.error().detail);
-        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, logs.sink(),
-                                     std::make_shared<const apexcore::bot::message_catalog>(std::move(*texts))},
-                                    wallet, catalog, parts);
+        auto made_texts = apexcore::bot::message_catalog::make(cfg.messages);
+        if (!made_texts) throw std::runtime_error("messages: " + made_texts.error().detail);
+        const auto texts = std::make_shared<apexcore::bot::message_catalog>(*made_texts);  // SIGHUP replaces its texts
+        apexcore::bot::shop_bot bot({cfg.guild, cfg.staff_role, cfg.currency, logs.sink(), texts}, wallet, catalog, parts);
         // Scheduled work (the ticket sweep, delayed deletions) on a thread of its own; what is due
         // is read from the database each round, so a restart picks up where the last run stopped.
         apexcore::bot::scheduler scheduler(bot.jobs(), shop_clock, logs.sink(), &store);  // due times in the database
@@ -514,7 +523,7 @@ int main(int argc, char** argv) {
             signals.async_wait([&](const boost::system::error_code& ec, int signal) {
                 if (ec) return;
                 if (signal == SIGHUP) {
-                    reload_config(config_path, cfg, catalog, outbox);
+                    reload_config(config_path, cfg, catalog, outbox, *texts);
                     await_signal();
                     return;
                 }

@@ -124,21 +124,39 @@ core::result<message_catalog, message_problem> message_catalog::make(message_ove
         }
     }
     message_catalog catalog;
-    catalog.overrides_ = std::move(overrides);
+    catalog.overrides_ = std::make_shared<const message_overrides>(std::move(overrides));
     return catalog;
+}
+
+message_catalog& message_catalog::operator=(const message_catalog& other) {
+    if (this != &other) replace(other);
+    return *this;
+}
+
+void message_catalog::replace(const message_catalog& other) {
+    auto texts = other.snapshot();
+    const std::lock_guard lock(mutex_);
+    overrides_ = std::move(texts);
+}
+
+std::shared_ptr<const message_overrides> message_catalog::snapshot() const {
+    const std::lock_guard lock(mutex_);
+    return overrides_;
 }
 
 std::string message_catalog::text(std::string_view key, std::string_view locale, message_args args) const {
     const message_entry* entry = find_entry(key);
     if (entry == nullptr) throw std::out_of_range("no message with key " + std::string(key));
+    const auto held = snapshot();  // kept alive while this text is rendered
+    const message_overrides& overrides = *held;
     const auto in = [&](std::string_view where) -> const std::string* {
-        const auto texts = overrides_.find(where);
-        if (texts == overrides_.end()) return nullptr;
+        const auto texts = overrides.find(where);
+        if (texts == overrides.end()) return nullptr;
         const auto it = texts->second.find(key);
         return it == texts->second.end() ? nullptr : &it->second;
     };
     const std::string* chosen = nullptr;
-    if (!overrides_.empty()) {
+    if (!overrides.empty()) {
         if (!locale.empty() && locale != "default") {
             chosen = in(locale);
             if (chosen == nullptr) chosen = in(locale.substr(0, locale.find('-')));

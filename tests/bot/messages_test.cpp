@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include <algorithm>
 
 namespace {
@@ -92,6 +95,31 @@ TEST(MessageCatalogTest, TheBotAnswersEachMemberInTheirLanguage) {
     EXPECT_EQ(ask("balance", "en-US"), "Your wallet balance is **$0.00**.");
     EXPECT_EQ(ask("balance", ""), "Your wallet balance is **$0.00**.");
     EXPECT_EQ(ask("shop panel", "de"), "Nur für das Team.") << "rejections are texts too";
+}
+
+}  // namespace
+
+namespace {
+
+// SIGHUP replaces the owner's texts while members are being answered (issue 12 §7).
+TEST(MessageCatalogReplaceTest, TextsChangeAtOnceWhileOthersAreRendered) {
+    auto catalog = *apexcore::bot::message_catalog::make({{"default", {{"wallet.balance", "Old {balance}"}}}});
+    const auto old = catalog;
+    const auto next = *apexcore::bot::message_catalog::make({{"default", {{"wallet.balance", "New {balance}"}}}});
+    std::atomic<bool> stop{false};
+    std::atomic<int> odd{0};
+    std::thread reader([&] {
+        while (!stop) {
+            const auto t = catalog.text("wallet.balance", "", {{"balance", "$1"}});
+            if (t != "Old $1" && t != "New $1") ++odd;
+        }
+    });
+    for (int n = 0; n < 2000; ++n) catalog.replace(n % 2 == 0 ? next : old);
+    catalog.replace(next);
+    stop = true;
+    reader.join();
+    EXPECT_EQ(odd.load(), 0) << "every text is the old or the new one, never a mix";
+    EXPECT_EQ(catalog.text("wallet.balance", "", {{"balance", "$2"}}), "New $2");
 }
 
 }  // namespace

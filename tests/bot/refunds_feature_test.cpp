@@ -132,3 +132,28 @@ TEST_F(RefundsFeatureTest, AfterTheWindowOrWithForgedIdsNothingHappens) {
 }
 
 }  // namespace
+
+namespace {
+
+// The refund queue (issue 12 §5): staff see what waits, oldest first, and decide from there.
+TEST_F(RefundsFeatureTest, StaffDecideFromTheQueue) {
+    EXPECT_EQ(as(staff_user, ports::command_invocation{"refunds", {}}, {staff_role}).body.content, "No refund requests are waiting. \xE2\x9C\x85");
+    const auto order = bought();
+    ASSERT_TRUE(refunds_.request({{customer, false}, order.id, std::nullopt, "It does not start"}).ok());
+    EXPECT_EQ(as(customer, ports::command_invocation{"refunds", {}}).body.content, "Only staff members can do that.");
+
+    const auto queue = as(staff_user, ports::command_invocation{"refunds", {}}, {staff_role});
+    ASSERT_EQ(queue.body.embeds.size(), 1U);
+    EXPECT_EQ(queue.body.embeds[0].title, "Refund requests waiting (1)");
+    EXPECT_NE(queue.body.embeds[0].description.find("order `" + order.reference + "`"), std::string::npos);
+    EXPECT_NE(queue.body.embeds[0].description.find("> It does not start"), std::string::npos);
+    ASSERT_EQ(queue.body.rows.size(), 1U);
+    const auto& approve = std::get<ports::button>(queue.body.rows[0].components[0]);
+    EXPECT_EQ(approve.label.rfind("Approve #", 0), 0U);
+    const auto decided = as(staff_user, ports::component_action{approve.custom_id, {}, ports::component_kind::button}, {staff_role});
+    EXPECT_EQ(decided.body.embeds.at(0).title, "Refund approved: order " + order.reference);
+    EXPECT_TRUE(refunds_.pending(10).empty());
+    EXPECT_EQ(wallet_.balance(customer), money::usd_cents(900));
+}
+
+}  // namespace

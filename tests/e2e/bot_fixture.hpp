@@ -27,7 +27,7 @@ protected:
     bool start_bot_ = true;       ///< false: only the sandbox (another client connects to it)
     std::vector<std::string> bot_args_;  ///< extra apexbot flags (e.g. --io-threads 4)
     std::vector<std::string> bot_env_;   ///< extra environment (e.g. APEXBOT_INJECT_FAULTS=...)
-    std::size_t expected_commands_ = 24;  ///< what SetUp waits for the bot to register (25 with payment methods: /proof)
+    std::size_t expected_commands_ = 25;  ///< what SetUp waits for the bot to register (26 with payment methods: /proof)
 
     /// Top-level config keys to add, once the sandbox's facts (info_) are known.
     virtual json extra_config() { return json::object(); }
@@ -75,7 +75,7 @@ protected:
         ASSERT_TRUE(wait_for([&] {
             const auto state = control_->get("/_sandbox/state");
             // The reference bot's commands: /balance, /transactions, /addbalance, /removebalance, /wallet,
-            // /buy, /shop, /stock, /orders, /order, /warranty, /refund, /profile, /promo, /ticket, /deposit, /setup, /backup, /member, /product, /catalog, /keys, /stats, /help.
+            // /buy, /shop, /stock, /orders, /order, /warranty, /refund, /profile, /promo, /ticket, /deposit, /setup, /backup, /member, /product, /catalog, /keys, /stats, /refunds, /help.
             return (state.body.value("bot_connected", false) || !expect_gateway_) && state.body["commands"].size() == expected_commands_;
         })) << "bot did not connect\nbot:\n" << bot_->output() << "\nsandbox:\n" << sandbox_->output();
     }

@@ -289,3 +289,23 @@ TEST(ApexbotConfig, AProductsFileKeyThatIsMistypedOrOutOfRangeIsNamed) {
 }
 
 }  // namespace
+
+namespace {
+
+class ReloadTest : public apexcore::test_support::BotFixture {};
+
+// Issue 12 §7: what is safe to change while the bot runs is applied on SIGHUP — the owner's texts.
+TEST_F(ReloadTest, ChangedMessagesApplyOnSighupWithoutARestart) {
+    expect_balance("$0.00");
+    auto config = nlohmann::json::parse(std::ifstream(dir_ / "config.json"));
+    config["messages"] = {{"default", {{"wallet.balance", "Balance: {balance}."}}}};
+    std::ofstream(dir_ / "config.json", std::ios::trunc) << config.dump(2);
+    bot_->send(SIGHUP);
+    ASSERT_TRUE(wait_for([&] { return bot_->output().find("messages: the owner's texts are in use now") != std::string::npos; }))
+        << bot_->output();
+    EXPECT_EQ(bot_->output().find("take effect at the next restart: messages"), std::string::npos) << bot_->output();
+    const auto r = command(customer(), "balance");
+    EXPECT_EQ(reply_text(r), "Balance: $0.00.") << r.body.dump();
+}
+
+}  // namespace

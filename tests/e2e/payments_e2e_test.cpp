@@ -19,7 +19,7 @@ constexpr const char* payload = "https://downloads.example.com/editor-pro/8f3a9c
 class PaymentsEndToEndTest : public apexcore::test_support::BotFixture {
 protected:
     PaymentsEndToEndTest() {
-        expected_commands_ = 25;  // with /proof
+        expected_commands_ = 26;  // with /proof
         clock_file_ = fs::temp_directory_path() / ("apexcore-e2e-pay-clock-" + std::to_string(::getpid()));
         std::ofstream(clock_file_) << 0;
         bot_env_ = {"APEXBOT_TEST_CLOCK_FILE=" + clock_file_.string()};

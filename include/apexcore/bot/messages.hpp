@@ -23,6 +23,8 @@
 
 #include <initializer_list>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -70,6 +72,9 @@ class message_catalog {
 public:
     /// English only.
     message_catalog() = default;
+    /// Copies `other`'s texts as they are now.
+    message_catalog(const message_catalog& other) : overrides_(other.snapshot()) {}
+    message_catalog& operator=(const message_catalog& other);
 
     /// English with `overrides`; the first refused override is the error (nothing is applied).
     [[nodiscard]] static core::result<message_catalog, message_problem> make(message_overrides overrides);
@@ -82,8 +87,15 @@ public:
     /// The text of a rejection ("rejection.<name>").
     [[nodiscard]] std::string text(core::rejection r, std::string_view locale) const;
 
+    /// Takes `other`'s texts while the bot runs (apexbot on SIGHUP): every text asked for after
+    /// this returns is the new one; a text being rendered finishes with the old. Thread-safe.
+    void replace(const message_catalog& other);
+
 private:
-    message_overrides overrides_;
+    [[nodiscard]] std::shared_ptr<const message_overrides> snapshot() const;
+
+    mutable std::mutex mutex_;  ///< guards the pointer, not the texts (never changed in place)
+    std::shared_ptr<const message_overrides> overrides_ = std::make_shared<const message_overrides>();
 };
 
 /// A catalog and a language: what a view renders its texts with. Cheap to copy; the catalog must

@@ -42,11 +42,38 @@ std::vector<ports::command_spec> refunds_feature::commands() const {
     return {{"refund",
              "Ask for a refund of one of your orders",
              {{"reference", "The order reference, e.g. AC-20261130-SQHNDP (see /orders)", ports::option_type::string, true}},
-             false}};
+             false},
+            {"refunds", "Staff: the refund requests waiting for a decision", {}, true}};
+}
+
+ports::interaction_response refunds_feature::queue(const ports::interaction& i) {
+    if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
+    // One more than shown says whether more are waiting.
+    auto waiting = refunds_.pending(queue_shown + 1);
+    const bool more = waiting.size() > queue_shown;
+    if (more) waiting.pop_back();
+    if (waiting.empty()) return ephemeral_reply("No refund requests are waiting. \xE2\x9C\x85");
+    ports::interaction_response r = ephemeral_reply("");
+    std::string lines;
+    for (const auto& f : waiting) {
+        const auto order = orders_.find({i.from.user, true}, f.order);
+        lines += "**#" + std::to_string(f.id.value) + "** \xC2\xB7 order `" + (order ? order->reference : "?") + "` \xC2\xB7 " +
+                 mention(f.customer) + " asks **" + core::format_money(f.amount) + "** \xC2\xB7 " + discord_time(f.requested_at, 'R') +
+                 "\n> " + core::truncate_utf8(f.reason.empty() ? std::string("(no reason)") : f.reason, 200) + "\n";
+        r.body.rows.push_back({{ports::button{"Approve #" + std::to_string(f.id.value), "rf:a:" + std::to_string(f.id.value),
+                                              ports::button_style::success},
+                                ports::button{"Reject #" + std::to_string(f.id.value), "rf:x:" + std::to_string(f.id.value),
+                                              ports::button_style::danger}}});
+    }
+    r.body.embeds.push_back({"Refund requests waiting (" + std::to_string(waiting.size()) + (more ? "+" : "") + ")",
+                             core::truncate_utf8(lines, 4096), {}, 0xF1C40F,
+                             more ? "Oldest first; decide these, then run /refunds again for the rest." : "Oldest first."});
+    return r;
 }
 
 ports::interaction_response refunds_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     if (c.name == "refund") return preview(i, c);
+    if (c.name == "refunds") return queue(i);
     return ephemeral_reply("Unknown command /" + c.name + ".");
 }
 

@@ -7,6 +7,9 @@
 ///                        feature renders "refund.requested" with Approve / Reject buttons); staff
 ///                        decide there — Reject asks for the reason in a modal — and the post turns
 ///                        into the decision. The member is told by DM (refund.approved / rejected).
+///   /refunds             staff: the queue — the 5 oldest waiting requests with Approve / Reject
+///                        each (the same buttons as the log post), for shops without an orders
+///                        log channel or staff who missed a post.
 /// custom_ids (namespace "rf"): "rf:r:<order id>" Request refund, "rf:m:<order id>" its modal,
 /// "rf:a:<refund id>" Approve, "rf:x:<refund id>" Reject, "rf:y:<refund id>" its modal. Ids are
 /// only requests: the refund service re-checks owner, window, staff and state.
@@ -29,7 +32,12 @@ public:
     ports::interaction_response on_component(const ports::interaction& i, const ports::component_action& a) override;
     ports::interaction_response on_modal(const ports::interaction& i, const ports::modal_submit& m) override;
 
+    /// How many requests /refunds shows at once (a message holds 5 rows of buttons).
+    static constexpr std::size_t queue_shown = 5;
+
 private:
+    /// Staff: /refunds — the oldest waiting requests, each with Approve / Reject ("rf:a:" / "rf:x:").
+    ports::interaction_response queue(const ports::interaction& i);
     ports::interaction_response preview(const ports::interaction& i, const ports::command_invocation& c);
     ports::interaction_response approve(const ports::interaction& i, core::refund_id id);
     /// The member's answer to a refusal; a cooldown says when they may ask again.
