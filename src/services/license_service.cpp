@@ -58,6 +58,12 @@ core::result<key_import_report, core::rejection> license_service::import_keys(co
             if (uow.license_keys().insert_key(product, key)) ++report.added;
             else report.duplicate_in_store.emplace_back(line, std::move(key));
         }
+        detail::notify_log(uow, config_, core::log_topic::audit, "keys.imported",
+                           {{"product_id", std::to_string(product.value)},
+                            {"added", std::to_string(report.added)},
+                            {"refused_lines", std::to_string(report.invalid.size() + report.duplicate_in_file.size() +
+                                                             report.duplicate_in_store.size())},
+                            {"staff", by.user.str()}});
         return report;
     });
 }

@@ -38,6 +38,7 @@ core::result<core::promo_code, core::rejection> promo_service::upsert(const acto
     store_.transact([&](ports::unit_of_work& uow) {
         uow.promos().upsert_promo(p);
         out = uow.promos().find_promo(p.code);
+        detail::notify_log(uow, config_, core::log_topic::audit, "promo.saved", {{"code", p.code}, {"staff", by.user.str()}});
         return ports::tx_outcome::commit;
     });
     return *out;
@@ -74,6 +75,7 @@ core::result<core::promo_code, core::rejection> promo_service::deactivate(const 
         if (!p) return core::rejection::unknown_promo_code;
         p->active = false;
         uow.promos().upsert_promo(*p);
+        detail::notify_log(uow, config_, core::log_topic::audit, "promo.deactivated", {{"code", p->code}, {"staff", by.user.str()}});
         return *p;
     });
 }
@@ -85,6 +87,7 @@ core::result<core::promo_code, core::rejection> promo_service::remove(const acto
         auto p = uow.promos().find_promo(code);
         if (!p) return core::rejection::unknown_promo_code;
         if (!uow.promos().delete_unused_promo(p->code)) return core::rejection::forbidden_transition;
+        detail::notify_log(uow, config_, core::log_topic::audit, "promo.deleted", {{"code", p->code}, {"staff", by.user.str()}});
         return *p;
     });
 }

@@ -497,3 +497,44 @@ TEST(CooldownTest, TheWindowSlides) {
 
 }  // namespace
 }  // namespace apexcore
+
+namespace apexcore {
+namespace {
+
+// Staff actions and configuration changes go to the audit log (issue 12 §6), and only when the
+// shop has an audit channel.
+TEST_F(OutboxTest, StaffChangesToTheCatalogPromosAndKeysAreAudited) {
+    services::shop_config audited = config_;
+    audited.notifications.log_topics = {core::log_topic::audit};
+    services::catalog_service catalog{*store_, audited};
+    services::promo_service promos{*store_, audited};
+    services::license_service keys{*store_, audited};
+    core::product p;
+    p.main_category = "Games";
+    p.sub_category = "Keys";
+    p.service_name = "Indie";
+    p.variant_name = "Std";
+    p.price = core::money::usd_cents(500);
+    const auto made = catalog.create(staff, p);
+    ASSERT_TRUE(made.ok());
+    ASSERT_TRUE(catalog.set_active(staff, made->id, false).ok());
+    core::promo_code code;
+    code.code = "SUMMER";
+    code.kind = core::promo_kind::percent;
+    code.percent = 1000;
+    ASSERT_TRUE(promos.upsert(staff, code).ok());
+    ASSERT_TRUE(promos.deactivate(staff, "SUMMER").ok());
+    ASSERT_TRUE(keys.import_keys(staff, made->id, std::string(32, 'A') + "\nbad\n").ok());
+
+    std::vector<std::string> events;
+    for (const auto& e : claim_all()) {
+        EXPECT_EQ(e.draft.topic, core::log_topic::audit);
+        events.push_back(e.draft.event);
+    }
+    EXPECT_EQ(events, (std::vector<std::string>{"product.created", "product.disabled", "promo.saved", "promo.deactivated", "keys.imported"}));
+    ASSERT_TRUE(catalog_.set_active(staff, made->id, true).ok());  // the fixture's service: no audit channel
+    EXPECT_TRUE(claim_all().empty());
+}
+
+}  // namespace
+}  // namespace apexcore
