@@ -61,7 +61,7 @@ TEST_F(CatalogFeatureTest, StaffAddAProductAndARefusalNamesTheRule) {
     };
     EXPECT_EQ(run("product add", with({"price", "12.50"})).body.content,
               "Not saved: a product named **Games / Keys / Indie Bundle - Standard** exists already (the four names identify a product).");
-    EXPECT_EQ(run("product add", with({"price", "twelve"})).body.content.rfind("The price `twelve` is not an amount: ", 0), 0U);
+    EXPECT_EQ(run("product add", with({"price", "twelve"})).body.content.rfind("The price `twelve`: not an amount", 0), 0U);
     EXPECT_EQ(run("product add", with({"price", "-1.00"})).body.content, "The price must not be negative.");
     auto long_name = base;
     long_name[3].value = std::string(60, 'x');

@@ -38,7 +38,7 @@ ports::command_option_spec int_spec(std::string name, std::string description, d
 /// The price a staff member typed, in the shop's currency; the reason when it is not one.
 core::result<core::money, std::string> price_of(const std::string& typed, const core::currency& currency) {
     const auto price = core::parse_money(core::trim(typed), currency);
-    if (!price) return "The price `" + core::truncate_utf8(typed, 40) + "` is not an amount: " + std::string(core::describe(price.error())) + ".";
+    if (!price) return "The price `" + core::truncate_utf8(typed, 40) + "`: " + std::string(core::describe(price.error())) + ".";
     if (price->is_negative()) return std::string("The price must not be negative.");
     return *price;
 }
