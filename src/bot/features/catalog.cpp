@@ -62,6 +62,13 @@ ports::interaction_response with_card(std::string text, const core::product& p) 
 
 }  // namespace
 
+std::optional<core::product> product_named(services::catalog_service& catalog, std::string_view typed, bool include_inactive) {
+    if (const auto id = core::product_id::parse(typed)) return catalog.find(*id);
+    auto found = catalog.search(std::string(typed), 2, include_inactive);
+    if (found.size() != 1) return std::nullopt;
+    return std::move(found.front());
+}
+
 ports::embed product_admin_view(const core::product& p) {
     ports::embed e{core::truncate_utf8(p.display_name(), 256), "", {}, catalog_color, ""};
     e.description = core::truncate_utf8(p.main_category + " › " + p.sub_category + (p.active ? "" : "\n**Switched off**: not for sale"), 4096);
@@ -160,12 +167,7 @@ ports::interaction_response catalog_feature::on_command(const ports::interaction
     // The rest name a product: a picked suggestion carries its id; typed text must match one.
     const std::string* typed = text_option(c, "product");
     if (typed == nullptr) return ephemeral_reply("Name the product (pick one of the suggestions).");
-    std::optional<core::product> product;
-    if (const auto id = core::product_id::parse(*typed)) product = catalog_.find(*id);
-    if (!product) {
-        auto found = catalog_.search(*typed, 2, true);
-        if (found.size() == 1) product = std::move(found.front());
-    }
+    auto product = product_named(catalog_, *typed, true);
     if (!product) return ephemeral_reply("No single product matches `" + core::truncate_utf8(*typed, 60) + "`; pick one of the suggestions.");
     if (c.name == "product show") return with_card("", *product);
     if (c.name == "product edit") return edit(i, c, std::move(*product));

@@ -1,5 +1,6 @@
 #include <apexcore/bot/features/keys.hpp>
 
+#include <apexcore/bot/features/catalog.hpp>
 #include <apexcore/bot/views.hpp>
 #include <apexcore/core/catalog_csv.hpp>
 #include <apexcore/core/text.hpp>
@@ -11,15 +12,11 @@ using ports::option_type;
 
 constexpr std::uint32_t keys_color = 0x5865F2;
 
-/// The product an option names: a picked suggestion carries its id; typed text must match one.
+/// The product the "product" option names (product_named, switched-off ones included).
 std::optional<core::product> product_of(services::catalog_service& catalog, const ports::command_invocation& c) {
     const auto* v = find_option(c, "product");
     if (v == nullptr || !std::holds_alternative<std::string>(*v)) return std::nullopt;
-    const std::string& typed = std::get<std::string>(*v);
-    if (const auto id = core::product_id::parse(typed)) return catalog.find(*id);
-    auto found = catalog.search(typed, 2, true);
-    if (found.size() != 1) return std::nullopt;
-    return std::move(found.front());
+    return product_named(catalog, std::get<std::string>(*v), true);
 }
 
 ports::interaction_response decided(std::string text, std::uint32_t color) {

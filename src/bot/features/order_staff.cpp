@@ -1,6 +1,7 @@
 // The orders feature's staff side: /order status (single and bulk) and /order complete.
 #include <apexcore/bot/features/orders.hpp>
 
+#include <apexcore/bot/features/catalog.hpp>
 #include <apexcore/bot/views.hpp>
 #include <apexcore/core/text.hpp>
 
@@ -98,12 +99,7 @@ ports::interaction_response orders_feature::complete(const ports::interaction& i
     if (user == nullptr || !std::holds_alternative<core::user_id>(*user) || typed == nullptr) {
         return ephemeral_reply("Usage: /order complete user product [price] [payment]");
     }
-    std::optional<core::product> product;
-    if (const auto id = core::product_id::parse(*typed)) product = catalog_.find(*id);
-    if (!product) {
-        auto found = catalog_.search(*typed, 2);
-        if (found.size() == 1) product = std::move(found.front());
-    }
+    const auto product = product_named(catalog_, *typed, false);
     if (!product) return ephemeral_reply("No single product matches; pick one of the suggestions.");
     services::manual_order_request r{{i.from.user, true}, std::get<core::user_id>(*user), product->id};
     if (const std::string* price = text_of(c, "price")) {

@@ -1,5 +1,6 @@
 #include <apexcore/bot/features/stock.hpp>
 
+#include <apexcore/bot/features/catalog.hpp>
 #include <apexcore/core/text.hpp>
 
 #include <charconv>
@@ -14,15 +15,11 @@ std::string stock_line(const core::product& p) {
            std::to_string(p.critical_stock_threshold) + ")";
 }
 
-/// The product an option names: a picked suggestion carries its id; typed text must match one.
+/// The product the "product" option names (product_named, active products).
 std::optional<core::product> product_of(services::catalog_service& catalog, const ports::command_invocation& c) {
     const auto* v = find_option(c, "product");
     if (v == nullptr || !std::holds_alternative<std::string>(*v)) return std::nullopt;
-    const std::string& typed = std::get<std::string>(*v);
-    if (const auto id = core::product_id::parse(typed)) return catalog.find(*id);
-    auto found = catalog.search(typed, 2);
-    if (found.size() != 1) return std::nullopt;
-    return std::move(found.front());
+    return product_named(catalog, std::get<std::string>(*v), false);
 }
 
 }  // namespace

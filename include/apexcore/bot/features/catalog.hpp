@@ -45,6 +45,12 @@ private:
     ports::chat_actions* actions_;
 };
 
+/// The product staff named in a command option: a picked suggestion carries its id; typed text
+/// must match exactly one product (names, categories, tags; catalog_service::search). nullopt
+/// when none or several match. `include_inactive`: switched-off products count too.
+[[nodiscard]] std::optional<core::product> product_named(services::catalog_service& catalog, std::string_view typed,
+                                                         bool include_inactive);
+
 /// Every field of a product for staff, as an embed (/product show, and after add and edit).
 [[nodiscard]] ports::embed product_admin_view(const core::product& p);
 
