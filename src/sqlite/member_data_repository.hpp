@@ -32,6 +32,18 @@ public:
             {"staff_proposals", "member_id = ?1"},
             {"member_erasures", "user_id = ?1"},
         }};
+        // Memory is bounded before the work: a table with more rows than a document of max_bytes
+        // could hold (each row is well over 16 bytes of JSON) is refused without building it.
+        for (const auto& [table, where] : tables) {
+            auto& count = db_.prepare("SELECT COUNT(*) FROM " + std::string(table) + " WHERE " + std::string(where));
+            count.bind(1, to_db(user.value));
+            const std::int64_t rows = count.step() ? count.int64(0) : 0;
+            count.reset();
+            if (static_cast<std::uint64_t>(rows) * 16 > max_bytes) {
+                throw ports::store_error("the export of member " + std::to_string(user.value) + " exceeds " + std::to_string(max_bytes) +
+                                         " bytes (" + std::to_string(rows) + " rows in " + std::string(table) + ")");
+            }
+        }
         std::string out = "{\"member\":\"" + std::to_string(user.value) + "\",\"tables\":{";
         bool first = true;
         for (const auto& [table, where] : tables) {

@@ -79,6 +79,14 @@ TEST_F(MemberDataTest, ForgettingErasesWhatTheMemberWroteAndKeepsTheLedgerReconc
     EXPECT_EQ(again->orders + again->payments + again->refunds + again->tickets, 0);
 }
 
+TEST_F(MemberDataTest, AnExportLargerThanItsBoundIsRefusedBeforeItIsBuilt) {
+    alice_uses_the_shop();
+    store_->read([&](ports::unit_of_work& uow) {
+        EXPECT_THROW((void)uow.member_data().export_member(alice, 40), ports::store_error) << "3 ledger rows cannot fit in 40 bytes";
+        EXPECT_NO_THROW((void)uow.member_data().export_member(alice, 1 << 20));
+    });
+}
+
 TEST_F(MemberDataTest, TheEventLogsStillRefuseEveryChangeButBlankingANote) {
     alice_uses_the_shop();
     ASSERT_TRUE(members_.forget(staff, bob).ok());  // an erasure on record
