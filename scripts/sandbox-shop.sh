@@ -8,6 +8,9 @@
 #        scripts/sandbox-shop.sh panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON]
 #                                | history CHANNEL | dms        (tickets; WHO is customer, staff or visitor)
 #        scripts/sandbox-shop.sh log orders|payments|audit|tickets|errors   (a log channel of the bot's config)
+#        scripts/sandbox-shop.sh setup | staff "COMMAND [SUB]" [OPTIONS_JSON] | channel NAME
+#                                (/setup run confirmed; any staff command, e.g. staff "stats summary" '{"days":7}';
+#                                 the messages of a channel by name, e.g. channel orders-log)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 info=${APEXCORE_SANDBOX_INFO:-.apexcore/sandbox/sandbox.json}  # another sandbox: its sandbox.json
@@ -20,13 +23,15 @@ who() { case "$1" in customer) echo "$customer" ;; staff) echo "$staff" ;; visit
 shop_channel=$(jq -r '.channel_ids[0]' "$info")
 
 post() { curl -sS -X POST "$control$1" -H 'Content-Type: application/json' -d "$2"; }
-show() {  # prints the bot's reply: content, embeds and components, readably
+show() {  # prints the bot's reply: content, embeds, attached files and components, readably
   jq -r '
     if .error then "error: " + .error else
-    (.response.data.content // empty),
-    (.response.data.embeds // [] | .[] | "[" + (.title // "") + "] " + (.description // "") ,
+    (if .deferred then .original else .response.data end) as $d |
+    ($d.content // empty),
+    ($d.embeds // [] | .[] | "[" + (.title // "") + "] " + (.description // "") ,
        (.fields // [] | .[] | "  " + .name + ": " + .value)),
-    (.response.data.components // [] | .[].components[] |
+    ($d.attachments // [] | .[] | "  <" + .filename + ", " + (.size | tostring) + " bytes>"),
+    ($d.components // [] | .[].components[] |
        if .type == 3 then (.options[] | "  (" + .value + ") " + .label + " - " + (.description // ""))
        else "  [button] " + .label + (if .disabled then " (disabled)" else "" end) end)
     end'
@@ -154,10 +159,25 @@ case "${1:-}" in
     channel=$(jq -r --arg t "${2:-orders}" '.log_channels[$t] // empty' "$config" 2>/dev/null || true)
     [ -n "$channel" ] || { echo "sandbox-shop: no '${2:-orders}' log channel in $config" >&2; exit 1; }
     curl -sS "$control/_sandbox/channels/$channel/messages" | jq -r ".[] | $message_lines" ;;
+  setup)  # staff run /setup run and press "Set up the shop" on its preview
+    preview=$(command "$staff" "setup run")
+    echo "$preview" | show
+    go=$(echo "$preview" | jq -r '(if .deferred then .original else .response.data end).components[0].components[0].custom_id // empty')
+    [ -n "$go" ] || exit 1
+    echo "--- pressed: Set up the shop"
+    post /_sandbox/components "$(jq -n --arg u "$staff" --arg m "$(echo "$preview" | jq -r .message_id)" --arg c "$go" \
+      '{user_id:$u,message_id:$m,custom_id:$c}')" | show ;;
+  staff)  # any staff command with its options as JSON, e.g. staff "stats summary" '{"days":7}'
+    [ -n "${2:-}" ] || { echo "usage: $0 staff \"COMMAND [SUB]\" ['{\"option\":value}']" >&2; exit 2; }
+    command "$staff" "$2" "${3:-{\}}" | show ;;
+  channel)  # the messages of the guild's channel NAME (e.g. one /setup run made: orders-log, storefront)
+    id=$(curl -sS "$control/_sandbox/guild" | jq -r --arg n "${2:-}" '.channels[] | select(.name == $n) | .id' | head -1)
+    [ -n "$id" ] || { echo "sandbox-shop: no channel named '${2:-}'" >&2; exit 1; }
+    curl -sS "$control/_sandbox/channels/$id/messages" | jq -r ".[] | $message_lines" ;;
   state) curl -sS "$control/_sandbox/state" | jq . ;;
   *) echo "usage: $0 topup AMOUNT | balance | transactions | profile | products | buy PRODUCT_VALUE [ANSWER...] | orders | order REFERENCE | shop | help [customer|staff] | check [member] | state" >&2
      echo "       $0 pay PRODUCT_VALUE | proof REFERENCE FILE|https://LINK | review approve|reject REFERENCE [REASON] | deposit ANSWER" >&2
      echo "       $0 panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON] | history CHANNEL | dms" >&2
-     echo "       $0 log orders|payments|audit|tickets|errors" >&2
+     echo "       $0 log orders|payments|audit|tickets|errors | setup | staff \"COMMAND [SUB]\" [OPTIONS_JSON] | channel NAME" >&2
      exit 2 ;;
 esac
