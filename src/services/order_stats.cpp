@@ -37,7 +37,9 @@ std::string iso_utc(std::chrono::system_clock::time_point t) {
 core::result<ports::sales_figures, core::rejection> order_service::sales(const actor& by, int days) {
     if (!by.staff) return core::rejection::not_staff;
     if (days < 1 || days > 366) return core::rejection::invalid_amount;
-    const auto [from, to] = window(config_.time().now(), days);
+    // Not a structured binding: clang 14 cannot capture one in the lambda below (C++20 P1091).
+    const auto period = window(config_.time().now(), days);
+    const auto from = period.first, to = period.second;
     ports::sales_figures out;
     store_.read([&](ports::unit_of_work& uow) { out = uow.orders().sales(from, to, 5); });
     return out;
@@ -46,7 +48,8 @@ core::result<ports::sales_figures, core::rejection> order_service::sales(const a
 core::result<std::string, core::rejection> order_service::export_orders_csv(const actor& by, int days) {
     if (!by.staff) return core::rejection::not_staff;
     if (days < 1 || days > 366) return core::rejection::invalid_amount;
-    const auto [from, to] = window(config_.time().now(), days);
+    const auto period = window(config_.time().now(), days);
+    const auto from = period.first, to = period.second;
     std::string csv = "reference,created_at,customer_id,product_id,product,status,source,currency,list_price,price_paid,refunded,promo_code\n";
     std::size_t written = 0;
     bool more = false;

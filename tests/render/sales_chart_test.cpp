@@ -56,7 +56,7 @@ TEST(SalesChart, ColumnsStandWhereTheirDaysAreAndTheBestDayIsTheTallest) {
     EXPECT_EQ(cairo_image_surface_get_width(image.surface.get()), render::chart_width);
     EXPECT_EQ(cairo_image_surface_get_height(image.surface.get()), render::chart_height);
 
-    const auto [px, py, pw, ph] = render::revenue_panel;
+    const int px = render::revenue_panel[0], py = render::revenue_panel[1], pw = render::revenue_panel[2], ph = render::revenue_panel[3];
     const int slot = pw / 10;
     const auto centre = [&](int day) { return px + day * slot + slot / 2; };
     EXPECT_EQ(image.rgb(centre(4), py + 2), render::chart_bar_color) << "the best day reaches the top";
