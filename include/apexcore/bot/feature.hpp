@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 namespace apexcore::bot {
@@ -97,5 +98,14 @@ public:
 
 /// The value of the option `name`, or nullptr.
 [[nodiscard]] const ports::option_value* find_option(const ports::command_invocation& c, std::string_view name);
+
+/// The value of the option `name` when it holds a `T` (std::string, std::int64_t, bool,
+/// core::user_id, core::role_id, ports::attachment_info ...); nullptr when it is absent or of
+/// another type.
+template <class T>
+[[nodiscard]] const T* find_option_as(const ports::command_invocation& c, std::string_view name) {
+    const auto* v = find_option(c, name);
+    return v != nullptr ? std::get_if<T>(v) : nullptr;
+}
 
 }  // namespace apexcore::bot

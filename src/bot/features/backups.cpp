@@ -1,5 +1,6 @@
 #include <apexcore/bot/features/backups.hpp>
 
+#include <apexcore/bot/views.hpp>
 #include <apexcore/core/text.hpp>
 
 #include <cstdio>
@@ -9,10 +10,6 @@ namespace apexcore::bot {
 namespace {
 
 constexpr std::size_t listed_max = 20;
-
-std::string unix_seconds(std::chrono::system_clock::time_point t) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
-}
 
 /// The file's name without its directory.
 std::string base_name(const std::string& path) {
@@ -69,8 +66,8 @@ ports::interaction_response backups_feature::on_command(const ports::interaction
     if (on_hand.empty()) return ephemeral_reply("No backups yet. Make one with /backup create.");
     std::string lines;
     for (std::size_t n = 0; n < on_hand.size() && n < listed_max; ++n) {
-        lines += "`" + base_name(on_hand[n].file) + "` · " + format_bytes(on_hand[n].bytes) + " · <t:" +
-                 unix_seconds(on_hand[n].taken_at) + ":R>\n";
+        lines += "`" + base_name(on_hand[n].file) + "` · " + format_bytes(on_hand[n].bytes) + " · " +
+                 discord_time(on_hand[n].taken_at, 'R') + "\n";
     }
     ports::interaction_response r = ephemeral_reply("");
     r.body.embeds.push_back({"Backups (" + std::to_string(on_hand.size()) + ", newest first)", core::truncate_utf8(lines, 4096),

@@ -11,17 +11,6 @@ using ports::option_type;
 constexpr std::uint32_t catalog_color = 0x5865F2;
 constexpr std::size_t report_lines_shown = 5;
 
-const std::string* text_option(const ports::command_invocation& c, std::string_view name) {
-    const auto* v = find_option(c, name);
-    return v != nullptr && std::holds_alternative<std::string>(*v) ? &std::get<std::string>(*v) : nullptr;
-}
-
-std::optional<std::int64_t> int_option(const ports::command_invocation& c, std::string_view name) {
-    const auto* v = find_option(c, name);
-    if (v == nullptr || !std::holds_alternative<std::int64_t>(*v)) return std::nullopt;
-    return std::get<std::int64_t>(*v);
-}
-
 ports::command_option_spec text_spec(std::string name, std::string description, bool required, int max_length) {
     ports::command_option_spec o{std::move(name), std::move(description), option_type::string, required};
     o.max_length = max_length;
@@ -165,7 +154,7 @@ ports::interaction_response catalog_feature::on_command(const ports::interaction
         return r;
     }
     // The rest name a product: a picked suggestion carries its id; typed text must match one.
-    const std::string* typed = text_option(c, "product");
+    const std::string* typed = find_option_as<std::string>(c, "product");
     if (typed == nullptr) return ephemeral_reply("Name the product (pick one of the suggestions).");
     auto product = product_named(catalog_, *typed, true);
     if (!product) return ephemeral_reply("No single product matches `" + core::truncate_utf8(*typed, 60) + "`; pick one of the suggestions.");
@@ -187,22 +176,22 @@ ports::interaction_response catalog_feature::add(const ports::interaction& i, co
     core::product p;
     for (const auto& [field, name] : {std::pair{&p.main_category, "main_category"}, std::pair{&p.sub_category, "sub_category"},
                                       std::pair{&p.service_name, "service"}, std::pair{&p.variant_name, "variant"}}) {
-        const std::string* v = text_option(c, name);
+        const std::string* v = find_option_as<std::string>(c, name);
         if (v == nullptr) return ephemeral_reply(std::string("Usage: /product add — `") + name + "` is required.");
         *field = core::trim(*v);
     }
-    const std::string* typed_price = text_option(c, "price");
+    const std::string* typed_price = find_option_as<std::string>(c, "price");
     if (typed_price == nullptr) return ephemeral_reply("Usage: /product add — `price` is required.");
     auto price = price_of(*typed_price, config_.currency);
     if (!price) return ephemeral_reply(price.error());
     p.price = *price;
-    if (const auto* v = text_option(c, "description"); v != nullptr && !core::trim(*v).empty()) p.additional_info = core::trim(*v);
-    if (const auto* v = text_option(c, "delivery"); v != nullptr && !core::trim(*v).empty()) p.delivery_payload = core::trim(*v);
-    if (const auto n = int_option(c, "stock")) p.stock = *n;
-    if (const auto n = int_option(c, "duration_days")) p.duration_days = static_cast<int>(std::clamp<std::int64_t>(*n, 0, 100000));
-    if (const auto* role = find_option(c, "role"); role != nullptr && std::holds_alternative<core::role_id>(*role)) {
-        p.role_to_grant = std::get<core::role_id>(*role);
+    if (const auto* v = find_option_as<std::string>(c, "description"); v != nullptr && !core::trim(*v).empty()) p.additional_info = core::trim(*v);
+    if (const auto* v = find_option_as<std::string>(c, "delivery"); v != nullptr && !core::trim(*v).empty()) p.delivery_payload = core::trim(*v);
+    if (const auto* n = find_option_as<std::int64_t>(c, "stock")) p.stock = *n;
+    if (const auto* n = find_option_as<std::int64_t>(c, "duration_days")) {
+        p.duration_days = static_cast<int>(std::clamp<std::int64_t>(*n, 0, 100000));
     }
+    if (const auto* role = find_option_as<core::role_id>(c, "role")) p.role_to_grant = *role;
     const auto made = catalog_.create({i.from.user, true}, p);
     if (!made) return ephemeral_reply(refusal(p, made.error()));
     ports::emit(config_.log, ports::log_level::info, "catalog",
@@ -212,31 +201,31 @@ ports::interaction_response catalog_feature::add(const ports::interaction& i, co
 
 ports::interaction_response catalog_feature::edit(const ports::interaction& i, const ports::command_invocation& c, core::product p) {
     std::vector<std::string> changed;
-    if (const auto* v = text_option(c, "price")) {
+    if (const auto* v = find_option_as<std::string>(c, "price")) {
         auto price = price_of(*v, config_.currency);
         if (!price) return ephemeral_reply(price.error());
         p.price = *price;
         changed.emplace_back("price");
     }
-    if (const auto* v = text_option(c, "description")) {
+    if (const auto* v = find_option_as<std::string>(c, "description")) {
         const std::string text = core::trim(*v);
         p.additional_info = text.empty() ? std::nullopt : std::optional<std::string>(text);
         changed.emplace_back("description");
     }
-    if (const auto* v = text_option(c, "delivery")) {
+    if (const auto* v = find_option_as<std::string>(c, "delivery")) {
         const std::string text = core::trim(*v);
         p.delivery_payload = text.empty() ? std::nullopt : std::optional<std::string>(text);
         changed.emplace_back("delivery");
     }
-    if (const auto n = int_option(c, "duration_days")) {
+    if (const auto* n = find_option_as<std::int64_t>(c, "duration_days")) {
         p.duration_days = static_cast<int>(std::clamp<std::int64_t>(*n, 0, 100000));
         changed.emplace_back("duration");
     }
-    if (const auto* v = text_option(c, "service")) {
+    if (const auto* v = find_option_as<std::string>(c, "service")) {
         p.service_name = core::trim(*v);
         changed.emplace_back("service name");
     }
-    if (const auto* v = text_option(c, "variant")) {
+    if (const auto* v = find_option_as<std::string>(c, "variant")) {
         p.variant_name = core::trim(*v);
         changed.emplace_back("variant name");
     }
@@ -252,9 +241,9 @@ ports::interaction_response catalog_feature::edit(const ports::interaction& i, c
 }
 
 ports::interaction_response catalog_feature::import(const ports::interaction& i, const ports::command_invocation& c) {
-    const auto* file = find_option(c, "file");
-    if (file == nullptr || !std::holds_alternative<ports::attachment_info>(*file)) return ephemeral_reply("Attach the CSV file.");
-    const auto& upload = std::get<ports::attachment_info>(*file);
+    const auto* file = find_option_as<ports::attachment_info>(c, "file");
+    if (file == nullptr) return ephemeral_reply("Attach the CSV file.");
+    const auto& upload = *file;
     if (upload.size > import_bytes_max) {
         return ephemeral_reply("`" + core::truncate_utf8(upload.filename, 80) + "` is " + std::to_string(upload.size / 1024) +
                                " KiB; an import takes up to 4096 KiB (10,000 products). Split it into several files.");
@@ -266,8 +255,8 @@ ports::interaction_response catalog_feature::import(const ports::interaction& i,
         return ephemeral_reply("The file could not be read (" + std::string(ports::to_string(bytes.error().code)) + ": " +
                                core::truncate_utf8(bytes.error().detail, 200) + "). Nothing was imported.");
     }
-    const auto* update = find_option(c, "update");
-    const bool update_existing = update != nullptr && std::holds_alternative<bool>(*update) && std::get<bool>(*update);
+    const auto* update = find_option_as<bool>(c, "update");
+    const bool update_existing = update != nullptr && *update;
     const auto report = catalog_.import_csv({i.from.user, true}, *bytes, update_existing);
     if (!report) return ephemeral_reply(config_.text(i, report.error()));
     // The per-line report: every line that was added, updated or refused, in line order.

@@ -14,9 +14,8 @@ constexpr std::uint32_t keys_color = 0x5865F2;
 
 /// The product the "product" option names (product_named, switched-off ones included).
 std::optional<core::product> product_of(services::catalog_service& catalog, const ports::command_invocation& c) {
-    const auto* v = find_option(c, "product");
-    if (v == nullptr || !std::holds_alternative<std::string>(*v)) return std::nullopt;
-    return product_named(catalog, std::get<std::string>(*v), true);
+    const auto* typed = find_option_as<std::string>(c, "product");
+    return typed != nullptr ? product_named(catalog, *typed, true) : std::nullopt;
 }
 
 ports::interaction_response decided(std::string text, std::uint32_t color) {
@@ -85,14 +84,11 @@ ports::interaction_response keys_feature::on_command(const ports::interaction& i
     if (!product) return ephemeral_reply("No single product matches; pick one of the suggestions.");
     if (c.name == "keys import") return import(i, c, *product);
     if (c.name == "keys request") {
-        const auto* user = find_option(c, "user");
-        const auto* reason = find_option(c, "reason");
-        if (user == nullptr || !std::holds_alternative<core::user_id>(*user) || reason == nullptr ||
-            !std::holds_alternative<std::string>(*reason)) {
-            return ephemeral_reply("Usage: /keys request product user reason");
-        }
-        const core::user_id member = std::get<core::user_id>(*user);
-        const auto key = keys_.request_for(staff, product->id, member, core::trim(std::get<std::string>(*reason)));
+        const auto* user = find_option_as<core::user_id>(c, "user");
+        const auto* reason = find_option_as<std::string>(c, "reason");
+        if (user == nullptr || reason == nullptr) return ephemeral_reply("Usage: /keys request product user reason");
+        const core::user_id member = *user;
+        const auto key = keys_.request_for(staff, product->id, member, core::trim(*reason));
         if (!key) return ephemeral_reply(config_.text(i, key.error()));
         ports::emit(config_.log, ports::log_level::info, "keys",
                     "key " + std::to_string(key->id.value) + " of \"" + product->display_name() + "\" requested for member " +
@@ -107,9 +103,9 @@ ports::interaction_response keys_feature::on_command(const ports::interaction& i
 
 ports::interaction_response keys_feature::import(const ports::interaction& i, const ports::command_invocation& c,
                                                  const core::product& p) {
-    const auto* file = find_option(c, "file");
-    if (file == nullptr || !std::holds_alternative<ports::attachment_info>(*file)) return ephemeral_reply("Attach the file of keys.");
-    const auto& upload = std::get<ports::attachment_info>(*file);
+    const auto* file = find_option_as<ports::attachment_info>(c, "file");
+    if (file == nullptr) return ephemeral_reply("Attach the file of keys.");
+    const auto& upload = *file;
     if (upload.size > import_bytes_max) {
         return ephemeral_reply("`" + core::truncate_utf8(upload.filename, 80) + "` is " + std::to_string(upload.size / 1024) +
                                " KiB; an import takes up to 4096 KiB (10,000 keys). Split it into several files.");

@@ -1,18 +1,13 @@
 #include <apexcore/bot/features/members.hpp>
 
 #include <apexcore/bot/features/backups.hpp>
+#include <apexcore/bot/views.hpp>
 
 namespace apexcore::bot {
 namespace {
 
 constexpr std::uint32_t danger_color = 0xED4245;
 constexpr std::uint32_t done_color = 0x57F287;
-
-std::string mention(core::user_id u) { return "<@" + u.str() + ">"; }
-
-std::string unix_seconds(std::chrono::system_clock::time_point t) {
-    return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
-}
 
 }  // namespace
 
@@ -30,9 +25,9 @@ std::vector<ports::command_spec> members_feature::commands() const {
 
 ports::interaction_response members_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
     if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
-    const auto* user = find_option(c, "user");
-    if (user == nullptr || !std::holds_alternative<core::user_id>(*user)) return ephemeral_reply("Usage: /member export|forget user:<member>");
-    const core::user_id member = std::get<core::user_id>(*user);
+    const auto* user = find_option_as<core::user_id>(c, "user");
+    if (user == nullptr) return ephemeral_reply("Usage: /member export|forget user:<member>");
+    const core::user_id member = *user;
     const services::actor staff{i.from.user, true};
     if (c.name == "member export") {
         auto data = members_.export_data(staff, member);
@@ -60,7 +55,7 @@ ports::interaction_response members_feature::on_command(const ports::interaction
                        "which must still reconcile — and their Discord id on those records. Ticket transcripts already "
                        "archived are not touched (docs/operations.md §Member data).";
     if (const auto before = members_.forgotten_at(member)) {
-        text += "\n\nThey were already forgotten <t:" + unix_seconds(*before) + ":R>; forgetting again erases what was stored since.";
+        text += "\n\nThey were already forgotten " + discord_time(*before, 'R') + "; forgetting again erases what was stored since.";
     }
     auto r = ephemeral_reply("");
     r.body.embeds.push_back({"Member data: forget", text, {}, danger_color, ""});

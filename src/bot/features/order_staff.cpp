@@ -8,11 +8,6 @@
 namespace apexcore::bot {
 namespace {
 
-const std::string* text_of(const ports::command_invocation& c, std::string_view name) {
-    const auto* v = find_option(c, name);
-    return v != nullptr && std::holds_alternative<std::string>(*v) ? &std::get<std::string>(*v) : nullptr;
-}
-
 /// The references staff typed, split on spaces, commas, semicolons and line breaks.
 std::vector<std::string> references_in(std::string_view typed) {
     std::vector<std::string> out;
@@ -43,8 +38,8 @@ ports::interaction_response orders_feature::on_autocomplete(const ports::interac
 
 ports::interaction_response orders_feature::set_status(const ports::interaction& i, const ports::command_invocation& c) {
     if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
-    const std::string* typed = text_of(c, "references");
-    const std::string* status = text_of(c, "status");
+    const std::string* typed = find_option_as<std::string>(c, "references");
+    const std::string* status = find_option_as<std::string>(c, "status");
     if (typed == nullptr || status == nullptr || (*status != "delivered" && *status != "cancelled")) {
         return ephemeral_reply("Usage: /order status references:<AC-… AC-…> status:delivered|cancelled [note]");
     }
@@ -54,7 +49,7 @@ ports::interaction_response orders_feature::set_status(const ports::interaction&
         return ephemeral_reply("At most " + std::to_string(bulk_max) + " references at a time; you gave " +
                                std::to_string(references.size()) + ".");
     }
-    const std::string* note = text_of(c, "note");
+    const std::string* note = find_option_as<std::string>(c, "note");
     const std::string delivery = note != nullptr && !core::trim(*note).empty() ? core::trim(*note) : std::string("Delivered by staff");
     const services::actor staff{i.from.user, true};
     std::size_t changed = 0;
@@ -94,20 +89,20 @@ ports::interaction_response orders_feature::set_status(const ports::interaction&
 
 ports::interaction_response orders_feature::complete(const ports::interaction& i, const ports::command_invocation& c) {
     if (!config_.is_staff(i.from)) return ephemeral_reply(config_.text(i, core::rejection::not_staff));
-    const auto* user = find_option(c, "user");
-    const std::string* typed = text_of(c, "product");
-    if (user == nullptr || !std::holds_alternative<core::user_id>(*user) || typed == nullptr) {
+    const auto* user = find_option_as<core::user_id>(c, "user");
+    const std::string* typed = find_option_as<std::string>(c, "product");
+    if (user == nullptr || typed == nullptr) {
         return ephemeral_reply("Usage: /order complete user product [price] [payment]");
     }
     const auto product = product_named(catalog_, *typed, false);
     if (!product) return ephemeral_reply("No single product matches; pick one of the suggestions.");
-    services::manual_order_request r{{i.from.user, true}, std::get<core::user_id>(*user), product->id};
-    if (const std::string* price = text_of(c, "price")) {
+    services::manual_order_request r{{i.from.user, true}, *user, product->id};
+    if (const std::string* price = find_option_as<std::string>(c, "price")) {
         const auto parsed = core::parse_money(core::trim(*price), product->price.currency_of());
         if (!parsed || parsed->is_negative()) return ephemeral_reply("The price `" + core::truncate_utf8(*price, 40) + "` is not an amount.");
         r.price_paid = *parsed;
     }
-    if (const std::string* payment = text_of(c, "payment"); payment != nullptr && !core::trim(*payment).empty()) {
+    if (const std::string* payment = find_option_as<std::string>(c, "payment"); payment != nullptr && !core::trim(*payment).empty()) {
         r.metadata["payment"] = core::trim(*payment);
     }
     r.idempotency_key = "manual:" + i.id.str();  // a retried interaction records one order

@@ -6,9 +6,8 @@ namespace apexcore::bot {
 namespace {
 
 int days_of(const ports::command_invocation& c) {
-    const auto* v = find_option(c, "days");
-    if (v == nullptr || !std::holds_alternative<std::int64_t>(*v)) return 30;
-    return static_cast<int>(std::clamp<std::int64_t>(std::get<std::int64_t>(*v), 0, 1000));
+    const auto* days = find_option_as<std::int64_t>(c, "days");
+    return days == nullptr ? 30 : static_cast<int>(std::clamp<std::int64_t>(*days, 0, 1000));
 }
 
 }  // namespace
