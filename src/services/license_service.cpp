@@ -1,5 +1,7 @@
 #include <apexcore/services/license_service.hpp>
 
+#include <apexcore/core/catalog_csv.hpp>
+
 #include "detail.hpp"
 
 #include <algorithm>
@@ -7,16 +9,6 @@
 
 namespace apexcore::services {
 namespace {
-
-std::string csv_field(std::string_view v) {
-    if (v.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(v);
-    std::string out = "\"";
-    for (char c : v) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
-}
 
 std::int64_t ms(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -166,8 +158,9 @@ core::result<std::string, core::rejection> license_service::export_csv(const act
     std::string out = "id,product_id,key,status,order_id,customer_id,requested_by,created_at_ms,updated_at_ms\r\n";
     store_.read([&](ports::unit_of_work& uow) {
         for (const auto& k : uow.license_keys().search_keys("", product, std::nullopt, std::numeric_limits<std::size_t>::max() / 2)) {
-            out += std::to_string(k.id.value) + ',' + std::to_string(k.product.value) + ',' + csv_field(k.key) + ',' +
-                   std::string(core::to_string(k.status)) + ',' + (k.order ? std::to_string(k.order->value) : "") + ',' +
+            out += std::to_string(k.id.value) + ',' + std::to_string(k.product.value) + ',';
+            core::csv_detail::append_field(out, k.key);  // quoted as needed, a formula defused
+            out += ',' + std::string(core::to_string(k.status)) + ',' + (k.order ? std::to_string(k.order->value) : "") + ',' +
                    (k.customer ? k.customer->str() : "") + ',' + (k.requested_by ? k.requested_by->str() : "") + ',' +
                    std::to_string(ms(k.created_at)) + ',' + std::to_string(ms(k.updated_at)) + "\r\n";
         }

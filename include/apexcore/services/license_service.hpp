@@ -75,8 +75,9 @@ public:
         std::optional<core::license_key_status> status, std::size_t limit);
 
     /// CSV export (RFC 4180) of the keys of `product` (or all): header
-    /// `id,product_id,key,status,order_id,customer_id,requested_by,created_at_ms,updated_at_ms`.
-    /// Rejection: not_staff.
+    /// `id,product_id,key,status,order_id,customer_id,requested_by,created_at_ms,updated_at_ms`;
+    /// a key is written as core::csv_detail::append_field writes it (a key starting with = + - @
+    /// gets a leading ', so a spreadsheet does not run it). Rejection: not_staff.
     [[nodiscard]] core::result<std::string, core::rejection> export_csv(const actor& by,
                                                                         std::optional<core::product_id> product);
 
