@@ -417,7 +417,7 @@ int main(int argc, char** argv) {
         parts.tickets = cfg.tickets_enabled ? &tickets : nullptr;
         // What an earlier /setup run made: its log channels for the topics the config leaves out,
         // its #transcripts unless the config names one.
-        apexcore::services::setup_service setup(store);
+        apexcore::services::setup_service setup(store, shop);
         const auto made = setup.records();
         for (const auto topic : apexcore::core::all_log_topics) {
             const auto record = made.find("log." + std::string(apexcore::core::to_string(topic)));
@@ -431,7 +431,6 @@ int main(int argc, char** argv) {
         }
         parts.setup = &setup;
         parts.live_log_channels = live_channels;
-        parts.audit_config = shop;
         parts.transcripts = {&transcript_archive, transcript_channel, {}};
         parts.payments = &payments;
         parts.payment_methods = shop.payment_methods;

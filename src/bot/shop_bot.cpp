@@ -72,7 +72,6 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
                 };
             }
             setup.roles = parts.notifications.granted_roles;
-            setup.audit = std::move(parts.audit_config);
         }
         router_.add(std::make_shared<setup_feature>(router_.config(), *parts.actions, [this] { return router_.requirements(); },
                                                     std::move(setup)));

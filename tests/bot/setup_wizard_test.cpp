@@ -17,7 +17,7 @@ protected:
     sqlite::sqlite_store store_{{.path = ":memory:"}};
     services::wallet_service wallet_{store_, services::shop_config{}};
     services::catalog_service catalog_{store_, services::shop_config{}};
-    services::setup_service setup_{store_};
+    services::setup_service setup_{store_, services::shop_config{}};
     std::shared_ptr<services::live_log_channels> live_ = std::make_shared<services::live_log_channels>();
     test_support::fake_chat_actions actions_;
     const core::role_id staff_role_{5};

@@ -54,7 +54,6 @@ struct shop_parts {
     /// Log channels /setup makes while the bot runs; shared with the services' notification_policy
     /// and the notifications feature (may be null).
     std::shared_ptr<services::live_log_channels> live_log_channels{};
-    services::shop_config audit_config{};  ///< whether the audit log is written (setup.recorded)
     /// With `orders`: the stats feature's chart (/stats summary); empty: figures without a chart.
     sales_chart_fn sales_chart{};
     /// With `actions`: the notifications feature sends the outbox (log channels, DMs) through it.

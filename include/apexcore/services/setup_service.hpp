@@ -13,19 +13,20 @@
 
 namespace apexcore::services {
 
-/// Thread-safe when the store is; keeps no state of its own.
+/// Thread-safe when the store is; keeps no mutable state of its own.
 class setup_service {
 public:
-    /// `store` must outlive the service.
-    explicit setup_service(ports::store& store) : store_(store) {}
+    /// `store` must outlive the service; `config` is copied (it says whether the audit log is written).
+    setup_service(ports::store& store, shop_config config) : store_(store), config_(std::move(config)) {}
     /// Every record, by name.
     [[nodiscard]] std::map<std::string, ports::setup_record> records();
     /// Staff (or the server's administrator, checked by the caller) record what they made, and the
-    /// audit log is told ("setup.recorded") when `config` logs it. Rejection: not_staff.
-    core::result<bool, core::rejection> record(const actor& by, const ports::setup_record& r, const shop_config& config);
+    /// audit log is told ("setup.recorded") when the shop logs it. Rejection: not_staff.
+    core::result<bool, core::rejection> record(const actor& by, const ports::setup_record& r);
 
 private:
     ports::store& store_;
+    shop_config config_;
 };
 
 }  // namespace apexcore::services

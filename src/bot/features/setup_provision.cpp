@@ -151,8 +151,7 @@ std::vector<setup_feature::step> setup_feature::provision(const ports::interacti
         }
         made[it.name] = created->id;
         options_.records->record(by, {it.name, it.category ? "category" : "channel", created->id.value,
-                                      spec.parent ? std::optional<std::uint64_t>(spec.parent->value) : std::nullopt, {}},
-                                 options_.audit);
+                                      spec.parent ? std::optional<std::uint64_t>(spec.parent->value) : std::nullopt, {}});
         if (it.log && options_.live_channels) options_.live_channels->set(*it.log, created->id);
         steps.push_back({what, again ? "re-created (it was deleted)" : "created", true});
     }
@@ -163,9 +162,8 @@ std::vector<setup_feature::step> setup_feature::provision(const ports::interacti
         if (!make) return;
         const auto channel = made.find(channel_name);
         const std::string what = label;
-        if (channel == made.end()) {
-            if (acting || records.count(channel_name) == 0) steps.push_back({what, acting ? "not posted: its channel is missing" : "will be posted", acting ? false : true});
-            else steps.push_back({what, "will be refreshed", true});
+        if (channel == made.end()) {  // its channel was not made (acting), or is still to be made (preview)
+            steps.push_back(acting ? step{what, "not posted: its channel is missing", false} : step{what, "will be posted", true});
             return;
         }
         const auto message = make();
@@ -195,7 +193,7 @@ std::vector<setup_feature::step> setup_feature::provision(const ports::interacti
             steps.push_back({what, "not posted: " + explain(sent.error(), "Send Messages"), false});
             return;
         }
-        options_.records->record(by, {name, "message", sent->id.value, channel->second.value, {}}, options_.audit);
+        options_.records->record(by, {name, "message", sent->id.value, channel->second.value, {}});
         steps.push_back({what, here ? "posted again (it was deleted)" : "posted", true});
     };
     panel("message.shop_panel", "channel.storefront", "shop panel in #storefront", options_.shop_panel);

@@ -38,7 +38,6 @@ struct setup_options {
     std::function<std::optional<ports::message>()> shop_panel{};    ///< the storefront panel; empty: none
     std::function<std::optional<ports::message>()> ticket_panel{};  ///< the ticket panel; empty: no #support
     std::vector<std::pair<std::string, core::role_id>> roles{};     ///< roles to check: (what for, id)
-    services::shop_config audit{};  ///< says whether the audit log is written (setup.recorded)
 };
 
 /// /setup check. Thread-safe; `actions` must outlive it.
