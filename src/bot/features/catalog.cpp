@@ -58,6 +58,22 @@ std::optional<core::product> product_named(services::catalog_service& catalog, s
     return std::move(found.front());
 }
 
+core::result<std::string, import_file_error> fetch_import_file(ports::chat_actions& actions, const ports::attachment_info& upload,
+                                                         std::size_t max_bytes, std::span<const std::string> types,
+                                                         std::string_view limit_hint) {
+    if (upload.size > max_bytes) {
+        return import_file_error{"`" + core::truncate_utf8(upload.filename, 80) + "` is " + std::to_string(upload.size / 1024) +
+                                 " KiB; an import takes up to " + std::to_string(max_bytes / 1024) + " KiB (" +
+                                 std::string(limit_hint) + "). Split it into several files."};
+    }
+    auto bytes = actions.download_attachment(upload, max_bytes, types);
+    if (!bytes) {
+        return import_file_error{"The file could not be read (" + std::string(ports::to_string(bytes.error().code)) + ": " +
+                                 core::truncate_utf8(bytes.error().detail, 200) + ")."};
+    }
+    return std::move(*bytes);
+}
+
 ports::embed product_admin_view(const core::product& p) {
     ports::embed e{core::truncate_utf8(p.display_name(), 256), "", {}, catalog_color, ""};
     e.description = core::truncate_utf8(p.main_category + " › " + p.sub_category + (p.active ? "" : "\n**Switched off**: not for sale"), 4096);
@@ -244,17 +260,10 @@ ports::interaction_response catalog_feature::import(const ports::interaction& i,
     const auto* file = find_option_as<ports::attachment_info>(c, "file");
     if (file == nullptr) return ephemeral_reply("Attach the CSV file.");
     const auto& upload = *file;
-    if (upload.size > import_bytes_max) {
-        return ephemeral_reply("`" + core::truncate_utf8(upload.filename, 80) + "` is " + std::to_string(upload.size / 1024) +
-                               " KiB; an import takes up to 4096 KiB (10,000 products). Split it into several files.");
-    }
     // Spreadsheets label CSV text/csv, text/plain or application/vnd.ms-excel; the parser checks the content.
     static const std::vector<std::string> types{"text/", "application/csv", "application/vnd.ms-excel", "application/octet-stream"};
-    const auto bytes = actions_->download_attachment(upload, import_bytes_max, types);
-    if (!bytes) {
-        return ephemeral_reply("The file could not be read (" + std::string(ports::to_string(bytes.error().code)) + ": " +
-                               core::truncate_utf8(bytes.error().detail, 200) + "). Nothing was imported.");
-    }
+    const auto bytes = fetch_import_file(*actions_, upload, import_bytes_max, types, "10,000 products");
+    if (!bytes) return ephemeral_reply(bytes.error().text + " Nothing was imported.");
     const auto* update = find_option_as<bool>(c, "update");
     const bool update_existing = update != nullptr && *update;
     const auto report = catalog_.import_csv({i.from.user, true}, *bytes, update_existing);

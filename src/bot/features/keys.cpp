@@ -105,17 +105,9 @@ ports::interaction_response keys_feature::import(const ports::interaction& i, co
                                                  const core::product& p) {
     const auto* file = find_option_as<ports::attachment_info>(c, "file");
     if (file == nullptr) return ephemeral_reply("Attach the file of keys.");
-    const auto& upload = *file;
-    if (upload.size > import_bytes_max) {
-        return ephemeral_reply("`" + core::truncate_utf8(upload.filename, 80) + "` is " + std::to_string(upload.size / 1024) +
-                               " KiB; an import takes up to 4096 KiB (10,000 keys). Split it into several files.");
-    }
     static const std::vector<std::string> types{"text/", "application/csv", "application/octet-stream"};
-    const auto bytes = actions_->download_attachment(upload, import_bytes_max, types);
-    if (!bytes) {
-        return ephemeral_reply("The file could not be read (" + std::string(ports::to_string(bytes.error().code)) + ": " +
-                               core::truncate_utf8(bytes.error().detail, 200) + "). No key was imported.");
-    }
+    const auto bytes = fetch_import_file(*actions_, *file, import_bytes_max, types, "10,000 keys");
+    if (!bytes) return ephemeral_reply(bytes.error().text + " No key was imported.");
     const auto report = keys_.import_keys({i.from.user, true}, p.id, *bytes);
     if (!report) {
         return ephemeral_reply(report.error() == core::rejection::text_too_long

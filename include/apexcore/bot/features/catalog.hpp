@@ -19,6 +19,9 @@
 #include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
 
+#include <span>
+#include <string_view>
+
 namespace apexcore::bot {
 
 /// /product and /catalog. Thread-safe; `catalog` and `actions` (may be null: then no import)
@@ -50,6 +53,20 @@ private:
 /// when none or several match. `include_inactive`: switched-off products count too.
 [[nodiscard]] std::optional<core::product> product_named(services::catalog_service& catalog, std::string_view typed,
                                                          bool include_inactive);
+
+/// Why an import's file was not fetched: the sentence staff read.
+struct import_file_error {
+    std::string text;
+};
+
+/// Downloads a staff member's upload for an import (/catalog import, /keys import): its declared
+/// size is checked first, so a file over `max_bytes` costs no download; then at most `max_bytes`
+/// of one of `types` (ports::chat_actions::download_attachment). The error's text is what staff read
+/// ("`big.csv` is 5000 KiB; an import takes up to 4096 KiB (<limit_hint>). Split it …").
+[[nodiscard]] core::result<std::string, import_file_error> fetch_import_file(ports::chat_actions& actions,
+                                                                       const ports::attachment_info& upload, std::size_t max_bytes,
+                                                                       std::span<const std::string> types,
+                                                                       std::string_view limit_hint);
 
 /// Every field of a product for staff, as an embed (/product show, and after add and edit).
 [[nodiscard]] ports::embed product_admin_view(const core::product& p);
