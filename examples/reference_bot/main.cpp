@@ -12,6 +12,7 @@
 #include <apexcore/render/sales_chart.hpp>
 #include <apexcore/bot/shop_bot.hpp>
 #include <apexcore/discord/discord_runtime.hpp>
+#include <apexcore/discord/http_url.hpp>
 #include <apexcore/discord/rest_chat_actions.hpp>
 #include <apexcore/services/catalog_service.hpp>
 #include <apexcore/services/member_service.hpp>
@@ -244,13 +245,6 @@ private:
     std::map<std::string, std::pair<int, int>> plan_;  ///< point -> (hits so far, hit that throws)
 };
 
-/// The host of an https:// URL ("discord.com" for https://discord.com/api/v10); "" if none.
-std::string api_host(const std::string& url) {
-    const std::string_view rest = std::string_view(url).substr(url.starts_with("https://") ? 8 : 0);
-    const std::string_view authority = rest.substr(0, rest.find('/'));
-    return std::string(authority.substr(0, authority.rfind(':') == std::string_view::npos ? authority.size() : authority.rfind(':')));
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -391,8 +385,9 @@ int main(int argc, char** argv) {
         actions_options.ca_file = cfg.ca_file;
         // Uploads are fetched from Discord's CDN; a proxy or the sandbox in front of the API serves
         // them from its own host, which the config already trusts as the API.
-        if (const auto host = api_host(cfg.api_base); !host.empty() && host != "discord.com") {
-            actions_options.attachment_hosts.push_back(host);
+        std::string url_error;
+        if (const auto api = apexcore::discord::parse_endpoint_url(cfg.api_base, url_error); api && api->host != "discord.com") {
+            actions_options.attachment_hosts.push_back(api->host);
         }
         apexcore::discord::rest_chat_actions actions(*options.rest_client, io, actions_options);
         // Ticket transcripts: rendered (HTML + JSON), kept in a local directory, posted and DMed.
