@@ -1,8 +1,23 @@
 #include <apexcore/bot/views.hpp>
 
+#include <cstdio>
 #include <string>
 
 namespace apexcore::bot {
+
+std::string format_bytes(std::uint64_t bytes) {
+    char out[32];
+    if (bytes >= 1'000'000'000) {
+        std::snprintf(out, sizeof out, "%.1f GB", static_cast<double>(bytes) / 1e9);
+    } else if (bytes >= 1'000'000) {
+        std::snprintf(out, sizeof out, "%.1f MB", static_cast<double>(bytes) / 1e6);
+    } else if (bytes >= 1'000) {
+        std::snprintf(out, sizeof out, "%llu kB", static_cast<unsigned long long>(bytes / 1000));
+    } else {
+        std::snprintf(out, sizeof out, "%llu B", static_cast<unsigned long long>(bytes));
+    }
+    return out;
+}
 
 std::string mention(core::user_id user) { return "<@" + user.str() + ">"; }
 

@@ -19,6 +19,9 @@ namespace apexcore::bot {
 /// formatting; shown as the member's name to whoever reads it).
 [[nodiscard]] std::string mention(core::user_id user);
 
+/// A size for people: "1.2 MB", "640 kB", "12 B" (decimal units, one decimal from MB up).
+[[nodiscard]] std::string format_bytes(std::uint64_t bytes);
+
 /// A time shown in each reader's own time zone and language: "<t:SECONDS:STYLE>" with `style`
 /// 'f' (date and time), 'D' (date), 't' (time) or 'R' (relative, "in 3 days").
 [[nodiscard]] std::string discord_time(std::chrono::system_clock::time_point at, char style);

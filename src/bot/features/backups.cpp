@@ -3,7 +3,6 @@
 #include <apexcore/bot/views.hpp>
 #include <apexcore/core/text.hpp>
 
-#include <cstdio>
 #include <stdexcept>
 
 namespace apexcore::bot {
@@ -18,20 +17,6 @@ std::string base_name(const std::string& path) {
 }
 
 }  // namespace
-
-std::string format_bytes(std::uint64_t bytes) {
-    char out[32];
-    if (bytes >= 1'000'000'000) {
-        std::snprintf(out, sizeof out, "%.1f GB", static_cast<double>(bytes) / 1e9);
-    } else if (bytes >= 1'000'000) {
-        std::snprintf(out, sizeof out, "%.1f MB", static_cast<double>(bytes) / 1e6);
-    } else if (bytes >= 1'000) {
-        std::snprintf(out, sizeof out, "%llu kB", static_cast<unsigned long long>(bytes / 1000));
-    } else {
-        std::snprintf(out, sizeof out, "%llu B", static_cast<unsigned long long>(bytes));
-    }
-    return out;
-}
 
 backups_feature::backups_feature(const bot_config& config, ports::backups& backups, const ports::clock& clock,
                                  services::outbox_service* outbox, backup_options options)

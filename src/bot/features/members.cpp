@@ -1,6 +1,5 @@
 #include <apexcore/bot/features/members.hpp>
 
-#include <apexcore/bot/features/backups.hpp>
 #include <apexcore/bot/views.hpp>
 
 namespace apexcore::bot {

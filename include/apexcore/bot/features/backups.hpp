@@ -51,7 +51,4 @@ private:
     backup_options options_;
 };
 
-/// "1.2 MB", "640 kB", "12 B" (decimal units, one decimal from MB up).
-[[nodiscard]] std::string format_bytes(std::uint64_t bytes);
-
 }  // namespace apexcore::bot
