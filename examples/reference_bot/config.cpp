@@ -117,7 +117,8 @@ config load_config_document(const std::string& path, const json& doc) {
     config c;
     c.path = path;
     c.guild = snowflake_key<apexcore::core::guild_tag>(doc, path, "guild_id");
-    c.staff_role = snowflake_key<apexcore::core::role_tag>(doc, path, "staff_role_id");
+    // Optional: without it the server's administrator runs /setup run, which makes the staff role.
+    if (doc.contains("staff_role_id")) c.staff_role = snowflake_key<apexcore::core::role_tag>(doc, path, "staff_role_id");
     if (const std::string code = string_key(doc, path, "currency", false); !code.empty()) {
         const auto currency = apexcore::core::find_currency(code);
         if (!currency) bad(path, "currency", "unknown ISO 4217 code '" + code + "' (known: USD, EUR, GBP, JPY, CAD, AUD)");

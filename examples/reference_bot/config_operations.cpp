@@ -106,9 +106,12 @@ void load_operations(const json& doc, const std::string& path, config& c) {
             }
             apexcore::core::vip_tier tier;
             tier.name = string_key(item, path, "name", true, where);
-            const auto role = apexcore::core::role_id::parse(string_key(item, path, "role_id", true, where));
-            if (!role) bad(path, where + "role_id", "expected a Discord role id as a string of digits");
-            tier.role = *role;
+            // Optional: without it /setup run makes the tier's role (named after the tier).
+            if (item.contains("role_id")) {
+                const auto role = apexcore::core::role_id::parse(string_key(item, path, "role_id", true, where));
+                if (!role || role->empty()) bad(path, where + "role_id", "expected a Discord role id as a string of digits");
+                tier.role = *role;
+            }
             const std::string mode = string_key(item, path, "mode", true, where);
             if (mode == "spend") {
                 tier.mode = apexcore::core::tier_mode::automatic_spend;

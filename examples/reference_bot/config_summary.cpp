@@ -12,7 +12,7 @@ namespace apexbot {
 void print_summary(const config& c, bool token_set) {
     std::cout << "config " << c.path << " is valid\n"
               << "  guild_id:       " << c.guild.str() << "\n"
-              << "  staff_role_id:  " << c.staff_role.str() << "\n"
+              << "  staff_role_id:  " << (c.staff_role.empty() ? std::string("(none: /setup run makes it)") : c.staff_role.str()) << "\n"
               << "  currency:       " << c.currency.code_string() << "\n"
               << "  database:       " << c.database << "\n"
               << "  products_file:  " << (c.products_file.empty() ? "(none)" : c.products_file) << " ("
@@ -47,7 +47,7 @@ void print_summary(const config& c, bool token_set) {
     }
     std::string tiers;
     for (const auto& t : c.tiers) {
-        tiers += (tiers.empty() ? "" : ", ") + t.name + " (role " + t.role.str() + ", " + std::to_string(t.discount) + " bp)";
+        tiers += (tiers.empty() ? "" : ", ") + t.name + " (role " + (t.role.empty() ? std::string("made by /setup run") : t.role.str()) + ", " + std::to_string(t.discount) + " bp)";
     }
     std::cout << "  tiers:          " << (tiers.empty() ? std::string("(none)") : tiers) << "\n"
               << "  refunds:        " << (c.refunds.max_days > 0 ? "within " + std::to_string(c.refunds.max_days) + " days"

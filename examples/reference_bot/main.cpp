@@ -3,6 +3,7 @@
 // (or on apexcore-sandbox, when the config points there).
 #include "config.hpp"
 #include "restore.hpp"
+#include "setup_records.hpp"
 #include "logging.hpp"
 #include "monitoring.hpp"
 #include "test_clock.hpp"
@@ -346,6 +347,9 @@ int main(int argc, char** argv) {
         // Log channels /setup run makes while the bot runs: shared by every service and the notifications.
         auto live_channels = std::make_shared<apexcore::services::live_log_channels>();
         shop.notifications.live_channels = live_channels;
+        // Roles it makes for what the config leaves out (the staff role, the customer role, tier roles).
+        auto live_roles = std::make_shared<apexcore::services::live_roles>();
+        shop.made_roles = live_roles;
         shop.clock = &shop_clock;
         shop.metrics = &metrics;
         if (const auto problem = apexcore::services::validate_config(shop)) {
@@ -410,22 +414,12 @@ int main(int argc, char** argv) {
         apexcore::bot::shop_parts parts;
         parts.actions = &actions;
         parts.tickets = cfg.tickets_enabled ? &tickets : nullptr;
-        // What an earlier /setup run made: its log channels for the topics the config leaves out,
-        // its #transcripts unless the config names one.
+        // What an earlier /setup run made, for what the config leaves out (setup_records.hpp).
         apexcore::services::setup_service setup(store, shop);
-        const auto made = setup.records();
-        for (const auto topic : apexcore::core::all_log_topics) {
-            const auto record = made.find("log." + std::string(apexcore::core::to_string(topic)));
-            if (record != made.end() && cfg.log_channels.count(topic) == 0) {
-                live_channels->set(topic, apexcore::core::channel_id{record->second.id});
-            }
-        }
-        auto transcript_channel = cfg.transcript_channel;
-        if (const auto t = made.find("channel.transcripts"); !transcript_channel && t != made.end()) {
-            transcript_channel = apexcore::core::channel_id{t->second.id};
-        }
+        const auto transcript_channel = apexbot::apply_setup_records(setup.records(), cfg, *live_channels, *live_roles);
         parts.setup = &setup;
         parts.live_log_channels = live_channels;
+        parts.live_roles = live_roles;
         parts.transcripts = {&transcript_archive, transcript_channel, {}};
         parts.payments = &payments;
         parts.payment_methods = shop.payment_methods;
@@ -448,7 +442,9 @@ int main(int argc, char** argv) {
             parts.backup_schedule = {std::chrono::hours(cfg.backups.every_hours), static_cast<std::size_t>(cfg.backups.keep)};
             parts.clock = &shop_clock;
         }
-        for (const auto& tier : cfg.tiers) parts.notifications.granted_roles.emplace_back("VIP tier " + tier.name, tier.role);
+        for (const auto& tier : cfg.tiers) {
+            if (!tier.role.empty()) parts.notifications.granted_roles.emplace_back("VIP tier " + tier.name, tier.role);
+        }
         for (const auto& product : cfg.seed_products) {
             if (product.role_to_grant) parts.notifications.granted_roles.emplace_back("product " + product.display_name(), *product.role_to_grant);
         }
@@ -487,7 +483,9 @@ int main(int argc, char** argv) {
             const auto problems = apexcore::discord::missing_requirements(cache, guild, bot_user, needs);
             if (problems.empty()) logs.info("setup", "the bot holds everything its features need in server " + guild.str());
             for (const auto& p : problems) logs.warning("setup", "missing: " + p);
-            if (!cache.role(guild, staff_role) && cache.knows(guild)) {
+            if (staff_role.empty()) {
+                logs.info("setup", "no staff_role_id in the config: the server's administrator runs /setup run to make the staff role");
+            } else if (!cache.role(guild, staff_role) && cache.knows(guild)) {
                 logs.warning("setup", "set staff_role_id in the config to the id of your staff role");
             }
         };

@@ -196,6 +196,13 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
         dispatch("CHANNEL_DELETE", std::get<json>(deleted));
         co_return json_response(req, 200, std::get<json>(deleted));
     }
+    if (what == "roles" && parts.size() == 4 && parts[3] == "delete" && post) {
+        // The owner deletes a role (what /setup run then re-makes, when it made it).
+        auto deleted = state.delete_role(parts[2]);
+        if (auto* f = std::get_if<api_failure>(&deleted)) co_return failure_response(req, *f);
+        dispatch("GUILD_ROLE_DELETE", std::get<json>(deleted));
+        co_return json_response(req, 200, std::get<json>(deleted));
+    }
     if (what == "channels" && parts.size() == 4 && parts[3] == "messages" && get) {
         const auto history = state.history_json(parts[2]);
         if (!history) co_return json_response(req, 404, {{"error", "no channel " + parts[2]}});

@@ -191,6 +191,10 @@ public:
     [[nodiscard]] std::variant<json, api_failure> modify_channel(const std::string& channel, const json& body);
     /// DELETE /channels/{channel}: the deleted channel.
     [[nodiscard]] std::variant<json, api_failure> delete_channel(const std::string& channel);
+    /// The owner deletes a role in Discord's client: it leaves every member. @everyone and the
+    /// bot's managed role cannot be deleted (400). Returns {"guild_id", "role_id"}, the
+    /// GUILD_ROLE_DELETE payload.
+    [[nodiscard]] std::variant<json, api_failure> delete_role(const std::string& role);
     /// GET /guilds/{guild}/channels: every channel and category (no threads, no DMs).
     [[nodiscard]] std::variant<json, api_failure> list_channels(const std::string& guild) const;
     /// GET /guilds/{guild}/roles.

@@ -436,6 +436,19 @@ std::variant<json, api_failure> world::delete_channel(const std::string& channel
     return deleted;
 }
 
+std::variant<json, api_failure> world::delete_role(const std::string& role) {
+    const role_record* r = find_role(role);
+    if (r == nullptr) return error_body(404, 10011, "Unknown Role");
+    if (r->id == ids_.guild_id || r->managed) return error_body(400, 50028, "Invalid Role");
+    const int position = r->position;
+    for (auto& m : members_) std::erase(m.role_ids, role);
+    std::erase_if(roles_, [&](const role_record& x) { return x.id == role; });
+    for (auto& other : roles_) {
+        if (other.position > position) --other.position;
+    }
+    return json{{"guild_id", ids_.guild_id}, {"role_id", role}};
+}
+
 std::variant<json, api_failure> world::list_channels(const std::string& guild) const {
     if (guild != ids_.guild_id) return error_body(404, 10004, "Unknown Guild");
     return channels_json();

@@ -5,8 +5,14 @@
 
 namespace apexcore::bot {
 
+std::optional<core::role_id> bot_config::staff() const {
+    if (staff_role.value != 0) return staff_role;
+    return made_roles ? made_roles->get(services::live_roles::staff) : std::nullopt;
+}
+
 bool bot_config::is_staff(const ports::invoker& who) const {
-    return std::find(who.roles.begin(), who.roles.end(), staff_role) != who.roles.end();
+    const auto role = staff();
+    return role && std::find(who.roles.begin(), who.roles.end(), *role) != who.roles.end();
 }
 
 std::string bot_config::text(std::string_view locale, std::string_view key, message_args args) const {

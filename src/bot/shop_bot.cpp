@@ -15,10 +15,21 @@
 #include <apexcore/bot/features/tickets.hpp>
 #include <apexcore/bot/features/wallet.hpp>
 
+#include <algorithm>
+
 namespace apexcore::bot {
 
+namespace {
+
+bot_config with_made_roles(bot_config config, const std::shared_ptr<services::live_roles>& roles) {
+    if (!config.made_roles) config.made_roles = roles;
+    return config;
+}
+
+}  // namespace
+
 shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services::catalog_service& catalog, shop_parts parts)
-    : router_(std::move(config)) {
+    : router_(with_made_roles(std::move(config), parts.live_roles)) {
     router_.add(std::make_shared<wallet_feature>(router_.config(), wallet));
     std::vector<std::string> method_names;
     if (parts.payments != nullptr && parts.orders != nullptr) {
@@ -72,6 +83,13 @@ shop_bot::shop_bot(bot_config config, services::wallet_service& wallet, services
                 };
             }
             setup.roles = parts.notifications.granted_roles;
+            if (parts.live_roles) {
+                setup.live_roles = parts.live_roles;
+                if (parts.members != nullptr) setup.tiers = parts.members->tiers();
+                setup.customer_role = std::none_of(setup.tiers.begin(), setup.tiers.end(), [](const core::vip_tier& t) {
+                    return t.mode == core::tier_mode::automatic_first_purchase;
+                });
+            }
         }
         router_.add(std::make_shared<setup_feature>(router_.config(), *parts.actions, [this] { return router_.requirements(); },
                                                     std::move(setup)));

@@ -41,12 +41,13 @@ core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& con
 core::tier_changes settle_spend(ports::unit_of_work& uow, const shop_config& config, core::customer_profile profile,
                                 std::int64_t spend_delta, std::int64_t purchases_delta) {
     uow.customers().add_spend(profile.user, spend_delta, purchases_delta);
-    if (config.tiers.empty()) return {};
+    const auto tiers = config.active_tiers();
+    if (tiers.empty()) return {};
     // Mirror add_spend's arithmetic (clamped at 0) instead of reading the row back.
     profile.lifetime_spend_minor = std::clamp<std::int64_t>(profile.lifetime_spend_minor + spend_delta, 0,
                                                             core::amount_minor_max);
     profile.completed_purchases = std::max<std::int64_t>(profile.completed_purchases + purchases_delta, 0);
-    core::tier_changes changes = core::evaluate_tiers(config.tiers, profile.standing());
+    core::tier_changes changes = core::evaluate_tiers(tiers, profile.standing());
     if (!changes.empty()) {
         uow.customers().apply_roles(profile.user, changes);
         notify_roles(uow, config, profile.user, changes);
@@ -194,7 +195,7 @@ void enqueue_role(ports::unit_of_work& uow, const shop_config& config, core::out
 }
 
 std::string tier_name(const shop_config& config, core::role_id role) {
-    for (const auto& t : config.tiers) {
+    for (const auto& t : config.active_tiers()) {
         if (t.role == role) return "VIP tier " + t.name;
     }
     return "VIP tier";

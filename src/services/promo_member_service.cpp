@@ -114,14 +114,15 @@ member_standing_view member_service::standing(core::user_id user, const std::set
     out.profile = profile(user);
     std::set<core::role_id> held = out.profile.held_roles;
     held.insert(member_roles.begin(), member_roles.end());
-    for (const auto& t : config_.tiers) {
+    const auto tiers = config_.active_tiers();
+    for (const auto& t : tiers) {
         if (held.count(t.role) != 0) out.held_tiers.push_back(t);
         if (t.mode == core::tier_mode::automatic_spend && t.spend_threshold_minor > out.profile.lifetime_spend_minor &&
             (!out.next_tier || t.spend_threshold_minor < out.next_tier->spend_threshold_minor)) {
             out.next_tier = t;
         }
     }
-    out.discount = core::best_discount(config_.tiers, held);
+    out.discount = core::best_discount(tiers, held);
     if (out.next_tier) out.to_next_minor = out.next_tier->spend_threshold_minor - out.profile.lifetime_spend_minor;
     return out;
 }
@@ -129,7 +130,8 @@ member_standing_view member_service::standing(core::user_id user, const std::set
 core::result<core::tier_changes, core::rejection> member_service::set_manual_role(const actor& by, core::user_id user,
                                                                                   core::role_id role, bool held) {
     if (!by.staff) return core::rejection::not_staff;
-    const bool manual = std::any_of(config_.tiers.begin(), config_.tiers.end(), [&](const core::vip_tier& t) {
+    const auto tiers = config_.active_tiers();
+    const bool manual = std::any_of(tiers.begin(), tiers.end(), [&](const core::vip_tier& t) {
         return t.role == role && t.mode == core::tier_mode::manual;
     });
     if (!manual) return core::rejection::forbidden_transition;
@@ -144,7 +146,7 @@ core::result<core::tier_changes, core::rejection> member_service::set_manual_rol
             all = first;
             profile = uow.customers().profile(user);
         }
-        const auto follow = core::evaluate_tiers(config_.tiers, profile.standing());
+        const auto follow = core::evaluate_tiers(tiers, profile.standing());
         if (!follow.empty()) {
             uow.customers().apply_roles(user, follow);
             all.grant.insert(all.grant.end(), follow.grant.begin(), follow.grant.end());
@@ -154,58 +156,6 @@ core::result<core::tier_changes, core::rejection> member_service::set_manual_rol
         return ports::tx_outcome::commit;
     });
     return all;
-}
-
-std::optional<std::string> validate_config(const shop_config& config) {
-    for (std::size_t i = 0; i < config.tiers.size(); ++i) {
-        const auto& t = config.tiers[i];
-        const std::string where = "tiers[" + std::to_string(i) + "]";
-        if (t.name.empty() || t.name.size() > 32) return where + ".name: must be 1 to 32 bytes";
-        if (t.discount < 0 || t.discount > 10000) return where + ".discount_bp: must be 0 to 10000";
-        if (t.spend_threshold_minor < 0) return where + ".spend_threshold: must not be negative";
-        if (t.role.value == 0) return where + ".role_id: must be a snowflake";
-        for (std::size_t j = 0; j < i; ++j) {
-            if (config.tiers[j].role == t.role) return where + ".role_id: used by tiers[" + std::to_string(j) + "] too";
-        }
-    }
-    if (!core::is_valid(config.refunds)) return std::string("refunds: max_days must be 0 to 365 and fee_percent 0 to 100");
-    for (std::size_t i = 0; i < config.payment_methods.size(); ++i) {
-        const auto& m = config.payment_methods[i];
-        const std::string where = "payments.methods[" + std::to_string(i) + "]";
-        if (auto e = core::validate(m)) {
-            switch (*e) {
-                case core::payment_method_error::bad_name: return where + ".name: 1 to 32 of A-Z a-z 0-9 space _ -";
-                case core::payment_method_error::bad_instructions: return where + ".instructions: 1 to 1000 bytes";
-                case core::payment_method_error::bad_emoji: return where + ".emoji: at most 64 bytes";
-                case core::payment_method_error::bad_metadata: return where + ".metadata: at most 20 entries, keys 1-40 bytes, values <= 500";
-            }
-        }
-        for (std::size_t j = 0; j < i; ++j) {
-            if (config.payment_methods[j].name == m.name) return where + ".name: '" + m.name + "' is configured twice";
-        }
-    }
-    if (config.payment_session_ttl < std::chrono::minutes(1) || config.payment_session_ttl > std::chrono::hours(24 * 7)) {
-        return std::string("payments.session_ttl_minutes: must be 1 to 10080");
-    }
-    for (std::size_t i = 0; i < config.ticket_types.size(); ++i) {
-        const auto& t = config.ticket_types[i];
-        const std::string where = "tickets.types[" + std::to_string(i) + "]";
-        if (auto e = core::validate(t)) return where + "." + std::string(core::describe(*e));
-        for (std::size_t j = 0; j < i; ++j) {
-            if (config.ticket_types[j].key == t.key) return where + ".key: '" + t.key + "' is configured twice";
-        }
-    }
-    if (config.tickets.max_open_per_member < 1 || config.tickets.max_open_per_member > 50) {
-        return std::string("tickets.max_open_per_member: must be 1 to 50");
-    }
-    if (config.notifications.max_pending < 1) return std::string("notifications.max_pending: must be at least 1");
-    for (const auto& [name, rule] : {std::pair{"purchases", config.cooldowns.purchases},
-                                     std::pair{"refund_requests", config.cooldowns.refund_requests}}) {
-        if (rule && !core::is_valid(*rule)) {
-            return "cooldowns." + std::string(name) + ": at most 1 to 1000 per 1 minute to 30 days";
-        }
-    }
-    return std::nullopt;
 }
 
 }  // namespace apexcore::services

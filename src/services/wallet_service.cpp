@@ -29,7 +29,7 @@ core::result<priced_purchase, core::rejection> price_for(ports::unit_of_work& uo
     out.profile = uow.customers().profile(r.customer);
     std::set<core::role_id> held = out.profile.held_roles;
     held.insert(r.member_roles.begin(), r.member_roles.end());
-    out.role_discount = core::best_discount(config.tiers, held);
+    out.role_discount = core::best_discount(config.active_tiers(), held);
     core::promo_usage usage{};
     if (!r.promo_code.empty()) {
         out.promo = uow.promos().find_promo(r.promo_code);
@@ -332,7 +332,8 @@ core::result<purchase_receipt, core::rejection> wallet_service::purchase_unmeter
 
         core::order_metadata metadata = r.metadata;
         metadata.emplace("product_name", product->display_name());
-        if (const auto* tier = core::spend_tier_for(config_.tiers, before.lifetime_spend_minor)) {
+        const auto tiers = config_.active_tiers();
+        if (const auto* tier = core::spend_tier_for(tiers, before.lifetime_spend_minor)) {
             metadata.emplace("vip_tier", tier->name);
         }
         if (!core::is_valid_metadata(metadata)) return core::rejection::invalid_metadata;

@@ -4,6 +4,7 @@
 #include "fake_chat_actions.hpp"
 
 #include <apexcore/bot/shop_bot.hpp>
+#include <apexcore/services/member_service.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
 #include <gtest/gtest.h>
@@ -145,6 +146,131 @@ TEST_F(SetupWizardTest, OnlyStaffOrTheAdministratorRunIt) {
     EXPECT_EQ(go(false, true).body.embeds.at(0).title, "The shop is set up");
     actions_.roles = {{core::role_id{1}, "@everyone", 0}};
     EXPECT_NE(go().body.embeds[0].description.find("staff role <@&5>: missing"), std::string::npos);
+}
+
+// Roles the config file leaves out (no staff_role_id, a tier without role_id) are made, recorded,
+// given to whoever ran the wizard (the staff role) and used at once.
+class SetupWizardRolesTest : public ::testing::Test {
+protected:
+    std::shared_ptr<services::live_roles> roles_ = std::make_shared<services::live_roles>();
+    sqlite::sqlite_store store_{{.path = ":memory:"}};
+    services::shop_config config_ = [this] {
+        services::shop_config c;
+        c.tiers = {{"Gold", core::role_id{}, core::tier_mode::manual, 0, 500}, {"Donor", core::role_id{44}, core::tier_mode::manual, 0, 0}};
+        c.made_roles = roles_;
+        return c;
+    }();
+    services::wallet_service wallet_{store_, config_};
+    services::catalog_service catalog_{store_, config_};
+    services::member_service members_{store_, config_};
+    services::setup_service setup_{store_, config_};
+    test_support::fake_chat_actions actions_;
+    std::unique_ptr<bot::shop_bot> bot_;
+    std::uint64_t next_id_ = 100;
+
+    void SetUp() override {
+        actions_.roles = {{core::role_id{1}, "@everyone", 0}, {core::role_id{44}, "Donor", 2}};
+        bot::shop_parts parts;
+        parts.actions = &actions_;
+        parts.setup = &setup_;
+        parts.members = &members_;
+        parts.live_log_channels = std::make_shared<services::live_log_channels>();
+        parts.live_roles = roles_;
+        // No staff role in the config: only the server's administrator may run /setup.
+        bot_ = std::make_unique<bot::shop_bot>(bot::bot_config{core::guild_id{1}, core::role_id{}, core::usd, {}}, wallet_, catalog_,
+                                               std::move(parts));
+    }
+    ports::interaction_response send(decltype(ports::interaction::action) action, std::vector<core::role_id> roles, bool administrator) {
+        ports::interaction i;
+        i.id = core::interaction_id{next_id_++};
+        i.guild = core::guild_id{1};
+        i.from.user = core::user_id{20};
+        i.from.roles = std::move(roles);
+        i.from.administrator = administrator;
+        i.action = std::move(action);
+        return bot_->handle(i);
+    }
+    std::string run(std::vector<core::role_id> roles = {}, bool administrator = true) {
+        const auto r = send(ports::command_invocation{"setup run", {}}, std::move(roles), administrator);
+        return r.body.embeds.empty() ? r.body.content : r.body.embeds[0].description;
+    }
+    std::string go(std::vector<core::role_id> roles = {}, bool administrator = true) {
+        const auto r = send(ports::component_action{"su:go", {}, ports::component_kind::button}, std::move(roles), administrator);
+        return r.body.embeds.empty() ? r.body.content : r.body.embeds[0].description;
+    }
+    std::optional<core::role_id> role_named(const std::string& name) {
+        for (const auto& r : actions_.roles) {
+            if (r.name == name) return r.id;
+        }
+        return std::nullopt;
+    }
+};
+
+TEST_F(SetupWizardRolesTest, TheStaffCustomerAndTierRolesAreMadeGivenAndUsedAtOnce) {
+    const std::string preview = run();
+    for (const char* line : {"staff role: will be created", "customer role: will be created", "VIP tier Gold role: will be created",
+                             "VIP tier Donor role <@&44>: exists (named by the config file)"}) {
+        EXPECT_NE(preview.find(line), std::string::npos) << line << "\n" << preview;
+    }
+    EXPECT_EQ(actions_.roles.size(), 2U) << "a preview makes nothing";
+    EXPECT_EQ(send(ports::command_invocation{"vip assign", {{"user", core::user_id{30}}, {"tier", std::string("Gold")}}}, {}, true)
+                  .body.content,
+              "Only staff members can do that.") << "no staff role yet";
+
+    const std::string report = go();
+    const auto staff = role_named("Shop Staff");
+    const auto customer = role_named("Customer");
+    const auto gold = role_named("Gold");
+    ASSERT_TRUE(staff && customer && gold) << report;
+    EXPECT_NE(report.find("staff role <@&" + staff->str() + ">: created and given to you"), std::string::npos) << report;
+    EXPECT_NE(report.find("VIP tier Gold role <@&" + gold->str() + ">: created"), std::string::npos) << report;
+    ASSERT_EQ(actions_.role_changes.size(), 1U);
+    EXPECT_EQ(actions_.role_changes[0].user, core::user_id{20});
+    EXPECT_EQ(actions_.role_changes[0].role, *staff);
+    EXPECT_EQ(setup_.records().at("role.staff").kind, "role");
+    EXPECT_EQ(setup_.records().at("role.tier.Gold").id, gold->value);
+
+    // Used at once: the runner is staff with the new role, the staff-only log category opens to
+    // it, and the Gold tier can be given by hand with its new role.
+    EXPECT_EQ(roles_->get(services::live_roles::staff), staff);
+    const auto given = send(ports::command_invocation{"vip assign", {{"user", core::user_id{30}}, {"tier", std::string("Gold")}}},
+                            {*staff}, false);
+    EXPECT_NE(given.body.content.find("now holds **Gold**"), std::string::npos) << given.body.content;
+    EXPECT_EQ(members_.profile(core::user_id{30}).held_roles, std::set<core::role_id>{*gold});
+    bool logs_open_to_staff = false;
+    for (const auto& [id, c] : actions_.channels) {
+        if (c.name != "Shop logs") continue;
+        for (const auto& o : c.overwrites) logs_open_to_staff = logs_open_to_staff || o.target == staff->value;
+    }
+    EXPECT_TRUE(logs_open_to_staff);
+    EXPECT_EQ(config_.active_tiers().back().role, *customer) << "a first purchase now gives the customer role";
+
+    // A second run keeps them; a deleted staff role is made again and given again.
+    EXPECT_NE(go({*staff}, false).find("staff role <@&" + staff->str() + ">: kept"), std::string::npos);
+    std::erase_if(actions_.roles, [&](const ports::role_info& r) { return r.id == *staff; });
+    EXPECT_NE(run().find("staff role: will be re-created (it was deleted)"), std::string::npos);
+    const std::string repaired = go();
+    const auto remade = role_named("Shop Staff");
+    ASSERT_TRUE(remade);
+    EXPECT_NE(*remade, *staff);
+    EXPECT_NE(repaired.find("staff role <@&" + remade->str() + ">: re-created (it was deleted) and given to you"), std::string::npos)
+        << repaired;
+    EXPECT_EQ(roles_->get(services::live_roles::staff), remade);
+    EXPECT_EQ(actions_.roles.size(), 5U) << "nothing else made twice";
+}
+
+TEST_F(SetupWizardRolesTest, WithoutManageRolesEachRoleSaysSoAndTheChannelsAreStillMade) {
+    actions_.refuse = {"create_role"};
+    const std::string report = go();
+    for (const char* line : {"staff role: not created: the bot lacks **Manage Roles**", "customer role: not created: the bot lacks **Manage Roles**",
+                             "VIP tier Gold role: not created: the bot lacks **Manage Roles**", "#storefront: created"}) {
+        EXPECT_NE(report.find(line), std::string::npos) << line << "\n" << report;
+    }
+    EXPECT_FALSE(roles_->get(services::live_roles::staff));
+    EXPECT_EQ(config_.active_tiers().size(), 1U) << "Gold stays out of force";
+    actions_.refuse.clear();
+    EXPECT_NE(go().find("staff role <@&"), std::string::npos) << "a re-run after the fix makes them";
+    EXPECT_TRUE(roles_->get(services::live_roles::staff));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <apexcore/ports/chat_actions.hpp>
 #include <apexcore/ports/log.hpp>
 #include <apexcore/ports/message.hpp>
+#include <apexcore/services/shop_config.hpp>
 
 #include <chrono>
 #include <functional>
@@ -27,12 +28,19 @@ namespace apexcore::bot {
 /// What every feature may need to know about the bot it runs in.
 struct bot_config {
     core::guild_id guild;                 ///< the guild the shop lives in
-    core::role_id staff_role;             ///< members holding it may use staff commands
+    /// Members holding it may use staff commands; 0: none configured, the one /setup makes
+    /// (`made_roles`, "role.staff") counts instead. Read it through staff().
+    core::role_id staff_role;
     core::currency currency = core::usd;  ///< prices and wallets are in this currency
     ports::log_fn log;  ///< one record per unexpected failure (components "router", "tickets", "setup"); may be empty
     /// The customer-facing texts (messages.hpp); null: the shipped English.
     std::shared_ptr<const message_catalog> messages{};
+    /// Roles /setup made while the bot runs (services::live_roles); may be null.
+    std::shared_ptr<const services::live_roles> made_roles{};
 
+    /// The staff role in force: `staff_role` when set, else the one /setup made; nullopt: none yet
+    /// (only the server's administrator can then run /setup, which makes it).
+    [[nodiscard]] std::optional<core::role_id> staff() const;
     /// Whether `who` holds the staff role (the services re-check staff-only use cases).
     [[nodiscard]] bool is_staff(const ports::invoker& who) const;
     /// The text of `key` for `locale` (message_catalog::text; "" for no interaction: DMs, posts).

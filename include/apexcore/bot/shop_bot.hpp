@@ -54,6 +54,11 @@ struct shop_parts {
     /// Log channels /setup makes while the bot runs; shared with the services' notification_policy
     /// and the notifications feature (may be null).
     std::shared_ptr<services::live_log_channels> live_log_channels{};
+    /// Roles /setup makes while the bot runs (the staff role when bot_config::staff_role is 0, the
+    /// customer role, tier roles left out of the config); shared with the services'
+    /// shop_config::made_roles and, when it has none, bot_config::made_roles (may be null: the
+    /// wizard then makes no roles).
+    std::shared_ptr<services::live_roles> live_roles{};
     /// With `orders`: the stats feature's chart (/stats summary); empty: figures without a chart.
     sales_chart_fn sales_chart{};
     /// With `actions`: the notifications feature sends the outbox (log channels, DMs) through it.

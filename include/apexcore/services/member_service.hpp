@@ -54,8 +54,10 @@ public:
     /// When `user` was last forgotten; nullopt if never.
     [[nodiscard]] std::optional<std::chrono::system_clock::time_point> forgotten_at(core::user_id user);
 
-    /// The shop's VIP tiers (shop_config::tiers), in the order configured.
+    /// The shop's VIP tiers as configured (shop_config::tiers; a role may still be 0).
     [[nodiscard]] const std::vector<core::vip_tier>& tiers() const { return config_.tiers; }
+    /// The tiers in force, each with its role (shop_config::active_tiers).
+    [[nodiscard]] std::vector<core::vip_tier> active_tiers() const { return config_.active_tiers(); }
 
 private:
     ports::store& store_;

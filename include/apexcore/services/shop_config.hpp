@@ -31,9 +31,6 @@ struct actor {
     bool staff = false;
 };
 
-/// What the services write to the outbox (core/outbox.hpp) in the transaction of the decision
-/// they report, for the bot to post in log channels and send by DM. Off by default: a shop
-/// without log channels or DMs writes no outbox rows.
 /// Log channels that appear while the bot runs (/setup makes them): shared by the services, which
 /// then write the topic's events, and the notifications feature, which posts them. Thread-safe.
 class live_log_channels {
@@ -55,6 +52,38 @@ private:
     std::map<core::log_topic, core::channel_id> channels_;
 };
 
+/// Roles /setup makes while the bot runs, for what the config file leaves out: the staff role
+/// ("role.staff"), the customer role ("role.customer", held after a first purchase) and a VIP
+/// tier's role ("role.tier.<tier name>"). The names are those of the setup records
+/// (ports::setup_record). Shared by the services (shop_config::active_tiers) and the bot
+/// (bot_config::staff); thread-safe.
+class live_roles {
+public:
+    static constexpr std::string_view staff = "role.staff";
+    static constexpr std::string_view customer = "role.customer";
+    /// The record name of the role of the tier named `tier`.
+    [[nodiscard]] static std::string tier(std::string_view tier) { return "role.tier." + std::string(tier); }
+
+    /// Sets the role recorded as `name`.
+    void set(std::string_view name, core::role_id role) {
+        const std::lock_guard lock(mutex_);
+        roles_[std::string(name)] = role;
+    }
+    /// The role recorded as `name`; nullopt if none.
+    [[nodiscard]] std::optional<core::role_id> get(std::string_view name) const {
+        const std::lock_guard lock(mutex_);
+        const auto it = roles_.find(name);
+        return it == roles_.end() ? std::nullopt : std::optional<core::role_id>(it->second);
+    }
+
+private:
+    mutable std::mutex mutex_;
+    std::map<std::string, core::role_id, std::less<>> roles_;
+};
+
+/// What the services write to the outbox (core/outbox.hpp) in the transaction of the decision
+/// they report, for the bot to post in log channels and send by DM. Off by default: a shop
+/// without log channels or DMs writes no outbox rows.
 struct notification_policy {
     std::vector<core::log_topic> log_topics{};  ///< topics with a log channel: their events are written
     /// Topics whose channel /setup made while the bot runs: their events are written too.
@@ -80,7 +109,11 @@ struct notification_policy {
 /// Shop-wide configuration. Build it once, validate it (`validate_config`), pass it to services.
 struct shop_config {
     core::currency currency = core::usd;
-    std::vector<core::vip_tier> tiers{};           ///< VIP tiers, core/vip.hpp
+    /// VIP tiers, core/vip.hpp. A tier whose role is 0 gets the role /setup makes (`made_roles`);
+    /// read them through active_tiers().
+    std::vector<core::vip_tier> tiers{};
+    /// Roles /setup made for what the config leaves out (tier roles, the customer role); may be null.
+    std::shared_ptr<const live_roles> made_roles{};
     core::refund_policy refunds{};                 ///< request window and fee, core/refund.hpp
     std::vector<core::payment_method> payment_methods{};
     std::chrono::minutes payment_session_ttl{60};  ///< an open session expires after this, 1 min .. 7 days
@@ -99,6 +132,11 @@ struct shop_config {
         static const ports::system_clock system;
         return clock != nullptr ? *clock : system;
     }
+    /// The tiers in force: `tiers` with each role 0 replaced by the role /setup made for it (a tier
+    /// with neither is left out until /setup makes its role), then, when /setup made a customer
+    /// role and no tier is assigned on the first purchase, a "Customer" tier with that role
+    /// (automatic_first_purchase, no discount). Empty and cheap when there are no tiers.
+    [[nodiscard]] std::vector<core::vip_tier> active_tiers() const;
     /// The ticket type with `key`; nullptr if none.
     [[nodiscard]] const core::ticket_type* find_ticket_type(std::string_view key) const {
         for (const auto& t : ticket_types) {
@@ -116,7 +154,8 @@ struct shop_config {
 };
 
 /// The first problem of a config as a sentence naming the field, or nullopt when it is valid:
-/// tiers (names 1..32 bytes, discount 0..10000 bp, spend thresholds >= 0, distinct roles),
+/// tiers (names 1..32 bytes and distinct, discount 0..10000 bp, spend thresholds >= 0, distinct
+/// roles where set: 0 means /setup makes it),
 /// refunds (core::is_valid), payment methods (core::validate, distinct names), TTL 1 min..7 days,
 /// ticket types (core::validate, distinct keys), tickets.max_open_per_member 1..50.
 [[nodiscard]] std::optional<std::string> validate_config(const shop_config& config);

@@ -47,10 +47,17 @@ ports::interaction_response profile_feature::vip(const ports::interaction& i, co
         !std::holds_alternative<std::string>(*tier_name)) {
         return ephemeral_reply("Usage: /vip assign|remove user:<member> tier:<a manual tier>");
     }
-    const auto& tiers = members_.tiers();
-    const auto tier = std::find_if(tiers.begin(), tiers.end(), [&](const core::vip_tier& t) { return t.name == std::get<std::string>(*tier_name); });
+    const std::string& wanted = std::get<std::string>(*tier_name);
+    const auto named = [&](const core::vip_tier& t) { return t.name == wanted; };
+    const auto tiers = members_.active_tiers();
+    const auto tier = std::find_if(tiers.begin(), tiers.end(), named);
     if (tier == tiers.end() || tier->mode != core::tier_mode::manual) {
-        return ephemeral_reply("`" + core::truncate_utf8(std::get<std::string>(*tier_name), 40) + "` is not a tier staff give by hand.");
+        const auto& configured = members_.tiers();
+        const auto manual = [&](const core::vip_tier& t) { return named(t) && t.mode == core::tier_mode::manual; };
+        if (tier == tiers.end() && std::any_of(configured.begin(), configured.end(), manual)) {
+            return ephemeral_reply("**" + core::truncate_utf8(wanted, 40) + "** has no role yet: run /setup run to make it.");
+        }
+        return ephemeral_reply("`" + core::truncate_utf8(wanted, 40) + "` is not a tier staff give by hand.");
     }
     const core::user_id member = std::get<core::user_id>(*user);
     const auto changes = members_.set_manual_role({i.from.user, true}, member, tier->role, assign);

@@ -15,16 +15,34 @@ std::vector<ports::command_spec> setup_feature::commands() const {
     ports::command_spec setup{"setup", "Staff: set up the shop and check what the bot may do", {}, true, {}, {}};
     setup.subcommands.push_back({"check", "List what the bot lacks for the shop's features (permissions, roles)", {}});
     if (options_.records != nullptr) {
-        setup.subcommands.push_back({"run", "Make the shop's channels, log channels and panels (a preview first; safe to re-run)", {}});
+        setup.subcommands.push_back({"run", "Make the shop's roles, channels, log channels and panels (a preview first; safe to re-run)", {}});
     }
     return {setup};
 }
 
 std::vector<requirement> setup_feature::requirements() const {
-    requirement staff;
-    staff.why = "staff commands (the staff role)";
-    staff.existing = config_.staff_role;
-    return {staff};
+    std::vector<requirement> out;
+    if (const auto role = config_.staff()) {  // none yet: /setup check says so, /setup run makes it
+        requirement staff;
+        staff.why = "staff commands (the staff role)";
+        staff.existing = *role;
+        out.push_back(std::move(staff));
+    }
+    // The roles /setup made for the bot to grant must stay below its own (an owner may move them).
+    const auto grantable = [&](const std::string& why, std::string_view name) {
+        if (!options_.live_roles) return;
+        if (const auto role = options_.live_roles->get(name)) {
+            requirement r;
+            r.why = why;
+            r.grantable = *role;
+            out.push_back(std::move(r));
+        }
+    };
+    if (options_.customer_role) grantable("the customer role", services::live_roles::customer);
+    for (const auto& t : options_.tiers) {
+        if (t.role.value == 0) grantable("VIP tier " + t.name, services::live_roles::tier(t.name));
+    }
+    return out;
 }
 
 ports::interaction_response setup_feature::on_command(const ports::interaction& i, const ports::command_invocation& c) {
@@ -35,7 +53,11 @@ ports::interaction_response setup_feature::on_command(const ports::interaction& 
     if (c.name == "setup run" && options_.records != nullptr) return preview(i);
     if (c.name != "setup check") return ephemeral_reply("Usage: /setup check, /setup run");
     const auto needs = requirements_ ? requirements_() : requirements();
-    const auto problems = actions_.missing(config_.guild, needs);
+    auto problems = actions_.missing(config_.guild, needs);
+    if (problems && !config_.staff()) {
+        problems->insert(problems->begin(), std::string("staff commands: there is no staff role yet (") +
+                                                (options_.records != nullptr ? "/setup run makes one" : "set staff_role_id in the config") + ")");
+    }
     if (!problems) {
         ports::emit(config_.log, ports::log_level::warning, "setup",
                     "setup check failed: " + std::string(ports::to_string(problems.error().code)) + " " + problems.error().detail);

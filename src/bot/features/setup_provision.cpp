@@ -3,6 +3,7 @@
 
 #include <apexcore/core/text.hpp>
 
+#include <algorithm>
 #include <set>
 
 namespace apexcore::bot {
@@ -105,10 +106,15 @@ std::vector<setup_feature::step> setup_feature::provision(const ports::interacti
     const services::actor by{i.from.user, true};
     std::map<std::string, core::channel_id> made;  // record name -> id, as of this run
 
+    // Roles first: the staff-only channels below are opened to the staff role.
+    provision_roles(i, acting, existing_roles, records, steps);
+
     // Staff-only channels: hidden from @everyone (the role whose id is the guild's), open to staff and the bot.
     std::vector<ports::overwrite> staff_only{
-        ports::overwrite::for_role(core::role_id{config_.guild.value}, {}, ports::abilities{ports::ability::view}),
-        ports::overwrite::for_role(config_.staff_role, ports::ability::view | ports::ability::send | ports::ability::read_history)};
+        ports::overwrite::for_role(core::role_id{config_.guild.value}, {}, ports::abilities{ports::ability::view})};
+    if (const auto staff = config_.staff()) {
+        staff_only.push_back(ports::overwrite::for_role(*staff, ports::ability::view | ports::ability::send | ports::ability::read_history));
+    }
     if (const auto me = actions_.bot_user()) {
         staff_only.push_back(ports::overwrite::for_member(*me, ports::ability::view | ports::ability::send | ports::ability::embed_links |
                                                                    ports::ability::attach_files | ports::ability::read_history));
@@ -199,15 +205,75 @@ std::vector<setup_feature::step> setup_feature::provision(const ports::interacti
     panel("message.shop_panel", "channel.storefront", "shop panel in #storefront", options_.shop_panel);
     panel("message.ticket_panel", "channel.support", "ticket panel in #support", options_.ticket_panel);
 
-    // Roles: their ids are in the config file; the wizard says whether each exists.
-    const auto check_role = [&](const std::string& what, core::role_id role) {
-        const bool exists = existing_roles.count(role.value) != 0;
-        steps.push_back({what + " <@&" + role.str() + ">",
-                         exists ? "exists" : "missing: create the role and put its id in the config file", exists});
-    };
-    check_role("staff role", config_.staff_role);
-    for (const auto& [what, role] : options_.roles) check_role(what, role);
     return steps;
+}
+
+void setup_feature::provision_roles(const ports::interaction& i, bool acting, const std::set<std::uint64_t>& existing_roles,
+                                    const std::map<std::string, ports::setup_record>& records, std::vector<step>& steps) {
+    const services::actor by{i.from.user, true};
+    // A role the config file names is only checked: the wizard cannot change the file.
+    const auto check_role = [&](const std::string& what, core::role_id role, std::string_view key) {
+        const bool exists = existing_roles.count(role.value) != 0;
+        std::string outcome = "exists (named by the config file)";
+        if (!exists && key.empty()) outcome = "missing: create the role and put its id in the config file";
+        if (!exists && !key.empty()) {
+            outcome = "missing: create the role and put its id in " + std::string(key) + ", or remove " + std::string(key) +
+                      " from the config file and re-run /setup run to have it made";
+        }
+        steps.push_back({what + " <@&" + role.str() + ">", std::move(outcome), exists});
+    };
+    // A role the config leaves out is made, recorded and used at once (services::live_roles).
+    const auto make_role = [&](std::string_view name, const std::string& what, const ports::role_spec& spec, bool give_to_runner) {
+        const auto rec = records.find(std::string(name));
+        if (rec != records.end() && existing_roles.count(rec->second.id) != 0) {
+            if (acting && options_.live_roles) options_.live_roles->set(name, core::role_id{rec->second.id});
+            steps.push_back({what + " <@&" + std::to_string(rec->second.id) + ">", "kept", true});
+            return;
+        }
+        const bool again = rec != records.end();
+        if (!acting) {
+            steps.push_back({what, again ? "will be re-created (it was deleted)" : "will be created", true});
+            return;
+        }
+        const auto created = actions_.create_role(config_.guild, spec, reason);
+        if (!created) {
+            steps.push_back({what, "not created: " + explain(created.error(), "Manage Roles"), false});
+            return;
+        }
+        options_.records->record(by, {std::string(name), "role", created->id.value, std::nullopt, {}});
+        if (options_.live_roles) options_.live_roles->set(name, created->id);
+        std::string outcome = again ? "re-created (it was deleted)" : "created";
+        if (give_to_runner) {
+            const auto given = actions_.add_member_role(config_.guild, i.from.user, created->id, reason);
+            outcome += given ? " and given to you" : ", not given to you: " + explain(given.error(), "Manage Roles");
+        }
+        steps.push_back({what + " <@&" + created->id.str() + ">", outcome, true});
+    };
+
+    if (config_.staff_role.value != 0) {
+        check_role("staff role", config_.staff_role, "staff_role_id");
+    } else {
+        make_role(services::live_roles::staff, "staff role", {"Shop Staff", 0xF1C40F, true, false}, true);
+    }
+    if (options_.customer_role) {
+        make_role(services::live_roles::customer, "customer role", {"Customer", 0x3498DB, false, false}, false);
+    }
+    for (std::size_t n = 0; n < options_.tiers.size(); ++n) {
+        const auto& tier = options_.tiers[n];
+        const std::string what = "VIP tier " + tier.name + " role";
+        if (tier.role.value != 0) {
+            check_role(what, tier.role, "tiers[" + std::to_string(n) + "].role_id");
+        } else {
+            make_role(services::live_roles::tier(tier.name), what, {tier.name, 0x9B59B6, false, false}, false);
+        }
+    }
+    for (const auto& granted : options_.roles) {
+        const core::role_id role = granted.second;
+        const bool tier_role = std::any_of(options_.tiers.begin(), options_.tiers.end(), [role](const core::vip_tier& t) {
+            return t.role == role;
+        });
+        if (!tier_role && role.value != 0) check_role(granted.first, role, {});  // tier roles: checked above
+    }
 }
 
 }  // namespace apexcore::bot

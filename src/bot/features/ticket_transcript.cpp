@@ -10,7 +10,7 @@ std::optional<core::transcript> tickets_feature::build_transcript(const core::ti
     out.type_label = type.label;
     out.guild_name = transcripts_.guild_name;
     out.channel_name = core::ticket_channel_name(t);
-    out.role_names.emplace(config_.staff_role, "Staff");
+    if (const auto staff = config_.staff()) out.role_names.emplace(*staff, "Staff");
     out.generated_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(tickets_.now().time_since_epoch()).count();
     // Newest page first, each page oldest first; bounded before any work.
     std::vector<std::vector<core::transcript_message>> pages;

@@ -105,13 +105,13 @@ ports::message rating_request(const core::ticket& t, const core::ticket_type& ty
 }
 
 std::vector<ports::overwrite> channel_overwrites(const core::ticket& t, const core::ticket_type& type, core::guild_id guild,
-                                                 core::role_id staff_role, core::user_id bot, bool locked) {
+                                                 std::optional<core::role_id> staff_role, core::user_id bot, bool locked) {
     using ports::ability;
     const ports::abilities member_reads = ports::abilities{ability::view} | ability::read_history;
     std::vector<ports::overwrite> out;
     out.push_back(ports::overwrite::for_role(core::role_id{guild.value}, {}, ability::view));  // @everyone
     out.push_back(ports::overwrite::for_member(bot, ports::participant_abilities | ability::embed_links));
-    out.push_back(ports::overwrite::for_role(staff_role, ports::participant_abilities | ability::embed_links));
+    if (staff_role) out.push_back(ports::overwrite::for_role(*staff_role, ports::participant_abilities | ability::embed_links));
     for (const auto role : type.staff_roles) {
         if (role != staff_role) out.push_back(ports::overwrite::for_role(role, ports::participant_abilities | ability::embed_links));
     }

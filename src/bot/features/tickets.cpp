@@ -288,7 +288,7 @@ ports::interaction_response tickets_feature::open(const ports::interaction& i, c
     spec.topic = core::truncate_utf8(
         type.label + " ticket #" + std::to_string(opened->id.value) + " opened by " + i.from.display_name, 1024);
     spec.parent = type.category;
-    if (bot) spec.overwrites = ticket_views::channel_overwrites(*opened, type, config_.guild, config_.staff_role, *bot, false);
+    if (bot) spec.overwrites = ticket_views::channel_overwrites(*opened, type, config_.guild, config_.staff(), *bot, false);
     const auto channel = bot ? actions_.create_channel(config_.guild, spec, "ticket #" + std::to_string(opened->id.value) + " opened")
                              : ports::chat_result<ports::channel_info>(bot.error());
     if (!channel) {
@@ -366,7 +366,7 @@ ports::interaction_response tickets_feature::act(const ports::interaction& i, co
         const auto bot = actions_.bot_user();
         if (bot) {
             ports::channel_changes changes;
-            changes.overwrites = ticket_views::channel_overwrites(*done, *type, config_.guild, config_.staff_role, *bot, false);
+            changes.overwrites = ticket_views::channel_overwrites(*done, *type, config_.guild, config_.staff(), *bot, false);
             if (const auto m = actions_.modify_channel(*t->channel, changes, "ticket #" + std::to_string(id.value) + ": " + verb); !m) {
                 log(id, "updating the channel of ticket #" + std::to_string(id.value) + " failed: " + m.error().detail);
                 return ephemeral_reply("Recorded, but the channel's permissions could not be changed (" +
@@ -407,7 +407,7 @@ void tickets_feature::after_close(const core::ticket& t) {
     if (t.channel && type != nullptr) {
         if (const auto bot = actions_.bot_user()) {
             ports::channel_changes lock;
-            lock.overwrites = ticket_views::channel_overwrites(t, *type, config_.guild, config_.staff_role, *bot, true);
+            lock.overwrites = ticket_views::channel_overwrites(t, *type, config_.guild, config_.staff(), *bot, true);
             if (const auto m = actions_.modify_channel(*t.channel, lock, "ticket #" + std::to_string(t.id.value) + " closed"); !m) {
                 log(t.id, "locking the channel of ticket #" + std::to_string(t.id.value) + " failed: " + m.error().detail);
             }

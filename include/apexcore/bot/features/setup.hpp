@@ -17,8 +17,16 @@
 /// Every id is recorded in the database (services::setup_service); a second run keeps what
 /// exists, re-creates what was deleted and refreshes the panels, so it is idempotent. The new
 /// log channels are used at once (services::live_log_channels). It reports each step's outcome,
-/// naming the permission the bot lacks when one fails, and checks that the staff role and the
-/// roles the bot grants exist. Roles are not created: their ids are in the config file.
+/// naming the permission the bot lacks when one fails.
+///
+/// Roles come first. Those the config file leaves out are made (Discord puts a new role just
+/// above @everyone, so below the bot's role, which can then grant it — REFERENCE.md §7.3),
+/// recorded ("role.staff", "role.customer", "role.tier.<name>") and used at once
+/// (services::live_roles, read by bot_config::staff and shop_config::active_tiers):
+/// - "Shop Staff" when there is no staff_role_id, given to whoever ran the wizard;
+/// - "Customer" (setup_options::customer_role), held after a first purchase;
+/// - one per VIP tier without a role_id, named after the tier.
+/// Roles the config file names are checked: the wizard says whether each exists.
 
 #include <apexcore/bot/feature.hpp>
 #include <apexcore/ports/chat_actions.hpp>
@@ -27,6 +35,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 
 namespace apexcore::bot {
 
@@ -38,6 +47,9 @@ struct setup_options {
     std::function<std::optional<ports::message>()> shop_panel{};    ///< the storefront panel; empty: none
     std::function<std::optional<ports::message>()> ticket_panel{};  ///< the ticket panel; empty: no #support
     std::vector<std::pair<std::string, core::role_id>> roles{};     ///< roles to check: (what for, id)
+    std::shared_ptr<services::live_roles> live_roles{};  ///< roles made take effect here (bot_config::made_roles)
+    std::vector<core::vip_tier> tiers{};  ///< the configured tiers: one with role 0 gets a role made
+    bool customer_role = false;           ///< make a "Customer" role (no tier is given on a first purchase)
 };
 
 /// /setup check. Thread-safe; `actions` must outlive it.
@@ -68,6 +80,9 @@ public:
 
 private:
     ports::interaction_response preview(const ports::interaction& i);
+    /// The role steps of provision(): make what the config leaves out, check what it names.
+    void provision_roles(const ports::interaction& i, bool acting, const std::set<std::uint64_t>& existing_roles,
+                         const std::map<std::string, ports::setup_record>& records, std::vector<step>& steps);
 
     const bot_config& config_;
     ports::chat_actions& actions_;

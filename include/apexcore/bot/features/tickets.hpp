@@ -64,10 +64,10 @@ namespace ticket_views {
 /// The DM asking the opener for a rating (buttons 1..5).
 [[nodiscard]] ports::message rating_request(const core::ticket& t, const core::ticket_type& type, const localized& text = {});
 /// The overwrites of a ticket's channel: @everyone cannot see it; the opener, the participants,
-/// the staff role, the type's staff roles and the bot can. With `locked`, the opener and the
-/// participants can still read but no longer write.
+/// the staff role (bot_config::staff; nullopt: none yet), the type's staff roles and the bot can.
+/// With `locked`, the opener and the participants can still read but no longer write.
 [[nodiscard]] std::vector<ports::overwrite> channel_overwrites(const core::ticket& t, const core::ticket_type& type,
-                                                               core::guild_id guild, core::role_id staff_role,
+                                                               core::guild_id guild, std::optional<core::role_id> staff_role,
                                                                core::user_id bot, bool locked);
 }  // namespace ticket_views
 
