@@ -29,7 +29,8 @@ protected:
     std::vector<std::string> bot_env_;   ///< extra environment (e.g. APEXBOT_INJECT_FAULTS=...)
     std::size_t expected_commands_ = 25;  ///< what SetUp waits for the bot to register (26 with payment methods: /proof)
 
-    /// Top-level config keys to add, once the sandbox's facts (info_) are known.
+    /// Top-level config keys to add, once the sandbox's facts (info_) are known; a key set to
+    /// null is left out of the config (e.g. "staff_role_id").
     virtual json extra_config() { return json::object(); }
 
     void SetUp() override {
@@ -56,6 +57,7 @@ protected:
                     {"products_file", APEXCORE_PRODUCTS_FILE},
                     {"discord", discord}};
         config.update(extra_config());
+        for (auto it = config.begin(); it != config.end();) it = it->is_null() ? config.erase(it) : std::next(it);
         std::ofstream(dir_ / "config.json") << config.dump(2);
         if (!start_bot_) return;
         launch_bot();

@@ -310,3 +310,114 @@ TEST_F(SetupEndToEndTest, WithoutManageChannelsEachStepSaysWhatIsMissingAndAReru
 }
 
 }  // namespace
+
+namespace {
+
+// A config without staff_role_id and a tier without role_id: /setup run, by the server's owner
+// (an administrator), makes the roles, and they work at once and after a restart.
+class SetupRolesEndToEndTest : public SetupEndToEndTest {
+protected:
+    void SetUp() override {
+        expected_commands_ = 26;  // /vip, for the manual tier
+        SetupEndToEndTest::SetUp();
+    }
+    json extra_config() override {
+        return {{"staff_role_id", nullptr}, {"tiers", json::array({{{"name", "Gold"}, {"mode", "manual"}, {"discount_bp", 500}}})}};
+    }
+    /// The id in "<what> <@&ID>: <outcome>" of the report, "" if the line is not there.
+    static std::string role_in(const json& report, const std::string& what, const std::string& outcome) {
+        const std::string text = report.value("description", "");
+        const std::string head = what + " <@&";
+        for (auto at = text.find(head); at != std::string::npos; at = text.find(head, at + 1)) {
+            const auto id_end = text.find('>', at);
+            if (id_end != std::string::npos && text.compare(id_end + 1, 2 + outcome.size(), ": " + outcome) == 0) {
+                return text.substr(at + head.size(), id_end - at - head.size());
+            }
+        }
+        return "";
+    }
+    json guild() { return control_->get("/_sandbox/guild").body; }
+    bool holds(const std::string& user, const std::string& role) {
+        const json g = guild();
+        for (const auto& m : g["members"]) {
+            if (m.value("user_id", "") != user) continue;
+            for (const auto& r : m["roles"]) {
+                if (r == role) return true;
+            }
+        }
+        return false;
+    }
+    int position(const std::string& role) {
+        const json g = guild();
+        for (const auto& r : g["roles"]) {
+            if (r.value("id", "") == role) return r.value("position", -1);
+        }
+        return -1;
+    }
+};
+
+TEST_F(SetupRolesEndToEndTest, TheRolesAreMadeBelowTheBotUsedAtOnceRemadeAfterADeletionAndKeptOverARestart) {
+    EXPECT_NE(reply_text(command(staff(), "stock check", {{"product", "Indie"}})).find("Only staff"), std::string::npos)
+        << "no staff role yet";
+    const json report = set_up();
+    ASSERT_EQ(report.value("title", ""), "The shop is set up") << report.dump() << bot_->output();
+    const std::string staff_role = role_in(report, "staff role", "created and given to you");
+    const std::string customer_role = role_in(report, "customer role", "created");
+    const std::string gold = role_in(report, "VIP tier Gold role", "created");
+    ASSERT_TRUE(!staff_role.empty() && !customer_role.empty() && !gold.empty()) << report.dump();
+    EXPECT_TRUE(holds(staff(), staff_role));
+    int bot_position = -1;  // the bot's own (managed) role
+    const json roles = guild()["roles"];
+    for (const auto& r : roles) {
+        if (r.value("managed", false)) bot_position = r.value("position", -1);
+    }
+    for (const auto& role : {staff_role, customer_role, gold}) {
+        EXPECT_GT(position(role), 0);
+        EXPECT_LT(position(role), bot_position) << "below the bot's role, so the bot can grant it";
+    }
+
+    // Used at once: the owner is staff, the tier is given by hand, a first purchase gives Customer.
+    const auto given = command(staff(), "vip assign", {{"user", customer()}, {"tier", "Gold"}});
+    EXPECT_NE(reply_text(given).find("now holds **Gold**"), std::string::npos) << given.body.dump() << bot_->output();
+    ASSERT_TRUE(wait_for([&] { return holds(customer(), gold); })) << bot_->output();
+    top_up("20.00");
+    ASSERT_NE(reply_text(buy_through_menu(customer(), "1")).find("is paid"), std::string::npos);
+    ASSERT_TRUE(wait_for([&] { return holds(customer(), customer_role); })) << bot_->output();
+
+    // The owner deletes the staff role: staff commands stop, a re-run makes it again.
+    ASSERT_EQ(control_->post("/_sandbox/roles/" + staff_role + "/delete", json::object()).status, 200U);
+    EXPECT_NE(reply_text(command(staff(), "stock check", {{"product", "Indie"}})).find("Only staff"), std::string::npos);
+    const json again = set_up();
+    const std::string remade = role_in(again, "staff role", "re-created (it was deleted) and given to you");
+    ASSERT_FALSE(remade.empty()) << again.dump();
+    EXPECT_NE(remade, staff_role);
+    EXPECT_FALSE(role_in(again, "VIP tier Gold role", "kept").empty()) << again.dump();
+    EXPECT_EQ(reply_text(command(staff(), "stock check", {{"product", "Indie"}})).find("Only staff"), std::string::npos);
+
+    // A restart takes the recorded roles back into use.
+    ASSERT_EQ(bot_->stop(SIGTERM, 10s), 0);
+    launch_bot();
+    const auto after = command(staff(), "vip remove", {{"user", customer()}, {"tier", "Gold"}});
+    EXPECT_NE(reply_text(after).find("no longer holds **Gold**"), std::string::npos) << after.body.dump();
+    ASSERT_TRUE(wait_for([&] { return !holds(customer(), gold); })) << bot_->output();
+}
+
+TEST_F(SetupRolesEndToEndTest, WithoutManageRolesEachRoleSaysSoAndARerunAfterTheFixMakesThem) {
+    // Every right the shop needs but Manage Roles (1 << 28).
+    const std::uint64_t without = (1ULL << 4) | (1ULL << 10) | (1ULL << 11) | (1ULL << 14) | (1ULL << 15) | (1ULL << 16);
+    ASSERT_EQ(control_->post("/_sandbox/bot-permissions", {{"permissions", std::to_string(without)}}).status, 200U);
+    const json report = set_up();
+    const std::string text = report.value("description", "");
+    for (const char* line : {"staff role: not created: the bot lacks **Manage Roles**", "customer role: not created: the bot lacks **Manage Roles**",
+                             "VIP tier Gold role: not created: the bot lacks **Manage Roles**", "#storefront: created"}) {
+        EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << report.dump();
+    }
+    EXPECT_NE(report.value("title", "").find("3 step(s) failed"), std::string::npos) << report.dump();
+    ASSERT_EQ(control_->post("/_sandbox/bot-permissions", {{"permissions", std::to_string(without | (1ULL << 28))}}).status, 200U);
+    const json fixed = set_up();
+    EXPECT_EQ(fixed.value("title", ""), "The shop is set up") << fixed.dump();
+    EXPECT_FALSE(role_in(fixed, "staff role", "created and given to you").empty()) << fixed.dump();
+    EXPECT_NE(fixed.value("description", "").find("#storefront: kept"), std::string::npos);
+}
+
+}  // namespace
