@@ -11,6 +11,8 @@
 #        scripts/sandbox-shop.sh setup | staff "COMMAND [SUB]" [OPTIONS_JSON] | channel NAME
 #                                (/setup run confirmed; any staff command, e.g. staff "stats summary" '{"days":7}';
 #                                 the messages of a channel by name, e.g. channel orders-log)
+#        scripts/sandbox-shop.sh roles | delete role|channel NAME
+#                                (the guild's roles, highest first, with who holds each; the owner deletes one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 info=${APEXCORE_SANDBOX_INFO:-.apexcore/sandbox/sandbox.json}  # another sandbox: its sandbox.json
@@ -174,10 +176,20 @@ case "${1:-}" in
     id=$(curl -sS "$control/_sandbox/guild" | jq -r --arg n "${2:-}" '.channels[] | select(.name == $n) | .id' | head -1)
     [ -n "$id" ] || { echo "sandbox-shop: no channel named '${2:-}'" >&2; exit 1; }
     curl -sS "$control/_sandbox/channels/$id/messages" | jq -r ".[] | $message_lines" ;;
+  roles)  # the guild's roles, highest first: position, name, id and the members holding each
+    curl -sS "$control/_sandbox/guild" | jq -r '.members as $m | .roles | sort_by(-.position) | .[] |
+      . as $r | "\(.position)  \(.name)  <\(.id)>\(if .managed then "  (the bot'"'"'s role)" else "" end)  " +
+      ([$m[] | select(.roles | index($r.id)) | .username] | join(", "))' ;;
+  delete)  # the owner deletes the role or channel NAME in Discord's client
+    case "${2:-}" in role) kind=roles ;; channel) kind=channels ;; *) echo "usage: $0 delete role|channel NAME" >&2; exit 2 ;; esac
+    id=$(curl -sS "$control/_sandbox/guild" | jq -r --arg k "$kind" --arg n "${3:-}" '.[$k][] | select(.name == $n) | .id' | head -1)
+    [ -n "$id" ] || { echo "sandbox-shop: no ${2} named '${3:-}'" >&2; exit 1; }
+    post "/_sandbox/$kind/$id/delete" '{}' | jq -c . ;;
   state) curl -sS "$control/_sandbox/state" | jq . ;;
   *) echo "usage: $0 topup AMOUNT | balance | transactions | profile | products | buy PRODUCT_VALUE [ANSWER...] | orders | order REFERENCE | shop | help [customer|staff] | check [member] | state" >&2
      echo "       $0 pay PRODUCT_VALUE | proof REFERENCE FILE|https://LINK | review approve|reject REFERENCE [REASON] | deposit ANSWER" >&2
      echo "       $0 panel | open TYPE ANSWER | say CHANNEL WHO TEXT | ticket CHANNEL WHO SUBCOMMAND [REASON] | history CHANNEL | dms" >&2
      echo "       $0 log orders|payments|audit|tickets|errors | setup | staff \"COMMAND [SUB]\" [OPTIONS_JSON] | channel NAME" >&2
+     echo "       $0 roles | delete role|channel NAME" >&2
      exit 2 ;;
 esac

@@ -259,6 +259,16 @@ TEST_F(SetupWizardRolesTest, TheStaffCustomerAndTierRolesAreMadeGivenAndUsedAtOn
     EXPECT_EQ(actions_.roles.size(), 5U) << "nothing else made twice";
 }
 
+TEST_F(SetupWizardRolesTest, AFirstRunUsesARoleOfTheSameNameTheServerHas) {
+    actions_.roles.push_back({core::role_id{60}, "Shop Staff", 1});
+    EXPECT_NE(run().find("staff role: will use the server's role <@&60>"), std::string::npos);
+    const std::string report = go();
+    EXPECT_NE(report.find("staff role <@&60>: the server's role of that name is used and given to you"), std::string::npos) << report;
+    EXPECT_EQ(roles_->get(services::live_roles::staff), core::role_id{60});
+    EXPECT_EQ(setup_.records().at("role.staff").id, 60U);
+    EXPECT_EQ(std::count_if(actions_.roles.begin(), actions_.roles.end(), [](const ports::role_info& r) { return r.name == "Shop Staff"; }), 1);
+}
+
 TEST_F(SetupWizardRolesTest, WithoutManageRolesEachRoleSaysSoAndTheChannelsAreStillMade) {
     actions_.refuse = {"create_role"};
     const std::string report = go();

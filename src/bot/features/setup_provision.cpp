@@ -99,15 +99,14 @@ std::vector<setup_feature::step> setup_feature::provision(const ports::interacti
         steps.push_back({"the server", "cannot be read right now (" + explain(e, "View Channels") + "); nothing was changed", false});
         return steps;
     }
-    std::set<std::uint64_t> existing_channels, existing_roles;
+    std::set<std::uint64_t> existing_channels;
     for (const auto& c : *channels) existing_channels.insert(c.id.value);
-    for (const auto& r : *roles) existing_roles.insert(r.id.value);
     auto records = options_.records->records();
     const services::actor by{i.from.user, true};
     std::map<std::string, core::channel_id> made;  // record name -> id, as of this run
 
     // Roles first: the staff-only channels below are opened to the staff role.
-    provision_roles(i, acting, existing_roles, records, steps);
+    provision_roles(i, acting, *roles, records, steps);
 
     // Staff-only channels: hidden from @everyone (the role whose id is the guild's), open to staff and the bot.
     std::vector<ports::overwrite> staff_only{
@@ -208,9 +207,17 @@ std::vector<setup_feature::step> setup_feature::provision(const ports::interacti
     return steps;
 }
 
-void setup_feature::provision_roles(const ports::interaction& i, bool acting, const std::set<std::uint64_t>& existing_roles,
+void setup_feature::provision_roles(const ports::interaction& i, bool acting, const std::vector<ports::role_info>& roles,
                                     const std::map<std::string, ports::setup_record>& records, std::vector<step>& steps) {
     const services::actor by{i.from.user, true};
+    std::set<std::uint64_t> existing_roles;
+    for (const auto& r : roles) existing_roles.insert(r.id.value);
+    const auto named = [&](const std::string& name) -> std::optional<core::role_id> {
+        for (const auto& r : roles) {
+            if (r.name == name) return r.id;
+        }
+        return std::nullopt;
+    };
     // A role the config file names is only checked: the wizard cannot change the file.
     const auto check_role = [&](const std::string& what, core::role_id role, std::string_view key) {
         const bool exists = existing_roles.count(role.value) != 0;
@@ -231,23 +238,34 @@ void setup_feature::provision_roles(const ports::interaction& i, bool acting, co
             return;
         }
         const bool again = rec != records.end();
+        // A first run uses a role of the same name the server already has instead of a second one.
+        const auto found = again ? std::nullopt : named(spec.name);
         if (!acting) {
-            steps.push_back({what, again ? "will be re-created (it was deleted)" : "will be created", true});
+            steps.push_back({what, found ? "will use the server's role <@&" + found->str() + ">"
+                                         : again ? "will be re-created (it was deleted)" : "will be created", true});
             return;
         }
-        const auto created = actions_.create_role(config_.guild, spec, reason);
-        if (!created) {
-            steps.push_back({what, "not created: " + explain(created.error(), "Manage Roles"), false});
-            return;
+        core::role_id role;
+        std::string outcome;
+        if (found) {
+            role = *found;
+            outcome = "the server's role of that name is used";
+        } else {
+            const auto created = actions_.create_role(config_.guild, spec, reason);
+            if (!created) {
+                steps.push_back({what, "not created: " + explain(created.error(), "Manage Roles"), false});
+                return;
+            }
+            role = created->id;
+            outcome = again ? "re-created (it was deleted)" : "created";
         }
-        options_.records->record(by, {std::string(name), "role", created->id.value, std::nullopt, {}});
-        if (options_.live_roles) options_.live_roles->set(name, created->id);
-        std::string outcome = again ? "re-created (it was deleted)" : "created";
-        if (give_to_runner) {
-            const auto given = actions_.add_member_role(config_.guild, i.from.user, created->id, reason);
+        options_.records->record(by, {std::string(name), "role", role.value, std::nullopt, {}});
+        if (options_.live_roles) options_.live_roles->set(name, role);
+        if (give_to_runner && std::find(i.from.roles.begin(), i.from.roles.end(), role) == i.from.roles.end()) {
+            const auto given = actions_.add_member_role(config_.guild, i.from.user, role, reason);
             outcome += given ? " and given to you" : ", not given to you: " + explain(given.error(), "Manage Roles");
         }
-        steps.push_back({what + " <@&" + created->id.str() + ">", outcome, true});
+        steps.push_back({what + " <@&" + role.str() + ">", outcome, true});
     };
 
     if (config_.staff_role.value != 0) {

@@ -26,6 +26,7 @@
 /// - "Shop Staff" when there is no staff_role_id, given to whoever ran the wizard;
 /// - "Customer" (setup_options::customer_role), held after a first purchase;
 /// - one per VIP tier without a role_id, named after the tier.
+/// A first run uses a role the server already has under that name instead of making a second.
 /// Roles the config file names are checked: the wizard says whether each exists.
 
 #include <apexcore/bot/feature.hpp>
@@ -81,7 +82,7 @@ public:
 private:
     ports::interaction_response preview(const ports::interaction& i);
     /// The role steps of provision(): make what the config leaves out, check what it names.
-    void provision_roles(const ports::interaction& i, bool acting, const std::set<std::uint64_t>& existing_roles,
+    void provision_roles(const ports::interaction& i, bool acting, const std::vector<ports::role_info>& roles,
                          const std::map<std::string, ports::setup_record>& records, std::vector<step>& steps);
 
     const bot_config& config_;
