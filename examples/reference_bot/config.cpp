@@ -131,7 +131,10 @@ config load_config_document(const std::string& path, const json& doc) {
         if (!d->is_object()) bad(path, "discord", "expected an object");
         if (d->contains("token")) bad(path, "discord.token", "the bot token is read from DISCORD_TOKEN, never from the file");
         if (auto base = string_key(*d, path, "api_base", false, "discord."); !base.empty()) c.api_base = base;
-        if (!c.api_base.starts_with("https://")) bad(path, "discord.api_base", "expected an https:// URL");
+        // http:// only for apexcore-rest-proxy on loopback or a private network (docs/scaling.md).
+        if (!c.api_base.starts_with("https://") && !c.api_base.starts_with("http://")) {
+            bad(path, "discord.api_base", "expected an https:// URL (Discord), or http:// for apexcore-rest-proxy");
+        }
         c.gateway_url = string_key(*d, path, "gateway_url", false, "discord.");
         if (!c.gateway_url.empty() && !c.gateway_url.starts_with("wss://")) {
             bad(path, "discord.gateway_url", "expected a wss:// URL");

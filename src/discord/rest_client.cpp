@@ -27,6 +27,8 @@
 #include <mutex>
 #include <random>
 #include <stdexcept>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 namespace apexcore::discord {
@@ -77,7 +79,13 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
 
     struct connection {
         std::size_t index = 0;
-        std::unique_ptr<stream_type> stream;
+        std::unique_ptr<stream_type> stream;         ///< https://
+        std::unique_ptr<beast::tcp_stream> plain;    ///< http:// (a REST proxy on the private network)
+        [[nodiscard]] bool open() const { return stream || plain; }
+        void close() {
+            stream.reset();
+            plain.reset();
+        }
         bool busy = false;
         steady::time_point last_used{};
     };
@@ -294,12 +302,28 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
     void release(connection& conn, bool interaction, bool drop) {  // under the lock
         conn.busy = false;
         conn.last_used = steady::now();
-        if (drop) conn.stream.reset();
+        if (drop) conn.close();
         if (!interaction && ordinary_busy > 0) --ordinary_busy;
     }
 
     net::awaitable<void> connect(connection& conn, std::chrono::steady_clock::duration timeout) {
-        conn.stream.reset();
+        conn.close();
+        if (base.scheme == "http") {
+            auto plain = std::make_unique<beast::tcp_stream>(strand);
+            const std::string where = base.host + ":" + base.port;
+            tcp::resolver resolver(strand);
+            auto [rec, endpoints] = co_await resolver.async_resolve(base.host, base.port, use_tuple);
+            if (rec) fail_connect(rec, detail::describe_connect_error(rec, "resolving", where, nullptr, options.ca_file));
+            plain->expires_after(timeout);
+            auto [cec, endpoint] = co_await plain->async_connect(endpoints, use_tuple);
+            (void)endpoint;
+            if (cec) fail_connect(cec, detail::describe_connect_error(cec, "connecting to", where, nullptr, options.ca_file));
+            conn.plain = std::move(plain);
+            std::lock_guard lock(mutex);
+            ++counters.connections_opened;
+            last_connect_error.clear();
+            co_return;
+        }
         auto s = std::make_unique<stream_type>(strand, tls);
         if (!SSL_set_tlsext_host_name(s->native_handle(), base.host.c_str())) {
             throw boost::system::system_error(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
@@ -350,33 +374,39 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
         http::response_parser<http::string_body> parser;
         parser.body_limit(response_body_limit);
         if (timeout > steady::duration::zero()) {
-            if (conn->stream && steady::now() - conn->last_used > options.keep_alive_idle_max) conn->stream.reset();
+            if (conn->open() && steady::now() - conn->last_used > options.keep_alive_idle_max) conn->close();
             try {
-                if (!conn->stream) co_await connect(*conn, timeout);
+                if (!conn->open()) co_await connect(*conn, timeout);
             } catch (const boost::system::system_error& e) {
-                conn->stream.reset();
+                conn->close();
                 ec = e.code();
             }
-            if (conn->stream) {
+            if (conn->open()) {
                 const auto req = build(*job);
-                beast::get_lowest_layer(*conn->stream).expires_after(timeout);
-                auto [wec, written] = co_await http::async_write(*conn->stream, req, use_tuple);
-                ec = wec;
-                if (!wec) {
-                    result = outcome::maybe_received;
-                    beast::flat_buffer buffer;
-                    auto [rec, rn] = co_await http::async_read(*conn->stream, buffer, parser, use_tuple);
-                    (void)rn;
-                    ec = rec;
-                    if (!rec) result = outcome::answered;
-                } else if (written > 0) {
-                    result = outcome::maybe_received;
+                if (conn->plain) {
+                    std::tie(result, ec) = co_await round_trip(*conn->plain, req, parser, timeout);
+                } else {
+                    std::tie(result, ec) = co_await round_trip(*conn->stream, req, parser, timeout);
                 }
             }
         } else {
             ec = std::make_error_code(std::errc::timed_out);
         }
         finish(conn, job, result, ec, parser.release());
+    }
+
+    /// Writes `req` and reads the answer into `parser`, on either kind of stream.
+    template <class Stream, class Request>
+    static net::awaitable<std::pair<outcome, boost::system::error_code>> round_trip(Stream& s, const Request& req,
+                                                                                    http::response_parser<http::string_body>& parser,
+                                                                                    steady::duration timeout) {
+        beast::get_lowest_layer(s).expires_after(timeout);
+        auto [wec, written] = co_await http::async_write(s, req, use_tuple);
+        if (wec) co_return std::pair{written > 0 ? outcome::maybe_received : outcome::not_sent, wec};
+        beast::flat_buffer buffer;
+        auto [rec, read] = co_await http::async_read(s, buffer, parser, use_tuple);
+        (void)read;
+        co_return std::pair{rec ? outcome::maybe_received : outcome::answered, rec};
     }
 
     /// apexcore_rest_requests_total{method, status}: one attempt, answered with `status` or not
@@ -468,9 +498,9 @@ rest_client::rest_client(net::io_context& io, rest_options options) {
         throw std::invalid_argument("rest_client: ordinary_connections_max must be 1..connections_max");
     }
     std::string error;
-    auto url = parse_endpoint_url(options.api_base, error);
-    if (!url || url->scheme != "https") {
-        throw std::invalid_argument("rest_client: api_base: " + (error.empty() ? "must be an https:// URL" : error));
+    auto url = parse_endpoint_url(options.api_base, error, true);
+    if (!url || (url->scheme != "https" && url->scheme != "http")) {
+        throw std::invalid_argument("rest_client: api_base: " + (error.empty() ? "must be an https:// or http:// URL" : error));
     }
     impl_ = std::make_shared<impl>(io, std::move(options), std::move(*url));
 }
@@ -568,6 +598,7 @@ void rest_client::stop() {
         std::lock_guard lock(self->mutex);
         for (auto& c : self->connections) {
             if (c->stream) beast::get_lowest_layer(*c->stream).cancel();
+            if (c->plain) c->plain->cancel();
         }
     });
 }

@@ -1,0 +1,141 @@
+// Beyond one process (issue 13 §4): apexcore-rest-proxy owns the rate limiter for every process of
+// one token. Against the sandbox's global limit, two clients that each keep to it alone overrun
+// it together (the sandbox answers 429s); through the proxy they share it and get none.
+#include "bot_fixture.hpp"
+
+#include <apexcore/discord/rest_client.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <regex>
+
+namespace {
+
+using apexcore::test_support::BotFixture;
+using apexcore::test_support::child_process;
+using apexcore::test_support::control_client;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr int global_limit = 5;  // requests per second, the sandbox's and the proxy's
+
+class RestProxyTest : public BotFixture {
+protected:
+    RestProxyTest() {
+        sandbox_args_ = {"--global-per-second", std::to_string(global_limit), "--shards", "2"};
+        start_bot_ = false;
+    }
+    void SetUp() override {
+        BotFixture::SetUp();
+        if (HasFatalFailure()) return;
+        proxy_ = std::make_unique<child_process>(
+            APEXCORE_REST_PROXY_PATH,
+            std::vector<std::string>{"--listen", "127.0.0.1:0", "--api-base", info_["api_base"], "--ca-file", info_["ca_file"],
+                                     "--global-per-second", std::to_string(global_limit)},
+            (dir_ / "proxy.log").string(), std::vector<std::string>{"DISCORD_TOKEN=" + token_});
+        std::smatch port;
+        ASSERT_TRUE(wait_for([&] {
+            const std::string out = proxy_->output();
+            return std::regex_search(out, port, std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)/api/v10"));
+        })) << proxy_->output();
+        proxy_base_ = "http://127.0.0.1:" + port[1].str() + "/api/v10";
+    }
+    void TearDown() override {
+        if (bot_b_) bot_b_->stop(SIGKILL, 5s);
+        if (proxy_) proxy_->stop(SIGTERM, 5s);
+        BotFixture::TearDown();
+    }
+    /// `clients` REST clients, each with its own limiter keeping to the global limit, send
+    /// `each` GET /gateway/bot at once to `base`; returns how many were answered 200.
+    int burst(const std::string& base, int clients, int each) {
+        boost::asio::io_context io;
+        std::vector<std::unique_ptr<apexcore::discord::rest_client>> pool;
+        std::atomic<int> ok{0};
+        std::atomic<int> done{0};
+        for (int c = 0; c < clients; ++c) {
+            apexcore::discord::rest_options o;
+            o.api_base = base;
+            o.ca_file = info_["ca_file"];
+            o.token = token_;
+            o.global_per_second = global_limit;
+            pool.push_back(std::make_unique<apexcore::discord::rest_client>(io, o));
+        }
+        for (auto& client : pool) {
+            for (int i = 0; i < each; ++i) {
+                client->request(apexcore::discord::http_method::get, "/gateway/bot", std::nullopt,
+                                [&](std::error_code ec, apexcore::discord::rest_response r) {
+                                    if (!ec && r.ok()) ++ok;
+                                    if (++done == clients * each) io.stop();
+                                });
+            }
+        }
+        io.run_for(60s);
+        for (auto& client : pool) client->stop();
+        return ok.load();
+    }
+    /// The proxy's GET /healthz.
+    apexcore::test_support::control_response proxy_health() {
+        return control_client(proxy_base_.substr(0, proxy_base_.find("/api"))).get("/healthz");
+    }
+    std::uint64_t sandbox_429s() { return stats().value("rest_429", std::uint64_t{0}); }
+
+    std::unique_ptr<child_process> proxy_;
+    std::unique_ptr<child_process> bot_b_;
+    std::string proxy_base_;
+};
+
+TEST_F(RestProxyTest, TwoClientsOfOneTokenOverrunTheGlobalLimitAloneAndShareItThroughTheProxy) {
+    // Straight to the sandbox: each client keeps to 5/s, the two together send 10/s.
+    EXPECT_EQ(burst(info_["api_base"], 2, 3 * global_limit), 6 * global_limit);
+    const auto direct = sandbox_429s();
+    EXPECT_GT(direct, 0U) << "without a shared limiter the sandbox refuses some";
+    std::this_thread::sleep_for(1500ms);  // the sandbox's one-second window forgets that burst
+
+    EXPECT_EQ(burst(proxy_base_, 2, 3 * global_limit), 6 * global_limit);
+    EXPECT_EQ(sandbox_429s(), direct) << "through the proxy: not one 429\n" << proxy_->output();
+    const auto health = proxy_health();
+    EXPECT_EQ(health.body.value("forwarded", 0), 6 * global_limit) << health.body.dump();
+    EXPECT_EQ(health.body.value("upstream_429", -1), 0) << health.body.dump();
+}
+
+TEST_F(RestProxyTest, TwoApexbotProcessesRunTheShardsThroughOneProxyWithoutA429) {
+    // Each bot runs one of the two shards; both send their REST calls through the proxy.
+    const int guild_shard = control_->get("/_sandbox/state").body.value("guild_shard", 0);
+    const auto config_for = [&](int shard) {
+        std::ifstream in(dir_ / "config.json");
+        json config = json::parse(in);
+        config["discord"]["api_base"] = proxy_base_;
+        config["discord"]["shards"] = 2;
+        config["discord"]["shard_ids"] = json::array({shard});
+        config["log_channels"] = {{"payments", info_["channel_ids"][1]}};
+        config["notifications"] = {{"direct_messages", true}};
+        if (shard != guild_shard) {  // a store and backups of its own (one SQLite file per process)
+            config["database"] = (dir_ / "shop-b.db").string();
+            config["backups"] = {{"directory", "backups-b"}};
+        }
+        return config;
+    };
+    const json a = config_for(guild_shard);
+    const json b = config_for(1 - guild_shard);
+    std::ofstream(dir_ / "config.json") << a.dump(2);
+    std::ofstream(dir_ / "config-b.json") << b.dump(2);
+    bot_b_ = std::make_unique<child_process>(APEXBOT_PATH, std::vector<std::string>{"--config", (dir_ / "config-b.json").string()},
+                                             (dir_ / "bot-b.log").string(), std::vector<std::string>{"DISCORD_TOKEN=" + token_});
+    launch_bot();
+    ASSERT_TRUE(wait_for([&] { return control_->get("/_sandbox/state").body.value("shards_connected", 0) == 2; }, 30s))
+        << bot_->output() << "\nbot B:\n" << bot_b_->output();
+
+    // Staff credit the member ten times: each is a post in the payments log and a DM.
+    for (int i = 0; i < 10; ++i) top_up("1.00", "credit " + std::to_string(i));
+    ASSERT_TRUE(wait_for([&] {
+        const auto dms = control_->get("/_sandbox/dms/" + customer() + "/messages").body.value("messages", json::array());
+        return dms.size() >= 10;
+    }, 60s)) << bot_->output() << "\n" << proxy_->output();
+    ASSERT_TRUE(wait_for([&] { return channel_history(info_["channel_ids"][1]).size() >= 10; }, 60s));
+    EXPECT_EQ(sandbox_429s(), 0U) << "two bots, one limit\n" << proxy_->output();
+    EXPECT_NE(bot_b_->output().find("running 1 of 2 shards"), std::string::npos) << bot_b_->output();
+    const auto health = proxy_health();
+    EXPECT_GE(health.body.value("forwarded", 0), 30) << health.body.dump();
+}
+
+}  // namespace
