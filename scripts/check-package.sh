@@ -65,6 +65,9 @@ echo "test_package against the installed libapexcore-dev: $("$work/test_package-
 apexbot --version | grep -qx "apexbot $version"
 echo "installed: $(apexbot --version)"
 apexbot --config /etc/apexbot/apexbot.json --check-config | sed 's/^/  /'
+apexcore-rest-proxy --help > "$work/rest-proxy-help.txt"
+grep -q "^apexcore-rest-proxy: forwards" "$work/rest-proxy-help.txt"
+echo "installed: apexcore-rest-proxy"
 systemd-analyze verify --man=no /usr/lib/systemd/system/apexbot.service
 echo "systemd-analyze verify apexbot.service: no problems"
 echo "check-package: ok"
