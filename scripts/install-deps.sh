@@ -8,6 +8,7 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev libboost-program-options1.81-dev
   libssl-dev libsqlite3-dev nlohmann-json3-dev
   libcairo2-dev  # the /stats chart (apexbot and the tests)
+  libpq-dev postgresql  # the PostgreSQL store and its tests (each test run starts a private server)
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
   python3 python3-discord
