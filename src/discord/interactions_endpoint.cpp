@@ -4,6 +4,7 @@
 #include <apexcore/discord/interactions_endpoint.hpp>
 
 #include "detail/endpoint_request.hpp"
+#include "detail/http_listener.hpp"
 #include "detail/supervise.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -51,18 +52,13 @@ http::response<http::string_body> reply(const http::request<http::string_body>& 
     return reply(req.version(), req.keep_alive(), status, body);
 }
 
-/// Pause after an accept error that says the process is out of file descriptors.
-constexpr auto accept_backoff = 100ms;
 
 }  // namespace
 
 struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
-    using executor_type = net::strand<net::io_context::executor_type>;
-
     impl(net::io_context& io_context, endpoint_options opts, interaction_fn handler, log_fn l)
-        : io(io_context), strand(net::make_strand(io_context)), options(std::move(opts)),
-          verifier(options.public_key_hex), on_interaction(std::move(handler)), log(std::move(l)), acceptor(strand),
-          backoff(strand) {
+        : io(io_context), options(std::move(opts)), verifier(options.public_key_hex), on_interaction(std::move(handler)),
+          log(std::move(l)) {
         if (!options.tls_certificate_file.empty() || !options.tls_private_key_file.empty()) {
             if (options.tls_certificate_file.empty() || options.tls_private_key_file.empty()) {
                 throw std::invalid_argument("HTTPS needs both a certificate file and a private key file");
@@ -77,93 +73,36 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
             if (ec) throw std::invalid_argument("cannot load private key '" + options.tls_private_key_file + "': " + ec.message());
         }
         if (options.connections_max < 1) throw std::invalid_argument("connections_max must be at least 1");
-        const tcp::endpoint ep(net::ip::make_address(options.address), options.port);
-        acceptor.open(ep.protocol());
-        acceptor.set_option(net::socket_base::reuse_address(true));
-        acceptor.bind(ep);
-        acceptor.listen();
-        bound_port = acceptor.local_endpoint().port();
+        listener = std::make_shared<detail::http_listener>(
+            io, detail::http_listener::options{options.address, options.port, options.connections_max, "interactions endpoint",
+                                               "endpoint", options.inject_fault, "endpoint"},
+            log);
     }
 
     net::io_context& io;
-    executor_type strand;  ///< the acceptor's strand; each connection has its own
     endpoint_options options;
     signature_verifier verifier;
     interaction_fn on_interaction;
     log_fn log;
-    tcp::acceptor acceptor;
-    net::steady_timer backoff;
     std::optional<net::ssl::context> tls;
-    std::atomic<std::size_t> connections{0};
-    std::atomic<bool> stopped{false};
-    std::uint16_t bound_port = 0;
-    std::uint64_t refused = 0;      ///< connections closed at the cap (accept strand)
-    std::uint64_t accept_errors = 0;
+    std::shared_ptr<detail::http_listener> listener;
 
     void say(ports::log_level level, const std::string& line) const { ports::emit(log, level, "endpoint", line); }
 
-    /// Counts a connection while it lives.
-    struct connection_slot {
-        explicit connection_slot(std::shared_ptr<impl> owner) : self(std::move(owner)) { ++self->connections; }
-        ~connection_slot() { --self->connections; }
-        connection_slot(const connection_slot&) = delete;
-        connection_slot& operator=(const connection_slot&) = delete;
-        std::shared_ptr<impl> self;
-    };
-
-    void start_accepting() {
-        net::co_spawn(strand, accept(),
-                      detail::supervised(log, "interactions endpoint accept loop", [weak = weak_from_this()](const std::string&) {
-                          auto self = weak.lock();
-                          if (!self || self->stopped) return;
-                          // Restart after a pause so a persistent failure cannot spin.
-                          self->backoff.expires_after(accept_backoff);
-                          self->backoff.async_wait([self](boost::system::error_code ec) {
-                              if (ec || self->stopped) return;
-                              self->say(ports::log_level::warning, "interactions endpoint: restarting the accept loop");
-                              self->start_accepting();
-                          });
-                      }));
-    }
-
-    net::awaitable<void> accept() {
-        for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(io), use_tuple);
-            if (stopped || ec == net::error::operation_aborted) co_return;
-            detail::fault_point(options.inject_fault, "endpoint.accept");
-            if (ec) {
-                // Never stop accepting: log (the first few, then every 1000th) and go on.
-                if (++accept_errors <= 5 || accept_errors % 1000 == 0) {
-                    say(ports::log_level::warning, "interactions endpoint: accept failed (" + ec.message() + "); still accepting");
-                }
-                if (ec == net::error::no_descriptors || ec.value() == ENFILE || ec == net::error::no_buffer_space ||
-                    ec == net::error::no_memory) {
-                    backoff.expires_after(accept_backoff);
-                    co_await backoff.async_wait(use_tuple);
-                }
-                continue;
-            }
-            if (connections.load() >= options.connections_max) {
-                if (++refused <= 5 || refused % 1000 == 0) {
-                    say(ports::log_level::warning, "interactions endpoint: " + std::to_string(options.connections_max) +
-                        " connections open; closing a new one (" + std::to_string(refused) + " so far)");
-                }
-                boost::system::error_code ignored;
-                socket.close(ignored);
-                continue;
-            }
-            auto slot = std::make_shared<connection_slot>(shared_from_this());
-            auto ex = socket.get_executor();
-            auto done = detail::supervised(log, "interactions endpoint connection", [slot](const std::string&) {});
-            if (tls) {
-                net::co_spawn(ex, session_tls(beast::ssl_stream<beast::tcp_stream>(std::move(socket), *tls), slot), done);
-            } else {
-                net::co_spawn(ex, session(beast::tcp_stream(std::move(socket)), slot), done);
-            }
+    /// Serves one accepted connection on its own strand (HTTPS when a certificate is configured).
+    void serve_connection(tcp::socket socket, std::shared_ptr<void> slot) {
+        // The session keeps its connection counted and this endpoint alive.
+        slot = std::make_shared<std::pair<std::shared_ptr<void>, std::shared_ptr<impl>>>(std::move(slot), shared_from_this());
+        auto ex = socket.get_executor();
+        auto done = detail::supervised(log, "interactions endpoint connection", [slot](const std::string&) {});
+        if (tls) {
+            net::co_spawn(ex, session_tls(beast::ssl_stream<beast::tcp_stream>(std::move(socket), *tls), slot), done);
+        } else {
+            net::co_spawn(ex, session(beast::tcp_stream(std::move(socket)), slot), done);
         }
     }
 
-    net::awaitable<void> session_tls(beast::ssl_stream<beast::tcp_stream> stream, std::shared_ptr<connection_slot>) {
+    net::awaitable<void> session_tls(beast::ssl_stream<beast::tcp_stream> stream, std::shared_ptr<void>) {
         beast::get_lowest_layer(stream).expires_after(options.read_timeout);
         auto [hec] = co_await stream.async_handshake(net::ssl::stream_base::server, use_tuple);
         if (hec) co_return;
@@ -172,7 +111,7 @@ struct interactions_endpoint::impl : std::enable_shared_from_this<impl> {
         co_await stream.async_shutdown(use_tuple);
     }
 
-    net::awaitable<void> session(beast::tcp_stream stream, std::shared_ptr<connection_slot>) {
+    net::awaitable<void> session(beast::tcp_stream stream, std::shared_ptr<void>) {
         co_await serve(stream);
         boost::system::error_code ignored;
         stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
@@ -247,18 +186,13 @@ interactions_endpoint::interactions_endpoint(net::io_context& io, endpoint_optio
 interactions_endpoint::~interactions_endpoint() { stop(); }
 
 void interactions_endpoint::start() {
-    net::post(impl_->strand, [self = impl_] { self->start_accepting(); });
-}
-
-void interactions_endpoint::stop() {
-    if (impl_->stopped.exchange(true)) return;
-    net::post(impl_->strand, [self = impl_] {
-        boost::system::error_code ignored;
-        self->acceptor.close(ignored);
-        self->backoff.cancel();
+    impl_->listener->start([weak = std::weak_ptr<impl>(impl_)](tcp::socket socket, std::shared_ptr<void> slot) {
+        if (auto self = weak.lock()) self->serve_connection(std::move(socket), std::move(slot));
     });
 }
 
-std::uint16_t interactions_endpoint::port() const { return impl_->bound_port; }
+void interactions_endpoint::stop() { impl_->listener->stop(); }
+
+std::uint16_t interactions_endpoint::port() const { return impl_->listener->port(); }
 
 }  // namespace apexcore::discord

@@ -1,6 +1,7 @@
 // apexcore-rest-proxy's listener: bots' REST calls forwarded through one rest_client (rest_proxy.hpp).
 #include <apexcore/discord/rest_proxy.hpp>
 
+#include "detail/http_listener.hpp"
 #include "detail/supervise.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -30,7 +31,6 @@ using namespace std::chrono_literals;
 namespace {
 
 constexpr auto use_tuple = net::as_tuple(net::use_awaitable);
-constexpr auto accept_backoff = 100ms;
 
 using response = http::response<http::string_body>;
 
@@ -61,86 +61,34 @@ std::optional<http_method> method_of(http::verb v) {
 }  // namespace
 
 struct rest_proxy::impl : std::enable_shared_from_this<impl> {
-    impl(net::io_context& io_context, rest_client& client, rest_proxy_options opts)
-        : io(io_context), upstream(client), options(std::move(opts)), strand(net::make_strand(io_context)), acceptor(strand),
-          backoff(strand) {
+    impl(net::io_context& io_context, rest_client& client, rest_proxy_options opts) : upstream(client), options(std::move(opts)) {
         if (options.token.empty()) throw std::invalid_argument("rest_proxy: the bot token is empty");
         if (options.path_prefix.empty() || options.path_prefix.front() != '/' || options.path_prefix.back() == '/') {
             throw std::invalid_argument("rest_proxy: path_prefix must start with '/' and not end with one, e.g. /api/v10");
         }
         if (options.connections_max < 1) throw std::invalid_argument("rest_proxy: connections_max must be at least 1");
-        const tcp::endpoint ep(net::ip::make_address(options.address), options.port);
-        acceptor.open(ep.protocol());
-        acceptor.set_option(net::socket_base::reuse_address(true));
-        acceptor.bind(ep);
-        acceptor.listen();
-        bound_port = acceptor.local_endpoint().port();
+        listener = std::make_shared<detail::http_listener>(
+            io_context, detail::http_listener::options{options.address, options.port, options.connections_max, "proxy", "proxy", {}, "proxy"},
+            options.log);
         authorization = "Bot " + options.token;
     }
 
-    net::io_context& io;
     rest_client& upstream;
     rest_proxy_options options;
-    net::strand<net::io_context::executor_type> strand;  ///< the acceptor's; each connection has its own
-    tcp::acceptor acceptor;
-    net::steady_timer backoff;
+    std::shared_ptr<detail::http_listener> listener;
     std::string authorization;
-    std::uint16_t bound_port = 0;
-    std::atomic<std::size_t> connections{0};
-    std::atomic<bool> stopped{false};
     std::atomic<std::uint64_t> requests{0}, forwarded{0}, refused{0};
-    std::uint64_t accept_errors = 0;  ///< accept strand only
 
     void say(ports::log_level level, const std::string& line) const { ports::emit(options.log, level, "proxy", line); }
 
-    /// Counts a connection while it lives.
-    struct connection_slot {
-        explicit connection_slot(std::shared_ptr<impl> owner) : self(std::move(owner)) { ++self->connections; }
-        ~connection_slot() { --self->connections; }
-        connection_slot(const connection_slot&) = delete;
-        connection_slot& operator=(const connection_slot&) = delete;
-        std::shared_ptr<impl> self;
-    };
-
-    void start_accepting() {
-        net::co_spawn(strand, accept(), detail::supervised(options.log, "proxy accept loop", [weak = weak_from_this()](const std::string&) {
-                          auto self = weak.lock();
-                          if (!self || self->stopped) return;
-                          // Restart after a pause so a persistent failure cannot spin.
-                          self->backoff.expires_after(accept_backoff);
-                          self->backoff.async_wait([self](boost::system::error_code ec) {
-                              if (ec || self->stopped) return;
-                              self->say(ports::log_level::warning, "proxy: restarting the accept loop");
-                              self->start_accepting();
-                          });
-                      }));
+    /// Serves one accepted connection on its own strand; the session keeps this proxy alive.
+    void serve_connection(tcp::socket socket, std::shared_ptr<void> slot) {
+        auto ex = socket.get_executor();
+        net::co_spawn(ex, session(beast::tcp_stream(std::move(socket)), shared_from_this(), std::move(slot)),
+                      detail::supervised(options.log, "proxy connection", [](const std::string&) {}));
     }
 
-    net::awaitable<void> accept() {
-        for (;;) {
-            auto [ec, socket] = co_await acceptor.async_accept(net::make_strand(io), use_tuple);
-            if (stopped || ec == net::error::operation_aborted) co_return;
-            if (ec) {
-                if (++accept_errors <= 5 || accept_errors % 1000 == 0) {
-                    say(ports::log_level::warning, "proxy: accept failed (" + ec.message() + "); still accepting");
-                }
-                backoff.expires_after(accept_backoff);
-                co_await backoff.async_wait(use_tuple);
-                continue;
-            }
-            if (connections.load() >= options.connections_max) {
-                boost::system::error_code ignored;
-                socket.close(ignored);
-                continue;
-            }
-            auto slot = std::make_shared<connection_slot>(shared_from_this());
-            auto ex = socket.get_executor();
-            net::co_spawn(ex, session(beast::tcp_stream(std::move(socket)), slot),
-                          detail::supervised(options.log, "proxy connection", [slot](const std::string&) {}));
-        }
-    }
-
-    net::awaitable<void> session(beast::tcp_stream stream, std::shared_ptr<connection_slot>) {
+    net::awaitable<void> session(beast::tcp_stream stream, std::shared_ptr<impl>, std::shared_ptr<void>) {
         beast::flat_buffer buffer;
         for (;;) {
             http::request_parser<http::string_body> parser;
@@ -233,19 +181,14 @@ rest_proxy::rest_proxy(net::io_context& io, rest_client& upstream, rest_proxy_op
 rest_proxy::~rest_proxy() { stop(); }
 
 void rest_proxy::start() {
-    net::post(impl_->strand, [self = impl_] { self->start_accepting(); });
-}
-
-void rest_proxy::stop() {
-    if (impl_->stopped.exchange(true)) return;
-    net::post(impl_->strand, [self = impl_] {
-        boost::system::error_code ignored;
-        self->acceptor.close(ignored);
-        self->backoff.cancel();
+    impl_->listener->start([weak = std::weak_ptr<impl>(impl_)](tcp::socket socket, std::shared_ptr<void> slot) {
+        if (auto self = weak.lock()) self->serve_connection(std::move(socket), std::move(slot));
     });
 }
 
-std::uint16_t rest_proxy::port() const { return impl_->bound_port; }
+void rest_proxy::stop() { impl_->listener->stop(); }
+
+std::uint16_t rest_proxy::port() const { return impl_->listener->port(); }
 
 rest_proxy_stats rest_proxy::stats() const { return {impl_->requests.load(), impl_->forwarded.load(), impl_->refused.load()}; }
 
