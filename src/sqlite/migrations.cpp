@@ -4,7 +4,11 @@
 #include "migrations_detail.hpp"
 
 #include <array>
+#include <cctype>
 #include <chrono>
+#include <regex>
+#include <sstream>
+#include <vector>
 
 namespace apexcore::sqlite {
 namespace {
@@ -418,7 +422,13 @@ CREATE TABLE shop_setup (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<migration, 10> migrations{{
+// v11 (code, rewrite_in_lists below): every CHECK's `column IN ('a', 'b', …)` becomes
+// `(column = 'a' OR column = 'b' OR …)`. The same rule, but SQLite builds a temporary index for an
+// IN list of three or more values on every row it checks: without them the purchase transactions
+// take 32 % fewer instructions (callgrind, docs/benchmarks.md). CHECK constraints do not change
+// what is stored, so the tables are edited in place by SQLite's documented procedure for such
+// changes (https://sqlite.org/lang_altertable.html §7), not rebuilt.
+constexpr std::array<migration, 11> migrations{{
     {1, "core tables: products, wallets, orders, wallet_ledger", v1_sql},
     {2, "wallet_ledger is insert-only (triggers)", v2_sql},
     {3, "idempotency keys of money movements", v3_sql},
@@ -431,7 +441,72 @@ constexpr std::array<migration, 10> migrations{{
     {8, "products: questions asked before buying (customisation)", v8_sql},
     {9, "member erasures, recorded insert-only; event notes may be blanked for one; orders by creation time (/stats)", v9_sql},
     {10, "what /setup made: categories, channels and panels by name", v10_sql},
+    {11, "CHECK constraints compare with = and OR instead of IN lists (no temporary index per row)", {}},
 }};
+
+/// `sql` (a CREATE TABLE statement) with each `name IN (v1, v2, …)` of constant values written
+/// as `(name = v1 OR name = v2 OR …)`; unchanged when it has none, or a NOT IN.
+std::string without_in_lists(const std::string& sql) {
+    static const std::regex in_list(R"(([A-Za-z_][A-Za-z0-9_]*)\s+IN\s*\(([^()]*)\))", std::regex::icase);
+    std::string out;
+    auto from = sql.cbegin();
+    for (std::sregex_iterator it(sql.begin(), sql.end(), in_list), end; it != end; ++it) {
+        const auto& m = *it;
+        std::string column = m[1].str();
+        std::string upper = column;
+        for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (upper == "NOT") return sql;  // `x NOT IN (…)`: left as it is
+        std::string chain = "(";
+        std::stringstream values(m[2].str());
+        std::string value;
+        bool first = true;
+        while (std::getline(values, value, ',')) {
+            const auto b = value.find_first_not_of(" \t\r\n");
+            const auto e = value.find_last_not_of(" \t\r\n");
+            if (b == std::string::npos) return sql;  // an empty element: not ours, leave it
+            chain += (first ? "" : " OR ") + column + " = " + value.substr(b, e - b + 1);
+            first = false;
+        }
+        chain += ")";
+        out.append(from, m[0].first);
+        out += chain;
+        from = m[0].second;
+    }
+    out.append(from, sql.cend());
+    return out;
+}
+
+/// v11: the tables' CHECK constraints without IN lists, by SQLite's procedure for changes that
+/// leave the stored content valid: bump schema_version, edit sqlite_schema with writable_schema,
+/// then PRAGMA integrity_check must answer ok (inside the migration's transaction).
+void rewrite_in_lists(detail::connection& db) {
+    std::vector<std::pair<std::string, std::string>> tables;  // name, new sql
+    {
+        auto& s = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table' AND sql LIKE '% IN (%'");
+        while (s.step()) {
+            const std::string sql = s.text(1);
+            std::string rewritten = without_in_lists(sql);
+            if (rewritten != sql) tables.emplace_back(s.text(0), std::move(rewritten));
+        }
+        s.reset();
+    }
+    if (tables.empty()) return;
+    auto& version = db.prepare("PRAGMA schema_version");
+    version.step();
+    const std::int64_t schema_version = version.int64(0);
+    version.reset();
+    db.exec("PRAGMA writable_schema = ON");
+    for (const auto& [name, sql] : tables) {
+        db.prepare("UPDATE sqlite_schema SET sql = ? WHERE type = 'table' AND name = ?").bind(1, sql).bind(2, name).run();
+    }
+    db.exec("PRAGMA schema_version = " + std::to_string(schema_version + 1));
+    db.exec("PRAGMA writable_schema = OFF");
+    auto& check = db.prepare("PRAGMA integrity_check");
+    check.step();
+    const std::string verdict = check.text(0);
+    check.reset();
+    if (verdict != "ok") throw ports::store_error("migration 11: integrity_check after the CHECK rewrite: " + verdict);
+}
 
 static_assert(migrations.front().version == 1);
 static_assert(migrations.back().version == static_cast<int>(migrations.size()));
@@ -479,7 +554,11 @@ int migrate(connection& db, int target_version) {
                 if (m.rebuilds_tables) db.exec("PRAGMA foreign_keys = ON");
                 continue;
             }
-            db.exec(m.sql);
+            if (m.version == 11) {
+                rewrite_in_lists(db);
+            } else {
+                db.exec(m.sql);
+            }
             if (m.rebuilds_tables) {
                 auto& check = db.prepare("PRAGMA foreign_key_check");
                 const bool broken = check.step();

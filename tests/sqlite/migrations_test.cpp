@@ -105,4 +105,62 @@ TEST(MigrationsTest, AFailingMigrationLeavesThePreviousVersion) {
     EXPECT_FALSE(has_trigger(db.path(), "wallet_ledger_no_update"));
 }
 
+/// The answer to `sql` on the database at `path`: its first column, one row per line; or the
+/// error message when it fails.
+std::string query(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open(path.c_str(), &db);
+    std::string out;
+    char* error = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), [](void* into, int, char** values, char**) {
+        *static_cast<std::string*>(into) += std::string(values[0] != nullptr ? values[0] : "NULL") + "\n";
+        return 0;
+    }, &out, &error);
+    if (rc != SQLITE_OK) out = "error: " + std::string(error != nullptr ? error : "?");
+    sqlite3_free(error);
+    sqlite3_close(db);
+    return out;
+}
+
+// v11: a CHECK's IN list made SQLite build a temporary index for every row it checked; the same
+// rules as = / OR chains keep refusing what they refused, on a database upgraded with its rows.
+TEST(MigrationsTest, CheckConstraintsWithoutInListsStillRefuseAndNeedNoTemporaryIndex) {
+    test_support::temp_db db;
+    ASSERT_EQ(sqlite::migrate(db.path(), 10), 10);
+    const std::string seed =
+        "INSERT INTO wallets VALUES (7, 'USD', 500);"
+        "INSERT INTO wallet_ledger (user_id, currency, type, amount_minor, balance_after_minor, description, created_at_ms)"
+        " VALUES (7, 'USD', 'deposit', 500, 500, 'first', 1)";
+    ASSERT_EQ(query(db.path(), seed), "");
+    ASSERT_EQ(sqlite::migrate(db.path()), sqlite::latest_schema_version());
+
+    EXPECT_EQ(query(db.path(), "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '% IN (%'"), "0\n");
+    EXPECT_NE(query(db.path(), "SELECT sql FROM sqlite_schema WHERE name = 'wallet_ledger'")
+                  .find("(type = 'deposit' OR type = 'purchase' OR type = 'refund' OR type = 'staff_credit' OR type = 'bonus' OR type = 'withdrawal')"),
+              std::string::npos);
+    EXPECT_EQ(query(db.path(), "PRAGMA integrity_check"), "ok\n");
+    EXPECT_EQ(query(db.path(), "SELECT type || ' ' || amount_minor FROM wallet_ledger"), "deposit 500\n") << "rows kept";
+
+    const std::string insert =
+        "INSERT INTO wallet_ledger (user_id, currency, type, amount_minor, balance_after_minor, description, created_at_ms)"
+        " VALUES (7, 'USD', '%s', 1, 501, 'x', 2)";
+    const auto with_type = [&](const std::string& type) {
+        std::string sql = insert;
+        sql.replace(sql.find("%s"), 2, type);
+        return sql;
+    };
+    EXPECT_NE(query(db.path(), with_type("gift")).find("CHECK constraint failed"), std::string::npos);
+    EXPECT_EQ(query(db.path(), with_type("bonus")), "");
+    EXPECT_NE(query(db.path(), "INSERT INTO orders (reference, customer_id, product_id, status, currency, list_price_minor,"
+                               " price_paid_minor, discount_bp, created_at_ms, updated_at_ms) VALUES ('r', 7, 1, 'lost', 'USD', 1, 1, 0, 1, 1)")
+                  .find("CHECK constraint failed"),
+              std::string::npos);
+    EXPECT_EQ(query(db.path(), "EXPLAIN " + with_type("bonus")).find("OpenEphemeral"), std::string::npos)
+        << "no temporary index per row";
+    EXPECT_EQ(query(db.path(), "EXPLAIN INSERT INTO orders (reference, customer_id, product_id, status, currency, list_price_minor,"
+                               " price_paid_minor, discount_bp, created_at_ms, updated_at_ms) VALUES ('r', 7, 1, 'paid', 'USD', 1, 1, 0, 1, 1)")
+                  .find("OpenEphemeral"),
+              std::string::npos);
+}
+
 }  // namespace
