@@ -141,6 +141,10 @@ void wallet_service::notify_purchase(ports::unit_of_work& uow, const core::order
                                      const core::price_quote& quote, const std::optional<core::ledger_entry>& debit,
                                      const std::optional<std::string>& key,
                                      const std::vector<core::stock_event>& stock) const {
+    if (!config_.notifications.logs(core::log_topic::orders) && !config_.notifications.direct_messages) {
+        detail::notify_stock(uow, config_, product, stock);  // nothing else is written: no facts to build
+        return;
+    }
     core::outbox_facts facts = detail::order_facts(order, product.display_name());
     facts.emplace("list_price", core::format_money(quote.list_price));
     facts["price"] = core::format_money(quote.final_price);
