@@ -2,9 +2,13 @@
 
 #include "connection.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +20,29 @@ namespace fs = std::filesystem;
 using std::chrono::system_clock;
 
 constexpr std::string_view name_prefix = "apexcore-";
+
+/// flock(2) on `<directory>/.apexcore-backups.lock` while it lives: processes that share a
+/// backups directory take turns, so one never removes or renames another's copy in progress.
+class directory_lock {
+public:
+    explicit directory_lock(const std::string& directory) {
+        const std::string path = (fs::path(directory) / ".apexcore-backups.lock").string();
+        fd_ = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+        if (fd_ < 0) throw ports::store_error("backups: cannot open the lock file '" + path + "'");
+        while (::flock(fd_, LOCK_EX) != 0) {
+            if (errno != EINTR) {
+                ::close(fd_);
+                throw ports::store_error("backups: cannot lock '" + path + "'");
+            }
+        }
+    }
+    ~directory_lock() { ::close(fd_); }  // releases the lock
+    directory_lock(const directory_lock&) = delete;
+    directory_lock& operator=(const directory_lock&) = delete;
+
+private:
+    int fd_ = -1;
+};
 constexpr std::string_view name_suffix = ".db";
 
 /// "20261130-143000" (UTC).
@@ -173,6 +200,7 @@ ports::backup_report sqlite_backups::create(system_clock::time_point at) {
     std::error_code ec;
     fs::create_directories(directory_, ec);
     if (ec) throw ports::store_error("backups: cannot create '" + directory_ + "': " + ec.message());
+    const directory_lock across_processes(directory_);
     const std::string final_path = (fs::path(directory_) / backup_file_name(at)).string();
     if (fs::exists(final_path, ec)) throw ports::store_error("backup '" + final_path + "' exists already; try again in a second");
     const std::string partial = final_path + ".partial";

@@ -176,4 +176,32 @@ TEST_F(BackupTest, PruningKeepsTheNewestAndDropsOlderFailedCopies) {
     EXPECT_EQ(backups.list().size(), 1U);
 }
 
+// Two processes sharing a backups directory (here: two sqlite_backups, which lock the directory
+// the way processes do): they take turns, and the one that comes second at the same second is
+// told to try again instead of removing the other's copy in progress.
+TEST_F(BackupTest, TwoBackupsIntoOneDirectoryAtOnceTakeTurns) {
+    credit(2500);
+    sqlite::sqlite_backups first(*store_, dir_.path);
+    sqlite::sqlite_backups second(*store_, dir_.path);
+    std::optional<ports::backup_report> made[2];
+    std::string refused[2];
+    const auto attempt = [&](sqlite::sqlite_backups& b, int i) {
+        try {
+            made[i] = b.create(noon_ish);
+        } catch (const ports::store_error& e) {
+            refused[i] = e.what();
+        }
+    };
+    std::thread a([&] { attempt(first, 0); });
+    std::thread b([&] { attempt(second, 1); });
+    a.join();
+    b.join();
+    ASSERT_NE(made[0].has_value(), made[1].has_value()) << refused[0] << " / " << refused[1];
+    const auto& report = made[0] ? *made[0] : *made[1];
+    EXPECT_TRUE(report.verified()) << report.integrity;
+    EXPECT_NE((made[0] ? refused[1] : refused[0]).find("exists already; try again in a second"), std::string::npos)
+        << (made[0] ? refused[1] : refused[0]);
+    EXPECT_EQ(first.list().size(), 1U);
+}
+
 }  // namespace
