@@ -125,6 +125,10 @@ config load_config_document(const std::string& path, const json& doc) {
         c.currency = *currency;
     }
     if (const std::string db = string_key(doc, path, "database", false); !db.empty()) c.database = db;
+    if (c.database.starts_with("postgresql:") || c.database.starts_with("postgres:")) {
+        // Not a file name: without this check SQLite would create a file of that name.
+        bad(path, "database", "the PostgreSQL store is not in apexbot yet (docs/scaling.md); use a SQLite file path");
+    }
     c.database = resolve(path, c.database);
     c.products_file = resolve(path, string_key(doc, path, "products_file", false));
     if (const auto d = doc.find("discord"); d != doc.end()) {

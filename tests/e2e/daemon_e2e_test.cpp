@@ -239,6 +239,10 @@ TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
         {R"("backups": {"every_hours": 1000})", "backups.every_hours': expected hours from 1 to 720"},
         {R"("backups": {"enabled": "yes"})", "backups.enabled': expected true or false"},
         {R"("backups": {"dir": "x"})", "backups.dir': unknown key (known: enabled, directory, every_hours, keep)"},
+        {R"("database": "postgresql://shop@db/shop")", "database': the PostgreSQL store is not in apexbot yet (docs/scaling.md)"},
+        {R"("tiers": [{"name": "Gold", "mode": "manual"}, {"name": "Gold", "mode": "manual"}])",
+         "tiers[1].name: 'Gold' is used by tiers[0] too"},
+        {R"("discord": {"api_base": "ftp://proxy/api/v10"})", "discord.api_base': expected an https:// URL (Discord), or http:// for apexcore-rest-proxy"},
     };
     for (const auto& [section, expected] : bad) {
         std::ofstream(path, std::ios::trunc) << R"({"guild_id": "1", "staff_role_id": "2", )" << section << "}";
