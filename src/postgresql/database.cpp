@@ -3,10 +3,13 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <random>
+#include <thread>
 #include <stdexcept>
 
 namespace apexcore::postgresql {
@@ -208,6 +211,23 @@ void database::with(const std::function<void(session&)>& work) {
         throw;
     }
     give_back();
+}
+
+void database::serializable(const std::function<void(session&)>& work, int attempts) {
+    if (attempts < 1) throw std::invalid_argument("postgresql: attempts must be at least 1");
+    thread_local std::mt19937 jitter{std::random_device{}()};
+    for (int attempt = 1;; ++attempt) {
+        try {
+            with([&](session& s) { s.transaction(work, "SERIALIZABLE"); });
+            return;
+        } catch (const database_error& e) {
+            const bool retryable = e.sqlstate() == "40001" || e.sqlstate() == "40P01";
+            if (!retryable || attempt >= attempts) throw;
+        }
+        // 1..4 ms, doubling per attempt up to ~64 ms: colliding transactions spread out.
+        const int ceiling = 1 << std::min(attempt + 1, 6);
+        std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(1, ceiling)(jitter)));
+    }
 }
 
 std::vector<int> database::migrate() {

@@ -111,6 +111,13 @@ public:
     /// afterwards is replaced.
     void with(const std::function<void(session&)>& work);
 
+    /// Runs `work` in a SERIALIZABLE transaction on a pooled connection and commits; runs it again
+    /// (up to `attempts` times in all, after a short random pause) when PostgreSQL reports a
+    /// serialization failure (SQLSTATE 40001) or a deadlock (40P01), so that read-then-write use
+    /// cases behave as they do on the single-writer SQLite store. `work` must have no effect
+    /// outside the transaction. Other failures, and the last retryable one, propagate (rolled back).
+    void serializable(const std::function<void(session&)>& work, int attempts = 10);
+
     /// Brings the schema up to the latest version (all_migrations), each step in its own
     /// transaction, under a transaction-level advisory lock so that processes starting at once
     /// apply each step exactly once. Returns the versions this call applied (in order). Throws
