@@ -107,8 +107,41 @@ CREATE TABLE idempotency_keys (
 );
 )sql";
 
-constexpr std::array<migration, 1> migrations{{
+// v2: customers' VIP standing, scheduled jobs (claimed once per due time by whichever process
+// asks first) and what /setup made.
+constexpr std::string_view v2_sql = R"sql(
+CREATE TABLE customers (
+  user_id              BIGINT PRIMARY KEY,
+  lifetime_spend_minor BIGINT NOT NULL DEFAULT 0 CHECK (lifetime_spend_minor >= 0),
+  completed_purchases  BIGINT NOT NULL DEFAULT 0 CHECK (completed_purchases >= 0),
+  updated_at_ms        BIGINT NOT NULL
+);
+CREATE TABLE customer_roles (
+  user_id       BIGINT NOT NULL,
+  role_id       BIGINT NOT NULL,
+  granted_at_ms BIGINT NOT NULL,
+  PRIMARY KEY (user_id, role_id)
+);
+CREATE TABLE scheduled_jobs (
+  name             TEXT    PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+  next_due_ms      BIGINT  NOT NULL,
+  last_started_ms  BIGINT,
+  last_finished_ms BIGINT,
+  last_error       TEXT    NOT NULL DEFAULT '' CHECK (length(last_error) <= 300),
+  runs             BIGINT  NOT NULL DEFAULT 0 CHECK (runs >= 0)
+);
+CREATE TABLE shop_setup (
+  name          TEXT   PRIMARY KEY CHECK (length(name) BETWEEN 1 AND 64),
+  kind          TEXT   NOT NULL CHECK (kind = 'category' OR kind = 'channel' OR kind = 'role' OR kind = 'message'),
+  item_id       BIGINT NOT NULL,
+  parent_id     BIGINT,
+  updated_at_ms BIGINT NOT NULL
+);
+)sql";
+
+constexpr std::array<migration, 2> migrations{{
     {1, "the money core: products with stock, wallets, orders, the insert-only ledger, idempotency keys", v1_sql},
+    {2, "customers' VIP standing, scheduled jobs, what /setup made", v2_sql},
 }};
 
 static_assert(migrations.front().version == 1);

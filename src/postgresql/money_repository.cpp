@@ -3,20 +3,18 @@
 
 #include <apexcore/core/ledger.hpp>
 
+#include "values.hpp"
+
 #include <chrono>
 #include <limits>
 
 namespace apexcore::postgresql {
 namespace {
 
-// Snowflakes are stored as BIGINT with their 64-bit pattern, as in the SQLite store.
-std::string to_db(std::uint64_t snowflake) { return std::to_string(static_cast<std::int64_t>(snowflake)); }
-std::uint64_t from_db(std::int64_t value) { return static_cast<std::uint64_t>(value); }
-param optional_id(const std::optional<std::int64_t>& id) { return id ? param(std::to_string(*id)) : std::nullopt; }
-
-std::chrono::system_clock::time_point from_ms(std::int64_t ms) {
-    return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-}
+using detail::from_db;
+using detail::from_ms;
+using detail::optional_int;
+using detail::to_db;
 
 core::currency currency_of(std::string_view code) {
     const auto c = core::find_currency(code);
@@ -57,7 +55,7 @@ core::ledger_entry money_repository::append(const core::ledger_draft& d) {
     if (auto error = core::validate(d)) {
         throw ports::store_error("ledger append: invalid draft (" + std::to_string(static_cast<int>(*error)) + ")");
     }
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
+    const std::int64_t now = detail::to_ms(clock_.now());
     const std::string currency = d.amount.currency_of().code_string();
     try {
         // One round trip: the wallet moves (its row lock orders concurrent appends) or is created,
@@ -118,11 +116,11 @@ std::optional<core::idempotency_record> money_repository::find_key(const std::st
 }
 
 void money_repository::record_key(const core::idempotency_record& record) {
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch()).count();
+    const std::int64_t now = detail::to_ms(clock_.now());
     try {
         session_.exec("INSERT INTO idempotency_keys (key, operation, fingerprint, ledger_entry_id, order_id, created_at_ms)"
                       " VALUES ($1, $2, $3, $4, $5, $6)",
-                      {record.key, record.operation, record.fingerprint, optional_id(record.ledger_entry), optional_id(record.order),
+                      {record.key, record.operation, record.fingerprint, optional_int(record.ledger_entry), optional_int(record.order),
                        std::to_string(now)});
     } catch (const database_error& e) {
         if (e.sqlstate() == "23505") throw ports::store_error("idempotency key '" + record.key + "' is recorded already");

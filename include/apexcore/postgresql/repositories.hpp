@@ -37,4 +37,48 @@ private:
     const ports::clock& clock_;
 };
 
+/// Customers' lifetime spend and the tier roles recorded for them. Not thread-safe (one session).
+class customer_repository final : public ports::customer_repository {
+public:
+    customer_repository(session& s, const ports::clock& clock) : session_(s), clock_(clock) {}
+    /// A zero profile for a customer never seen.
+    core::customer_profile profile(core::user_id user) override;
+    /// Saturates at 0 and at core::amount_minor_max, as the SQLite store does.
+    void add_spend(core::user_id user, std::int64_t spend_delta_minor, std::int64_t purchases_delta) override;
+    void apply_roles(core::user_id user, const core::tier_changes& changes) override;
+
+private:
+    session& session_;
+    const ports::clock& clock_;
+};
+
+/// Due times of the scheduled jobs. claim_job is one compare-and-set UPDATE: of the processes
+/// sharing the database, exactly one claims each due time, and when the one that ran a job dies,
+/// the next due time is claimed by another (no leader to elect). Not thread-safe (one session).
+class schedule_repository final : public ports::schedule_repository {
+public:
+    explicit schedule_repository(session& s) : session_(s) {}
+    void ensure_job(const std::string& name, std::chrono::system_clock::time_point first_due) override;
+    bool claim_job(const std::string& name, std::chrono::system_clock::time_point now,
+                   std::chrono::system_clock::time_point next_due) override;
+    void finish_job(const std::string& name, std::chrono::system_clock::time_point at, const std::string& error) override;
+    std::vector<ports::scheduled_job_state> jobs() override;
+
+private:
+    session& session_;
+};
+
+/// What /setup made. Not thread-safe (one session).
+class setup_repository final : public ports::setup_repository {
+public:
+    setup_repository(session& s, const ports::clock& clock) : session_(s), clock_(clock) {}
+    std::vector<ports::setup_record> setup_records() override;
+    /// Writes or replaces the record of `r.name`; updated_at is the clock's time.
+    void record_setup(const ports::setup_record& r) override;
+
+private:
+    session& session_;
+    const ports::clock& clock_;
+};
+
 }  // namespace apexcore::postgresql
