@@ -139,9 +139,20 @@ CREATE TABLE shop_setup (
 );
 )sql";
 
-constexpr std::array<migration, 2> migrations{{
+// v3: the catalog's tags.
+constexpr std::string_view v3_sql = R"sql(
+CREATE TABLE product_tags (
+  product_id BIGINT NOT NULL REFERENCES products (id),
+  tag        TEXT   NOT NULL CHECK (length(tag) BETWEEN 1 AND 32),
+  PRIMARY KEY (product_id, tag)
+);
+CREATE INDEX product_tags_by_tag ON product_tags (tag, product_id);
+)sql";
+
+constexpr std::array<migration, 3> migrations{{
     {1, "the money core: products with stock, wallets, orders, the insert-only ledger, idempotency keys", v1_sql},
     {2, "customers' VIP standing, scheduled jobs, what /setup made", v2_sql},
+    {3, "the catalog's tags", v3_sql},
 }};
 
 static_assert(migrations.front().version == 1);

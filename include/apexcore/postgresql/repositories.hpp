@@ -22,7 +22,10 @@ public:
     /// Zero for a user never seen.
     core::money balance(core::user_id user, const core::currency& currency) override;
     /// Throws ports::store_error for an invalid draft, a balance that would go below zero
-    /// (PostgreSQL's CHECK, SQLSTATE 23514) or past int64 (22003); nothing is written then.
+    /// (PostgreSQL's CHECK, SQLSTATE 23514) or past int64 (22003); nothing is written then. Unlike
+    /// on SQLite, the refusal also ends the transaction (PostgreSQL aborts it): the services
+    /// check the balance first and let a store_error end the unit of work, so they see no
+    /// difference.
     core::ledger_entry append(const core::ledger_draft& draft) override;
     std::vector<core::ledger_entry> history(core::user_id user, std::size_t limit,
                                             std::optional<core::ledger_entry_id> before) override;
@@ -33,6 +36,35 @@ public:
     void record_key(const core::idempotency_record& record) override;
 
 private:
+    session& session_;
+    const ports::clock& clock_;
+};
+
+/// The catalog: products, their tags, deliverables (JSONB) and stock. adjust_stock is one
+/// conditional UPDATE, so concurrent buyers of the last unit cannot both take it. Searches
+/// compare ASCII letters case-insensitively (ILIKE under the "C" collation), as the SQLite store
+/// does, and treat % and _ literally. Not thread-safe (one session).
+class product_repository final : public ports::product_repository {
+public:
+    product_repository(session& s, const ports::clock& clock) : session_(s), clock_(clock) {}
+    std::optional<core::product> find(core::product_id id) override;
+    std::vector<core::product> list_active(std::size_t limit) override;
+    core::product_id insert(const core::product& p) override;
+    bool update(const core::product& p) override;
+    std::optional<core::product> find_by_path(const std::string& main_category, const std::string& sub_category,
+                                              const std::string& service_name, const std::string& variant_name) override;
+    std::vector<core::product> list_by_tag(const std::string& tag, std::size_t limit) override;
+    std::vector<core::product> search_active(const std::string& text, std::size_t limit) override;
+    std::vector<core::product> list_all(std::optional<core::product_id> after, std::size_t limit) override;
+    std::vector<core::product> search_all(const std::string& text, std::size_t limit) override;
+    std::optional<stock_change> adjust_stock(core::product_id id, std::int64_t delta) override;
+    bool set_stock(core::product_id id, std::optional<std::int64_t> stock) override;
+
+private:
+    std::vector<core::product> select(const std::string& where_and_order, std::span<const param> params);
+    std::vector<core::product> search(const std::string& text, std::size_t limit, bool active_only);
+    void write_tags(core::product_id id, const std::vector<std::string>& tags);
+
     session& session_;
     const ports::clock& clock_;
 };
