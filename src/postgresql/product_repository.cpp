@@ -12,6 +12,8 @@ namespace apexcore::postgresql {
 namespace {
 
 using detail::from_db;
+using detail::limit_text;
+using detail::text_array;
 using detail::to_db;
 
 constexpr std::string_view product_columns =
@@ -21,23 +23,6 @@ constexpr std::string_view product_columns =
     " (SELECT string_agg(tag, ' ' ORDER BY tag) FROM product_tags t WHERE t.product_id = products.id), questions"
     " FROM products";
 
-/// A PostgreSQL text[] literal: {"a","b"} with " and \\ escaped.
-std::string text_array(const std::vector<std::string>& items) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        out += i == 0 ? "\"" : ",\"";
-        for (const char c : items[i]) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
-std::string limit_text(std::size_t limit) {
-    return std::to_string(std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
-}
 
 /// LIKE pattern text with the member's %, _ and \\ taken literally.
 std::string like_escaped(const std::string& text) {

@@ -4,16 +4,38 @@
 // times as Unix milliseconds), so a shop can be copied row by row.
 #include <apexcore/postgresql/database.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <limits>
 #include <string>
+#include <vector>
 
 namespace apexcore::postgresql::detail {
 
 inline std::string to_db(std::uint64_t snowflake) { return std::to_string(static_cast<std::int64_t>(snowflake)); }
 inline std::uint64_t from_db(std::int64_t value) { return static_cast<std::uint64_t>(value); }
 inline param optional_int(const std::optional<std::int64_t>& v) { return v ? param(std::to_string(*v)) : std::nullopt; }
+
+/// A PostgreSQL text[] literal: {"a","b"}, with " and \\ escaped.
+inline std::string text_array(const std::vector<std::string>& items) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        out += i == 0 ? "\"" : ",\"";
+        for (const char c : items[i]) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+/// A LIMIT as text, clamped to int64.
+inline std::string limit_text(std::size_t limit) {
+    return std::to_string(std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
+}
 
 inline std::int64_t to_ms(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();

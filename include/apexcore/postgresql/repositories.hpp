@@ -69,6 +69,43 @@ private:
     const ports::clock& clock_;
 };
 
+/// Orders: references, status compare-and-set, delivery, refunds, warranties, metadata (JSONB)
+/// and the sales figures. Not thread-safe (one session).
+class order_repository final : public ports::order_repository {
+public:
+    order_repository(session& s, const ports::clock& clock) : session_(s), clock_(clock) {}
+    /// Throws ports::store_error for a reference in use (SQLSTATE 23505).
+    core::order insert(const core::order_draft& draft) override;
+    std::optional<core::order> find(core::order_id id) override;
+    std::optional<core::order> find_by_reference(const std::string& reference) override;
+    std::vector<std::chrono::system_clock::time_point> order_times_since(core::user_id customer,
+                                                                        std::chrono::system_clock::time_point since,
+                                                                        std::size_t limit) override;
+    std::vector<core::order> list_for(core::user_id customer, std::size_t limit, std::optional<core::order_id> before) override;
+    /// One UPDATE … WHERE status = from: of two sessions, one moves the order.
+    bool set_status(core::order_id id, core::order_status from, core::order_status to) override;
+    void set_delivery(core::order_id id, const std::string& delivery, std::chrono::system_clock::time_point at,
+                      std::optional<std::chrono::system_clock::time_point> warranty_expires_at) override;
+    void add_refunded(core::order_id id, const core::money& gross, core::order_status status) override;
+    void renew_warranty(core::order_id id, std::chrono::system_clock::time_point new_expiry,
+                        std::chrono::system_clock::time_point renewed_at) override;
+    /// Five queries in the caller's transaction (one snapshot under database::serializable). Days are UTC days
+    /// (created_at_ms / 86,400,000).
+    ports::sales_figures sales(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to,
+                               std::size_t top) override;
+    std::vector<core::order> list_between(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to,
+                                          std::optional<core::order_id> after, std::size_t limit) override;
+    std::vector<core::order> warranty_expiring(std::chrono::system_clock::time_point from,
+                                               std::chrono::system_clock::time_point to, std::size_t limit) override;
+
+private:
+    std::vector<core::order> select(const std::string& where_and_order, std::span<const param> params);
+    std::string now_text() const;
+
+    session& session_;
+    const ports::clock& clock_;
+};
+
 /// Customers' lifetime spend and the tier roles recorded for them. Not thread-safe (one session).
 class customer_repository final : public ports::customer_repository {
 public:

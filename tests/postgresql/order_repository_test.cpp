@@ -1,0 +1,143 @@
+// Orders on PostgreSQL (issue 13 §1): every field and the metadata read back, the status moves
+// by compare-and-set (of two sessions one wins), a reference is used once, and the sales figures
+// count what the SQLite store counts.
+#include "../support/postgres_server.hpp"
+
+#include <apexcore/postgresql/repositories.hpp>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+namespace {
+
+using namespace apexcore;
+using namespace std::chrono_literals;
+using apexcore::test_support::postgres_server;
+
+constexpr core::user_id alice{100000000000000001}, bob{100000000000000002};
+
+/// A clock the test moves.
+struct fixed_clock final : ports::clock {
+    std::chrono::system_clock::time_point at{std::chrono::milliseconds(1'780'000'000'000)};  // 2026-05-28
+    std::chrono::system_clock::time_point now() const override { return at; }
+};
+
+class PostgresOrdersTest : public ::testing::Test {
+protected:
+    postgresql::database db_{{.url = postgres_server::shared().fresh_database(), .connections = 4}};
+    fixed_clock clock_;
+    core::product_id product_;
+
+    void SetUp() override {
+        db_.migrate();
+        db_.serializable([&](postgresql::session& s) {
+            core::product p;
+            p.main_category = "Games";
+            p.sub_category = "Keys";
+            p.service_name = "Indie";
+            p.variant_name = "Standard";
+            p.price = core::money::usd_cents(500);
+            product_ = postgresql::product_repository(s, clock_).insert(p);
+        });
+    }
+    template <class Work>
+    void in_tx(Work work) {
+        db_.serializable([&](postgresql::session& s) {
+            postgresql::order_repository repo(s, clock_);
+            work(repo);
+        });
+    }
+    core::order place(core::user_id who, std::string reference, std::int64_t cents, core::order_metadata metadata = {}) {
+        core::order out;
+        in_tx([&](postgresql::order_repository& repo) {
+            core::order_draft d;
+            d.customer = who;
+            d.product = product_;
+            d.list_price = core::money::usd_cents(cents);
+            d.price_paid = core::money::usd_cents(cents);
+            d.reference = reference;
+            d.metadata = std::move(metadata);
+            out = repo.insert(d);
+        });
+        return out;
+    }
+};
+
+TEST_F(PostgresOrdersTest, AnOrderReadsBackWithItsMetadataAndAReferenceIsUsedOnce) {
+    const auto placed = place(alice, "AC-20260528-AAAAAA", 500, {{"product_name", "Indie - Standard"}, {"note", "say \"hi\" \\o/"}});
+    in_tx([&](postgresql::order_repository& repo) {
+        const auto found = repo.find_by_reference("AC-20260528-AAAAAA");
+        ASSERT_TRUE(found);
+        EXPECT_EQ(found->id, placed.id);
+        EXPECT_EQ(found->customer, alice);
+        EXPECT_EQ(found->status, core::order_status::paid);
+        EXPECT_EQ(found->source, core::order_source::wallet);
+        EXPECT_EQ(found->metadata, placed.metadata) << "quotes and backslashes survive";
+        EXPECT_EQ(found->created_at, clock_.at);
+        EXPECT_EQ(found->refunded, core::money::usd_cents(0));
+        EXPECT_FALSE(repo.find(core::order_id{placed.id.value + 100}));
+    });
+    try {
+        place(bob, "AC-20260528-AAAAAA", 700);
+        FAIL() << "a reference is used once";
+    } catch (const ports::store_error& e) {
+        EXPECT_NE(std::string(e.what()).find("is in use"), std::string::npos) << e.what();
+    }
+}
+
+TEST_F(PostgresOrdersTest, OfTwoSessionsMovingAnOrderOneWinsAndDeliveryRefundsAndWarrantyAreKept) {
+    const auto o = place(alice, "AC-20260528-BBBBBB", 500);
+    std::atomic<int> moved{0};
+    std::thread a([&] { in_tx([&](postgresql::order_repository& r) { moved += r.set_status(o.id, core::order_status::paid, core::order_status::delivered) ? 1 : 0; }); });
+    std::thread b([&] { in_tx([&](postgresql::order_repository& r) { moved += r.set_status(o.id, core::order_status::paid, core::order_status::cancelled) ? 1 : 0; }); });
+    a.join();
+    b.join();
+    EXPECT_EQ(moved.load(), 1) << "compare-and-set: the second finds it no longer paid";
+    in_tx([&](postgresql::order_repository& repo) {
+        repo.set_delivery(o.id, "KEY-1", clock_.at, clock_.at + 30 * 24h);
+        repo.renew_warranty(o.id, clock_.at + 60 * 24h, clock_.at + 1h);
+        repo.add_refunded(o.id, core::money::usd_cents(200), core::order_status::partially_refunded);
+    });
+    in_tx([&](postgresql::order_repository& repo) {
+        const auto found = repo.find(o.id);
+        EXPECT_EQ(found->status, core::order_status::partially_refunded);
+        EXPECT_EQ(found->delivery, "KEY-1");
+        EXPECT_EQ(found->delivered_at, clock_.at);
+        EXPECT_EQ(found->warranty_expires_at, clock_.at + 60 * 24h);
+        EXPECT_EQ(found->renewals, 1);
+        EXPECT_EQ(found->refunded, core::money::usd_cents(200));
+    });
+}
+
+TEST_F(PostgresOrdersTest, ListsPageAndTheSalesFiguresCountPaidOrdersByUtcDay) {
+    const auto day1 = place(alice, "AC-1", 500);
+    clock_.at += 24h;
+    place(alice, "AC-2", 700);
+    const auto cancelled = place(bob, "AC-3", 900);
+    in_tx([&](postgresql::order_repository& r) { r.set_status(cancelled.id, core::order_status::paid, core::order_status::cancelled); });
+    place(bob, "AC-4", 300);
+    in_tx([&](postgresql::order_repository& repo) {
+        const auto mine = repo.list_for(alice, 1, std::nullopt);
+        ASSERT_EQ(mine.size(), 1U);
+        EXPECT_EQ(mine[0].reference, "AC-2") << "newest first";
+        EXPECT_EQ(repo.list_for(alice, 5, mine[0].id).at(0).reference, "AC-1");
+        EXPECT_EQ(repo.order_times_since(alice, day1.created_at, 10).size(), 1U);
+        EXPECT_EQ(repo.list_between(day1.created_at, clock_.at + 1ms, std::nullopt, 10).size(), 4U);
+
+        const auto f = repo.sales(day1.created_at, clock_.at + 24h, 5);
+        EXPECT_EQ(f.orders, 3) << "the cancelled order does not count";
+        EXPECT_EQ(f.revenue_minor, 1500);
+        ASSERT_EQ(f.revenue_by_day.size(), 2U);
+        EXPECT_EQ(f.revenue_by_day[0].second, 500);
+        EXPECT_EQ(f.revenue_by_day[1].second, 1000);
+        EXPECT_EQ(f.revenue_by_day[1].first - f.revenue_by_day[0].first, 1);
+        ASSERT_EQ(f.top_products.size(), 1U);
+        EXPECT_EQ(f.top_products[0].orders, 3);
+        EXPECT_EQ(f.new_customers, 2);
+        EXPECT_EQ(repo.sales(clock_.at, clock_.at + 24h, 5).new_customers, 1) << "alice bought first the day before";
+    });
+}
+
+}  // namespace
