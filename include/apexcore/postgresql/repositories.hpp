@@ -106,6 +106,31 @@ private:
     const ports::clock& clock_;
 };
 
+/// The outbox. claim_due takes the due entries with FOR UPDATE SKIP LOCKED: dispatchers in
+/// several processes sharing the database each get different entries, none waits for another,
+/// and an entry whose lease ends unsent is claimed again. Not thread-safe (one session).
+class outbox_repository final : public ports::outbox_repository {
+public:
+    outbox_repository(session& s, const ports::clock& clock) : session_(s), clock_(clock) {}
+    std::optional<ports::outbox_enqueued> enqueue(const core::outbox_draft& draft, std::int64_t max_pending) override;
+    std::vector<core::outbox_entry> claim_due(std::chrono::system_clock::time_point now,
+                                              std::chrono::system_clock::time_point lease_until, std::size_t limit) override;
+    bool mark_sent(core::outbox_id id, std::chrono::system_clock::time_point at, std::optional<core::channel_id> channel,
+                   std::optional<core::message_id> message, const std::string& note) override;
+    bool reschedule(core::outbox_id id, std::chrono::system_clock::time_point next_attempt, const std::string& error,
+                    bool count_attempt) override;
+    bool mark_failed(core::outbox_id id, const std::string& error) override;
+    std::optional<core::outbox_entry> find_outbox(core::outbox_id id) override;
+    core::outbox_stats outbox_stats() override;
+    std::size_t purge_sent(std::chrono::system_clock::time_point before, std::size_t limit) override;
+
+private:
+    std::vector<core::outbox_entry> read(const result& r);
+
+    session& session_;
+    const ports::clock& clock_;
+};
+
 /// Customers' lifetime spend and the tier roles recorded for them. Not thread-safe (one session).
 class customer_repository final : public ports::customer_repository {
 public:
