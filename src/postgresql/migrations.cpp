@@ -167,7 +167,7 @@ CREATE TABLE refunds (
   decided_at_ms   BIGINT
 );
 CREATE UNIQUE INDEX refunds_one_pending ON refunds (order_id) WHERE status = 'requested';
-CREATE INDEX refunds_by_customer ON refunds (customer_id, id);
+CREATE INDEX refunds_by_customer ON refunds (customer_id, requested_at_ms);
 )sql";
 
 // v5: the outbox. Dispatchers in several processes claim due entries with FOR UPDATE SKIP
@@ -195,12 +195,30 @@ CREATE INDEX outbox_pending ON outbox (id) WHERE status = 'pending';
 CREATE INDEX outbox_sent ON outbox (sent_at_ms) WHERE status = 'sent';
 )sql";
 
-constexpr std::array<migration, 5> migrations{{
+// v6: staff proposals, previewed wallet changes waiting for their one-time Confirm.
+constexpr std::string_view v6_sql = R"sql(
+CREATE TABLE staff_proposals (
+  token         TEXT    PRIMARY KEY CHECK (length(token) BETWEEN 1 AND 40),
+  action        TEXT    NOT NULL CHECK (action = 'wallet_credit' OR action = 'wallet_debit'),
+  staff_id      BIGINT  NOT NULL,
+  member_id     BIGINT  NOT NULL,
+  amount_minor  BIGINT  NOT NULL CHECK (amount_minor > 0),
+  currency      TEXT    NOT NULL CHECK (length(currency) = 3),
+  reason        TEXT    NOT NULL CHECK (length(reason) <= 200),
+  created_at_ms BIGINT  NOT NULL,
+  expires_at_ms BIGINT  NOT NULL,
+  cancelled     BOOLEAN NOT NULL DEFAULT FALSE
+);
+CREATE INDEX staff_proposals_by_expiry ON staff_proposals (expires_at_ms);
+)sql";
+
+constexpr std::array<migration, 6> migrations{{
     {1, "the money core: products with stock, wallets, orders, the insert-only ledger, idempotency keys", v1_sql},
     {2, "customers' VIP standing, scheduled jobs, what /setup made", v2_sql},
     {3, "the catalog's tags", v3_sql},
     {4, "refund requests", v4_sql},
     {5, "the outbox", v5_sql},
+    {6, "staff proposals", v6_sql},
 }};
 
 static_assert(migrations.front().version == 1);

@@ -2,6 +2,7 @@
 #include <apexcore/postgresql/repositories.hpp>
 
 #include <apexcore/core/money.hpp>
+#include <apexcore/core/staff_proposal.hpp>
 #include <apexcore/core/text.hpp>
 
 #include "values.hpp"
@@ -84,6 +85,52 @@ std::vector<ports::scheduled_job_state> schedule_repository::jobs() {
                        std::string(r.text(i, 4)), r.int64(i, 5)});
     }
     return out;
+}
+
+// --- staff proposals -------------------------------------------------------------------------
+
+bool proposal_repository::insert_proposal(const core::staff_proposal& p) {
+    const auto r = session_.exec(
+        "INSERT INTO staff_proposals (token, action, staff_id, member_id, amount_minor, currency, reason, created_at_ms, expires_at_ms,"
+        " cancelled) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (token) DO NOTHING",
+        {p.token, std::string(core::to_string(p.action)), to_db(p.staff.value), to_db(p.member.value), std::to_string(p.amount.minor_units()),
+         p.amount.currency_of().code_string(), p.reason, std::to_string(to_ms(p.created_at)), std::to_string(to_ms(p.expires_at)),
+         std::string(p.cancelled ? "true" : "false")});
+    return r.affected() == 1;
+}
+
+std::optional<core::staff_proposal> proposal_repository::find_proposal(const std::string& token) {
+    const auto r = session_.exec(
+        "SELECT token, action, staff_id, member_id, amount_minor, currency, reason, created_at_ms, expires_at_ms, cancelled"
+        " FROM staff_proposals WHERE token = $1",
+        {token});
+    if (r.rows() == 0) return std::nullopt;
+    core::staff_proposal p;
+    p.token = std::string(r.text(0, 0));
+    const auto action = core::parse_staff_action(r.text(0, 1));
+    if (!action) throw ports::store_error("unknown staff action in database: '" + std::string(r.text(0, 1)) + "'");
+    p.action = *action;
+    p.staff = core::user_id{from_db(r.int64(0, 2))};
+    p.member = core::user_id{from_db(r.int64(0, 3))};
+    const auto currency = core::find_currency(r.text(0, 5));
+    if (!currency) throw ports::store_error("unknown currency code in database: '" + std::string(r.text(0, 5)) + "'");
+    p.amount = core::money{r.int64(0, 4), *currency};
+    p.reason = std::string(r.text(0, 6));
+    p.created_at = from_ms(r.int64(0, 7));
+    p.expires_at = from_ms(r.int64(0, 8));
+    p.cancelled = r.text(0, 9) == "t";
+    return p;
+}
+
+bool proposal_repository::cancel_proposal(const std::string& token) {
+    return session_.exec("UPDATE staff_proposals SET cancelled = TRUE WHERE token = $1", {token}).affected() == 1;
+}
+
+std::size_t proposal_repository::purge_proposals(std::chrono::system_clock::time_point before, std::size_t limit) {
+    const auto r = session_.exec(
+        "DELETE FROM staff_proposals WHERE token IN (SELECT token FROM staff_proposals WHERE expires_at_ms < $1 LIMIT $2)",
+        {std::to_string(to_ms(before)), detail::limit_text(limit)});
+    return static_cast<std::size_t>(r.affected());
 }
 
 // --- what /setup made ------------------------------------------------------------------------

@@ -108,3 +108,38 @@ TEST_F(PostgresShopTest, SetupRecordsAreReplacedByName) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(PostgresShopTest, AProposalIsStoredOnceConfirmedOrCancelledAndPurgedWhenExpired) {
+    core::staff_proposal p;
+    p.token = "1577028761012928512";
+    p.action = core::staff_action::wallet_debit;
+    p.staff = core::user_id{900000000000000009};
+    p.member = alice;
+    p.amount = core::money::usd_cents(2500);
+    p.reason = "chargeback";
+    p.created_at = t0;
+    p.expires_at = t0 + 15min;
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::proposal_repository proposals(s);
+        EXPECT_TRUE(proposals.insert_proposal(p));
+        EXPECT_FALSE(proposals.insert_proposal(p)) << "a retried preview stores nothing new";
+        EXPECT_TRUE(proposals.cancel_proposal(p.token));
+        EXPECT_FALSE(proposals.cancel_proposal("unknown"));
+    });
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::proposal_repository proposals(s);
+        const auto found = proposals.find_proposal(p.token);
+        ASSERT_TRUE(found);
+        EXPECT_EQ(found->action, core::staff_action::wallet_debit);
+        EXPECT_EQ(found->amount, core::money::usd_cents(2500));
+        EXPECT_EQ(found->expires_at, t0 + 15min);
+        EXPECT_TRUE(found->cancelled);
+        EXPECT_EQ(proposals.purge_proposals(t0 + 10min, 10), 0U) << "not expired yet";
+        EXPECT_EQ(proposals.purge_proposals(t0 + 16min, 10), 1U);
+        EXPECT_FALSE(proposals.find_proposal(p.token));
+    });
+}
+
+}  // namespace

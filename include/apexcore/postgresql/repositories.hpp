@@ -162,6 +162,21 @@ private:
     session& session_;
 };
 
+/// Staff proposals: wallet changes previewed and waiting for their one-time Confirm. Not
+/// thread-safe (one session).
+class proposal_repository final : public ports::proposal_repository {
+public:
+    explicit proposal_repository(session& s) : session_(s) {}
+    /// False (nothing written) when the token is stored already.
+    bool insert_proposal(const core::staff_proposal& p) override;
+    std::optional<core::staff_proposal> find_proposal(const std::string& token) override;
+    bool cancel_proposal(const std::string& token) override;
+    std::size_t purge_proposals(std::chrono::system_clock::time_point before, std::size_t limit) override;
+
+private:
+    session& session_;
+};
+
 /// What /setup made. Not thread-safe (one session).
 class setup_repository final : public ports::setup_repository {
 public:
