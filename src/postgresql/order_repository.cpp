@@ -2,6 +2,7 @@
 #include <apexcore/postgresql/repositories.hpp>
 
 #include <apexcore/core/order.hpp>
+#include <apexcore/core/refund.hpp>
 
 #include "values.hpp"
 
@@ -229,6 +230,95 @@ std::vector<core::order> order_repository::warranty_expiring(std::chrono::system
     return select("WHERE warranty_expires_at_ms >= $1 AND warranty_expires_at_ms < $2 AND status = 'delivered'"
                   " ORDER BY warranty_expires_at_ms, id LIMIT $3",
                   ps);
+}
+
+// --- refund requests -------------------------------------------------------------------------
+
+std::vector<core::refund> refund_repository::select(const std::string& where_and_order, std::span<const param> params) {
+    const auto r = session_.exec(
+        "SELECT id, order_id, customer_id, status, currency, amount_minor, fee_minor, reason, staff_id, decision_reason,"
+        " ledger_entry_id, requested_at_ms, decided_at_ms FROM refunds " + where_and_order,
+        params);
+    std::vector<core::refund> out;
+    for (int i = 0; i < r.rows(); ++i) {
+        const auto currency = core::find_currency(r.text(i, 4));
+        if (!currency) throw ports::store_error("unknown currency code in database: '" + std::string(r.text(i, 4)) + "'");
+        core::refund f;
+        f.id = core::refund_id{r.int64(i, 0)};
+        f.order = core::order_id{r.int64(i, 1)};
+        f.customer = core::user_id{from_db(r.int64(i, 2))};
+        f.status = parse_stored<core::refund_status>(r.text(i, 3), core::parse_refund_status, "refund status");
+        f.amount = core::money{r.int64(i, 5), *currency};
+        f.fee = core::money{r.int64(i, 6), *currency};
+        f.reason = std::string(r.text(i, 7));
+        if (!r.is_null(i, 8)) f.staff = core::user_id{from_db(r.int64(i, 8))};
+        f.decision_reason = std::string(r.text(i, 9));
+        if (!r.is_null(i, 10)) f.credit = core::ledger_entry_id{r.int64(i, 10)};
+        f.requested_at = from_ms(r.int64(i, 11));
+        f.decided_at = detail::optional_ms(r, i, 12);
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+core::refund refund_repository::insert_refund(const core::refund& r) {
+    const std::int64_t now = to_ms(clock_.now());
+    try {
+        const auto id = session_.exec(
+            "INSERT INTO refunds (order_id, customer_id, status, currency, amount_minor, reason, requested_at_ms)"
+            " VALUES ($1, $2, 'requested', $3, $4, $5, $6) RETURNING id",
+            {std::to_string(r.order.value), to_db(r.customer.value), r.amount.currency_of().code_string(),
+             std::to_string(r.amount.minor_units()), r.reason, std::to_string(now)});
+        core::refund out = r;
+        out.id = core::refund_id{id.int64(0, 0)};
+        out.status = core::refund_status::requested;
+        out.fee = core::money{0, r.amount.currency_of()};
+        out.requested_at = from_ms(now);
+        return out;
+    } catch (const database_error& e) {
+        if (e.sqlstate() == "23505") throw ports::store_error("order " + std::to_string(r.order.value) + " has a refund request awaiting a decision");
+        throw;
+    }
+}
+
+std::optional<core::refund> refund_repository::find_refund(core::refund_id id) {
+    const param ps[] = {std::to_string(id.value)};
+    auto found = select("WHERE id = $1", ps);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+}
+
+std::optional<core::refund> refund_repository::pending_for(core::order_id order) {
+    const param ps[] = {std::to_string(order.value)};
+    auto found = select("WHERE order_id = $1 AND status = 'requested'", ps);
+    if (found.empty()) return std::nullopt;
+    return std::move(found.front());
+}
+
+std::vector<std::chrono::system_clock::time_point> refund_repository::request_times_since(core::user_id customer,
+                                                                                         std::chrono::system_clock::time_point since,
+                                                                                         std::size_t limit) {
+    const auto r = session_.exec(
+        "SELECT requested_at_ms FROM refunds WHERE customer_id = $1 AND requested_at_ms > $2 ORDER BY requested_at_ms LIMIT $3",
+        {to_db(customer.value), std::to_string(to_ms(since)), limit_text(limit)});
+    std::vector<std::chrono::system_clock::time_point> out;
+    for (int i = 0; i < r.rows(); ++i) out.push_back(from_ms(r.int64(i, 0)));
+    return out;
+}
+
+std::vector<core::refund> refund_repository::list_pending(std::size_t limit) {
+    const param ps[] = {limit_text(limit)};
+    return select("WHERE status = 'requested' ORDER BY id LIMIT $1", ps);
+}
+
+bool refund_repository::decide(const core::refund& r) {
+    const auto done = session_.exec(
+        "UPDATE refunds SET status = $1, staff_id = $2, decision_reason = $3, fee_minor = $4, ledger_entry_id = $5, decided_at_ms = $6"
+        " WHERE id = $7 AND status = 'requested'",
+        {std::string(core::to_string(r.status)), r.staff ? param(to_db(r.staff->value)) : std::nullopt, r.decision_reason,
+         std::to_string(r.fee.minor_units()), r.credit ? param(std::to_string(r.credit->value)) : std::nullopt,
+         r.decided_at ? param(std::to_string(to_ms(*r.decided_at))) : std::nullopt, std::to_string(r.id.value)});
+    return done.affected() > 0;
 }
 
 }  // namespace apexcore::postgresql

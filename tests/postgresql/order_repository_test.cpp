@@ -141,3 +141,49 @@ TEST_F(PostgresOrdersTest, ListsPageAndTheSalesFiguresCountPaidOrdersByUtcDay) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(PostgresOrdersTest, ARefundRequestIsOnePerOrderAtATimeAndDecidedOnce) {
+    const auto o = place(alice, "AC-20260528-CCCCCC", 500);
+    core::refund asked;
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::refund_repository refunds(s, clock_);
+        asked = refunds.insert_refund({{}, o.id, alice, core::refund_status::requested, core::money::usd_cents(500), "wrong edition"});
+    });
+    EXPECT_THROW(db_.serializable([&](postgresql::session& s) {
+        postgresql::refund_repository(s, clock_).insert_refund({{}, o.id, alice, core::refund_status::requested, core::money::usd_cents(100), "again"});
+    }),
+                 ports::store_error)
+        << "one request awaiting a decision per order";
+    int decided = 0;
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::refund_repository refunds(s, clock_);
+        EXPECT_EQ(refunds.pending_for(o.id)->id, asked.id);
+        EXPECT_EQ(refunds.list_pending(5).size(), 1U);
+        EXPECT_EQ(refunds.request_times_since(alice, clock_.at - 1s, 5).size(), 1U);
+        auto approved = asked;
+        approved.status = core::refund_status::approved;
+        approved.staff = core::user_id{900000000000000009};
+        approved.fee = core::money::usd_cents(50);
+        approved.decided_at = clock_.at + 1h;
+        decided += refunds.decide(approved) ? 1 : 0;
+        approved.status = core::refund_status::rejected;
+        decided += refunds.decide(approved) ? 1 : 0;  // decided already
+    });
+    EXPECT_EQ(decided, 1);
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::refund_repository refunds(s, clock_);
+        const auto found = refunds.find_refund(asked.id);
+        EXPECT_EQ(found->status, core::refund_status::approved);
+        EXPECT_EQ(found->fee, core::money::usd_cents(50));
+        EXPECT_EQ(found->reason, "wrong edition");
+        EXPECT_FALSE(refunds.pending_for(o.id));
+        // The approved refund counts in the figures of the hour it was decided.
+        const auto f = postgresql::order_repository(s, clock_).sales(clock_.at, clock_.at + 2h, 5);
+        EXPECT_EQ(f.refunds, 1);
+        EXPECT_EQ(f.refunded_minor, 500);
+    });
+}
+
+}  // namespace

@@ -131,6 +131,29 @@ private:
     const ports::clock& clock_;
 };
 
+/// Refund requests. A second request for an order with one awaiting a decision is refused by
+/// the database (a unique partial index); decide() is a compare-and-set on `requested`. Not
+/// thread-safe (one session).
+class refund_repository final : public ports::refund_repository {
+public:
+    refund_repository(session& s, const ports::clock& clock) : session_(s), clock_(clock) {}
+    /// Throws ports::store_error when the order has a request awaiting a decision (23505).
+    core::refund insert_refund(const core::refund& r) override;
+    std::optional<core::refund> find_refund(core::refund_id id) override;
+    std::optional<core::refund> pending_for(core::order_id order) override;
+    std::vector<std::chrono::system_clock::time_point> request_times_since(core::user_id customer,
+                                                                          std::chrono::system_clock::time_point since,
+                                                                          std::size_t limit) override;
+    std::vector<core::refund> list_pending(std::size_t limit) override;
+    bool decide(const core::refund& decided) override;
+
+private:
+    std::vector<core::refund> select(const std::string& where_and_order, std::span<const param> params);
+
+    session& session_;
+    const ports::clock& clock_;
+};
+
 /// Customers' lifetime spend and the tier roles recorded for them. Not thread-safe (one session).
 class customer_repository final : public ports::customer_repository {
 public:
