@@ -33,12 +33,15 @@ protected:
             std::vector<std::string>{"--listen", "127.0.0.1:0", "--api-base", info_["api_base"], "--ca-file", info_["ca_file"],
                                      "--global-per-second", std::to_string(global_limit)},
             (dir_ / "proxy.log").string(), std::vector<std::string>{"DISCORD_TOKEN=" + token_});
-        std::smatch port;
+        std::string port;
         ASSERT_TRUE(wait_for([&] {
             const std::string out = proxy_->output();
-            return std::regex_search(out, port, std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)/api/v10"));
+            std::smatch m;  // refers into `out`: copied out before it goes
+            if (!std::regex_search(out, m, std::regex("listening on http://127\\.0\\.0\\.1:([0-9]+)/api/v10"))) return false;
+            port = m[1].str();
+            return true;
         })) << proxy_->output();
-        proxy_base_ = "http://127.0.0.1:" + port[1].str() + "/api/v10";
+        proxy_base_ = "http://127.0.0.1:" + port + "/api/v10";
     }
     void TearDown() override {
         if (bot_b_) bot_b_->stop(SIGKILL, 5s);
