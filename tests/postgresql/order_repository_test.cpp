@@ -187,3 +187,55 @@ TEST_F(PostgresOrdersTest, ARefundRequestIsOnePerOrderAtATimeAndDecidedOnce) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(PostgresOrdersTest, PromoCodesMatchCaseInsensitivelyCountRedemptionsAndOnlyUnusedOnesGo) {
+    const auto o = place(alice, "AC-20260528-DDDDDD", 450);
+    core::promo_code p;
+    p.code = "SUMMER10";
+    p.kind = core::promo_kind::percent;
+    p.percent = 1000;
+    p.min_spend = core::money::usd_cents(100);
+    p.max_uses_per_user = 1;
+    p.expires_at = clock_.at + 24h;
+    p.products = {product_};
+    p.main_categories = {"Games", "Video, \"Music\""};
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::promo_repository promos(s, clock_);
+        promos.upsert_promo(p);
+        auto unused = p;
+        unused.code = "unused";
+        unused.products.clear();
+        unused.main_categories.clear();
+        promos.upsert_promo(unused);
+        auto off = p;
+        off.code = "Summer10";  // the same code in other letters: replaces it
+        off.active = false;
+        promos.upsert_promo(off);
+        promos.record_redemption("summer10", alice, o.id, core::money::usd_cents(50));
+    });
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::promo_repository promos(s, clock_);
+        const auto found = promos.find_promo("sUmMeR10");
+        ASSERT_TRUE(found);
+        EXPECT_EQ(found->code, "SUMMER10") << "the stored spelling stays";
+        EXPECT_FALSE(found->active);
+        EXPECT_EQ(found->percent, 1000);
+        EXPECT_EQ(found->expires_at, clock_.at + 24h);
+        EXPECT_EQ(found->max_uses_per_user, 1);
+        EXPECT_FALSE(found->max_uses_total);
+        EXPECT_EQ(found->products, std::vector<core::product_id>{product_});
+        EXPECT_EQ(found->main_categories, p.main_categories);
+        EXPECT_EQ(promos.list_promos(10).size(), 2U);
+        const auto mine = promos.usage("SUMMER10", alice);
+        EXPECT_EQ(mine.total, 1);
+        EXPECT_EQ(mine.by_this_user, 1);
+        EXPECT_EQ(promos.usage("summer10", bob).by_this_user, 0);
+        EXPECT_FALSE(promos.delete_unused_promo("summer10")) << "redeemed: deactivate it instead";
+        EXPECT_TRUE(promos.delete_unused_promo("UNUSED"));
+        EXPECT_FALSE(promos.find_promo("unused"));
+    });
+}
+
+}  // namespace

@@ -185,6 +185,24 @@ private:
     session& session_;
 };
 
+/// Promo codes, matched case-insensitively (ASCII letters) as on SQLite, and their redemptions.
+/// Not thread-safe (one session).
+class promo_repository final : public ports::promo_repository {
+public:
+    promo_repository(session& s, const ports::clock& clock) : session_(s), clock_(clock) {}
+    std::optional<core::promo_code> find_promo(const std::string& code) override;
+    /// A code that differs only in case replaces the stored one, which keeps its spelling.
+    void upsert_promo(const core::promo_code& promo) override;
+    core::promo_usage usage(const std::string& code, core::user_id user) override;
+    std::vector<core::promo_code> list_promos(std::size_t limit) override;
+    bool delete_unused_promo(const std::string& code) override;
+    void record_redemption(const std::string& code, core::user_id user, core::order_id order, const core::money& discount) override;
+
+private:
+    session& session_;
+    const ports::clock& clock_;
+};
+
 /// Staff proposals: wallet changes previewed and waiting for their one-time Confirm. Not
 /// thread-safe (one session).
 class proposal_repository final : public ports::proposal_repository {
