@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <thread>
 
 namespace {
@@ -235,6 +237,63 @@ TEST_F(PostgresOrdersTest, PromoCodesMatchCaseInsensitivelyCountRedemptionsAndOn
         EXPECT_FALSE(promos.delete_unused_promo("summer10")) << "redeemed: deactivate it instead";
         EXPECT_TRUE(promos.delete_unused_promo("UNUSED"));
         EXPECT_FALSE(promos.find_promo("unused"));
+    });
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(PostgresOrdersTest, ConcurrentBuyersGetDifferentKeysAndAKeyGoesBackToTheShelfClean) {
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::license_key_repository keys(s, clock_);
+        for (int i = 0; i < 5; ++i) EXPECT_TRUE(keys.insert_key(product_, "KEY-" + std::to_string(i) + "-100%"));
+        EXPECT_FALSE(keys.insert_key(product_, "KEY-0-100%")) << "a key text exists once";
+        EXPECT_TRUE(keys.key_exists("KEY-3-100%"));
+    });
+    std::vector<core::order> orders;
+    for (int i = 0; i < 8; ++i) orders.push_back(place(alice, "AC-K" + std::to_string(i), 500));
+    std::mutex mutex;
+    std::set<std::string> delivered;
+    std::atomic<int> none{0};
+    std::vector<std::thread> buyers;
+    for (int i = 0; i < 8; ++i) {
+        buyers.emplace_back([&, i] {
+            std::optional<core::license_key> got;
+            db_.serializable([&](postgresql::session& s) {
+                got = postgresql::license_key_repository(s, clock_).take_available(product_, core::license_key_status::used, orders[i].id,
+                                                                                     alice, std::nullopt);
+            });
+            const std::lock_guard lock(mutex);
+            if (got) delivered.insert(got->key);
+            else ++none;
+        });
+    }
+    for (auto& t : buyers) t.join();
+    EXPECT_EQ(delivered.size(), 5U) << "five keys, five buyers served, never the same key twice";
+    EXPECT_EQ(none.load(), 3);
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::license_key_repository keys(s, clock_);
+        const auto stats = keys.key_stats();
+        EXPECT_EQ(stats.at(product_).at(core::license_key_status::used), 5);
+        std::optional<core::license_key> first;
+        for (const auto& o : orders) {
+            if (auto k = keys.key_for_order(o.id)) {
+                first = k;
+                break;
+            }
+        }
+        ASSERT_TRUE(first);
+        EXPECT_EQ(first->customer, alice);
+        EXPECT_TRUE(keys.move_key(first->id, core::license_key_status::used, core::license_key_status::available, first->order, alice));
+        EXPECT_FALSE(keys.move_key(first->id, core::license_key_status::used, core::license_key_status::available, std::nullopt, std::nullopt));
+        const auto back = keys.find_key_by_id(first->id);
+        EXPECT_EQ(back->status, core::license_key_status::available);
+        EXPECT_FALSE(back->order);
+        EXPECT_FALSE(back->customer);
+        EXPECT_EQ(keys.search_keys("100%", product_, std::nullopt, 10).size(), 5U) << "% is a character";
+        EXPECT_EQ(keys.search_keys("", std::nullopt, core::license_key_status::available, 10).size(), 1U);
+        EXPECT_TRUE(keys.search_keys("KEY-_", std::nullopt, std::nullopt, 10).empty());
     });
 }
 

@@ -9,6 +9,8 @@
 #include <apexcore/ports/store.hpp>
 #include <apexcore/postgresql/database.hpp>
 
+#include <map>
+
 namespace apexcore::postgresql {
 
 /// Wallet balances, the ledger and idempotency keys. append() is one statement: the wallet row
@@ -199,6 +201,33 @@ public:
     void record_redemption(const std::string& code, core::user_id user, core::order_id order, const core::money& discount) override;
 
 private:
+    session& session_;
+    const ports::clock& clock_;
+};
+
+/// The license key inventory. take_available picks the oldest available key with FOR UPDATE
+/// SKIP LOCKED: two buyers, in one process or two, get different keys and neither waits. Not
+/// thread-safe (one session).
+class license_key_repository final : public ports::license_key_repository {
+public:
+    license_key_repository(session& s, const ports::clock& clock) : session_(s), clock_(clock) {}
+    bool insert_key(core::product_id product, const std::string& key) override;
+    bool key_exists(const std::string& key) override;
+    std::optional<core::license_key> take_available(core::product_id product, core::license_key_status to,
+                                                    std::optional<core::order_id> order, std::optional<core::user_id> customer,
+                                                    std::optional<core::user_id> requested_by) override;
+    std::optional<core::license_key> find_key_by_id(core::license_key_id id) override;
+    std::optional<core::license_key> key_for_order(core::order_id order) override;
+    bool move_key(core::license_key_id id, core::license_key_status from, core::license_key_status to,
+                  std::optional<core::order_id> order, std::optional<core::user_id> customer) override;
+    /// `text` is matched literally (strpos), as on SQLite.
+    std::vector<core::license_key> search_keys(const std::string& text, std::optional<core::product_id> product,
+                                               std::optional<core::license_key_status> status, std::size_t limit) override;
+    std::map<core::product_id, std::map<core::license_key_status, std::int64_t>> key_stats() override;
+
+private:
+    std::vector<core::license_key> select(const std::string& where_and_order, std::span<const param> params);
+
     session& session_;
     const ports::clock& clock_;
 };
