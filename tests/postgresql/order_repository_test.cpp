@@ -298,3 +298,62 @@ TEST_F(PostgresOrdersTest, ConcurrentBuyersGetDifferentKeysAndAKeyGoesBackToTheS
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(PostgresOrdersTest, APaymentSessionIsOneLivePerOrderMovesByCompareAndSetAndItsTrailIsInsertOnly) {
+    const auto o = place(alice, "AC-20260528-EEEEEE", 1500);
+    core::payment_session opened;
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::payment_session_repository sessions(s, clock_);
+        core::payment_session in;
+        in.order = o.id;
+        in.customer = alice;
+        in.method = "PayPal";
+        in.expires_at = clock_.at + 1h;
+        opened = sessions.insert_session(in);
+        sessions.audit({opened.id, std::nullopt, core::payment_session_status::open, alice, "opened", {}});
+    });
+    EXPECT_THROW(db_.serializable([&](postgresql::session& s) {
+        core::payment_session again = opened;
+        postgresql::payment_session_repository(s, clock_).insert_session(again);
+    }),
+                 ports::store_error)
+        << "one live session per order";
+    db_.serializable([&](postgresql::session& s) {
+        postgresql::payment_session_repository sessions(s, clock_);
+        auto submitted = *sessions.live_for(o.id);
+        submitted.status = core::payment_session_status::submitted;
+        submitted.transaction_id = "TX-1";
+        submitted.proof_url = "https://example.com/proof.png";
+        EXPECT_TRUE(sessions.update_session(submitted, core::payment_session_status::open));
+        EXPECT_FALSE(sessions.update_session(submitted, core::payment_session_status::open)) << "not open any more";
+        sessions.audit({opened.id, core::payment_session_status::open, core::payment_session_status::submitted, alice, "proof", {}});
+        EXPECT_EQ(sessions.list_submitted(5).size(), 1U);
+        EXPECT_TRUE(sessions.expired_open(clock_.at + 2h, 5).empty()) << "submitted, not open";
+        const auto trail = sessions.audit_trail(opened.id);
+        ASSERT_EQ(trail.size(), 2U);
+        EXPECT_FALSE(trail[0].from);
+        EXPECT_EQ(trail[1].to, core::payment_session_status::submitted);
+        EXPECT_EQ(sessions.find_session(opened.id)->transaction_id, "TX-1");
+    });
+    std::string refused;
+    try {
+        db_.with([](postgresql::session& s) { s.exec_script("UPDATE payment_session_events SET note = 'edited'"); });
+    } catch (const postgresql::database_error& e) {
+        refused = e.sqlstate();
+    }
+    EXPECT_EQ(refused, "23001") << "the audit trail is insert-only";
+    db_.with([](postgresql::session& s) {
+        EXPECT_EQ(s.exec("UPDATE payment_session_events SET note = ''").affected(), 2) << "but a note may be blanked, for an erasure";
+    });
+    refused.clear();
+    try {
+        db_.with([](postgresql::session& s) { s.exec_script("DELETE FROM payment_session_events"); });
+    } catch (const postgresql::database_error& e) {
+        refused = e.sqlstate();
+    }
+    EXPECT_EQ(refused, "23001");
+}
+
+}  // namespace

@@ -232,6 +232,29 @@ private:
     const ports::clock& clock_;
 };
 
+/// Payment sessions and their insert-only audit trail. One live (open or submitted) session per
+/// order is enforced by a unique partial index; update_session is a compare-and-set on the
+/// status. Not thread-safe (one session).
+class payment_session_repository final : public ports::payment_session_repository {
+public:
+    payment_session_repository(session& s, const ports::clock& clock) : session_(s), clock_(clock) {}
+    /// Throws ports::store_error when the order has a live session (23505).
+    core::payment_session insert_session(const core::payment_session& s) override;
+    std::optional<core::payment_session> find_session(core::payment_session_id id) override;
+    std::optional<core::payment_session> live_for(core::order_id order) override;
+    bool update_session(const core::payment_session& s, core::payment_session_status expected) override;
+    std::vector<core::payment_session> expired_open(std::chrono::system_clock::time_point now, std::size_t limit) override;
+    std::vector<core::payment_session> list_submitted(std::size_t limit) override;
+    void audit(const core::payment_session_event& e) override;
+    std::vector<core::payment_session_event> audit_trail(core::payment_session_id id) override;
+
+private:
+    std::vector<core::payment_session> select(const std::string& where_and_order, std::span<const param> params);
+
+    session& session_;
+    const ports::clock& clock_;
+};
+
 /// Staff proposals: wallet changes previewed and waiting for their one-time Confirm. Not
 /// thread-safe (one session).
 class proposal_repository final : public ports::proposal_repository {
