@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, then builds and runs every test:
-#   ci    optimised, warnings are errors: the whole CTest suite (unit, sqlite, Discord mapping and
-#         hostile input, end-to-end with the real apexbot and apexcore-sandbox, install consumer)
+#   ci    optimised, warnings are errors: the whole CTest suite (unit, sqlite, PostgreSQL on a
+#         private server the tests start, Discord mapping and hostile input, end-to-end with the
+#         real apexbot, apexcore-sandbox and apexcore-rest-proxy, install consumer)
 #   asan  AddressSanitizer + UndefinedBehaviorSanitizer: the whole suite again
 #   tsan  ThreadSanitizer: builds only apexbot, the sandbox and the e2e tests, and runs the
 #         runtime on 4 I/O threads through a purchase plus the hardening/resilience e2e tests
