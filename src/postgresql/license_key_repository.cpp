@@ -78,16 +78,12 @@ std::optional<core::license_key> license_key_repository::take_available(core::pr
 
 std::optional<core::license_key> license_key_repository::find_key_by_id(core::license_key_id id) {
     const param ps[] = {std::to_string(id.value)};
-    auto found = select("WHERE id = $1", ps);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(select("WHERE id = $1", ps));
 }
 
 std::optional<core::license_key> license_key_repository::key_for_order(core::order_id order) {
     const param ps[] = {std::to_string(order.value)};
-    auto found = select("WHERE order_id = $1", ps);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(select("WHERE order_id = $1", ps));
 }
 
 bool license_key_repository::move_key(core::license_key_id id, core::license_key_status from, core::license_key_status to,

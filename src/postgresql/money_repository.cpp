@@ -14,13 +14,9 @@ namespace {
 using detail::from_db;
 using detail::from_ms;
 using detail::optional_int;
+using detail::currency_of;
 using detail::to_db;
 
-core::currency currency_of(std::string_view code) {
-    const auto c = core::find_currency(code);
-    if (!c) throw ports::store_error("unknown currency code in database: '" + std::string(code) + "'");
-    return *c;
-}
 
 constexpr std::string_view ledger_columns =
     "id, currency, type, amount_minor, balance_after_minor, description, order_id, staff_id, created_at_ms, user_id, ticket_id";

@@ -13,6 +13,7 @@ namespace apexcore::postgresql {
 namespace {
 
 using detail::from_db;
+using detail::parse_stored;
 using detail::from_ms;
 using detail::limit_text;
 using detail::text_array;
@@ -29,13 +30,6 @@ constexpr std::string_view counted =
     "(status = 'paid' OR status = 'delivered' OR status = 'partially_refunded' OR status = 'refunded')";
 
 
-template <class T, class Parse>
-T parse_stored(std::string_view text, Parse parse, const char* what) {
-    const auto v = parse(text);
-    if (!v) throw ports::store_error(std::string("unknown ") + what + " in database: '" + std::string(text) + "'");
-    return *v;
-}
-
 }  // namespace
 
 std::string order_repository::now_text() const { return std::to_string(to_ms(clock_.now())); }
@@ -46,15 +40,14 @@ std::vector<core::order> order_repository::select(const std::string& where_and_o
     std::vector<std::string> with_metadata;
     std::map<std::int64_t, std::size_t> index;
     for (int i = 0; i < r.rows(); ++i) {
-        const auto currency = core::find_currency(r.text(i, 4));
-        if (!currency) throw ports::store_error("unknown currency code in database: '" + std::string(r.text(i, 4)) + "'");
+        const core::currency currency = detail::currency_of(r.text(i, 4));
         core::order o;
         o.id = core::order_id{r.int64(i, 0)};
         o.customer = core::user_id{from_db(r.int64(i, 1))};
         o.product = core::product_id{r.int64(i, 2)};
         o.status = parse_stored<core::order_status>(r.text(i, 3), core::parse_order_status, "order status");
-        o.list_price = core::money{r.int64(i, 5), *currency};
-        o.price_paid = core::money{r.int64(i, 6), *currency};
+        o.list_price = core::money{r.int64(i, 5), currency};
+        o.price_paid = core::money{r.int64(i, 6), currency};
         o.discount = static_cast<core::basis_points>(r.int64(i, 7));
         o.created_at = from_ms(r.int64(i, 8));
         o.reference = std::string(r.text(i, 9));
@@ -62,7 +55,7 @@ std::vector<core::order> order_repository::select(const std::string& where_and_o
         if (!r.is_null(i, 11)) o.staff = core::user_id{from_db(r.int64(i, 11))};
         if (!r.is_null(i, 12)) o.promo_code = std::string(r.text(i, 12));
         if (r.text(i, 13) == "t") with_metadata.push_back(std::to_string(o.id.value));
-        o.refunded = core::money{r.int64(i, 14), *currency};
+        o.refunded = core::money{r.int64(i, 14), currency};
         o.delivery = std::string(r.text(i, 15));
         o.delivered_at = detail::optional_ms(r, i, 16);
         o.warranty_expires_at = detail::optional_ms(r, i, 17);
@@ -124,16 +117,12 @@ core::order order_repository::insert(const core::order_draft& d) {
 
 std::optional<core::order> order_repository::find(core::order_id id) {
     const param ps[] = {std::to_string(id.value)};
-    auto found = select("WHERE id = $1", ps);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(select("WHERE id = $1", ps));
 }
 
 std::optional<core::order> order_repository::find_by_reference(const std::string& reference) {
     const param ps[] = {reference};
-    auto found = select("WHERE reference = $1", ps);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(select("WHERE reference = $1", ps));
 }
 
 std::vector<std::chrono::system_clock::time_point> order_repository::order_times_since(core::user_id customer,
@@ -241,15 +230,14 @@ std::vector<core::refund> refund_repository::select(const std::string& where_and
         params);
     std::vector<core::refund> out;
     for (int i = 0; i < r.rows(); ++i) {
-        const auto currency = core::find_currency(r.text(i, 4));
-        if (!currency) throw ports::store_error("unknown currency code in database: '" + std::string(r.text(i, 4)) + "'");
+        const core::currency currency = detail::currency_of(r.text(i, 4));
         core::refund f;
         f.id = core::refund_id{r.int64(i, 0)};
         f.order = core::order_id{r.int64(i, 1)};
         f.customer = core::user_id{from_db(r.int64(i, 2))};
         f.status = parse_stored<core::refund_status>(r.text(i, 3), core::parse_refund_status, "refund status");
-        f.amount = core::money{r.int64(i, 5), *currency};
-        f.fee = core::money{r.int64(i, 6), *currency};
+        f.amount = core::money{r.int64(i, 5), currency};
+        f.fee = core::money{r.int64(i, 6), currency};
         f.reason = std::string(r.text(i, 7));
         if (!r.is_null(i, 8)) f.staff = core::user_id{from_db(r.int64(i, 8))};
         f.decision_reason = std::string(r.text(i, 9));
@@ -283,16 +271,12 @@ core::refund refund_repository::insert_refund(const core::refund& r) {
 
 std::optional<core::refund> refund_repository::find_refund(core::refund_id id) {
     const param ps[] = {std::to_string(id.value)};
-    auto found = select("WHERE id = $1", ps);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(select("WHERE id = $1", ps));
 }
 
 std::optional<core::refund> refund_repository::pending_for(core::order_id order) {
     const param ps[] = {std::to_string(order.value)};
-    auto found = select("WHERE order_id = $1 AND status = 'requested'", ps);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(select("WHERE order_id = $1 AND status = 'requested'", ps));
 }
 
 std::vector<std::chrono::system_clock::time_point> refund_repository::request_times_since(core::user_id customer,

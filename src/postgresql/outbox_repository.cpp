@@ -13,6 +13,7 @@ namespace apexcore::postgresql {
 namespace {
 
 using detail::from_db;
+using detail::parse_stored;
 using detail::from_ms;
 using detail::limit_text;
 using detail::text_array;
@@ -24,13 +25,6 @@ constexpr std::string_view outbox_columns =
     " message_id, created_at_ms, sent_at_ms, dedup_key";
 
 std::string clip(const std::string& text) { return core::truncate_utf8_bytes(text, core::outbox_error_length_max); }
-
-template <class T, class Parse>
-T parse_stored(std::string_view text, Parse parse, const char* what) {
-    const auto v = parse(text);
-    if (!v) throw ports::store_error(std::string("unknown ") + what + " in database: '" + std::string(text) + "'");
-    return *v;
-}
 
 }  // namespace
 
@@ -138,9 +132,7 @@ bool outbox_repository::mark_failed(core::outbox_id id, const std::string& error
 }
 
 std::optional<core::outbox_entry> outbox_repository::find_outbox(core::outbox_id id) {
-    auto found = read(session_.exec("SELECT " + std::string(outbox_columns) + " FROM outbox WHERE id = $1", {std::to_string(id.value)}));
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(read(session_.exec("SELECT " + std::string(outbox_columns) + " FROM outbox WHERE id = $1", {std::to_string(id.value)})));
 }
 
 core::outbox_stats outbox_repository::outbox_stats() {

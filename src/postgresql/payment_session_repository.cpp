@@ -70,16 +70,12 @@ core::payment_session payment_session_repository::insert_session(const core::pay
 
 std::optional<core::payment_session> payment_session_repository::find_session(core::payment_session_id id) {
     const param ps[] = {std::to_string(id.value)};
-    auto found = select("WHERE id = $1", ps);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(select("WHERE id = $1", ps));
 }
 
 std::optional<core::payment_session> payment_session_repository::live_for(core::order_id order) {
     const param ps[] = {std::to_string(order.value)};
-    auto found = select("WHERE order_id = $1 AND (status = 'open' OR status = 'submitted')", ps);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(select("WHERE order_id = $1 AND (status = 'open' OR status = 'submitted')", ps));
 }
 
 bool payment_session_repository::update_session(const core::payment_session& in, core::payment_session_status expected) {

@@ -84,9 +84,8 @@ std::vector<core::product> product_repository::select(const std::string& where_a
         p.sub_category = std::string(r.text(i, 2));
         p.service_name = std::string(r.text(i, 3));
         p.variant_name = std::string(r.text(i, 4));
-        const auto currency = core::find_currency(r.text(i, 6));
-        if (!currency) throw ports::store_error("unknown currency code in database: '" + std::string(r.text(i, 6)) + "'");
-        p.price = core::money{r.int64(i, 5), *currency};
+        const core::currency currency = detail::currency_of(r.text(i, 6));
+        p.price = core::money{r.int64(i, 5), currency};
         p.active = r.text(i, 7) == "t";
         if (!r.is_null(i, 8)) p.duration_days = static_cast<int>(r.int64(i, 8));
         if (!r.is_null(i, 9)) p.start_time = std::string(r.text(i, 9));
@@ -123,9 +122,7 @@ std::vector<core::product> product_repository::select(const std::string& where_a
 
 std::optional<core::product> product_repository::find(core::product_id id) {
     const param ps[] = {std::to_string(id.value)};
-    auto found = select("WHERE id = $1", ps);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(select("WHERE id = $1", ps));
 }
 
 std::vector<core::product> product_repository::list_active(std::size_t limit) {
@@ -166,9 +163,7 @@ std::vector<core::product> product_repository::search(const std::string& text, s
 std::optional<core::product> product_repository::find_by_path(const std::string& main_category, const std::string& sub_category,
                                                               const std::string& service_name, const std::string& variant_name) {
     const param ps[] = {main_category, sub_category, service_name, variant_name};
-    auto found = select("WHERE main_category = $1 AND sub_category = $2 AND service_name = $3 AND variant_name = $4 ORDER BY id LIMIT 1", ps);
-    if (found.empty()) return std::nullopt;
-    return std::move(found.front());
+    return detail::first_of(select("WHERE main_category = $1 AND sub_category = $2 AND service_name = $3 AND variant_name = $4 ORDER BY id LIMIT 1", ps));
 }
 
 core::product_id product_repository::insert(const core::product& p) {

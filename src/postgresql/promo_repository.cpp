@@ -44,18 +44,17 @@ std::optional<core::promo_code> promo_repository::find_promo(const std::string& 
         " min_spend_minor, scope_products, cardinality(scope_categories) FROM promo_codes WHERE " + std::string(same_code),
         {code});
     if (r.rows() == 0) return std::nullopt;
-    const auto cur = core::find_currency(r.text(0, 4));
-    if (!cur) throw ports::store_error("unknown currency code in database: '" + std::string(r.text(0, 4)) + "'");
+    const core::currency cur = detail::currency_of(r.text(0, 4));
     core::promo_code p;
     p.code = std::string(r.text(0, 0));
     p.kind = r.text(0, 1) == "fixed" ? core::promo_kind::fixed : core::promo_kind::percent;
     p.percent = static_cast<core::basis_points>(r.int64(0, 2));
-    p.fixed_amount = core::money{r.int64(0, 3), *cur};
+    p.fixed_amount = core::money{r.int64(0, 3), cur};
     p.active = r.text(0, 5) == "t";
     p.expires_at = detail::optional_ms(r, 0, 6);
     if (!r.is_null(0, 7)) p.max_uses_total = static_cast<int>(r.int64(0, 7));
     if (!r.is_null(0, 8)) p.max_uses_per_user = static_cast<int>(r.int64(0, 8));
-    p.min_spend = core::money{r.int64(0, 9), *cur};
+    p.min_spend = core::money{r.int64(0, 9), cur};
     p.products = read_ids(r.text(0, 10));
     if (r.int64(0, 11) > 0) {
         const auto c = session_.exec("SELECT unnest(scope_categories) FROM promo_codes WHERE code = $1", {p.code});

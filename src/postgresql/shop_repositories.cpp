@@ -107,14 +107,10 @@ std::optional<core::staff_proposal> proposal_repository::find_proposal(const std
     if (r.rows() == 0) return std::nullopt;
     core::staff_proposal p;
     p.token = std::string(r.text(0, 0));
-    const auto action = core::parse_staff_action(r.text(0, 1));
-    if (!action) throw ports::store_error("unknown staff action in database: '" + std::string(r.text(0, 1)) + "'");
-    p.action = *action;
+    p.action = detail::parse_stored<core::staff_action>(r.text(0, 1), core::parse_staff_action, "staff action");
     p.staff = core::user_id{from_db(r.int64(0, 2))};
     p.member = core::user_id{from_db(r.int64(0, 3))};
-    const auto currency = core::find_currency(r.text(0, 5));
-    if (!currency) throw ports::store_error("unknown currency code in database: '" + std::string(r.text(0, 5)) + "'");
-    p.amount = core::money{r.int64(0, 4), *currency};
+    p.amount = core::money{r.int64(0, 4), detail::currency_of(r.text(0, 5))};
     p.reason = std::string(r.text(0, 6));
     p.created_at = from_ms(r.int64(0, 7));
     p.expires_at = from_ms(r.int64(0, 8));

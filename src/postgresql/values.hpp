@@ -2,6 +2,7 @@
 // Private to the PostgreSQL adapter: how values are written to and read from the database, the
 // same representation as the SQLite store's (snowflakes as BIGINT with their 64-bit pattern,
 // times as Unix milliseconds), so a shop can be copied row by row.
+#include <apexcore/core/money.hpp>
 #include <apexcore/postgresql/database.hpp>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace apexcore::postgresql::detail {
@@ -35,6 +37,29 @@ inline std::string text_array(const std::vector<std::string>& items) {
 /// A LIMIT as text, clamped to int64.
 inline std::string limit_text(std::size_t limit) {
     return std::to_string(std::min<std::size_t>(limit, static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())));
+}
+
+/// The first of `rows`, or nullopt when there is none (a lookup by key).
+template <class T>
+std::optional<T> first_of(std::vector<T> rows) {
+    if (rows.empty()) return std::nullopt;
+    return std::move(rows.front());
+}
+
+/// A stored enumeration read back with `parse`; a value this build does not know is a
+/// ports::store_error naming `what`.
+template <class T, class Parse>
+T parse_stored(std::string_view text, Parse parse, const char* what) {
+    const auto v = parse(text);
+    if (!v) throw ports::store_error(std::string("unknown ") + what + " in database: '" + std::string(text) + "'");
+    return *v;
+}
+
+/// A currency code read back; an unknown one is a ports::store_error.
+inline core::currency currency_of(std::string_view code) {
+    const auto c = core::find_currency(code);
+    if (!c) throw ports::store_error("unknown currency code in database: '" + std::string(code) + "'");
+    return *c;
 }
 
 inline std::int64_t to_ms(std::chrono::system_clock::time_point t) {

@@ -2,19 +2,25 @@
 // A private PostgreSQL server for a test binary (Debian's `postgresql`): initdb into a temporary
 // directory, pg_ctl start listening on a Unix socket there only (no TCP port), trust
 // authentication, stopped and removed when the object goes. As root (CI), the server runs as the
-// `postgres` user, since PostgreSQL refuses to run as root.
+// `postgres` user, since PostgreSQL refuses to run as root. A test process killed before its
+// destructor ran leaves its server behind: the next one started stops and removes it (each
+// directory records the pid of the process that owns it).
 #include <apexcore/postgresql/database.hpp>
 
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace apexcore::test_support {
 
@@ -25,15 +31,18 @@ public:
         if (bindir_.empty() || !std::filesystem::exists(bindir_ + "/initdb")) {
             throw std::runtime_error("postgres_server: no initdb (install Debian's postgresql and libpq-dev: scripts/install-deps.sh)");
         }
+        const passwd* pg = nullptr;
+        if (::geteuid() == 0) {
+            pg = ::getpwnam("postgres");
+            if (pg == nullptr) throw std::runtime_error("postgres_server: running as root needs the postgres user (Debian's postgresql)");
+            as_ = "runuser -u postgres -- ";
+        }
+        reap_orphans();
         char pattern[] = "/tmp/apexcore-pg-XXXXXX";
         if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("postgres_server: mkdtemp failed");
         dir_ = pattern;
-        if (::geteuid() == 0) {
-            const passwd* pg = ::getpwnam("postgres");
-            if (pg == nullptr) throw std::runtime_error("postgres_server: running as root needs the postgres user (Debian's postgresql)");
-            if (::chown(dir_.c_str(), pg->pw_uid, pg->pw_gid) != 0) throw std::runtime_error("postgres_server: chown failed");
-            as_ = "runuser -u postgres -- ";
-        }
+        std::ofstream(dir_ + "/owner") << ::getpid() << "\n";
+        if (pg != nullptr && ::chown(dir_.c_str(), pg->pw_uid, pg->pw_gid) != 0) throw std::runtime_error("postgres_server: chown failed");
         run(as_ + bindir_ + "/initdb -D " + dir_ + "/data -A trust -U postgres -E UTF8 --locale=C --no-sync > " + dir_ +
             "/initdb.log 2>&1");
         run(as_ + bindir_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -t 60 -o \"-c listen_addresses='' -k " +
@@ -67,6 +76,22 @@ public:
     }
 
 private:
+    /// Stops and removes the servers of test processes that are gone.
+    void reap_orphans() const {
+        std::vector<std::filesystem::path> orphans;
+        std::error_code ec;
+        for (std::filesystem::directory_iterator it("/tmp", ec), end; !ec && it != end; it.increment(ec)) {
+            if (it->path().filename().string().rfind("apexcore-pg-", 0) != 0) continue;
+            pid_t owner = 0;
+            std::ifstream(it->path() / "owner") >> owner;
+            if (owner > 0 && ::kill(owner, 0) != 0 && errno == ESRCH) orphans.push_back(it->path());  // its owner is gone
+        }
+        for (const auto& dir : orphans) {
+            std::system((as_ + bindir_ + "/pg_ctl -D " + dir.string() + "/data -m immediate -w stop > /dev/null 2>&1").c_str());
+            std::error_code ignored;
+            std::filesystem::remove_all(dir, ignored);
+        }
+    }
     static std::string output_of(const std::string& command) {
         std::string out;
         FILE* p = ::popen(command.c_str(), "r");
