@@ -308,39 +308,28 @@ struct rest_client::impl : std::enable_shared_from_this<impl> {
 
     net::awaitable<void> connect(connection& conn, std::chrono::steady_clock::duration timeout) {
         conn.close();
-        if (base.scheme == "http") {
-            auto plain = std::make_unique<beast::tcp_stream>(strand);
-            const std::string where = base.host + ":" + base.port;
-            tcp::resolver resolver(strand);
-            auto [rec, endpoints] = co_await resolver.async_resolve(base.host, base.port, use_tuple);
-            if (rec) fail_connect(rec, detail::describe_connect_error(rec, "resolving", where, nullptr, options.ca_file));
-            plain->expires_after(timeout);
-            auto [cec, endpoint] = co_await plain->async_connect(endpoints, use_tuple);
-            (void)endpoint;
-            if (cec) fail_connect(cec, detail::describe_connect_error(cec, "connecting to", where, nullptr, options.ca_file));
-            conn.plain = std::move(plain);
-            std::lock_guard lock(mutex);
-            ++counters.connections_opened;
-            last_connect_error.clear();
-            co_return;
-        }
-        auto s = std::make_unique<stream_type>(strand, tls);
-        if (!SSL_set_tlsext_host_name(s->native_handle(), base.host.c_str())) {
-            throw boost::system::system_error(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
-        }
-        s->set_verify_callback(ssl::host_name_verification(base.host));
         const std::string where = base.host + ":" + base.port;
         tcp::resolver resolver(strand);
         auto [rec, endpoints] = co_await resolver.async_resolve(base.host, base.port, use_tuple);
         if (rec) fail_connect(rec, detail::describe_connect_error(rec, "resolving", where, nullptr, options.ca_file));
-        beast::get_lowest_layer(*s).expires_after(timeout);
-        auto [cec, endpoint] = co_await beast::get_lowest_layer(*s).async_connect(endpoints, use_tuple);
+        beast::tcp_stream tcp_stream(strand);
+        tcp_stream.expires_after(timeout);
+        auto [cec, endpoint] = co_await tcp_stream.async_connect(endpoints, use_tuple);
         (void)endpoint;
         if (cec) fail_connect(cec, detail::describe_connect_error(cec, "connecting to", where, nullptr, options.ca_file));
-        beast::get_lowest_layer(*s).expires_after(timeout);
-        auto [hec] = co_await s->async_handshake(ssl::stream_base::client, use_tuple);
-        if (hec) fail_connect(hec, detail::describe_connect_error(hec, "TLS with", where, s->native_handle(), options.ca_file));
-        conn.stream = std::move(s);
+        if (base.scheme == "http") {  // a REST proxy on the private network: no TLS
+            conn.plain = std::make_unique<beast::tcp_stream>(std::move(tcp_stream));
+        } else {
+            auto s = std::make_unique<stream_type>(std::move(tcp_stream), tls);
+            if (!SSL_set_tlsext_host_name(s->native_handle(), base.host.c_str())) {
+                throw boost::system::system_error(static_cast<int>(::ERR_get_error()), net::error::get_ssl_category());
+            }
+            s->set_verify_callback(ssl::host_name_verification(base.host));
+            beast::get_lowest_layer(*s).expires_after(timeout);
+            auto [hec] = co_await s->async_handshake(ssl::stream_base::client, use_tuple);
+            if (hec) fail_connect(hec, detail::describe_connect_error(hec, "TLS with", where, s->native_handle(), options.ca_file));
+            conn.stream = std::move(s);
+        }
         std::lock_guard lock(mutex);
         ++counters.connections_opened;
         last_connect_error.clear();

@@ -17,11 +17,7 @@ using detail::to_ms;
 constexpr std::string_view key_columns =
     "id, product_id, key_text, status, order_id, customer_id, requested_by, created_at_ms, updated_at_ms";
 
-core::license_key_status status_of(std::string_view text) {
-    const auto s = core::parse_license_key_status(text);
-    if (!s) throw ports::store_error("unknown key status in database: '" + std::string(text) + "'");
-    return *s;
-}
+core::license_key_status status_of(std::string_view text) { return detail::parse_stored<core::license_key_status>(text, core::parse_license_key_status, "key status"); }
 
 std::vector<core::license_key> read_keys(const result& r) {
     std::vector<core::license_key> out;

@@ -14,11 +14,7 @@ using detail::limit_text;
 using detail::to_db;
 using detail::to_ms;
 
-core::payment_session_status status_of(std::string_view text) {
-    const auto s = core::parse_payment_session_status(text);
-    if (!s) throw ports::store_error("unknown session status in database: '" + std::string(text) + "'");
-    return *s;
-}
+core::payment_session_status status_of(std::string_view text) { return detail::parse_stored<core::payment_session_status>(text, core::parse_payment_session_status, "session status"); }
 
 }  // namespace
 
