@@ -48,6 +48,7 @@ class ApexcoreConan(ConanFile):
         self.requires("openssl/[>=3 <4]", transitive_headers=True)
         self.requires("nlohmann_json/[>=3.11 <4]", transitive_headers=True)
         self.requires("sqlite3/[>=3.40 <4]")
+        self.requires("libpq/[>=15 <18]")
 
     def validate(self):
         check_min_cppstd(self, 20)
@@ -65,6 +66,7 @@ class ApexcoreConan(ConanFile):
         tc.cache_variables["APEXCORE_BUILD_EXAMPLES"] = False  # so Boost.ProgramOptions is not needed
         tc.cache_variables["APEXCORE_INSTALL"] = True
         tc.cache_variables["APEXCORE_WITH_DISCORD"] = True
+        tc.cache_variables["APEXCORE_WITH_POSTGRESQL"] = True
         tc.generate()
         CMakeDeps(self).generate()
 
@@ -101,6 +103,7 @@ class ApexcoreConan(ConanFile):
         component("services", ["apexcore_services"], ["ports"])
         component("bot", ["apexcore_bot"], ["services"])
         component("sqlite", ["apexcore_sqlite"], ["ports", "sqlite3::sqlite3"], threads)
+        component("postgresql", ["apexcore_postgresql"], ["ports", "libpq::libpq"], threads)
         component("storage", ["apexcore_storage"], ["ports"])
         component("render", ["apexcore_render"], ["ports"])  # JSON only inside
         component("s3", ["apexcore_s3"], ["ports", "boost::headers", "openssl::ssl", "openssl::crypto"], threads)

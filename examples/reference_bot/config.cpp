@@ -125,11 +125,8 @@ config load_config_document(const std::string& path, const json& doc) {
         c.currency = *currency;
     }
     if (const std::string db = string_key(doc, path, "database", false); !db.empty()) c.database = db;
-    if (c.database.starts_with("postgresql:") || c.database.starts_with("postgres:")) {
-        // Not a file name: without this check SQLite would create a file of that name.
-        bad(path, "database", "the PostgreSQL store is not in apexbot yet (docs/scaling.md); use a SQLite file path");
-    }
-    c.database = resolve(path, c.database);
+    // A PostgreSQL URL (several processes, one shop: docs/scaling.md) or a SQLite file path.
+    if (!c.uses_postgresql()) c.database = resolve(path, c.database);
     c.products_file = resolve(path, string_key(doc, path, "products_file", false));
     if (const auto d = doc.find("discord"); d != doc.end()) {
         if (!d->is_object()) bad(path, "discord", "expected an object");
@@ -215,6 +212,16 @@ config load_config_document(const std::string& path, const json& doc) {
     load_operations(doc, path, c);
     c.backups.directory = resolve(path, c.backups.directory);
     if (c.database == ":memory:") c.backups.enabled = false;
+    if (c.uses_postgresql()) {
+        // apexbot's backups copy a SQLite file; a PostgreSQL shop is backed up by the database's
+        // own tools (pg_dump, base backups; docs/scaling.md).
+        const auto b = doc.find("backups");
+        if (b != doc.end() && b->is_object() && b->value("enabled", false)) {
+            bad(path, "backups.enabled", "apexbot backs up a SQLite database file; back a PostgreSQL shop up with pg_dump "
+                                         "or base backups (docs/scaling.md) and remove backups.enabled");
+        }
+        c.backups.enabled = false;
+    }
     if (!c.products_file.empty()) c.seed_products = load_products(c.products_file, c.currency);
     return c;
 }
@@ -228,6 +235,20 @@ config load_config(const std::string& path) {
         // Anything the checks missed is still a config error with the file, never a crash.
         throw config_error(path + ": " + e.what());
     }
+}
+
+std::string config::database_for_display() const {
+    if (!uses_postgresql()) return database;
+    std::string out = database;
+    const std::size_t scheme = out.find("://") + 3;
+    const std::size_t at = out.find('@', scheme);
+    const std::size_t colon = out.find(':', scheme);
+    if (at != std::string::npos && colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    for (std::size_t p = out.find("password="); p != std::string::npos; p = out.find("password=", p + 1)) {
+        const std::size_t end = out.find('&', p);
+        out.replace(p + 9, (end == std::string::npos ? out.size() : end) - p - 9, "***");
+    }
+    return out;
 }
 
 }  // namespace apexbot

@@ -34,7 +34,14 @@ struct config {
     apexcore::core::guild_id guild;         ///< "guild_id"
     apexcore::core::role_id staff_role;     ///< "staff_role_id"
     apexcore::core::currency currency = apexcore::core::usd;  ///< "currency", ISO 4217 code
-    std::string database = "apexcore.db";   ///< "database", relative to the config file
+    /// "database": a SQLite file, relative to the config file, or a PostgreSQL URL
+    /// ("postgresql://…" or "postgres://…", libpq's syntax) for a shop run by several processes.
+    std::string database = "apexcore.db";
+    /// Whether `database` is a PostgreSQL URL.
+    [[nodiscard]] bool uses_postgresql() const { return database.starts_with("postgresql://") || database.starts_with("postgres://"); }
+    /// `database` as logs and --check-config show it: a password in a PostgreSQL URL
+    /// ("user:secret@", "password=secret") replaced by "***".
+    [[nodiscard]] std::string database_for_display() const;
     std::vector<apexcore::core::product> seed_products;  ///< from "products_file", optional
     std::string products_file;              ///< resolved path, empty when not set
     std::string api_base = "https://discord.com/api/v10";  ///< "discord.api_base"

@@ -14,7 +14,7 @@ void print_summary(const config& c, bool token_set) {
               << "  guild_id:       " << c.guild.str() << "\n"
               << "  staff_role_id:  " << (c.staff_role.empty() ? std::string("(none: /setup run makes it)") : c.staff_role.str()) << "\n"
               << "  currency:       " << c.currency.code_string() << "\n"
-              << "  database:       " << c.database << "\n"
+              << "  database:       " << c.database_for_display() << "\n"
               << "  products_file:  " << (c.products_file.empty() ? "(none)" : c.products_file) << " ("
               << c.seed_products.size() << " products)\n"
               << "  discord.api_base: " << c.api_base << "\n"

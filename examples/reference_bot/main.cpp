@@ -29,6 +29,7 @@
 #include <apexcore/storage/directory_transcript_store.hpp>
 #include <apexcore/storage/s3_transcript_store.hpp>
 #include <apexcore/services/wallet_service.hpp>
+#include <apexcore/postgresql/postgresql_store.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 #include <apexcore/version.hpp>
 
@@ -342,7 +343,19 @@ int main(int argc, char** argv) {
         if (test_clock_file != nullptr) logs.warning("apexbot", "test mode: APEXBOT_TEST_CLOCK_FILE is set");
         // Metrics from every component, served on monitoring.listen (off unless configured).
         apexcore::render::prometheus_registry metrics;
-        apexcore::sqlite::sqlite_store store({.path = cfg.database, .clock = &shop_clock, .metrics = &metrics});
+        // SQLite (one process) or PostgreSQL (several processes, one shop: docs/scaling.md).
+        std::unique_ptr<apexcore::ports::store> store_owner;
+        apexcore::sqlite::sqlite_store* sqlite = nullptr;  // for the backups, which copy a SQLite file
+        if (cfg.uses_postgresql()) {
+            store_owner = std::make_unique<apexcore::postgresql::postgresql_store>(
+                apexcore::postgresql::store_options{.url = cfg.database, .clock = &shop_clock});
+        } else {
+            auto opened = std::make_unique<apexcore::sqlite::sqlite_store>(
+                apexcore::sqlite::sqlite_options{.path = cfg.database, .clock = &shop_clock, .metrics = &metrics});
+            sqlite = opened.get();
+            store_owner = std::move(opened);
+        }
+        apexcore::ports::store& store = *store_owner;
         apexcore::services::shop_config shop = shop_config_for(cfg);
         // Log channels /setup run makes while the bot runs: shared by every service and the notifications.
         auto live_channels = std::make_shared<apexcore::services::live_log_channels>();
@@ -436,8 +449,8 @@ int main(int argc, char** argv) {
         parts.notifications.channels = cfg.log_channels;
         parts.notifications.metrics = &metrics;
         std::optional<apexcore::sqlite::sqlite_backups> backups;
-        if (cfg.backups.enabled) {
-            backups.emplace(store, cfg.backups.directory);
+        if (cfg.backups.enabled && sqlite != nullptr) {
+            backups.emplace(*sqlite, cfg.backups.directory);
             parts.backups = &*backups;
             parts.backup_schedule = {std::chrono::hours(cfg.backups.every_hours), static_cast<std::size_t>(cfg.backups.keep)};
             parts.clock = &shop_clock;
@@ -533,7 +546,7 @@ int main(int argc, char** argv) {
             });
         };
         await_signal();
-        logs.info("apexbot", "starting: guild " + cfg.guild.str() + ", mode " + cfg.mode + ", database " + cfg.database + ", API " +
+        logs.info("apexbot", "starting: guild " + cfg.guild.str() + ", mode " + cfg.mode + ", database " + cfg.database_for_display() + ", API " +
                  cfg.api_base);
         if (cfg.monitoring_listen) {
             monitor = std::make_unique<apexbot::monitoring_server>(

@@ -7,6 +7,10 @@
 namespace apexbot {
 
 int restore_command(const config& c, const std::string& backup) {
+    if (c.uses_postgresql()) {
+        std::cerr << "apexbot: restore refused: the config's database is PostgreSQL; restore it with pg_restore (docs/scaling.md)\n";
+        return 1;
+    }
     if (c.database == ":memory:") {
         std::cerr << "apexbot: restore refused: the config's database is \":memory:\", there is nothing to restore into\n";
         return 1;

@@ -1,8 +1,9 @@
 #pragma once
-// A fresh SQLite store with the example VIP tiers (shared/bench/purchases.md §4), a manual clock
+// A fresh store (SQLite, or PostgreSQL in the conformance build: support/store_under_test.hpp)
+// with the example VIP tiers (shared/bench/purchases.md §4), a manual clock
 // and every service, for the commerce use-case tests.
 #include "../bench/purchases_workload.hpp"
-#include "../sqlite/temp_db.hpp"
+#include "../support/store_under_test.hpp"
 #include "../support/manual_clock.hpp"
 
 #include <apexcore/services/catalog_service.hpp>
@@ -14,10 +15,8 @@
 #include <apexcore/services/refund_service.hpp>
 #include <apexcore/services/ticket_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
-#include <apexcore/sqlite/sqlite_store.hpp>
 
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <atomic>
 #include <memory>
@@ -50,10 +49,9 @@ protected:
         return c;
     }
 
-    temp_db db_;
+    store_under_test db_;
     manual_clock clock_;
-    std::unique_ptr<sqlite::sqlite_store> store_ =
-        std::make_unique<sqlite::sqlite_store>(sqlite::sqlite_options{.path = db_.path(), .clock = &clock_});
+    std::unique_ptr<ports::store> store_ = db_.open(&clock_);
     services::shop_config config_ = make_config(&clock_);
     services::catalog_service catalog_{*store_, config_};
     services::wallet_service wallet_{*store_, config_};
@@ -92,17 +90,7 @@ protected:
     }
 
     /// Rows in `table` (for "nothing was written" checks).
-    std::int64_t count(const std::string& table) {
-        std::int64_t n = -1;
-        sqlite3* db = nullptr;
-        sqlite3_open_v2(db_.path().c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
-        sqlite3_stmt* s = nullptr;
-        sqlite3_prepare_v2(db, ("SELECT COUNT(*) FROM " + table).c_str(), -1, &s, nullptr);
-        if (sqlite3_step(s) == SQLITE_ROW) n = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-        sqlite3_close(db);
-        return n;
-    }
+    std::int64_t count(const std::string& table) { return db_.count(table); }
 };
 
 }  // namespace apexcore::test_support

@@ -4,7 +4,7 @@
 #include <apexcore/services/catalog_service.hpp>
 #include <apexcore/services/member_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
-#include <apexcore/sqlite/sqlite_store.hpp>
+#include "../support/store_under_test.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,11 +26,12 @@ services::shop_config config_with(std::shared_ptr<const services::live_roles> ro
 class MadeRolesTest : public ::testing::Test {
 protected:
     std::shared_ptr<services::live_roles> roles_ = std::make_shared<services::live_roles>();
-    sqlite::sqlite_store store_{{.path = ":memory:"}};
+    test_support::store_under_test db_;
+    std::unique_ptr<ports::store> store_ = db_.open(nullptr);
     services::shop_config config_ = config_with(roles_);
-    services::catalog_service catalog_{store_, config_};
-    services::wallet_service wallet_{store_, config_};
-    services::member_service members_{store_, config_};
+    services::catalog_service catalog_{*store_, config_};
+    services::wallet_service wallet_{*store_, config_};
+    services::member_service members_{*store_, config_};
     core::product product_;
 
     void SetUp() override {

@@ -90,16 +90,13 @@ TEST_F(MemberDataTest, AnExportLargerThanItsBoundIsRefusedBeforeItIsBuilt) {
 TEST_F(MemberDataTest, TheEventLogsStillRefuseEveryChangeButBlankingANote) {
     alice_uses_the_shop();
     ASSERT_TRUE(members_.forget(staff, bob).ok());  // an erasure on record
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_.path().c_str(), &db), SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(db, "UPDATE ticket_events SET kind = 'closed'", nullptr, nullptr, nullptr), SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(db, "UPDATE ticket_events SET note = 'rewritten'", nullptr, nullptr, nullptr), SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(db, "DELETE FROM ticket_events", nullptr, nullptr, nullptr), SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(db, "UPDATE payment_session_events SET actor_id = 1", nullptr, nullptr, nullptr), SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(db, "DELETE FROM member_erasures", nullptr, nullptr, nullptr), SQLITE_OK);
-    EXPECT_NE(sqlite3_exec(db, "UPDATE wallet_ledger SET description = ''", nullptr, nullptr, nullptr), SQLITE_OK);
-    EXPECT_EQ(sqlite3_exec(db, "UPDATE payment_session_events SET note = ''", nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
+    EXPECT_NE(db_.exec("UPDATE ticket_events SET kind = 'closed'"), "");
+    EXPECT_NE(db_.exec("UPDATE ticket_events SET note = 'rewritten'"), "");
+    EXPECT_NE(db_.exec("DELETE FROM ticket_events"), "");
+    EXPECT_NE(db_.exec("UPDATE payment_session_events SET actor_id = 1"), "");
+    EXPECT_NE(db_.exec("DELETE FROM member_erasures"), "");
+    EXPECT_NE(db_.exec("UPDATE wallet_ledger SET description = ''"), "");
+    EXPECT_EQ(db_.exec("UPDATE payment_session_events SET note = ''"), "");
 }
 
 }  // namespace

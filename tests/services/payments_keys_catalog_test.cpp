@@ -111,7 +111,7 @@ TEST_F(CommerceTest, PaymentSessionsSurviveARestart) {
     auto started = payments_.start({alice, p.id, "PayPal", std::nullopt, "interaction:7"});
     ASSERT_TRUE(started.ok());
     store_.reset();  // the bot stops ...
-    store_ = std::make_unique<sqlite::sqlite_store>(sqlite::sqlite_options{.path = db_.path(), .clock = &clock_});
+    store_ = db_.open(&clock_);
     services::payment_service after(*store_, config_);  // ... and starts again
     auto replay = after.start({alice, p.id, "PayPal", std::nullopt, "interaction:7"});
     ASSERT_TRUE(replay.ok());
@@ -302,12 +302,9 @@ TEST_F(CommerceTest, CsvImportStoresGoodLinesAndReportsBadOnes) {
 }
 
 TEST_F(CommerceTest, LegacyCommaSeparatedDeliverablesAreStillRead) {
+    if (std::string(test_support::store_under_test::name) != "sqlite") GTEST_SKIP() << "a format only SQLite stores ever held";
     const auto p = product(100);
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_.path().c_str(), &db), SQLITE_OK);
-    const std::string sql = "UPDATE products SET deliverables = 'account, warranty' WHERE id = " + std::to_string(p.id.value);
-    ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
+    ASSERT_EQ(db_.exec("UPDATE products SET deliverables = 'account, warranty' WHERE id = " + std::to_string(p.id.value)), "");
     const auto read = catalog_.find(p.id);
     ASSERT_TRUE(read.has_value());
     EXPECT_EQ(read->deliverables, (std::vector<core::deliverable>{{core::deliverable_kind::account, ""},

@@ -332,15 +332,8 @@ TEST_F(TicketTest, StaffStatisticsOverAPeriod) {
 
 TEST_F(TicketTest, TheEventLogIsInsertOnly) {
     const auto t = open_support();
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(db_.path().c_str(), &db), SQLITE_OK);
-    char* error = nullptr;
-    EXPECT_NE(sqlite3_exec(db, "UPDATE ticket_events SET note = 'x'", nullptr, nullptr, &error), SQLITE_OK);
-    ASSERT_NE(error, nullptr);
-    EXPECT_NE(std::string(error).find("insert-only"), std::string::npos);
-    sqlite3_free(error);
-    EXPECT_NE(sqlite3_exec(db, "DELETE FROM ticket_events", nullptr, nullptr, nullptr), SQLITE_OK);
-    sqlite3_close(db);
+    EXPECT_NE(db_.exec("UPDATE ticket_events SET note = 'x'").find("insert-only"), std::string::npos);
+    EXPECT_NE(db_.exec("DELETE FROM ticket_events"), "");
     EXPECT_EQ(kinds(t.id).size(), 1U);
 }
 
@@ -349,7 +342,7 @@ TEST_F(TicketTest, SurvivesARestartOfTheStore) {
     ASSERT_TRUE(tickets_.add_participant(staff, t.id, bob).ok());
     ASSERT_TRUE(tickets_.claim(staff, t.id).ok());
     store_.reset();
-    store_ = std::make_unique<sqlite::sqlite_store>(sqlite::sqlite_options{.path = db_.path(), .clock = &clock_});
+    store_ = db_.open(&clock_);
     services::ticket_service again(*store_, config_);
     const auto found = again.find(t.id);
     ASSERT_TRUE(found);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <chrono>
 #include <cerrno>
 #include <atomic>
 #include <cstdio>
@@ -26,47 +27,71 @@ namespace apexcore::test_support {
 
 class postgres_server {
 public:
+    /// The server ctest started for the whole run (APEXCORE_TEST_POSTGRES_DIR, see
+    /// tests/support/postgres_fixture.cpp) when there is one; otherwise a server of this process.
     postgres_server() {
-        bindir_ = output_of("pg_config --bindir");
-        if (bindir_.empty() || !std::filesystem::exists(bindir_ + "/initdb")) {
-            throw std::runtime_error("postgres_server: no initdb (install Debian's postgresql and libpq-dev: scripts/install-deps.sh)");
-        }
-        const passwd* pg = nullptr;
-        if (::geteuid() == 0) {
-            pg = ::getpwnam("postgres");
-            if (pg == nullptr) throw std::runtime_error("postgres_server: running as root needs the postgres user (Debian's postgresql)");
-            as_ = "runuser -u postgres -- ";
+        find_tools();
+        if (const char* shared_dir = std::getenv("APEXCORE_TEST_POSTGRES_DIR");
+            shared_dir != nullptr && std::filesystem::exists(std::string(shared_dir) + "/data/postmaster.pid")) {
+            dir_ = shared_dir;
+            owned_ = false;
+            return;
         }
         reap_orphans();
         char pattern[] = "/tmp/apexcore-pg-XXXXXX";
         if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("postgres_server: mkdtemp failed");
         dir_ = pattern;
-        std::ofstream(dir_ + "/owner") << ::getpid() << "\n";
-        if (pg != nullptr && ::chown(dir_.c_str(), pg->pw_uid, pg->pw_gid) != 0) throw std::runtime_error("postgres_server: chown failed");
-        run(as_ + bindir_ + "/initdb -D " + dir_ + "/data -A trust -U postgres -E UTF8 --locale=C --no-sync > " + dir_ +
-            "/initdb.log 2>&1");
-        run(as_ + bindir_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -t 60 -o \"-c listen_addresses='' -k " +
-            dir_ + " -c fsync=off -c max_connections=200\" start > " + dir_ + "/pg_ctl.log 2>&1");
+        launch(::getpid());
+    }
+    /// A server in `dir` (made afresh: what was there is removed) that belongs to process
+    /// `owner`: when that process is gone, the next server started stops and removes it.
+    postgres_server(std::string dir, pid_t owner) : dir_(std::move(dir)) {
+        find_tools();
+        reap_orphans();
+        stop_and_remove(dir_);
+        std::filesystem::create_directories(dir_);
+        launch(owner);
+        owned_ = false;  // it outlives this object: postgres_fixture stop removes it
     }
     ~postgres_server() {
-        std::system((as_ + bindir_ + "/pg_ctl -D " + dir_ + "/data -m immediate -w stop > /dev/null 2>&1").c_str());
+        if (owned_) stop_and_remove(dir_);
+    }
+    /// Stops the server in `dir` (if one runs there) and removes the directory.
+    void stop_and_remove(const std::string& dir) const {
+        if (std::filesystem::exists(dir + "/data/postmaster.pid")) {
+            std::system((as_ + bindir_ + "/pg_ctl -D " + dir + "/data -m immediate -w stop > /dev/null 2>&1").c_str());
+        }
         std::error_code ignored;
-        std::filesystem::remove_all(dir_, ignored);
+        std::filesystem::remove_all(dir, ignored);
     }
     postgres_server(const postgres_server&) = delete;
     postgres_server& operator=(const postgres_server&) = delete;
+    /// Stops the server in `dir` (postgres_fixture stop) and removes the directory.
+    static void stop_in(const std::string& dir) {
+        const postgres_server tools(tools_only{});
+        tools.stop_and_remove(dir);
+    }
 
     /// The URL of database `name` on this server.
     [[nodiscard]] std::string url(const std::string& name = "postgres") const {
         return "postgresql:///" + name + "?host=" + dir_ + "&user=postgres";
     }
-    /// A new, empty database; returns its URL.
-    std::string fresh_database() {
+    /// A new, empty database; returns its URL. Its name is unique on a server that many test
+    /// processes share (pid and time).
+    std::string fresh_database() { return url(fresh_database_name()); }
+    /// A new, empty database; returns its name.
+    std::string fresh_database_name() {
         static std::atomic<int> counter{0};
-        const std::string name = "t" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+        const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+        const std::string name = "t" + std::to_string(::getpid()) + "_" + std::to_string(now) + "_" + std::to_string(++counter);
         postgresql::database admin({.url = url(), .connections = 1});
         admin.with([&](postgresql::session& s) { s.exec_script("CREATE DATABASE " + name); });
-        return url(name);
+        return name;
+    }
+    /// Drops database `name`, closing what is still connected to it.
+    void drop_database(const std::string& name) {
+        postgresql::database admin({.url = url(), .connections = 1});
+        admin.with([&](postgresql::session& s) { s.exec_script("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)"); });
     }
 
     /// The one server of this test binary, started on first use.
@@ -76,6 +101,27 @@ public:
     }
 
 private:
+    struct tools_only {};
+    explicit postgres_server(tools_only) : owned_(false) { find_tools(); }
+    void find_tools() {
+        bindir_ = output_of("pg_config --bindir");
+        if (bindir_.empty() || !std::filesystem::exists(bindir_ + "/initdb")) {
+            throw std::runtime_error("postgres_server: no initdb (install Debian's postgresql and libpq-dev: scripts/install-deps.sh)");
+        }
+        if (::geteuid() == 0) {
+            pg_ = ::getpwnam("postgres");
+            if (pg_ == nullptr) throw std::runtime_error("postgres_server: running as root needs the postgres user (Debian's postgresql)");
+            as_ = "runuser -u postgres -- ";
+        }
+    }
+    void launch(pid_t owner) {
+        std::ofstream(dir_ + "/owner") << owner << "\n";
+        if (pg_ != nullptr && ::chown(dir_.c_str(), pg_->pw_uid, pg_->pw_gid) != 0) throw std::runtime_error("postgres_server: chown failed");
+        run(as_ + bindir_ + "/initdb -D " + dir_ + "/data -A trust -U postgres -E UTF8 --locale=C --no-sync > " + dir_ +
+            "/initdb.log 2>&1");
+        run(as_ + bindir_ + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -t 60 -o \"-c listen_addresses='' -k " +
+            dir_ + " -c fsync=off -c max_connections=300\" start > " + dir_ + "/pg_ctl.log 2>&1");
+    }
     /// Stops and removes the servers of test processes that are gone.
     void reap_orphans() const {
         std::vector<std::filesystem::path> orphans;
@@ -111,6 +157,8 @@ private:
     std::string bindir_;
     std::string dir_;
     std::string as_;
+    const passwd* pg_ = nullptr;
+    bool owned_ = true;
 };
 
 }  // namespace apexcore::test_support

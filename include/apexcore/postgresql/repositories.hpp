@@ -3,7 +3,7 @@
 /// The PostgreSQL store's repositories, each over one session (the caller's transaction). They
 /// keep the SQLite store's contracts (ports/store.hpp) and let PostgreSQL enforce the rules a
 /// second time: balances never negative, the ledger insert-only, one row per idempotency key.
-/// The first of them; the store that assembles all of them is being written (docs/scaling.md).
+/// postgresql_store (postgresql_store.hpp) assembles them into one unit of work.
 
 #include <apexcore/ports/clock.hpp>
 #include <apexcore/ports/store.hpp>
@@ -279,6 +279,54 @@ public:
     void record_setup(const ports::setup_record& r) override;
 
 private:
+    session& session_;
+    const ports::clock& clock_;
+};
+
+/// Support tickets, their participants and answers, and the event log (insert-only in the
+/// database; a note may only be blanked, for an erasure). update_ticket is a compare-and-set on
+/// the status. Reading tickets takes three round trips whatever their number (the rows, then
+/// every participant and every answer of them). Not thread-safe (one session).
+class ticket_repository final : public ports::ticket_repository {
+public:
+    explicit ticket_repository(session& s) : session_(s) {}
+    core::ticket insert_ticket(const core::ticket& t) override;
+    std::optional<core::ticket> find_ticket(core::ticket_id id) override;
+    std::optional<core::ticket> find_by_channel(core::channel_id channel) override;
+    std::int64_t count_active(core::user_id opener, const std::optional<std::string>& type) override;
+    std::optional<std::chrono::system_clock::time_point> last_opened(core::user_id opener, const std::string& type) override;
+    std::vector<std::chrono::system_clock::time_point> opened_times_since(core::user_id opener, const std::string& type,
+                                                                          std::chrono::system_clock::time_point since,
+                                                                          std::size_t limit) override;
+    bool update_ticket(const core::ticket& t, core::ticket_status expected) override;
+    std::vector<core::ticket> list_silent(std::chrono::system_clock::time_point silent_since, std::optional<core::ticket_id> after,
+                                          std::size_t limit) override;
+    std::vector<core::ticket> list_closed_before(const std::string& type, std::chrono::system_clock::time_point closed_before,
+                                                 std::size_t limit) override;
+    void append_event(const core::ticket_event& e) override;
+    std::vector<core::ticket_event> ticket_events(core::ticket_id id) override;
+    ports::ticket_figures figures(std::chrono::system_clock::time_point from, std::chrono::system_clock::time_point to) override;
+
+private:
+    std::vector<core::ticket> select(const std::string& where_and_order, std::span<const param> params);
+    void write_participants(const core::ticket& t);
+
+    session& session_;
+};
+
+/// A member's data requests: the export (built by the server as JSON: ids as strings of digits,
+/// JSONB columns as their text, the same document shape as the SQLite store's) and the erasure.
+/// Not thread-safe (one session).
+class member_data_repository final : public ports::member_data_repository {
+public:
+    member_data_repository(session& s, const ports::clock& clock) : session_(s), clock_(clock) {}
+    std::string export_member(core::user_id user, std::size_t max_bytes) override;
+    ports::erasure_report forget_member(core::user_id user, core::user_id staff) override;
+    std::optional<std::chrono::system_clock::time_point> forgotten_at(core::user_id user) override;
+
+private:
+    std::string rows_of(std::string_view table, std::string_view where, const std::string& member);
+
     session& session_;
     const ports::clock& clock_;
 };
