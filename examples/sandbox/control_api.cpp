@@ -242,11 +242,23 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
     }
     if (what == "config" && post) {
         if (body.contains("interactions_url")) {
+            // One URL, or several separated by spaces: the backends of a load balancer in front of
+            // several bot processes, each interaction going to the next in turn.
             const std::string url = body["interactions_url"].get<std::string>();
-            if (!url.empty() && !url.starts_with("http://")) {
-                co_return json_response(req, 400, {{"error", "interactions_url must be an http:// URL on loopback"}});
+            std::vector<std::string> backends;
+            for (std::size_t at = 0; at < url.size();) {
+                const std::size_t end = std::min(url.find(' ', at), url.size());
+                if (end > at) backends.push_back(url.substr(at, end - at));
+                at = end + 1;
             }
-            interactions_url = url;
+            for (const auto& b : backends) {
+                if (!b.starts_with("http://")) {
+                    co_return json_response(req, 400, {{"error", "interactions_url must be http:// URLs on loopback"}});
+                }
+            }
+            interactions_url = backends.empty() ? "" : backends.front();
+            interaction_backends = std::move(backends);
+            next_backend = 0;
         }
         co_return json_response(req, 200, {{"interactions_url", interactions_url}, {"public_key", signer.public_key_hex()}});
     }
@@ -290,9 +302,10 @@ net::awaitable<response> sandbox_server::impl::handle_control(const request& req
 }
 
 net::awaitable<std::pair<unsigned, json>> sandbox_server::impl::post_signed(const std::string& body, std::string signature,
-                                                                            std::string timestamp) {
-    // interactions_url is "http://host:port/path".
-    const std::string rest = interactions_url.substr(std::string("http://").size());
+                                                                            std::string timestamp, std::string url) {
+    // The URL is "http://host:port/path"; by default the first backend.
+    if (url.empty()) url = interactions_url;
+    const std::string rest = url.substr(std::string("http://").size());
     const auto slash = rest.find('/');
     const std::string hostport = rest.substr(0, slash);
     const std::string path = slash == std::string::npos ? "/" : rest.substr(slash);
@@ -312,7 +325,7 @@ net::awaitable<std::pair<unsigned, json>> sandbox_server::impl::post_signed(cons
     if (rec) co_return std::pair{0U, json{{"error", "cannot resolve " + host}}};
     auto [cec, ep] = co_await stream.async_connect(endpoints, use_tuple);
     (void)ep;
-    if (cec) co_return std::pair{0U, json{{"error", "cannot connect to " + interactions_url + ": " + cec.message()}}};
+    if (cec) co_return std::pair{0U, json{{"error", "cannot connect to " + url + ": " + cec.message()}}};
     request post{http::verb::post, path, 11};
     post.set(http::field::host, hostport);
     post.set(http::field::user_agent, "Discord-Interactions/1.0 (+https://discord.com)");
@@ -336,14 +349,27 @@ net::awaitable<response> sandbox_server::impl::deliver_over_http(const request& 
     const std::string id = interaction["id"].get<std::string>();
     const std::string token = interaction["token"].get<std::string>();
     ++stats.interactions_dispatched;
-    auto [status, body] = co_await post_signed(interaction.dump());
+    const std::size_t n = std::max<std::size_t>(interaction_backends.size(), 1);
+    const std::size_t turn = next_backend++ % n;
+    const std::string backend = interaction_backends.empty() ? interactions_url : interaction_backends[turn];
+    auto [status, body] = co_await post_signed(interaction.dump(), "", "", backend);
+    std::optional<response> refused;
     if (status == 200) {
         if (auto f = state.interaction_callback(id, token, body)) {
-            co_return json_response(req, 502, {{"error", "the bot's inline response was refused"}, {"discord_error", f->body}});
+            refused = json_response(req, 502, {{"error", "the bot's inline response was refused"}, {"discord_error", f->body}});
         }
     } else if (status != 202) {
-        co_return json_response(req, 502, {{"error", "the bot's endpoint answered " + std::to_string(status)}, {"body", body}});
+        refused = json_response(req, 502, {{"error", "the bot's endpoint answered " + std::to_string(status)}, {"body", body}});
     }
+    if (faults.duplicate_interactions && interaction_backends.size() > 1) {
+        // The same interaction reaches a second process too (a retried delivery), after the
+        // first: an inline answer from it is refused as Discord refuses a second response.
+        ++stats.interactions_dispatched;
+        auto [again_status, again_body] =
+            co_await post_signed(interaction.dump(), "", "", interaction_backends[(turn + 1) % interaction_backends.size()]);
+        if (again_status == 200) (void)state.interaction_callback(id, token, again_body);
+    }
+    if (refused) co_return *refused;
     co_return co_await await_callback(req, id);
 }
 

@@ -145,6 +145,8 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     int session_counter = 0;
     ed25519_signer signer;           ///< the application key for HTTP interactions
     std::string interactions_url;    ///< when set, interactions are POSTed here instead of the gateway
+    std::vector<std::string> interaction_backends;  ///< every URL of interactions_url, taken in turn
+    std::size_t next_backend = 0;
     /// Uploaded files, served at https://<api host>/attachments/<id>/<filename> as Discord's CDN
     /// serves them; the newest 64 MiB are kept.
     struct stored_file {
@@ -206,7 +208,7 @@ struct sandbox_server::impl : std::enable_shared_from_this<impl> {
     /// POSTs a signed body to interactions_url; returns {status, parsed body}. `signature`
     /// overrides the real signature and `timestamp` the current time (for probes).
     net::awaitable<std::pair<unsigned, json>> post_signed(const std::string& body, std::string signature = "",
-                                                          std::string timestamp = "");
+                                                          std::string timestamp = "", std::string url = "");
     net::awaitable<response> deliver_over_http(const request& req, const json& interaction);
     net::awaitable<response> http_probe(const request& req);
     json stats_json() const;

@@ -147,6 +147,9 @@ struct database::impl {
             PQfinish(c);
             throw database_error("postgresql: cannot connect: " + message, "08001");
         }
+        // The server's NOTICEs ("relation … already exists, skipping") are not failures and would
+        // otherwise go to stderr; warnings and errors arrive as results and are reported there.
+        PQsetNoticeProcessor(c, [](void*, const char*) {}, nullptr);
         return c;
     }
 

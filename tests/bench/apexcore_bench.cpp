@@ -14,6 +14,7 @@
 //
 //   apexcore-bench purchases [--db PATH] [--users U] [--products P] [--purchases N] [--workers C]
 //                            [--seed S] [--deposit-cents D] [--sync full|normal]
+//                            [--store postgresql://… [--connections N]]
 //     shared/bench/purchases.md exactly, through wallet_service over sqlite_store (group commit);
 //     checks the invariants and the state digest against the reference simulation.
 //
@@ -399,6 +400,7 @@ int main(int argc, char** argv) {
         "       apexcore-bench storefront [--products N] [--rate R] [--seconds S] [--workers W] [--db PATH]\n"
         "       apexcore-bench purchases [--db PATH] [--users U] [--products P] [--purchases N] [--workers C]\n"
         "                                [--seed S] [--deposit-cents D] [--sync full|normal]\n"
+        "                                [--store postgresql://… [--connections N]]\n"
         "Each prints one line of JSON; see docs/benchmarks.md.\n";
     if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
         std::cout << usage;

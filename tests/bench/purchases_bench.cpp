@@ -1,11 +1,13 @@
 // apexcore-bench purchases: shared/bench/purchases.md run through the real purchase path
-// (services::wallet_service over sqlite::sqlite_store with group commit), then the §7 invariants
-// and state digest checked against the database-free reference simulation.
+// (services::wallet_service over sqlite::sqlite_store with group commit, or with --store over
+// postgresql::postgresql_store), then the §7 invariants and state digest checked against the
+// database-free reference simulation.
 #include "bench_common.hpp"
 #include "purchases_workload.hpp"
 
 #include <apexcore/services/catalog_service.hpp>
 #include <apexcore/services/wallet_service.hpp>
+#include <apexcore/postgresql/postgresql_store.hpp>
 #include <apexcore/sqlite/sqlite_store.hpp>
 
 #include <nlohmann/json.hpp>
@@ -28,34 +30,56 @@ namespace po = boost::program_options;
 namespace fs = std::filesystem;
 using steady = std::chrono::steady_clock;
 
-/// A read-only SQLite handle for the checks of §7 (independent of the store under test).
+/// A read-only handle on the database under test for the checks of §7, independent of the store:
+/// SQLite's C API or a PostgreSQL session. Every value is read as an integer (NULL as 0).
 class checker {
 public:
-    explicit checker(const std::string& path) {
-        if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-            throw std::runtime_error("cannot open " + path + " for checking");
+    using row = std::vector<std::int64_t>;
+    explicit checker(const std::string& where) {
+        if (where.starts_with("postgresql://") || where.starts_with("postgres://")) {
+            pg_ = std::make_unique<postgresql::database>(postgresql::database_options{.url = where, .connections = 1});
+        } else if (sqlite3_open_v2(where.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+            throw std::runtime_error("cannot open " + where + " for checking");
         }
     }
     ~checker() { sqlite3_close(db_); }
     checker(const checker&) = delete;
     checker& operator=(const checker&) = delete;
 
-    /// Runs `sql` and calls `row` for each result row.
+    [[nodiscard]] bool postgres() const { return pg_ != nullptr; }
+
+    /// Runs `sql` and calls `each_row` for each result row.
     template <class Row>
-    void each(const char* sql, Row row) {
+    void each(const std::string& sql, Row each_row) {
+        if (pg_) {
+            pg_->with([&](postgresql::session& s) {
+                const auto r = s.exec(sql);
+                for (int i = 0; i < r.rows(); ++i) {
+                    row values;
+                    for (int c = 0; c < r.columns(); ++c) values.push_back(r.is_null(i, c) ? 0 : r.int64(i, c));
+                    each_row(values);
+                }
+            });
+            return;
+        }
         sqlite3_stmt* s = nullptr;
-        if (sqlite3_prepare_v2(db_, sql, -1, &s, nullptr) != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db_));
-        while (sqlite3_step(s) == SQLITE_ROW) row(s);
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db_));
+        while (sqlite3_step(s) == SQLITE_ROW) {
+            row values;
+            for (int c = 0; c < sqlite3_column_count(s); ++c) values.push_back(sqlite3_column_int64(s, c));
+            each_row(values);
+        }
         sqlite3_finalize(s);
     }
-    std::int64_t scalar(const char* sql) {
+    std::int64_t scalar(const std::string& sql) {
         std::int64_t v = 0;
-        each(sql, [&](sqlite3_stmt* s) { v = sqlite3_column_int64(s, 0); });
+        each(sql, [&](const row& r) { v = r.at(0); });
         return v;
     }
 
 private:
     sqlite3* db_ = nullptr;
+    std::unique_ptr<postgresql::database> pg_;
 };
 
 double percentile_ms(const std::vector<double>& sorted, double q) {
@@ -74,6 +98,8 @@ int run_purchases(int argc, char** argv) {
     bool no_group_commit = false;
     bool no_keys = false;
     bool notifications = false;
+    std::string store_url;
+    std::size_t connections = 16;
     po::options_description desc("apexcore-bench purchases options (shared/bench/purchases.md)");
     desc.add_options()("help,h", "this help")(
         "db", po::value(&db_path), "database file to create (must not exist); default: a temporary file, removed after")(
@@ -88,7 +114,11 @@ int run_purchases(int argc, char** argv) {
         "no-group-commit", po::bool_switch(&no_group_commit), "one transaction and fsync per purchase (for comparison)")(
         "no-idempotency-keys", po::bool_switch(&no_keys), "purchase without idempotency keys (the bot always sends one)")(
         "notifications", po::bool_switch(&notifications),
-        "write the outbox rows a shop with an orders log channel and DMs writes: 2 per purchase (docs/operations.md)");
+        "write the outbox rows a shop with an orders log channel and DMs writes: 2 per purchase (docs/operations.md)")(
+        "store", po::value(&store_url),
+        "postgresql://… : run on PostgreSQL instead of SQLite, in this database, which must be empty (--db and --sync "
+        "do not apply; durability is the server's synchronous_commit)")(
+        "connections", po::value(&connections)->default_value(16), "PostgreSQL: pooled connections (1..256)");
     if (parse_options(argc, argv, desc)) return 0;
     if (w.users == 0 || w.products == 0 || workers == 0 || w.deposit_cents < 0) {
         std::cerr << "apexcore-bench purchases: --users, --products and --workers must be > 0, --deposit-cents >= 0\n";
@@ -98,11 +128,27 @@ int run_purchases(int argc, char** argv) {
         std::cerr << "apexcore-bench purchases: --sync must be full or normal\n";
         return 2;
     }
-    const bool temporary = db_path.empty();
+    const bool postgres = !store_url.empty();
+    if (postgres && !store_url.starts_with("postgresql://") && !store_url.starts_with("postgres://")) {
+        std::cerr << "apexcore-bench purchases: --store expects a postgresql:// URL (SQLite is the default: --db PATH)\n";
+        return 2;
+    }
+    if (postgres && (connections < 1 || connections > 256)) {
+        std::cerr << "apexcore-bench purchases: --connections must be 1..256\n";
+        return 2;
+    }
+    if (postgres) {
+        postgresql::database probe({.url = store_url, .connections = 1});
+        if (probe.schema_version() != 0) {
+            std::cerr << "apexcore-bench purchases: " << store_url << " holds a shop already; give an empty database\n";
+            return 2;
+        }
+    }
+    const bool temporary = !postgres && db_path.empty();
     if (temporary) {
         db_path = (fs::temp_directory_path() / ("apexcore-bench-purchases-" + std::to_string(::getpid()) + ".db")).string();
     }
-    if (fs::exists(db_path)) {
+    if (!postgres && fs::exists(db_path)) {
         std::cerr << "apexcore-bench purchases: " << db_path << " exists; give a path for a new database\n";
         return 2;
     }
@@ -120,10 +166,14 @@ int run_purchases(int argc, char** argv) {
     std::vector<double> latencies;
     double seconds = 0;
     {
-        sqlite::sqlite_store store({.path = db_path,
-                                    .connections_max = 8,
-                                    .group_commit = !no_group_commit,
-                                    .synchronous_full = sync == "full"});
+        std::unique_ptr<ports::store> opened;
+        if (postgres) {
+            opened = std::make_unique<postgresql::postgresql_store>(postgresql::store_options{.url = store_url, .connections = connections});
+        } else {
+            opened = std::make_unique<sqlite::sqlite_store>(sqlite::sqlite_options{
+                .path = db_path, .connections_max = 8, .group_commit = !no_group_commit, .synchronous_full = sync == "full"});
+        }
+        ports::store& store = *opened;
         services::catalog_service catalog(store, config);
         services::wallet_service wallet(store, config);
 
@@ -202,7 +252,7 @@ int run_purchases(int argc, char** argv) {
     std::vector<user_state> state(w.users, user_state{});
     bool invariants = true;
     {
-        checker db(db_path);
+        checker db(postgres ? store_url : db_path);
         auto index = [&](std::int64_t id) -> std::optional<std::size_t> {
             const auto u = static_cast<std::uint64_t>(id) - first_user_id;
             if (static_cast<std::uint64_t>(id) < first_user_id || u >= w.users) return std::nullopt;
@@ -211,39 +261,36 @@ int run_purchases(int argc, char** argv) {
         db.each("SELECT w.user_id, w.balance_minor, COALESCE(SUM(l.amount_minor), 0), "
                 "(SELECT balance_after_minor FROM wallet_ledger x WHERE x.user_id = w.user_id ORDER BY x.id DESC LIMIT 1), "
                 "MIN(l.balance_after_minor) FROM wallets w LEFT JOIN wallet_ledger l ON l.user_id = w.user_id "
-                "GROUP BY w.user_id",
-                [&](sqlite3_stmt* s) {
-                    const auto u = index(sqlite3_column_int64(s, 0));
+                "GROUP BY w.user_id, w.balance_minor",
+                [&](const checker::row& r) {
+                    const auto u = index(r[0]);
                     if (!u) return;
-                    const std::int64_t balance = sqlite3_column_int64(s, 1);
+                    const std::int64_t balance = r[1];
                     state[*u].balance = balance;
-                    if (balance != sqlite3_column_int64(s, 2) || balance != sqlite3_column_int64(s, 3) || balance < 0 ||
-                        sqlite3_column_int64(s, 4) < 0) {
-                        invariants = false;
-                    }
+                    if (balance != r[2] || balance != r[3] || balance < 0 || r[4] < 0) invariants = false;
                 });
-        db.each("SELECT user_id, lifetime_spend_minor FROM customers", [&](sqlite3_stmt* s) {
-            if (const auto u = index(sqlite3_column_int64(s, 0))) state[*u].lifetime = sqlite3_column_int64(s, 1);
+        db.each("SELECT user_id, lifetime_spend_minor FROM customers", [&](const checker::row& r) {
+            if (const auto u = index(r[0])) state[*u].lifetime = r[1];
         });
         db.each("SELECT customer_id, COUNT(*), SUM(price_paid_minor) FROM orders WHERE status IN ('paid', 'delivered') "
                 "GROUP BY customer_id",
-                [&](sqlite3_stmt* s) {
-                    const auto u = index(sqlite3_column_int64(s, 0));
+                [&](const checker::row& r) {
+                    const auto u = index(r[0]);
                     if (!u) return;
-                    state[*u].orders = sqlite3_column_int64(s, 1);
-                    if (state[*u].lifetime != sqlite3_column_int64(s, 2)) invariants = false;
+                    state[*u].orders = r[1];
+                    if (state[*u].lifetime != r[2]) invariants = false;
                 });
         const std::string client_sql = "SELECT user_id FROM customer_roles WHERE role_id = " + std::to_string(client_role);
-        db.each(client_sql.c_str(), [&](sqlite3_stmt* s) {
-            if (const auto u = index(sqlite3_column_int64(s, 0))) state[*u].client = true;
+        db.each(client_sql, [&](const checker::row& r) {
+            if (const auto u = index(r[0])) state[*u].client = true;
         });
         const auto purchase_rows = db.scalar("SELECT COUNT(*) FROM wallet_ledger WHERE type = 'purchase'");
         const auto order_rows = db.scalar("SELECT COUNT(*) FROM orders");
         const auto mismatched = db.scalar(
             "SELECT COUNT(*) FROM wallet_ledger l LEFT JOIN orders o ON o.id = l.order_id WHERE l.type = 'purchase' AND "
             "(o.id IS NULL OR o.customer_id <> l.user_id OR l.amount_minor <> -o.price_paid_minor)");
-        std::int64_t fk_problems = 0;
-        db.each("PRAGMA foreign_key_check", [&](sqlite3_stmt*) { ++fk_problems; });
+        std::int64_t fk_problems = 0;  // PostgreSQL checks every foreign key on every write
+        if (!db.postgres()) db.each("PRAGMA foreign_key_check", [&](const checker::row&) { ++fk_problems; });
         if (purchase_rows != order_rows || order_rows != static_cast<std::int64_t>(ok) || mismatched != 0 || fk_problems != 0) {
             invariants = false;
         }
@@ -267,7 +314,8 @@ int run_purchases(int argc, char** argv) {
                               {"workers", workers},
                               {"seed", w.seed},
                               {"deposit_cents", w.deposit_cents},
-                              {"sync", sync},
+                              {"store", postgres ? "postgresql" : "sqlite"},
+                              {"sync", postgres ? "synchronous_commit" : sync},
                               {"group_commit", !no_group_commit},
                               {"idempotency_keys", !no_keys},
                               {"notifications", notifications},

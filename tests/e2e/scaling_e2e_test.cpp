@@ -1,9 +1,12 @@
-// Beyond one process (issue 13 §4): apexcore-rest-proxy owns the rate limiter for every process of
-// one token. Against the sandbox's global limit, two clients that each keep to it alone overrun
-// it together (the sandbox answers 429s); through the proxy they share it and get none.
+// Beyond one process (issue 13): apexcore-rest-proxy owns the rate limiter for every process of
+// one token (§4) — against the sandbox's global limit, two clients that each keep to it alone
+// overrun it together (the sandbox answers 429s); through the proxy they share it and get none —
+// and two apexbot processes behind one load balancer serve one shop from one PostgreSQL (§3).
 #include "bot_fixture.hpp"
+#include "../support/postgres_server.hpp"
 
 #include <apexcore/discord/rest_client.hpp>
+#include <apexcore/postgresql/postgresql_store.hpp>
 
 #include <boost/asio/io_context.hpp>
 
@@ -139,6 +142,130 @@ TEST_F(RestProxyTest, TwoApexbotProcessesRunTheShardsThroughOneProxyWithoutA429)
     EXPECT_NE(bot_b_->output().find("running 1 of 2 shards"), std::string::npos) << bot_b_->output();
     const auto health = proxy_health();
     EXPECT_GE(health.body.value("forwarded", 0), 30) << health.body.dump();
+}
+
+/// Two apexbot processes in HTTP interactions mode behind a load balancer (the sandbox hands each
+/// interaction to the next process in turn), one shop in one PostgreSQL database.
+class SharedShopTest : public BotFixture {
+protected:
+    SharedShopTest() {
+        expect_gateway_ = false;
+        start_bot_ = false;
+        expected_commands_ = 24;  // no /backup: apexbot's backups copy a SQLite file
+    }
+    json extra_config() override {
+        return {{"mode", "http"},
+                {"http", {{"listen", "127.0.0.1:0"}, {"public_key", info_["public_key"]}}},
+                {"database", database_url_}};
+    }
+    void TearDown() override {
+        if (bot_b_) bot_b_->stop(SIGKILL, 5s);
+        BotFixture::TearDown();
+    }
+    /// The interactions endpoint `bot` logged.
+    static std::string endpoint_of(child_process& bot) {
+        std::string url;
+        EXPECT_TRUE(wait_for([&] {
+            const std::string log = bot.output();
+            std::smatch m;  // refers into `log`
+            if (!std::regex_search(log, m, std::regex("interactions endpoint listening on (http://[0-9.]+:[0-9]+/interactions)"))) {
+                return false;
+            }
+            url = m[1].str();
+            return true;
+        }, 30s)) << bot.output();
+        return url;
+    }
+    /// The member's /balance text.
+    std::string balance_text() { return reply_text(command(customer(), "balance")); }
+    /// Rows of the shop's database matching `sql` (a COUNT).
+    std::int64_t count(const std::string& sql) {
+        std::int64_t n = -1;
+        apexcore::postgresql::database db({.url = database_url_, .connections = 1});
+        db.with([&](apexcore::postgresql::session& s) { n = s.exec(sql).int64(0, 0); });
+        return n;
+    }
+
+    std::string database_url_ = apexcore::test_support::postgres_server::shared().fresh_database();
+    std::unique_ptr<child_process> bot_b_;
+};
+
+TEST_F(SharedShopTest, TwoProcessesSellTheLastUnitOnceChargeADuplicatedInteractionOnceAndOneCarriesOnWhenTheOtherDies) {
+    // A product with one unit left, besides the example catalog.
+    add_product_to_file([](json&) {});
+    auto products = json::parse(std::ifstream(dir_ / "products.json"));
+    products.back()["stock"] = 1;
+    std::ofstream(dir_ / "products.json", std::ios::trunc) << products.dump(2);
+    launch_bot();  // the first process makes the schema and seeds the catalog; the second finds both
+    const std::string a = endpoint_of(*bot_);
+    bot_b_ = std::make_unique<child_process>(APEXBOT_PATH, std::vector<std::string>{"--config", (dir_ / "config.json").string()},
+                                             (dir_ / "bot-b.log").string(), std::vector<std::string>{"DISCORD_TOKEN=" + token_});
+    const std::string b = endpoint_of(*bot_b_);
+    ASSERT_FALSE(a.empty() || b.empty());
+    ASSERT_NE(a, b);
+    ASSERT_EQ(control_->post("/_sandbox/config", {{"interactions_url", a + " " + b}}).status, 200U);
+
+    // /addbalance is previewed by one process and confirmed on the other: the proposal is shared.
+    const auto credited = top_up("100.00");
+    ASSERT_EQ(credited.status, 200U) << credited.body.dump();
+    EXPECT_NE(reply_text(credited).find("$100.00"), std::string::npos) << reply_text(credited);
+
+    // The member confirms two purchases of the last unit at once; the two presses go to the two
+    // processes. Exactly one is sold.
+    const std::string last_unit = std::to_string(products.size());  // the select value is the product id
+    std::vector<std::pair<std::string, std::string>> pending;       // (message, Buy custom_id)
+    for (int i = 0; i < 2; ++i) {
+        const auto menu = command(customer(), "buy");
+        ASSERT_EQ(menu.status, 200U) << menu.body.dump();
+        const json select = menu.body["response"]["data"]["components"][0]["components"][0];
+        const auto card = click(customer(), menu.body["message_id"], select["custom_id"], json::array({last_unit}));
+        ASSERT_EQ(card.status, 200U) << card.body.dump();
+        pending.emplace_back(menu.body["message_id"], card.body["response"]["data"]["components"][0]["components"][0]["custom_id"]);
+    }
+    std::vector<std::string> answers(2);
+    {
+        std::vector<std::jthread> presses;
+        for (int i = 0; i < 2; ++i) {
+            presses.emplace_back([&, i] {
+                control_client own(info_["control_url"].get<std::string>());
+                const auto review = own.post("/_sandbox/components", {{"user_id", customer()}, {"message_id", pending[i].first},
+                                                                      {"custom_id", pending[i].second}});
+                const bool inline_answer = review.body["response"].contains("data") && review.body["response"]["data"].contains("components");
+                const json data = inline_answer ? review.body["response"]["data"] : review.body["original"];
+                if (!data.is_object() || !data.contains("components") || data["components"].empty()) {
+                    answers[i] = reply_text(review);
+                    return;
+                }
+                const auto confirmed = own.post("/_sandbox/components", {{"user_id", customer()}, {"message_id", pending[i].first},
+                                                                         {"custom_id", data["components"][0]["components"][0]["custom_id"]}});
+                answers[i] = reply_text(confirmed);
+            });
+        }
+    }
+    const auto sold = std::count_if(answers.begin(), answers.end(), [](const std::string& t) { return t.starts_with("Thank you! Order **AC-"); });
+    EXPECT_EQ(sold, 1) << answers[0] << "\n---\n" << answers[1];
+    EXPECT_EQ(count("SELECT COUNT(*) FROM orders WHERE product_id = " + last_unit), 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM products WHERE stock = 0 AND id = " + last_unit), 1);
+    EXPECT_NE(balance_text().find("$60.00"), std::string::npos) << balance_text();
+
+    // Every interaction now reaches both processes, one after the other: a purchase is charged once.
+    ASSERT_EQ(faults({{"duplicate_interactions", true}}).status, 200U);
+    const auto purchases_before = count("SELECT COUNT(*) FROM wallet_ledger WHERE type = 'purchase'");
+    const auto bought = buy_through_menu(customer(), "4");
+    EXPECT_TRUE(reply_text(bought).starts_with("Thank you! Order **AC-")) << reply_text(bought);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM wallet_ledger WHERE type = 'purchase'"), purchases_before + 1);
+    ASSERT_EQ(faults({{"duplicate_interactions", false}}).status, 200U);
+    EXPECT_NE(balance_text().find("$48.00"), std::string::npos) << balance_text();
+
+    // One process dies; the load balancer sends everything to the other, which has the whole shop.
+    bot_->stop(SIGKILL, 5s);
+    ASSERT_EQ(control_->post("/_sandbox/config", {{"interactions_url", b}}).status, 200U);
+    EXPECT_NE(balance_text().find("$48.00"), std::string::npos) << balance_text();
+    const auto again = buy_through_menu(customer(), "4");
+    EXPECT_TRUE(reply_text(again).starts_with("Thank you! Order **AC-")) << reply_text(again) << "\n" << bot_b_->output();
+    EXPECT_NE(balance_text().find("$36.00"), std::string::npos) << balance_text();
+    apexcore::postgresql::postgresql_store shop({.url = database_url_, .connections = 1});
+    EXPECT_TRUE(shop.reconcile().ok());
 }
 
 }  // namespace

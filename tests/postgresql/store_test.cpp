@@ -29,8 +29,8 @@ protected:
     services::catalog_service catalog_{store_, config_};
     services::wallet_service wallet_{store_, config_};
 
-    core::product product(std::optional<std::int64_t> stock) {
-        core::product p{{}, "Games", "Keys", "Bundle", "Standard", core::money::usd_cents(100), true};
+    core::product product(std::optional<std::int64_t> stock, const std::string& variant = "Standard") {
+        core::product p{{}, "Games", "Keys", "Bundle", variant, core::money::usd_cents(100), true};
         p.stock = stock;
         auto created = catalog_.create(staff, p);
         EXPECT_TRUE(created.ok());
@@ -108,7 +108,7 @@ TEST_F(PostgresStoreTest, TwoStoresOnOneDatabaseSellTheLastUnitOnceAndChargeARep
 
     // One interaction delivered to both processes (a gateway resume, a retried webhook): both
     // run the purchase with its key at once; the member pays once and both see the same order.
-    const auto unlimited = product(std::nullopt);
+    const auto unlimited = product(std::nullopt, "Unlimited");
     const core::user_id member{777};
     ASSERT_TRUE(wallet_.deposit({staff, member, core::money::usd_cents(1000), "test"}).ok());
     for (int round = 0; round < 5; ++round) {
