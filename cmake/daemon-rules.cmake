@@ -42,7 +42,7 @@ set(CPACK_DEBIAN_APEXBOT_DESCRIPTION "apexcore reference shop bot for Discord
 set(CPACK_DEBIAN_APEXCORE_DEVELOPMENT_PACKAGE_NAME libapexcore-dev)
 set(CPACK_DEBIAN_APEXCORE_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_APEXCORE_DEVELOPMENT_PACKAGE_DEPENDS
-  "libsqlite3-dev, libssl-dev (>= 3), nlohmann-json3-dev (>= 3), libboost1.81-dev | libboost-dev (>= 1.81), libboost-url1.81-dev | libboost-url-dev (>= 1.81)")
+  "libsqlite3-dev, libpq-dev, libssl-dev (>= 3), nlohmann-json3-dev (>= 3), libboost1.81-dev | libboost-dev (>= 1.81), libboost-url1.81-dev | libboost-url-dev (>= 1.81)")
 set(CPACK_DEBIAN_APEXCORE_DEVELOPMENT_DESCRIPTION "apexcore C++20 library: headers, libraries, CMake package
  find_package(apexcore CONFIG REQUIRED COMPONENTS ...) for programs that run a Discord shop.")
 set(CPACK_DEBIAN_APEXCORE_RUNTIME_PACKAGE_NAME libapexcore${APEXCORE_SOVERSION})
