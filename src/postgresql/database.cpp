@@ -7,10 +7,12 @@
 #include <charconv>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <random>
 #include <thread>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace apexcore::postgresql {
 namespace {
@@ -35,6 +37,10 @@ std::string trimmed(std::string text) {
 }
 
 PGconn* as_conn(void* c) { return static_cast<PGconn*>(c); }
+
+/// A connection's prepared statements: statement text -> server-side name.
+using prepared_statements = std::unordered_map<std::string, std::string>;
+constexpr std::size_t prepared_max = 512;  // statements past this run unprepared
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -92,12 +98,30 @@ std::int64_t result::int64(int row, int column) const {
 // --- session ----------------------------------------------------------------------------------
 
 result session::exec(std::string_view sql, std::span<const param> params) {
-    const std::string text(sql);
+    std::string text(sql);
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-    pg_result r(PQexecParams(as_conn(connection_), text.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                             nullptr, nullptr, 0),
+    PGconn* conn = as_conn(connection_);
+    const std::string* name = nullptr;
+    if (auto* prepared = static_cast<prepared_statements*>(prepared_)) {
+        if (const auto it = prepared->find(text); it != prepared->end()) {
+            name = &it->second;
+        } else if (prepared->size() < prepared_max) {
+            std::string fresh = "apexcore_" + std::to_string(prepared->size() + 1);
+            pg_result made(PQprepare(conn, fresh.c_str(), text.c_str(), static_cast<int>(values.size()), nullptr), &PQclear);
+            if (made && PQresultStatus(made.get()) == PGRES_COMMAND_OK) {
+                name = &prepared->emplace(std::move(text), std::move(fresh)).first->second;
+                text = std::string(sql);
+            } else if (PQtransactionStatus(conn) == PQTRANS_INERROR || !made) {
+                fail(conn, made.get(), "statement failed");  // the transaction is aborted: report why
+            }
+            // otherwise run it unprepared below, which reports its error with the statement's own SQLSTATE
+        }
+    }
+    pg_result r(name != nullptr ? PQexecPrepared(conn, name->c_str(), static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0)
+                                : PQexecParams(conn, text.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                                               nullptr, 0),
                 &PQclear);
     const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(as_conn(connection_), r.get(), "statement failed");
@@ -131,10 +155,30 @@ void session::transaction(const std::function<void(session&)>& work, std::string
 
 struct database::impl {
     database_options options;
+    /// A caller waiting for a connection. Waiters are served first come, first served: a
+    /// connection given back goes to the longest waiting one (nullptr: it may open a new one).
+    struct waiter {
+        std::condition_variable ready;
+        bool served = false;
+        PGconn* conn = nullptr;
+    };
     std::mutex mutex;
-    std::condition_variable returned;
+    std::deque<waiter*> waiting;
     std::vector<PGconn*> idle;
-    std::size_t open = 0;  ///< idle + lent
+    std::size_t open = 0;  ///< idle + lent + being opened
+
+    /// Hands `conn` (or, with nullptr, the right to open one) to the longest waiting caller;
+    /// false when nobody waits. Called with `mutex` held.
+    bool hand_over(PGconn* conn) {
+        if (waiting.empty()) return false;
+        waiter* w = waiting.front();
+        waiting.pop_front();
+        w->served = true;
+        w->conn = conn;
+        w->ready.notify_one();
+        return true;
+    }
+    std::unordered_map<PGconn*, prepared_statements> prepared;  ///< per open connection
 
     PGconn* connect() const {
         const std::string timeout = std::to_string(options.connect_timeout.count());
@@ -155,6 +199,7 @@ struct database::impl {
 
     ~impl() {
         for (auto* c : idle) PQfinish(c);
+        prepared.clear();
     }
 };
 
@@ -173,12 +218,16 @@ void database::with(const std::function<void(session&)>& work) {
     PGconn* conn = nullptr;
     {
         std::unique_lock lock(impl_->mutex);
-        impl_->returned.wait(lock, [&] { return !impl_->idle.empty() || impl_->open < impl_->options.connections; });
-        if (!impl_->idle.empty()) {
+        if (impl_->waiting.empty() && !impl_->idle.empty()) {
             conn = impl_->idle.back();
             impl_->idle.pop_back();
+        } else if (impl_->waiting.empty() && impl_->open < impl_->options.connections) {
+            ++impl_->open;  // opened below, outside the lock
         } else {
-            ++impl_->open;
+            impl::waiter me;
+            impl_->waiting.push_back(&me);
+            me.ready.wait(lock, [&] { return me.served; });
+            conn = me.conn;  // nullptr: a slot was freed, open a connection in it
         }
     }
     if (conn == nullptr) {
@@ -186,8 +235,7 @@ void database::with(const std::function<void(session&)>& work) {
             conn = impl_->connect();
         } catch (...) {
             const std::lock_guard lock(impl_->mutex);
-            --impl_->open;
-            impl_->returned.notify_one();
+            if (!impl_->hand_over(nullptr)) --impl_->open;  // the slot passes on, or is given up
             throw;
         }
     }
@@ -199,15 +247,20 @@ void database::with(const std::function<void(session&)>& work) {
         }
         const std::lock_guard lock(impl_->mutex);
         if (keep) {
-            impl_->idle.push_back(conn);
+            if (!impl_->hand_over(conn)) impl_->idle.push_back(conn);
         } else {
+            impl_->prepared.erase(conn);  // its statements went with it
             PQfinish(conn);
-            --impl_->open;
+            if (!impl_->hand_over(nullptr)) --impl_->open;  // the next waiter opens a new one in its slot
         }
-        impl_->returned.notify_one();
     };
+    prepared_statements* statements = nullptr;
+    {
+        const std::lock_guard lock(impl_->mutex);
+        statements = &impl_->prepared[conn];  // a node: stays put while the map grows
+    }
     try {
-        session s(conn);
+        session s(conn, statements);
         work(s);
     } catch (...) {
         give_back();
@@ -216,21 +269,35 @@ void database::with(const std::function<void(session&)>& work) {
     give_back();
 }
 
-void database::serializable(const std::function<void(session&)>& work, int attempts) {
+namespace {
+
+/// Runs `run` until it succeeds, `retryable` says no, or `attempts` are spent, pausing 1..4 ms
+/// after the first failure, doubling up to ~64 ms: colliding transactions spread out.
+void with_retries(const std::function<void()>& run, const std::function<bool(const std::string&)>& retryable, int attempts) {
     if (attempts < 1) throw std::invalid_argument("postgresql: attempts must be at least 1");
     thread_local std::mt19937 jitter{std::random_device{}()};
     for (int attempt = 1;; ++attempt) {
         try {
-            with([&](session& s) { s.transaction(work, "SERIALIZABLE"); });
+            run();
             return;
         } catch (const database_error& e) {
-            const bool retryable = e.sqlstate() == "40001" || e.sqlstate() == "40P01";
-            if (!retryable || attempt >= attempts) throw;
+            if (!retryable(e.sqlstate()) || attempt >= attempts) throw;
         }
-        // 1..4 ms, doubling per attempt up to ~64 ms: colliding transactions spread out.
         const int ceiling = 1 << std::min(attempt + 1, 6);
         std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(1, ceiling)(jitter)));
     }
+}
+
+}  // namespace
+
+void database::serializable(const std::function<void(session&)>& work, int attempts) {
+    with_retries([&] { with([&](session& s) { s.transaction(work, "SERIALIZABLE"); }); },
+                 [](const std::string& state) { return state == "40001" || state == "40P01"; }, attempts);
+}
+
+void database::repeatable_read(const std::function<void(session&)>& work, int attempts) {
+    with_retries([&] { with([&](session& s) { s.transaction(work, "REPEATABLE READ"); }); },
+                 [](const std::string& state) { return state == "40001" || state == "40P01" || state == "23505"; }, attempts);
 }
 
 std::vector<int> database::migrate() {

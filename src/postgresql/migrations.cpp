@@ -385,7 +385,17 @@ CREATE TRIGGER member_erasures_no_truncate BEFORE TRUNCATE ON member_erasures
   FOR EACH STATEMENT EXECUTE FUNCTION apexcore_insert_only();
 )sql";
 
-constexpr std::array<migration, 10> migrations{{
+// v11: one row per member that every unit of work checking a member's recent activity (the
+// cooldowns, open tickets) updates, so that two such units at once conflict and one runs again
+// after the other (postgresql_store.hpp: REPEATABLE READ with retries).
+constexpr std::string_view v11_sql = R"sql(
+CREATE TABLE member_turns (
+  user_id BIGINT PRIMARY KEY,
+  turns   BIGINT NOT NULL DEFAULT 1
+);
+)sql";
+
+constexpr std::array<migration, 11> migrations{{
     {1, "the money core: products with stock, wallets, orders, the insert-only ledger, idempotency keys", v1_sql},
     {2, "customers' VIP standing, scheduled jobs, what /setup made", v2_sql},
     {3, "the catalog's tags", v3_sql},
@@ -396,6 +406,7 @@ constexpr std::array<migration, 10> migrations{{
     {8, "license keys", v8_sql},
     {9, "payment sessions and their insert-only audit trail", v9_sql},
     {10, "support tickets with their insert-only events; members' erasures", v10_sql},
+    {11, "member turns: concurrent checks of one member's activity conflict", v11_sql},
 }};
 
 static_assert(migrations.front().version == 1);

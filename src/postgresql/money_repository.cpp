@@ -119,7 +119,9 @@ void money_repository::record_key(const core::idempotency_record& record) {
                       {record.key, record.operation, record.fingerprint, optional_int(record.ledger_entry), optional_int(record.order),
                        std::to_string(now)});
     } catch (const database_error& e) {
-        if (e.sqlstate() == "23505") throw ports::store_error("idempotency key '" + record.key + "' is recorded already");
+        // Kept a database_error with its SQLSTATE: a unit of work that raced another with the same
+        // key runs again (postgresql_store) and then finds the key and replays.
+        if (e.sqlstate() == "23505") throw database_error("idempotency key '" + record.key + "' is recorded already", "23505");
         throw;
     }
 }

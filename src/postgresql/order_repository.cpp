@@ -128,6 +128,7 @@ std::optional<core::order> order_repository::find_by_reference(const std::string
 std::vector<std::chrono::system_clock::time_point> order_repository::order_times_since(core::user_id customer,
                                                                                       std::chrono::system_clock::time_point since,
                                                                                       std::size_t limit) {
+    detail::take_member_turn(session_, customer.value);
     const auto r = session_.exec(
         "SELECT created_at_ms FROM orders WHERE customer_id = $1 AND created_at_ms > $2 ORDER BY created_at_ms LIMIT $3",
         {to_db(customer.value), std::to_string(to_ms(since)), limit_text(limit)});
@@ -282,6 +283,7 @@ std::optional<core::refund> refund_repository::pending_for(core::order_id order)
 std::vector<std::chrono::system_clock::time_point> refund_repository::request_times_since(core::user_id customer,
                                                                                          std::chrono::system_clock::time_point since,
                                                                                          std::size_t limit) {
+    detail::take_member_turn(session_, customer.value);
     const auto r = session_.exec(
         "SELECT requested_at_ms FROM refunds WHERE customer_id = $1 AND requested_at_ms > $2 ORDER BY requested_at_ms LIMIT $3",
         {to_db(customer.value), std::to_string(to_ms(since)), limit_text(limit)});

@@ -104,7 +104,7 @@ database& postgresql_store::db() { return impl_->db; }
 void postgresql_store::transact(const std::function<ports::tx_outcome(ports::unit_of_work&)>& work) {
     const inside_unit_of_work guard;
     try {
-        impl_->db.serializable(
+        impl_->db.repeatable_read(
             [&](session& s) {
                 postgresql_uow uow(s, *impl_->clock);
                 if (work(uow) == ports::tx_outcome::rollback) throw rollback_requested{};
@@ -121,8 +121,15 @@ void postgresql_store::read(const std::function<void(ports::unit_of_work&)>& wor
         s.transaction(
             [&](session& tx) {
                 tx.exec_script("SET TRANSACTION READ ONLY");
+                tx.allow_writes(false);
                 postgresql_uow uow(tx, *impl_->clock);
-                work(uow);
+                try {
+                    work(uow);
+                } catch (...) {
+                    tx.allow_writes(true);
+                    throw;
+                }
+                tx.allow_writes(true);
             },
             "REPEATABLE READ");
     });

@@ -114,6 +114,9 @@ void promo_repository::record_redemption(const std::string& code, core::user_id 
                   " VALUES ((SELECT code FROM promo_codes WHERE " + std::string(same_code) + "), $2, $3, $4, $5)",
                   {code, to_db(user.value), std::to_string(order.value), std::to_string(discount.minor_units()),
                    std::to_string(to_ms(clock_.now()))});
+    // Two redemptions of one code at once both update its row, so one of them runs again and
+    // counts the other's use: a code's total and per-member limits hold across processes.
+    session_.exec("UPDATE promo_codes SET updated_at_ms = updated_at_ms WHERE " + std::string(same_code), {code});
 }
 
 }  // namespace apexcore::postgresql

@@ -133,6 +133,7 @@ std::optional<core::ticket> ticket_repository::find_by_channel(core::channel_id 
 }
 
 std::int64_t ticket_repository::count_active(core::user_id opener, const std::optional<std::string>& type) {
+    detail::take_member_turn(session_, opener.value);
     const auto r = session_.exec(
         "SELECT COUNT(*) FROM tickets WHERE opener_id = $1 AND (status = 'open' OR status = 'claimed') AND ($2::text IS NULL OR type = $2)",
         {to_db(opener.value), type ? param(*type) : std::nullopt});
@@ -140,6 +141,7 @@ std::int64_t ticket_repository::count_active(core::user_id opener, const std::op
 }
 
 std::optional<time_point> ticket_repository::last_opened(core::user_id opener, const std::string& type) {
+    detail::take_member_turn(session_, opener.value);
     const auto r = session_.exec(
         "SELECT MAX(opened_at_ms) FROM tickets WHERE opener_id = $1 AND type = $2 AND " + std::string(counts_for_cooldown),
         {to_db(opener.value), type});
@@ -148,6 +150,7 @@ std::optional<time_point> ticket_repository::last_opened(core::user_id opener, c
 
 std::vector<time_point> ticket_repository::opened_times_since(core::user_id opener, const std::string& type, time_point since,
                                                               std::size_t limit) {
+    detail::take_member_turn(session_, opener.value);
     const auto r = session_.exec("SELECT opened_at_ms FROM tickets WHERE opener_id = $1 AND opened_at_ms > $2 AND type = $3 AND " +
                                      std::string(counts_for_cooldown) + " ORDER BY opened_at_ms LIMIT $4",
                                  {to_db(opener.value), std::to_string(to_ms(since)), type, limit_text(limit)});

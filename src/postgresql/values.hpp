@@ -62,6 +62,17 @@ inline core::currency currency_of(std::string_view code) {
     return *c;
 }
 
+/// Makes the calling unit of work conflict with any other one, in any process, that checks the
+/// same member's recent activity and writes (a cooldown, a count of open tickets): both update
+/// the member's row in member_turns, so the later one fails with 40001 or waits and then does,
+/// and postgresql_store runs it again on a snapshot that holds the other's writes. Nothing is done
+/// in a read-only transaction (there is nothing to protect there).
+inline void take_member_turn(session& s, std::uint64_t member) {
+    if (!s.writes_allowed()) return;
+    s.exec("INSERT INTO member_turns (user_id) VALUES ($1) ON CONFLICT (user_id) DO UPDATE SET turns = member_turns.turns + 1",
+           {std::to_string(static_cast<std::int64_t>(member))});
+}
+
 inline std::int64_t to_ms(std::chrono::system_clock::time_point t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }

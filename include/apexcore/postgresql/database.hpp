@@ -80,7 +80,9 @@ using param = std::optional<std::string>;
 class session {
 public:
     /// Runs one statement with `$1`, `$2`… bound to `params` (never spliced into the SQL).
-    /// Throws database_error on failure.
+    /// A pooled connection prepares each distinct statement text once (up to 512 of them) and then
+    /// only executes it, so the server parses and plans it once per connection. Throws
+    /// database_error on failure.
     result exec(std::string_view sql, std::span<const param> params = {});
     result exec(std::string_view sql, std::initializer_list<param> params) {
         return exec(sql, std::span<const param>(params.begin(), params.size()));
@@ -90,11 +92,18 @@ public:
     /// Runs `work` in a transaction (READ COMMITTED unless `isolation` names another level) and
     /// commits; rolls back and rethrows if it throws.
     void transaction(const std::function<void(session&)>& work, std::string_view isolation = {});
+    /// Whether the transaction on this session may write (false inside postgresql_store::read).
+    /// Repositories that make concurrent writers conflict on purpose (see
+    /// postgresql_store.hpp) do so only when it is true. A new session allows writes.
+    void allow_writes(bool allowed) noexcept { writes_allowed_ = allowed; }
+    [[nodiscard]] bool writes_allowed() const noexcept { return writes_allowed_; }
 
 private:
     friend class database;
-    explicit session(void* connection) : connection_(connection) {}
+    session(void* connection, void* prepared) : connection_(connection), prepared_(prepared) {}
     void* connection_;  // PGconn*
+    void* prepared_;    // the connection's prepared statements (database.cpp), or nullptr
+    bool writes_allowed_ = true;
 };
 
 /// A pool of connections to one PostgreSQL database.
@@ -117,6 +126,13 @@ public:
     /// cases behave as they do on the single-writer SQLite store. `work` must have no effect
     /// outside the transaction. Other failures, and the last retryable one, propagate (rolled back).
     void serializable(const std::function<void(session&)>& work, int attempts = 10);
+
+    /// Runs `work` in a REPEATABLE READ transaction (one snapshot) and commits; runs it again, as
+    /// serializable() does, when PostgreSQL reports that a row it updates was updated by a
+    /// transaction that committed meanwhile (40001), a deadlock (40P01) or that a unique key it
+    /// inserts was inserted meanwhile (23505): on the next attempt the work sees what the other
+    /// committed. postgresql_store's units of work run so (see postgresql_store.hpp).
+    void repeatable_read(const std::function<void(session&)>& work, int attempts = 20);
 
     /// Brings the schema up to the latest version (all_migrations), each step in its own
     /// transaction, under a transaction-level advisory lock so that processes starting at once
