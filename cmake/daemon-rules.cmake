@@ -1,9 +1,10 @@
 # The reference bot as a daemon: apexbot, the sandbox, the systemd unit and the packaged config,
 # and the Debian packages CPack makes from the install (docs/packaging.md):
-#   apexbot           /usr/bin/apexbot, /usr/bin/apexcore-sandbox, /usr/bin/apexcore-rest-proxy, the unit, /etc/apexbot/*
+#   apexbot           /usr/bin/apexbot, /usr/bin/apexcore-sandbox, /usr/bin/apexcore-rest-proxy,
+#                     /usr/bin/apexcore-admin, the unit, /etc/apexbot/*
 #   libapexcore-dev   headers, static (or shared) libraries, the CMake package
 # Build them with: cpack --config <build>/CPackConfig.cmake -B <dir>
-install(TARGETS apexbot apexcore-sandbox apexcore-rest-proxy RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT apexbot)
+install(TARGETS apexbot apexcore-sandbox apexcore-rest-proxy apexcore-admin RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT apexbot)
 set(apexbot_packaging "${PROJECT_SOURCE_DIR}/examples/reference_bot/packaging")
 # The package installs under /usr (CPack's default prefix for DEB): the unit goes to
 # /usr/lib/systemd/system (Debian 12 merges /lib into /usr/lib). The config is the package's, at

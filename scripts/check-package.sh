@@ -68,6 +68,9 @@ apexbot --config /etc/apexbot/apexbot.json --check-config | sed 's/^/  /'
 apexcore-rest-proxy --help > "$work/rest-proxy-help.txt"
 grep -q "^apexcore-rest-proxy: forwards" "$work/rest-proxy-help.txt"
 echo "installed: apexcore-rest-proxy"
+apexcore-admin --help > "$work/admin-help.txt"
+grep -q "^usage: apexcore-admin migrate --from" "$work/admin-help.txt"
+echo "installed: apexcore-admin"
 systemd-analyze verify --man=no /usr/lib/systemd/system/apexbot.service
 echo "systemd-analyze verify apexbot.service: no problems"
 echo "check-package: ok"

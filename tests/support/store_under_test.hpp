@@ -112,6 +112,9 @@ public:
         return out;
     }
 
+    /// The database file.
+    [[nodiscard]] const std::string& path() const { return db_.path(); }
+
 private:
     temp_db db_;
 };
