@@ -266,6 +266,19 @@ TEST(ApexbotCliTest, LogMonitoringAndNotificationSettingsAreCheckedAndNamed) {
     fs::remove(path);
 }
 
+TEST(ApexbotConfig, APostgresqlDatabaseIsAcceptedWithItsPasswordHiddenAndTheSqliteBackupsOff) {
+    const fs::path path = fs::temp_directory_path() / ("apexbot-pg-config-" + std::to_string(::getpid()) + ".json");
+    std::ofstream(path, std::ios::trunc)
+        << R"({"guild_id": "1", "staff_role_id": "2", "database": "postgresql://shop:hunter2@db.internal/shop?password=hunter3"})";
+    const auto [code, out] = apexcore::test_support::run_to_completion(
+        APEXBOT_PATH, {"--config", path.string(), "--check-config"}, "/tmp/apexbot-pg-config.log");
+    EXPECT_EQ(code, 0) << out;
+    EXPECT_NE(out.find("database:       postgresql://shop:***@db.internal/shop?password=***"), std::string::npos) << out;
+    EXPECT_EQ(out.find("hunter"), std::string::npos) << out;
+    EXPECT_NE(out.find("backups:        off"), std::string::npos) << out;
+    fs::remove(path);
+}
+
 TEST(ApexbotConfig, AProductsFileKeyThatIsMistypedOrOutOfRangeIsNamed) {
     const fs::path dir = fs::temp_directory_path() / ("apexbot-products-" + std::to_string(::getpid()));
     fs::create_directories(dir);
