@@ -103,6 +103,7 @@ class ApexcoreConan(ConanFile):
         component("services", ["apexcore_services"], ["ports"])
         component("bot", ["apexcore_bot"], ["services"])
         component("sqlite", ["apexcore_sqlite"], ["ports", "sqlite3::sqlite3"], threads)
+        component("memory", ["apexcore_memory"], ["ports"], threads)
         component("postgresql", ["apexcore_postgresql"], ["ports", "libpq::libpq"], threads)
         component("storage", ["apexcore_storage"], ["ports"])
         component("render", ["apexcore_render"], ["ports"])  # JSON only inside

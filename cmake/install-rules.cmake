@@ -19,7 +19,7 @@ else()
 endif()
 install(FILES LICENSE DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/apexcore" COMPONENT ${apexcore_license_component})
 
-set(apexcore_components core ports services bot sqlite storage)
+set(apexcore_components core ports services bot sqlite storage memory)
 if(APEXCORE_WITH_POSTGRESQL)
   list(APPEND apexcore_components postgresql)
 endif()

@@ -73,7 +73,12 @@ TEST_F(CommerceTest, RejectedPaymentGoesBackToPendingAndCanBeReopenedOnce) {
     auto again = payments_.reopen(alice, started->order.id, "PayPal");
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(payments_.reopen(alice, started->order.id, "PayPal").error(), rejection::payment_session_exists);
-    EXPECT_EQ(count("payment_sessions WHERE status IN ('open', 'submitted')"), 1);
+    store_->read([&](ports::unit_of_work& uow) {  // through the port: one live session for the order
+        const auto live = uow.payment_sessions().live_for(started->order.id);
+        ASSERT_TRUE(live);
+        EXPECT_EQ(live->id, again->session.id);
+    });
+    EXPECT_EQ(count("payment_sessions"), 2);
 }
 
 TEST_F(CommerceTest, CancelledAndExpiredSessionsReleaseTheReservation) {

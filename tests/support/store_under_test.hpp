@@ -3,7 +3,9 @@
 // the same test sources are built once per store, and each build picks its store here.
 //   - default: SQLite, a fresh database file per test;
 //   - APEXCORE_TEST_STORE_POSTGRESQL: PostgreSQL, a fresh database per test on the server of
-//     support/postgres_server.hpp (the one ctest starts for the whole run, or the test's own).
+//     support/postgres_server.hpp (the one ctest starts for the whole run, or the test's own);
+//   - APEXCORE_TEST_STORE_MEMORY: the in-memory store (no SQL: the tests that send SQL past the
+//     store skip, has_sql).
 // The raw SQL a few tests send past the store (to check that the database itself refuses a
 // change) is the same text on both: the two schemas have the same tables and columns.
 #include <apexcore/ports/clock.hpp>
@@ -13,10 +15,12 @@
 #include <memory>
 #include <string>
 
-#ifdef APEXCORE_TEST_STORE_POSTGRESQL
+#if defined(APEXCORE_TEST_STORE_POSTGRESQL)
 #include "postgres_server.hpp"
 
 #include <apexcore/postgresql/postgresql_store.hpp>
+#elif defined(APEXCORE_TEST_STORE_MEMORY)
+#include <apexcore/memory/memory_store.hpp>
 #else
 #include "../sqlite/temp_db.hpp"
 
@@ -27,11 +31,12 @@
 
 namespace apexcore::test_support {
 
-#ifdef APEXCORE_TEST_STORE_POSTGRESQL
+#if defined(APEXCORE_TEST_STORE_POSTGRESQL)
 
 class store_under_test {
 public:
     static constexpr const char* name = "postgresql";
+    static constexpr bool has_sql = true;
 
     store_under_test() = default;
     ~store_under_test() {
@@ -75,11 +80,44 @@ private:
     mutable std::unique_ptr<postgresql::database> admin_;
 };
 
+#elif defined(APEXCORE_TEST_STORE_MEMORY)
+
+class store_under_test {
+public:
+    static constexpr const char* name = "memory";
+    static constexpr bool has_sql = false;
+
+    /// The test's store (again: a second call sees what the first wrote, as after a restart).
+    [[nodiscard]] std::unique_ptr<ports::store> open(const ports::clock* clock) {
+        if (!shop_) shop_ = std::make_shared<memory::memory_store>(memory::memory_options{.clock = clock});
+        return std::make_unique<view>(shop_);
+    }
+    /// Rows in `table`.
+    [[nodiscard]] std::int64_t count(const std::string& table) const { return shop_ ? shop_->rows(table) : -1; }
+    /// There is no SQL to run: tests check has_sql first.
+    [[nodiscard]] std::string exec(const std::string&) const { return "the in-memory store has no SQL"; }
+
+private:
+    /// The shared store, as a store of its own (one per open()).
+    class view final : public ports::store {
+    public:
+        explicit view(std::shared_ptr<memory::memory_store> s) : store_(std::move(s)) {}
+        void transact(const std::function<ports::tx_outcome(ports::unit_of_work&)>& work) override { store_->transact(work); }
+        void read(const std::function<void(ports::unit_of_work&)>& work) override { store_->read(work); }
+        ports::reconcile_report reconcile() override { return store_->reconcile(); }
+
+    private:
+        std::shared_ptr<memory::memory_store> store_;
+    };
+    std::shared_ptr<memory::memory_store> shop_;
+};
+
 #else
 
 class store_under_test {
 public:
     static constexpr const char* name = "sqlite";
+    static constexpr bool has_sql = true;
 
     /// Opens the test's database file (again: a second call sees what the first wrote).
     [[nodiscard]] std::unique_ptr<ports::store> open(const ports::clock* clock) const {

@@ -1,0 +1,110 @@
+// ports::store in memory (memory_store.hpp): one writer at a time on a copy of the shop.
+#include <apexcore/memory/memory_store.hpp>
+
+#include "shop.hpp"
+
+#include <mutex>
+#include <shared_mutex>
+
+namespace apexcore::memory {
+namespace {
+
+/// Marks the calling thread as inside a unit of work for its lifetime.
+class inside_unit_of_work {
+public:
+    inside_unit_of_work() {
+        if (active_) throw ports::store_error("memory_store: a unit of work called back into the store (transact/read inside transact/read)");
+        active_ = true;
+    }
+    ~inside_unit_of_work() { active_ = false; }
+    inside_unit_of_work(const inside_unit_of_work&) = delete;
+    inside_unit_of_work& operator=(const inside_unit_of_work&) = delete;
+
+private:
+    static thread_local bool active_;
+};
+thread_local bool inside_unit_of_work::active_ = false;
+
+}  // namespace
+
+struct memory_store::impl {
+    ports::system_clock system_clock;
+    const ports::clock* clock = nullptr;
+    std::mutex writer;              ///< one unit of work at a time
+    std::shared_mutex state_mutex;  ///< guards `state` (the pointer swap and the reads)
+    std::shared_ptr<const detail::shop> state = std::make_shared<const detail::shop>();
+
+    std::shared_ptr<const detail::shop> current() {
+        const std::shared_lock lock(state_mutex);
+        return state;
+    }
+};
+
+memory_store::memory_store(memory_options options) : impl_(std::make_unique<impl>()) {
+    impl_->clock = options.clock != nullptr ? options.clock : &impl_->system_clock;
+}
+
+memory_store::~memory_store() = default;
+
+void memory_store::transact(const std::function<ports::tx_outcome(ports::unit_of_work&)>& work) {
+    const inside_unit_of_work guard;
+    const std::lock_guard writer(impl_->writer);
+    auto copy = std::make_shared<detail::shop>(*impl_->current());
+    detail::unit uow(*copy, *impl_->clock, true);
+    if (work(uow) != ports::tx_outcome::commit) return;
+    const std::unique_lock lock(impl_->state_mutex);
+    impl_->state = std::move(copy);
+}
+
+void memory_store::read(const std::function<void(ports::unit_of_work&)>& work) {
+    const inside_unit_of_work guard;
+    // The snapshot is never changed (a writer replaces it): the unit's writes are refused, so a
+    // const_cast'ed shop is only ever read.
+    const auto snapshot = impl_->current();
+    detail::unit uow(const_cast<detail::shop&>(*snapshot), *impl_->clock, false);
+    work(uow);
+}
+
+ports::reconcile_report memory_store::reconcile() {
+    const auto snapshot = impl_->current();
+    ports::reconcile_report report;
+    for (const auto& [key, balance] : snapshot->wallets) {
+        ++report.users_checked;
+        std::int64_t sum = 0;
+        std::int64_t last = 0;
+        for (const auto& [id, e] : snapshot->ledger) {
+            if (e.user.value != key.first || e.amount.currency_of().code_string() != key.second) continue;
+            sum += e.amount.minor_units();
+            last = e.balance_after.minor_units();
+        }
+        if (balance != sum || balance != last) report.mismatches.push_back({core::user_id{key.first}, balance, sum, last});
+    }
+    return report;
+}
+
+std::int64_t memory_store::rows(std::string_view table) {
+    const auto s = impl_->current();
+    const auto n = [](const auto& c) { return static_cast<std::int64_t>(c.size()); };
+    if (table == "products") return n(s->products);
+    if (table == "wallets") return n(s->wallets);
+    if (table == "wallet_ledger") return n(s->ledger);
+    if (table == "idempotency_keys") return n(s->keys);
+    if (table == "orders") return n(s->orders);
+    if (table == "customers") return n(s->customers);
+    if (table == "promo_codes") return n(s->promos);
+    if (table == "promo_redemptions") return n(s->redemptions);
+    if (table == "refunds") return n(s->refunds);
+    if (table == "payment_sessions") return n(s->sessions);
+    if (table == "payment_session_events") return n(s->session_events);
+    if (table == "license_keys") return n(s->license_keys);
+    if (table == "tickets") return n(s->tickets);
+    if (table == "ticket_events") return n(s->ticket_events);
+    if (table == "outbox") return n(s->outbox);
+    if (table == "staff_proposals") return n(s->proposals);
+    if (table == "scheduled_jobs") return n(s->jobs);
+    if (table == "shop_setup") return n(s->setup);
+    if (table == "member_erasures") return n(s->erasures);
+    return -1;
+}
+
+}  // namespace apexcore::memory
