@@ -178,7 +178,7 @@ protected:
     }
     /// The member's /balance text.
     std::string balance_text() { return reply_text(command(customer(), "balance")); }
-    /// Rows of the shop's database matching `sql` (a COUNT).
+    /// The one integer `sql` selects from the shop's database (a COUNT, a counter).
     std::int64_t count(const std::string& sql) {
         std::int64_t n = -1;
         apexcore::postgresql::database db({.url = database_url_, .connections = 1});
@@ -204,6 +204,16 @@ TEST_F(SharedShopTest, TwoProcessesSellTheLastUnitOnceChargeADuplicatedInteracti
     ASSERT_FALSE(a.empty() || b.empty());
     ASSERT_NE(a, b);
     ASSERT_EQ(control_->post("/_sandbox/config", {{"interactions_url", a + " " + b}}).status, 200U);
+
+    // Each scheduled job runs once per due time whichever processes are up: the outbox dispatch,
+    // due every second, runs about once a second with both processes (each alone would run it
+    // as often, so twice a second if both ran it).
+    const auto dispatch_runs = [&] { return count("SELECT runs FROM scheduled_jobs WHERE name = 'outbox.dispatch'"); };
+    const auto runs_before = dispatch_runs();
+    std::this_thread::sleep_for(6s);
+    const auto runs_both = dispatch_runs() - runs_before;
+    EXPECT_GE(runs_both, 3);
+    EXPECT_LE(runs_both, 8) << "two processes ran one due time each";
 
     // /addbalance is previewed by one process and confirmed on the other: the proposal is shared.
     const auto credited = top_up("100.00");
@@ -257,8 +267,12 @@ TEST_F(SharedShopTest, TwoProcessesSellTheLastUnitOnceChargeADuplicatedInteracti
     ASSERT_EQ(faults({{"duplicate_interactions", false}}).status, 200U);
     EXPECT_NE(balance_text().find("$48.00"), std::string::npos) << balance_text();
 
-    // One process dies; the load balancer sends everything to the other, which has the whole shop.
+    // One process dies; the load balancer sends everything to the other, which has the whole shop
+    // and now claims every due time of the scheduled jobs alone.
     bot_->stop(SIGKILL, 5s);
+    const auto runs_at_death = dispatch_runs();
+    std::this_thread::sleep_for(3s);
+    EXPECT_GE(dispatch_runs() - runs_at_death, 2) << "the survivor runs the jobs";
     ASSERT_EQ(control_->post("/_sandbox/config", {{"interactions_url", b}}).status, 200U);
     EXPECT_NE(balance_text().find("$48.00"), std::string::npos) << balance_text();
     const auto again = buy_through_menu(customer(), "4");
