@@ -387,12 +387,16 @@ CREATE TRIGGER member_erasures_no_truncate BEFORE TRUNCATE ON member_erasures
 
 // v11: one row per member that every unit of work checking a member's recent activity (the
 // cooldowns, open tickets) updates, so that two such units at once conflict and one runs again
-// after the other (postgresql_store.hpp: REPEATABLE READ with retries).
+// after the other (postgresql_store.hpp: REPEATABLE READ with retries); and one product per
+// catalog path, so that two processes seeding the catalog at once cannot both add a product
+// (the later insert fails, runs again and finds the product).
 constexpr std::string_view v11_sql = R"sql(
 CREATE TABLE member_turns (
   user_id BIGINT PRIMARY KEY,
   turns   BIGINT NOT NULL DEFAULT 1
 );
+CREATE UNIQUE INDEX products_one_per_path ON products (main_category, sub_category, service_name, variant_name);
+DROP INDEX products_by_path;
 )sql";
 
 constexpr std::array<migration, 11> migrations{{
@@ -406,7 +410,7 @@ constexpr std::array<migration, 11> migrations{{
     {8, "license keys", v8_sql},
     {9, "payment sessions and their insert-only audit trail", v9_sql},
     {10, "support tickets with their insert-only events; members' erasures", v10_sql},
-    {11, "member turns: concurrent checks of one member's activity conflict", v11_sql},
+    {11, "member turns: concurrent checks of one member's activity conflict; one product per catalog path", v11_sql},
 }};
 
 static_assert(migrations.front().version == 1);

@@ -105,7 +105,9 @@ TEST_F(RestProxyTest, TwoClientsOfOneTokenOverrunTheGlobalLimitAloneAndShareItTh
 }
 
 TEST_F(RestProxyTest, TwoApexbotProcessesRunTheShardsThroughOneProxyWithoutA429) {
-    // Each bot runs one of the two shards; both send their REST calls through the proxy.
+    // Each bot runs one of the two shards, both on one shop in PostgreSQL; both send their REST
+    // calls through the proxy. They start together: each seeds the catalog, once in all.
+    const std::string shop = apexcore::test_support::postgres_server::shared().fresh_database();
     const int guild_shard = control_->get("/_sandbox/state").body.value("guild_shard", 0);
     const auto config_for = [&](int shard) {
         std::ifstream in(dir_ / "config.json");
@@ -115,10 +117,7 @@ TEST_F(RestProxyTest, TwoApexbotProcessesRunTheShardsThroughOneProxyWithoutA429)
         config["discord"]["shard_ids"] = json::array({shard});
         config["log_channels"] = {{"payments", info_["channel_ids"][1]}};
         config["notifications"] = {{"direct_messages", true}};
-        if (shard != guild_shard) {  // a store and backups of its own (one SQLite file per process)
-            config["database"] = (dir_ / "shop-b.db").string();
-            config["backups"] = {{"directory", "backups-b"}};
-        }
+        config["database"] = shop;
         return config;
     };
     const json a = config_for(guild_shard);
@@ -127,6 +126,7 @@ TEST_F(RestProxyTest, TwoApexbotProcessesRunTheShardsThroughOneProxyWithoutA429)
     std::ofstream(dir_ / "config-b.json") << b.dump(2);
     bot_b_ = std::make_unique<child_process>(APEXBOT_PATH, std::vector<std::string>{"--config", (dir_ / "config-b.json").string()},
                                              (dir_ / "bot-b.log").string(), std::vector<std::string>{"DISCORD_TOKEN=" + token_});
+    expected_commands_ = 24;  // no /backup on PostgreSQL
     launch_bot();
     ASSERT_TRUE(wait_for([&] { return control_->get("/_sandbox/state").body.value("shards_connected", 0) == 2; }, 30s))
         << bot_->output() << "\nbot B:\n" << bot_b_->output();
@@ -142,6 +142,12 @@ TEST_F(RestProxyTest, TwoApexbotProcessesRunTheShardsThroughOneProxyWithoutA429)
     EXPECT_NE(bot_b_->output().find("running 1 of 2 shards"), std::string::npos) << bot_b_->output();
     const auto health = proxy_health();
     EXPECT_GE(health.body.value("forwarded", 0), 30) << health.body.dump();
+    // One shop: the catalog seeded once by two processes starting together, one wallet.
+    apexcore::postgresql::database db({.url = shop, .connections = 1});
+    db.with([&](apexcore::postgresql::session& s) {
+        EXPECT_EQ(s.exec("SELECT COUNT(*) FROM products").int64(0, 0), 5);
+        EXPECT_EQ(s.exec("SELECT COUNT(*) FROM wallet_ledger").int64(0, 0), 10);
+    });
 }
 
 /// Two apexbot processes in HTTP interactions mode behind a load balancer (the sandbox hands each
