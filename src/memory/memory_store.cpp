@@ -1,6 +1,8 @@
 // ports::store in memory (memory_store.hpp): one writer at a time on a copy of the shop.
 #include <apexcore/memory/memory_store.hpp>
 
+#include <apexcore/ports/reentry_guard.hpp>
+
 #include "shop.hpp"
 
 #include <mutex>
@@ -9,21 +11,7 @@
 namespace apexcore::memory {
 namespace {
 
-/// Marks the calling thread as inside a unit of work for its lifetime.
-class inside_unit_of_work {
-public:
-    inside_unit_of_work() {
-        if (active_) throw ports::store_error("memory_store: a unit of work called back into the store (transact/read inside transact/read)");
-        active_ = true;
-    }
-    ~inside_unit_of_work() { active_ = false; }
-    inside_unit_of_work(const inside_unit_of_work&) = delete;
-    inside_unit_of_work& operator=(const inside_unit_of_work&) = delete;
-
-private:
-    static thread_local bool active_;
-};
-thread_local bool inside_unit_of_work::active_ = false;
+using inside_unit_of_work = ports::reentry_guard<memory_store>;
 
 }  // namespace
 

@@ -2,6 +2,8 @@
 // the transactions around it.
 #include <apexcore/postgresql/postgresql_store.hpp>
 
+#include <apexcore/ports/reentry_guard.hpp>
+
 #include <apexcore/postgresql/repositories.hpp>
 
 #include "values.hpp"
@@ -64,21 +66,7 @@ private:
 /// Thrown through session::transaction to roll back a unit of work that asked for it.
 struct rollback_requested {};
 
-/// Marks the calling thread as inside a unit of work of some store for its lifetime.
-class inside_unit_of_work {
-public:
-    inside_unit_of_work() {
-        if (active_) throw ports::store_error("postgresql_store: a unit of work called back into the store (transact/read inside transact/read)");
-        active_ = true;
-    }
-    ~inside_unit_of_work() { active_ = false; }
-    inside_unit_of_work(const inside_unit_of_work&) = delete;
-    inside_unit_of_work& operator=(const inside_unit_of_work&) = delete;
-
-private:
-    static thread_local bool active_;
-};
-thread_local bool inside_unit_of_work::active_ = false;
+using inside_unit_of_work = ports::reentry_guard<postgresql_store>;
 
 }  // namespace
 

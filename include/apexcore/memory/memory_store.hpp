@@ -39,6 +39,8 @@ public:
     ~memory_store() override;
     memory_store(const memory_store&) = delete;
     memory_store& operator=(const memory_store&) = delete;
+    /// The name its errors carry.
+    static constexpr const char* store_name = "memory_store";
 
     /// Runs `work` on a copy of the shop, one unit of work at a time; the copy replaces the shop
     /// when `work` commits. Throws ports::store_error when called from inside a unit of work.

@@ -55,6 +55,8 @@ public:
     ~postgresql_store() override;
     postgresql_store(const postgresql_store&) = delete;
     postgresql_store& operator=(const postgresql_store&) = delete;
+    /// The name its errors carry.
+    static constexpr const char* store_name = "postgresql_store";
 
     /// Runs `work` in a SERIALIZABLE transaction (see above). Throws ports::store_error when
     /// called from inside another unit of work of this thread (it could wait forever for a
