@@ -214,22 +214,7 @@ core::order unit::insert(const core::order_draft& d) {
     for (const auto& [id, o] : shop_.orders) {
         if (o.reference == d.reference) throw ports::store_error("order reference '" + d.reference + "' is in use");
     }
-    core::order o;
-    o.id = core::order_id{shop_.next_order++};
-    o.customer = d.customer;
-    o.product = d.product;
-    o.status = d.status;
-    o.list_price = d.list_price;
-    o.price_paid = d.price_paid;
-    o.discount = d.discount;
-    o.created_at = now();
-    o.reference = d.reference;
-    o.source = d.source;
-    o.staff = d.staff;
-    o.promo_code = d.promo_code;
-    o.metadata = d.metadata;
-    o.refunded = core::money{0, d.price_paid.currency_of()};
-    o.updated_at = o.created_at;
+    const core::order o = core::stored_order(d, core::order_id{shop_.next_order++}, now());
     shop_.orders.emplace(o.id.value, o);
     return o;
 }

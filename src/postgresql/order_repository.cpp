@@ -92,23 +92,7 @@ core::order order_repository::insert(const core::order_draft& d) {
              d.price_paid.currency_of().code_string(), std::to_string(d.list_price.minor_units()),
              std::to_string(d.price_paid.minor_units()), std::to_string(d.discount), d.promo_code, now, text_array(keys),
              text_array(values)});
-        core::order o;
-        o.id = core::order_id{r.int64(0, 0)};
-        o.customer = d.customer;
-        o.product = d.product;
-        o.status = d.status;
-        o.list_price = d.list_price;
-        o.price_paid = d.price_paid;
-        o.discount = d.discount;
-        o.created_at = from_ms(std::stoll(now));
-        o.reference = d.reference;
-        o.source = d.source;
-        o.staff = d.staff;
-        o.promo_code = d.promo_code;
-        o.metadata = d.metadata;
-        o.refunded = core::money{0, d.price_paid.currency_of()};
-        o.updated_at = o.created_at;
-        return o;
+        return core::stored_order(d, core::order_id{r.int64(0, 0)}, from_ms(std::stoll(now)));
     } catch (const database_error& e) {
         if (e.sqlstate() == "23505") throw ports::store_error("order reference '" + d.reference + "' is in use");
         throw;

@@ -49,23 +49,7 @@ public:
             s.bind(index++, v);
         }
         s.run();
-        core::order o;
-        o.id = core::order_id{db_.last_insert_rowid()};
-        o.customer = d.customer;
-        o.product = d.product;
-        o.status = d.status;
-        o.list_price = d.list_price;
-        o.price_paid = d.price_paid;
-        o.discount = d.discount;
-        o.created_at = from_ms(now);
-        o.reference = d.reference;
-        o.source = d.source;
-        o.staff = d.staff;
-        o.promo_code = d.promo_code;
-        o.metadata = d.metadata;
-        o.refunded = core::money{0, d.price_paid.currency_of()};
-        o.updated_at = o.created_at;
-        return o;
+        return core::stored_order(d, core::order_id{db_.last_insert_rowid()}, from_ms(now));
     }
 
     std::optional<core::order> find(core::order_id id) override {

@@ -152,4 +152,27 @@ struct order {
     std::chrono::system_clock::time_point updated_at{};
 };
 
+/// The order `d` becomes when a store writes it with `id` at `created_at`: nothing refunded
+/// (zero in the paid currency), delivered or renewed yet, updated when created. What every
+/// store's order_repository::insert returns (ports/store.hpp).
+[[nodiscard]] inline order stored_order(const order_draft& d, order_id id, std::chrono::system_clock::time_point created_at) {
+    order o;
+    o.id = id;
+    o.customer = d.customer;
+    o.product = d.product;
+    o.status = d.status;
+    o.list_price = d.list_price;
+    o.price_paid = d.price_paid;
+    o.discount = d.discount;
+    o.created_at = created_at;
+    o.reference = d.reference;
+    o.source = d.source;
+    o.staff = d.staff;
+    o.promo_code = d.promo_code;
+    o.metadata = d.metadata;
+    o.refunded = money{0, d.price_paid.currency_of()};
+    o.updated_at = created_at;
+    return o;
+}
+
 }  // namespace apexcore::core
