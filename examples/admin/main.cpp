@@ -148,9 +148,9 @@ int migrate(const std::string& from, const std::string& to) {
                 if (columns.size() != source_columns.size()) {
                     throw std::runtime_error(table + ": the SQLite table has columns the PostgreSQL schema lacks");
                 }
+                const bool has_id = std::find(columns.begin(), columns.end(), "id") != columns.end();
                 const std::string insert = "INSERT INTO " + table + " (" + names + ") VALUES (" + values + ")";
-                std::string select = "SELECT " + names + " FROM " + table;
-                if (std::find(columns.begin(), columns.end(), "id") != columns.end()) select += " ORDER BY id";
+                const std::string select = "SELECT " + names + " FROM " + table + (has_id ? " ORDER BY id" : "");
                 std::int64_t rows = 0;
                 src.each(select, [&](sqlite3_stmt* row) {
                     std::vector<pg::param> params;
@@ -168,7 +168,7 @@ int migrate(const std::string& from, const std::string& to) {
                     ++rows;
                 });
                 // Identity columns go on after the highest id copied.
-                if (std::find(columns.begin(), columns.end(), "id") != columns.end()) {
+                if (has_id) {
                     tx.exec("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM " + table);
                 }
                 copied[table] = rows;

@@ -29,6 +29,13 @@ bool counted(const core::order& o) {
            o.status == core::order_status::partially_refunded || o.status == core::order_status::refunded;
 }
 
+/// Tags as the SQL stores give them back: sorted, each once.
+std::vector<std::string> stored_tags(std::vector<std::string> tags) {
+    std::sort(tags.begin(), tags.end());
+    tags.erase(std::unique(tags.begin(), tags.end()), tags.end());
+    return tags;
+}
+
 std::int64_t ms_of(time_point t) { return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count(); }
 
 }  // namespace
@@ -60,8 +67,7 @@ core::product_id unit::insert(const core::product& in) {
     require_writable();
     core::product p = in;
     p.id = core::product_id{shop_.next_product++};
-    std::sort(p.tags.begin(), p.tags.end());
-    p.tags.erase(std::unique(p.tags.begin(), p.tags.end()), p.tags.end());
+    p.tags = stored_tags(std::move(p.tags));
     shop_.products.emplace(p.id.value, p);
     return p.id;
 }
@@ -72,8 +78,7 @@ bool unit::update(const core::product& in) {
     if (it == shop_.products.end()) return false;
     core::product p = in;
     p.stock = it->second.stock;  // only adjust_stock and set_stock change it
-    std::sort(p.tags.begin(), p.tags.end());
-    p.tags.erase(std::unique(p.tags.begin(), p.tags.end()), p.tags.end());
+    p.tags = stored_tags(std::move(p.tags));
     it->second = std::move(p);
     return true;
 }

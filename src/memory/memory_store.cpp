@@ -5,6 +5,7 @@
 
 #include "shop.hpp"
 
+#include <map>
 #include <mutex>
 #include <shared_mutex>
 
@@ -55,16 +56,17 @@ void memory_store::read(const std::function<void(ports::unit_of_work&)>& work) {
 
 ports::reconcile_report memory_store::reconcile() {
     const auto snapshot = impl_->current();
+    // One pass over the ledger (in id order): each wallet's sum and newest balance_after.
+    std::map<std::pair<std::uint64_t, std::string>, std::pair<std::int64_t, std::int64_t>> ledger;
+    for (const auto& [id, e] : snapshot->ledger) {
+        auto& [sum, last] = ledger[{e.user.value, e.amount.currency_of().code_string()}];
+        sum += e.amount.minor_units();
+        last = e.balance_after.minor_units();
+    }
     ports::reconcile_report report;
     for (const auto& [key, balance] : snapshot->wallets) {
         ++report.users_checked;
-        std::int64_t sum = 0;
-        std::int64_t last = 0;
-        for (const auto& [id, e] : snapshot->ledger) {
-            if (e.user.value != key.first || e.amount.currency_of().code_string() != key.second) continue;
-            sum += e.amount.minor_units();
-            last = e.balance_after.minor_units();
-        }
+        const auto [sum, last] = ledger[key];
         if (balance != sum || balance != last) report.mismatches.push_back({core::user_id{key.first}, balance, sum, last});
     }
     return report;

@@ -98,7 +98,7 @@ std::int64_t result::int64(int row, int column) const {
 // --- session ----------------------------------------------------------------------------------
 
 result session::exec(std::string_view sql, std::span<const param> params) {
-    std::string text(sql);
+    const std::string text(sql);
     std::vector<const char*> values;
     values.reserve(params.size());
     for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
@@ -111,8 +111,7 @@ result session::exec(std::string_view sql, std::span<const param> params) {
             std::string fresh = "apexcore_" + std::to_string(prepared->size() + 1);
             pg_result made(PQprepare(conn, fresh.c_str(), text.c_str(), static_cast<int>(values.size()), nullptr), &PQclear);
             if (made && PQresultStatus(made.get()) == PGRES_COMMAND_OK) {
-                name = &prepared->emplace(std::move(text), std::move(fresh)).first->second;
-                text = std::string(sql);
+                name = &prepared->emplace(text, std::move(fresh)).first->second;
             } else if (PQtransactionStatus(conn) == PQTRANS_INERROR || !made) {
                 fail(conn, made.get(), "statement failed");  // the transaction is aborted: report why
             }
@@ -199,7 +198,6 @@ struct database::impl {
 
     ~impl() {
         for (auto* c : idle) PQfinish(c);
-        prepared.clear();
     }
 };
 

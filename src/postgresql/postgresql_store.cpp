@@ -109,15 +109,9 @@ void postgresql_store::read(const std::function<void(ports::unit_of_work&)>& wor
         s.transaction(
             [&](session& tx) {
                 tx.exec_script("SET TRANSACTION READ ONLY");
-                tx.allow_writes(false);
+                tx.allow_writes(false);  // the session is this call's alone: nothing to reset
                 postgresql_uow uow(tx, *impl_->clock);
-                try {
-                    work(uow);
-                } catch (...) {
-                    tx.allow_writes(true);
-                    throw;
-                }
-                tx.allow_writes(true);
+                work(uow);
             },
             "REPEATABLE READ");
     });
